@@ -1,0 +1,31 @@
+# SecretFleet: `make demo` shows the whole story on a local fleet; `make test` runs every test that can run here.
+SHELL := /bin/bash
+CONFIG ?= Release
+PREFIX ?= $(HOME)/.local
+DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
+
+.PHONY: all deps restore build test bench e2e clean
+
+all: build
+
+deps:
+	@tests/tools/deps.sh
+
+restore:
+	$(DOTNET) restore SecretFleet.sln
+
+build: restore
+	$(DOTNET) build SecretFleet.sln -c $(CONFIG) --no-restore
+
+test: deps build
+	@CONFIG=$(CONFIG) tests/tools/run-tests.sh
+
+bench: deps build
+	@bench/run.sh
+
+e2e: deps build
+	@tests/tools/e2e.sh
+
+clean:
+	$(DOTNET) clean SecretFleet.sln -c $(CONFIG) >/dev/null
+	rm -rf artifacts
