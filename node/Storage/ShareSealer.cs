@@ -1,0 +1,117 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+
+namespace SecretFleet.Node.Storage;
+
+/// <summary>
+/// Seals share values at rest with AES-256-GCM. The associated data binds a sealed value to
+/// (secret key, version, epoch, x): a row copied to another secret, version, epoch or node
+/// fails to open instead of yielding a wrong share.
+/// </summary>
+internal sealed class ShareSealer(NodeKey key, byte x)
+{
+    public const int NonceBytes = 12;
+    public const int TagBytes = 16;
+    private const byte FormatVersion = 1;
+    private const int HeaderBytes = 1 + NonceBytes;
+    private const int AssociatedDataBytes = SecretKeys.KeyBytes + sizeof(ulong) + sizeof(ulong) + 1;
+
+    private readonly ConcurrentDictionary<ulong, ConcurrentBag<AesGcm>> _ciphers = new();
+
+    public byte X => x;
+
+    public static int SealedLength(int valueLength) => HeaderBytes + valueLength + TagBytes;
+
+    public byte[] Seal(ReadOnlySpan<byte> secretKey, ulong version, ulong epoch, ReadOnlySpan<byte> value)
+    {
+        var sealedValue = new byte[SealedLength(value.Length)];
+        sealedValue[0] = FormatVersion;
+        var nonce = sealedValue.AsSpan(1, NonceBytes);
+        RandomNumberGenerator.Fill(nonce);
+        Span<byte> ad = stackalloc byte[AssociatedDataBytes];
+        WriteAssociatedData(ad, secretKey, version, epoch);
+        var cipher = Rent(epoch);
+        try
+        {
+            cipher.Encrypt(nonce, value, sealedValue.AsSpan(HeaderBytes, value.Length), sealedValue.AsSpan(HeaderBytes + value.Length), ad);
+        }
+        finally
+        {
+            Return(epoch, cipher);
+        }
+        return sealedValue;
+    }
+
+    /// <summary>Opens a sealed value into <paramref name="value"/>; false when it was tampered with or belongs elsewhere.</summary>
+    public bool TryOpen(ReadOnlySpan<byte> secretKey, ulong version, ulong epoch, ReadOnlySpan<byte> sealedValue, Span<byte> value)
+    {
+        if (sealedValue.Length < HeaderBytes + TagBytes || sealedValue[0] != FormatVersion || value.Length != sealedValue.Length - HeaderBytes - TagBytes)
+        {
+            return false;
+        }
+        Span<byte> ad = stackalloc byte[AssociatedDataBytes];
+        WriteAssociatedData(ad, secretKey, version, epoch);
+        var cipher = Rent(epoch);
+        try
+        {
+            cipher.Decrypt(sealedValue.Slice(1, NonceBytes), sealedValue.Slice(HeaderBytes, value.Length), sealedValue[^TagBytes..], value, ad);
+            return true;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            value.Clear();
+            return false;
+        }
+        finally
+        {
+            Return(epoch, cipher);
+        }
+    }
+
+    public static int OpenedLength(int sealedLength) => Math.Max(0, sealedLength - HeaderBytes - TagBytes);
+
+    /// <summary>Drops ciphers of epochs before <paramref name="epoch"/> once they are erased.</summary>
+    public void ForgetBefore(ulong epoch)
+    {
+        foreach (var old in _ciphers.Keys.Where(e => e < epoch).ToArray())
+        {
+            if (_ciphers.TryRemove(old, out var bag))
+            {
+                foreach (var cipher in bag)
+                {
+                    cipher.Dispose();
+                }
+            }
+        }
+        key.ForgetBefore(epoch);
+    }
+
+    private void WriteAssociatedData(Span<byte> ad, ReadOnlySpan<byte> secretKey, ulong version, ulong epoch)
+    {
+        secretKey.CopyTo(ad);
+        BinaryPrimitives.WriteUInt64BigEndian(ad[SecretKeys.KeyBytes..], version);
+        BinaryPrimitives.WriteUInt64BigEndian(ad[(SecretKeys.KeyBytes + 8)..], epoch);
+        ad[^1] = x;
+    }
+
+    // AesGcm instances are not documented as thread-safe; a small pool per epoch avoids both
+    // sharing and a key schedule per call.
+    private AesGcm Rent(ulong epoch)
+    {
+        var bag = _ciphers.GetOrAdd(epoch, static _ => []);
+        return bag.TryTake(out var cipher) ? cipher : new AesGcm(key.ForEpoch(epoch), TagBytes);
+    }
+
+    private void Return(ulong epoch, AesGcm cipher)
+    {
+        if (_ciphers.TryGetValue(epoch, out var bag) && bag.Count < 64)
+        {
+            bag.Add(cipher);
+        }
+        else
+        {
+            cipher.Dispose();
+        }
+    }
+}

@@ -1,0 +1,330 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+
+namespace SecretFleet.Node.Storage;
+
+/// <summary>
+/// The node's shares: one sealed row per (secret, version), owner-checked, audited. Writes go
+/// through the group-committing <see cref="WriteQueue"/> and are acknowledged only once durable.
+/// </summary>
+internal sealed class ShareStore : IAsyncDisposable
+{
+    private const string KeyCheckState = "key_check";
+    private static readonly byte[] KeyCheckSecretKey = new byte[SecretKeys.KeyBytes];
+    private static readonly byte[] KeyCheckValue = "secretfleet node key check"u8.ToArray();
+    private readonly TimeProvider _time;
+    private NodeState _state;
+
+    private ShareStore(StoreDatabase database, ShareSealer sealer, NodeState state, TimeProvider time)
+    {
+        Database = database;
+        Sealer = sealer;
+        _state = state;
+        _time = time;
+    }
+
+    public StoreDatabase Database { get; }
+
+    public ShareSealer Sealer { get; }
+
+    public NodeState State => Volatile.Read(ref _state);
+
+    public static async Task<ShareStore> OpenAsync(string dataDirectory, NodeKey key, byte x, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var database = StoreDatabase.Open(dataDirectory);
+        var sealer = new ShareSealer(key, x);
+        try
+        {
+            var state = await database.Writes.RunAsync(context => LoadOrInitialize(context, sealer, database.Path), cancellationToken).ConfigureAwait(false);
+            return new ShareStore(database, sealer, state, time);
+        }
+        catch
+        {
+            await database.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static NodeState LoadOrInitialize(WriteContext context, ShareSealer sealer, string path)
+    {
+        var storedX = StoreDatabase.ReadState(context, "x");
+        if (storedX is null)
+        {
+            StoreDatabase.WriteState(context, "x", sealer.X.ToString(CultureInfo.InvariantCulture));
+            StoreDatabase.WriteState(context, "epoch", "0");
+            StoreDatabase.WriteState(context, "fleet_id", "");
+            StoreDatabase.WriteState(context, KeyCheckState, Convert.ToBase64String(sealer.Seal(KeyCheckSecretKey, 0, 0, KeyCheckValue)));
+            return new NodeState(sealer.X, 0, "");
+        }
+        var x = byte.Parse(storedX, CultureInfo.InvariantCulture);
+        if (x != sealer.X)
+        {
+            throw new NodeConfigurationException($"The database '{path}' belongs to ordinal {x - 1}, not {sealer.X - 1}; give each node its own data directory.");
+        }
+        var check = Convert.FromBase64String(StoreDatabase.ReadState(context, KeyCheckState) ?? "");
+        var opened = new byte[ShareSealer.OpenedLength(check.Length)];
+        if (!sealer.TryOpen(KeyCheckSecretKey, 0, 0, check, opened) || !opened.AsSpan().SequenceEqual(KeyCheckValue))
+        {
+            throw new NodeConfigurationException($"The node key does not open the database '{path}': it was sealed under another key; use the node's original key file.");
+        }
+        var epoch = ulong.Parse(StoreDatabase.ReadState(context, "epoch") ?? "0", CultureInfo.InvariantCulture);
+        return new NodeState(x, epoch, StoreDatabase.ReadState(context, "fleet_id") ?? "");
+    }
+
+    /// <summary>Replaces the cached node state; called by the writer after a commit that changed it.</summary>
+    public void Publish(NodeState state) => Volatile.Write(ref _state, state);
+
+    public Task<PutResult> PutAsync(ShareWrite write, CancellationToken cancellationToken)
+    {
+        var key = SecretKeys.For(write.Name);
+        return Database.Writes.RunAsync(context =>
+        {
+            var result = Put(context, key, write);
+            Audit(context, write.Owner, "put", $"{write.Name}@{write.Version}", result.Status.ToString());
+            return result;
+        }, cancellationToken);
+    }
+
+    private PutResult Put(WriteContext context, byte[] key, ShareWrite write)
+    {
+        var epoch = State.Epoch;
+        var existing = ReadVersions(context.Command("SELECT version, owner, epoch, sealed, commitment, threshold FROM shares WHERE key = $key ORDER BY version DESC"), key);
+        if (existing.Any(row => row.Owner != write.Owner))
+        {
+            return new PutResult(PutStatus.OwnedByAnother, epoch);
+        }
+        var same = existing.FirstOrDefault(row => row.Version == write.Version);
+        if (same is not null)
+        {
+            return new PutResult(SameContent(key, same, write) ? PutStatus.AlreadyStored : PutStatus.VersionConflict, same.Epoch);
+        }
+        if (write.CreateOnly && existing.Count > 0)
+        {
+            return new PutResult(PutStatus.NameTaken, epoch);
+        }
+        if (existing.Count > 0 && existing[0].Version > write.Version)
+        {
+            return new PutResult(PutStatus.NewerVersionExists, epoch);
+        }
+        using (var insert = context.Command("""
+            INSERT INTO shares (key, version, name, owner, epoch, threshold, blocks, commitment, sealed, updated_ms)
+            VALUES ($key, $version, $name, $owner, $epoch, $threshold, $blocks, $commitment, $sealed, $now)
+            """))
+        {
+            insert.Parameters.AddWithValue("$key", key);
+            insert.Parameters.AddWithValue("$version", checked((long)write.Version));
+            insert.Parameters.AddWithValue("$name", write.Name);
+            insert.Parameters.AddWithValue("$owner", write.Owner);
+            insert.Parameters.AddWithValue("$epoch", checked((long)epoch));
+            insert.Parameters.AddWithValue("$threshold", write.Threshold);
+            insert.Parameters.AddWithValue("$blocks", write.Share.Length / 16);
+            insert.Parameters.AddWithValue("$commitment", write.Commitment);
+            insert.Parameters.AddWithValue("$sealed", Sealer.Seal(key, write.Version, epoch, write.Share));
+            insert.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+            insert.ExecuteNonQuery();
+        }
+        // Keep the version this one replaces: if the overwrite fails on other nodes, the client
+        // rolls back by deleting the new version and the old one is current again. Older ones go.
+        if (existing.Count > 1)
+        {
+            using var prune = context.Command("DELETE FROM shares WHERE key = $key AND version < $keep");
+            prune.Parameters.AddWithValue("$key", key);
+            prune.Parameters.AddWithValue("$keep", checked((long)existing[0].Version));
+            prune.ExecuteNonQuery();
+        }
+        return new PutResult(PutStatus.Stored, epoch);
+    }
+
+    private bool SameContent(byte[] key, VersionRow row, ShareWrite write)
+    {
+        var opened = new byte[ShareSealer.OpenedLength(row.Sealed.Length)];
+        try
+        {
+            return opened.Length == write.Share.Length
+                && Sealer.TryOpen(key, row.Version, row.Epoch, row.Sealed, opened)
+                && CryptographicOperations.FixedTimeEquals(opened, write.Share)
+                && row.Commitment.AsSpan().SequenceEqual(write.Commitment)
+                && row.Threshold == write.Threshold;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(opened);
+        }
+    }
+
+    public async Task<ReadResult> GetAsync(string owner, string name, ulong version, CancellationToken cancellationToken)
+    {
+        var key = SecretKeys.For(name);
+        var result = await Task.Run(() =>
+        {
+            using var connection = Database.OpenReader();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT version, owner, epoch, sealed, commitment, threshold FROM shares WHERE key = $key ORDER BY version DESC";
+            var rows = ReadVersions(command, key);
+            return Read(key, name, owner, version, rows);
+        }, cancellationToken).ConfigureAwait(false);
+        // Reads are audited too, but the caller does not wait for that row to be durable.
+        _ = Database.Writes.RunAsync(context =>
+        {
+            Audit(context, owner, "get", version == 0 ? name : $"{name}@{version}", result.Status.ToString());
+            return 0;
+        }, CancellationToken.None);
+        return result;
+    }
+
+    private ReadResult Read(byte[] key, string name, string owner, ulong version, List<VersionRow> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return ReadResult.Of(ReadStatus.NotFound);
+        }
+        if (rows.Any(row => row.Owner != owner))
+        {
+            return ReadResult.Of(ReadStatus.OwnedByAnother);
+        }
+        var row = version == 0 ? rows[0] : rows.FirstOrDefault(r => r.Version == version);
+        if (row is null)
+        {
+            return ReadResult.Of(ReadStatus.NotFound);
+        }
+        var share = new byte[ShareSealer.OpenedLength(row.Sealed.Length)];
+        if (!Sealer.TryOpen(key, row.Version, row.Epoch, row.Sealed, share))
+        {
+            return ReadResult.Of(ReadStatus.Unreadable);
+        }
+        var older = rows.Where(r => r.Version < row.Version).Select(r => r.Version).ToArray();
+        return new ReadResult(ReadStatus.Found, new StoredShare(name, row.Version, row.Epoch, share, row.Commitment, row.Threshold, older));
+    }
+
+    public Task<DeleteResult> DeleteAsync(string owner, string name, ulong version, CancellationToken cancellationToken)
+    {
+        var key = SecretKeys.For(name);
+        return Database.Writes.RunAsync(context =>
+        {
+            var result = Delete(context, key, owner, version);
+            Audit(context, owner, "delete", version == 0 ? name : $"{name}@{version}", result.Status.ToString());
+            return result;
+        }, cancellationToken);
+    }
+
+    private static DeleteResult Delete(WriteContext context, byte[] key, string owner, ulong version)
+    {
+        var rows = ReadVersions(context.Command("SELECT version, owner, epoch, sealed, commitment, threshold FROM shares WHERE key = $key ORDER BY version DESC"), key);
+        if (rows.Count == 0 || (version != 0 && rows.All(r => r.Version != version)))
+        {
+            return new DeleteResult(DeleteStatus.NotFound, 0);
+        }
+        if (rows.Any(row => row.Owner != owner))
+        {
+            return new DeleteResult(DeleteStatus.OwnedByAnother, 0);
+        }
+        using var delete = context.Command(version == 0
+            ? "DELETE FROM shares WHERE key = $key"
+            : "DELETE FROM shares WHERE key = $key AND version = $version");
+        delete.Parameters.AddWithValue("$key", key);
+        delete.Parameters.AddWithValue("$version", checked((long)version));
+        return new DeleteResult(DeleteStatus.Deleted, delete.ExecuteNonQuery());
+    }
+
+    public Task<IReadOnlyList<SecretListing>> ListAsync(string owner, int pageSize, string after, CancellationToken cancellationToken) =>
+        Task.Run<IReadOnlyList<SecretListing>>(() =>
+        {
+            using var connection = Database.OpenReader();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT name, version, epoch, threshold, blocks, updated_ms FROM (
+                    SELECT name, version, epoch, threshold, blocks, updated_ms,
+                           ROW_NUMBER() OVER (PARTITION BY name ORDER BY version DESC) AS newest
+                    FROM shares WHERE owner = $owner AND name > $after)
+                WHERE newest = 1 ORDER BY name LIMIT $limit
+                """;
+            command.Parameters.AddWithValue("$owner", owner);
+            command.Parameters.AddWithValue("$after", after);
+            command.Parameters.AddWithValue("$limit", pageSize);
+            using var reader = command.ExecuteReader();
+            var page = new List<SecretListing>();
+            while (reader.Read())
+            {
+                page.Add(new SecretListing(reader.GetString(0), (ulong)reader.GetInt64(1), (ulong)reader.GetInt64(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt64(5)));
+            }
+            return page;
+        }, cancellationToken);
+
+    public Task<(long Secrets, long Rows)> CountAsync(CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            using var connection = Database.OpenReader();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(DISTINCT key), COUNT(*) FROM shares";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return (reader.GetInt64(0), reader.GetInt64(1));
+        }, cancellationToken);
+
+    /// <summary>Makes this node a member of <paramref name="fleetId"/> (first formation only).</summary>
+    public Task<NodeState> JoinAsync(string fleetId, ulong epoch, string identity, CancellationToken cancellationToken) =>
+        Database.Writes.RunAsync(context =>
+        {
+            var state = State;
+            if (state.IsMember && state.FleetId != fleetId)
+            {
+                throw new InvalidOperationException($"This node already belongs to fleet {state.FleetId}.");
+            }
+            if (state.Epoch != epoch)
+            {
+                throw new InvalidOperationException($"This node is at epoch {state.Epoch}, not {epoch}.");
+            }
+            StoreDatabase.WriteState(context, "fleet_id", fleetId);
+            Audit(context, identity, "join", fleetId, "Joined");
+            var joined = state with { FleetId = fleetId };
+            Publish(joined);
+            return joined;
+        }, cancellationToken);
+
+    public void Audit(WriteContext context, string identity, string operation, string subject, string outcome)
+    {
+        using var command = context.Command("INSERT INTO audit (at_ms, identity, operation, subject, outcome) VALUES ($at, $identity, $operation, $subject, $outcome)");
+        command.Parameters.AddWithValue("$at", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$identity", identity);
+        command.Parameters.AddWithValue("$operation", operation);
+        command.Parameters.AddWithValue("$subject", subject);
+        command.Parameters.AddWithValue("$outcome", outcome);
+        command.ExecuteNonQuery();
+    }
+
+    public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit, CancellationToken cancellationToken) =>
+        Task.Run<IReadOnlyList<AuditEntry>>(() =>
+        {
+            using var connection = Database.OpenReader();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT at_ms, identity, operation, subject, outcome FROM audit ORDER BY id DESC LIMIT $limit";
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            var entries = new List<AuditEntry>();
+            while (reader.Read())
+            {
+                entries.Add(new AuditEntry(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
+            }
+            return entries;
+        }, cancellationToken);
+
+    private static List<VersionRow> ReadVersions(SqliteCommand command, byte[] key)
+    {
+        using (command)
+        {
+            command.Parameters.AddWithValue("$key", key);
+            using var reader = command.ExecuteReader();
+            var rows = new List<VersionRow>(2);
+            while (reader.Read())
+            {
+                rows.Add(new VersionRow((ulong)reader.GetInt64(0), reader.GetString(1), (ulong)reader.GetInt64(2), (byte[])reader[3], (byte[])reader[4], reader.GetInt32(5)));
+            }
+            return rows;
+        }
+    }
+
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
+
+    private sealed record VersionRow(ulong Version, string Owner, ulong Epoch, byte[] Sealed, byte[] Commitment, int Threshold);
+}

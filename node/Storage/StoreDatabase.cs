@@ -1,0 +1,143 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace SecretFleet.Node.Storage;
+
+/// <summary>
+/// The node's SQLite file: WAL mode, FULL sync (a write is on disk before it is acknowledged),
+/// secure_delete (freed pages are zeroed, so erased shares leave no bytes behind), one
+/// group-committing writer and pooled readers.
+/// </summary>
+internal sealed class StoreDatabase : IAsyncDisposable
+{
+    public const string FileName = "shares.db";
+    private readonly SqliteConnection _writer;
+    private readonly string _readConnectionString;
+
+    private StoreDatabase(string path, SqliteConnection writer, string readConnectionString)
+    {
+        Path = path;
+        _writer = writer;
+        _readConnectionString = readConnectionString;
+        Writes = new WriteQueue(writer);
+    }
+
+    public string Path { get; }
+
+    public WriteQueue Writes { get; }
+
+    public static StoreDatabase Open(string dataDirectory)
+    {
+        try
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new NodeConfigurationException($"Cannot create the data directory '{dataDirectory}' ({e.Message}); pass a writable --data-dir.");
+        }
+        var path = System.IO.Path.Combine(dataDirectory, FileName);
+        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false };
+        var writer = new SqliteConnection(builder.ToString());
+        try
+        {
+            writer.Open();
+            Execute(writer, """
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = FULL;
+                PRAGMA secure_delete = ON;
+                PRAGMA busy_timeout = 10000;
+                PRAGMA foreign_keys = ON;
+                """);
+            var version = Convert.ToInt32(Scalar(writer, "PRAGMA user_version"), CultureInfo.InvariantCulture);
+            if (version > StoreSchema.Version)
+            {
+                throw new NodeConfigurationException($"The database '{path}' has schema {version}, newer than this node's {StoreSchema.Version}; run a newer node.");
+            }
+            Execute(writer, StoreSchema.Create);
+            Execute(writer, $"PRAGMA user_version = {StoreSchema.Version}");
+        }
+        catch (SqliteException e)
+        {
+            writer.Dispose();
+            throw new NodeConfigurationException($"Cannot open the share database '{path}' ({e.Message}); check the data directory.");
+        }
+        var readers = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = true, DefaultTimeout = 30 };
+        return new StoreDatabase(path, writer, readers.ToString());
+    }
+
+    /// <summary>A pooled connection for reads; WAL lets readers run beside the writer.</summary>
+    public SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA busy_timeout = 10000");
+        return connection;
+    }
+
+    public static string? ReadState(WriteContext context, string name)
+    {
+        using var command = context.Command("SELECT value FROM node_state WHERE name = $name");
+        command.Parameters.AddWithValue("$name", name);
+        return command.ExecuteScalar() as string;
+    }
+
+    public static void WriteState(WriteContext context, string name, string value)
+    {
+        using var command = context.Command("INSERT INTO node_state (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$value", value);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Copies the WAL into the database and truncates it to zero bytes, so page images holding
+    /// erased shares do not linger in the -wal file. Returns false when readers kept it busy.
+    /// </summary>
+    public Task<bool> CheckpointTruncateAsync(CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_readConnectionString) { Pooling = false }.ToString());
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout = 10000");
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            using var reader = command.ExecuteReader();
+            return reader.Read() && reader.GetInt32(0) == 0;
+        }, cancellationToken);
+
+    public long FileBytes()
+    {
+        long total = 0;
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            var file = new FileInfo(Path + suffix);
+            if (file.Exists)
+            {
+                total += file.Length;
+            }
+        }
+        return total;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Writes.DisposeAsync().ConfigureAwait(false);
+        SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
+        _writer.Dispose();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}

@@ -1,0 +1,53 @@
+namespace SecretFleet.Node.Storage;
+
+/// <summary>What the node knows about itself; changes only through commits of the writer.</summary>
+internal sealed record NodeState(byte X, ulong Epoch, string FleetId)
+{
+    public bool IsMember => FleetId.Length > 0;
+}
+
+/// <summary>One version of one secret as a client stores it on this node.</summary>
+internal sealed record ShareWrite(string Owner, string Name, ulong Version, byte[] Share, byte[] Commitment, int Threshold, bool CreateOnly);
+
+/// <summary>A share read back, opened.</summary>
+internal sealed record StoredShare(string Name, ulong Version, ulong Epoch, byte[] Share, byte[] Commitment, int Threshold, IReadOnlyList<ulong> OlderVersions);
+
+/// <summary>The newest version of one of an owner's secrets, for listings.</summary>
+internal sealed record SecretListing(string Name, ulong Version, ulong Epoch, int Threshold, int Blocks, long UpdatedUnixMs);
+
+internal enum PutStatus
+{
+    Stored,
+    AlreadyStored,
+    NameTaken,
+    VersionConflict,
+    NewerVersionExists,
+    OwnedByAnother,
+}
+
+internal readonly record struct PutResult(PutStatus Status, ulong Epoch);
+
+internal enum ReadStatus
+{
+    Found,
+    NotFound,
+    OwnedByAnother,
+    Unreadable,
+}
+
+internal readonly record struct ReadResult(ReadStatus Status, StoredShare? Share)
+{
+    public static ReadResult Of(ReadStatus status) => new(status, null);
+}
+
+internal enum DeleteStatus
+{
+    Deleted,
+    NotFound,
+    OwnedByAnother,
+}
+
+internal readonly record struct DeleteResult(DeleteStatus Status, int DeletedVersions);
+
+/// <summary>One row of the append-only audit table: who did what to which secret, never values.</summary>
+internal sealed record AuditEntry(long AtUnixMs, string Identity, string Operation, string Subject, string Outcome);

@@ -1,0 +1,67 @@
+namespace SecretFleet.Node.Storage;
+
+/// <summary>The node database's tables. Versions are upgraded in place through <c>PRAGMA user_version</c>.</summary>
+internal static class StoreSchema
+{
+    public const int Version = 1;
+
+    // shares: one row per (secret, version). WITHOUT ROWID keeps rows in (key, version) order,
+    // the order every node deals and receives in during a refresh. `staged` holds the value for
+    // the operation's target epoch until commit (refresh) or a masked value for a recovery
+    // target (helpers); both are sealed like `sealed`.
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS node_state (
+            name  TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS shares (
+            key        BLOB    NOT NULL,
+            version    INTEGER NOT NULL,
+            name       TEXT    NOT NULL,
+            owner      TEXT    NOT NULL,
+            epoch      INTEGER NOT NULL,
+            threshold  INTEGER NOT NULL,
+            blocks     INTEGER NOT NULL,
+            commitment BLOB    NOT NULL,
+            sealed     BLOB    NOT NULL,
+            staged     BLOB,
+            updated_ms INTEGER NOT NULL,
+            PRIMARY KEY (key, version)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS shares_by_owner ON shares (owner, name);
+
+        CREATE TABLE IF NOT EXISTS snapshot (
+            seq     INTEGER PRIMARY KEY,
+            key     BLOB    NOT NULL,
+            version INTEGER NOT NULL,
+            blocks  INTEGER NOT NULL
+        );
+
+        CREATE TABLE IF NOT EXISTS recovered (
+            key        BLOB    NOT NULL,
+            version    INTEGER NOT NULL,
+            name       TEXT    NOT NULL,
+            owner      TEXT    NOT NULL,
+            threshold  INTEGER NOT NULL,
+            blocks     INTEGER NOT NULL,
+            commitment BLOB    NOT NULL,
+            sealed     BLOB    NOT NULL,
+            updated_ms INTEGER NOT NULL,
+            PRIMARY KEY (key, version)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS audit (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            at_ms     INTEGER NOT NULL,
+            identity  TEXT    NOT NULL,
+            operation TEXT    NOT NULL,
+            subject   TEXT    NOT NULL,
+            outcome   TEXT    NOT NULL
+        );
+        CREATE TRIGGER IF NOT EXISTS audit_is_append_only_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_is_append_only_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+        """;
+}

@@ -1,0 +1,159 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace SecretFleet.Node.Storage;
+
+/// <summary>
+/// Group commit: one writer connection runs every write, and the writes queued while a
+/// commit is in flight share the next transaction (one fsync for many Puts). Each write runs
+/// in its own savepoint, so a failing write rolls back alone.
+/// </summary>
+internal sealed class WriteQueue : IAsyncDisposable
+{
+    private const int MaxWritesPerTransaction = 512;
+    private readonly SqliteConnection _connection;
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+
+    public WriteQueue(SqliteConnection connection)
+    {
+        _connection = connection;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public Task<T> RunAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken)
+    {
+        var pending = new PendingWrite<T>(work, cancellationToken);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(WriteQueue), "The share store is closed.");
+        }
+        return pending.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<PendingWrite>(MaxWritesPerTransaction);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxWritesPerTransaction && _queue.Reader.TryRead(out var write))
+            {
+                if (!write.IsCancelled)
+                {
+                    batch.Add(write);
+                }
+            }
+            if (batch.Count > 0)
+            {
+                RunBatch(batch);
+            }
+        }
+    }
+
+    private void RunBatch(List<PendingWrite> batch)
+    {
+        SqliteTransaction? transaction = null;
+        try
+        {
+            transaction = _connection.BeginTransaction(deferred: false);
+            var context = new WriteContext(_connection, transaction);
+            foreach (var write in batch)
+            {
+                context.Execute("SAVEPOINT write");
+                try
+                {
+                    write.Execute(context);
+                    context.Execute("RELEASE write");
+                }
+                catch (Exception e)
+                {
+                    context.Execute("ROLLBACK TO write");
+                    context.Execute("RELEASE write");
+                    write.Fail(e);
+                }
+            }
+            transaction.Commit();
+            foreach (var write in batch)
+            {
+                write.Complete();
+            }
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
+        {
+            try
+            {
+                transaction?.Rollback();
+            }
+            catch (SqliteException)
+            {
+                // The transaction is gone with the fault; the writes fail below either way.
+            }
+            foreach (var write in batch)
+            {
+                write.Fail(e);
+            }
+        }
+        finally
+        {
+            transaction?.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private abstract class PendingWrite
+    {
+        public abstract bool IsCancelled { get; }
+        public abstract void Execute(WriteContext context);
+        public abstract void Fail(Exception error);
+        public abstract void Complete();
+    }
+
+    // The result is published only after COMMIT: a caller never sees a write that could still roll back.
+    private sealed class PendingWrite<T>(Func<WriteContext, T> work, CancellationToken cancellationToken) : PendingWrite
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private bool _failed;
+
+        public Task<T> Task => _completion.Task;
+
+        public override bool IsCancelled
+        {
+            get
+            {
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    return false;
+                }
+                _completion.TrySetCanceled(cancellationToken);
+                return true;
+            }
+        }
+
+        public override void Execute(WriteContext context)
+        {
+            _failed = false;
+            _result = work(context);
+        }
+
+        public override void Fail(Exception error)
+        {
+            _failed = true;
+            _completion.TrySetException(error);
+        }
+
+        public override void Complete()
+        {
+            if (!_failed)
+            {
+                _completion.TrySetResult(_result!);
+            }
+        }
+    }
+}
