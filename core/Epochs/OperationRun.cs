@@ -1,0 +1,142 @@
+using SecretFleet.Core.Protos;
+
+namespace SecretFleet.Core.Epochs;
+
+/// <summary>What the coordinator concluded from the participants' verdicts.</summary>
+internal sealed record OperationVerdict(OperationDecision Decision, string Reason, string ReasonCode, IReadOnlyList<byte> Culprits, long Pairs)
+{
+    public static OperationVerdict Abort(string reason, string code, params byte[] culprits) => new(OperationDecision.Abort, reason, code, culprits, 0);
+}
+
+/// <summary>One operation's first phase: Begin everywhere, Verify, wait for every node to stage, judge the verdicts.</summary>
+internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, OperationLogRecord record, TimeProvider time, CoordinatorOptions options, IProgress<OperationProgress>? progress)
+{
+    private readonly FleetMember[] _dealers = [.. record.Participants.Select(fleet.Member)];
+    private readonly FleetMember? _target = record.RecoveryTargetX == 0 ? null : fleet.Member(record.RecoveryTargetX);
+
+    public async Task<OperationVerdict> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var begin = new BeginRequest
+            {
+                OperationId = record.Id, Kind = record.Kind, Epoch = record.Epoch, TargetEpoch = record.TargetEpoch,
+                Threshold = (uint)fleet.Threshold, RecoveryTargetX = record.RecoveryTargetX, BatchBlocks = (uint)options.BatchBlocks, FleetId = fleet.FleetId,
+            };
+            begin.Dealers.Add(_dealers.Select(d => new Participant { X = d.X, Endpoint = d.Endpoint.ToString(), TlsName = d.TlsName }));
+            var everyone = _target is null ? _dealers : [.. _dealers, _target];
+            await Task.WhenAll(everyone.Select(node => CallAsync(node, () => nodes.BeginAsync(node, begin, cancellationToken)))).ConfigureAwait(false);
+            await Task.WhenAll(_dealers.Select(node => CallAsync(node, () => nodes.VerifyAsync(node, record.Id, cancellationToken)))).ConfigureAwait(false);
+            var statuses = await WaitForStageAsync(_dealers, "verifying", cancellationToken).ConfigureAwait(false);
+            var verdict = Judge(statuses);
+            if (verdict.Decision == OperationDecision.Commit && _target is not null)
+            {
+                await CallAsync(_target, () => nodes.VerifyAsync(_target, record.Id, cancellationToken)).ConfigureAwait(false);
+                var target = await WaitForStageAsync([_target], "rebuilding", cancellationToken).ConfigureAwait(false);
+                var status = target[_target.X];
+                verdict = status.Phase == OperationPhase.Staged
+                    ? verdict with { Pairs = (long)status.StagedPairs }
+                    : Failed(target);
+            }
+            return verdict;
+        }
+        catch (NodeCallFailedException e)
+        {
+            return OperationVerdict.Abort($"Node x {e.X} failed: {e.Message}", e.Code);
+        }
+    }
+
+    private async Task<Dictionary<byte, OperationStatusResponse>> WaitForStageAsync(IReadOnlyList<FleetMember> members, string phase, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + options.OperationTimeout;
+        var lastHeard = members.ToDictionary(m => m.X, _ => time.GetUtcNow());
+        var latest = new Dictionary<byte, OperationStatusResponse>();
+        while (true)
+        {
+            var polls = await Task.WhenAll(members.Select(async m =>
+            {
+                try
+                {
+                    return (m.X, Status: await nodes.StatusAsync(m, record.Id, cancellationToken).ConfigureAwait(false));
+                }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return (m.X, Status: (OperationStatusResponse?)null);
+                }
+            })).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            foreach (var (x, status) in polls)
+            {
+                if (status is not null)
+                {
+                    latest[x] = status;
+                    lastHeard[x] = now;
+                }
+                else if (now - lastHeard[x] > options.NodeSilenceLimit)
+                {
+                    throw new NodeCallFailedException(x, $"it did not answer for {options.NodeSilenceLimit.TotalSeconds:F0} s", "unreachable");
+                }
+            }
+            progress?.Report(new OperationProgress(phase, latest.Values.Sum(s => (long)s.PairsDone), latest.Values.Sum(s => (long)s.PairsTotal)));
+            if (latest.Values.Any(s => s.Phase is OperationPhase.Failed or OperationPhase.Aborted)
+                || (latest.Count == members.Count && latest.Values.All(s => s.Phase == OperationPhase.Staged)))
+            {
+                return latest;
+            }
+            if (now >= deadline)
+            {
+                throw new NodeCallFailedException(members.First(m => !latest.TryGetValue(m.X, out var s) || s.Phase != OperationPhase.Staged).X,
+                    $"it was not done {phase} after {options.OperationTimeout.TotalMinutes:F0} min", "timeout");
+            }
+            await Task.Delay(options.PollInterval, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private OperationVerdict Judge(Dictionary<byte, OperationStatusResponse> statuses)
+    {
+        if (statuses.Values.Any(s => s.Phase != OperationPhase.Staged))
+        {
+            return Failed(statuses);
+        }
+        foreach (var dealer in _dealers)
+        {
+            var seen = statuses.Values.Select(s => s.Dealers.FirstOrDefault(v => v.X == dealer.X)).ToArray();
+            if (seen.Any(v => v is null || !v.Valid))
+            {
+                return OperationVerdict.Abort($"Node x {dealer.X} (ordinal {dealer.Ordinal}) was not verified by every receiver.", "dealer-misbehaved", dealer.X);
+            }
+            if (seen.Any(v => !v!.TranscriptHash.Equals(seen[0]!.TranscriptHash)))
+            {
+                return OperationVerdict.Abort($"Node x {dealer.X} (ordinal {dealer.Ordinal}) told receivers different things.", "transcript-mismatch", dealer.X);
+            }
+        }
+        return new OperationVerdict(OperationDecision.Commit, "every node staged and verified every dealer", "", [], statuses.Values.Max(s => (long)s.StagedPairs));
+    }
+
+    private static OperationVerdict Failed(Dictionary<byte, OperationStatusResponse> statuses)
+    {
+        var failed = statuses.Where(s => s.Value.Phase != OperationPhase.Staged).OrderBy(s => s.Key).First();
+        var culprits = statuses.Values.SelectMany(s => s.Dealers).Where(v => !v.Valid).Select(v => (byte)v.X).Distinct().Order().ToArray();
+        var reason = string.IsNullOrEmpty(failed.Value.Failure) ? $"Node x {failed.Key} is {failed.Value.Phase}." : $"Node x {failed.Key}: {failed.Value.Failure}";
+        return OperationVerdict.Abort(reason, culprits.Length > 0 ? "dealer-misbehaved" : "node-failed", culprits);
+    }
+
+    private static async Task CallAsync(FleetMember node, Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not NodeCallFailedException)
+        {
+            throw new NodeCallFailedException(node.X, e.Message, "unreachable");
+        }
+    }
+
+    private sealed class NodeCallFailedException(byte x, string message, string code) : Exception(message)
+    {
+        public byte X { get; } = x;
+
+        public string Code { get; } = code;
+    }
+}

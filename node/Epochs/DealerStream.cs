@@ -1,0 +1,164 @@
+using System.Threading.Channels;
+using SecretFleet.Core.Protos;
+using SecretFleet.Core.Sharing;
+
+namespace SecretFleet.Node.Epochs;
+
+/// <summary>
+/// One dealer's batches as this receiver pulls them: prefetched, each checked on arrival
+/// (shape, this receiver's digest, the batch check against the Fiat–Shamir challenge, strictly
+/// increasing pairs) and folded into the dealer's transcript; then walked pair by pair.
+/// </summary>
+internal sealed class DealerStream : IAsyncDisposable
+{
+    private const int Prefetch = 2;
+    private readonly ParticipantInfo _dealer;
+    private readonly OperationRecord _operation;
+    private readonly byte _receiverX;
+    private readonly IPeerTransport _peers;
+    private readonly Channel<DealResponse> _ready = Channel.CreateBounded<DealResponse>(Prefetch);
+    private readonly CancellationTokenSource _stop;
+    private readonly DealTranscript _transcript = new();
+    private readonly Task _pump;
+    private readonly byte[] _lastPair = new byte[PairCodec.PairBytes];
+    private DealResponse? _current;
+    private int _index = -1;
+    private int _valueOffset;
+    private int _blocks;
+    private bool _anyPair;
+
+    public DealerStream(ParticipantInfo dealer, OperationRecord operation, byte receiverX, IPeerTransport peers, CancellationToken cancellationToken)
+    {
+        _dealer = dealer;
+        _operation = operation;
+        _receiverX = receiverX;
+        _peers = peers;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _pump = Task.Run(() => PumpAsync(_stop.Token));
+    }
+
+    public byte X => _dealer.X;
+
+    public bool Exhausted { get; private set; }
+
+    public ulong Batches { get; private set; }
+
+    public ReadOnlySpan<byte> CurrentPair => _current!.PairKeys.Span.Slice(_index * PairCodec.PairBytes, PairCodec.PairBytes);
+
+    public int CurrentBlocks => _blocks;
+
+    public ReadOnlySpan<byte> CurrentValues => _current!.Values.Span.Slice(_valueOffset, _blocks * 16);
+
+    /// <summary>Moves to the next pair, pulling the next batch when this one is used up.</summary>
+    public async ValueTask AdvanceAsync(CancellationToken cancellationToken)
+    {
+        if (_current is not null && _index >= 0)
+        {
+            _valueOffset += _blocks * 16;
+        }
+        _index++;
+        while (_current is null || _index >= _current.PairBlocks.Length / PairCodec.BlockCountBytes)
+        {
+            if (_current is { Last: true })
+            {
+                Exhausted = true;
+                return;
+            }
+            if (!await _ready.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await _pump.ConfigureAwait(false);
+                throw new DealerMisbehavedException(X, "its batches ended without a last batch.");
+            }
+            _current = await _ready.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            _index = 0;
+            _valueOffset = 0;
+        }
+        _blocks = PairCodec.Blocks(_current.PairBlocks.Span, _index);
+    }
+
+    public byte[] FinishTranscript() => _transcript.Finish();
+
+    private async Task PumpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (ulong batch = 0; ; batch++)
+            {
+                var request = new DealRequest { OperationId = _operation.Id, ReceiverX = _receiverX, Batch = batch };
+                var response = await _peers.DealAsync(_dealer, request, cancellationToken).ConfigureAwait(false);
+                Check(response, batch);
+                Batches = batch + 1;
+                await _ready.Writer.WriteAsync(response, cancellationToken).ConfigureAwait(false);
+                if (response.Last)
+                {
+                    break;
+                }
+            }
+            _ready.Writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            _ready.Writer.TryComplete(e);
+        }
+    }
+
+    private void Check(DealResponse response, ulong batch)
+    {
+        var pairCount = response.PairKeys.Length / PairCodec.PairBytes;
+        if (response.Batch != batch || response.PairKeys.Length % PairCodec.PairBytes != 0 || response.PairBlocks.Length != pairCount * PairCodec.BlockCountBytes)
+        {
+            throw new DealerMisbehavedException(X, $"batch {batch} is malformed.");
+        }
+        long blocks = 0;
+        for (var i = 0; i < pairCount; i++)
+        {
+            var pair = response.PairKeys.Span.Slice(i * PairCodec.PairBytes, PairCodec.PairBytes);
+            if (_anyPair && PairCodec.Compare(pair, _lastPair) <= 0)
+            {
+                throw new DealerMisbehavedException(X, $"batch {batch} lists pairs out of order.");
+            }
+            pair.CopyTo(_lastPair);
+            _anyPair = true;
+            var pairBlocks = PairCodec.Blocks(response.PairBlocks.Span, i);
+            if (pairBlocks <= 0)
+            {
+                throw new DealerMisbehavedException(X, $"batch {batch} gives a pair {pairBlocks} blocks.");
+            }
+            blocks += pairBlocks;
+        }
+        var receivers = _operation.Receivers.Select(r => r.X).Order().ToArray();
+        if (response.Values.Length != blocks * 16 || response.Mask.Length != 16 || response.Combined.Length != (_operation.Threshold - 1) * 16
+            || response.Digests.Count != receivers.Length || response.Digests.Select(d => (byte)d.X).Where((x, i) => x != receivers[i]).Any())
+        {
+            throw new DealerMisbehavedException(X, $"batch {batch} has the wrong shape.");
+        }
+        var digests = response.Digests.Select(d => d.Digest.ToByteArray()).ToArray();
+        var own = Array.IndexOf(receivers, _receiverX);
+        if (!digests[own].AsSpan().SequenceEqual(BatchCheck.Digest(response.Values.Span, response.Mask.Span)))
+        {
+            throw new DealerMisbehavedException(X, $"batch {batch} publishes a digest for x {_receiverX} that does not match what it sent.");
+        }
+        var idsHash = DealTranscript.IdsHash(response.PairKeys.Span, response.PairBlocks.Span);
+        var challenge = BatchCheck.Challenge(DealTranscript.ChallengeContext(_operation, X, batch), idsHash, digests);
+        if (!BatchCheck.Verify(_operation.Threshold, _receiverX, _operation.ZeroAt, response.Values.Span, response.Mask.Span, challenge, response.Combined.Span))
+        {
+            throw new DealerMisbehavedException(X, $"batch {batch} failed the batch check: its sub-shares are inconsistent.");
+        }
+        _transcript.Append(response, idsHash);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _pump.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped on purpose.
+        }
+        _stop.Dispose();
+        _transcript.Dispose();
+    }
+}

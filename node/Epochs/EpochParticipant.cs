@@ -1,0 +1,341 @@
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using SecretFleet.Core.Protos;
+
+namespace SecretFleet.Node.Epochs;
+
+/// <summary>
+/// This node's side of refresh and recovery: idle → dealing (Begin) → verifying (Verify) →
+/// staged | failed → committed | aborted. The record is durable; a node restarted while dealing
+/// or verifying reports the operation failed (its dealing randomness is gone), a staged node
+/// keeps its stage and waits for the coordinator's decision.
+/// </summary>
+internal sealed partial class EpochParticipant(OperationStore store, IPeerTransport peers, DealerFaults faults, NodeMetrics metrics, ILogger<EpochParticipant> log) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private OperationRecord? _record;
+    private DealerSession? _dealer;
+    private Task? _work;
+    private CancellationTokenSource? _workStop;
+    private ReceiverSession? _receiver;
+    private RecoveryTargetSession? _target;
+    private ReceiverOutcome? _outcome;
+    private long _pairsTotal;
+    private long _recoveredPairs;
+
+    private byte OwnX => store.Shares.State.X;
+
+    public OperationRecord? Current => Volatile.Read(ref _record);
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var record = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        if (record is { Phase: OperationPhase.Dealing or OperationPhase.Verifying })
+        {
+            record = record with { Phase = OperationPhase.Failed, Failure = "The node restarted during the operation." };
+            await store.SaveAsync(record, cancellationToken).ConfigureAwait(false);
+            LogRestartedDuringOperation(log, record.Id);
+        }
+        _record = record;
+    }
+
+    public async Task<long> BeginAsync(BeginRequest request, string identity, CancellationToken cancellationToken)
+    {
+        var record = OperationRequests.ToRecord(request, store.Shares.State);
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_record is { } existing && !existing.IsFinished)
+            {
+                if (existing.Id == record.Id)
+                {
+                    return _pairsTotal;
+                }
+                if (existing.Phase == OperationPhase.Staged)
+                {
+                    throw new OperationRejectedException(OperationRejection.FailedPrecondition,
+                        $"Operation {existing.Id} is staged here and waits for the coordinator's decision; commit or abort it first.");
+                }
+                // Never staged here, so it cannot have committed anywhere: safe to drop.
+                await StopWorkAsync().ConfigureAwait(false);
+                await store.AbortAsync(existing, identity, $"superseded by {record.Id}", cancellationToken).ConfigureAwait(false);
+                metrics.OperationAborted(existing.Kind, "superseded");
+            }
+            _pairsTotal = await store.BeginAsync(record, identity, cancellationToken).ConfigureAwait(false);
+            _outcome = null;
+            _recoveredPairs = 0;
+            _dealer?.Dispose();
+            _dealer = record.IsDealer(OwnX) ? new DealerSession(record, OwnX, store, faults) : null;
+            Volatile.Write(ref _record, record);
+            metrics.OperationStarted();
+            LogBegan(log, record.Id, OperationStore.Describe(record.Kind), record.Epoch, record.TargetEpoch, _pairsTotal);
+            return _pairsTotal;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task VerifyAsync(string operationId, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var record = Require(operationId);
+            if (record.Phase != OperationPhase.Dealing)
+            {
+                return;
+            }
+            record = record with { Phase = OperationPhase.Verifying };
+            await store.SaveAsync(record, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _record, record);
+            _workStop = new CancellationTokenSource();
+            _work = Task.Run(() => RunVerificationAsync(record, _workStop.Token), CancellationToken.None);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task RunVerificationAsync(OperationRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (record.IsRecoveryTarget(OwnX))
+            {
+                _target = new RecoveryTargetSession(record, OwnX, store, peers);
+                _recoveredPairs = await _target.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                _receiver = new ReceiverSession(record, OwnX, store, peers);
+                _outcome = await _receiver.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await FinishVerificationAsync(record with { Phase = OperationPhase.Staged }, null).ConfigureAwait(false);
+            LogStaged(log, record.Id, _outcome?.StagedPairs ?? _recoveredPairs);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Aborted or shutting down: the abort path records the outcome.
+        }
+        catch (DealerMisbehavedException e)
+        {
+            LogDealerMisbehaved(log, record.Id, e.X, e.Problem);
+            await FinishVerificationAsync(record with { Phase = OperationPhase.Failed, Failure = $"Node x {e.X} misbehaved: {e.Problem}" }, e).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogVerificationFailed(log, record.Id, e.GetType().Name, e.Message);
+            await FinishVerificationAsync(record with { Phase = OperationPhase.Failed, Failure = OperationRequests.Describe(e) }, null).ConfigureAwait(false);
+        }
+    }
+
+    private async Task FinishVerificationAsync(OperationRecord record, DealerMisbehavedException? misbehaved)
+    {
+        if (misbehaved is not null)
+        {
+            _outcome = new ReceiverOutcome([new DealerVerdict { X = misbehaved.X, Valid = false, Problem = misbehaved.Problem }], 0, 0);
+        }
+        await _lock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_record?.Id == record.Id && _record.Phase == OperationPhase.Verifying)
+            {
+                await store.SaveAsync(record, CancellationToken.None).ConfigureAwait(false);
+                Volatile.Write(ref _record, record);
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public OperationStatusResponse Status(string operationId)
+    {
+        var record = Current;
+        if (record is null || record.Id != operationId)
+        {
+            throw new OperationRejectedException(OperationRejection.NotFound, $"This node knows no operation {operationId}.");
+        }
+        var status = new OperationStatusResponse
+        {
+            OperationId = record.Id,
+            Phase = record.Phase,
+            PairsTotal = (ulong)_pairsTotal,
+            PairsDone = (ulong)(_receiver?.PairsDone ?? _target?.PairsDone ?? 0),
+            Failure = record.Failure,
+            Epoch = store.Shares.State.Epoch,
+            StagedPairs = (ulong)(_outcome?.StagedPairs ?? _recoveredPairs),
+        };
+        if (_outcome is not null)
+        {
+            status.Dealers.Add(_outcome.Dealers);
+        }
+        return status;
+    }
+
+    public async Task<ulong> CommitAsync(string operationId, string identity, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var record = Current;
+            if (record is { Phase: OperationPhase.Committed } && record.Id == operationId)
+            {
+                return store.Shares.State.Epoch;
+            }
+            record = Require(operationId);
+            if (record.Phase != OperationPhase.Staged)
+            {
+                throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"Operation {operationId} is {record.Phase} here, not staged; it cannot commit.");
+            }
+            var state = await store.CommitAsync(record, identity, cancellationToken).ConfigureAwait(false);
+            Finish(record with { Phase = OperationPhase.Committed });
+            metrics.OperationCommitted(record.Kind, _outcome?.StagedPairs ?? _recoveredPairs);
+            LogCommitted(log, record.Id, state.Epoch);
+            return state.Epoch;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task<ulong> AbortAsync(string operationId, string reason, string reasonCode, string identity, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var record = Current;
+            if (record is null || record.Id != operationId || record.Phase == OperationPhase.Aborted)
+            {
+                return store.Shares.State.Epoch;
+            }
+            if (record.Phase == OperationPhase.Committed)
+            {
+                throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"Operation {operationId} already committed here; it cannot be aborted.");
+            }
+            await StopWorkAsync().ConfigureAwait(false);
+            await store.AbortAsync(record, identity, reason, cancellationToken).ConfigureAwait(false);
+            Finish(record with { Phase = OperationPhase.Aborted, Failure = reason });
+            metrics.OperationAborted(record.Kind, reasonCode);
+            LogAborted(log, record.Id, reason);
+            return store.Shares.State.Epoch;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public Task<DealResponse> DealAsync(DealRequest request, CancellationToken cancellationToken)
+    {
+        var dealer = _dealer;
+        if (dealer is null || dealer.OperationId != request.OperationId || Current is not { IsFinished: false })
+        {
+            throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"This node is not dealing for operation {request.OperationId}.");
+        }
+        if (request.ReceiverX is 0 or > 255)
+        {
+            throw new OperationRejectedException(OperationRejection.InvalidArgument, $"receiver_x {request.ReceiverX} is outside 1..255.");
+        }
+        return dealer.DealAsync((byte)request.ReceiverX, request.Batch, cancellationToken);
+    }
+
+    public async Task<FetchRecoveredResponse> FetchRecoveredAsync(FetchRecoveredRequest request, CancellationToken cancellationToken)
+    {
+        var record = Current;
+        if (record is null || record.Id != request.OperationId || record.Kind != OperationKind.Recovery || !record.IsDealer(OwnX))
+        {
+            throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"This node is not a recovery helper of operation {request.OperationId}.");
+        }
+        if (record.Phase != OperationPhase.Staged)
+        {
+            throw new OperationRejectedException(OperationRejection.Unavailable, $"This helper is {record.Phase}, not staged yet; retry.");
+        }
+        var pairs = await store.ReadMaskedAsync(checked((long)request.Cursor), record.BatchBlocks, cancellationToken).ConfigureAwait(false);
+        var response = new FetchRecoveredResponse();
+        var values = new byte[pairs.Sum(p => p.Blocks) * 16];
+        var offset = 0;
+        foreach (var pair in pairs)
+        {
+            var slice = values.AsSpan(offset, pair.Blocks * 16);
+            if (!store.Shares.Sealer.TryOpen(pair.Key, pair.Version, OperationStore.MaskedValueEpoch, pair.StagedSealed, slice))
+            {
+                throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"A masked value of secret '{pair.Name}' is unreadable on this helper.");
+            }
+            offset += pair.Blocks * 16;
+            response.Pairs.Add(new RecoveredPair
+            {
+                Key = ByteString.CopyFrom(pair.Key), Version = pair.Version, Owner = pair.Owner, Name = pair.Name, Blocks = (uint)pair.Blocks,
+                Commitment = ByteString.CopyFrom(pair.Commitment), Threshold = (uint)pair.Threshold, UpdatedUnixMs = pair.UpdatedUnixMs,
+            });
+        }
+        response.Values = UnsafeByteOperations.UnsafeWrap(values);
+        response.Last = pairs.Count == 0 || (await store.ReadMaskedAsync(pairs[^1].Seq, 1, cancellationToken).ConfigureAwait(false)).Count == 0;
+        response.NextCursor = pairs.Count == 0 ? request.Cursor : (ulong)pairs[^1].Seq;
+        return response;
+    }
+
+    private OperationRecord Require(string operationId)
+    {
+        var record = Current;
+        return record is not null && record.Id == operationId && !record.IsFinished
+            ? record
+            : throw new OperationRejectedException(OperationRejection.NotFound, $"This node has no open operation {operationId}.");
+    }
+
+    private void Finish(OperationRecord record)
+    {
+        Volatile.Write(ref _record, record);
+        _dealer?.Dispose();
+        _dealer = null;
+    }
+
+    private async Task StopWorkAsync()
+    {
+        if (_workStop is null)
+        {
+            return;
+        }
+        await _workStop.CancelAsync().ConfigureAwait(false);
+        if (_work is not null)
+        {
+            await _work.ConfigureAwait(false);
+        }
+        _workStop.Dispose();
+        _workStop = null;
+        _work = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopWorkAsync().ConfigureAwait(false);
+        _dealer?.Dispose();
+        _lock.Dispose();
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Operation {OperationId} was in progress when the node stopped; it is marked failed")]
+    private static partial void LogRestartedDuringOperation(ILogger logger, string operationId);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Operation {OperationId} ({Kind}) began: epoch {Epoch} -> {TargetEpoch}, {Pairs} pairs in the snapshot")]
+    private static partial void LogBegan(ILogger logger, string operationId, string kind, ulong epoch, ulong targetEpoch, long pairs);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Operation {OperationId} staged {Pairs} pairs")]
+    private static partial void LogStaged(ILogger logger, string operationId, long pairs);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "Operation {OperationId}: node x {DealerX} misbehaved: {Problem}")]
+    private static partial void LogDealerMisbehaved(ILogger logger, string operationId, byte dealerX, string problem);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Operation {OperationId} failed here: {ErrorType}: {Error}")]
+    private static partial void LogVerificationFailed(ILogger logger, string operationId, string errorType, string error);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Information, Message = "Operation {OperationId} committed; epoch is now {Epoch}")]
+    private static partial void LogCommitted(ILogger logger, string operationId, ulong epoch);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "Operation {OperationId} aborted: {Reason}")]
+    private static partial void LogAborted(ILogger logger, string operationId, string reason);
+}

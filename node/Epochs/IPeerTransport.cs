@@ -1,0 +1,11 @@
+using SecretFleet.Core.Protos;
+
+namespace SecretFleet.Node.Epochs;
+
+/// <summary>How a node reaches its peers during an operation (mTLS gRPC in production, in-process in tests).</summary>
+internal interface IPeerTransport
+{
+    Task<DealResponse> DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken);
+
+    Task<FetchRecoveredResponse> FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken);
+}

@@ -1,0 +1,15 @@
+namespace SecretFleet.Node.Epochs;
+
+internal enum OperationRejection
+{
+    InvalidArgument,
+    NotFound,
+    FailedPrecondition,
+    Unavailable,
+}
+
+/// <summary>A coordinator or peer call this node refuses in its current state; the service maps it to a gRPC status.</summary>
+internal sealed class OperationRejectedException(OperationRejection reason, string message) : Exception(message)
+{
+    public OperationRejection Reason { get; } = reason;
+}

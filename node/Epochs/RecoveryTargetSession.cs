@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using SecretFleet.Core.Sharing;
+
+namespace SecretFleet.Node.Epochs;
+
+/// <summary>
+/// The node being rebuilt: pulls every helper's masked values u_l = s_l + Σ r_k(x_l), keeps
+/// the pairs every helper sent, checks (with more than t helpers) that the values lie on one
+/// polynomial of degree below t, interpolates its own share at its x and stages it.
+/// </summary>
+internal sealed class RecoveryTargetSession(OperationRecord operation, byte ownX, OperationStore store, IPeerTransport peers)
+{
+    private const int Chunk = 1024;
+    private long _done;
+
+    public long PairsDone => Interlocked.Read(ref _done);
+
+    public async Task<long> RunAsync(CancellationToken cancellationToken)
+    {
+        var streams = operation.Dealers.Select(h => new HelperStream(h, operation.Id, peers, cancellationToken)).ToArray();
+        var helperXs = streams.Select(s => s.X).ToArray();
+        try
+        {
+            foreach (var stream in streams)
+            {
+                await stream.AdvanceAsync(cancellationToken).ConfigureAwait(false);
+            }
+            long recovered = 0;
+            var chunk = new List<PendingPair>(Chunk);
+            while (await NextCommonPairAsync(streams, cancellationToken).ConfigureAwait(false))
+            {
+                chunk.Add(Take(streams));
+                foreach (var stream in streams)
+                {
+                    await stream.AdvanceAsync(cancellationToken).ConfigureAwait(false);
+                }
+                if (chunk.Count == Chunk)
+                {
+                    recovered += await RecoverAsync(helperXs, chunk, cancellationToken).ConfigureAwait(false);
+                    chunk.Clear();
+                }
+            }
+            recovered += await RecoverAsync(helperXs, chunk, cancellationToken).ConfigureAwait(false);
+            return recovered;
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Advances every stream to the next pair that all of them hold; false once any runs out.
+    private static async Task<bool> NextCommonPairAsync(HelperStream[] streams, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (streams.Any(s => s.Exhausted))
+            {
+                return false;
+            }
+            var highest = streams[0];
+            foreach (var stream in streams)
+            {
+                if (PairCodec.Compare(stream.CurrentRecord, highest.CurrentRecord) > 0)
+                {
+                    highest = stream;
+                }
+            }
+            var target = highest.CurrentRecord.ToArray();
+            var aligned = true;
+            foreach (var stream in streams)
+            {
+                while (!stream.Exhausted && PairCodec.Compare(stream.CurrentRecord, target) < 0)
+                {
+                    await stream.AdvanceAsync(cancellationToken).ConfigureAwait(false);
+                }
+                aligned &= !stream.Exhausted && PairCodec.Compare(stream.CurrentRecord, target) == 0;
+            }
+            if (aligned)
+            {
+                return true;
+            }
+        }
+    }
+
+    private PendingPair Take(HelperStream[] streams)
+    {
+        var first = streams[0].Current;
+        foreach (var stream in streams)
+        {
+            var pair = stream.Current;
+            if (pair.Blocks != first.Blocks || pair.Owner != first.Owner || pair.Name != first.Name || pair.Threshold != first.Threshold || !pair.Commitment.Span.SequenceEqual(first.Commitment.Span))
+            {
+                throw new DealerMisbehavedException(stream.X, $"it describes secret '{first.Name}' differently from helper x {streams[0].X}.");
+            }
+            if (pair.Threshold != operation.Threshold)
+            {
+                throw new DealerMisbehavedException(stream.X, $"secret '{pair.Name}' has threshold {pair.Threshold}, the fleet {operation.Threshold}.");
+            }
+        }
+        return new PendingPair(first, [.. streams.Select(s => s.CurrentValues.ToArray())]);
+    }
+
+    private async Task<long> RecoverAsync(byte[] helperXs, List<PendingPair> chunk, CancellationToken cancellationToken)
+    {
+        if (chunk.Count == 0)
+        {
+            return 0;
+        }
+        if (helperXs.Length > operation.Threshold)
+        {
+            var joined = helperXs.Select((_, l) => (ReadOnlyMemory<byte>)chunk.SelectMany(p => p.Values[l]).ToArray()).ToArray();
+            var consistency = ShareRecovery.FindInconsistentHelpers(helperXs, joined, operation.Threshold);
+            if (!consistency.Decodable || consistency.InconsistentXs.Count > 0)
+            {
+                var bad = consistency.InconsistentXs.Count > 0 ? consistency.InconsistentXs[0] : helperXs[0];
+                throw new DealerMisbehavedException(bad, consistency.Decodable
+                    ? $"its masked values are off the polynomial (helpers off it: {string.Join(", ", consistency.InconsistentXs)})."
+                    : "too many helpers disagree to tell which are wrong.");
+            }
+        }
+        var rebuilt = new List<RecoveredShare>(chunk.Count);
+        foreach (var (pair, values) in chunk)
+        {
+            var share = new byte[pair.Blocks * 16];
+            try
+            {
+                ShareRecovery.Interpolate(helperXs, [.. values.Select(v => (ReadOnlyMemory<byte>)v)], ownX, share);
+                var version = pair.Version;
+                rebuilt.Add(new RecoveredShare(pair.Key.ToByteArray(), version, pair.Owner, pair.Name, (int)pair.Blocks, pair.Commitment.ToByteArray(),
+                    (int)pair.Threshold, pair.UpdatedUnixMs, store.Shares.Sealer.Seal(pair.Key.Span, version, operation.TargetEpoch, share)));
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(share);
+            }
+        }
+        await store.StoreRecoveredAsync(rebuilt, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref _done, chunk.Count);
+        return chunk.Count;
+    }
+
+    private sealed record PendingPair(Core.Protos.RecoveredPair Pair, byte[][] Values);
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using SecretFleet.Core.Protos;
+
+namespace SecretFleet.Node;
+
+/// <summary>
+/// The node's own instruments (the RPC layer records calls by method and code). Labels are
+/// fixed small sets: operation kind, outcome, abort reason code; never names or values.
+/// </summary>
+internal sealed class NodeMetrics : IDisposable
+{
+    public const string MeterName = "SecretFleet.Node";
+    private static readonly HashSet<string> ReasonCodes = ["dealer-misbehaved", "transcript-mismatch", "node-failed", "unreachable", "timeout", "cancelled", "superseded"];
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _operations;
+    private readonly Counter<long> _pairs;
+    private readonly Histogram<double> _duration;
+    private long _startedTimestamp;
+
+    public NodeMetrics(Func<ulong> epoch, Func<long> secrets, Func<long> storeBytes)
+    {
+        _operations = _meter.CreateCounter<long>("secretfleet_node_operations", description: "Refresh and recovery operations this node finished, by kind and outcome.");
+        _pairs = _meter.CreateCounter<long>("secretfleet_node_refreshed_pairs", description: "(secret, version) pairs this node committed in refreshes and recoveries.");
+        _duration = _meter.CreateHistogram<double>("secretfleet_node_operation_duration", unit: "s", description: "Time from Begin to Commit or Abort of an operation on this node.");
+        _meter.CreateObservableGauge("secretfleet_node_epoch", () => (long)epoch(), description: "The epoch of this node's shares.");
+        _meter.CreateObservableGauge("secretfleet_node_secrets", secrets, description: "Secrets with a share on this node.");
+        _meter.CreateObservableGauge("secretfleet_node_store_size", storeBytes, unit: "By", description: "Bytes of the share database and its WAL.");
+    }
+
+    public void OperationStarted() => Interlocked.Exchange(ref _startedTimestamp, Stopwatch.GetTimestamp());
+
+    public void OperationCommitted(OperationKind kind, long pairs)
+    {
+        var kindTag = new KeyValuePair<string, object?>("kind", Kind(kind));
+        _operations.Add(1, kindTag, new KeyValuePair<string, object?>("outcome", "committed"), new KeyValuePair<string, object?>("reason", ""));
+        _pairs.Add(pairs, kindTag);
+        RecordDuration(kind);
+    }
+
+    public void OperationAborted(OperationKind kind, string reasonCode)
+    {
+        var reason = ReasonCodes.Contains(reasonCode) ? reasonCode : "other";
+        _operations.Add(1, new KeyValuePair<string, object?>("kind", Kind(kind)), new KeyValuePair<string, object?>("outcome", "aborted"), new KeyValuePair<string, object?>("reason", reason));
+        RecordDuration(kind);
+    }
+
+    private void RecordDuration(OperationKind kind)
+    {
+        var started = Interlocked.Exchange(ref _startedTimestamp, 0);
+        if (started != 0)
+        {
+            _duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("kind", Kind(kind)));
+        }
+    }
+
+    private static string Kind(OperationKind kind) => kind == OperationKind.Recovery ? "recovery" : "refresh";
+
+    public void Dispose() => _meter.Dispose();
+}
