@@ -66,19 +66,44 @@ public sealed class DealtBatch : IDisposable
         RandomNumberGenerator.Fill(coefficients);
         var values = _values.AsSpan(0, _receiverCount * _blockCount * B);
         var masks = _masks.AsSpan(0, _receiverCount * B);
+        if (_coefficientCount == 0)
+        {
+            // t = 1: the only polynomial of degree 0 vanishing at z is 0.
+            values.Clear();
+            masks.Clear();
+            return;
+        }
         var rowBytes = (_blockCount + 1) * B;
+        // Horner over q's coefficients for all receivers in lockstep (independent chains
+        // overlap), then the factor (x_j + z) that puts the root at z.
+        Span<Gf128> acc = stackalloc Gf128[receiverXs.Length];
+        Span<byte> shifted = stackalloc byte[receiverXs.Length];
+        for (var j = 0; j < receiverXs.Length; j++)
+        {
+            shifted[j] = (byte)(receiverXs[j] ^ zeroAt);
+        }
         for (var m = 0; m <= _blockCount; m++)
         {
-            for (var j = 0; j < receiverXs.Length; j++)
+            var top = _coefficientCount - 1;
+            acc.Fill(Gf128.Read(coefficients[(top * rowBytes + m * B)..]));
+            for (var k = top - 1; k >= 0; k--)
             {
-                var x = receiverXs[j];
-                var q = Gf128.Zero;
-                for (var k = _coefficientCount - 1; k >= 0; k--)
+                Gf128Blocks.HornerStep(acc, receiverXs, Gf128.Read(coefficients[(k * rowBytes + m * B)..]));
+            }
+            Gf128Blocks.Scale(acc, shifted);
+            if (m < _blockCount)
+            {
+                for (var j = 0; j < acc.Length; j++)
                 {
-                    q = Gf128Multiply.MultiplySmall(q, x) + Gf128.Read(coefficients[(k * rowBytes + m * B)..]);
+                    acc[j].Write(values[((j * _blockCount + m) * B)..]);
                 }
-                var value = Gf128Multiply.MultiplySmall(q, (byte)(x ^ zeroAt));
-                value.Write(m < _blockCount ? values[((j * _blockCount + m) * B)..] : masks[(j * B)..]);
+            }
+            else
+            {
+                for (var j = 0; j < acc.Length; j++)
+                {
+                    acc[j].Write(masks[(j * B)..]);
+                }
             }
         }
     }

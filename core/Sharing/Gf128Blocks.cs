@@ -80,6 +80,24 @@ public static class Gf128Blocks
         return acc;
     }
 
+    /// <summary>One Horner step for many points at once: acc[i] = acc[i]·xs[i] + c.</summary>
+    internal static void HornerStep(Span<Gf128> acc, ReadOnlySpan<byte> xs, Gf128 c)
+    {
+        for (var i = 0; i < acc.Length; i++)
+        {
+            acc[i] = Gf128Multiply.MultiplySmall(acc[i], xs[i]) + c;
+        }
+    }
+
+    /// <summary>acc[i] = acc[i]·xs[i] for every i.</summary>
+    internal static void Scale(Span<Gf128> acc, ReadOnlySpan<byte> xs)
+    {
+        for (var i = 0; i < acc.Length; i++)
+        {
+            acc[i] = Gf128Multiply.MultiplySmall(acc[i], xs[i]);
+        }
+    }
+
     /// <summary>
     /// Σ_i r^(i+1) · blocks[i]: the random linear combination used by the batch check and by
     /// robust decoding. Four interleaved Horner chains in r^4 keep the multiplier busy instead

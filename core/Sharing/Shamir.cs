@@ -34,16 +34,35 @@ public static class Shamir
         {
             values[i] = new byte[payloadBytes];
         }
+        // f_b(x) = s_b + c_1·x + … + c_(t−1)·x^(t−1), by Horner for all shares in lockstep so
+        // the n independent multiply chains overlap instead of waiting on each other.
+        Span<byte> xs = stackalloc byte[shareCount];
+        Span<Gf128> acc = stackalloc Gf128[shareCount];
+        for (var i = 0; i < shareCount; i++)
+        {
+            xs[i] = (byte)(i + 1);
+        }
         for (var b = 0; b < blocks; b++)
         {
             var at = b * Gf128.BlockSize;
-            var constant = Gf128.Read(payload.Span[at..]);
-            // f_b(x) = s_b + x·(c_1 + c_2·x + … + c_(t−1)·x^(t−2))
             var higher = coefficients.Slice(b * coefficientBytes, coefficientBytes);
+            var constant = Gf128.Read(payload.Span[at..]);
+            if (coefficientBytes == 0)
+            {
+                acc.Fill(constant);
+            }
+            else
+            {
+                acc.Fill(Gf128.Read(higher[(coefficientBytes - Gf128.BlockSize)..]));
+                for (var k = coefficientBytes - 2 * Gf128.BlockSize; k >= 0; k -= Gf128.BlockSize)
+                {
+                    Gf128Blocks.HornerStep(acc, xs, Gf128.Read(higher[k..]));
+                }
+                Gf128Blocks.HornerStep(acc, xs, constant);
+            }
             for (var i = 0; i < shareCount; i++)
             {
-                var x = (byte)(i + 1);
-                (constant + Gf128Multiply.MultiplySmall(Gf128Blocks.Evaluate(higher, x), x)).Write(values[i].AsSpan(at));
+                acc[i].Write(values[i].AsSpan(at));
             }
         }
 
