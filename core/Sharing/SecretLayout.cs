@@ -23,8 +23,8 @@ public static class SecretLayout
     /// <summary>Bytes of the SHA-256 commitment.</summary>
     public const int CommitmentBytes = 32;
 
-    /// <summary>Largest configurable secret size, so the payload length fits in an int.</summary>
-    public const int MaxConfigurableSecretBytes = 256 * 1024 * 1024;
+    /// <summary>Largest configurable secret size (16 MiB): shares are held in memory whole.</summary>
+    public const int MaxConfigurableSecretBytes = 16 * 1024 * 1024;
 
     /// <summary>Payload (and share value) size in bytes for a secret of <paramref name="secretBytes"/> bytes.</summary>
     public static int PayloadBytes(int secretBytes) =>

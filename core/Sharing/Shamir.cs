@@ -22,6 +22,10 @@ public static class Shamir
         var payloadBytes = SecretLayout.PayloadBytes(secret.Length);
         var blocks = payloadBytes / Gf128.BlockSize;
         var coefficientBytes = (threshold - 1) * Gf128.BlockSize;
+        if (SecretLayout.SaltBytes + (long)blocks * coefficientBytes > Array.MaxLength)
+        {
+            throw new SharingException($"A {secret.Length}-byte secret at threshold {threshold} needs more random coefficients than one buffer holds; split a smaller secret or lower the threshold.");
+        }
 
         using var random = new PooledBuffer(SecretLayout.SaltBytes + blocks * coefficientBytes);
         using var payload = new PooledBuffer(payloadBytes);

@@ -30,6 +30,14 @@ public sealed class SharingInputTests
     }
 
     [Fact]
+    public void Split_and_deal_refuse_work_too_large_for_one_buffer()
+    {
+        var huge = new byte[SecretLayout.MaxConfigurableSecretBytes];
+        Assert.Contains("needs more random coefficients", Assert.Throws<SharingException>(() => Shamir.Split(huge, 255, 255, huge.Length)).Message);
+        Assert.Contains("blockCount 16777216", Assert.Throws<SharingException>(() => DealtBatch.Deal(255, [1, 2], 0, BatchCheck.MaxBlocks)).Message);
+    }
+
+    [Fact]
     public void Combine_rejects_duplicate_and_zero_x()
     {
         var s = Split35.Shares;
