@@ -34,7 +34,7 @@ internal sealed class DealerStream : IAsyncDisposable
         _receiverX = receiverX;
         _peers = peers;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _pump = Task.Run(() => PumpAsync(_stop.Token));
+        _pump = Task.Run(() => PumpAsync(_stop.Token), CancellationToken.None);
     }
 
     public byte X => _dealer.X;

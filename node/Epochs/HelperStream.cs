@@ -23,7 +23,7 @@ internal sealed class HelperStream : IAsyncDisposable
         _operationId = operationId;
         _peers = peers;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _pump = Task.Run(() => PumpAsync(_stop.Token));
+        _pump = Task.Run(() => PumpAsync(_stop.Token), CancellationToken.None);
     }
 
     public byte X => _helper.X;

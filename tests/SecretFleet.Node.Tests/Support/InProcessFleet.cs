@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
+using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Protos;
+using SecretFleet.Core.Sharing;
+using SecretFleet.Node.Epochs;
+using SecretFleet.Node.Storage;
+
+namespace SecretFleet.Node.Tests.Support;
+
+/// <summary>
+/// n nodes with real stores and participants, a real coordinator, and an in-memory transport
+/// between them: the whole epoch protocol without sockets. A stopped node is unreachable.
+/// </summary>
+internal sealed class InProcessFleet : IPeerTransport, INodeOperations, IAsyncDisposable
+{
+    public const string Owner = "spiffe://test.local/client/alice";
+    private const string Operator = "spiffe://test.local/operator/coordinator";
+    private readonly TempDirectory _dir = new();
+    private readonly ConcurrentDictionary<byte, InProcessNode> _nodes = new();
+    private readonly Dictionary<byte, byte[]> _keys = [];
+    private readonly Dictionary<byte, DealerFaults> _faults = [];
+    private ulong _version;
+
+    private InProcessFleet(int n, int threshold)
+    {
+        Threshold = threshold;
+        View = new FleetView("fleet-test", threshold, [.. Enumerable.Range(1, n).Select(x => new FleetMember((byte)x, new Uri($"https://node-{x - 1}.test:7443"), $"node-{x - 1}.test"))]);
+        Log = new FileOperationLog(_dir.Combine("operation.json"));
+        Coordinator = NewCoordinator();
+    }
+
+    public int Threshold { get; }
+
+    public FleetView View { get; private set; }
+
+    public FileOperationLog Log { get; }
+
+    public EpochCoordinator Coordinator { get; private set; }
+
+    public InProcessNode this[byte x] => _nodes[x];
+
+    /// <summary>Runs before a Commit reaches node x (tests stop nodes there).</summary>
+    public Func<byte, Task>? BeforeCommit { get; set; }
+
+    public static async Task<InProcessFleet> StartAsync(int n, int threshold, byte cheatingDealer = 0)
+    {
+        var fleet = new InProcessFleet(n, threshold);
+        for (byte x = 1; x <= n; x++)
+        {
+            fleet._keys[x] = RandomNumberGenerator.GetBytes(NodeKey.KeyBytes);
+            fleet._faults[x] = x == cheatingDealer ? new DealerFaults(DealerFaults.CheatDealing) : DealerFaults.None;
+            await fleet.StartNodeAsync(x);
+        }
+        await fleet.Coordinator.EnsureMembershipAsync(fleet.View, allowFormation: true, CancellationToken.None);
+        return fleet;
+    }
+
+    public EpochCoordinator NewCoordinator(CoordinatorOptions? options = null) =>
+        Coordinator = new EpochCoordinator(this, Log, TimeProvider.System, NullLogger<EpochCoordinator>.Instance,
+            options ?? new CoordinatorOptions { PollInterval = TimeSpan.FromMilliseconds(20), BatchBlocks = 640, FinishTimeout = TimeSpan.FromSeconds(2), NodeSilenceLimit = TimeSpan.FromSeconds(5) });
+
+    public async Task StartNodeAsync(byte x)
+    {
+        if (!_keys.ContainsKey(x))
+        {
+            _keys[x] = RandomNumberGenerator.GetBytes(NodeKey.KeyBytes);
+            _faults[x] = DealerFaults.None;
+        }
+        _nodes[x] = await InProcessNode.StartAsync(x, _dir.Combine($"node-{x - 1}"), _keys[x], this, _faults[x]);
+    }
+
+    public async Task StopNodeAsync(byte x)
+    {
+        if (_nodes.TryRemove(x, out var node))
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    public async Task WipeNodeAsync(byte x)
+    {
+        await StopNodeAsync(x);
+        Directory.Delete(_dir.Combine($"node-{x - 1}"), recursive: true);
+        await StartNodeAsync(x);
+    }
+
+    /// <summary>Grows the fleet to <paramref name="n"/> members (new nodes start empty).</summary>
+    public async Task GrowAsync(int n)
+    {
+        for (var x = (byte)(View.Members.Count + 1); x <= n; x++)
+        {
+            await StartNodeAsync(x);
+        }
+        View = View with { Members = [.. Enumerable.Range(1, n).Select(x => new FleetMember((byte)x, new Uri($"https://node-{x - 1}.test:7443"), $"node-{x - 1}.test"))] };
+    }
+
+    public async Task<SplitResult> StoreAsync(string name, byte[] secret)
+    {
+        var split = Shamir.Split(secret, Threshold, View.Members.Count);
+        var version = Interlocked.Increment(ref _version);
+        foreach (var share in split.Shares)
+        {
+            var result = await _nodes[share.X].Store.PutAsync(new ShareWrite(Owner, name, version, share.Value, split.Commitment, Threshold, false), CancellationToken.None);
+            Assert.Equal(PutStatus.Stored, result.Status);
+        }
+        return split;
+    }
+
+    /// <summary>Reads the shares of <paramref name="name"/> from the given nodes (all running ones by default).</summary>
+    public async Task<IReadOnlyList<StoredShare>> ReadSharesAsync(string name, params byte[] xs)
+    {
+        var shares = new List<StoredShare>();
+        foreach (var x in xs.Length > 0 ? xs : [.. _nodes.Keys.Order()])
+        {
+            var read = await _nodes[x].Store.GetAsync(Owner, name, 0, CancellationToken.None);
+            Assert.Equal(ReadStatus.Found, read.Status);
+            shares.Add(read.Share!);
+        }
+        return shares;
+    }
+
+    public async Task<byte[]> RecoverAsync(string name, params byte[] xs)
+    {
+        var shares = await ReadSharesAsync(name, xs);
+        var picked = xs.Length > 0 ? xs : [.. _nodes.Keys.Order().Take(Threshold)];
+        return Shamir.Combine([.. picked.Select((x, i) => new ShareValue(x, shares[i].Share))], shares[0].Commitment, Threshold);
+    }
+
+    private InProcessNode Reach(byte x) =>
+        _nodes.TryGetValue(x, out var node) ? node : throw new IOException($"node x {x} is down");
+
+    private static byte XOf(string endpoint) => (byte)(int.Parse(new Uri(endpoint).Host.Split('.')[0]["node-".Length..]) + 1);
+
+    Task<DealResponse> IPeerTransport.DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken) =>
+        Reach(XOf(dealer.Endpoint)).Participant.DealAsync(request, cancellationToken);
+
+    Task<FetchRecoveredResponse> IPeerTransport.FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken) =>
+        RetryWhileUnavailableAsync(() => Reach(XOf(helper.Endpoint)).Participant.FetchRecoveredAsync(request, cancellationToken), cancellationToken);
+
+    private static async Task<T> RetryWhileUnavailableAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (OperationRejectedException e) when (e.Reason == OperationRejection.Unavailable)
+            {
+                await Task.Delay(10, cancellationToken);
+            }
+        }
+    }
+
+    async Task<InfoResponse> INodeOperations.InfoAsync(FleetMember node, CancellationToken cancellationToken)
+    {
+        var target = Reach(node.X);
+        var state = target.Store.State;
+        var info = new InfoResponse { X = state.X, Ordinal = (uint)(state.X - 1), Epoch = state.Epoch, FleetId = state.FleetId, Threshold = (uint)Threshold };
+        if (target.Participant.Current is { } op)
+        {
+            info.Operation = new OperationState { Id = op.Id, Kind = op.Kind, Phase = op.Phase, TargetEpoch = op.TargetEpoch };
+        }
+        await Task.Yield();
+        return info;
+    }
+
+    async Task<JoinResponse> INodeOperations.JoinAsync(FleetMember node, JoinRequest request, CancellationToken cancellationToken)
+    {
+        var state = await Reach(node.X).Store.JoinAsync(request.FleetId, request.Epoch, Operator, cancellationToken);
+        return new JoinResponse { Epoch = state.Epoch };
+    }
+
+    async Task<BeginResponse> INodeOperations.BeginAsync(FleetMember node, BeginRequest request, CancellationToken cancellationToken) =>
+        new() { SnapshotPairs = (ulong)await Reach(node.X).Participant.BeginAsync(request, Operator, cancellationToken) };
+
+    Task INodeOperations.VerifyAsync(FleetMember node, string operationId, CancellationToken cancellationToken) =>
+        Reach(node.X).Participant.VerifyAsync(operationId, cancellationToken);
+
+    Task<OperationStatusResponse> INodeOperations.StatusAsync(FleetMember node, string operationId, CancellationToken cancellationToken) =>
+        Task.FromResult(Reach(node.X).Participant.Status(operationId));
+
+    async Task<CommitResponse> INodeOperations.CommitAsync(FleetMember node, string operationId, CancellationToken cancellationToken)
+    {
+        if (BeforeCommit is { } hook)
+        {
+            await hook(node.X);
+        }
+        return new() { Epoch = await Reach(node.X).Participant.CommitAsync(operationId, Operator, cancellationToken) };
+    }
+
+    async Task<AbortResponse> INodeOperations.AbortAsync(FleetMember node, AbortRequest request, CancellationToken cancellationToken) =>
+        new() { Epoch = await Reach(node.X).Participant.AbortAsync(request.OperationId, request.Reason, request.ReasonCode, Operator, cancellationToken) };
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var x in _nodes.Keys.ToArray())
+        {
+            await StopNodeAsync(x);
+        }
+        _dir.Dispose();
+    }
+}
