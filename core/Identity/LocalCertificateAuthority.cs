@@ -125,12 +125,9 @@ public sealed class LocalCertificateAuthority : IDisposable
         leaf.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
         leaf.CertificateExtensions.Add(SubjectAlternativeName(request));
 
-        var notBefore = request.NotBefore ?? time.GetUtcNow() - ClockSkewAllowance;
-        var notAfter = notBefore + request.Lifetime;
-        if (notAfter > Certificate.NotAfter)
-        {
-            notAfter = Certificate.NotAfter; // a leaf cannot outlive its issuer
-        }
+        // A leaf cannot be valid outside its issuer's window (CertificateRequest refuses it too).
+        var notBefore = Max(request.NotBefore ?? time.GetUtcNow() - ClockSkewAllowance, Certificate.NotBefore);
+        var notAfter = Min(notBefore + request.Lifetime, Certificate.NotAfter);
 
         var serial = new byte[16];
         RandomNumberGenerator.Fill(serial);
@@ -146,6 +143,10 @@ public sealed class LocalCertificateAuthority : IDisposable
         key.Dispose();
         Certificate.Dispose();
     }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTime b) => a > b.ToUniversalTime() ? a : new DateTimeOffset(b.ToUniversalTime());
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTime b) => a < b.ToUniversalTime() ? a : new DateTimeOffset(b.ToUniversalTime());
 
     private static OidCollection Usages(FleetRole role)
     {

@@ -17,7 +17,8 @@ internal sealed class TestPki : IDisposable
 
     public TestPki()
     {
-        Authority = LocalCertificateAuthority.Create(TrustDomain, TimeSpan.FromDays(30));
+        // Backdated, so it can also issue certificates that have already expired.
+        Authority = LocalCertificateAuthority.Create(TrustDomain, TimeSpan.FromDays(30), new ShiftedTimeProvider(TimeSpan.FromDays(-3)));
         owned.Add(Authority);
     }
 
@@ -83,6 +84,7 @@ internal sealed class TestPki : IDisposable
         {
             DnsNames = role == FleetRole.Node ? [NodeDnsName] : [],
             IncludeLoopback = role == FleetRole.Node,
+            NotBefore = DateTimeOffset.UtcNow.AddMinutes(-5), // the CA's own clock is backdated
         };
 
     private TlsMaterial Issue(LocalCertificateAuthority authority, FleetRole role, string name) =>
@@ -102,6 +104,12 @@ internal sealed class TestPki : IDisposable
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    /// <summary>The system clock moved by a fixed offset.</summary>
+    internal sealed class ShiftedTimeProvider(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => TimeProvider.System.GetUtcNow() + offset;
     }
 
     private TlsMaterial Own(TlsMaterial material)
