@@ -93,15 +93,16 @@ public sealed class TlsMaterial : IDisposable
         {
             withKey = X509Certificate2.CreateFromPem(certificateSource.Text, keySource.Text);
         }
+        catch (ArgumentException e)
+        {
+            // CopyWithPrivateKey's way of saying the public keys differ.
+            throw new TlsMaterialException(
+                $"The private key in {keySource.Name} does not belong to the certificate in {certificateSource.Name}: deploy the key that was issued with it.", e);
+        }
         catch (CryptographicException e)
         {
-            var hasKey = PemEncoding.TryFind(keySource.Text, out var fields)
-                && keySource.Text[fields.Label].Contains("PRIVATE KEY", StringComparison.Ordinal);
             throw new TlsMaterialException(
-                hasKey
-                    ? $"The private key in {keySource.Name} does not belong to the certificate in {certificateSource.Name}: deploy the key that was issued with it."
-                    : $"{keySource.Name} holds no PEM private key (expected a '-----BEGIN PRIVATE KEY-----' or 'EC PRIVATE KEY' block).",
-                e);
+                $"{keySource.Name} holds no usable PEM private key (expected a '-----BEGIN PRIVATE KEY-----' or 'EC PRIVATE KEY' block): {e.Message}", e);
         }
 
         RequireValidAt(leaf, certificateSource.Name, now);
