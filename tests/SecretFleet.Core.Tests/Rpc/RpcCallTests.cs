@@ -86,15 +86,38 @@ public sealed class RpcCallTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Deadline_returns_DEADLINE_EXCEEDED_and_cancels_the_handler_token()
+    public async Task Client_deadline_returns_DEADLINE_EXCEEDED_and_cancels_the_handler_token()
     {
-        using var channel = server.Channel(pki.Client());
+        var clientClock = new ManualTimeProvider();
+        using var channel = server.Channel(pki.Client(), o => o.TimeProvider = clientClock);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => SayAsync(channel, new EchoRequest { WaitForCancellation = true }, timeout: TimeSpan.FromMilliseconds(300)));
+        var call = SayAsync(channel, new EchoRequest { WaitForCancellation = true }, timeout: TimeSpan.FromSeconds(30));
+        await server.Echo.HandlerWaiting.WaitAsync(TimeSpan.FromSeconds(10));
+        clientClock.Advance(TimeSpan.FromSeconds(30));
 
+        var error = await Assert.ThrowsAsync<RpcException>(() => call);
         Assert.Equal(RpcStatusCode.DeadlineExceeded, error.StatusCode);
         var context = await server.Echo.HandlerCancelled.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.NotNull(context.Deadline);
+        await AssertStillServesAsync(channel);
+    }
+
+    [Fact]
+    public async Task Server_deadline_ends_the_call_with_DEADLINE_EXCEEDED_and_cancels_the_handler_token()
+    {
+        var serverClock = new ManualTimeProvider();
+        await using var timed = await RpcTestServer.StartAsync(pki.Node(), time: serverClock);
+        using var channel = timed.Channel(pki.Client());
+
+        var call = SayAsync(channel, new EchoRequest { WaitForCancellation = true }, timeout: TimeSpan.FromSeconds(30));
+        await timed.Echo.HandlerWaiting.WaitAsync(TimeSpan.FromSeconds(10));
+        serverClock.Advance(TimeSpan.FromSeconds(30));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => call);
+        Assert.Equal(RpcStatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.Contains("deadline", error.Detail, StringComparison.Ordinal);
+        await timed.Echo.HandlerCancelled.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, timed.CallCount("secretfleet.test.v1.Echo/Say", "DEADLINE_EXCEEDED"));
         await AssertStillServesAsync(channel);
     }
 

@@ -46,13 +46,18 @@ internal sealed class RpcTestServer : IAsyncDisposable
     /// <summary>Duration measurements by method.</summary>
     public ConcurrentDictionary<string, int> Durations { get; } = new();
 
-    public static async Task<RpcTestServer> StartAsync(TlsMaterial material, Action<RpcServerOptions>? configure = null)
+    public static async Task<RpcTestServer> StartAsync(TlsMaterial material, Action<RpcServerOptions>? configure = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(logs);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.Services.AddRpc(options =>
         {
             options.TrustDomain = material.Identity.TrustDomain;
@@ -151,6 +156,8 @@ internal sealed class RpcChannelOptionsBuilder
 
     public int MaxSendMessageBytes { get; set; } = 4 * 1024 * 1024;
 
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     public RpcChannelOptions Build() => new()
     {
         Address = Address,
@@ -159,5 +166,6 @@ internal sealed class RpcChannelOptionsBuilder
         ExpectedServerRole = ExpectedServerRole,
         MaxReceiveMessageBytes = MaxReceiveMessageBytes,
         MaxSendMessageBytes = MaxSendMessageBytes,
+        TimeProvider = TimeProvider,
     };
 }
