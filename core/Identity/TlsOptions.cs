@@ -22,7 +22,7 @@ public static class TlsOptions
 
     /// <summary>
     /// Server options: our certificate (with its chain), a client certificate required and
-    /// validated by <see cref="ValidateClient"/>. Reuse the instance for every handshake.
+    /// validated against the cluster CA. Reuse the instance for every handshake.
     /// </summary>
     public static SslServerAuthenticationOptions CreateServerOptions(TlsMaterial material, ILogger? logger = null)
     {
@@ -64,23 +64,6 @@ public static class TlsOptions
         };
     }
 
-    /// <summary>
-    /// Whether a client certificate presented to a server passes the fleet policy; for servers
-    /// that terminate TLS themselves and must decide after the handshake.
-    /// </summary>
-    public static bool ValidateClient(X509Certificate2? certificate, TlsMaterial material)
-    {
-        ArgumentNullException.ThrowIfNull(material);
-        if (certificate is null)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain { ChainPolicy = CreateChainPolicy(material, ClientAuth) };
-        var errors = chain.Build(certificate) ? SslPolicyErrors.None : SslPolicyErrors.RemoteCertificateChainErrors;
-        return ValidatePeer(certificate, errors, material, expectedRole: null, logger: null, "client");
-    }
-
     private static X509ChainPolicy CreateChainPolicy(TlsMaterial material, Oid usage)
     {
         var policy = new X509ChainPolicy
@@ -112,9 +95,8 @@ public static class TlsOptions
             return false;
         }
 
-        var identity = certificate is X509Certificate2 x2
-            ? FleetIdentity.FromCertificate(x2)
-            : FleetIdentity.FromCertificate(new X509Certificate2(certificate));
+        // SslStream hands over X509Certificate2 instances; anything else has no identity we can read.
+        var identity = certificate is X509Certificate2 x2 ? FleetIdentity.FromCertificate(x2) : null;
         if (identity is not null && identity.TrustDomain != material.Identity.TrustDomain)
         {
             TlsLog.PeerRejected(logger, side, certificate.Subject, $"identity {identity} is not in trust domain {material.Identity.TrustDomain}");

@@ -105,6 +105,12 @@ internal sealed class RpcServerDispatcher(RpcServerOptions options, RpcServerMet
                 ? (RpcStatusCode.Cancelled, "The caller cancelled the call.")
                 : (RpcStatusCode.DeadlineExceeded, $"The deadline of {timeout} passed.");
         }
+        catch (Exception e) when (handler is null && e is BadHttpRequestException or IOException)
+        {
+            // The request stream broke (reset, protocol error) before a message was read.
+            RpcLog.RequestUnreadable(logger, method.FullName, e.GetType().Name);
+            (code, detail) = (RpcStatusCode.Internal, "The request stream could not be read.");
+        }
         catch (Exception e) when (handler is not null)
         {
             RpcLog.HandlerFailed(logger, method.FullName, e);

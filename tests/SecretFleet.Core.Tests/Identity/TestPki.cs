@@ -30,6 +30,10 @@ internal sealed class TestPki : IDisposable
 
     public TlsMaterial Operator(string name = "operator") => Issue(Authority, FleetRole.Operator, name);
 
+    /// <summary>A client certificate valid for the loopback names (so only its key usage keeps it from serving).</summary>
+    public TlsMaterial ClientWithLoopbackNames(string name) =>
+        Own(Authority.Issue(Request(FleetRole.Client, name) with { IncludeLoopback = true }).ToTlsMaterial());
+
     /// <summary>A client certificate from a different CA with the same trust domain name.</summary>
     public TlsMaterial ForeignClient()
     {
@@ -52,16 +56,21 @@ internal sealed class TestPki : IDisposable
     }
 
     /// <summary>A client certificate from our CA with no spiffe:// URI SAN.</summary>
-    public TlsMaterial AnonymousClient()
+    public TlsMaterial AnonymousClient() => Handmade("anonymous", "1.3.6.1.5.5.7.3.2");
+
+    /// <summary>A certificate from our CA whose only extended key usage is serverAuth.</summary>
+    public TlsMaterial ServerOnlyCertificate() => Handmade("server-only", "1.3.6.1.5.5.7.3.1");
+
+    private TlsMaterial Handmade(string commonName, string usage)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=anonymous", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usage)], false));
         using var caWithKey = LoadAuthorityWithKey();
         using var issued = request.Create(caWithKey, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3, 4]);
         var certificate = issued.CopyWithPrivateKey(key);
         // The identity argument is only a placeholder for the client side; the server reads the certificate.
-        return Own(TlsMaterial.CreateUnchecked(certificate, Authority.Certificate, new FleetIdentity(TrustDomain, FleetRole.Client, "anonymous")));
+        return Own(TlsMaterial.CreateUnchecked(certificate, Authority.Certificate, new FleetIdentity(TrustDomain, FleetRole.Client, commonName)));
     }
 
     /// <summary>Writes a leaf's tls.crt/tls.key/ca.crt into a directory (for the interop clients).</summary>

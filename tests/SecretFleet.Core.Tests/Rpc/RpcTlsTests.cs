@@ -58,6 +58,29 @@ public sealed class RpcTlsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Client_certificate_without_clientAuth_usage_cannot_connect()
+    {
+        using var serverOnly = server.Channel(pki.ServerOnlyCertificate());
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => RpcCallTests.SayAsync(serverOnly, new EchoRequest()));
+
+        Assert.Equal(RpcStatusCode.Unavailable, error.StatusCode);
+        Assert.Contains(server.Logs.Entries, e => e.Event.Id == 1100 && e.Message.Contains("CN=server-only", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Server_with_a_client_certificate_is_refused_by_the_client()
+    {
+        await using var impostor = await RpcTestServer.StartAsync(pki.ClientWithLoopbackNames("impostor"));
+        using var channel = impostor.Channel(pki.Client());
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => RpcCallTests.SayAsync(channel, new EchoRequest()));
+
+        Assert.Equal(RpcStatusCode.Unavailable, error.StatusCode);
+        Assert.Empty(impostor.Calls);
+    }
+
+    [Fact]
     public async Task Client_from_another_trust_domain_cannot_connect()
     {
         using var otherDomain = LocalCertificateAuthority.Create("other.test", TimeSpan.FromDays(1));
