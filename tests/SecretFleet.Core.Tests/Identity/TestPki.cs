@@ -61,11 +61,18 @@ internal sealed class TestPki : IDisposable
     /// <summary>A certificate from our CA whose only extended key usage is serverAuth.</summary>
     public TlsMaterial ServerOnlyCertificate() => Handmade("server-only", "1.3.6.1.5.5.7.3.1");
 
-    private TlsMaterial Handmade(string commonName, string usage)
+    /// <summary>A client certificate from our CA without an extended key usage extension (cert-manager's default).</summary>
+    public TlsMaterial NoUsageClient() => Handmade("no-usage", usage: null);
+
+    private TlsMaterial Handmade(string commonName, string? usage)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usage)], false));
+        if (usage is not null)
+        {
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usage)], false));
+        }
+
         using var caWithKey = LoadAuthorityWithKey();
         using var issued = request.Create(caWithKey, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3, 4]);
         var certificate = issued.CopyWithPrivateKey(key);

@@ -69,6 +69,15 @@ public sealed class RpcTlsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Client_certificate_without_an_extended_key_usage_extension_may_connect()
+    {
+        // RFC 5280: no EKU extension means no restriction; cert-manager omits it unless asked.
+        using var channel = server.Channel(pki.NoUsageClient());
+
+        await RpcCallTests.AssertStillServesAsync(channel);
+    }
+
+    [Fact]
     public async Task Server_with_a_client_certificate_is_refused_by_the_client()
     {
         await using var impostor = await RpcTestServer.StartAsync(pki.ClientWithLoopbackNames("impostor"));
