@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SecretFleet.Core.Identity;
+using SecretFleet.Core.Rpc;
+using SecretFleet.Core.Tests.Rpc.Protos;
+
+namespace SecretFleet.Core.Tests.Rpc;
+
+/// <summary>
+/// An in-process Kestrel server on a free loopback port, with mutual TLS, the echo service,
+/// the health service and the UNIMPLEMENTED fallback. Captures logs and metrics.
+/// </summary>
+internal sealed class RpcTestServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly MeterListener listener = new();
+
+    private RpcTestServer(WebApplication app, EchoService echo, HealthService health, CapturingLoggerProvider logs)
+    {
+        this.app = app;
+        Echo = echo;
+        Health = health;
+        Logs = logs;
+    }
+
+    public EchoService Echo { get; }
+
+    public HealthService Health { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public int Port { get; private set; }
+
+    public Uri Address => new($"https://127.0.0.1:{Port}");
+
+    /// <summary>Completed server calls: (method, code) → count.</summary>
+    public ConcurrentDictionary<(string Method, string Code), long> Calls { get; } = new();
+
+    /// <summary>Duration measurements by method.</summary>
+    public ConcurrentDictionary<string, int> Durations { get; } = new();
+
+    public static async Task<RpcTestServer> StartAsync(TlsMaterial material, Action<RpcServerOptions>? configure = null, TimeProvider? time = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        var logs = new CapturingLoggerProvider();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddProvider(logs);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
+        builder.Services.AddRpc(options =>
+        {
+            options.TrustDomain = material.Identity.TrustDomain;
+            configure?.Invoke(options);
+        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseFleetTls(material)));
+        var app = builder.Build();
+
+        var echo = new EchoService();
+        var health = new HealthService();
+        app.MapUnaryRpc<EchoRequest, EchoReply>(EchoService.ServiceName, "Say", echo.SayAsync);
+        app.MapUnaryRpc<EchoRequest, EchoReply>(EchoService.ServiceName, "SayAsClient", echo.SayAsync, FleetRole.Client);
+        app.MapServerStreamingRpc<EchoRequest, EchoReply>(EchoService.ServiceName, "Count", echo.CountAsync);
+        app.MapHealthService(health);
+        app.MapGrpcFallback();
+
+        var server = new RpcTestServer(app, echo, health, logs);
+        server.ListenToMetrics(app.Services.GetRequiredService<IMeterFactory>());
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        server.Port = new Uri(address).Port;
+        return server;
+    }
+
+    public RpcChannel Channel(TlsMaterial material, Action<RpcChannelOptionsBuilder>? configure = null)
+    {
+        var options = new RpcChannelOptionsBuilder { Address = Address, Tls = material };
+        configure?.Invoke(options);
+        return new RpcChannel(options.Build());
+    }
+
+    public long CallCount(string method, string code) => Calls.GetValueOrDefault((method, code));
+
+    public async ValueTask DisposeAsync()
+    {
+        listener.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    private void ListenToMetrics(IMeterFactory factory)
+    {
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            // Only this server's meter: tests run in parallel, each with its own DI container.
+            if (instrument.Meter.Name == RpcMetricNames.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == RpcMetricNames.ServerCalls)
+            {
+                var method = Tag(tags, RpcMetricNames.MethodTag);
+                var code = Tag(tags, RpcMetricNames.CodeTag);
+                Calls.AddOrUpdate((method, code), value, (_, old) => old + value);
+            }
+        });
+        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) =>
+        {
+            if (instrument.Name == RpcMetricNames.ServerDuration && instrument.Unit == "s")
+            {
+                Durations.AddOrUpdate(Tag(tags, RpcMetricNames.MethodTag), 1, (_, old) => old + 1);
+            }
+        });
+        listener.Start();
+    }
+
+    private static string Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string name)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == name)
+            {
+                return tag.Value?.ToString() ?? string.Empty;
+            }
+        }
+
+        return string.Empty;
+    }
+}
