@@ -1,1 +1,54 @@
+using Microsoft.Extensions.Logging;
+using SecretFleet.Node;
+using SecretFleet.Node.Hosting;
+
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(NodeOptionsParser.Usage);
+    return 0;
+}
+
+using var loggers = LoggerFactory.Create(logging => logging
+    .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss.fff "; })
+    .SetMinimumLevel(Environment.GetEnvironmentVariable("SECRETFLEET_LOG_LEVEL") is { } level && Enum.TryParse<LogLevel>(level, true, out var parsed) ? parsed : LogLevel.Information));
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+
+NodeHost host;
+try
+{
+    var options = NodeOptionsParser.Parse(args, Environment.GetEnvironmentVariable);
+    host = await NodeHost.StartAsync(options, loggers, stop.Token);
+}
+catch (NodeConfigurationException e)
+{
+    Console.Error.WriteLine($"secretfleet-node: {e.Message}");
+    return 2;
+}
+
+// One machine-readable line: launchers and tests wait for it instead of sleeping.
+Console.WriteLine($"secretfleet-node ready x={host.Store.State.X} grpc={host.GrpcAddress} http={host.HttpAddress}");
+await Console.Out.FlushAsync();
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token);
+}
+catch (OperationCanceledException)
+{
+    // SIGTERM or Ctrl-C: shut down gracefully below.
+}
+using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+{
+    await host.StopAsync(grace.Token);
+}
+await host.DisposeAsync();
 return 0;

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Core.Protos;
+using SecretFleet.Node.Observability;
 
 namespace SecretFleet.Node.Epochs;
 

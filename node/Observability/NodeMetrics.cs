@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using SecretFleet.Core.Protos;
 
-namespace SecretFleet.Node;
+namespace SecretFleet.Node.Observability;
 
 /// <summary>
 /// The node's own instruments (the RPC layer records calls by method and code). Labels are

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SecretFleet.Node.Epochs;
+using SecretFleet.Node.Observability;
 using SecretFleet.Node.Storage;
 
 namespace SecretFleet.Node.Tests.Support;

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Google.Protobuf;
+using SecretFleet.Core.Protos;
+using SecretFleet.Core.Rpc;
+using SecretFleet.Core.Sharing;
+
+namespace SecretFleet.Core.Client;
+
+/// <summary>
+/// A client of a fleet: splits secrets into one share per node and stores them over mTLS,
+/// recovers them from any t nodes (naming nodes that answer wrongly), deletes and lists.
+/// Thread-safe; reuse one instance.
+/// </summary>
+public sealed partial class FleetClient : IDisposable
+{
+    internal const string SharesService = "secretfleet.v1.Shares";
+    private readonly FleetClientOptions _options;
+    private readonly NodeChannels _channels;
+    private long _lastVersion;
+
+    /// <summary>Creates a client; no connection is made until the first call.</summary>
+    public FleetClient(FleetClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Nodes.Count == 0 || options.Threshold < 1 || options.Threshold > options.Nodes.Count)
+        {
+            throw new FleetClientException(FleetErrorKind.InvalidInput, $"A fleet of {options.Nodes.Count} nodes cannot have threshold {options.Threshold}.");
+        }
+        _options = options;
+        _channels = new NodeChannels(options.Nodes, options.Tls, options.CallTimeout, options.TimeProvider);
+    }
+
+    /// <summary>
+    /// Splits and stores a secret on every node. It succeeds only when all nodes acknowledge;
+    /// otherwise the shares already written are deleted again, so a failed store leaves the
+    /// fleet as it was (an overwritten secret keeps its previous version).
+    /// </summary>
+    public async Task<StoreResult> StoreAsync(string name, ReadOnlyMemory<byte> secret, StoreOptions? options, CancellationToken cancellationToken)
+    {
+        CheckName(name);
+        options ??= new StoreOptions();
+        if (secret.Length == 0 || secret.Length > _options.MaxSecretBytes)
+        {
+            throw new FleetClientException(FleetErrorKind.InvalidInput, secret.Length == 0
+                ? "The secret is empty; give it some content."
+                : $"The secret is {secret.Length} bytes; the limit is {_options.MaxSecretBytes}.");
+        }
+        SplitResult split;
+        try
+        {
+            split = Shamir.Split(secret.Span, _options.Threshold, _options.Nodes.Count, _options.MaxSecretBytes);
+        }
+        catch (SharingException e)
+        {
+            throw new FleetClientException(FleetErrorKind.InvalidInput, e.Message);
+        }
+        var version = NextVersion();
+        var commitment = ByteString.CopyFrom(split.Commitment);
+        var answers = await _channels.FanOutAsync(SharesService, "Put", node => new PutShareRequest
+        {
+            Name = name, Version = version, X = node.X, Threshold = (uint)_options.Threshold, CreateOnly = !options.Overwrite,
+            Share = UnsafeByteOperations.UnsafeWrap(split.Shares[node.X - 1].Value), Commitment = commitment,
+        }, PutShareResponse.Parser, cancellationToken).ConfigureAwait(false);
+        foreach (var share in split.Shares)
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(share.Value);
+        }
+        if (answers.All(a => a.Ok))
+        {
+            return new StoreResult(name, version, answers.Max(a => a.Response!.Epoch), answers.Length, options.Overwrite);
+        }
+        await RollBackAsync(name, version, answers.Where(a => a.Ok).Select(a => a.Node), cancellationToken).ConfigureAwait(false);
+        throw StoreFailure(name, answers);
+    }
+
+    private static FleetClientException StoreFailure(string name, NodeAnswer<PutShareResponse>[] answers)
+    {
+        var failed = answers.Where(a => !a.Ok).ToArray();
+        var xs = failed.Select(a => a.Node.X).ToArray();
+        if (failed.Any(a => a.Is(RpcStatusCode.PermissionDenied)))
+        {
+            return new FleetClientException(FleetErrorKind.PermissionDenied, $"Secret '{name}' belongs to another client identity; nothing was stored.", xs);
+        }
+        if (failed.Any(a => a.Is(RpcStatusCode.AlreadyExists)))
+        {
+            return new FleetClientException(FleetErrorKind.AlreadyExists, $"Secret '{name}' already exists; pass --overwrite to replace it. Nothing was stored.", xs);
+        }
+        if (failed.FirstOrDefault(a => a.Is(RpcStatusCode.InvalidArgument) || a.Is(RpcStatusCode.FailedPrecondition)) is { } refused)
+        {
+            return new FleetClientException(FleetErrorKind.InvalidInput, $"Node x {refused.Node.X} refused the share: {refused.Error!.Detail} Nothing was stored.", xs);
+        }
+        return new FleetClientException(FleetErrorKind.NotEnoughNodes,
+            $"Nodes {Describe(xs)} did not store their share ({failed[0].Error!.Detail}); nothing was stored. Bring every node up and retry.", xs);
+    }
+
+    private async Task RollBackAsync(string name, ulong version, IEnumerable<Epochs.FleetMember> written, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(written.Select(async node =>
+        {
+            try
+            {
+                await _channels.CallAsync(node, SharesService, "Delete", new DeleteShareRequest { Name = name, Version = version }, DeleteShareResponse.Parser, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException)
+            {
+                // The version stays on that node, older versions stay newest elsewhere; recovery
+                // groups shares by version and ignores a version fewer than t nodes hold.
+            }
+        })).ConfigureAwait(false);
+    }
+
+    /// <summary>Versions are client clock ticks, strictly increasing per client, so a later store wins.</summary>
+    private ulong NextVersion()
+    {
+        var now = _options.TimeProvider.GetUtcNow().UtcTicks;
+        while (true)
+        {
+            var last = Interlocked.Read(ref _lastVersion);
+            var next = Math.Max(now, last + 1);
+            if (Interlocked.CompareExchange(ref _lastVersion, next, last) == last)
+            {
+                return (ulong)next;
+            }
+        }
+    }
+
+    internal static void CheckName(string name)
+    {
+        if (!SecretName().IsMatch(name))
+        {
+            throw new FleetClientException(FleetErrorKind.InvalidInput, $"'{name}' is not a valid secret name: use 1-253 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        }
+    }
+
+    internal static string Describe(IEnumerable<byte> xs) => string.Join(", ", xs.Order().Select(x => $"node-{x - 1}"));
+
+    /// <inheritdoc />
+    public void Dispose() => _channels.Dispose();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$")]
+    private static partial Regex SecretName();
+
+    internal static string Format(ulong value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,33 @@
+namespace SecretFleet.Core.Client;
+
+/// <summary>What kind of failure a fleet operation met; the CLI maps each to an exit code.</summary>
+public enum FleetErrorKind
+{
+    /// <summary>Bad input: a name, size or option the fleet refuses.</summary>
+    InvalidInput,
+
+    /// <summary>No such secret.</summary>
+    NotFound,
+
+    /// <summary>Too few nodes answered (or answered correctly) to complete the operation.</summary>
+    NotEnoughNodes,
+
+    /// <summary>The secret belongs to another client identity.</summary>
+    PermissionDenied,
+
+    /// <summary>The secret exists and overwriting was not asked for.</summary>
+    AlreadyExists,
+
+    /// <summary>Anything else; the message says what.</summary>
+    Other,
+}
+
+/// <summary>A fleet operation that failed; <see cref="Nodes"/> names the nodes (by x) at fault or missing.</summary>
+public sealed class FleetClientException(FleetErrorKind kind, string message, IReadOnlyList<byte>? nodes = null) : Exception(message)
+{
+    /// <summary>The kind of failure.</summary>
+    public FleetErrorKind Kind { get; } = kind;
+
+    /// <summary>Nodes (x = ordinal + 1) that were unreachable or answered wrongly.</summary>
+    public IReadOnlyList<byte> Nodes { get; } = nodes ?? [];
+}

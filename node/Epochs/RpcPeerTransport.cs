@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using SecretFleet.Core.Identity;
+using SecretFleet.Core.Protos;
+using SecretFleet.Core.Rpc;
+
+namespace SecretFleet.Node.Epochs;
+
+/// <summary>
+/// Peer calls over mTLS gRPC (peers must present role node). A dealer's own batches are
+/// served in-process. Transient failures (UNAVAILABLE, a helper not staged yet) are retried
+/// with backoff for <see cref="RetryFor"/>; anything else fails the operation at once.
+/// </summary>
+internal sealed class RpcPeerTransport(TlsMaterial tls, byte ownX, Func<EpochParticipant> self, TimeProvider time) : IPeerTransport, IDisposable
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<(string Endpoint, string TlsName), RpcChannel> _channels = new();
+
+    public Task<DealResponse> DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken) =>
+        dealer.X == ownX
+            ? self().DealAsync(request, cancellationToken)
+            : CallAsync(dealer, "Deal", request, DealResponse.Parser, cancellationToken);
+
+    public Task<FetchRecoveredResponse> FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken) =>
+        CallAsync(helper, "FetchRecovered", request, FetchRecoveredResponse.Parser, cancellationToken);
+
+    private async Task<TResponse> CallAsync<TRequest, TResponse>(ParticipantInfo peer, string method, TRequest request, MessageParser<TResponse> parser, CancellationToken cancellationToken)
+        where TRequest : IMessage<TRequest>
+        where TResponse : IMessage<TResponse>
+    {
+        var channel = _channels.GetOrAdd((peer.Endpoint, peer.TlsName), key => new RpcChannel(new RpcChannelOptions
+        {
+            Address = new Uri(key.Endpoint),
+            Tls = tls,
+            TlsServerName = key.TlsName,
+            ExpectedServerRole = FleetRole.Node,
+            MaxReceiveMessageBytes = 64 * 1024 * 1024,
+            TimeProvider = time,
+        }));
+        var giveUp = time.GetUtcNow() + RetryFor;
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            try
+            {
+                return await channel.UnaryAsync(RefreshServiceName, method, request, parser, new RpcCallOptions(CallTimeout), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException e) when (e.StatusCode == RpcStatusCode.Unavailable && time.GetUtcNow() < giveUp)
+            {
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+            }
+            catch (RpcException e)
+            {
+                throw new OperationRejectedException(OperationRejection.Unavailable, $"Peer x {peer.X} answered {method} with {e.StatusCode.ToWireName()}: {e.Detail}");
+            }
+        }
+    }
+
+    private const string RefreshServiceName = "secretfleet.v1.Refresh";
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels.Values)
+        {
+            channel.Dispose();
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SecretFleet.Core.Identity;
+using SecretFleet.Core.Observability;
+using SecretFleet.Core.Protos;
+using SecretFleet.Core.Rpc;
+using SecretFleet.Node.Epochs;
+using SecretFleet.Node.Observability;
+using SecretFleet.Node.Services;
+using SecretFleet.Node.Storage;
+
+namespace SecretFleet.Node.Hosting;
+
+/// <summary>
+/// A running node: the mTLS gRPC server and, apart from it, a plain HTTP server for probes and
+/// metrics (two servers, so no gRPC route is ever reachable without a client certificate).
+/// </summary>
+internal sealed partial class NodeHost : IAsyncDisposable
+{
+    private readonly WebApplication _grpc;
+    private readonly WebApplication _http;
+    private readonly ShareStore _store;
+    private readonly EpochParticipant _participant;
+    private readonly StoreStatistics _statistics;
+    private readonly RpcPeerTransport _peers;
+    private readonly PrometheusExporter _exporter;
+    private readonly ProcessMetrics _processMetrics;
+    private readonly NodeMetrics _metrics;
+    private readonly TlsMaterial _tls;
+    private readonly HealthService _health;
+    private volatile bool _stopping;
+
+    private NodeHost(WebApplication grpc, WebApplication http, ShareStore store, EpochParticipant participant, StoreStatistics statistics,
+        RpcPeerTransport peers, PrometheusExporter exporter, ProcessMetrics processMetrics, NodeMetrics metrics, TlsMaterial tls, HealthService health)
+    {
+        _grpc = grpc;
+        _http = http;
+        _store = store;
+        _participant = participant;
+        _statistics = statistics;
+        _peers = peers;
+        _exporter = exporter;
+        _processMetrics = processMetrics;
+        _metrics = metrics;
+        _tls = tls;
+        _health = health;
+    }
+
+    public Uri GrpcAddress { get; private set; } = null!;
+
+    public Uri HttpAddress { get; private set; } = null!;
+
+    public ShareStore Store => _store;
+
+    public static async Task<NodeHost> StartAsync(NodeOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var time = TimeProvider.System;
+        var tls = LoadTls(options);
+        var key = NodeKey.Load(options.KeyFile);
+        var exporter = new PrometheusExporter();
+        var processMetrics = new ProcessMetrics();
+        var store = await ShareStore.OpenAsync(options.DataDirectory, key, options.X, time, cancellationToken).ConfigureAwait(false);
+        var statistics = new StoreStatistics(store, time);
+        await statistics.StartAsync(cancellationToken).ConfigureAwait(false);
+        var metrics = new NodeMetrics(() => store.State.Epoch, () => statistics.Latest.Secrets, store.Database.FileBytes);
+        EpochParticipant? participant = null;
+        var peers = new RpcPeerTransport(tls, options.X, () => participant!, time);
+        var faults = new DealerFaults(options.TestFault);
+        participant = new EpochParticipant(new OperationStore(store), peers, faults, metrics, loggers.CreateLogger<EpochParticipant>());
+        await participant.InitializeAsync(cancellationToken).ConfigureAwait(false);
+
+        var health = new HealthService();
+        var grpc = BuildGrpc(options, tls, loggers, store, participant, statistics, health);
+        NodeHost? host = null;
+        var http = BuildHttp(options, loggers, exporter, () => host);
+        host = new NodeHost(grpc, http, store, participant, statistics, peers, exporter, processMetrics, metrics, tls, health);
+        await grpc.StartAsync(cancellationToken).ConfigureAwait(false);
+        await http.StartAsync(cancellationToken).ConfigureAwait(false);
+        host.GrpcAddress = BoundAddress(grpc, "https");
+        host.HttpAddress = BoundAddress(http, "http");
+        health.SetStatus("", Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving);
+        health.SetStatus(SharesService.Name, Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving);
+        if (faults.Enabled)
+        {
+            LogTestFault(loggers.CreateLogger<NodeHost>(), options.TestFault!);
+        }
+        return host;
+    }
+
+    private static TlsMaterial LoadTls(NodeOptions options)
+    {
+        try
+        {
+            var tls = TlsMaterial.LoadFromDirectory(options.TlsDirectory);
+            return tls.Identity.Role == FleetRole.Node
+                ? tls
+                : throw new NodeConfigurationException($"The certificate in '{options.TlsDirectory}' is for {tls.Identity}; a node needs a role-node certificate.");
+        }
+        catch (TlsMaterialException e)
+        {
+            throw new NodeConfigurationException(e.Message);
+        }
+    }
+
+    private static WebApplication BuildGrpc(NodeOptions options, TlsMaterial tls, ILoggerFactory loggers, ShareStore store, EpochParticipant participant, StoreStatistics statistics, HealthService health)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
+        builder.Services.AddRpc(rpc =>
+        {
+            rpc.TrustDomain = tls.Identity.TrustDomain;
+            rpc.MaxReceiveMessageBytes = 8 * 1024 * 1024;
+            rpc.MaxSendMessageBytes = 64 * 1024 * 1024;
+        });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 512;
+            kestrel.Listen(options.GrpcEndpoint, listen => listen.UseFleetTls(tls, loggers.CreateLogger("SecretFleet.Node.Tls")));
+        });
+        var app = builder.Build();
+        var shares = new SharesService(store, options);
+        var refresh = new RefreshService(participant);
+        var admin = new AdminService(store, participant, statistics, options);
+        app.MapUnaryRpc<PutShareRequest, PutShareResponse>(SharesService.Name, "Put", shares.PutAsync, FleetRole.Client);
+        app.MapUnaryRpc<GetShareRequest, GetShareResponse>(SharesService.Name, "Get", shares.GetAsync, FleetRole.Client);
+        app.MapUnaryRpc<DeleteShareRequest, DeleteShareResponse>(SharesService.Name, "Delete", shares.DeleteAsync, FleetRole.Client);
+        app.MapUnaryRpc<ListSharesRequest, ListSharesResponse>(SharesService.Name, "List", shares.ListAsync, FleetRole.Client);
+        app.MapUnaryRpc<BeginRequest, BeginResponse>(RefreshService.Name, "Begin", refresh.BeginAsync, FleetRole.Operator);
+        app.MapUnaryRpc<VerifyRequest, VerifyResponse>(RefreshService.Name, "Verify", refresh.VerifyAsync, FleetRole.Operator);
+        app.MapUnaryRpc<OperationStatusRequest, OperationStatusResponse>(RefreshService.Name, "Status", refresh.StatusAsync, FleetRole.Operator);
+        app.MapUnaryRpc<CommitRequest, CommitResponse>(RefreshService.Name, "Commit", refresh.CommitAsync, FleetRole.Operator);
+        app.MapUnaryRpc<AbortRequest, AbortResponse>(RefreshService.Name, "Abort", refresh.AbortAsync, FleetRole.Operator);
+        app.MapUnaryRpc<DealRequest, DealResponse>(RefreshService.Name, "Deal", refresh.DealAsync, FleetRole.Node);
+        app.MapUnaryRpc<FetchRecoveredRequest, FetchRecoveredResponse>(RefreshService.Name, "FetchRecovered", refresh.FetchRecoveredAsync, FleetRole.Node);
+        app.MapUnaryRpc<InfoRequest, InfoResponse>(AdminService.Name, "Info", admin.InfoAsync);
+        app.MapUnaryRpc<JoinRequest, JoinResponse>(AdminService.Name, "Join", admin.JoinAsync, FleetRole.Operator);
+        app.MapHealthService(health);
+        app.MapGrpcFallback();
+        return app;
+    }
+
+    private static WebApplication BuildHttp(NodeOptions options, ILoggerFactory loggers, PrometheusExporter exporter, Func<NodeHost?> host)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(options.HttpEndpoint, listen => listen.Protocols = HttpProtocols.Http1AndHttp2));
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", () => host() is { } node && !node._stopping
+            ? Results.Json(new { ready = true, x = node._store.State.X, epoch = node._store.State.Epoch, member = node._store.State.IsMember })
+            : Results.Json(new { ready = false }, statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapPrometheusMetrics("/metrics", exporter);
+        return app;
+    }
+
+    private static Uri BoundAddress(WebApplication app, string scheme)
+    {
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        var host = IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip) && ip.Equals(IPAddress.Any) ? "127.0.0.1" : address.Host;
+        return new Uri($"{scheme}://{host}:{address.Port}");
+    }
+
+    /// <summary>Graceful stop: not ready, stop accepting, let in-flight calls finish, then close the store.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        _health.SetAllNotServing();
+        await _grpc.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _http.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _grpc.DisposeAsync().ConfigureAwait(false);
+        await _http.DisposeAsync().ConfigureAwait(false);
+        await _participant.DisposeAsync().ConfigureAwait(false);
+        await _statistics.DisposeAsync().ConfigureAwait(false);
+        await _store.DisposeAsync().ConfigureAwait(false);
+        _peers.Dispose();
+        _metrics.Dispose();
+        _processMetrics.Dispose();
+        _exporter.Dispose();
+        _tls.Dispose();
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "TEST FAULT '{Fault}' is enabled: this node misbehaves on purpose and must never hold real secrets")]
+    private static partial void LogTestFault(ILogger logger, string fault);
+}

@@ -1,0 +1,35 @@
+using System.Net;
+
+namespace SecretFleet.Node.Hosting;
+
+/// <summary>Everything a node needs to start; built by <see cref="NodeOptionsParser"/> from flags and environment.</summary>
+internal sealed record NodeOptions
+{
+    public required string Cluster { get; init; }
+
+    /// <summary>StatefulSet ordinal; the node's x is ordinal + 1.</summary>
+    public required int Ordinal { get; init; }
+
+    public required int Threshold { get; init; }
+
+    public required string DataDirectory { get; init; }
+
+    /// <summary>Directory with tls.crt, tls.key and ca.crt (the layout of a cert-manager Secret).</summary>
+    public required string TlsDirectory { get; init; }
+
+    public required string KeyFile { get; init; }
+
+    public required IPEndPoint GrpcEndpoint { get; init; }
+
+    /// <summary>Plain HTTP for /healthz, /readyz and /metrics: probes and scrapers cannot do mTLS.</summary>
+    public required IPEndPoint HttpEndpoint { get; init; }
+
+    public int MaxSecretBytes { get; init; } = 65536;
+
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Test-only fault injection (hidden flag); null in every real deployment.</summary>
+    public string? TestFault { get; init; }
+
+    public byte X => (byte)(Ordinal + 1);
+}

@@ -1,0 +1,26 @@
+using SecretFleet.Core.Rpc;
+using SecretFleet.Node.Epochs;
+
+namespace SecretFleet.Node.Services;
+
+/// <summary>Turns the participant's refusals into gRPC statuses, so peers and coordinators see the right code.</summary>
+internal static class OperationStatusMapping
+{
+    public static async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (OperationRejectedException e)
+        {
+            throw new RpcException(e.Reason switch
+            {
+                OperationRejection.InvalidArgument => RpcStatusCode.InvalidArgument,
+                OperationRejection.NotFound => RpcStatusCode.NotFound,
+                OperationRejection.Unavailable => RpcStatusCode.Unavailable,
+                _ => RpcStatusCode.FailedPrecondition,
+            }, e.Message);
+        }
+    }
+}

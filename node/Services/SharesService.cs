@@ -1,0 +1,138 @@
+using System.Text.RegularExpressions;
+using SecretFleet.Core.Protos;
+using SecretFleet.Core.Rpc;
+using SecretFleet.Node.Hosting;
+using SecretFleet.Node.Storage;
+
+namespace SecretFleet.Node.Services;
+
+/// <summary>
+/// secretfleet.v1.Shares for clients. The caller's certificate identity owns what it stores;
+/// another client gets PERMISSION_DENIED. A node whose shares are being rebuilt accepts writes
+/// but refuses reads (UNAVAILABLE) until share recovery made it a member.
+/// </summary>
+internal sealed partial class SharesService(ShareStore store, NodeOptions options)
+{
+    public const string Name = "secretfleet.v1.Shares";
+    private const int MaxPageSize = 1000;
+    private readonly int _maxShareBytes = (4 + options.MaxSecretBytes + 32 + 15) / 16 * 16;
+
+    public async Task<PutShareResponse> PutAsync(PutShareRequest request, RpcContext context)
+    {
+        CheckName(request.Name);
+        CheckVersion(request.Version, allowZero: false);
+        if (request.Share.Length == 0 || request.Share.Length % 16 != 0 || request.Share.Length > _maxShareBytes)
+        {
+            throw new RpcException(RpcStatusCode.InvalidArgument, $"share must be 16 to {_maxShareBytes} bytes in whole 16-byte blocks, not {request.Share.Length}.");
+        }
+        if (request.Commitment.Length != 32)
+        {
+            throw new RpcException(RpcStatusCode.InvalidArgument, $"commitment must be a 32-byte SHA-256 digest, not {request.Commitment.Length} bytes.");
+        }
+        if (request.X != options.X)
+        {
+            throw new RpcException(RpcStatusCode.InvalidArgument, $"This node holds x {options.X}; the share sent here is for x {request.X}.");
+        }
+        if (request.Threshold != options.Threshold)
+        {
+            throw new RpcException(RpcStatusCode.FailedPrecondition, $"This fleet uses threshold {options.Threshold}; the secret was split with {request.Threshold}.");
+        }
+        var write = new ShareWrite(Owner(context), request.Name, request.Version, request.Share.ToByteArray(), request.Commitment.ToByteArray(), (int)request.Threshold, request.CreateOnly);
+        var result = await store.PutAsync(write, context.CancellationToken).ConfigureAwait(false);
+        return result.Status switch
+        {
+            PutStatus.Stored => new PutShareResponse { Epoch = result.Epoch },
+            PutStatus.AlreadyStored => new PutShareResponse { Epoch = result.Epoch, AlreadyStored = true },
+            PutStatus.NameTaken => throw new RpcException(RpcStatusCode.AlreadyExists, $"Secret '{request.Name}' already exists; overwrite it explicitly."),
+            PutStatus.VersionConflict => throw new RpcException(RpcStatusCode.AlreadyExists, $"Version {request.Version} of '{request.Name}' already holds other content."),
+            PutStatus.NewerVersionExists => throw new RpcException(RpcStatusCode.FailedPrecondition, $"A newer version of '{request.Name}' than {request.Version} exists."),
+            PutStatus.OwnedByAnother => throw Denied(request.Name),
+            _ => throw new InvalidOperationException($"Unhandled put status {result.Status}."),
+        };
+    }
+
+    public async Task<GetShareResponse> GetAsync(GetShareRequest request, RpcContext context)
+    {
+        CheckName(request.Name);
+        CheckVersion(request.Version, allowZero: true);
+        RequireMember();
+        var result = await store.GetAsync(Owner(context), request.Name, request.Version, context.CancellationToken).ConfigureAwait(false);
+        if (result.Status != ReadStatus.Found)
+        {
+            throw result.Status switch
+            {
+                ReadStatus.NotFound => new RpcException(RpcStatusCode.NotFound, request.Version == 0 ? $"No secret '{request.Name}' on this node." : $"No version {request.Version} of '{request.Name}' on this node."),
+                ReadStatus.OwnedByAnother => Denied(request.Name),
+                _ => new RpcException(RpcStatusCode.DataLoss, $"This node's share of '{request.Name}' fails its integrity check; recover from the other nodes."),
+            };
+        }
+        var share = result.Share!;
+        var response = new GetShareResponse
+        {
+            Name = share.Name, Version = share.Version, Epoch = share.Epoch, X = options.X,
+            Share = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(share.Share),
+            Commitment = Google.Protobuf.ByteString.CopyFrom(share.Commitment), Threshold = (uint)share.Threshold,
+        };
+        response.OlderVersions.Add(share.OlderVersions);
+        return response;
+    }
+
+    public async Task<DeleteShareResponse> DeleteAsync(DeleteShareRequest request, RpcContext context)
+    {
+        CheckName(request.Name);
+        CheckVersion(request.Version, allowZero: true);
+        var result = await store.DeleteAsync(Owner(context), request.Name, request.Version, context.CancellationToken).ConfigureAwait(false);
+        return result.Status switch
+        {
+            DeleteStatus.Deleted => new DeleteShareResponse { DeletedVersions = (uint)result.DeletedVersions },
+            DeleteStatus.NotFound => throw new RpcException(RpcStatusCode.NotFound, $"No secret '{request.Name}' on this node."),
+            _ => throw Denied(request.Name),
+        };
+    }
+
+    public async Task<ListSharesResponse> ListAsync(ListSharesRequest request, RpcContext context)
+    {
+        RequireMember();
+        var pageSize = request.PageSize == 0 ? 100 : (int)Math.Min(request.PageSize, MaxPageSize);
+        var page = await store.ListAsync(Owner(context), pageSize, request.PageToken, context.CancellationToken).ConfigureAwait(false);
+        var response = new ListSharesResponse { NextPageToken = page.Count == pageSize ? page[^1].Name : "" };
+        response.Secrets.Add(page.Select(s => new SecretSummary
+        {
+            Name = s.Name, Version = s.Version, Epoch = s.Epoch, Threshold = (uint)s.Threshold, Blocks = (uint)s.Blocks, UpdatedUnixMs = s.UpdatedUnixMs,
+        }));
+        return response;
+    }
+
+    private void RequireMember()
+    {
+        if (!store.State.IsMember)
+        {
+            throw new RpcException(RpcStatusCode.Unavailable, $"Node x {options.X} does not hold its shares yet (share recovery pending); read from the other nodes.");
+        }
+    }
+
+    private static string Owner(RpcContext context) =>
+        context.Peer?.ToString() ?? throw new RpcException(RpcStatusCode.Unauthenticated, "A client certificate is required.");
+
+    private static RpcException Denied(string name) =>
+        new(RpcStatusCode.PermissionDenied, $"Secret '{name}' belongs to another client identity.");
+
+    private static void CheckName(string name)
+    {
+        if (!SecretName().IsMatch(name))
+        {
+            throw new RpcException(RpcStatusCode.InvalidArgument, "name must be 1-253 characters of letters, digits, '.', '_' and '-', starting with a letter or digit.");
+        }
+    }
+
+    private static void CheckVersion(ulong version, bool allowZero)
+    {
+        if ((!allowZero && version == 0) || version > long.MaxValue)
+        {
+            throw new RpcException(RpcStatusCode.InvalidArgument, $"version must be 1 to {long.MaxValue}{(allowZero ? " (or 0 for the newest)" : "")}.");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$")]
+    private static partial Regex SecretName();
+}
