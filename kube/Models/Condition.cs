@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 
 namespace SecretFleet.Kube.Models;
@@ -5,17 +7,35 @@ namespace SecretFleet.Kube.Models;
 /// <summary>metav1.Condition, the standard status condition.</summary>
 public sealed record Condition
 {
+    [Description("Type of condition in CamelCase.")]
+    [Required]
+    [RegularExpression(@"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$")]
+    [MaxLength(316)]
     public string Type { get; init; } = "";
 
+    [Description("True, False or Unknown.")]
+    [Required]
     public ConditionStatus Status { get; init; } = ConditionStatus.Unknown;
 
+    [Description("When the condition last changed from one status to another.")]
+    [Required]
     public DateTimeOffset LastTransitionTime { get; init; }
 
     /// <summary>CamelCase, machine-readable; the API server requires it non-empty.</summary>
+    [Description("Machine-readable reason for the last transition, in CamelCase.")]
+    [Required]
+    [RegularExpression("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$")]
+    [MinLength(1)]
+    [MaxLength(1024)]
     public string Reason { get; init; } = "";
 
+    [Description("Human-readable details of the last transition.")]
+    [Required]
+    [MaxLength(32768)]
     public string Message { get; init; } = "";
 
+    [Description("The metadata.generation the condition was set for.")]
+    [Range(0d, double.PositiveInfinity)]
     public long? ObservedGeneration { get; init; }
 
     public bool IsTrue => Status == ConditionStatus.True;
