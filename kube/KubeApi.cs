@@ -290,7 +290,7 @@ public sealed partial class KubeApi : IKubeApi, IDisposable
         ApiStatus? status = null;
         try
         {
-            status = text.StartsWith('{') ? JsonSerializer.Deserialize(text, KubeJsonContext.Default.ApiStatus) : null;
+            status = text.StartsWith('{') ? JsonSerializer.Deserialize<ApiStatus>(text, KubeJson.Options) : null;
         }
         catch (JsonException)
         {

@@ -6,8 +6,9 @@ using SecretFleet.Kube.Models;
 namespace SecretFleet.Kube.Json;
 
 /// <summary>
-/// Flattens <see cref="KubeObject.Body"/> beside apiVersion, kind and metadata. Written by hand because
-/// [JsonExtensionData] on a JsonObject produces invalid JSON under source generation (.NET 10).
+/// Flattens <see cref="KubeObject.Body"/> beside apiVersion, kind and metadata. Written by hand: an
+/// [JsonExtensionData] JsonObject wrote invalid JSON when tried with a source-generated context (.NET 10),
+/// and a plain converter keeps Body an ordinary JsonObject either way.
 /// </summary>
 public sealed class KubeObjectConverter : JsonConverter<KubeObject>
 {
@@ -16,7 +17,7 @@ public sealed class KubeObjectConverter : JsonConverter<KubeObject>
         var node = JsonNode.Parse(ref reader) as JsonObject ?? throw new JsonException("A Kubernetes object must be a JSON object.");
         var apiVersion = (string?)node["apiVersion"];
         var kind = (string?)node["kind"];
-        var metadata = node["metadata"]?.Deserialize(KubeJsonContext.Default.ObjectMeta) ?? new ObjectMeta();
+        var metadata = node["metadata"]?.Deserialize<ObjectMeta>(options) ?? new ObjectMeta();
         node.Remove("apiVersion");
         node.Remove("kind");
         node.Remove("metadata");
@@ -39,7 +40,7 @@ public sealed class KubeObjectConverter : JsonConverter<KubeObject>
         }
 
         writer.WritePropertyName("metadata");
-        JsonSerializer.Serialize(writer, value.Metadata, KubeJsonContext.Default.ObjectMeta);
+        JsonSerializer.Serialize(writer, value.Metadata, options);
         foreach (var (name, child) in value.Body)
         {
             if (name is "apiVersion" or "kind" or "metadata")

@@ -33,7 +33,7 @@ internal static class WatchStreamReader
                 case "BOOKMARK":
                     return new WatchEvent<T>(WatchEventType.Bookmark, Read<T>(obj));
                 case "ERROR":
-                    var status = obj.Deserialize(KubeJsonContext.Default.ApiStatus);
+                    var status = obj.Deserialize<ApiStatus>(KubeJson.Options);
                     if (status?.Code == 410 || status?.Reason is "Expired" or "Gone")
                     {
                         return new WatchEvent<T>(WatchEventType.Expired, null, status);

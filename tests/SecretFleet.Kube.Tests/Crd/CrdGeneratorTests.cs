@@ -9,7 +9,7 @@ public sealed class CrdGeneratorTests
 {
     private const string FileName = "secretfleet.io_secretclusters.yaml";
 
-    private static JsonObject Crd => CrdGenerator.Build(typeof(SecretClusters.SecretCluster));
+    private static JsonObject Crd => CrdGenerator.Build(typeof(SecretFleet.Kube.SecretClusters.SecretCluster));
 
     private static JsonObject Schema => Crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!.AsObject();
 
