@@ -59,6 +59,27 @@ public sealed class KubeApiException : Exception
 
     public bool IsForbidden => StatusCode == HttpStatusCode.Forbidden;
 
-    /// <summary>Worth retrying later: throttled (429), a server-side failure (5xx) or no answer at all.</summary>
-    public bool IsTransient => StatusCode is null || StatusCode == HttpStatusCode.TooManyRequests || (int)StatusCode.Value >= 500;
+    /// <summary>
+    /// Worth retrying later: throttled (429), a server-side failure (5xx) or no answer at all — except a
+    /// TLS handshake we refused (untrusted server certificate), which no retry fixes.
+    /// </summary>
+    public bool IsTransient => StatusCode is null
+        ? !IsTlsFailure
+        : StatusCode == HttpStatusCode.TooManyRequests || (int)StatusCode.Value >= 500;
+
+    private bool IsTlsFailure
+    {
+        get
+        {
+            for (var e = InnerException; e is not null; e = e.InnerException)
+            {
+                if (e is System.Security.Authentication.AuthenticationException)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 }

@@ -95,6 +95,7 @@ public sealed class KubeConfigTlsTests : IDisposable
         var e = await Assert.ThrowsAsync<KubeApiException>(() => GetNamespaceAsync(file));
 
         Assert.Null(e.StatusCode);
+        Assert.False(e.IsTransient);
         Assert.Empty(stub.Requests);
     }
 
