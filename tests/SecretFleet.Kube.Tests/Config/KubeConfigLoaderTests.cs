@@ -175,36 +175,4 @@ public sealed class KubeConfigLoaderTests : IDisposable
         Assert.Equal("Bearer first-token", before);
         Assert.Equal("Bearer second-token-longer", after);
     }
-
-    [Fact]
-    public async Task An_exec_plugin_token_is_used_and_cached_until_it_expires()
-    {
-        var log = Path.Combine(dir.Path, "calls");
-        var plugin = dir.Write("bin/cred-plugin", $$$"""
-            #!/bin/sh
-            echo called >> "{{{log}}}"
-            echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"exec-token","expirationTimestamp":"2999-01-01T00:00:00Z"}}'
-            """);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        var file = dir.Write("config", """
-            current-context: dev
-            contexts: [{name: dev, context: {cluster: c, user: cloud}}]
-            clusters: [{name: c, cluster: {server: "https://c.example"}}]
-            users:
-            - name: cloud
-              user:
-                exec:
-                  apiVersion: client.authentication.k8s.io/v1
-                  command: ./bin/cred-plugin
-                  args: [get-token]
-            """);
-        var config = KubeConfigLoader.Load(new KubeConfigOptions { KubeconfigPath = file }, Env());
-
-        Assert.Equal("Bearer exec-token", await AuthorizationOf(config));
-        Assert.Equal("Bearer exec-token", await AuthorizationOf(config));
-        Assert.Single(File.ReadAllLines(log));
-    }
 }
