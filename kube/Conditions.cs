@@ -1,0 +1,57 @@
+namespace SecretFleet.Kube;
+
+/// <summary>SecretCluster condition types and their reasons (CamelCase, as the API conventions want).</summary>
+public static class Conditions
+{
+    /// <summary>True when every node is ready and holds current shares.</summary>
+    public const string Ready = "Ready";
+
+    /// <summary>True when the CA, node, operator and client certificates are issued.</summary>
+    public const string CertificatesReady = "CertificatesReady";
+
+    /// <summary>True while the operator creates or scales the fleet.</summary>
+    public const string Progressing = "Progressing";
+
+    /// <summary>True when fewer than all nodes are ready but at least threshold are.</summary>
+    public const string Degraded = "Degraded";
+
+    /// <summary>True while a refresh (epoch change) runs.</summary>
+    public const string Refreshing = "Refreshing";
+
+    public static class Reasons
+    {
+        public const string AllNodesReady = "AllNodesReady";
+
+        public const string NodesNotReady = "NodesNotReady";
+
+        public const string BelowThreshold = "BelowThreshold";
+
+        public const string CertificatesPending = "CertificatesPending";
+
+        public const string CertificatesIssued = "CertificatesIssued";
+
+        public const string IssuerNotFound = "IssuerNotFound";
+
+        public const string Provisioning = "Provisioning";
+
+        public const string Scaling = "Scaling";
+
+        public const string RecoveringShares = "RecoveringShares";
+
+        public const string Reconciled = "Reconciled";
+
+        public const string InvalidSpec = "InvalidSpec";
+
+        public const string ScaleBelowThresholdRefused = "ScaleBelowThresholdRefused";
+
+        public const string RefreshInProgress = "RefreshInProgress";
+
+        public const string RefreshCompleted = "RefreshCompleted";
+
+        public const string RefreshAborted = "RefreshAborted";
+
+        public const string RefreshWaitingForNodes = "RefreshWaitingForNodes";
+
+        public const string Idle = "Idle";
+    }
+}

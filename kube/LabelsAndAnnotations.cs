@@ -1,0 +1,49 @@
+namespace SecretFleet.Kube;
+
+/// <summary>Every label, annotation, finalizer and field-manager name SecretFleet uses. No literals elsewhere.</summary>
+public static class LabelsAndAnnotations
+{
+    public const string Name = "app.kubernetes.io/name";
+
+    public const string Instance = "app.kubernetes.io/instance";
+
+    public const string Component = "app.kubernetes.io/component";
+
+    public const string ManagedBy = "app.kubernetes.io/managed-by";
+
+    public const string PartOf = "app.kubernetes.io/part-of";
+
+    /// <summary>The SecretCluster a child belongs to (label, for selectors).</summary>
+    public const string Cluster = "secretfleet.io/cluster";
+
+    /// <summary>A node's StatefulSet ordinal, i.e. its share index minus one (label on pods).</summary>
+    public const string Ordinal = "secretfleet.io/ordinal";
+
+    /// <summary>Annotation on a SecretCluster: an RFC 3339 time; a value newer than the last refresh asks for one now.</summary>
+    public const string RefreshRequestedAt = "secretfleet.io/refresh-requested-at";
+
+    /// <summary>The finalizer that performs spec.deletionPolicy before a SecretCluster goes away.</summary>
+    public const string CleanupFinalizer = "secretfleet.io/cleanup";
+
+    /// <summary>The server-side apply field manager of everything the operator writes.</summary>
+    public const string FieldManager = "secretfleet-operator";
+
+    /// <summary>The field manager of the kubectl plugin's writes (annotations).</summary>
+    public const string CliFieldManager = "kubectl-secrets";
+
+    /// <summary>Value of <see cref="Name"/> on every SecretFleet object.</summary>
+    public const string AppName = "secretfleet";
+
+    /// <summary>Value of <see cref="ManagedBy"/> on children of a SecretCluster.</summary>
+    public const string ManagedByOperator = "secretfleet-operator";
+
+    /// <summary>Values of <see cref="Component"/>.</summary>
+    public static class Components
+    {
+        public const string Node = "node";
+
+        public const string Operator = "operator";
+
+        public const string Certificates = "certificates";
+    }
+}

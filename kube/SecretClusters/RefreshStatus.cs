@@ -1,0 +1,33 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using SecretFleet.Kube.Json;
+
+namespace SecretFleet.Kube.SecretClusters;
+
+/// <summary>A refresh in flight. The decision is written here before any node is told to commit.</summary>
+public sealed record RefreshStatus
+{
+    [Description("Identifier of this refresh, shared with the nodes.")]
+    public string? Id { get; init; }
+
+    [Description("The epoch the shares move to when this refresh commits.")]
+    public long? TargetEpoch { get; init; }
+
+    [Description("Dealing, Deciding, Committing or Aborting.")]
+    public RefreshPhase? Phase { get; init; }
+
+    [Description("Commit or Abort once the coordinator has decided; empty before.")]
+    [JsonConverter(typeof(EmptyStringAsNullEnumConverter<RefreshDecision>))]
+    public RefreshDecision? Decision { get; init; }
+
+    [Description("When this refresh began.")]
+    public DateTimeOffset? StartedAt { get; init; }
+
+    [Description("Ordinals of the nodes taking part.")]
+    [MaxLength(255)]
+    public IReadOnlyList<int>? Participants { get; init; }
+
+    [Description("Why the refresh aborted or is waiting, for humans.")]
+    public string? Reason { get; init; }
+}

@@ -1,0 +1,49 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using SecretFleet.Kube.Schema;
+
+namespace SecretFleet.Kube.SecretClusters;
+
+[CelValidation("self.threshold <= self.replicas", "threshold must not exceed replicas: a secret needs threshold nodes to come back", FieldPath = ".threshold")]
+[CelValidation("self.threshold >= 1", "threshold must be at least 1", FieldPath = ".threshold")]
+[CelValidation("self.replicas <= 255", "replicas must be at most 255 (share indexes are one byte)", FieldPath = ".replicas")]
+public sealed record SecretClusterSpec
+{
+    [Description("Number of nodes (n). Node i holds the share at x = i + 1.")]
+    [Range(1, 255)]
+    [DefaultValue(3)]
+    public int Replicas { get; init; } = 3;
+
+    [Description("Number of nodes needed to recover a secret (t); fewer reveal nothing. At most replicas.")]
+    [Range(1, 255)]
+    [DefaultValue(2)]
+    public int Threshold { get; init; } = 2;
+
+    [Description("When shares are re-randomized into a new epoch: a cron schedule or an interval. Annotating the resource with secretfleet.io/refresh-requested-at asks for a refresh now.")]
+    [SchemaDefault("{\"interval\":\"24h\"}")]
+    public RefreshSpec Refresh { get; init; } = new() { Interval = "24h" };
+
+    [Description("Node container image; the operator's matching node image when omitted.")]
+    [MinLength(1)]
+    public string? Image { get; init; }
+
+    [Description("Persistent volume of each node (its share database).")]
+    [SchemaDefault("{}")]
+    public StorageSpec Storage { get; init; } = new();
+
+    [Description("Compute resources of each node container.")]
+    public ResourceRequirements? Resources { get; init; }
+
+    [Description("A cert-manager issuer that signs the fleet's certificates. When omitted the operator creates a self-signed CA for this cluster.")]
+    public IssuerRef? IssuerRef { get; init; }
+
+    [Description("What happens to shares and volumes when the SecretCluster is deleted: Retain keeps them, Delete zeroizes the nodes and removes the volumes.")]
+    [DefaultValue(DeletionPolicy.Retain)]
+    public DeletionPolicy DeletionPolicy { get; init; } = DeletionPolicy.Retain;
+
+    [Description("SPIFFE trust domain of the fleet's identities (spiffe://<trustDomain>/<role>/<name>).")]
+    [RegularExpression("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$")]
+    [MaxLength(253)]
+    [DefaultValue("secretfleet.local")]
+    public string TrustDomain { get; init; } = "secretfleet.local";
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SecretFleet.Kube.Json;
+using SecretFleet.Kube.Models;
+using SecretFleet.Kube.SecretClusters;
+
+namespace SecretFleet.Kube.Tests.Json;
+
+[Trait("Category", "Unit")]
+public sealed class KubeJsonTests
+{
+    [Fact]
+    public void An_empty_spec_reads_with_the_documented_defaults()
+    {
+        var cluster = KubeJson.Deserialize<SecretCluster>("""{"apiVersion":"secretfleet.io/v1alpha1","kind":"SecretCluster","metadata":{"name":"demo"},"spec":{}}""")!;
+
+        Assert.Equal(3, cluster.Spec.Replicas);
+        Assert.Equal(2, cluster.Spec.Threshold);
+        Assert.Equal("24h", cluster.Spec.Refresh.Interval);
+        Assert.Equal("1Gi", cluster.Spec.Storage.Size.Value);
+        Assert.Equal(DeletionPolicy.Retain, cluster.Spec.DeletionPolicy);
+        Assert.Equal("secretfleet.local", cluster.Spec.TrustDomain);
+        Assert.Null(cluster.Status);
+    }
+
+    [Fact]
+    public void Status_writes_enums_as_names_times_as_RFC3339_UTC_and_leaves_out_nulls()
+    {
+        var status = new SecretClusterStatus
+        {
+            Phase = SecretClusterPhase.Refreshing,
+            LastRefreshTime = new DateTimeOffset(2026, 1, 2, 4, 4, 5, 123, TimeSpan.FromHours(1)),
+            Refresh = new RefreshStatus { Phase = RefreshPhase.Deciding },
+        };
+
+        var json = JsonNode.Parse(KubeJson.Serialize(status))!;
+
+        Assert.Equal("""{"phase":"Refreshing","lastRefreshTime":"2026-01-02T03:04:05Z","refresh":{"phase":"Deciding"}}""", json.ToJsonString());
+    }
+
+    [Fact]
+    public void An_empty_decision_reads_as_undecided_and_a_wrong_one_is_refused()
+    {
+        Assert.Null(KubeJson.Deserialize<RefreshStatus>("""{"decision":""}""")!.Decision);
+        Assert.Equal(RefreshDecision.Abort, KubeJson.Deserialize<RefreshStatus>("""{"decision":"Abort"}""")!.Decision);
+
+        var e = Assert.Throws<JsonException>(() => KubeJson.Deserialize<RefreshStatus>("""{"decision":"Maybe"}"""));
+        Assert.Contains("Commit, Abort", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lease_times_are_written_with_microseconds()
+    {
+        var lease = new Lease { Spec = new LeaseSpec { HolderIdentity = "op-1", RenewTime = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(1234567) } };
+
+        var json = JsonNode.Parse(KubeJson.Serialize(lease))!;
+
+        Assert.Equal("2026-01-02T03:04:05.123456Z", (string?)json["spec"]!["renewTime"]);
+        Assert.Equal(lease.Spec.RenewTime!.Value.AddTicks(-7), KubeJson.Deserialize<Lease>(json.ToJsonString())!.Spec.RenewTime);
+    }
+
+    [Fact]
+    public void Secret_data_is_base64_on_the_wire_and_never_printed()
+    {
+        var secret = KubeJson.Deserialize<Secret>("""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"client-tls","namespace":"ns"},"type":"kubernetes.io/tls","data":{"tls.key":"c2VjcmV0LWtleQ=="}}""")!;
+
+        Assert.Equal("secret-key"u8.ToArray(), secret.Data!["tls.key"]);
+        Assert.DoesNotContain("c2VjcmV0", secret.ToString(), StringComparison.Ordinal);
+        Assert.Contains("tls.key", secret.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KubeObject_keeps_every_field_beside_apiVersion_kind_and_metadata()
+    {
+        const string json = """{"apiVersion":"cert-manager.io/v1","kind":"Certificate","metadata":{"name":"node","namespace":"ns","ownerReferences":[{"apiVersion":"secretfleet.io/v1alpha1","kind":"SecretCluster","name":"demo","uid":"u1","controller":true}]},"spec":{"secretName":"node-tls","uris":["spiffe://secretfleet.local/node/demo"]},"status":{"conditions":[{"type":"Ready","status":"True"}]}}""";
+
+        var obj = KubeJson.Deserialize<KubeObject>(json)!;
+
+        Assert.Equal("node-tls", (string?)obj.Body["spec"]!["secretName"]);
+        Assert.Equal("u1", obj.Metadata.OwnerReferences![0].Uid);
+        Assert.Same(KubeResources.Certificates, obj.Resource);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(json), JsonNode.Parse(KubeJson.Serialize(obj))));
+    }
+
+    [Fact]
+    public void Quantities_read_from_numbers_and_strings()
+    {
+        var resources = KubeJson.Deserialize<ResourceRequirements>("""{"limits":{"cpu":2,"memory":"256Mi"}}""")!;
+
+        Assert.Equal("2", resources.Limits!["cpu"].Value);
+        Assert.Equal("256Mi", resources.Limits["memory"].Value);
+    }
+
+    [Fact]
+    public void A_controller_reference_points_at_the_owner_and_blocks_its_deletion()
+    {
+        var owner = new SecretCluster { Metadata = new ObjectMeta { Name = "demo", Namespace = "ns", Uid = "u-9" } };
+
+        var reference = OwnerReference.ControllerOf(owner);
+
+        Assert.Equal(("secretfleet.io/v1alpha1", "SecretCluster", "demo", "u-9", true, true), (reference.ApiVersion, reference.Kind, reference.Name, reference.Uid, reference.Controller, reference.BlockOwnerDeletion));
+        Assert.Throws<ArgumentException>(() => OwnerReference.ControllerOf(new SecretCluster()));
+    }
+
+    [Fact]
+    public void Setting_a_condition_moves_its_transition_time_only_when_the_status_changes()
+    {
+        var t0 = DateTimeOffset.UnixEpoch;
+        var t1 = t0.AddMinutes(1);
+        var ready = new Condition { Type = Conditions.Ready, Status = ConditionStatus.False, Reason = Conditions.Reasons.NodesNotReady };
+
+        var first = Condition.Set(null, ready, t0);
+        var same = Condition.Set(first, ready with { Message = "2/3 ready" }, t1);
+        var flipped = Condition.Set(same, ready with { Status = ConditionStatus.True, Reason = Conditions.Reasons.AllNodesReady }, t1);
+
+        Assert.Equal(t0, Assert.Single(same).LastTransitionTime);
+        Assert.Equal("2/3 ready", same[0].Message);
+        Assert.Equal(t1, Assert.Single(flipped).LastTransitionTime);
+        Assert.True(flipped[0].IsTrue);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SecretFleet.Kube.Tests.Support;
+
+/// <summary>What the stub received.</summary>
+internal sealed record RecordedRequest(
+    string Method,
+    string Path,
+    IReadOnlyDictionary<string, string> Query,
+    string? ContentType,
+    string? Authorization,
+    string Body,
+    string? ClientCertificateSubject);
+
+/// <summary>
+/// A Kestrel server on 127.0.0.1:0 standing in for the API server: each test scripts the answers, the stub
+/// records every request. With certificates it serves HTTPS and may require a client certificate.
+/// </summary>
+internal sealed class KubeStub : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private KubeStub(WebApplication app, Uri url)
+    {
+        this.app = app;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    public static async Task<KubeStub> StartAsync(Func<HttpContext, Task> handler, TestCertificates? tls = null, bool requireClientCertificate = false)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (tls is not null)
+            {
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = tls.Server;
+                    if (requireClientCertificate)
+                    {
+                        https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                        https.ClientCertificateValidation = (certificate, _, _) => tls.Issued(certificate);
+                    }
+                });
+            }
+        }));
+        var app = builder.Build();
+        KubeStub? stub = null;
+        app.Run(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            stub!.Requests.Enqueue(new RecordedRequest(
+                context.Request.Method,
+                context.Request.Path.Value ?? "",
+                context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()),
+                context.Request.ContentType,
+                context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null,
+                body,
+                context.Connection.ClientCertificate?.Subject));
+            await handler(context);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        stub = new KubeStub(app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)));
+        return stub;
+    }
+
+    public RecordedRequest Single() => Assert.Single(Requests);
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    /// <summary>Writes a JSON body with a status code.</summary>
+    public static Task Json(HttpContext context, string json, int status = 200)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(json);
+    }
+
+    /// <summary>An API error as the real server sends it.</summary>
+    public static Task Status(HttpContext context, int code, string reason, string message, string? name = null, string? kind = null)
+    {
+        var details = name is null ? "" : $",\"details\":{{\"name\":\"{name}\",\"kind\":\"{kind}\"}}";
+        return Json(context, $"{{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{{}},\"status\":\"Failure\",\"message\":\"{message}\",\"reason\":\"{reason}\"{details},\"code\":{code}}}", code);
+    }
+}
