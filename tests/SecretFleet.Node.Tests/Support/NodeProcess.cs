@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace SecretFleet.Node.Tests.Support;
+
+/// <summary>
+/// A real secretfleet-node process. Start returns once the node printed its ready line (with the
+/// ports it bound); Kill is SIGKILL (a crash), Stop is SIGTERM (a graceful shutdown).
+/// </summary>
+internal sealed partial class NodeProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private NodeProcess(Process process, byte x, Uri grpc, Uri http)
+    {
+        _process = process;
+        X = x;
+        Grpc = grpc;
+        Http = http;
+    }
+
+    public byte X { get; }
+
+    public Uri Grpc { get; }
+
+    public Uri Http { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public static string BinaryPath => Path.Combine(AppContext.BaseDirectory, "secretfleet-node");
+
+    public static async Task<NodeProcess> StartAsync(IEnumerable<string> arguments, byte x, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(BinaryPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+        var process = Process.Start(start)!;
+        var output = new List<string>();
+        var ready = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                ready.TrySetException(new InvalidOperationException($"node x {x} exited before it was ready:\n{string.Join('\n', Snapshot(output))}"));
+                return;
+            }
+            lock (output)
+            {
+                output.Add(e.Data);
+            }
+            if (ReadyLine().Match(e.Data) is { Success: true } match)
+            {
+                ready.TrySetResult(match);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (output)
+                {
+                    output.Add(e.Data);
+                }
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var line = await ready.Task.WaitAsync(StartTimeout);
+            var node = new NodeProcess(process, x, new Uri(line.Groups["grpc"].Value), new Uri(line.Groups["http"].Value));
+            node._output.AddRange(Snapshot(output));
+            return node;
+        }
+        catch
+        {
+            Terminate(process);
+            throw;
+        }
+    }
+
+    /// <summary>Runs the node binary to completion (for configuration errors): exit code and all output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(BinaryPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(StartTimeout);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    public string Output => string.Join('\n', Snapshot(_output));
+
+    public void Kill() => Terminate(_process);
+
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Terminate(_process);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private static void Terminate(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    private static List<string> Snapshot(List<string> output)
+    {
+        lock (output)
+        {
+            return [.. output];
+        }
+    }
+
+    [GeneratedRegex(@"secretfleet-node ready x=(?<x>\d+) grpc=(?<grpc>\S+) http=(?<http>\S+)")]
+    private static partial Regex ReadyLine();
+}
