@@ -1,0 +1,38 @@
+using SecretFleet.Node.Tests.Support;
+
+namespace SecretFleet.Node.Tests.Integration;
+
+/// <summary>The node's plain-HTTP endpoints: probes and Prometheus metrics that promtool accepts.</summary>
+[Trait("Category", "Integration")]
+public sealed class MetricsTests(SharedFleet shared) : IClassFixture<SharedFleet>
+{
+    [Fact]
+    public async Task Metrics_pass_promtool_and_count_requests_by_method_and_code()
+    {
+        var client = shared.Fleet.Client();
+        await client.StoreAsync("metered", new byte[] { 1, 2, 3 }, new(Overwrite: true), default);
+        await client.RecoverAsync("metered", default);
+        using var http = new HttpClient();
+
+        var text = await http.GetStringAsync(new Uri(shared.Fleet[1].Http, "/metrics"));
+        var (code, stdout, stderr) = await Repository.RunAsync("promtool", ["check", "metrics"], text);
+
+        Assert.True(code == 0, $"promtool: {stdout}{stderr}");
+        Assert.Contains("secretfleet_rpc_server_calls_total{code=\"OK\",method=\"secretfleet.v1.Shares/Put\"}", text);
+        Assert.Contains("secretfleet_rpc_server_duration_seconds_bucket", text);
+        Assert.Contains("secretfleet_node_epoch", text);
+        Assert.Contains("secretfleet_node_store_size_bytes", text);
+        Assert.DoesNotContain("metered", text);
+    }
+
+    [Fact]
+    public async Task Probes_answer_without_a_client_certificate()
+    {
+        using var http = new HttpClient();
+        var healthz = await http.GetAsync(new Uri(shared.Fleet[2].Http, "/healthz"));
+        var readyz = await http.GetStringAsync(new Uri(shared.Fleet[2].Http, "/readyz"));
+        Assert.True(healthz.IsSuccessStatusCode);
+        Assert.Contains("\"ready\":true", readyz);
+        Assert.Contains("\"member\":true", readyz);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Security.Cryptography;
+using System.Text;
+using SecretFleet.Core.Client;
+using SecretFleet.Core.Identity;
+
+namespace SecretFleet.Node.Tests.Integration;
+
+/// <summary>Clients against five real node processes over mTLS.</summary>
+[Trait("Category", "Integration")]
+public sealed class SharesTests(SharedFleet shared) : IClassFixture<SharedFleet>
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(32)]
+    [InlineData(1000)]
+    [InlineData(65536)]
+    public async Task Binary_secrets_up_to_the_size_limit_round_trip(int size)
+    {
+        var client = shared.Fleet.Client();
+        var secret = RandomNumberGenerator.GetBytes(size);
+        var name = $"binary-{size}";
+
+        var stored = await client.StoreAsync(name, secret, new StoreOptions(Overwrite: true), default);
+        var recovered = await client.RecoverAsync(name, default);
+
+        Assert.Equal(5, stored.Nodes);
+        Assert.Equal(secret, recovered.Secret);
+        Assert.Empty(recovered.BadXs);
+    }
+
+    [Fact]
+    public async Task A_text_secret_round_trips_and_each_node_holds_a_different_share()
+    {
+        var client = shared.Fleet.Client();
+        var secret = Encoding.UTF8.GetBytes("correct horse battery staple ✓");
+        await client.StoreAsync("text", secret, new StoreOptions(Overwrite: true), default);
+
+        Assert.Equal(secret, (await client.RecoverAsync("text", default)).Secret);
+    }
+
+    [Fact]
+    public async Task A_secret_over_the_limit_is_refused_with_a_clear_message()
+    {
+        var error = await Assert.ThrowsAsync<FleetClientException>(() => shared.Fleet.Client().StoreAsync("too-big", new byte[65537], null, default));
+        Assert.Equal(FleetErrorKind.InvalidInput, error.Kind);
+        Assert.Contains("65536", error.Message);
+    }
+
+    [Fact]
+    public async Task Storing_an_existing_name_without_overwrite_is_refused_and_keeps_the_old_secret()
+    {
+        var client = shared.Fleet.Client();
+        await client.StoreAsync("keep-me", new byte[] { 1, 2, 3 }, new StoreOptions(Overwrite: true), default);
+
+        var error = await Assert.ThrowsAsync<FleetClientException>(() => client.StoreAsync("keep-me", new byte[] { 4, 5, 6 }, null, default));
+
+        Assert.Equal(FleetErrorKind.AlreadyExists, error.Kind);
+        Assert.Equal([1, 2, 3], (await client.RecoverAsync("keep-me", default)).Secret);
+    }
+
+    [Fact]
+    public async Task Overwrite_replaces_the_secret()
+    {
+        var client = shared.Fleet.Client();
+        await client.StoreAsync("rotating", new byte[] { 1 }, new StoreOptions(Overwrite: true), default);
+        await client.StoreAsync("rotating", new byte[] { 2 }, new StoreOptions(Overwrite: true), default);
+        Assert.Equal([2], (await client.RecoverAsync("rotating", default)).Secret);
+    }
+
+    [Fact]
+    public async Task Another_client_identity_gets_permission_denied()
+    {
+        await shared.Fleet.Client("alice").StoreAsync("alices-secret", new byte[] { 7, 7, 7 }, new StoreOptions(Overwrite: true), default);
+        var bob = shared.Fleet.Client("bob");
+
+        var read = await Assert.ThrowsAsync<FleetClientException>(() => bob.RecoverAsync("alices-secret", default));
+        var write = await Assert.ThrowsAsync<FleetClientException>(() => bob.StoreAsync("alices-secret", new byte[] { 0 }, new StoreOptions(Overwrite: true), default));
+        var delete = await Assert.ThrowsAsync<FleetClientException>(() => bob.DeleteAsync("alices-secret", default));
+
+        Assert.All(new[] { read, write, delete }, e => Assert.Equal(FleetErrorKind.PermissionDenied, e.Kind));
+    }
+
+    [Fact]
+    public async Task An_unknown_name_is_not_found()
+    {
+        var error = await Assert.ThrowsAsync<FleetClientException>(() => shared.Fleet.Client().RecoverAsync("never-stored", default));
+        Assert.Equal(FleetErrorKind.NotFound, error.Kind);
+    }
+
+    [Fact]
+    public async Task List_and_delete_work_for_the_owner()
+    {
+        var client = shared.Fleet.Client("carol");
+        await client.StoreAsync("carol-a", new byte[] { 1 }, null, default);
+        await client.StoreAsync("carol-b", new byte[] { 2 }, null, default);
+
+        var listed = await client.ListAsync(default);
+        Assert.Equal(["carol-a", "carol-b"], listed.Select(s => s.Name));
+        Assert.All(listed, s => Assert.Equal(5, s.Nodes));
+
+        Assert.Equal(5, await client.DeleteAsync("carol-a", default));
+        Assert.Equal(["carol-b"], (await client.ListAsync(default)).Select(s => s.Name));
+    }
+
+    [Fact]
+    public async Task Status_shows_every_node_healthy_at_the_same_epoch()
+    {
+        var status = await shared.Fleet.Client().StatusAsync(default);
+        Assert.Equal(5, status.Count);
+        Assert.All(status, node =>
+        {
+            Assert.True(node.Healthy, node.Error);
+            Assert.True(node.Member);
+        });
+        Assert.Single(status.Select(s => s.Epoch).Distinct());
+    }
+
+    [Fact]
+    public async Task Certificates_from_a_foreign_CA_expired_ones_and_none_at_all_cannot_connect()
+    {
+        var node = shared.Fleet.View.Members[0];
+        using var foreignCa = LocalCertificateAuthority.Create(Support.ProcessFleet.TrustDomain, TimeSpan.FromDays(1));
+        var foreign = foreignCa.Issue(new LeafCertificateRequest(new FleetIdentity(Support.ProcessFleet.TrustDomain, FleetRole.Client, "mallory"), TimeSpan.FromDays(1)) { IncludeLoopback = true });
+        var expired = shared.Fleet.Issue(FleetRole.Client, "late", TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow.AddHours(-2));
+        var valid = shared.Fleet.Issue(FleetRole.Client, "alice");
+
+        Assert.False(await CanListAsync(node.Endpoint, foreign));
+        Assert.False(await CanListAsync(node.Endpoint, expired));
+        Assert.False(await CanListAsync(node.Endpoint, null));
+        Assert.True(await CanListAsync(node.Endpoint, valid));
+        Assert.True((await shared.Fleet.Client().StatusAsync(default)).All(s => s.Healthy));
+    }
+
+    // A raw HTTP/2 call with any client certificate (TlsMaterial would refuse to load an expired one).
+    private static async Task<bool> CanListAsync(Uri endpoint, IssuedCertificate? certificate)
+    {
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        handler.SslOptions.TargetHost = "localhost";
+        if (certificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(certificate.CertificatePem, certificate.PrivateKeyPem)];
+        }
+        using var http = new HttpClient(handler);
+        var body = new byte[5];
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint, "/secretfleet.v1.Shares/List"))
+        {
+            Version = new Version(2, 0),
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = new("application/grpc");
+        request.Headers.TryAddWithoutValidation("TE", "trailers");
+        try
+        {
+            using var response = await http.SendAsync(request);
+            await response.Content.ReadAsByteArrayAsync();
+            var status = response.Headers.TryGetValues("grpc-status", out var values) ? values.First()
+                : response.TrailingHeaders.TryGetValues("grpc-status", out var trailers) ? trailers.First() : "?";
+            return status == "0";
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+}
