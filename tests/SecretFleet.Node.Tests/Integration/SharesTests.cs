@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using SecretFleet.Core.Client;
 using SecretFleet.Core.Identity;
+using SecretFleet.Node.Tests.Support;
 
 namespace SecretFleet.Node.Tests.Integration;
 
@@ -131,37 +132,6 @@ public sealed class SharesTests(SharedFleet shared) : IClassFixture<SharedFleet>
         Assert.True((await shared.Fleet.Client().StatusAsync(default)).All(s => s.Healthy));
     }
 
-    // A raw HTTP/2 call with any client certificate (TlsMaterial would refuse to load an expired one).
-    private static async Task<bool> CanListAsync(Uri endpoint, IssuedCertificate? certificate)
-    {
-        using var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-        handler.SslOptions.TargetHost = "localhost";
-        if (certificate is not null)
-        {
-            handler.SslOptions.ClientCertificates = [System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(certificate.CertificatePem, certificate.PrivateKeyPem)];
-        }
-        using var http = new HttpClient(handler);
-        var body = new byte[5];
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint, "/secretfleet.v1.Shares/List"))
-        {
-            Version = new Version(2, 0),
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(body),
-        };
-        request.Content.Headers.ContentType = new("application/grpc");
-        request.Headers.TryAddWithoutValidation("TE", "trailers");
-        try
-        {
-            using var response = await http.SendAsync(request);
-            await response.Content.ReadAsByteArrayAsync();
-            var status = response.Headers.TryGetValues("grpc-status", out var values) ? values.First()
-                : response.TrailingHeaders.TryGetValues("grpc-status", out var trailers) ? trailers.First() : "?";
-            return status == "0";
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
+    private static async Task<bool> CanListAsync(Uri endpoint, IssuedCertificate? certificate) =>
+        await RawGrpc.CallAsync(endpoint, "/secretfleet.v1.Shares/List", certificate, []) == "0";
 }

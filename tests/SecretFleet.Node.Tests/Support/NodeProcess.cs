@@ -27,7 +27,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
     public Uri Http { get; }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _disposed == 1 || _process.HasExited;
 
     public static string BinaryPath => Path.Combine(AppContext.BaseDirectory, "secretfleet-node");
 
@@ -118,10 +118,16 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         Terminate(_process);
         await _process.WaitForExitAsync();
         _process.Dispose();
     }
+
+    private int _disposed;
 
     private static void Terminate(Process process)
     {
