@@ -114,32 +114,41 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
                 _receiver = new ReceiverSession(record, OwnX, store, peers);
                 _outcome = await _receiver.RunAsync(cancellationToken).ConfigureAwait(false);
             }
-            await FinishVerificationAsync(record with { Phase = OperationPhase.Staged }, null).ConfigureAwait(false);
+            await FinishVerificationAsync(record with { Phase = OperationPhase.Staged }, null, cancellationToken).ConfigureAwait(false);
             LogStaged(log, record.Id, _outcome?.StagedPairs ?? _recoveredPairs);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // Aborted or shutting down: the abort path records the outcome.
+            // Aborted or shutting down (a peer call may fail on the way out): the abort records the outcome.
         }
         catch (DealerMisbehavedException e)
         {
             LogDealerMisbehaved(log, record.Id, e.X, e.Problem);
-            await FinishVerificationAsync(record with { Phase = OperationPhase.Failed, Failure = $"Node x {e.X} misbehaved: {e.Problem}" }, e).ConfigureAwait(false);
+            await FinishVerificationAsync(record with { Phase = OperationPhase.Failed, Failure = $"Node x {e.X} misbehaved: {e.Problem}" }, e, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             LogVerificationFailed(log, record.Id, e.GetType().Name, e.Message);
-            await FinishVerificationAsync(record with { Phase = OperationPhase.Failed, Failure = OperationRequests.Describe(e) }, null).ConfigureAwait(false);
+            await FinishVerificationAsync(record with { Phase = OperationPhase.Failed, Failure = OperationRequests.Describe(e) }, null, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task FinishVerificationAsync(OperationRecord record, DealerMisbehavedException? misbehaved)
+    // Abort holds the lock while it waits for this work to stop, so the wait for the lock must
+    // end when the work is cancelled, or the two would wait for each other forever.
+    private async Task FinishVerificationAsync(OperationRecord record, DealerMisbehavedException? misbehaved, CancellationToken cancellationToken)
     {
         if (misbehaved is not null)
         {
             _outcome = new ReceiverOutcome([new DealerVerdict { X = misbehaved.X, Valid = false, Problem = misbehaved.Problem }], 0, 0);
         }
-        await _lock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         try
         {
             if (_record?.Id == record.Id && _record.Phase == OperationPhase.Verifying)
@@ -197,6 +206,10 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
             Finish(record with { Phase = OperationPhase.Committed });
             metrics.OperationCommitted(record.Kind, _outcome?.StagedPairs ?? _recoveredPairs);
             LogCommitted(log, record.Id, state.Epoch);
+            if (store.Shares.Database.ErasurePending)
+            {
+                LogErasurePending(log, record.Id, store.Shares.Database.LastCheckpointProblem ?? "unknown");
+            }
             return state.Epoch;
         }
         finally
@@ -336,6 +349,9 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Information, Message = "Operation {OperationId} committed; epoch is now {Epoch}")]
     private static partial void LogCommitted(ILogger logger, string operationId, ulong epoch);
+
+    [LoggerMessage(EventId = 307, Level = LogLevel.Warning, Message = "Operation {OperationId}: the checkpoint that wipes the old epoch from the files did not finish ({Problem}); it is retried in the background")]
+    private static partial void LogErasurePending(ILogger logger, string operationId, string problem);
 
     [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "Operation {OperationId} aborted: {Reason}")]
     private static partial void LogAborted(ILogger logger, string operationId, string reason);

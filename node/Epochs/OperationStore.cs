@@ -217,7 +217,7 @@ internal sealed class OperationStore(ShareStore shares)
             return next;
         }, cancellationToken).ConfigureAwait(false);
         shares.Sealer.ForgetBefore(state.Epoch);
-        await shares.Database.CheckpointTruncateAsync(cancellationToken).ConfigureAwait(false);
+        await shares.Database.SettleErasureAsync(cancellationToken).ConfigureAwait(false);
         return state;
     }
 
@@ -230,7 +230,7 @@ internal sealed class OperationStore(ShareStore shares)
             shares.Audit(context, identity, $"{Describe(record.Kind)}-abort", record.Id, reason);
             return 0;
         }, cancellationToken).ConfigureAwait(false);
-        await shares.Database.CheckpointTruncateAsync(cancellationToken).ConfigureAwait(false);
+        await shares.Database.SettleErasureAsync(cancellationToken).ConfigureAwait(false);
     }
 
     // Rows not at the new epoch (written during the refresh, or by clients while a recovery target

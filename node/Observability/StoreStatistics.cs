@@ -29,6 +29,7 @@ internal sealed class StoreStatistics(ShareStore store, TimeProvider time) : IAs
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
                 _latest = await store.CountAsync(_stop.Token).ConfigureAwait(false);
+                await store.Database.RetryPendingErasureAsync(TimeSpan.FromSeconds(2), _stop.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

@@ -92,19 +92,72 @@ internal sealed class StoreDatabase : IAsyncDisposable
 
     /// <summary>
     /// Copies the WAL into the database and truncates it to zero bytes, so page images holding
-    /// erased shares do not linger in the -wal file. Returns false when readers kept it busy.
+    /// erased shares linger neither in the -wal file nor, as not-yet-overwritten older page
+    /// versions, in the database file. Readers can keep a checkpoint from finishing; it is
+    /// retried until <paramref name="patience"/> runs out. Returns whether it finished.
     /// </summary>
-    public Task<bool> CheckpointTruncateAsync(CancellationToken cancellationToken) =>
-        Task.Run(() =>
+    public async Task<bool> CheckpointTruncateAsync(TimeSpan patience, CancellationToken cancellationToken)
+    {
+        var giveUp = DateTime.UtcNow + patience;
+        while (true)
         {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_readConnectionString) { Pooling = false }.ToString());
-            connection.Open();
-            Execute(connection, "PRAGMA busy_timeout = 10000");
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
-            using var reader = command.ExecuteReader();
-            return reader.Read() && reader.GetInt32(0) == 0;
-        }, cancellationToken);
+            var (busy, log, checkpointed) = await Task.Run(() =>
+            {
+                using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_readConnectionString) { Pooling = false }.ToString());
+                connection.Open();
+                Execute(connection, "PRAGMA busy_timeout = 2000");
+                using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+                using var reader = command.ExecuteReader();
+                reader.Read();
+                return (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+            }, cancellationToken).ConfigureAwait(false);
+            if (busy == 0)
+            {
+                return true;
+            }
+            if (DateTime.UtcNow >= giveUp)
+            {
+                LastCheckpointProblem = $"busy (log {log} frames, {checkpointed} checkpointed)";
+                return false;
+            }
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Why the last checkpoint did not finish, for the log.</summary>
+    public string? LastCheckpointProblem { get; private set; }
+
+    /// <summary>True while erased shares may still sit in the files: a checkpoint after an erasure has not finished yet.</summary>
+    public bool ErasurePending => Volatile.Read(ref _erasurePending);
+
+    private bool _erasurePending;
+
+    /// <summary>
+    /// After rows were erased: rebuild the file from live rows only (VACUUM: secure_delete zeroes
+    /// freed cells, but rebalanced pages can keep stale bytes in their gaps), then checkpoint
+    /// until the files hold no trace of the erased rows. If readers keep
+    /// the checkpoint from finishing, the erasure stays pending and <see cref="RetryPendingErasureAsync"/>
+    /// (called periodically) finishes it.
+    /// </summary>
+    public async Task SettleErasureAsync(CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _erasurePending, true);
+        await Writes.RunExclusiveAsync(connection =>
+        {
+            Execute(connection, "VACUUM");
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
+        await RetryPendingErasureAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RetryPendingErasureAsync(TimeSpan patience, CancellationToken cancellationToken)
+    {
+        if (ErasurePending && await CheckpointTruncateAsync(patience, cancellationToken).ConfigureAwait(false))
+        {
+            Volatile.Write(ref _erasurePending, false);
+        }
+    }
 
     public long FileBytes()
     {

@@ -21,9 +21,18 @@ internal sealed class WriteQueue : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    public Task<T> RunAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken)
+    public Task<T> RunAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken) =>
+        Enqueue(new PendingWrite<T>(work, cancellationToken, exclusive: false));
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer connection outside any transaction, after the
+    /// writes queued before it and before those queued after (VACUUM cannot run in a transaction).
+    /// </summary>
+    public Task<T> RunExclusiveAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken) =>
+        Enqueue(new PendingWrite<T>(_ => work(_connection), cancellationToken, exclusive: true));
+
+    private Task<T> Enqueue<T>(PendingWrite<T> pending)
     {
-        var pending = new PendingWrite<T>(work, cancellationToken);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(WriteQueue), "The share store is closed.");
@@ -37,8 +46,15 @@ internal sealed class WriteQueue : IAsyncDisposable
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Count < MaxWritesPerTransaction && _queue.Reader.TryRead(out var write))
+            if (_queue.Reader.TryPeek(out var next) && next.Exclusive)
             {
+                _queue.Reader.TryRead(out _);
+                RunExclusive(next);
+                continue;
+            }
+            while (batch.Count < MaxWritesPerTransaction && _queue.Reader.TryPeek(out var write) && !write.Exclusive)
+            {
+                _queue.Reader.TryRead(out _);
                 if (!write.IsCancelled)
                 {
                     batch.Add(write);
@@ -48,6 +64,23 @@ internal sealed class WriteQueue : IAsyncDisposable
             {
                 RunBatch(batch);
             }
+        }
+    }
+
+    private static void RunExclusive(PendingWrite write)
+    {
+        if (write.IsCancelled)
+        {
+            return;
+        }
+        try
+        {
+            write.Execute(null!);
+            write.Complete();
+        }
+        catch (Exception e)
+        {
+            write.Fail(e);
         }
     }
 
@@ -108,6 +141,8 @@ internal sealed class WriteQueue : IAsyncDisposable
 
     private abstract class PendingWrite
     {
+        public abstract bool Exclusive { get; }
+
         public abstract bool IsCancelled { get; }
         public abstract void Execute(WriteContext context);
         public abstract void Fail(Exception error);
@@ -115,8 +150,10 @@ internal sealed class WriteQueue : IAsyncDisposable
     }
 
     // The result is published only after COMMIT: a caller never sees a write that could still roll back.
-    private sealed class PendingWrite<T>(Func<WriteContext, T> work, CancellationToken cancellationToken) : PendingWrite
+    private sealed class PendingWrite<T>(Func<WriteContext, T> work, CancellationToken cancellationToken, bool exclusive) : PendingWrite
     {
+        public override bool Exclusive => exclusive;
+
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
         private bool _failed;

@@ -11,11 +11,12 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly Process _process;
-    private readonly List<string> _output = [];
+    private readonly List<string> _output;
 
-    private NodeProcess(Process process, byte x, Uri grpc, Uri http)
+    private NodeProcess(Process process, List<string> output, byte x, Uri grpc, Uri http)
     {
         _process = process;
+        _output = output;
         X = x;
         Grpc = grpc;
         Http = http;
@@ -76,9 +77,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         try
         {
             var line = await ready.Task.WaitAsync(StartTimeout);
-            var node = new NodeProcess(process, x, new Uri(line.Groups["grpc"].Value), new Uri(line.Groups["http"].Value));
-            node._output.AddRange(Snapshot(output));
-            return node;
+            return new NodeProcess(process, output, x, new Uri(line.Groups["grpc"].Value), new Uri(line.Groups["http"].Value));
         }
         catch
         {
@@ -102,6 +101,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         return (process.ExitCode, await stdout + await stderr);
     }
 
+    /// <summary>Everything the node printed so far (stdout and stderr), for failure messages.</summary>
     public string Output => string.Join('\n', Snapshot(_output));
 
     public void Kill() => Terminate(_process);
