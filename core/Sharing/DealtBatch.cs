@@ -75,39 +75,7 @@ public sealed class DealtBatch : IDisposable
             masks.Clear();
             return;
         }
-        var rowBytes = (_blockCount + 1) * B;
-        // Horner over q's coefficients for all receivers in lockstep (independent chains
-        // overlap), then the factor (x_j + z) that puts the root at z.
-        Span<Gf128> acc = stackalloc Gf128[receiverXs.Length];
-        Span<byte> shifted = stackalloc byte[receiverXs.Length];
-        for (var j = 0; j < receiverXs.Length; j++)
-        {
-            shifted[j] = (byte)(receiverXs[j] ^ zeroAt);
-        }
-        for (var m = 0; m <= _blockCount; m++)
-        {
-            var top = _coefficientCount - 1;
-            acc.Fill(Gf128.Read(coefficients[(top * rowBytes + m * B)..]));
-            for (var k = top - 1; k >= 0; k--)
-            {
-                Gf128Blocks.HornerStep(acc, receiverXs, Gf128.Read(coefficients[(k * rowBytes + m * B)..]));
-            }
-            Gf128Blocks.Scale(acc, shifted);
-            if (m < _blockCount)
-            {
-                for (var j = 0; j < acc.Length; j++)
-                {
-                    acc[j].Write(values[((j * _blockCount + m) * B)..]);
-                }
-            }
-            else
-            {
-                for (var j = 0; j < acc.Length; j++)
-                {
-                    acc[j].Write(masks[(j * B)..]);
-                }
-            }
-        }
+        DealingEvaluator.Evaluate(coefficients, _coefficientCount, _blockCount, receiverXs, zeroAt, values, masks);
     }
 
     /// <summary>δ_m(x_j) for every block m of receiver <paramref name="receiverIndex"/> (index into the receiver x's), M × 16 bytes.</summary>

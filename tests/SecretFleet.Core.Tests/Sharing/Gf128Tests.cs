@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.Intrinsics.X86;
 using SecretFleet.Core.Sharing;
 
@@ -158,21 +157,4 @@ public sealed class Gf128Tests
     internal static Gf128 RandomElement(Random rng) => new((ulong)rng.NextInt64() ^ (ulong)rng.Next() << 63, (ulong)rng.NextInt64() ^ (ulong)rng.Next() << 63);
 
     private static Gf128 Block(string hex) => Gf128.Read(Convert.FromHexString(hex));
-}
-
-internal static class VectorFile
-{
-    /// <summary>tests/vectors/NAME, found by walking up from the test binaries to the repository root.</summary>
-    public static string Path(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, "tests", "vectors", name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        throw new FileNotFoundException(string.Create(CultureInfo.InvariantCulture, $"tests/vectors/{name} not found above {AppContext.BaseDirectory}"));
-    }
 }
