@@ -143,7 +143,13 @@ public sealed class ApiServerEmulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _controllers.DisposeAsync();
-        await _app.StopAsync();
+
+        // Open watches and idle keep-alive connections would hold a graceful stop for seconds; tests want them cut.
+        using (var quick = new CancellationTokenSource(TimeSpan.FromMilliseconds(100)))
+        {
+            await _app.StopAsync(quick.Token);
+        }
+
         await _app.DisposeAsync();
         if (_upstream is not null)
         {

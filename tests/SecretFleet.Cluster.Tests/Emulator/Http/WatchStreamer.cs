@@ -30,6 +30,7 @@ internal sealed class WatchStreamer(ObjectStore store, TimeProvider time, TimeSp
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         await context.Response.StartAsync(context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
         if (subscription is null)
         {
             await WriteAsync(context, WatchEvent.Line("ERROR", gone!.ToJson()));

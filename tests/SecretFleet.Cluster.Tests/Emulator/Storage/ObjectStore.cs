@@ -30,6 +30,18 @@ internal sealed class ObjectStore
         }
     }
 
+    /// <summary>How many watches (HTTP watchers and in-process controllers) are open.</summary>
+    public int SubscriberCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscribers.Count;
+            }
+        }
+    }
+
     public StoredObject? Get(GroupResource resource, string? ns, string name)
     {
         lock (_gate)
