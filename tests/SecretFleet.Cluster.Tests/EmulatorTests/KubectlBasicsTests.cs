@@ -44,6 +44,20 @@ public sealed class KubectlBasicsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Kubectl_create_generators_send_protobuf_that_the_emulator_understands()
+    {
+        var kubectl = _world.Kubectl;
+
+        await kubectl.SucceedAsync("create namespace tenant");
+        await kubectl.SucceedAsync("create configmap literal -n tenant --from-literal=a=1 --from-literal=b=two");
+        await kubectl.SucceedAsync("create secret generic pw -n tenant --from-literal=password=hunter2");
+
+        Assert.Equal("""{"a":"1","b":"two"}""", await kubectl.SucceedAsync("get configmap literal -n tenant -o jsonpath={.data}"));
+        Assert.Equal("aHVudGVyMg==", await kubectl.SucceedAsync("get secret pw -n tenant -o jsonpath={.data.password}"));
+        Assert.Equal("Opaque", await kubectl.SucceedAsync("get secret pw -n tenant -o jsonpath={.type}"));
+    }
+
+    [Fact]
     public async Task Kubectl_apply_twice_is_unchanged_then_configures_a_change()
     {
         var kubectl = _world.Kubectl;

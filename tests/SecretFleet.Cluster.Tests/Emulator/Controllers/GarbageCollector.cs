@@ -33,7 +33,17 @@ internal sealed class GarbageCollector(ResourceService service) : IEmulatedContr
                     {
                         var references = ObjectMeta.Metadata(obj)["ownerReferences"] as System.Text.Json.Nodes.JsonArray;
                         var mine = references?.FirstOrDefault(r => Json.String(r?["uid"]) == owner.Uid);
-                        return mine is not null && references!.Remove(mine);
+                        if (mine is null || !references!.Remove(mine))
+                        {
+                            return false;
+                        }
+
+                        if (references.Count == 0)
+                        {
+                            ObjectMeta.Metadata(obj).Remove("ownerReferences");
+                        }
+
+                        return true;
                     }, cancellationToken);
                 }
 

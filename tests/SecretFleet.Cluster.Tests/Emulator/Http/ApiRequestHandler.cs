@@ -52,12 +52,19 @@ internal sealed class ApiRequestHandler(ResourceService service, ResourceEndpoin
             return;
         }
 
-        if (context.Request.ContentType?.StartsWith("application/vnd.kubernetes.protobuf", StringComparison.Ordinal) == true
-            || context.Request.ContentType?.StartsWith("application/cbor", StringComparison.Ordinal) == true)
+        if (context.Request.ContentType?.StartsWith("application/vnd.kubernetes.protobuf", StringComparison.Ordinal) == true)
         {
-            // Only JSON is spoken here; client-go falls back to JSON after a 415.
-            await HttpIo.WriteStatusAsync(context, ApiStatus.UnsupportedMediaType(context.Request.ContentType));
-            return;
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            var (decoded, protobufError) = ProtobufBodies.Decode(buffer.ToArray());
+            if (decoded is null)
+            {
+                await HttpIo.WriteStatusAsync(context, ApiStatus.UnsupportedMediaType($"{context.Request.ContentType}: {protobufError}"));
+                return;
+            }
+
+            context.Request.Body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(decoded.ToJsonString()));
+            context.Request.ContentType = "application/json";
         }
 
         var api = ApiPath.Parse(path);

@@ -20,10 +20,19 @@ internal static class BuiltInDefaults
         {
             case ("", "secrets"):
                 FoldStringData(obj);
-                obj["type"] ??= "Opaque";
+                if (Json.String(obj["type"]) is null or "")
+                {
+                    obj["type"] = "Opaque";
+                }
+
                 break;
             case ("", "namespaces"):
-                obj["spec"] ??= new JsonObject { ["finalizers"] = new JsonArray(NamespaceFinalizer) };
+                if (old is null)
+                {
+                    // The server, not the client, decides a new namespace is cleaned up before it goes.
+                    obj["spec"] = new JsonObject { ["finalizers"] = new JsonArray(NamespaceFinalizer) };
+                }
+
                 obj["status"] ??= new JsonObject { ["phase"] = "Active" };
                 break;
             case ("", "services"):
