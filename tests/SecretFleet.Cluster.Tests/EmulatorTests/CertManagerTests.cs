@@ -123,6 +123,36 @@ public sealed class CertManagerTests : IAsyncLifetime
         Assert.Equal(404, (await _world.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/secrets/waiting-tls")).Code);
     }
 
+    [Fact]
+    public async Task Self_signed_cluster_issuer_signs_certificates_in_any_namespace()
+    {
+        await _world.Kubectl.SucceedAsync("create namespace team");
+        await _world.Kubectl.SucceedAsync("apply -f -", """
+            apiVersion: cert-manager.io/v1
+            kind: ClusterIssuer
+            metadata: {name: cluster-selfsigned}
+            spec: {selfSigned: {}}
+            ---
+            apiVersion: cert-manager.io/v1
+            kind: Certificate
+            metadata: {name: client, namespace: team}
+            spec:
+              secretName: client-tls
+              commonName: client
+              usages: [client auth]
+              issuerRef: {name: cluster-selfsigned, kind: ClusterIssuer}
+            """);
+
+        await _world.Kubectl.SucceedAsync("wait --for=condition=Ready --timeout=10s -n team certificate/client");
+
+        var secret = await _world.GetAsync("/api/v1/namespaces/team/secrets/client-tls");
+        using var certificate = X509Certificate2.CreateFromPem(Data(secret, "tls.crt"));
+        Assert.Equal(Data(secret, "tls.crt"), Data(secret, "ca.crt"));
+        Assert.Equal(certificate.Subject, certificate.Issuer);
+        Assert.Equal("1.3.6.1.5.5.7.3.2", certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages[0].Value);
+        Assert.Equal("ClusterIssuer", secret["metadata"]!["annotations"]!["cert-manager.io/issuer-kind"]!.GetValue<string>());
+    }
+
     private static string Data(JsonObject secret, string key) =>
         Encoding.UTF8.GetString(Convert.FromBase64String(secret["data"]![key]!.GetValue<string>()));
 

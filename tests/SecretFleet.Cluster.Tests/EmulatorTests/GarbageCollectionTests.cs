@@ -96,6 +96,22 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         Assert.Empty((await _world.GetAsync("/api/v1/namespaces/scratch/configmaps"))["items"]!.AsArray());
     }
 
+    [Fact]
+    public async Task Creating_in_a_terminating_namespace_is_forbidden()
+    {
+        await _world.Kubectl.SucceedAsync("create namespace closing");
+        await _world.Kubectl.SucceedAsync("apply -n closing -f -", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, finalizers: [example.com/hold]}\n");
+        await _world.Kubectl.SucceedAsync("delete namespace closing --wait=false");
+
+        var (code, status, _) = await _world.SendAsync(HttpMethod.Post, "/api/v1/namespaces/closing/configmaps",
+            """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"late"}}""");
+
+        Assert.Equal(403, code);
+        Assert.Equal("Forbidden", status!["reason"]!.GetValue<string>());
+        Assert.Contains("because it is being terminated", status["message"]!.GetValue<string>());
+        Assert.Equal("Terminating", await _world.Kubectl.SucceedAsync("get namespace closing -o jsonpath={.status.phase}"));
+    }
+
     private async Task<JsonObject> CreateAsync(string name, params JsonObject[] owners) => await CreateAsync(name, null, owners);
 
     private async Task<JsonObject> CreateAsync(string name, JsonObject owner, string finalizer) => await CreateAsync(name, finalizer, [owner]);

@@ -12,13 +12,13 @@ internal sealed record ManagedFieldsEntry(string Manager, string Operation, stri
         Manager == manager && Operation == operation && (Subresource ?? "") == (subresource ?? "");
 
     public static ManagedFieldsEntry? Read(JsonObject entry) =>
-        entry["manager"] is JsonValue manager
+        Json.String(entry["manager"]) is { } manager
             ? new ManagedFieldsEntry(
-                manager.GetValue<string>(),
-                entry["operation"]?.GetValue<string>() ?? Update,
-                entry["apiVersion"]?.GetValue<string>() ?? "",
-                entry["time"]?.GetValue<string>() ?? "",
-                entry["subresource"]?.GetValue<string>(),
+                manager,
+                Json.String(entry["operation"]) ?? Update,
+                Json.String(entry["apiVersion"]) ?? "",
+                Json.String(entry["time"]) ?? "",
+                Json.String(entry["subresource"]),
                 entry["fieldsV1"] is JsonObject fields ? FieldSet.FromFieldsV1(fields) : new FieldSet())
             : null;
 

@@ -33,6 +33,12 @@ internal static class ObjectTree
         {
             elements = elements[..^1];
         }
+        else if (elements.Length > 1 && elements[^2].StartsWith("k:", StringComparison.Ordinal)
+            && JsonNode.Parse(elements[^2][2..])!.AsObject().ContainsKey(elements[^1][2..]))
+        {
+            // A list item's key field goes with the item, never alone.
+            return;
+        }
 
         var chain = new List<JsonNode?> { root };
         JsonNode? node = root;

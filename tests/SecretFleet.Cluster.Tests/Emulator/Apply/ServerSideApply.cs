@@ -44,7 +44,8 @@ internal static class ServerSideApply
             var dropped = (mine?.Fields ?? new FieldSet()).Except(appliedSet).Except(ownedByOthers)
                 .Where(p => !IsItemStillUsed(p, ownedByOthers, appliedSet));
             result = (JsonObject)live.DeepClone();
-            foreach (var path in dropped.Paths.OrderByDescending(p => p.Length))
+            // Whole items first (so their keys still find them), then the deepest fields.
+            foreach (var path in dropped.Paths.OrderByDescending(p => p.EndsWith(FieldSet.Separator + ".", StringComparison.Ordinal)).ThenByDescending(p => p.Length))
             {
                 ObjectTree.Remove(result, path);
             }
@@ -52,7 +53,7 @@ internal static class ServerSideApply
             ObjectTree.Merge(result, applied);
         }
 
-        var apiVersion = configuration["apiVersion"]?.GetValue<string>() ?? type.ApiVersion;
+        var apiVersion = Json.String(configuration["apiVersion"]) ?? type.ApiVersion;
         ManagedFields.Write(result, [.. others, new ManagedFieldsEntry(manager, ManagedFieldsEntry.Apply, apiVersion, time, subresource, appliedSet)]);
         return (result, null);
     }

@@ -16,6 +16,18 @@ internal static class ProtobufBodies
 
     public static (JsonObject? Object, string? Error) Decode(byte[] body)
     {
+        try
+        {
+            return DecodeEnvelope(body);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            return (null, $"the protobuf body is malformed: {e.Message}");
+        }
+    }
+
+    private static (JsonObject? Object, string? Error) DecodeEnvelope(byte[] body)
+    {
         if (body.Length < Magic.Length || !body.AsSpan(0, Magic.Length).SequenceEqual(Magic))
         {
             return (null, "the protobuf body lacks the k8s envelope");

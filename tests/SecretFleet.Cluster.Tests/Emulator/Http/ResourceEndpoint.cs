@@ -138,7 +138,16 @@ internal sealed class ResourceEndpoint(ResourceService service, WatchStreamer wa
     private static async Task<DeleteOptions> ReadDeleteOptionsAsync(HttpContext context)
     {
         var text = await HttpIo.ReadBodyAsync(context);
-        var body = text.TrimStart().StartsWith('{') ? JsonNode.Parse(text) as JsonObject : null;
+        JsonObject? body = null;
+        try
+        {
+            body = text.TrimStart().StartsWith('{') ? JsonNode.Parse(text) as JsonObject : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // An unreadable DeleteOptions body: the query parameters still apply, as with no body.
+        }
+
         return new DeleteOptions(
             Json.String(body?["propagationPolicy"]) ?? HttpIo.Query(context, "propagationPolicy")
                 ?? (Json.TryBool(body?["orphanDependents"], out var orphan) && orphan ? DeleteOptions.Orphan : null),

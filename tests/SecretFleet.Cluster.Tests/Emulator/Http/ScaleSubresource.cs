@@ -28,7 +28,7 @@ internal sealed class ScaleSubresource(ResourceService service)
                 var desired = Desired(context.Request.Method, context.Request.ContentType, scale, text);
                 if (desired is null)
                 {
-                    await HttpIo.WriteStatusAsync(context, ApiStatus.BadRequest("the Scale body has no integer spec.replicas"));
+                    await HttpIo.WriteStatusAsync(context, ApiStatus.BadRequest("the Scale body is not JSON with an integer spec.replicas"));
                     return;
                 }
 
@@ -62,7 +62,16 @@ internal sealed class ScaleSubresource(ResourceService service)
 
     private static long? Desired(string method, string? contentType, JsonObject scale, string text)
     {
-        JsonNode? body = JsonNode.Parse(text);
+        JsonNode? body;
+        try
+        {
+            body = JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+
         if (method == "PATCH")
         {
             body = contentType?.StartsWith("application/json-patch", StringComparison.Ordinal) == true && body is JsonArray operations

@@ -11,15 +11,15 @@ internal static class JsonPatch
         var root = document.DeepClone();
         foreach (var operation in operations.OfType<JsonObject>())
         {
-            var op = operation["op"]?.GetValue<string>();
-            var path = operation["path"]?.GetValue<string>() ?? "";
+            var op = Json.String(operation["op"]);
+            var path = Json.String(operation["path"]) ?? "";
             var error = op switch
             {
                 "add" => Add(ref root, path, operation["value"]?.DeepClone()),
                 "remove" => Remove(root, path).Error,
                 "replace" => Remove(root, path).Error ?? Add(ref root, path, operation["value"]?.DeepClone()),
-                "move" => Move(ref root, operation["from"]?.GetValue<string>() ?? "", path, copy: false),
-                "copy" => Move(ref root, operation["from"]?.GetValue<string>() ?? "", path, copy: true),
+                "move" => Move(ref root, Json.String(operation["from"]) ?? "", path, copy: false),
+                "copy" => Move(ref root, Json.String(operation["from"]) ?? "", path, copy: true),
                 "test" => JsonNode.DeepEquals(Resolve(root, path), operation["value"]) ? null : $"testing value {path} failed",
                 _ => $"Unexpected kind: {op}",
             };

@@ -17,7 +17,7 @@ internal static class StrategicMergePatch
 
     public static JsonObject Apply(JsonObject target, JsonObject patch)
     {
-        if (patch[Directive] is JsonValue d && d.GetValue<string>() == "replace")
+        if (Json.String(patch[Directive]) == "replace")
         {
             return Strip(patch);
         }
@@ -61,7 +61,7 @@ internal static class StrategicMergePatch
 
         if (patch[RetainKeys] is JsonArray retain)
         {
-            var keep = retain.Select(r => r?.GetValue<string>()).ToHashSet();
+            var keep = retain.Select(Json.String).ToHashSet();
             foreach (var key in target.Select(p => p.Key).Where(k => !keep.Contains(k)).ToList())
             {
                 target.Remove(key);
@@ -91,7 +91,7 @@ internal static class StrategicMergePatch
         {
             var key = ListMapKeys.KeyOf(item, keys);
             var existing = ListMapKeys.Find(result, keys, key);
-            if (item[Directive] is JsonValue directive && directive.GetValue<string>() == "delete")
+            if (Json.String(item[Directive]) == "delete")
             {
                 if (existing is not null)
                 {

@@ -11,7 +11,31 @@ internal static class CelRules
 {
     private static readonly ConcurrentDictionary<string, (CelExpression? Expression, string? Error)> Compiled = new(StringComparer.Ordinal);
 
-    public static (CelExpression? Expression, string? Error) Compile(string rule) => Compiled.GetOrAdd(rule, CelParser.Parse);
+    private static readonly HashSet<string> Functions = ["has", "size", "startsWith", "endsWith", "contains", "matches", "int", "string"];
+
+    /// <summary>Parses a rule and checks it only uses what the evaluator knows, so a CRD with anything else is refused up front.</summary>
+    public static (CelExpression? Expression, string? Error) Compile(string rule) => Compiled.GetOrAdd(rule, text =>
+    {
+        var (expression, error) = CelParser.Parse(text);
+        return expression is null ? (null, error) : Unsupported(expression) is { } what
+            ? (null, $"{what} is outside the CEL subset the emulator evaluates")
+            : (expression, null);
+    });
+
+    private static string? Unsupported(CelExpression expression) => expression switch
+    {
+        CelIdentifier { Name: not ("self" or "oldSelf") } i => $"undeclared reference to '{i.Name}'",
+        CelCall c when !Functions.Contains(c.Function) => $"function '{c.Function}'",
+        CelCall c => c.Target is not null ? Unsupported(c.Target) ?? c.Arguments.Select(Unsupported).FirstOrDefault(u => u is not null)
+            : c.Arguments.Select(Unsupported).FirstOrDefault(u => u is not null),
+        CelMember m => Unsupported(m.Target),
+        CelIndex x => Unsupported(x.Target) ?? Unsupported(x.Key),
+        CelUnary u => Unsupported(u.Operand),
+        CelBinary b => Unsupported(b.Left) ?? Unsupported(b.Right),
+        CelConditional c => Unsupported(c.Condition) ?? Unsupported(c.WhenTrue) ?? Unsupported(c.WhenFalse),
+        CelList l => l.Items.Select(Unsupported).FirstOrDefault(u => u is not null),
+        _ => null,
+    };
 
     public static void Check(JsonObject schema, JsonNode? self, JsonNode? oldSelf, string path, List<StatusCause> causes)
     {

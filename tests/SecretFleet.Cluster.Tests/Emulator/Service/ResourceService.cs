@@ -33,7 +33,11 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
         var start = 0;
         if (options.Continue is { Length: > 0 } token)
         {
-            var (after, tokenRevision) = DecodeContinue(token);
+            if (DecodeContinue(token) is not var (after, tokenRevision))
+            {
+                return ApiStatus.BadRequest($"continue key is not valid: {token}");
+            }
+
             start = matching.FindIndex(o => string.CompareOrdinal($"{o.Namespace}/{o.Name}", after) > 0);
             start = start < 0 ? matching.Count : start;
             revision = tokenRevision;
@@ -67,11 +71,17 @@ internal sealed partial class ResourceService(ObjectStore store, ResourceRegistr
 
     private static string? Scope(ResourceType type, string? ns) => type.Namespaced ? ns : null;
 
-    private static (string After, long Revision) DecodeContinue(string token)
+    private static (string After, long Revision)? DecodeContinue(string token)
     {
-        var text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
+        var bytes = new byte[token.Length];
+        if (!Convert.TryFromBase64String(token, bytes, out var length))
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(bytes, 0, length);
         var bar = text.IndexOf('|', StringComparison.Ordinal);
-        return (text[(bar + 1)..], long.Parse(text[..bar], CultureInfo.InvariantCulture));
+        return bar > 0 && long.TryParse(text[..bar], CultureInfo.InvariantCulture, out var revision) ? (text[(bar + 1)..], revision) : null;
     }
 
     private async Task<IDisposable> WriteLockAsync(CancellationToken cancellationToken)

@@ -25,7 +25,7 @@ internal sealed record StoredObject(
             ObjectMeta.Uid(obj),
             resourceVersion,
             ObjectMeta.Labels(obj),
-            [.. ObjectMeta.OwnerReferences(obj).Select(r => r["uid"]?.GetValue<string>() ?? "")],
+            [.. ObjectMeta.OwnerReferences(obj).Select(r => Emulator.Json.String(r["uid"]) ?? "")],
             ObjectMeta.Finalizers(obj),
             ObjectMeta.IsDeleting(obj),
             System.Text.Encoding.UTF8.GetBytes(obj.ToJsonString()));

@@ -25,7 +25,7 @@ internal static partial class YamlJson
             var documents = ParseDocuments(text);
             return documents is [JsonObject single] ? (single, null) : (null, "expected exactly one YAML object");
         }
-        catch (Exception e) when (e is YamlException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is YamlException or System.Text.Json.JsonException or InvalidCastException)
         {
             return (null, e.Message);
         }
