@@ -140,6 +140,26 @@ public sealed class KubectlBasicsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_pages_with_limit_and_continue_and_refuses_a_forged_token()
+    {
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            await _world.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/configmaps", "{\"metadata\":{\"name\":\"" + name + "\"}}");
+        }
+
+        var first = await _world.GetAsync("/api/v1/namespaces/default/configmaps?limit=2");
+        var token = first["metadata"]!["continue"]!.GetValue<string>();
+        var second = await _world.GetAsync($"/api/v1/namespaces/default/configmaps?limit=2&continue={Uri.EscapeDataString(token)}");
+        var (forgedCode, _, _) = await _world.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/configmaps?limit=2&continue=forged");
+
+        Assert.Equal(["a", "b"], first["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
+        Assert.Equal(1, first["metadata"]!["remainingItemCount"]!.GetValue<int>());
+        Assert.Equal(["c"], second["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
+        Assert.Null(second["metadata"]!["continue"]);
+        Assert.Equal(400, forgedCode);
+    }
+
+    [Fact]
     public async Task Unsupported_method_is_method_not_allowed()
     {
         var (code, body, _) = await _world.SendAsync(HttpMethod.Put, "/api/v1/namespaces/default/configmaps", "{}");
