@@ -51,6 +51,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
 
     internal ResourceService Service { get; }
 
+    /// <summary>The CA and certificates, for harness parts that need to trust or impersonate clients.</summary>
     internal EmulatorPki Pki => _pki;
 
     public static async Task<ApiServerEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
@@ -65,24 +66,29 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         var service = new ResourceService(store, registry, new Admission(upstream), options.Time);
         var endpoint = new ResourceEndpoint(service, new WatchStreamer(store, options.Time, options.BookmarkInterval), new ScaleSubresource(service), options.Time);
         var handler = new ApiRequestHandler(service, endpoint, token);
-        await Bootstrap.SeedAsync(service, cancellationToken);
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        WebApplication? app = null;
+        try
         {
-            listen.Protocols = HttpProtocols.Http1AndHttp2;
-            listen.UseHttps(https =>
+            await Bootstrap.SeedAsync(service, cancellationToken);
+            app = BuildHost(pki, handler);
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            // Whatever started (the node validator, Kestrel) must not outlive a failed start.
+            if (app is not null)
             {
-                https.ServerCertificate = pki.Server;
-                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                https.ClientCertificateValidation = (certificate, _, _) => pki.IsClientCertificate(certificate);
-            });
-        }));
-        var app = builder.Build();
-        app.Run(handler.HandleAsync);
-        await app.StartAsync(cancellationToken);
+                await app.DisposeAsync();
+            }
+
+            if (upstream is not null)
+            {
+                await upstream.DisposeAsync();
+            }
+
+            pki.Dispose();
+            throw;
+        }
 
         var controllers = new ControllerHost(store, options.Time, loggerFactory.CreateLogger<ApiServerEmulator>());
         var emulator = new ApiServerEmulator(app, pki, controllers, upstream, handler, service, token);
@@ -97,6 +103,28 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         }
 
         return emulator;
+    }
+
+    private static WebApplication BuildHost(EmulatorPki pki, ApiRequestHandler handler)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(https =>
+            {
+                https.ServerCertificate = pki.Server;
+
+                // Optional at the TLS layer so bearer tokens work too; a certificate that is sent must be ours.
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.ClientCertificateValidation = (certificate, _, _) => pki.IsClientCertificate(certificate);
+            });
+        }));
+        var app = builder.Build();
+        app.Run(handler.HandleAsync);
+        return app;
     }
 
     /// <summary>Writes a kubeconfig (context <c>emulator</c>) that kubectl and our own client can use as is.</summary>
