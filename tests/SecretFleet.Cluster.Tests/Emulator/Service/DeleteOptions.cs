@@ -1,0 +1,11 @@
+namespace SecretFleet.Cluster.Tests.Emulator;
+
+/// <summary>A DeleteOptions body (or its query parameters): propagation policy, preconditions, dry run.</summary>
+internal sealed record DeleteOptions(string? PropagationPolicy = null, string? PreconditionUid = null, string? PreconditionResourceVersion = null, bool DryRun = false)
+{
+    public const string Foreground = "Foreground";
+    public const string Background = "Background";
+    public const string Orphan = "Orphan";
+
+    public static DeleteOptions Default { get; } = new();
+}
