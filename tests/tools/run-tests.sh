@@ -15,9 +15,12 @@ for project in "$root"/tests/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   echo "== $name"
   before=$(wc -l <"$log")
-  dotnet test "$project" -c "$config" --no-build --filter "$filter" --logger "console;verbosity=normal" 2>&1 | tee -a "$log" \
-    | grep -E '^\s*(Failed|Passed|Skipped) |Failed!|Passed!|error|Error Message|Assert|No test matches' || true
+  started=$SECONDS
+  # The default (minimal) console logger prints each failure with its message and stack, and
+  # one "Passed!/Failed!  - Failed: N, Passed: N, Skipped: N" line per assembly.
+  dotnet test "$project" -c "$config" --no-build --filter "$filter" 2>&1 | tee -a "$log" | grep -v '^\s*$' || true
   code=${PIPESTATUS[0]}
+  echo "   ($name took $((SECONDS - started)) s)"
   summary=$(tail -n +"$((before + 1))" "$log" | grep -E '(Passed|Failed)!  - Failed:' | tail -1)
   if [[ -n $summary ]]; then
     p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$summary")
