@@ -19,7 +19,8 @@ internal static partial class NodeOptionsParser
           --threshold T           the fleet's threshold (SECRETFLEET_THRESHOLD)
           --data-dir PATH         share database directory (SECRETFLEET_DATA_DIR)
           --tls-dir PATH          tls.crt, tls.key, ca.crt (SECRETFLEET_TLS_DIR)
-          --key-file PATH         32-byte node key, raw or base64 (SECRETFLEET_KEY_FILE)
+          --key-file PATH         32-byte node key, raw or base64 (SECRETFLEET_KEY_FILE); or
+          --key-dir PATH          a directory holding node-<ordinal>.key (SECRETFLEET_KEY_DIR)
           --listen IP:PORT        gRPC over mTLS, default 0.0.0.0:7443 (SECRETFLEET_LISTEN)
           --http-listen IP:PORT   /healthz /readyz /metrics, default 0.0.0.0:8080 (SECRETFLEET_HTTP_LISTEN)
           --max-secret-bytes N    largest secret accepted, default 65536 (SECRETFLEET_MAX_SECRET_BYTES)
@@ -44,7 +45,11 @@ internal static partial class NodeOptionsParser
             Threshold = threshold,
             DataDirectory = Required("data-dir"),
             TlsDirectory = Required("tls-dir"),
-            KeyFile = Required("key-file"),
+            KeyFile = Get("key-file") is { Length: > 0 } keyFile
+                ? keyFile
+                : Get("key-dir") is { Length: > 0 } keyDir
+                    ? Path.Combine(keyDir, $"node-{ordinal}.key")
+                    : throw new NodeConfigurationException("--key-file or --key-dir is required (or SECRETFLEET_KEY_FILE / SECRETFLEET_KEY_DIR)."),
             GrpcEndpoint = Endpoint("listen", Get("listen") ?? "0.0.0.0:7443"),
             HttpEndpoint = Endpoint("http-listen", Get("http-listen") ?? "0.0.0.0:8080"),
             MaxSecretBytes = Integer("max-secret-bytes", Get("max-secret-bytes") ?? "65536", 1, 16 * 1024 * 1024),
