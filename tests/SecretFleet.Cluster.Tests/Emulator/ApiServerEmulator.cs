@@ -51,6 +51,9 @@ public sealed class ApiServerEmulator : IAsyncDisposable
 
     internal ResourceService Service { get; }
 
+    /// <summary>The emulated node's kubelet when <see cref="EmulatorOptions.Kubelet"/> asked for one.</summary>
+    internal Kubelet? Kubelet { get; private set; }
+
     /// <summary>The CA and certificates, for harness parts that need to trust or impersonate clients.</summary>
     internal EmulatorPki Pki => _pki;
 
@@ -100,6 +103,11 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         if (options.CertManager)
         {
             controllers.Start(new CertManagerController(service, options.Time));
+        }
+
+        if (options.Kubelet is { } kubelet)
+        {
+            emulator.Kubelet = EmulatedNode.Attach(emulator, kubelet, options.Time, loggerFactory);
         }
 
         return emulator;

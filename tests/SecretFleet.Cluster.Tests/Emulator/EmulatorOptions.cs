@@ -14,6 +14,9 @@ public sealed record EmulatorOptions
     /// <summary>Run the emulated cert-manager (its CRDs are installed either way).</summary>
     public bool CertManager { get; init; } = true;
 
+    /// <summary>Run an emulated node: StatefulSet pods become real secretfleet-node processes (null: nothing runs).</summary>
+    public KubeletOptions? Kubelet { get; init; }
+
     /// <summary>The repository root (holding tests/tools and tests/peers); found from the test binaries when null.</summary>
     public string? RepositoryRoot { get; init; }
 

@@ -5,17 +5,20 @@ namespace SecretFleet.Cluster.Tests.Emulator;
 /// <summary>
 /// Runs each registered controller on its own loop: the current state first (as ADDED events), then every later
 /// change in batches. A failing reconcile is logged and retried after a short backoff with the same wake-up.
+/// Controllers that own resources (the kubelet's processes) are disposed once every loop has stopped.
 /// </summary>
 internal sealed partial class ControllerHost(ObjectStore store, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
+    private readonly List<IEmulatedController> _controllers = [];
 
     public void Start(IEmulatedController controller)
     {
         var (subscription, _) = store.Subscribe(o => controller.Watches(o.Resource), null);
         lock (_loops)
         {
+            _controllers.Add(controller);
             _loops.Add(Task.Run(() => RunAsync(controller, subscription!, _stop.Token)));
         }
     }
@@ -30,6 +33,11 @@ internal sealed partial class ControllerHost(ObjectStore store, TimeProvider tim
         }
 
         await Task.WhenAll(loops);
+        foreach (var owner in _controllers.OfType<IAsyncDisposable>())
+        {
+            await owner.DisposeAsync();
+        }
+
         _stop.Dispose();
     }
 

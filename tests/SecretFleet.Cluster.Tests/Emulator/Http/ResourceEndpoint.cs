@@ -153,6 +153,7 @@ internal sealed class ResourceEndpoint(ResourceService service, WatchStreamer wa
                 ?? (Json.TryBool(body?["orphanDependents"], out var orphan) && orphan ? DeleteOptions.Orphan : null),
             Json.String(body?["preconditions"]?["uid"]),
             Json.String(body?["preconditions"]?["resourceVersion"]),
-            HttpIo.Query(context, "dryRun") == "All" || body?["dryRun"] is JsonArray { Count: > 0 });
+            HttpIo.Query(context, "dryRun") == "All" || body?["dryRun"] is JsonArray { Count: > 0 },
+            Json.TryInteger(body?["gracePeriodSeconds"], out var grace) || long.TryParse(HttpIo.Query(context, "gracePeriodSeconds"), out grace) ? grace : null);
     }
 }

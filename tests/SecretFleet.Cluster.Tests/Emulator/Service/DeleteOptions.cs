@@ -1,7 +1,8 @@
 namespace SecretFleet.Cluster.Tests.Emulator;
 
-/// <summary>A DeleteOptions body (or its query parameters): propagation policy, preconditions, dry run.</summary>
-internal sealed record DeleteOptions(string? PropagationPolicy = null, string? PreconditionUid = null, string? PreconditionResourceVersion = null, bool DryRun = false)
+/// <summary>A DeleteOptions body (or its query parameters): propagation policy, preconditions, dry run, grace period.</summary>
+internal sealed record DeleteOptions(
+    string? PropagationPolicy = null, string? PreconditionUid = null, string? PreconditionResourceVersion = null, bool DryRun = false, long? GracePeriodSeconds = null)
 {
     public const string Foreground = "Foreground";
     public const string Background = "Background";

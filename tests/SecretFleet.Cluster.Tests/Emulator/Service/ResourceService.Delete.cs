@@ -88,6 +88,17 @@ internal sealed partial class ResourceService
             status["phase"] = "Terminating";
         }
 
+        if (GracefulPodDeletion.GracePeriod(type, obj, options) is { } grace)
+        {
+            // A pod bound to a node goes only once its kubelet stopped the containers and deleted it with grace 0.
+            if (options.DryRun || !GracefulPodDeletion.Mark(obj, grace, time.GetUtcNow()))
+            {
+                return ApiResult.Ok(Present(type, obj));
+            }
+
+            return ApiResult.Ok(Present(type, store.Commit(type.GroupResource, obj, WatchEventType.Modified).Parse()));
+        }
+
         if (!HasFinalizers(type, obj))
         {
             if (options.DryRun)

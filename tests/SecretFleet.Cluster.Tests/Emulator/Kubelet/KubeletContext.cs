@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Logging;
+
+namespace SecretFleet.Cluster.Tests.Emulator;
+
+/// <summary>What every pod worker of the emulated kubelet shares.</summary>
+internal sealed record KubeletContext(
+    ResourceService Service,
+    KubeletOptions Options,
+    TimeProvider Time,
+    PodAddressPool Addresses,
+    VolumeDirectories Claims,
+    HttpClient Probes,
+    string PodsDirectory,
+    ILogger Logger);
