@@ -32,8 +32,9 @@ internal sealed class KubeletWorld : IAsyncDisposable
         new(await EmulatorWorld.StartAsync(new EmulatorOptions { Kubelet = options ?? new KubeletOptions() }));
 
     /// <summary>Applies a node fleet's manifests (certificates, keys, Service, StatefulSet) with kubectl.</summary>
-    public async Task ApplyFleetAsync(string name, int replicas, int threshold, string image = "ghcr.io/secretfleet/node:test") =>
-        await Kubectl.SucceedAsync($"apply -f {_world.File(name + ".yaml", NodeFleetManifests.Yaml(name, Namespace, replicas, threshold, image))}");
+    public async Task ApplyFleetAsync(string name, int replicas, int threshold, string livenessPath = "/healthz", int livenessPeriodSeconds = 10) =>
+        await Kubectl.SucceedAsync($"apply -f {_world.File(name + ".yaml",
+            NodeFleetManifests.Yaml(name, Namespace, replicas, threshold, livenessPath: livenessPath, livenessPeriodSeconds: livenessPeriodSeconds))}");
 
     public JsonObject? Get(GroupResource resource, string name) => Emulator.Service.Store.Get(resource, Namespace, name)?.Parse();
 

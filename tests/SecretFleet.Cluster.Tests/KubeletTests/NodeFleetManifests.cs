@@ -13,7 +13,7 @@ internal static class NodeFleetManifests
 {
     public const string TrustDomain = "secretfleet.test";
 
-    public static string Yaml(string name, string ns, int replicas, int threshold, string image = "ghcr.io/secretfleet/node:test", int keys = 8)
+    public static string Yaml(string name, string ns, int replicas, int threshold, string image = "ghcr.io/secretfleet/node:test", string livenessPath = "/healthz", int livenessPeriodSeconds = 10, int keys = 8)
     {
         var keyLines = string.Join("\n", Enumerable.Range(0, keys).Select(i =>
             $"  node-{i}.key: {Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}"));
@@ -123,8 +123,8 @@ internal static class NodeFleetManifests
                       httpGet: {path: /readyz, port: http}
                       periodSeconds: 2
                     livenessProbe:
-                      httpGet: {path: /healthz, port: http}
-                      periodSeconds: 10
+                      httpGet: {path: LIVENESS, port: http}
+                      periodSeconds: PERIOD
                     volumeMounts:
                     - {name: data, mountPath: /var/lib/secretfleet}
                     - {name: tls, mountPath: /etc/secretfleet/tls, readOnly: true}
@@ -142,6 +142,7 @@ internal static class NodeFleetManifests
             """;
         return new StringBuilder(text)
             .Replace("KEYS", keyLines).Replace("NAME", name).Replace("NS", ns).Replace("TD", TrustDomain)
-            .Replace("REPLICAS", r).Replace("THRESHOLD", t).Replace("IMAGE", image).ToString();
+            .Replace("REPLICAS", r).Replace("THRESHOLD", t).Replace("IMAGE", image).Replace("LIVENESS", livenessPath)
+            .Replace("PERIOD", livenessPeriodSeconds.ToString(CultureInfo.InvariantCulture)).ToString();
     }
 }

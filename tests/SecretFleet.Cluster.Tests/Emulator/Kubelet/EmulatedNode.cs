@@ -17,7 +17,7 @@ internal static class EmulatedNode
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        var context = new KubeletContext(emulator.Service, options, time, new PodAddressPool(), claims, probes,
+        var context = new KubeletContext(emulator.Service, options, time, new PodAddressPool(), claims, probes, root,
             Directory.CreateDirectory(Path.Combine(root, "pods")).FullName, loggers.CreateLogger<Kubelet>());
         var kubelet = new Kubelet(context, temporary);
         emulator.AddController(new StatefulSetController(emulator.Service));

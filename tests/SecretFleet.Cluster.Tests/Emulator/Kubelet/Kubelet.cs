@@ -15,6 +15,9 @@ internal sealed class Kubelet(KubeletContext context, string? temporaryRoot) : I
 
     public string Name => "kubelet";
 
+    /// <summary>Where pod directories (<c>pods/UID</c>) and claim volumes (<c>volumes/UID</c>) live.</summary>
+    public string RootDirectory => context.RootDirectory;
+
     public bool Watches(GroupResource resource) =>
         resource == BuiltInResources.Pods || resource == BuiltInResources.Secrets || resource == BuiltInResources.ConfigMaps
         || resource == BuiltInResources.PersistentVolumeClaims;

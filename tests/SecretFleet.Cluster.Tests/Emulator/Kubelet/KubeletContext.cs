@@ -10,5 +10,6 @@ internal sealed record KubeletContext(
     PodAddressPool Addresses,
     VolumeDirectories Claims,
     HttpClient Probes,
+    string RootDirectory,
     string PodsDirectory,
     ILogger Logger);
