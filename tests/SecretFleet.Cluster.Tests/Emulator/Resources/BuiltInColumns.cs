@@ -41,8 +41,22 @@ internal static class BuiltInColumns
         return Cells.Ratio(ready, Cells.Count(pod, "spec", "containers"));
     }
 
-    private static JsonNode PodStatus(JsonObject pod) =>
-        Cells.At(pod, "metadata", "deletionTimestamp") is not null ? "Terminating" : Cells.TextOr(pod, "Pending", "status", "phase");
+    /// <summary>As kubectl's printer: the phase, overridden by the pod's reason, then by a container's waiting or terminated reason.</summary>
+    private static JsonNode PodStatus(JsonObject pod)
+    {
+        if (Cells.At(pod, "metadata", "deletionTimestamp") is not null)
+        {
+            return "Terminating";
+        }
+
+        var reason = Json.String(Cells.At(pod, "status", "reason")) ?? Cells.TextOr(pod, "Pending", "status", "phase");
+        foreach (var container in (Cells.At(pod, "status", "containerStatuses") as JsonArray ?? []).Reverse())
+        {
+            reason = Json.String(Cells.At(container, "state", "waiting", "reason")) ?? Json.String(Cells.At(container, "state", "terminated", "reason")) ?? reason;
+        }
+
+        return reason;
+    }
 
     private static JsonNode PodRestarts(JsonObject pod) =>
         Cells.At(pod, "status", "containerStatuses") is JsonArray statuses ? statuses.Sum(s => Cells.Number(s, "restartCount")) : 0;
