@@ -1,0 +1,32 @@
+using SecretFleet.Cluster.Tests.EmulatorTests;
+
+namespace SecretFleet.Cluster.Tests.Scenarios;
+
+/// <summary>
+/// Where the scenario suite runs: the in-repo emulated cluster (the default) or a real k3d cluster that
+/// <c>make e2e</c> prepared. The story itself only talks to the Kubernetes API, kubectl and <c>kubectl secrets</c>.
+/// </summary>
+internal interface IScenarioBackend : IAsyncDisposable
+{
+    /// <summary>Shown in failure messages.</summary>
+    string Name { get; }
+
+    string Kubeconfig { get; }
+
+    /// <summary>A scratch directory of this run (manifests, kubectl cache).</summary>
+    string Directory { get; }
+
+    Kubectl Kubectl { get; }
+
+    /// <summary>How <c>kubectl secrets</c> reaches node pods: <c>direct</c> (emulated) or <c>port-forward</c> (k3d).</summary>
+    string Connect { get; }
+
+    /// <summary>The CRD and a running operator (emulated: applied and started here; k3d: installed by Helm, checked here).</summary>
+    Task InstallAsync(CancellationToken cancellationToken);
+
+    /// <summary>Kills the operator without warning and brings it back.</summary>
+    Task RestartOperatorAsync(CancellationToken cancellationToken);
+
+    /// <summary>What the operator said lately, for failure messages.</summary>
+    Task<string> OperatorLogAsync(CancellationToken cancellationToken);
+}

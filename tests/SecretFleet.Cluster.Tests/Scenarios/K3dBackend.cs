@@ -1,0 +1,61 @@
+using SecretFleet.Cluster.Tests.EmulatorTests;
+
+namespace SecretFleet.Cluster.Tests.Scenarios;
+
+/// <summary>
+/// A real cluster (k3d) that <c>tests/tools/e2e.sh</c> prepared: cert-manager and the operator's Helm chart are
+/// installed; <c>KUBECONFIG</c> points at it. Node pods are reached through <c>kubectl port-forward</c>.
+/// </summary>
+internal sealed class K3dBackend : IScenarioBackend
+{
+    private K3dBackend(string kubeconfig, string directory)
+    {
+        Kubeconfig = kubeconfig;
+        Directory = directory;
+        Kubectl = new Kubectl(kubeconfig, Path.Combine(directory, "kube-cache"));
+    }
+
+    public string Name => "k3d";
+
+    public string Kubeconfig { get; }
+
+    public string Directory { get; }
+
+    public Kubectl Kubectl { get; }
+
+    public string Connect => Environment.GetEnvironmentVariable("SECRETFLEET_SCENARIO_CONNECT") ?? "port-forward";
+
+    public static K3dBackend Start()
+    {
+        var kubeconfig = Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(':')[0] is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+        if (!File.Exists(kubeconfig))
+        {
+            throw new InvalidOperationException($"The k3d backend needs a kubeconfig; {kubeconfig} does not exist. Run it through `make e2e`.");
+        }
+
+        return new K3dBackend(kubeconfig, ScenarioBackends.ScratchDirectory());
+    }
+
+    public async Task InstallAsync(CancellationToken cancellationToken)
+    {
+        await Kubectl.SucceedAsync("get crd secretclusters.secretfleet.io");
+        await Kubectl.SucceedAsync($"-n {OperatorDeployment.Namespace} rollout status deployment/{OperatorDeployment.Name} --timeout 25s");
+    }
+
+    public async Task RestartOperatorAsync(CancellationToken cancellationToken)
+    {
+        await Kubectl.SucceedAsync($"-n {OperatorDeployment.Namespace} delete pod -l {OperatorDeployment.Selector} --grace-period=0 --force --wait=false");
+        await Kubectl.SucceedAsync($"-n {OperatorDeployment.Namespace} rollout status deployment/{OperatorDeployment.Name} --timeout 25s");
+    }
+
+    public async Task<string> OperatorLogAsync(CancellationToken cancellationToken) =>
+        (await Kubectl.RunAsync($"-n {OperatorDeployment.Namespace} logs deployment/{OperatorDeployment.Name} --tail 200", cancellationToken: cancellationToken)).Output;
+
+    public ValueTask DisposeAsync()
+    {
+        System.IO.Directory.Delete(Directory, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using SecretFleet.Cluster.Tests.Emulator;
+using SecretFleet.Kube.Models;
+
+namespace SecretFleet.Cluster.Tests.Scenarios;
+
+/// <summary>
+/// The cluster scenario suite (DESIGN §7): one story from install to deletion, on the backend that
+/// <c>SECRETFLEET_SCENARIO_BACKEND</c> names (emulated by default, k3d under <c>make e2e</c>).
+/// </summary>
+[Trait("Category", "Cluster")]
+public sealed class SecretClusterLifecycleTests
+{
+    private const string Name = "demo";
+    private const string Secret = "db-password";
+
+    [Fact]
+    public async Task SecretCluster_goes_from_install_through_refresh_pod_loss_scaling_and_operator_crash_to_deletion()
+    {
+        using var run = new CancellationTokenSource(TimeSpan.FromMinutes(25));
+        var ct = run.Token;
+        await using var backend = await ScenarioBackends.StartAsync(ct);
+        var patience = backend.Name == "k3d" ? TimeSpan.FromMinutes(6) : TimeSpan.FromMinutes(3);
+        var ns = "sf-scenario-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
+        var value = "s3cret-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+        using var cluster = ScenarioCluster.Open(backend.Kubeconfig, ns, Name);
+        var cli = new KubectlSecrets(backend.Kubeconfig, ns, Name, backend.Connect, backend.Directory);
+        var story = new ScenarioStory(backend, cluster, ct);
+        await backend.Kubectl.SucceedAsync($"create namespace {ns}");
+        try
+        {
+            await story.StepAsync("install the CRD and the operator", () => backend.InstallAsync(ct));
+
+            await story.StepAsync("apply crds/samples/secretcluster.yaml with a 20s refresh interval", async () =>
+            {
+                var sample = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Find(), "crds", "samples", "secretcluster.yaml"), ct);
+                Assert.Contains("interval: 10m", sample);
+                var manifest = Path.Combine(backend.Directory, "secretcluster.yaml");
+                await File.WriteAllTextAsync(manifest, sample.Replace("interval: 10m", "interval: 20s", StringComparison.Ordinal), ct);
+                await backend.Kubectl.SucceedAsync($"-n {ns} apply -f {manifest}");
+            });
+
+            await story.StepAsync("the SecretCluster becomes Ready with 3 nodes", () =>
+                cluster.WaitAsync(c => ScenarioCluster.IsReady(c, 3) && c!.Status!.Epoch is not null, "Ready with 3 ready replicas and an epoch", patience, ct));
+
+            await story.StepAsync("plain kubectl get secretclusters lists it", async () =>
+            {
+                var table = await backend.Kubectl.SucceedAsync($"-n {ns} get secretclusters");
+                Assert.Matches(@"NAME\s+REPLICAS\s+READY\s+THRESHOLD\s+EPOCH", table);
+                Assert.Matches(@"demo\s+3\s+3\s+2\s+\d+", table);
+            });
+
+            await story.StepAsync("kubectl secrets store", () => cli.StoreAsync(Secret, value, ct));
+
+            await story.StepAsync("a scheduled refresh moves status.epoch", async () =>
+            {
+                var before = (await cluster.GetAsync(ct))!.Status!.Epoch!.Value;
+                await cluster.WaitAsync(c => c?.Status?.Epoch > before && c.Status.Refresh is null && c.Status.LastRefreshTime is not null,
+                    $"status.epoch moves past {before} by itself", patience, ct);
+            });
+
+            await story.StepAsync("kubectl secrets recover gives the same secret", async () => Assert.Equal(value, await cli.RecoverAsync(Secret, ct)));
+
+            await story.StepAsync("with a node pod killed the secret still comes back", async () =>
+            {
+                await backend.Kubectl.SucceedAsync($"-n {ns} delete pod {Name}-1 --grace-period=0 --force --wait=false");
+                Assert.Equal(value, await cli.RecoverAsync(Secret, ct));
+                await cluster.WaitAsync(c => ScenarioCluster.IsReady(c, 3), "the killed pod is replaced and Ready", patience, ct);
+            });
+
+            await story.StepAsync("scaled to 5, the new nodes hold the secret and recovery works with them", async () =>
+            {
+                const string scale = """{"spec":{"replicas":5}}""";
+                await backend.Kubectl.SucceedAsync($"-n {ns} patch secretcluster {Name} --type merge -p '{scale}'");
+                await cluster.WaitAsync(c => ScenarioCluster.IsReady(c, 5), "Ready with 5 ready replicas", patience, ct);
+                var holders = await cli.HoldersAsync(ct);
+                Assert.True(holders.GetValueOrDefault(Secret) == 5, $"nodes holding {Secret}: {holders.GetValueOrDefault(Secret)} of 5");
+                Assert.Equal(value, await cli.RecoverAsync(Secret, ct));
+            });
+
+            await story.StepAsync("the operator crashes during an epoch and the epoch still finishes", async () =>
+            {
+                await cli.SucceedAsync(["refresh", Name], ct);
+                var refreshing = await cluster.WatchUntilAsync(c => c.Status?.Refresh?.TargetEpoch is not null, "a refresh is in flight", patience, ct);
+                var target = refreshing.Status!.Refresh!.TargetEpoch!.Value;
+                await backend.RestartOperatorAsync(ct);
+                await cluster.WaitAsync(c => c?.Status is { Refresh: null } s && s.Epoch >= target && ScenarioCluster.IsReady(c, 5),
+                    $"the interrupted refresh to epoch {target} is finished", patience, ct);
+                Assert.Equal(value, await cli.RecoverAsync(Secret, ct));
+            });
+
+            await story.StepAsync("deleting the SecretCluster removes its children and keeps the volumes (Retain)", async () =>
+            {
+                await backend.Kubectl.SucceedAsync($"-n {ns} delete secretcluster {Name} --wait=false");
+                await cluster.WaitAsync(c => c is null, "the SecretCluster is gone", patience, ct);
+                await cluster.WaitForNoChildrenAsync(patience, ct);
+                var claims = await cluster.Api.ListAsync<KubeObject>(SecretFleet.Kube.KubeResources.PersistentVolumeClaims, ns, null, ct);
+                Assert.Equal(Enumerable.Range(0, 5).Select(i => $"data-{Name}-{i}"), claims.Items.Select(c => c.Metadata.Name).Order());
+            });
+        }
+        finally
+        {
+            if (backend.Name != "emulated")
+            {
+                await backend.Kubectl.RunAsync($"delete namespace {ns} --wait=false", cancellationToken: CancellationToken.None);
+            }
+        }
+    }
+}
