@@ -140,9 +140,10 @@ internal static class NodeFleetManifests
                   accessModes: [ReadWriteOnce]
                   resources: {requests: {storage: 1Gi}}
             """;
+        // Keys last: base64 may contain any of the other placeholders.
         return new StringBuilder(text)
-            .Replace("KEYS", keyLines).Replace("NAME", name).Replace("NS", ns).Replace("TD", TrustDomain)
+            .Replace("NAME", name).Replace("NS", ns).Replace("TD", TrustDomain)
             .Replace("REPLICAS", r).Replace("THRESHOLD", t).Replace("IMAGE", image).Replace("LIVENESS", livenessPath)
-            .Replace("PERIOD", livenessPeriodSeconds.ToString(CultureInfo.InvariantCulture)).ToString();
+            .Replace("PERIOD", livenessPeriodSeconds.ToString(CultureInfo.InvariantCulture)).Replace("KEYS", keyLines).ToString();
     }
 }
