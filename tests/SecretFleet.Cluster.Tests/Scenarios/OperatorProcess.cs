@@ -4,12 +4,14 @@ namespace SecretFleet.Cluster.Tests.Scenarios;
 
 /// <summary>
 /// The real operator binary (<c>secretfleet-operator run --kubeconfig F</c>, next to the tests) as a process against
-/// the emulated cluster. The only place that knows the operator's command line. Disposing it is SIGKILL: the suite
-/// restarts the operator the way a crash would.
+/// the emulated cluster, its probe and metrics endpoints on free loopback ports (pods hold 8080 on their own
+/// addresses, which a wildcard bind would clash with). The only place that knows the operator's command line.
+/// Disposing it is SIGKILL: the suite restarts the operator the way a crash would.
 /// </summary>
 internal sealed class OperatorProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartGrace = TimeSpan.FromSeconds(2);
+    private const string StartedLine = "secretfleet-operator started";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly Process _process;
     private readonly List<string> _output;
 
@@ -34,7 +36,7 @@ internal sealed class OperatorProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the operator; fails at once, with its output, if it exits within the first seconds.</summary>
+    /// <summary>Starts the operator and waits for its start line; fails with its output if it exits first.</summary>
     public static async Task<OperatorProcess> StartAsync(string kubeconfig, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(BinaryPath)
@@ -43,14 +45,14 @@ internal sealed class OperatorProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["run", "--kubeconfig", kubeconfig])
+        foreach (var argument in (string[])["run", "--kubeconfig", kubeconfig, "--health-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"])
         {
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["SECRETFLEET_LOG_LEVEL"] = "Information";
         var output = new List<string>();
         var process = new Process { StartInfo = start };
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Collect(object? sender, DataReceivedEventArgs e)
         {
             if (e.Data is not null)
@@ -58,6 +60,11 @@ internal sealed class OperatorProcess : IAsyncDisposable
                 lock (output)
                 {
                     output.Add(e.Data);
+                }
+
+                if (e.Data.StartsWith(StartedLine, StringComparison.Ordinal))
+                {
+                    started.TrySetResult();
                 }
             }
         }
@@ -67,17 +74,22 @@ internal sealed class OperatorProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var started = new OperatorProcess(process, output);
+        var running = new OperatorProcess(process, output);
+        var exited = process.WaitForExitAsync(cancellationToken);
         try
         {
-            await process.WaitForExitAsync(cancellationToken).WaitAsync(StartGrace, cancellationToken);
+            if (await Task.WhenAny(started.Task, exited).WaitAsync(StartTimeout, cancellationToken) == started.Task)
+            {
+                return running;
+            }
         }
         catch (TimeoutException)
         {
-            return started;
+            await running.DisposeAsync();
+            throw new InvalidOperationException($"secretfleet-operator did not print '{StartedLine}' within {StartTimeout.TotalSeconds} s:\n{running.Output}");
         }
 
-        throw new InvalidOperationException($"secretfleet-operator run exited with code {process.ExitCode} right after it started:\n{started.Output}");
+        throw new InvalidOperationException($"secretfleet-operator run exited with code {process.ExitCode} before it started:\n{running.Output}");
     }
 
     public async ValueTask DisposeAsync()
