@@ -15,10 +15,13 @@ internal sealed class ScenarioCluster(KubeApi api, string ns, string name) : IDi
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Kinds the operator creates for a SecretCluster (PVCs are the StatefulSet's, kept per deletionPolicy).</summary>
+    /// <summary>
+    /// Kinds the operator owns for a SecretCluster. Secrets are apart: the node keys stay with deletionPolicy Retain,
+    /// and cert-manager (real or emulated) leaves a deleted Certificate's Secret behind; PVCs belong to the StatefulSet.
+    /// </summary>
     public static readonly IReadOnlyList<KubeResource> ChildKinds =
     [
-        KubeResources.StatefulSets, KubeResources.Pods, KubeResources.Services, KubeResources.Secrets, KubeResources.PodDisruptionBudgets,
+        KubeResources.StatefulSets, KubeResources.Pods, KubeResources.Services, KubeResources.PodDisruptionBudgets,
         KubeResources.Certificates, KubeResources.Issuers,
     ];
 
@@ -47,6 +50,13 @@ internal sealed class ScenarioCluster(KubeApi api, string ns, string name) : IDi
         }
 
         return children;
+    }
+
+    /// <summary>This cluster's Secrets that are not cert-manager's (which keeps a Certificate's Secret when the Certificate goes).</summary>
+    public async Task<IReadOnlyList<string>> OwnSecretsAsync(CancellationToken cancellationToken)
+    {
+        var secrets = await api.ListAsync<KubeObject>(KubeResources.Secrets, ns, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={name}" }, cancellationToken);
+        return [.. secrets.Items.Where(s => s.Metadata.Annotations?.ContainsKey("cert-manager.io/certificate-name") != true).Select(s => s.Metadata.Name ?? "")];
     }
 
     /// <summary>Waits until no child is left (garbage collection and the operator's cleanup run in the background).</summary>

@@ -89,13 +89,14 @@ public sealed class SecretClusterLifecycleTests
                 Assert.Equal(value, await cli.RecoverAsync(Secret, ct));
             });
 
-            await story.StepAsync("deleting the SecretCluster removes its children and keeps the volumes (Retain)", async () =>
+            await story.StepAsync("deleting the SecretCluster removes its children and keeps the volumes and keys (Retain)", async () =>
             {
                 await backend.Kubectl.SucceedAsync($"-n {ns} delete secretcluster {Name} --wait=false");
                 await cluster.WaitAsync(c => c is null, "the SecretCluster is gone", patience, ct);
                 await cluster.WaitForNoChildrenAsync(patience, ct);
                 var claims = await cluster.Api.ListAsync<KubeObject>(SecretFleet.Kube.KubeResources.PersistentVolumeClaims, ns, null, ct);
                 Assert.Equal(Enumerable.Range(0, 5).Select(i => $"data-{Name}-{i}"), claims.Items.Select(c => c.Metadata.Name).Order());
+                Assert.Equal([$"{Name}-node-keys"], await cluster.OwnSecretsAsync(ct));
             });
         }
         finally
