@@ -23,6 +23,7 @@ public sealed class NodePodTests
         Assert.All(Enumerable.Range(0, 3), i => Assert.Equal("Bound", Json.String(world.Get(BuiltInResources.PersistentVolumeClaims, $"data-fleet-{i}")?["status"]?["phase"])));
         var listed = await world.Kubectl.SucceedAsync("get pods -o wide");
         Assert.Matches(@"fleet-0\s+1/1\s+Running\s+0", listed);
+        Assert.Contains($"secretfleet-node ready x=3 grpc=https://{ips[2]}:7443", await world.Kubectl.SucceedAsync("logs fleet-2 --tail 20"));
 
         using var client = world.Client("fleet", 3, 2);
         var status = await client.StatusAsync(CancellationToken.None);
