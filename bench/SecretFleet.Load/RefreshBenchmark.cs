@@ -59,7 +59,7 @@ internal static class RefreshBenchmark
         {
             throw new InvalidOperationException($"The recovery aborted: {recovery.Reason}");
         }
-        var withNode2 = fleet.Client("bench-2", o => o with { Nodes = [.. o.Nodes.Where(n => n.X == 2 || n.X > nodes - threshold + 1)] });
+        var withNode2 = fleet.Client("bench", o => o with { Nodes = [.. o.Nodes.Where(n => n.X == 2 || n.X > nodes - threshold + 1)] });
         await VerifyAsync(withNode2, samples);
         var recoveredRss = ProcessStats.PeakRssBytes(fleet[2].Pid);
 
