@@ -56,19 +56,7 @@ internal sealed class OperationStore(ShareStore shares)
             command.Parameters.AddWithValue("$after", afterSeq);
             command.Parameters.AddWithValue("$limit", Math.Max(1, maxBlocks));
             using var reader = command.ExecuteReader();
-            var pairs = new List<SnapshotPair>();
-            var blocks = 0;
-            while (reader.Read())
-            {
-                var pair = new SnapshotPair(reader.GetInt64(0), (byte[])reader[1], (ulong)reader.GetInt64(2), reader.GetInt32(3));
-                if (pairs.Count > 0 && blocks + pair.Blocks > maxBlocks)
-                {
-                    break;
-                }
-                pairs.Add(pair);
-                blocks += pair.Blocks;
-            }
-            return pairs;
+            return TakeWithin(reader, maxBlocks, r => new SnapshotPair(r.GetInt64(0), (byte[])r[1], (ulong)r.GetInt64(2), r.GetInt32(3)), p => p.Blocks);
         }, cancellationToken);
 
     public Task<IReadOnlyList<OwnShare>> ReadOwnSharesAsync(long afterSeq, int count, CancellationToken cancellationToken) =>
@@ -128,20 +116,8 @@ internal sealed class OperationStore(ShareStore shares)
             command.Parameters.AddWithValue("$after", afterSeq);
             command.Parameters.AddWithValue("$limit", Math.Max(1, maxBlocks));
             using var reader = command.ExecuteReader();
-            var pairs = new List<MaskedPair>();
-            var blocks = 0;
-            while (reader.Read())
-            {
-                var pair = new MaskedPair(reader.GetInt64(0), (byte[])reader[1], (ulong)reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetInt32(5), (byte[])reader[6], reader.GetInt32(7), reader.GetInt64(8), (byte[])reader[9]);
-                if (pairs.Count > 0 && blocks + pair.Blocks > maxBlocks)
-                {
-                    break;
-                }
-                pairs.Add(pair);
-                blocks += pair.Blocks;
-            }
-            return pairs;
+            return TakeWithin(reader, maxBlocks, r => new MaskedPair(r.GetInt64(0), (byte[])r[1], (ulong)r.GetInt64(2), r.GetString(3), r.GetString(4),
+                r.GetInt32(5), (byte[])r[6], r.GetInt32(7), r.GetInt64(8), (byte[])r[9]), p => p.Blocks);
         }, cancellationToken);
 
     public Task StoreRecoveredAsync(IReadOnlyList<RecoveredShare> recovered, CancellationToken cancellationToken) =>
@@ -269,6 +245,24 @@ internal sealed class OperationStore(ShareStore shares)
             update.ExecuteNonQuery();
             CryptographicOperations.ZeroMemory(value);
         }
+    }
+
+    // A batch ends before the pair that would take it past maxBlocks; it always holds at least one pair.
+    private static List<T> TakeWithin<T>(SqliteDataReader reader, int maxBlocks, Func<SqliteDataReader, T> read, Func<T, int> blocksOf)
+    {
+        var taken = new List<T>();
+        var blocks = 0;
+        while (reader.Read())
+        {
+            var item = read(reader);
+            if (taken.Count > 0 && blocks + blocksOf(item) > maxBlocks)
+            {
+                break;
+            }
+            taken.Add(item);
+            blocks += blocksOf(item);
+        }
+        return taken;
     }
 
     private static OperationRecord? Read(WriteContext context)
