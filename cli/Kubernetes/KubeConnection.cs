@@ -1,0 +1,4 @@
+namespace SecretFleet.Cli.Kubernetes;
+
+/// <summary>The user's choice of cluster connection (kubectl's flags), passed on to `kubectl port-forward`.</summary>
+internal sealed record KubeConnection(string Namespace, string? Context, string? KubeconfigPath);
