@@ -11,7 +11,17 @@ internal sealed class ListSecrets(CommandContext context)
     {
         await using var target = await context.OpenTargetAsync(cancellationToken).ConfigureAwait(false);
         using var client = target.CreateClient();
-        var secrets = await client.ListAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SecretInfo> secrets;
+        try
+        {
+            secrets = await client.ListAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (FleetClientException e) when (e.Kind == FleetErrorKind.NotEnoughNodes && e.Nodes.Count == 0)
+        {
+            // The listing does not say which nodes were silent; the health check does.
+            var silent = (await client.StatusAsync(cancellationToken).ConfigureAwait(false)).Where(n => n.Error is not null).Select(n => n.X).ToArray();
+            throw CliException.NotEnoughNodes($"Listing needs {target.View.Threshold} nodes and {NodeNames.Describe(silent)} did not answer; bring them back and retry.");
+        }
         Render(context.Output, secrets, target.View.Members.Count);
         return ExitCodes.Ok;
     }

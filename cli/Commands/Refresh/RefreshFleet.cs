@@ -76,7 +76,7 @@ internal sealed class RefreshFleet(CommandContext context)
             output.Error($"Refresh {report.OperationId} of {target} aborted ({report.Reason ?? "no reason given"}); every share stays at epoch {report.EpochBefore}, retry when the cause is fixed.");
             return ExitCodes.Other;
         }
-        var shares = report.SharesRefreshed > 0 ? $", {report.SharesRefreshed} secret versions re-randomized" : "";
+        var shares = report.SharesRefreshed > 0 ? $", {report.SharesRefreshed} secret version{(report.SharesRefreshed == 1 ? "" : "s")} re-randomized" : "";
         var took = report.Duration is { } d ? $" in {d.TotalSeconds:0.00} s" : "";
         output.Line($"Refreshed {target}: epoch {report.EpochBefore} -> {report.EpochAfter}{shares}{took} ({report.OperationId}).");
         return ExitCodes.Ok;
