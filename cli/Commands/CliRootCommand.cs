@@ -24,9 +24,11 @@ internal static class CliRootCommand
         {ExitCodes.HelpText}
         """;
 
-    public static RootCommand Create(CliHost host)
+    public static RootCommand Create(CliHost host) => Create(host, out _);
+
+    public static RootCommand Create(CliHost host, out GlobalOptions globals)
     {
-        var globals = new GlobalOptions();
+        globals = new GlobalOptions();
         var root = new RootCommand(Description);
         foreach (var option in globals.All)
         {
