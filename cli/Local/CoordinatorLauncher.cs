@@ -14,7 +14,15 @@ internal static partial class CoordinatorLauncher
         command.AddRange(["local", "coordinator", "--dir", fleet.Directory]);
         var offset = LogWatcher.Length(fleet.CoordinatorLogFile);
         var process = DetachedProcess.Start(command, fleet.CoordinatorLogFile, fleet.Directory);
-        await LogWatcher.WaitForLineAsync(fleet.CoordinatorLogFile, offset, ReadyLine(), process, "The coordinator", TimeSpan.FromSeconds(60), time, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await LogWatcher.WaitForLineAsync(fleet.CoordinatorLogFile, offset, ReadyLine(), process, "The coordinator", TimeSpan.FromSeconds(60), time, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            ProcessControl.Kill(process);
+            throw;
+        }
         return new LocalCoordinator(process);
     }
 

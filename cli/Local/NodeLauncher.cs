@@ -58,7 +58,17 @@ internal static partial class NodeLauncher
         ]);
         var offset = LogWatcher.Length(node.LogFile);
         var process = DetachedProcess.Start(command, node.LogFile, fleet.Directory);
-        var ready = await LogWatcher.WaitForLineAsync(node.LogFile, offset, ReadyLine(), process, $"Node {node.Name}", StartTimeout, time, cancellationToken).ConfigureAwait(false);
+        Match ready;
+        try
+        {
+            ready = await LogWatcher.WaitForLineAsync(node.LogFile, offset, ReadyLine(), process, $"Node {node.Name}", StartTimeout, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not in fleet.json yet: nobody else would ever stop it.
+            ProcessControl.Kill(process);
+            throw;
+        }
         return node with
         {
             Process = process,

@@ -43,7 +43,8 @@ internal abstract class FleetTarget : IAsyncDisposable
 internal sealed record RefreshTimes(DateTimeOffset? LastRefresh, DateTimeOffset? NextRefresh, ulong? Epoch, string? Schedule, string? Note);
 
 /// <summary>What `refresh` asked for.</summary>
-internal sealed record RefreshRequest(bool Wait, TimeSpan Timeout);
+/// <remarks><see cref="Waiting"/> is called once if another coordinator (the background one) holds the fleet.</remarks>
+internal sealed record RefreshRequest(bool Wait, TimeSpan Timeout, Action? Waiting = null);
 
 /// <summary>A refresh step for the progress bar.</summary>
 internal sealed record RefreshProgress(string Phase, long Done, long Total);

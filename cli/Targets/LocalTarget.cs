@@ -54,7 +54,7 @@ internal sealed class LocalTarget : FleetTarget
 
     public override async Task<RefreshReport> RefreshAsync(RefreshRequest request, IProgress<RefreshProgress>? progress, CancellationToken cancellationToken)
     {
-        using var refreshLock = await RefreshLock.AcquireAsync(_fleet.Directory, request.Timeout, null, _time, cancellationToken).ConfigureAwait(false);
+        using var refreshLock = await RefreshLock.AcquireAsync(_fleet.Directory, request.Timeout, request.Waiting, _time, cancellationToken).ConfigureAwait(false);
         using var coordinator = new LocalFleetCoordinator(_fleet, _time, NullLoggerFactory.Instance);
         var before = (await coordinator.EpochsAsync(cancellationToken).ConfigureAwait(false)).Values.Max();
         var relay = progress is null ? null : new SyncProgress<OperationProgress>(p => progress.Report(new RefreshProgress(p.Phase, p.PairsDone, p.PairsTotal)));

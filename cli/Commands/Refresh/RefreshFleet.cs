@@ -15,7 +15,7 @@ internal sealed class RefreshFleet(CommandContext context)
             throw CliException.Usage("--timeout must be positive, e.g. 10m.");
         }
         await using var target = await context.OpenTargetAsync(cancellationToken).ConfigureAwait(false);
-        var request = new RefreshRequest(wait, timeout);
+        var request = new RefreshRequest(wait, timeout, () => context.Host.Console.Error.WriteLine("Another refresh of this fleet is running (the background coordinator); waiting for it to finish ..."));
         var output = context.Output;
         RefreshReport report;
         if (output.IsJson || !(wait || target.Kind == "local"))
