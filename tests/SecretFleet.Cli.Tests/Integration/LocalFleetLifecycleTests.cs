@@ -58,9 +58,10 @@ public sealed class LocalFleetLifecycleTests
 
         var pids = fleet.Pids();
         Assert.Equal(4, pids.Count);
-        var down = await cli.RunAsync("local", "down");
+        var down = await cli.RunAsync("local", "down", "-o", "json");
 
         Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.Equal(3, down.Json().GetProperty("nodesStopped").GetInt32());
         Assert.All(pids, pid => Assert.False(Processes.IsRunning(pid), $"process {pid} is still running after local down"));
         var stopped = await cli.RunAsync("recover", "kept");
         Assert.Equal(3, stopped.ExitCode);
