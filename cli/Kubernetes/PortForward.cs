@@ -27,7 +27,7 @@ internal sealed partial class PortForward : IAsyncDisposable
 
     public static async Task<PortForward> StartAsync(KubeConnection connection, string pod, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(connection.Kubectl) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in Arguments(connection, pod))
         {
             start.ArgumentList.Add(argument);

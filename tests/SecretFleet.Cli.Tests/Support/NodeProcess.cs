@@ -9,11 +9,25 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly List<string> _output;
 
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
     private NodeProcess(Process process, List<string> output)
     {
         _process = process;
         _output = output;
     }
+
+    /// <summary>The gRPC address from the ready line (the port the OS picked for :0).</summary>
+    public Uri Grpc { get; private set; } = null!;
 
     public static async Task<NodeProcess> StartAsync(IEnumerable<string> arguments)
     {
@@ -24,7 +38,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         }
         var process = Process.Start(start)!;
         var output = new List<string>();
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         void Collect(string? line, bool stdout)
         {
             if (line is null)
@@ -39,9 +53,9 @@ internal sealed partial class NodeProcess : IAsyncDisposable
             {
                 output.Add(line);
             }
-            if (stdout && ReadyLine().IsMatch(line))
+            if (stdout && ReadyLine().Match(line) is { Success: true } match)
             {
-                ready.TrySetResult();
+                ready.TrySetResult(new Uri(match.Groups["grpc"].Value));
             }
         }
         process.OutputDataReceived += (_, e) => Collect(e.Data, true);
@@ -51,7 +65,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         var node = new NodeProcess(process, output);
         try
         {
-            await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            node.Grpc = await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
             return node;
         }
         catch
@@ -78,6 +92,6 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"^secretfleet-node ready ")]
+    [GeneratedRegex(@"^secretfleet-node ready x=\d+ grpc=(?<grpc>\S+) ")]
     private static partial Regex ReadyLine();
 }
