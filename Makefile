@@ -4,7 +4,7 @@ CONFIG ?= Release
 PREFIX ?= $(HOME)/.local
 DOTNET := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: all deps restore build test bench e2e clean
+.PHONY: all deps restore build test bench e2e clean install demo
 
 all: build
 
@@ -25,6 +25,14 @@ bench: deps build
 
 e2e: deps build
 	@tests/tools/e2e.sh
+
+# Publishes kubectl-secrets and secretfleet-node under $(PREFIX)/lib/secretfleet, wrappers in $(PREFIX)/bin.
+install:
+	@CONFIG=$(CONFIG) cli/install.sh "$(PREFIX)"
+
+# Builds, installs into a temp prefix and tells the story on a local fleet; fails if any step does.
+demo:
+	@CONFIG=$(CONFIG) tests/tools/demo.sh
 
 clean:
 	$(DOTNET) clean SecretFleet.sln -c $(CONFIG) >/dev/null

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make bench: the BenchmarkDotNet suites (field, Shamir split/combine, refresh deal/digest/
 # verify/apply), the one-node refresh measurement for 1,000,000 secrets, then the peer
-# comparison, which ends with "split+combine speedup vs fastest peer: <N>x".
+# comparison, which ends with "split+combine speedup vs fastest peer: <N>x"; then the load tool
+# against real local fleets: store/recover vs a raw RPC fan-out, and refresh/recovery of
+# 100,000 and 1,000,000 secrets (LOAD_SECRETS, LOAD_SMALL_SECRETS scale it down).
 # BENCH_FILTER narrows the BenchmarkDotNet run (its --filter syntax, default '*').
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,3 +17,13 @@ echo
 dotnet "$bench_dll" refresh-million
 echo
 "$root/bench/compare-peers.sh"
+
+load_dll=$root/bench/SecretFleet.Load/bin/$config/net10.0/secretfleet-load.dll
+[[ -f $load_dll ]] || dotnet build "$root/bench/SecretFleet.Load" -c "$config" >/dev/null
+echo
+echo "store and recover vs a raw RPC fan-out (secretfleet-load rpc)"
+dotnet "$load_dll" rpc --nodes 5 --threshold 3 --concurrency 1,16,64 --seconds 10 --warmup 3
+echo "refresh and share recovery (secretfleet-load refresh)"
+dotnet "$load_dll" refresh --nodes 5 --threshold 3 --secrets "${LOAD_SECRETS:-100000,1000000}"
+dotnet "$load_dll" refresh --nodes 3 --threshold 2 --secrets "${LOAD_SMALL_SECRETS:-100000}" | tail -1
+dotnet "$load_dll" refresh --nodes 7 --threshold 4 --secrets "${LOAD_SMALL_SECRETS:-100000}" | tail -1

@@ -1,1 +1,3 @@
-return 0;
+using SecretFleet.Cli.Commands;
+
+return await CliRootCommand.RunAsync(CliHost.FromProcess(), args);

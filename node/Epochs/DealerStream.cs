@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Sharing;
 
@@ -11,15 +10,11 @@ namespace SecretFleet.Node.Epochs;
 /// </summary>
 internal sealed class DealerStream : IAsyncDisposable
 {
-    private const int Prefetch = 2;
     private readonly ParticipantInfo _dealer;
     private readonly OperationRecord _operation;
     private readonly byte _receiverX;
-    private readonly IPeerTransport _peers;
-    private readonly Channel<DealResponse> _ready = Channel.CreateBounded<DealResponse>(Prefetch);
-    private readonly CancellationTokenSource _stop;
     private readonly DealTranscript _transcript = new();
-    private readonly Task _pump;
+    private readonly PrefetchedBatches<DealResponse> _batches;
     private readonly byte[] _lastPair = new byte[PairCodec.PairBytes];
     private DealResponse? _current;
     private int _index = -1;
@@ -32,9 +27,14 @@ internal sealed class DealerStream : IAsyncDisposable
         _dealer = dealer;
         _operation = operation;
         _receiverX = receiverX;
-        _peers = peers;
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _pump = Task.Run(() => PumpAsync(_stop.Token), CancellationToken.None);
+        _batches = new PrefetchedBatches<DealResponse>(async (previous, ct) =>
+        {
+            var batch = previous is null ? 0 : previous.Batch + 1;
+            var response = await peers.DealAsync(_dealer, new DealRequest { OperationId = _operation.Id, ReceiverX = _receiverX, Batch = batch }, ct).ConfigureAwait(false);
+            Check(response, batch);
+            Batches = batch + 1;
+            return (response, response.Last);
+        }, cancellationToken);
     }
 
     public byte X => _dealer.X;
@@ -64,12 +64,8 @@ internal sealed class DealerStream : IAsyncDisposable
                 Exhausted = true;
                 return;
             }
-            if (!await _ready.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await _pump.ConfigureAwait(false);
-                throw new DealerMisbehavedException(X, "its batches ended without a last batch.");
-            }
-            _current = await _ready.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            _current = await _batches.NextAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new DealerMisbehavedException(X, "its batches ended without a last batch.");
             _index = 0;
             _valueOffset = 0;
         }
@@ -77,30 +73,6 @@ internal sealed class DealerStream : IAsyncDisposable
     }
 
     public byte[] FinishTranscript() => _transcript.Finish();
-
-    private async Task PumpAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            for (ulong batch = 0; ; batch++)
-            {
-                var request = new DealRequest { OperationId = _operation.Id, ReceiverX = _receiverX, Batch = batch };
-                var response = await _peers.DealAsync(_dealer, request, cancellationToken).ConfigureAwait(false);
-                Check(response, batch);
-                Batches = batch + 1;
-                await _ready.Writer.WriteAsync(response, cancellationToken).ConfigureAwait(false);
-                if (response.Last)
-                {
-                    break;
-                }
-            }
-            _ready.Writer.TryComplete();
-        }
-        catch (Exception e)
-        {
-            _ready.Writer.TryComplete(e);
-        }
-    }
 
     private void Check(DealResponse response, ulong batch)
     {
@@ -149,16 +121,7 @@ internal sealed class DealerStream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _pump.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped on purpose.
-        }
-        _stop.Dispose();
+        await _batches.DisposeAsync().ConfigureAwait(false);
         _transcript.Dispose();
     }
 }

@@ -245,7 +245,7 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
         }
     }
 
-    public Task<DealResponse> DealAsync(DealRequest request, CancellationToken cancellationToken)
+    public async Task<DealResponse> DealAsync(DealRequest request, CancellationToken cancellationToken)
     {
         var dealer = _dealer;
         if (dealer is null || dealer.OperationId != request.OperationId || Current is not { IsFinished: false })
@@ -256,7 +256,12 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
         {
             throw new OperationRejectedException(OperationRejection.InvalidArgument, $"receiver_x {request.ReceiverX} is outside 1..255.");
         }
-        return dealer.DealAsync((byte)request.ReceiverX, request.Batch, cancellationToken);
+        var response = await dealer.DealAsync((byte)request.ReceiverX, request.Batch, cancellationToken).ConfigureAwait(false);
+        if (request.ReceiverX != OwnX)
+        {
+            metrics.PeerBytesSent(response.CalculateSize());
+        }
+        return response;
     }
 
     public async Task<FetchRecoveredResponse> FetchRecoveredAsync(FetchRecoveredRequest request, CancellationToken cancellationToken)
@@ -291,6 +296,7 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
         response.Values = UnsafeByteOperations.UnsafeWrap(values);
         response.Last = pairs.Count == 0 || (await store.ReadMaskedAsync(pairs[^1].Seq, 1, cancellationToken).ConfigureAwait(false)).Count == 0;
         response.NextCursor = pairs.Count == 0 ? request.Cursor : (ulong)pairs[^1].Seq;
+        metrics.PeerBytesSent(response.CalculateSize());
         return response;
     }
 

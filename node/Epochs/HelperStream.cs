@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using SecretFleet.Core.Protos;
 
 namespace SecretFleet.Node.Epochs;
@@ -7,11 +6,7 @@ namespace SecretFleet.Node.Epochs;
 internal sealed class HelperStream : IAsyncDisposable
 {
     private readonly ParticipantInfo _helper;
-    private readonly string _operationId;
-    private readonly IPeerTransport _peers;
-    private readonly Channel<FetchRecoveredResponse> _ready = Channel.CreateBounded<FetchRecoveredResponse>(2);
-    private readonly CancellationTokenSource _stop;
-    private readonly Task _pump;
+    private readonly PrefetchedBatches<FetchRecoveredResponse> _batches;
     private readonly byte[] _record = new byte[PairCodec.PairBytes];
     private FetchRecoveredResponse? _current;
     private int _index = -1;
@@ -20,10 +15,16 @@ internal sealed class HelperStream : IAsyncDisposable
     public HelperStream(ParticipantInfo helper, string operationId, IPeerTransport peers, CancellationToken cancellationToken)
     {
         _helper = helper;
-        _operationId = operationId;
-        _peers = peers;
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _pump = Task.Run(() => PumpAsync(_stop.Token), CancellationToken.None);
+        _batches = new PrefetchedBatches<FetchRecoveredResponse>(async (previous, ct) =>
+        {
+            var request = new FetchRecoveredRequest { OperationId = operationId, Cursor = previous?.NextCursor ?? 0 };
+            var response = await peers.FetchRecoveredAsync(_helper, request, ct).ConfigureAwait(false);
+            if (response.Values.Length != response.Pairs.Sum(p => (long)p.Blocks) * 16)
+            {
+                throw new DealerMisbehavedException(X, "its masked values do not match the pairs it lists.");
+            }
+            return (response, response.Last);
+        }, cancellationToken);
     }
 
     public byte X => _helper.X;
@@ -50,12 +51,8 @@ internal sealed class HelperStream : IAsyncDisposable
                 Exhausted = true;
                 return;
             }
-            if (!await _ready.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await _pump.ConfigureAwait(false);
-                throw new DealerMisbehavedException(X, "its masked values ended without a last batch.");
-            }
-            _current = await _ready.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            _current = await _batches.NextAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new DealerMisbehavedException(X, "its masked values ended without a last batch.");
             _index = 0;
             _valueOffset = 0;
         }
@@ -67,44 +64,5 @@ internal sealed class HelperStream : IAsyncDisposable
         PairCodec.Write(_record, pair.Key.Span, pair.Version);
     }
 
-    private async Task PumpAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            ulong cursor = 0;
-            while (true)
-            {
-                var response = await _peers.FetchRecoveredAsync(_helper, new FetchRecoveredRequest { OperationId = _operationId, Cursor = cursor }, cancellationToken).ConfigureAwait(false);
-                if (response.Values.Length != response.Pairs.Sum(p => (long)p.Blocks) * 16)
-                {
-                    throw new DealerMisbehavedException(X, "its masked values do not match the pairs it lists.");
-                }
-                await _ready.Writer.WriteAsync(response, cancellationToken).ConfigureAwait(false);
-                if (response.Last)
-                {
-                    break;
-                }
-                cursor = response.NextCursor;
-            }
-            _ready.Writer.TryComplete();
-        }
-        catch (Exception e)
-        {
-            _ready.Writer.TryComplete(e);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _pump.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped on purpose.
-        }
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _batches.DisposeAsync();
 }

@@ -35,7 +35,7 @@ internal sealed class OperationStore(ShareStore shares)
     public Task<long> BeginAsync(OperationRecord record, string identity, CancellationToken cancellationToken) =>
         shares.Database.Writes.RunAsync(context =>
         {
-            context.Execute("DELETE FROM snapshot; DELETE FROM recovered; UPDATE shares SET staged = NULL WHERE staged IS NOT NULL");
+            context.Execute("DELETE FROM snapshot; DELETE FROM recovered; DELETE FROM staged");
             long pairs = 0;
             if (record.IsDealer(shares.State.X))
             {
@@ -56,19 +56,7 @@ internal sealed class OperationStore(ShareStore shares)
             command.Parameters.AddWithValue("$after", afterSeq);
             command.Parameters.AddWithValue("$limit", Math.Max(1, maxBlocks));
             using var reader = command.ExecuteReader();
-            var pairs = new List<SnapshotPair>();
-            var blocks = 0;
-            while (reader.Read())
-            {
-                var pair = new SnapshotPair(reader.GetInt64(0), (byte[])reader[1], (ulong)reader.GetInt64(2), reader.GetInt32(3));
-                if (pairs.Count > 0 && blocks + pair.Blocks > maxBlocks)
-                {
-                    break;
-                }
-                pairs.Add(pair);
-                blocks += pair.Blocks;
-            }
-            return pairs;
+            return TakeWithin(reader, maxBlocks, r => new SnapshotPair(r.GetInt64(0), (byte[])r[1], (ulong)r.GetInt64(2), r.GetInt32(3)), p => p.Blocks);
         }, cancellationToken);
 
     public Task<IReadOnlyList<OwnShare>> ReadOwnSharesAsync(long afterSeq, int count, CancellationToken cancellationToken) =>
@@ -94,11 +82,11 @@ internal sealed class OperationStore(ShareStore shares)
             return rows;
         }, cancellationToken);
 
-    /// <summary>Stages values for pairs that still exist (a delete during the operation wins).</summary>
+    /// <summary>Stages values (appended in key order); commit applies them to the pairs that still exist, so a delete during the operation wins.</summary>
     public Task<int> StageAsync(IReadOnlyList<(byte[] Key, ulong Version, byte[] Sealed)> staged, CancellationToken cancellationToken) =>
         shares.Database.Writes.RunAsync(context =>
         {
-            using var command = context.Command("UPDATE shares SET staged = $staged WHERE key = $key AND version = $version");
+            using var command = context.Command("INSERT OR REPLACE INTO staged (key, version, sealed) VALUES ($key, $version, $staged)");
             var stagedParameter = command.Parameters.Add("$staged", SqliteType.Blob);
             var keyParameter = command.Parameters.Add("$key", SqliteType.Blob);
             var versionParameter = command.Parameters.Add("$version", SqliteType.Integer);
@@ -119,27 +107,17 @@ internal sealed class OperationStore(ShareStore shares)
             using var connection = shares.Database.OpenReader();
             using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT s.seq, sh.key, sh.version, sh.owner, sh.name, sh.blocks, sh.commitment, sh.threshold, sh.updated_ms, sh.staged
-                FROM snapshot s JOIN shares sh ON sh.key = s.key AND sh.version = s.version
-                WHERE s.seq > $after AND sh.staged IS NOT NULL ORDER BY s.seq LIMIT $limit
+                SELECT s.seq, sh.key, sh.version, sh.owner, sh.name, sh.blocks, sh.commitment, sh.threshold, sh.updated_ms, st.sealed
+                FROM snapshot s
+                JOIN shares sh ON sh.key = s.key AND sh.version = s.version
+                JOIN staged st ON st.key = s.key AND st.version = s.version
+                WHERE s.seq > $after ORDER BY s.seq LIMIT $limit
                 """;
             command.Parameters.AddWithValue("$after", afterSeq);
             command.Parameters.AddWithValue("$limit", Math.Max(1, maxBlocks));
             using var reader = command.ExecuteReader();
-            var pairs = new List<MaskedPair>();
-            var blocks = 0;
-            while (reader.Read())
-            {
-                var pair = new MaskedPair(reader.GetInt64(0), (byte[])reader[1], (ulong)reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetInt32(5), (byte[])reader[6], reader.GetInt32(7), reader.GetInt64(8), (byte[])reader[9]);
-                if (pairs.Count > 0 && blocks + pair.Blocks > maxBlocks)
-                {
-                    break;
-                }
-                pairs.Add(pair);
-                blocks += pair.Blocks;
-            }
-            return pairs;
+            return TakeWithin(reader, maxBlocks, r => new MaskedPair(r.GetInt64(0), (byte[])r[1], (ulong)r.GetInt64(2), r.GetString(3), r.GetString(4),
+                r.GetInt32(5), (byte[])r[6], r.GetInt32(7), r.GetInt64(8), (byte[])r[9]), p => p.Blocks);
         }, cancellationToken);
 
     public Task StoreRecoveredAsync(IReadOnlyList<RecoveredShare> recovered, CancellationToken cancellationToken) =>
@@ -182,11 +160,14 @@ internal sealed class OperationStore(ShareStore shares)
             if (record.Kind == OperationKind.Refresh)
             {
                 context.Execute("""
-                    DELETE FROM shares WHERE EXISTS (
-                        SELECT 1 FROM shares newer
-                        WHERE newer.key = shares.key AND newer.version > shares.version AND newer.staged IS NOT NULL)
+                    DELETE FROM shares
+                    WHERE key IN (SELECT key FROM shares GROUP BY key HAVING COUNT(*) > 1)
+                      AND EXISTS (SELECT 1 FROM staged newer WHERE newer.key = shares.key AND newer.version > shares.version)
                     """);
-                using (var promote = context.Command("UPDATE shares SET sealed = staged, staged = NULL, epoch = $target WHERE staged IS NOT NULL"))
+                using (var promote = context.Command("""
+                    UPDATE shares SET sealed = staged.sealed, epoch = $target
+                    FROM staged WHERE shares.key = staged.key AND shares.version = staged.version
+                    """))
                 {
                     promote.Parameters.AddWithValue("$target", checked((long)record.TargetEpoch));
                     promote.ExecuteNonQuery();
@@ -203,12 +184,8 @@ internal sealed class OperationStore(ShareStore shares)
                 adopt.ExecuteNonQuery();
                 next = current with { Epoch = record.TargetEpoch, FleetId = record.FleetId };
             }
-            else
-            {
-                context.Execute("UPDATE shares SET staged = NULL WHERE staged IS NOT NULL");
-            }
             ResealIntoEpoch(context, next.Epoch);
-            context.Execute("DELETE FROM snapshot; DELETE FROM recovered");
+            context.Execute("DELETE FROM snapshot; DELETE FROM recovered; DELETE FROM staged");
             StoreDatabase.WriteState(context, "epoch", next.Epoch.ToString(CultureInfo.InvariantCulture));
             StoreDatabase.WriteState(context, "fleet_id", next.FleetId);
             Write(context, record with { Phase = OperationPhase.Committed });
@@ -225,7 +202,7 @@ internal sealed class OperationStore(ShareStore shares)
     {
         await shares.Database.Writes.RunAsync(context =>
         {
-            context.Execute("UPDATE shares SET staged = NULL WHERE staged IS NOT NULL; DELETE FROM snapshot; DELETE FROM recovered");
+            context.Execute("DELETE FROM staged; DELETE FROM snapshot; DELETE FROM recovered");
             Write(context, record with { Phase = OperationPhase.Aborted, Failure = reason });
             shares.Audit(context, identity, $"{Describe(record.Kind)}-abort", record.Id, reason);
             return 0;
@@ -268,6 +245,24 @@ internal sealed class OperationStore(ShareStore shares)
             update.ExecuteNonQuery();
             CryptographicOperations.ZeroMemory(value);
         }
+    }
+
+    // A batch ends before the pair that would take it past maxBlocks; it always holds at least one pair.
+    private static List<T> TakeWithin<T>(SqliteDataReader reader, int maxBlocks, Func<SqliteDataReader, T> read, Func<T, int> blocksOf)
+    {
+        var taken = new List<T>();
+        var blocks = 0;
+        while (reader.Read())
+        {
+            var item = read(reader);
+            if (taken.Count > 0 && blocks + blocksOf(item) > maxBlocks)
+            {
+                break;
+            }
+            taken.Add(item);
+            blocks += blocksOf(item);
+        }
+        return taken;
     }
 
     private static OperationRecord? Read(WriteContext context)

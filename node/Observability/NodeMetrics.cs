@@ -16,17 +16,21 @@ internal sealed class NodeMetrics : IDisposable
     private readonly Counter<long> _operations;
     private readonly Counter<long> _pairs;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _sentBytes;
     private long _startedTimestamp;
 
     public NodeMetrics(Func<ulong> epoch, Func<long> secrets, Func<long> storeBytes)
     {
         _operations = _meter.CreateCounter<long>("secretfleet_node_operations", description: "Refresh and recovery operations this node finished, by kind and outcome.");
         _pairs = _meter.CreateCounter<long>("secretfleet_node_refreshed_pairs", description: "(secret, version) pairs this node committed in refreshes and recoveries.");
+        _sentBytes = _meter.CreateCounter<long>("secretfleet_node_peer_sent", unit: "By", description: "Protobuf payload bytes this node served to peers (dealt batches and masked recovery values).");
         _duration = _meter.CreateHistogram<double>("secretfleet_node_operation_duration", unit: "s", description: "Time from Begin to Commit or Abort of an operation on this node.");
         _meter.CreateObservableGauge("secretfleet_node_epoch", () => (long)epoch(), description: "The epoch of this node's shares.");
         _meter.CreateObservableGauge("secretfleet_node_secrets", secrets, description: "Secrets with a share on this node.");
         _meter.CreateObservableGauge("secretfleet_node_store_size", storeBytes, unit: "By", description: "Bytes of the share database and its WAL.");
     }
+
+    public void PeerBytesSent(long bytes) => _sentBytes.Add(bytes);
 
     public void OperationStarted() => Interlocked.Exchange(ref _startedTimestamp, Stopwatch.GetTimestamp());
 

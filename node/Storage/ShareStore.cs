@@ -14,6 +14,7 @@ internal sealed class ShareStore : IAsyncDisposable
     private static readonly byte[] KeyCheckSecretKey = new byte[SecretKeys.KeyBytes];
     private static readonly byte[] KeyCheckValue = "secretfleet node key check"u8.ToArray();
     private readonly TimeProvider _time;
+    private readonly ReadAuditBuffer _readAudit;
     private NodeState _state;
 
     private ShareStore(StoreDatabase database, ShareSealer sealer, NodeState state, TimeProvider time)
@@ -22,6 +23,14 @@ internal sealed class ShareStore : IAsyncDisposable
         Sealer = sealer;
         _state = state;
         _time = time;
+        _readAudit = new ReadAuditBuffer(entries => Database.Writes.RunAsync(context =>
+        {
+            foreach (var entry in entries)
+            {
+                Audit(context, entry);
+            }
+            return 0;
+        }, CancellationToken.None), time);
     }
 
     public StoreDatabase Database { get; }
@@ -89,7 +98,7 @@ internal sealed class ShareStore : IAsyncDisposable
     private PutResult Put(WriteContext context, byte[] key, ShareWrite write)
     {
         var epoch = State.Epoch;
-        var existing = ReadVersions(context.Command("SELECT version, owner, epoch, sealed, commitment, threshold FROM shares WHERE key = $key ORDER BY version DESC"), key);
+        var existing = ReadVersions(context.Prepared(SelectVersions), key, dispose: false);
         if (existing.Any(row => row.Owner != write.Owner))
         {
             return new PutResult(PutStatus.OwnedByAnother, epoch);
@@ -107,11 +116,11 @@ internal sealed class ShareStore : IAsyncDisposable
         {
             return new PutResult(PutStatus.NewerVersionExists, epoch);
         }
-        using (var insert = context.Command("""
-            INSERT INTO shares (key, version, name, owner, epoch, threshold, blocks, commitment, sealed, updated_ms)
-            VALUES ($key, $version, $name, $owner, $epoch, $threshold, $blocks, $commitment, $sealed, $now)
-            """))
         {
+            var insert = context.Prepared("""
+                INSERT INTO shares (key, version, name, owner, epoch, threshold, blocks, commitment, sealed, updated_ms)
+                VALUES ($key, $version, $name, $owner, $epoch, $threshold, $blocks, $commitment, $sealed, $now)
+                """);
             insert.Parameters.AddWithValue("$key", key);
             insert.Parameters.AddWithValue("$version", checked((long)write.Version));
             insert.Parameters.AddWithValue("$name", write.Name);
@@ -128,7 +137,7 @@ internal sealed class ShareStore : IAsyncDisposable
         // rolls back by deleting the new version and the old one is current again. Older ones go.
         if (existing.Count > 1)
         {
-            using var prune = context.Command("DELETE FROM shares WHERE key = $key AND version < $keep");
+            var prune = context.Prepared("DELETE FROM shares WHERE key = $key AND version < $keep");
             prune.Parameters.AddWithValue("$key", key);
             prune.Parameters.AddWithValue("$keep", checked((long)existing[0].Version));
             prune.ExecuteNonQuery();
@@ -153,24 +162,21 @@ internal sealed class ShareStore : IAsyncDisposable
         }
     }
 
-    public async Task<ReadResult> GetAsync(string owner, string name, ulong version, CancellationToken cancellationToken)
+    /// <summary>Reads a share. SQLite answers a point read in microseconds, so it runs on the caller's thread.</summary>
+    public Task<ReadResult> GetAsync(string owner, string name, ulong version, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var key = SecretKeys.For(name);
-        var result = await Task.Run(() =>
+        ReadResult result;
+        using (var connection = Database.OpenReader())
         {
-            using var connection = Database.OpenReader();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT version, owner, epoch, sealed, commitment, threshold FROM shares WHERE key = $key ORDER BY version DESC";
-            var rows = ReadVersions(command, key);
-            return Read(key, name, owner, version, rows);
-        }, cancellationToken).ConfigureAwait(false);
-        // Reads are audited too, but the caller does not wait for that row to be durable.
-        _ = Database.Writes.RunAsync(context =>
-        {
-            Audit(context, owner, "get", version == 0 ? name : $"{name}@{version}", result.Status.ToString());
-            return 0;
-        }, CancellationToken.None);
-        return result;
+            var command = connection.CreateCommand();
+            command.CommandText = SelectVersions;
+            result = Read(key, name, owner, version, ReadVersions(command, key, dispose: true));
+        }
+        // Reads are audited too, in batches: the caller does not wait for that row to be durable.
+        _readAudit.Add(new AuditEntry(_time.GetUtcNow().ToUnixTimeMilliseconds(), owner, "get", version == 0 ? name : $"{name}@{version}", result.Status.ToString()));
+        return Task.FromResult(result);
     }
 
     private ReadResult Read(byte[] key, string name, string owner, ulong version, List<VersionRow> rows)
@@ -210,7 +216,7 @@ internal sealed class ShareStore : IAsyncDisposable
 
     private static DeleteResult Delete(WriteContext context, byte[] key, string owner, ulong version)
     {
-        var rows = ReadVersions(context.Command("SELECT version, owner, epoch, sealed, commitment, threshold FROM shares WHERE key = $key ORDER BY version DESC"), key);
+        var rows = ReadVersions(context.Prepared(SelectVersions), key, dispose: false);
         if (rows.Count == 0 || (version != 0 && rows.All(r => r.Version != version)))
         {
             return new DeleteResult(DeleteStatus.NotFound, 0);
@@ -282,19 +288,24 @@ internal sealed class ShareStore : IAsyncDisposable
             return joined;
         }, cancellationToken);
 
-    public void Audit(WriteContext context, string identity, string operation, string subject, string outcome)
+    public void Audit(WriteContext context, string identity, string operation, string subject, string outcome) =>
+        Audit(context, new AuditEntry(_time.GetUtcNow().ToUnixTimeMilliseconds(), identity, operation, subject, outcome));
+
+    private static void Audit(WriteContext context, AuditEntry entry)
     {
-        using var command = context.Command("INSERT INTO audit (at_ms, identity, operation, subject, outcome) VALUES ($at, $identity, $operation, $subject, $outcome)");
-        command.Parameters.AddWithValue("$at", _time.GetUtcNow().ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$identity", identity);
-        command.Parameters.AddWithValue("$operation", operation);
-        command.Parameters.AddWithValue("$subject", subject);
-        command.Parameters.AddWithValue("$outcome", outcome);
+        var command = context.Prepared("INSERT INTO audit (at_ms, identity, operation, subject, outcome) VALUES ($at, $identity, $operation, $subject, $outcome)");
+        command.Parameters.AddWithValue("$at", entry.AtUnixMs);
+        command.Parameters.AddWithValue("$identity", entry.Identity);
+        command.Parameters.AddWithValue("$operation", entry.Operation);
+        command.Parameters.AddWithValue("$subject", entry.Subject);
+        command.Parameters.AddWithValue("$outcome", entry.Outcome);
         command.ExecuteNonQuery();
     }
 
-    public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit, CancellationToken cancellationToken) =>
-        Task.Run<IReadOnlyList<AuditEntry>>(() =>
+    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit, CancellationToken cancellationToken)
+    {
+        await _readAudit.FlushAsync().ConfigureAwait(false);
+        return await Task.Run<IReadOnlyList<AuditEntry>>(() =>
         {
             using var connection = Database.OpenReader();
             using var command = connection.CreateCommand();
@@ -307,11 +318,14 @@ internal sealed class ShareStore : IAsyncDisposable
                 entries.Add(new AuditEntry(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
             }
             return entries;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+    }
 
-    private static List<VersionRow> ReadVersions(SqliteCommand command, byte[] key)
+    private const string SelectVersions = "SELECT version, owner, epoch, sealed, commitment, threshold FROM shares WHERE key = $key ORDER BY version DESC";
+
+    private static List<VersionRow> ReadVersions(SqliteCommand command, byte[] key, bool dispose)
     {
-        using (command)
+        try
         {
             command.Parameters.AddWithValue("$key", key);
             using var reader = command.ExecuteReader();
@@ -322,9 +336,20 @@ internal sealed class ShareStore : IAsyncDisposable
             }
             return rows;
         }
+        finally
+        {
+            if (dispose)
+            {
+                command.Dispose();
+            }
+        }
     }
 
-    public ValueTask DisposeAsync() => Database.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _readAudit.DisposeAsync().ConfigureAwait(false);
+        await Database.DisposeAsync().ConfigureAwait(false);
+    }
 
     private sealed record VersionRow(ulong Version, string Owner, ulong Epoch, byte[] Sealed, byte[] Commitment, int Threshold);
 }

@@ -71,7 +71,6 @@ internal sealed class StoreDatabase : IAsyncDisposable
     {
         var connection = new SqliteConnection(_readConnectionString);
         connection.Open();
-        Execute(connection, "PRAGMA busy_timeout = 10000");
         return connection;
     }
 

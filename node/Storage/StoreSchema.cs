@@ -6,9 +6,11 @@ internal static class StoreSchema
     public const int Version = 1;
 
     // shares: one row per (secret, version). WITHOUT ROWID keeps rows in (key, version) order,
-    // the order every node deals and receives in during a refresh. `staged` holds the value for
-    // the operation's target epoch until commit (refresh) or a masked value for a recovery
-    // target (helpers); both are sealed like `sealed`.
+    // the order every node deals and receives in during a refresh.
+    // staged: an operation's new values, keyed like shares and appended in that order: the value
+    // for the target epoch (refresh) or a masked value for a recovery target (helpers), sealed
+    // like `sealed`. Kept apart so shares rows never grow mid-operation, and commit overwrites
+    // each sealed value in place with one of the same size.
     public const string Create = """
         CREATE TABLE IF NOT EXISTS node_state (
             name  TEXT PRIMARY KEY,
@@ -25,11 +27,17 @@ internal static class StoreSchema
             blocks     INTEGER NOT NULL,
             commitment BLOB    NOT NULL,
             sealed     BLOB    NOT NULL,
-            staged     BLOB,
             updated_ms INTEGER NOT NULL,
             PRIMARY KEY (key, version)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS shares_by_owner ON shares (owner, name);
+
+        CREATE TABLE IF NOT EXISTS staged (
+            key     BLOB    NOT NULL,
+            version INTEGER NOT NULL,
+            sealed  BLOB    NOT NULL,
+            PRIMARY KEY (key, version)
+        ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS snapshot (
             seq     INTEGER PRIMARY KEY,

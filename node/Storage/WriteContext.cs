@@ -3,8 +3,25 @@ using Microsoft.Data.Sqlite;
 namespace SecretFleet.Node.Storage;
 
 /// <summary>The writer connection and its open transaction, handed to one queued write.</summary>
-internal sealed class WriteContext(SqliteConnection connection, SqliteTransaction transaction)
+internal sealed class WriteContext(SqliteConnection connection, SqliteTransaction transaction, Dictionary<string, SqliteCommand> prepared)
 {
+    /// <summary>
+    /// A statement prepared once for the writer connection and reused (parameters cleared): the
+    /// hot writes skip SQL parsing. The caller must not dispose it.
+    /// </summary>
+    public SqliteCommand Prepared(string sql)
+    {
+        if (!prepared.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            prepared[sql] = command;
+        }
+        command.Transaction = transaction;
+        command.Parameters.Clear();
+        return command;
+    }
+
     public SqliteCommand Command(string sql)
     {
         var command = connection.CreateCommand();

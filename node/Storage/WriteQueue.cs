@@ -14,6 +14,7 @@ internal sealed class WriteQueue : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
 
     public WriteQueue(SqliteConnection connection)
     {
@@ -90,19 +91,19 @@ internal sealed class WriteQueue : IAsyncDisposable
         try
         {
             transaction = _connection.BeginTransaction(deferred: false);
-            var context = new WriteContext(_connection, transaction);
+            var context = new WriteContext(_connection, transaction, _prepared);
             foreach (var write in batch)
             {
-                context.Execute("SAVEPOINT write");
+                context.Prepared("SAVEPOINT write").ExecuteNonQuery();
                 try
                 {
                     write.Execute(context);
-                    context.Execute("RELEASE write");
+                    context.Prepared("RELEASE write").ExecuteNonQuery();
                 }
                 catch (Exception e)
                 {
-                    context.Execute("ROLLBACK TO write");
-                    context.Execute("RELEASE write");
+                    context.Prepared("ROLLBACK TO write").ExecuteNonQuery();
+                    context.Prepared("RELEASE write").ExecuteNonQuery();
                     write.Fail(e);
                 }
             }
@@ -137,6 +138,10 @@ internal sealed class WriteQueue : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        foreach (var command in _prepared.Values)
+        {
+            command.Dispose();
+        }
     }
 
     private abstract class PendingWrite

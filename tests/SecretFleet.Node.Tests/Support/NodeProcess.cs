@@ -30,6 +30,8 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
     public bool HasExited => _disposed == 1 || _process.HasExited;
 
+    public int Pid => _process.Id;
+
     public static string BinaryPath => Path.Combine(AppContext.BaseDirectory, "secretfleet-node");
 
     public static async Task<NodeProcess> StartAsync(IEnumerable<string> arguments, byte x, IReadOnlyDictionary<string, string>? environment = null)

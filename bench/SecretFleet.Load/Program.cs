@@ -1,0 +1,32 @@
+using System.Globalization;
+using SecretFleet.Load;
+
+// secretfleet-load: end-to-end benchmarks against real local fleets (docs/benchmarks.md).
+//   rpc     [--nodes 5] [--threshold 3] [--concurrency 1,16,64] [--seconds 10] [--warmup 3]
+//   refresh [--nodes 5] [--threshold 3] [--secrets 100000,1000000]
+var verb = args.Length > 0 ? args[0] : "";
+string Option(string name, string fallback)
+{
+    var index = Array.IndexOf(args, "--" + name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+}
+int Int(string name, int fallback) => int.Parse(Option(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+int[] Ints(string name, string fallback) => [.. Option(name, fallback).Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
+
+switch (verb)
+{
+    case "rpc":
+        Console.WriteLine(await RpcBenchmark.RunAsync(Int("nodes", 5), Int("threshold", 3), Ints("concurrency", "1,16,64"),
+            TimeSpan.FromSeconds(Int("warmup", 3)), TimeSpan.FromSeconds(Int("seconds", 10))));
+        return 0;
+    case "refresh":
+        Console.WriteLine(RefreshBenchmark.Header);
+        foreach (var secrets in Ints("secrets", "100000,1000000"))
+        {
+            Console.WriteLine(await RefreshBenchmark.RunAsync(Int("nodes", 5), Int("threshold", 3), secrets));
+        }
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: secretfleet-load rpc|refresh [options]; see bench/SecretFleet.Load/Program.cs");
+        return 1;
+}

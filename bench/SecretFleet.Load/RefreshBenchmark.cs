@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using SecretFleet.Core.Client;
+using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Sharing;
+using SecretFleet.Node.Storage;
+using SecretFleet.Node.Tests.Support;
+
+namespace SecretFleet.Load;
+
+/// <summary>
+/// Refresh of N 32-byte secrets on a local fleet, and share recovery of one node holding them:
+/// wall time, payload bytes each node served to peers, peak RSS and CPU time per node. Secrets
+/// are seeded straight into each node's database (stopped) so that a million can be set up in
+/// seconds; everything measured then goes through the real processes.
+/// </summary>
+internal static class RefreshBenchmark
+{
+    private const int Samples = 200;
+
+    public static async Task<string> RunAsync(int nodes, int threshold, int secrets)
+    {
+        await using var fleet = await ProcessFleet.StartAsync(nodes, threshold);
+        for (byte x = 1; x <= nodes; x++)
+        {
+            await fleet.StopNodeAsync(x, crash: false);
+        }
+        var seedWatch = Stopwatch.StartNew();
+        var samples = await SeedAsync(fleet, nodes, threshold, secrets);
+        Console.Error.WriteLine($"seeded {secrets} secrets on {nodes} nodes in {seedWatch.Elapsed.TotalSeconds:F1} s");
+        for (byte x = 1; x <= nodes; x++)
+        {
+            await fleet.StartNodeAsync(x);
+        }
+
+        using var operations = fleet.Operations();
+        var coordinator = fleet.Coordinator(operations, new CoordinatorOptions { PollInterval = TimeSpan.FromMilliseconds(100), FinishTimeout = TimeSpan.FromSeconds(30) });
+        var sentBefore = await SentBytesAsync(fleet, nodes);
+        var refreshWatch = Stopwatch.StartNew();
+        var refresh = await coordinator.RefreshAsync(fleet.View, null, default);
+        var refreshSeconds = refreshWatch.Elapsed.TotalSeconds;
+        if (!refresh.Committed)
+        {
+            throw new InvalidOperationException($"The refresh aborted: {refresh.Reason}");
+        }
+        var sentAfter = await SentBytesAsync(fleet, nodes);
+        var rss = Enumerable.Range(1, nodes).Select(x => ProcessStats.PeakRssBytes(fleet[(byte)x].Pid)).ToArray();
+        var cpu = Enumerable.Range(1, nodes).Select(x => ProcessStats.CpuSeconds(fleet[(byte)x].Pid)).ToArray();
+        await VerifyAsync(fleet.Client("bench"), samples);
+
+        await fleet.StopNodeAsync(2, crash: false);
+        Directory.Delete(fleet.DataDirectory(2), recursive: true);
+        await fleet.StartNodeAsync(2);
+        var recoveryWatch = Stopwatch.StartNew();
+        var recovery = await coordinator.RecoverAsync(fleet.View, 2, null, default);
+        var recoverySeconds = recoveryWatch.Elapsed.TotalSeconds;
+        if (!recovery.Committed)
+        {
+            throw new InvalidOperationException($"The recovery aborted: {recovery.Reason}");
+        }
+        var withNode2 = fleet.Client("bench", o => o with { Nodes = [.. o.Nodes.Where(n => n.X == 2 || n.X > nodes - threshold + 1)] });
+        await VerifyAsync(withNode2, samples);
+        var recoveredRss = ProcessStats.PeakRssBytes(fleet[2].Pid);
+
+        var sent = sentAfter.Zip(sentBefore, (a, b) => a - b).ToArray();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| {nodes} | {threshold} | {secrets:N0} | {refreshSeconds:F1} | {secrets / refreshSeconds:N0} | {sent.Average() / 1e6:F0} | {rss.Max() / 1e6:F0} | {cpu.Sum():F0} | {recoverySeconds:F1} | {recoveredRss / 1e6:F0} |");
+    }
+
+    public const string Header = """
+        | n | t | secrets | refresh s | secrets/s | MB served per node | peak RSS per node MB (max) | CPU s (all nodes) | recovery of one node s | rebuilt node peak RSS MB |
+        |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+        """;
+
+    private static async Task<Dictionary<string, byte[]>> SeedAsync(ProcessFleet fleet, int nodes, int threshold, int secrets)
+    {
+        var stores = new ShareStore[nodes];
+        for (var i = 0; i < nodes; i++)
+        {
+            var x = (byte)(i + 1);
+            stores[i] = await ShareStore.OpenAsync(fleet.DataDirectory(x), NodeKey.Load(fleet.KeyFile(x)), x, TimeProvider.System, default);
+        }
+        var samples = new Dictionary<string, byte[]>();
+        const int Window = 4096;
+        var pending = new List<Task<PutResult>>(Window * nodes);
+        for (var s = 0; s < secrets; s++)
+        {
+            var secret = RandomNumberGenerator.GetBytes(32);
+            var name = $"bench-{s:D7}";
+            if (s % (secrets / Samples) == 0 && samples.Count < Samples)
+            {
+                samples[name] = secret;
+            }
+            var split = Shamir.Split(secret, threshold, nodes);
+            for (var i = 0; i < nodes; i++)
+            {
+                pending.Add(stores[i].PutAsync(new ShareWrite("spiffe://test.local/client/bench", name, 1, split.Shares[i].Value, split.Commitment, threshold, false), default));
+            }
+            if (pending.Count >= Window * nodes)
+            {
+                await Task.WhenAll(pending);
+                pending.Clear();
+            }
+        }
+        await Task.WhenAll(pending);
+        foreach (var store in stores)
+        {
+            await store.DisposeAsync();
+        }
+        return samples;
+    }
+
+    private static async Task VerifyAsync(FleetClient client, Dictionary<string, byte[]> samples)
+    {
+        foreach (var (name, secret) in samples)
+        {
+            if (!(await client.RecoverAsync(name, default)).Secret.AsSpan().SequenceEqual(secret))
+            {
+                throw new InvalidOperationException($"Secret {name} did not recover after the operation.");
+            }
+        }
+    }
+
+    private static async Task<long[]> SentBytesAsync(ProcessFleet fleet, int nodes)
+    {
+        using var http = new HttpClient();
+        var sent = new long[nodes];
+        for (var i = 0; i < nodes; i++)
+        {
+            var text = await http.GetStringAsync(new Uri(fleet[(byte)(i + 1)].Http, "/metrics"));
+            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("secretfleet_node_peer_sent_bytes_total", StringComparison.Ordinal));
+            sent[i] = line is null ? 0 : (long)double.Parse(line.Split(' ')[^1], CultureInfo.InvariantCulture);
+        }
+        return sent;
+    }
+}

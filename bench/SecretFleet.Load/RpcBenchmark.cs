@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+using Grpc.Health.V1;
+using SecretFleet.Core.Identity;
+using SecretFleet.Core.Rpc;
+using SecretFleet.Node.Tests.Support;
+
+namespace SecretFleet.Load;
+
+/// <summary>
+/// Store and recover throughput against a local fleet, next to the ceiling: a no-op unary RPC
+/// (Health/Check) fanned out to every node, over the same kind of channel.
+/// </summary>
+internal static class RpcBenchmark
+{
+    public static async Task<string> RunAsync(int nodes, int threshold, int[] concurrencies, TimeSpan warmup, TimeSpan duration)
+    {
+        await using var fleet = await ProcessFleet.StartAsync(nodes, threshold);
+        var client = fleet.Client("load", o => o with { CallTimeout = TimeSpan.FromSeconds(30) });
+        using var tls = fleet.Issue(FleetRole.Client, "load-raw").ToTlsMaterial();
+        var channels = fleet.View.Members.Select(m => new RpcChannel(new RpcChannelOptions { Address = m.Endpoint, Tls = tls, TlsServerName = "localhost" })).ToArray();
+        var call = new RpcCallOptions(TimeSpan.FromSeconds(30));
+        var targets = new string[1000];
+        for (var i = 0; i < targets.Length; i++)
+        {
+            targets[i] = $"recover-target-{i}";
+            await client.StoreAsync(targets[i], RandomNumberGenerator.GetBytes(32), null, default);
+        }
+
+        var rows = new List<(LoopResult Raw, LoopResult Store, LoopResult Recover)>();
+        foreach (var concurrency in concurrencies)
+        {
+            var raw = await ClosedLoop.RunAsync("raw fan-out", concurrency, warmup, duration,
+                _ => Task.WhenAll(channels.Select(c => c.UnaryAsync(HealthService.ServiceName, "Check", new HealthCheckRequest(), HealthCheckResponse.Parser, call, default))));
+            var store = await ClosedLoop.RunAsync("store", concurrency, warmup, duration,
+                seq => client.StoreAsync($"load-{concurrency}-{seq}", RandomNumberGenerator.GetBytes(32), null, default));
+            var recover = await ClosedLoop.RunAsync("recover", concurrency, warmup, duration,
+                seq => client.RecoverAsync(targets[seq % targets.Length], default));
+            rows.Add((raw, store, recover));
+            Console.Error.WriteLine($"c={concurrency}: raw {raw.PerSecond:F0}/s, store {store.PerSecond:F0}/s, recover {recover.PerSecond:F0}/s");
+        }
+        foreach (var channel in channels)
+        {
+            channel.Dispose();
+        }
+
+        var text = new StringBuilder();
+        text.AppendLine($"{nodes} nodes, threshold {threshold}, 32-byte secrets, {duration.TotalSeconds:F0} s per cell after {warmup.TotalSeconds:F0} s warm-up.");
+        text.AppendLine();
+        text.AppendLine("| concurrency | raw fan-out ops/s | store ops/s | store / raw | store p50 ms | store p99 ms | recover ops/s | recover / raw | recover p50 ms | recover p99 ms | failures |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (raw, store, recover) in rows)
+        {
+            text.AppendLine(FormattableString.Invariant(
+                $"| {raw.Concurrency} | {raw.PerSecond:F0} | {store.PerSecond:F0} | {store.PerSecond / raw.PerSecond:P0} | {store.P50Ms:F2} | {store.P99Ms:F2} | {recover.PerSecond:F0} | {recover.PerSecond / raw.PerSecond:P0} | {recover.P50Ms:F2} | {recover.P99Ms:F2} | {raw.Failures + store.Failures + recover.Failures} |"));
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Identity;
+using SecretFleet.Core.Protos;
+using SecretFleet.Core.Rpc;
+using Spectre.Console;
+
+namespace SecretFleet.Cli.Commands.Debug;
+
+/// <summary>
+/// Asks each node for its share of a secret (as its owner may) and prints only the first bytes
+/// of the share's SHA-256: enough to see that nodes hold different shares and that a refresh
+/// changed every one of them, nothing that helps recover the secret.
+/// </summary>
+internal sealed class ShareFingerprints(CommandContext context)
+{
+    private const int FingerprintBytes = 6;
+
+    public async Task<int> RunAsync(string name, CancellationToken cancellationToken)
+    {
+        SecretNames.Check(name);
+        await using var target = await context.OpenTargetAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await Task.WhenAll(target.View.Members.Select(member => FingerprintAsync(member, target.ClientTls, name, cancellationToken))).ConfigureAwait(false);
+        var output = context.Output;
+        if (output.IsJson)
+        {
+            output.WriteJson(new SharesJson(name, rows));
+            return ExitCodes.Ok;
+        }
+        var table = new Table().Border(TableBorder.Simple).AddColumn("NODE").AddColumn("EPOCH").AddColumn("VERSION").AddColumn("SHARE SHA-256 (prefix)");
+        foreach (var row in rows)
+        {
+            table.AddRow($"node-{row.Ordinal}", row.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "-", row.Version?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                row.Fingerprint ?? $"[red]{Markup.Escape(row.Error ?? "no share")}[/]");
+        }
+        output.Human.Write(table);
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<ShareRow> FingerprintAsync(FleetMember member, TlsMaterial tls, string name, CancellationToken cancellationToken)
+    {
+        using var channel = new RpcChannel(new RpcChannelOptions
+        {
+            Address = member.Endpoint,
+            Tls = tls,
+            TlsServerName = member.TlsName,
+            ExpectedServerRole = FleetRole.Node,
+            MaxReceiveMessageBytes = 16 * 1024 * 1024,
+        });
+        try
+        {
+            var answer = await channel.UnaryAsync("secretfleet.v1.Shares", "Get", new GetShareRequest { Name = name }, GetShareResponse.Parser,
+                new RpcCallOptions(TimeSpan.FromSeconds(10)), cancellationToken).ConfigureAwait(false);
+            var share = answer.Share.ToByteArray();
+            var digest = SHA256.HashData(share);
+            CryptographicOperations.ZeroMemory(share);
+            return new ShareRow(member.Ordinal, answer.Epoch, answer.Version, Convert.ToHexStringLower(digest.AsSpan(0, FingerprintBytes)), null);
+        }
+        catch (RpcException e)
+        {
+            return new ShareRow(member.Ordinal, null, null, null, $"{e.StatusCode.ToWireName()}: {e.Detail}");
+        }
+    }
+
+    private sealed record SharesJson(string Name, IReadOnlyList<ShareRow> Nodes);
+
+    private sealed record ShareRow(int Ordinal, ulong? Epoch, ulong? Version, string? Fingerprint, string? Error);
+}

@@ -1,0 +1,176 @@
+using System.Net.Sockets;
+using System.Text;
+using SecretFleet.Cli.Commands;
+using SecretFleet.Cli.Targets;
+using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Identity;
+using SecretFleet.Kube;
+using SecretFleet.Kube.Models;
+using SecretFleet.Kube.SecretClusters;
+
+namespace SecretFleet.Cli.Kubernetes;
+
+/// <summary>
+/// A SecretCluster: the nodes come from its pods, the client certificate from Secret
+/// <c>NAME-client-tls</c>, the schedule from its status; `refresh` annotates it and lets the
+/// operator work (CloudNativePG's way), `--wait` watches the status.
+/// </summary>
+internal sealed class KubernetesTarget : FleetTarget
+{
+    private readonly IKubeApi _api;
+    private readonly IDisposable? _ownedApi;
+    private readonly SecretCluster _cluster;
+    private readonly IReadOnlyList<ClusterNode> _nodes;
+    private readonly List<PortForward> _forwards;
+    private readonly TimeProvider _time;
+
+    private KubernetesTarget(IKubeApi api, IDisposable? ownedApi, SecretCluster cluster, IReadOnlyList<ClusterNode> nodes, FleetView view, TlsMaterial client, List<PortForward> forwards, TimeProvider time)
+    {
+        _api = api;
+        _ownedApi = ownedApi;
+        _cluster = cluster;
+        _nodes = nodes;
+        View = view;
+        ClientTls = client;
+        _forwards = forwards;
+        _time = time;
+    }
+
+    public override string Description => $"SecretCluster {Namespace}/{Name}";
+
+    public override string Kind => "kubernetes";
+
+    public override FleetView View { get; }
+
+    public override TlsMaterial ClientTls { get; }
+
+    public string Name => _cluster.Metadata.Name!;
+
+    public string Namespace => _cluster.Metadata.Namespace ?? "default";
+
+    public static async Task<KubernetesTarget> OpenAsync(
+        IKubeApi api, IDisposable? ownedApi, KubeConnection connection, string name, ConnectMode mode, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var ns = connection.Namespace;
+        var cluster = await KubeCall(() => api.GetAsync<SecretCluster>(ns, name, cancellationToken), $"read SecretCluster {ns}/{name}").ConfigureAwait(false)
+            ?? throw CliException.NotFound($"No SecretCluster '{name}' in namespace {ns}; `kubectl get secretclusters -A` lists them.");
+        cluster = cluster with { Metadata = cluster.Metadata with { Namespace = cluster.Metadata.Namespace ?? ns } };
+        var pods = await KubeCall(() => api.ListAsync<Pod>(ns, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={name}" }, cancellationToken), $"list the pods of {ns}/{name}").ConfigureAwait(false);
+        var nodes = ClusterTopology.Nodes(cluster, pods.Items);
+        var secretName = ClusterNames.ClientSecret(name);
+        var secret = await KubeCall(() => api.GetAsync<Secret>(ns, secretName, cancellationToken), $"read Secret {ns}/{secretName}").ConfigureAwait(false)
+            ?? throw CliException.NotFound($"The client certificate Secret {ns}/{secretName} does not exist yet; wait for the operator to issue it (`kubectl get certificates -n {ns}`).");
+        var client = ClientMaterial(secret, ns);
+        var forwards = new List<PortForward>();
+        try
+        {
+            mode = mode == ConnectMode.Auto ? await ChooseAsync(nodes, cancellationToken).ConfigureAwait(false) : mode;
+            var endpoints = new Dictionary<int, Uri>();
+            foreach (var node in nodes)
+            {
+                if (mode == ConnectMode.PortForward && node.PodIp is not null)
+                {
+                    var forward = await PortForward.StartAsync(connection, node.PodName, cancellationToken).ConfigureAwait(false);
+                    forwards.Add(forward);
+                    endpoints[node.Ordinal] = forward.Endpoint;
+                }
+                else
+                {
+                    endpoints[node.Ordinal] = ClusterTopology.DirectEndpoint(node);
+                }
+            }
+            var view = ClusterTopology.View(cluster, nodes, n => endpoints[n.Ordinal]);
+            return new KubernetesTarget(api, ownedApi, cluster, nodes, view, client, forwards, time);
+        }
+        catch
+        {
+            client.Dispose();
+            foreach (var forward in forwards)
+            {
+                await forward.DisposeAsync().ConfigureAwait(false);
+            }
+            throw;
+        }
+    }
+
+    public override Uri? MetricsUrl(FleetMember member) => _nodes.FirstOrDefault(n => n.X == member.X) is { } node ? ClusterTopology.MetricsEndpoint(node) : null;
+
+    public override Task<RefreshTimes> RefreshTimesAsync(CancellationToken cancellationToken)
+    {
+        var status = _cluster.Status;
+        var spec = _cluster.Spec.Refresh;
+        var schedule = spec.Schedule is { Length: > 0 } cron ? $"cron {cron}" : spec.Interval is { Length: > 0 } interval ? $"every {interval}" : null;
+        return Task.FromResult(new RefreshTimes(status?.LastRefreshTime, status?.NextRefreshTime, status?.Epoch is { } e ? (ulong)e : null, schedule, null));
+    }
+
+    public override Task<RefreshReport> RefreshAsync(RefreshRequest request, IProgress<RefreshProgress>? progress, CancellationToken cancellationToken) =>
+        new ClusterRefresh(_api, Namespace, Name, _time).RunAsync(request, progress, cancellationToken);
+
+    public override async ValueTask DisposeAsync()
+    {
+        foreach (var forward in _forwards)
+        {
+            await forward.DisposeAsync().ConfigureAwait(false);
+        }
+        _ownedApi?.Dispose();
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a Kubernetes call, turning refusals into the CLI's exit codes with a sentence on what to ask for.</summary>
+    internal static async Task<T> KubeCall<T>(Func<Task<T>> call, string what)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (e.IsForbidden || e.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+        {
+            throw new CliException(ExitCodes.PermissionDenied, $"Kubernetes does not let you {what} ({e.Reason ?? e.StatusCode.ToString()}); ask for access or use another --context.", e);
+        }
+        catch (KubeApiException e) when (e.IsNotFound)
+        {
+            throw CliException.NotFound($"Cannot {what}: the API server does not serve it ({e.Message}); is the SecretFleet CRD installed?");
+        }
+        catch (KubeApiException e)
+        {
+            throw CliException.Other($"Cannot {what}: {e.Message}", e);
+        }
+    }
+
+    private static TlsMaterial ClientMaterial(Secret secret, string ns)
+    {
+        string Text(string key) => secret.Data?.TryGetValue(key, out var bytes) == true
+            ? Encoding.UTF8.GetString(bytes)
+            : throw CliException.Other($"Secret {ns}/{secret.Metadata.Name} has no '{key}' yet; wait for cert-manager to issue the client certificate.");
+        try
+        {
+            return TlsMaterial.FromPem(Text(TlsMaterial.CertificateFileName), Text(TlsMaterial.PrivateKeyFileName), Text(TlsMaterial.CertificateAuthorityFileName));
+        }
+        catch (TlsMaterialException e)
+        {
+            throw CliException.Other($"Secret {ns}/{secret.Metadata.Name} does not hold usable client TLS material: {e.Message}", e);
+        }
+    }
+
+    /// <summary>auto: dial the first pod IP for up to 1 s; if it answers we are inside the pod network, else port-forward.</summary>
+    private static async Task<ConnectMode> ChooseAsync(IReadOnlyList<ClusterNode> nodes, CancellationToken cancellationToken)
+    {
+        var first = nodes.FirstOrDefault(n => n.PodIp is not null);
+        if (first is null)
+        {
+            return ConnectMode.Direct;
+        }
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(1));
+        try
+        {
+            await socket.ConnectAsync(System.Net.IPAddress.Parse(first.PodIp!), ClusterNames.GrpcPort, timeout.Token).ConfigureAwait(false);
+            return ConnectMode.Direct;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or FormatException && !cancellationToken.IsCancellationRequested)
+        {
+            return ConnectMode.PortForward;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using SecretFleet.Cli.Commands;
+using SecretFleet.Cli.Kubernetes;
+using SecretFleet.Cli.Local;
+using SecretFleet.Cli.Output;
+using SecretFleet.Kube;
+using SecretFleet.Kube.Config;
+using SecretFleet.Kube.SecretClusters;
+
+namespace SecretFleet.Cli.Targets;
+
+/// <summary>Opens the fleet an invocation talks to.</summary>
+internal interface IFleetTargetFactory
+{
+    Task<FleetTarget> OpenAsync(GlobalSettings settings, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Picks the target: Kubernetes when any of --cluster, --namespace, --context or --kubeconfig
+/// is given; else the current local fleet; else the one SecretCluster of the kubeconfig's
+/// namespace. Local mode is what a new user meets.
+/// </summary>
+internal sealed class FleetTargetFactory(CliConsole console, TimeProvider time) : IFleetTargetFactory
+{
+    public async Task<FleetTarget> OpenAsync(GlobalSettings settings, CancellationToken cancellationToken)
+    {
+        var wantsKubernetes = settings.Cluster is not null || settings.Namespace is not null || settings.Context is not null || settings.Kubeconfig is not null;
+        if (!wantsKubernetes && FleetHome.Resolve(console).CurrentFleetDirectory() is { } local)
+        {
+            return LocalTarget.Open(local, settings.As, time);
+        }
+        if (settings.As is not null)
+        {
+            throw CliException.Usage("--as works with local fleets only; on Kubernetes the CLI uses the cluster's client certificate Secret.");
+        }
+        KubeClientConfig config;
+        try
+        {
+            config = KubeConfigLoader.Load(new KubeConfigOptions { KubeconfigPath = settings.Kubeconfig, Context = settings.Context, Namespace = settings.Namespace });
+        }
+        catch (KubeConfigException e) when (!wantsKubernetes)
+        {
+            throw CliException.NotFound($"No fleet to talk to: start a local one with `kubectl secrets local up`, or name a SecretCluster with --cluster (Kubernetes: {e.Message.TrimEnd('.')}).");
+        }
+        catch (KubeConfigException e)
+        {
+            throw CliException.Other($"Cannot use the Kubernetes configuration: {e.Message.TrimEnd('.')}.", e);
+        }
+        var connection = new KubeConnection(settings.Namespace ?? config.Namespace, settings.Context, settings.Kubeconfig);
+        var api = KubeApi.Create(config);
+        try
+        {
+            var name = settings.Cluster ?? await OnlyClusterAsync(api, connection.Namespace, cancellationToken).ConfigureAwait(false);
+            return await KubernetesTarget.OpenAsync(api, api, connection, name, settings.Connect, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            api.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<string> OnlyClusterAsync(IKubeApi api, string ns, CancellationToken cancellationToken)
+    {
+        var clusters = await KubernetesTarget.KubeCall(() => api.ListAsync<SecretCluster>(ns, null, cancellationToken), $"list SecretClusters in namespace {ns}").ConfigureAwait(false);
+        return clusters.Items.Count switch
+        {
+            1 => clusters.Items[0].Metadata.Name!,
+            0 => throw CliException.NotFound($"No local fleet and no SecretCluster in namespace {ns}: run `kubectl secrets local up`, or pass --cluster NAME -n NAMESPACE."),
+            _ => throw CliException.Usage($"Namespace {ns} has several SecretClusters ({string.Join(", ", clusters.Items.Select(c => c.Metadata.Name))}); pick one with --cluster."),
+        };
+    }
+}

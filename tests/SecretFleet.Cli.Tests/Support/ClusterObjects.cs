@@ -1,0 +1,58 @@
+using System.Net;
+using SecretFleet.Core.Identity;
+using SecretFleet.Kube;
+using SecretFleet.Kube.Models;
+using SecretFleet.Kube.SecretClusters;
+
+namespace SecretFleet.Cli.Tests.Support;
+
+/// <summary>A SecretCluster, its pods and its client Secret as the operator and kubelet would leave them.</summary>
+internal static class ClusterObjects
+{
+    public const string TrustDomain = "secretfleet.local";
+
+    public static SecretCluster Cluster(string name, string ns, int replicas, int threshold, SecretClusterStatus? status = null) => new()
+    {
+        Metadata = new ObjectMeta { Name = name, Namespace = ns, ResourceVersion = "100" },
+        Spec = new SecretClusterSpec { Replicas = replicas, Threshold = threshold, Refresh = new RefreshSpec { Interval = "24h" } },
+        Status = status,
+    };
+
+    public static Pod Pod(string cluster, string ns, int ordinal, string? ip, bool ready = true) => new()
+    {
+        Metadata = new ObjectMeta
+        {
+            Name = $"{cluster}-{ordinal}",
+            Namespace = ns,
+            Labels = new Dictionary<string, string> { [LabelsAndAnnotations.Cluster] = cluster, [LabelsAndAnnotations.Ordinal] = $"{ordinal}" },
+        },
+        Status = new PodStatus
+        {
+            PodIP = ip,
+            Phase = "Running",
+            Conditions = [new PodCondition { Type = "Ready", Status = ready ? "True" : "False" }],
+        },
+    };
+
+    /// <summary>The node certificate of the contract: wildcard DNS of the headless Service, node role.</summary>
+    public static IssuedCertificate NodeCertificate(LocalCertificateAuthority authority, string cluster, string ns) =>
+        authority.Issue(new LeafCertificateRequest(new FleetIdentity(authority.TrustDomain, FleetRole.Node, cluster), TimeSpan.FromDays(1))
+        {
+            DnsNames = [$"*.{cluster}-nodes.{ns}.svc", $"*.{cluster}-nodes.{ns}.svc.cluster.local"],
+        });
+
+    public static IssuedCertificate Issue(LocalCertificateAuthority authority, FleetRole role, string name) =>
+        authority.Issue(new LeafCertificateRequest(new FleetIdentity(authority.TrustDomain, role, name), TimeSpan.FromDays(1)) { IpAddresses = [IPAddress.Loopback] });
+
+    public static Secret ClientSecret(string cluster, string ns, IssuedCertificate client) => new()
+    {
+        Metadata = new ObjectMeta { Name = $"{cluster}-client-tls", Namespace = ns },
+        Type = "kubernetes.io/tls",
+        Data = new Dictionary<string, byte[]>
+        {
+            ["tls.crt"] = System.Text.Encoding.UTF8.GetBytes(client.CertificatePem),
+            ["tls.key"] = System.Text.Encoding.UTF8.GetBytes(client.PrivateKeyPem),
+            ["ca.crt"] = System.Text.Encoding.UTF8.GetBytes(client.CertificateAuthorityPem),
+        },
+    };
+}
