@@ -62,7 +62,7 @@ echo "e2e: installing the operator chart"
 helm install secretfleet-operator charts/secretfleet-operator \
   --namespace "$operator_namespace" --create-namespace \
   --set image.repository=secretfleet/operator --set image.tag="$tag" --set image.pullPolicy=Never \
-  --set nodeImage="$node_image" \
+  --set nodeImage.repository=secretfleet/node --set nodeImage.tag="$tag" \
   --wait --timeout 5m
 
 echo "e2e: running the scenario suite against k3d"
