@@ -23,8 +23,9 @@ test: deps build
 bench: deps build
 	@bench/run.sh
 
-e2e: deps build
-	@tests/tools/e2e.sh
+# e2e checks for Docker, k3d and helm first (and says which is missing) before building anything.
+e2e:
+	@CONFIG=$(CONFIG) tests/tools/e2e.sh
 
 # Publishes kubectl-secrets and secretfleet-node under $(PREFIX)/lib/secretfleet, wrappers in $(PREFIX)/bin.
 install:

@@ -36,6 +36,9 @@ if ((${#missing[@]})); then
   exit 3
 fi
 
+echo "e2e: building the solution and test peers"
+make -s deps build CONFIG="$config"
+
 kubeconfig=$(mktemp)
 cleanup() {
   echo "e2e: deleting k3d cluster $cluster"
