@@ -12,7 +12,7 @@ public sealed record RefreshStatus
     public string? Id { get; init; }
 
     [Description("Refresh (every share re-randomized) or Recovery (one node's shares rebuilt by the others).")]
-    public OperationKind? Kind { get; init; }
+    public RefreshKind? Kind { get; init; }
 
     [Description("The epoch the shares were at when this operation began.")]
     public long? FromEpoch { get; init; }

@@ -6,7 +6,7 @@ using SecretFleet.Kube;
 using SecretFleet.Kube.Json;
 using SecretFleet.Kube.SecretClusters;
 using CoreKind = SecretFleet.Core.Protos.OperationKind;
-using KubeKind = SecretFleet.Kube.SecretClusters.OperationKind;
+using KubeKind = SecretFleet.Kube.SecretClusters.RefreshKind;
 
 namespace SecretFleet.Operator.Epochs;
 

@@ -53,7 +53,7 @@ internal sealed class CertificateReconciler(IKubeApi api)
         }
 
         var generation = certificate.Metadata.Generation;
-        var observed = ready["observedGeneration"]?.GetValue<long>();
+        var observed = ready["observedGeneration"] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<long>(out var generationSeen) ? generationSeen : (long?)null;
         if (KubeObjects.String(ready["status"]) == "True" && (observed is null || generation is null || observed >= generation))
         {
             return null;

@@ -141,7 +141,7 @@ internal static class StatusBuilder
         var failure = inputs.Supervisor.Failure;
         if (status?.Refresh is { Id: { Length: > 0 } id } open)
         {
-            var kind = open.Kind == OperationKind.Recovery ? "share recovery" : $"refresh from epoch {open.FromEpoch} to {open.TargetEpoch}";
+            var kind = open.Kind == RefreshKind.Recovery ? "share recovery" : $"refresh from epoch {open.FromEpoch} to {open.TargetEpoch}";
             var phase = open.Phase?.ToString().ToLowerInvariant() ?? "starting";
             return (true, Conditions.Reasons.RefreshInProgress, $"Operation {id} ({kind}) is {phase}." + (inputs.Epochs.Waiting is { } w ? " " + w : ""));
         }

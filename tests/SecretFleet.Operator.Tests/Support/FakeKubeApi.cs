@@ -61,7 +61,7 @@ internal sealed class FakeKubeApi(TimeProvider? time = null) : IKubeApi
         {
             var json = ToJson(obj);
             Stamp(json, null);
-            objects[Key(resource, obj.Metadata.Namespace, obj.Metadata.Name!)] = json;
+            objects[Key(resource, obj.Metadata.Namespace, obj.Metadata.Name!)] = Canonical(json);
             return FromJson<T>(json);
         }
     }
@@ -93,6 +93,7 @@ internal sealed class FakeKubeApi(TimeProvider? time = null) : IKubeApi
             var json = objects[Key(resource, ns, name)];
             json["status"] = status.DeepClone();
             Bump(json);
+            objects[Key(resource, ns, name)] = Canonical(json);
         }
     }
 
@@ -101,17 +102,19 @@ internal sealed class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     {
         lock (sync)
         {
-            foreach (var (key, json) in objects.Where(o => o.Key.Resource == KubeResources.Certificates.ToString()))
+            foreach (var key in objects.Keys.Where(k => k.Resource == KubeResources.Certificates.ToString()).ToList())
             {
+                var json = objects[key];
                 json["status"] = new JsonObject
                 {
                     ["conditions"] = new JsonArray(new JsonObject
                     {
                         ["type"] = "Ready", ["status"] = "True", ["reason"] = "Ready", ["message"] = "issued",
-                        ["observedGeneration"] = json["metadata"]!["generation"]!.GetValue<long>(),
+                        ["observedGeneration"] = json["metadata"]!["generation"]!.DeepClone(),
                     }),
                 };
                 Bump(json);
+                objects[key] = Canonical(json);
             }
         }
     }
@@ -156,7 +159,7 @@ internal sealed class FakeKubeApi(TimeProvider? time = null) : IKubeApi
 
             var json = ToJson(obj);
             Stamp(json, null);
-            objects[key] = json;
+            objects[key] = Canonical(json);
             return Task.FromResult(FromJson<T>(json));
         }
     }
@@ -221,7 +224,7 @@ internal sealed class FakeKubeApi(TimeProvider? time = null) : IKubeApi
                 // Server-side apply that creates needs create permission as well.
                 Record(new ApiCall("create", resource, obj.Metadata.Namespace, obj.Metadata.Name!));
                 Stamp(json, null);
-                objects[key] = json;
+                objects[key] = Canonical(json);
                 return Task.FromResult(FromJson<T>(json));
             }
 
@@ -307,8 +310,11 @@ internal sealed class FakeKubeApi(TimeProvider? time = null) : IKubeApi
             return;
         }
 
-        objects[key] = json;
+        objects[key] = Canonical(json);
     }
+
+    /// <summary>Stored as a server would: parsed JSON, so numbers read as any numeric type.</summary>
+    private static JsonObject Canonical(JsonObject json) => JsonNode.Parse(json.ToJsonString())!.AsObject();
 
     private static JsonObject Spec(JsonObject json) =>
         new(json.Where(p => p.Key is not ("metadata" or "status")).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
