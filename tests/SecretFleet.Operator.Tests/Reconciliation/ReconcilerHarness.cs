@@ -85,6 +85,7 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
             [LabelsAndAnnotations.Component] = LabelsAndAnnotations.Components.Node,
             [LabelsAndAnnotations.TemplateHash] = hash,
         };
+        using var quiet = Api.Quiet();
         Api.DeleteAsync(KubeResources.Pods, "vault", $"demo-{ordinal}", null, CancellationToken.None).Wait();
         return Api.Seed(new Pod
         {
@@ -98,11 +99,27 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
         });
     }
 
-    public void PatchSpec(JsonObject spec) =>
-        Api.PatchAsync<SecretCluster>("vault", "demo", KubePatch.Merge(new JsonObject { ["spec"] = spec }), CancellationToken.None).Wait();
+    public void PatchSpec(JsonObject spec) => Patch(new JsonObject { ["spec"] = spec });
 
-    public void PatchStatus(JsonObject status) =>
+    /// <summary>A merge patch of the SecretCluster, as a user would make it (not recorded as an operator call).</summary>
+    public void Patch(JsonObject patch)
+    {
+        using var quiet = Api.Quiet();
+        Api.PatchAsync<SecretCluster>("vault", "demo", KubePatch.Merge(patch), CancellationToken.None).Wait();
+    }
+
+    public void PatchStatus(JsonObject status)
+    {
+        using var quiet = Api.Quiet();
         Api.PatchStatusAsync<SecretCluster>("vault", "demo", KubePatch.Merge(new JsonObject { ["status"] = status }), CancellationToken.None).Wait();
+    }
+
+    /// <summary>Deletes the SecretCluster as a user would (it stays while the finalizer holds it).</summary>
+    public void Delete()
+    {
+        using var quiet = Api.Quiet();
+        Api.DeleteAsync(KubeResources.SecretClusters, "vault", "demo", null, CancellationToken.None).Wait();
+    }
 
     public Condition? Condition(string type) => Kube.Models.Condition.Find(Cluster.Status?.Conditions, type);
 

@@ -27,6 +27,7 @@ internal sealed class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     private readonly Dictionary<(string Resource, string Namespace, string Name), JsonObject> objects = [];
     private readonly List<ApiCall> calls = [];
     private readonly TimeProvider clock = time ?? TimeProvider.System;
+    private readonly AsyncLocal<bool> quiet = new();
     private long revision = 100;
 
     /// <summary>Return an exception to make the call fail (before it changes anything).</summary>
@@ -41,6 +42,13 @@ internal sealed class FakeKubeApi(TimeProvider? time = null) : IKubeApi
                 return [.. calls];
             }
         }
+    }
+
+    /// <summary>Calls made in this async flow until disposal are not recorded (a test arranging the world, not the operator).</summary>
+    public IDisposable Quiet()
+    {
+        quiet.Value = true;
+        return new Unquiet(this);
     }
 
     public void ClearCalls()
@@ -352,7 +360,11 @@ internal sealed class FakeKubeApi(TimeProvider? time = null) : IKubeApi
 
     private void Record(ApiCall call)
     {
-        calls.Add(call);
+        if (!quiet.Value)
+        {
+            calls.Add(call);
+        }
+
         if (FailWhen?.Invoke(call) is { } failure)
         {
             throw failure;
@@ -388,4 +400,9 @@ internal sealed class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     private static JsonObject ToJson<T>(T obj) => JsonSerializer.SerializeToNode(obj, KubeJson.Options)!.AsObject();
 
     private static T FromJson<T>(JsonObject json) => json.Deserialize<T>(KubeJson.Options)!;
+
+    private sealed class Unquiet(FakeKubeApi api) : IDisposable
+    {
+        public void Dispose() => api.quiet.Value = false;
+    }
 }
