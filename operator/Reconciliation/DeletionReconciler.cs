@@ -65,6 +65,15 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
         }
 
         await api.DeleteAsync(KubeResources.Secrets, names.Namespace, names.NodeKeysSecret, null, cancellationToken).ConfigureAwait(false);
+
+        // Certificates go before their Secrets: cert-manager would re-issue a Secret whose Certificate still exists.
+        foreach (var certificate in new[] { names.NodeCertificate, names.OperatorCertificate, names.ClientCertificate, names.CertificateAuthority })
+        {
+            await api.DeleteAsync(KubeResources.Certificates, names.Namespace, certificate, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        await api.DeleteAsync(KubeResources.Issuers, names.Namespace, names.CertificateAuthority, null, cancellationToken).ConfigureAwait(false);
+        await api.DeleteAsync(KubeResources.Issuers, names.Namespace, names.SelfSignedIssuer, null, cancellationToken).ConfigureAwait(false);
         foreach (var secret in new[] { names.NodeTlsSecret, names.OperatorTlsSecret, names.ClientTlsSecret, names.CertificateAuthority })
         {
             await DeleteOwnSecretAsync(names, secret, cancellationToken).ConfigureAwait(false);
