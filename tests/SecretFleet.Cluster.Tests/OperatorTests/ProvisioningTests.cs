@@ -88,6 +88,44 @@ public sealed class ProvisioningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_sample_is_accepted_by_the_API()
+    {
+        foreach (var sample in Directory.GetFiles(OperatorWorld.RepositoryPath("crds", "samples"), "*.yaml"))
+        {
+            await world.Kubectl.SucceedAsync($"apply -f {sample}");
+        }
+
+        Assert.NotNull(await world.ClusterAsync("demo"));
+        var vault = await world.ClusterAsync("vault");
+        Assert.Equal(("0 3 * * *", "corp-ca", DeletionPolicy.Delete), (vault!.Spec.Refresh.Schedule, vault.Spec.IssuerRef!.Name, vault.Spec.DeletionPolicy));
+    }
+
+    [Fact]
+    public async Task With_an_issuerRef_leaf_certificates_use_it_and_no_own_CA_is_made()
+    {
+        await world.StartOperatorAsync();
+        await world.Kubectl.SucceedAsync("apply -f -", """
+            apiVersion: cert-manager.io/v1
+            kind: ClusterIssuer
+            metadata: {name: corp-ca}
+            spec: {selfSigned: {}}
+            ---
+            apiVersion: secretfleet.io/v1alpha1
+            kind: SecretCluster
+            metadata: {name: byo}
+            spec: {issuerRef: {name: corp-ca, kind: ClusterIssuer}}
+            """);
+
+        await world.WaitForClusterAsync("byo", c => Condition.Find(c.Status?.Conditions, Conditions.CertificatesReady)?.IsTrue == true, "CertificatesReady is True");
+
+        Assert.Null(await world.GetAsync(KubeResources.Certificates, "byo-ca"));
+        Assert.Null(await world.GetAsync(KubeResources.Issuers, "byo-selfsigned"));
+        var node = await world.GetAsync(KubeResources.Certificates, "byo-node");
+        Assert.Equal("corp-ca", (string?)node!.Body["spec"]!["issuerRef"]!["name"]);
+        Assert.NotNull(await world.GetAsync(KubeResources.StatefulSets, "byo"));
+    }
+
+    [Fact]
     public async Task Status_is_written_only_when_it_changes()
     {
         await world.StartOperatorAsync(world.Options() with { ResyncPeriod = TimeSpan.FromMilliseconds(100) });
