@@ -15,7 +15,23 @@ internal sealed record CertificateReport(bool Ready, string Message);
 /// </summary>
 internal sealed class CertificateReconciler(IKubeApi api)
 {
+    public const string CertManagerMissing =
+        "cert-manager is not installed: the API server does not serve certificates.cert-manager.io. Install cert-manager (1.12 or newer) first; the fleet is created once it runs.";
+
     public async Task<CertificateReport> ReconcileAsync(SecretCluster cluster, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ApplyAsync(cluster, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (e.IsNotFound)
+        {
+            // An apply creates what is missing, so a 404 means the resource type itself is not served.
+            return new CertificateReport(false, CertManagerMissing);
+        }
+    }
+
+    private async Task<CertificateReport> ApplyAsync(SecretCluster cluster, CancellationToken cancellationToken)
     {
         var names = ChildNames.Of(cluster);
         if (cluster.Spec.IssuerRef is null)

@@ -250,6 +250,20 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_cert_manager_the_status_says_to_install_it()
+    {
+        h.Api.FailWhen = c => c.Resource.Group == "cert-manager.io"
+            ? Support.FakeKubeApi.Error(System.Net.HttpStatusCode.NotFound, "NotFound", "the server could not find the requested resource")
+            : null;
+
+        await h.ReconcileAsync();
+
+        Assert.Equal(SecretClusterPhase.Pending, h.Cluster.Status!.Phase);
+        Assert.StartsWith("cert-manager is not installed", h.Condition(Conditions.CertificatesReady)!.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Api.All(KubeResources.StatefulSets));
+    }
+
+    [Fact]
     public async Task Deleting_a_cluster_runs_its_policy_through_the_finalizer_and_stops_its_supervisor()
     {
         await FormAsync();
