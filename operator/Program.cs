@@ -6,21 +6,10 @@ using SecretFleet.Operator.Leadership;
 
 const int Stopped = 0, Failed = 1, BadConfiguration = 2;
 
-if (args is ["--help"] or ["-h"] or ["help"])
-{
-    Console.WriteLine(OperatorArguments.Usage);
-    return Stopped;
-}
-
 OperatorCommand command;
 try
 {
     command = OperatorArguments.Parse(args);
-}
-catch (HelpRequestedException)
-{
-    Console.WriteLine(OperatorArguments.Usage);
-    return Stopped;
 }
 catch (OperatorConfigurationException e)
 {
@@ -30,6 +19,9 @@ catch (OperatorConfigurationException e)
 
 switch (command.Verb)
 {
+    case "help":
+        Console.WriteLine(OperatorArguments.Usage);
+        return Stopped;
     case "version":
         Console.WriteLine($"secretfleet-operator {OperatorVersion.Current} (node image {OperatorVersion.DefaultNodeImage})");
         return Stopped;

@@ -37,6 +37,11 @@ internal static class OperatorArguments
     public static OperatorCommand Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        if (args.Any(a => a is "--help" or "-h"))
+        {
+            return new OperatorCommand("help", new OperatorOptions(), null);
+        }
+
         var verb = args.Count > 0 && !args[0].StartsWith('-') ? args[0] : "run";
         var rest = args.Count > 0 && !args[0].StartsWith('-') ? args.Skip(1).ToList() : [.. args];
         switch (verb)
@@ -62,11 +67,6 @@ internal static class OperatorArguments
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            if (arg is "--help" or "-h")
-            {
-                throw new HelpRequestedException();
-            }
-
             if (!arg.StartsWith("--", StringComparison.Ordinal) && arg != "-n")
             {
                 throw new OperatorConfigurationException($"Unexpected argument '{arg}'; flags look like --namespace NS (see --help).");
@@ -136,13 +136,4 @@ internal static class OperatorArguments
         "none" => LogLevel.None,
         _ => throw new OperatorConfigurationException($"--log-level '{text}' must be trace, debug, information, warning, error, critical or none."),
     };
-}
-
-/// <summary>--help was given: print the usage and exit 0.</summary>
-internal sealed class HelpRequestedException : Exception
-{
-    public HelpRequestedException()
-        : base("help requested")
-    {
-    }
 }

@@ -62,6 +62,13 @@ public sealed class OperatorArgumentsTests
         Assert.StartsWith(message, error.Message);
     }
 
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("run --workers 2 -h")]
+    [InlineData("help")]
+    public void Help_anywhere_asks_for_the_usage(string args) =>
+        Assert.Equal("help", OperatorArguments.Parse(args.Split(' ')).Verb);
+
     [Fact]
     public void Generate_crds_takes_the_directory()
     {
