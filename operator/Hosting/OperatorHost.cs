@@ -26,6 +26,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
     private LeaderElector? elector;
     private SecretClusterController? controller;
     private bool leaderElect;
+    private long reconciles;
 
     private OperatorHost(string identity)
     {
@@ -47,6 +48,9 @@ public sealed partial class OperatorHost : IAsyncDisposable
 
     /// <summary>Ready: a standby waiting for the lease, or a leader whose first list of SecretClusters completed.</summary>
     public bool IsReady => !Completion.IsCompleted && (leaderElect && !IsLeader || controller?.Synced == true);
+
+    /// <summary>Reconciles this host has finished (any result), for tests and diagnostics.</summary>
+    public long Reconciles => Interlocked.Read(ref reconciles);
 
     /// <summary>
     /// Ends when the operator stops: successfully after <see cref="StopAsync"/>, faulted when it stopped on its
@@ -132,6 +136,18 @@ public sealed partial class OperatorHost : IAsyncDisposable
 
     private async Task RunAsync(SecretClusterController controller, SecretClusterReconciler reconciler, FleetSupervisors supervisors, OperatorMetrics metrics, ILogger log, CancellationToken cancellationToken)
     {
+        async Task<ReconcileResult> Reconcile(string key, CancellationToken token)
+        {
+            try
+            {
+                return await reconciler.ReconcileAsync(key, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Increment(ref reconciles);
+            }
+        }
+
         try
         {
             if (elector is not null)
@@ -139,13 +155,13 @@ public sealed partial class OperatorHost : IAsyncDisposable
                 await elector.RunAsync(async token =>
                 {
                     metrics.SetLeader(true);
-                    await controller.RunAsync(reconciler.ReconcileAsync, token).ConfigureAwait(false);
+                    await controller.RunAsync(Reconcile, token).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 metrics.SetLeader(true);
-                await controller.RunAsync(reconciler.ReconcileAsync, cancellationToken).ConfigureAwait(false);
+                await controller.RunAsync(Reconcile, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
