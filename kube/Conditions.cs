@@ -53,5 +53,11 @@ public static class Conditions
         public const string RefreshWaitingForNodes = "RefreshWaitingForNodes";
 
         public const string Idle = "Idle";
+
+        /// <summary>Pods with a stale template are being replaced, one at a time, between epochs.</summary>
+        public const string RollingUpdate = "RollingUpdate";
+
+        /// <summary>Work on the fleet (formation, recovery, connecting to the nodes) failed and is retried with backoff.</summary>
+        public const string OperationFailed = "OperationFailed";
     }
 }

@@ -19,6 +19,18 @@ public static class LabelsAndAnnotations
     /// <summary>A node's StatefulSet ordinal, i.e. its share index minus one (label on pods).</summary>
     public const string Ordinal = "secretfleet.io/ordinal";
 
+    /// <summary>
+    /// Label on the node pod template: a hash of the template. A pod whose value differs from the
+    /// StatefulSet's is stale; the operator replaces it (update strategy OnDelete) when no epoch runs.
+    /// </summary>
+    public const string TemplateHash = "secretfleet.io/template-hash";
+
+    /// <summary>
+    /// Annotation on the node StatefulSet: the threshold its shares were dealt with. Fixed once the fleet
+    /// holds shares; the operator refuses a spec that changes it or scales below it.
+    /// </summary>
+    public const string FleetThreshold = "secretfleet.io/threshold";
+
     /// <summary>Annotation on a SecretCluster: an RFC 3339 time; a value newer than the last refresh asks for one now.</summary>
     public const string RefreshRequestedAt = "secretfleet.io/refresh-requested-at";
 

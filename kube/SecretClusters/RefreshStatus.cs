@@ -11,6 +11,12 @@ public sealed record RefreshStatus
     [Description("Identifier of this refresh, shared with the nodes.")]
     public string? Id { get; init; }
 
+    [Description("Refresh (every share re-randomized) or Recovery (one node's shares rebuilt by the others).")]
+    public RefreshKind? Kind { get; init; }
+
+    [Description("The epoch the shares were at when this operation began.")]
+    public long? FromEpoch { get; init; }
+
     [Description("The epoch the shares move to when this refresh commits.")]
     public long? TargetEpoch { get; init; }
 
@@ -28,6 +34,14 @@ public sealed record RefreshStatus
     [MaxLength(255)]
     public IReadOnlyList<int>? Participants { get; init; }
 
+    [Description("For a recovery: the ordinal whose shares are rebuilt.")]
+    [Range(0, 254)]
+    public int? RecoveryOrdinal { get; init; }
+
     [Description("Why the refresh aborted or is waiting, for humans.")]
     public string? Reason { get; init; }
+
+    [Description("Machine-readable code of the abort reason, sent to the nodes with the abort.")]
+    [MaxLength(64)]
+    public string? ReasonCode { get; init; }
 }

@@ -1,0 +1,21 @@
+using SecretFleet.Kube.Models;
+
+namespace SecretFleet.Operator.Controller;
+
+/// <summary>A SecretCluster's work-queue key, <c>namespace/name</c>.</summary>
+internal readonly record struct ClusterKey(string Namespace, string Name)
+{
+    public static ClusterKey Of(IKubeObject obj) =>
+        new(obj.Metadata.Namespace ?? "", obj.Metadata.Name ?? throw new ArgumentException("The object has no name.", nameof(obj)));
+
+    public static ClusterKey Parse(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 && slash < key.Length - 1
+            ? new ClusterKey(key[..slash], key[(slash + 1)..])
+            : throw new FormatException($"Work-queue key \"{key}\" is not namespace/name.");
+    }
+
+    public override string ToString() => $"{Namespace}/{Name}";
+}

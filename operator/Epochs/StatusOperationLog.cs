@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using SecretFleet.Core.Epochs;
+using SecretFleet.Kube;
+using SecretFleet.Kube.Json;
+using SecretFleet.Kube.SecretClusters;
+using CoreKind = SecretFleet.Core.Protos.OperationKind;
+using KubeKind = SecretFleet.Kube.SecretClusters.RefreshKind;
+
+namespace SecretFleet.Operator.Epochs;
+
+/// <summary>
+/// The coordinator's operation log in <c>status.refresh</c> of the SecretCluster, written through /status
+/// before the coordinator acts on it. An open record is <c>status.refresh</c>; completing it clears that and,
+/// for a committed refresh, moves <c>status.epoch</c> and <c>status.lastRefreshTime</c> in the same write.
+/// Every write carries the resourceVersion it was computed from; on a conflict it re-reads and tries again,
+/// so a concurrent status write never loses the decision and the decision never overwrites another operation.
+/// </summary>
+internal sealed partial class StatusOperationLog(IKubeApi api, string @namespace, string name, TimeProvider time, ILogger log) : IOperationLog
+{
+    private const int MaxAttempts = 8;
+
+    public async Task<OperationLogRecord?> LoadAsync(CancellationToken cancellationToken)
+    {
+        var cluster = await api.GetAsync<SecretCluster>(@namespace, name, cancellationToken).ConfigureAwait(false)
+            ?? throw new KubeApiException($"SecretCluster {@namespace}/{name} is gone; its operation log went with it.");
+        return ToRecord(cluster.Status?.Refresh);
+    }
+
+    public async Task SaveAsync(OperationLogRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        for (var attempt = 1; ; attempt++)
+        {
+            var cluster = await api.GetAsync<SecretCluster>(@namespace, name, cancellationToken).ConfigureAwait(false)
+                ?? throw new KubeApiException($"SecretCluster {@namespace}/{name} is gone; operation {record.Id} cannot be recorded.");
+            var open = cluster.Status?.Refresh;
+            if (open?.Id is { Length: > 0 } openId && openId != record.Id)
+            {
+                // Never replace another operation's record: its decision may still have to reach the nodes.
+                throw new InvalidOperationException($"SecretCluster {@namespace}/{name} records operation {openId}; operation {record.Id} cannot replace it.");
+            }
+
+            try
+            {
+                var patch = Patch(record, cluster, time.GetUtcNow());
+                await api.PatchStatusAsync<SecretCluster>(@namespace, name, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false);
+                LogSaved(log, record.Id, record.Decision, record.Completed);
+                return;
+            }
+            catch (KubeApiException e) when (e.IsConflict && attempt < MaxAttempts)
+            {
+                LogConflict(log, record.Id, attempt);
+            }
+        }
+    }
+
+    /// <summary>The merge patch that records <paramref name="record"/> on top of <paramref name="cluster"/>'s status.</summary>
+    internal static JsonObject Patch(OperationLogRecord record, SecretCluster cluster, DateTimeOffset now)
+    {
+        var status = new JsonObject();
+        if (record.Completed)
+        {
+            status["refresh"] = null;
+            if (record.Decision == OperationDecision.Commit && record.Kind == CoreKind.Refresh)
+            {
+                status["epoch"] = (long)record.TargetEpoch;
+                status["lastRefreshTime"] = JsonSerializer.SerializeToNode(now, KubeJson.Options);
+            }
+            else if (record.Decision == OperationDecision.Commit && record.Kind == CoreKind.Recovery)
+            {
+                var recovered = new SortedSet<int>(cluster.Status?.RecoveredOrdinals ?? []) { record.RecoveryTargetX - 1 };
+                status["recoveredOrdinals"] = new JsonArray([.. recovered.Select(o => (JsonNode)o)]);
+            }
+        }
+        else
+        {
+            status["refresh"] = JsonSerializer.SerializeToNode(ToStatus(record), KubeJson.Options);
+        }
+
+        return new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["resourceVersion"] = cluster.Metadata.ResourceVersion },
+            ["status"] = status,
+        };
+    }
+
+    internal static RefreshStatus ToStatus(OperationLogRecord record) => new()
+    {
+        Id = record.Id,
+        Kind = record.Kind == CoreKind.Recovery ? KubeKind.Recovery : KubeKind.Refresh,
+        FromEpoch = (long)record.Epoch,
+        TargetEpoch = (long)record.TargetEpoch,
+        Phase = record.Decision switch
+        {
+            OperationDecision.Commit => RefreshPhase.Committing,
+            OperationDecision.Abort => RefreshPhase.Aborting,
+            _ => RefreshPhase.Dealing,
+        },
+        Decision = record.Decision switch
+        {
+            OperationDecision.Commit => RefreshDecision.Commit,
+            OperationDecision.Abort => RefreshDecision.Abort,
+            _ => null,
+        },
+        StartedAt = record.StartedAt,
+        Participants = [.. record.Participants.Select(x => x - 1)],
+        RecoveryOrdinal = record.RecoveryTargetX == 0 ? null : record.RecoveryTargetX - 1,
+        Reason = record.Reason.Length == 0 ? null : record.Reason,
+        ReasonCode = record.ReasonCode.Length == 0 ? null : record.ReasonCode,
+    };
+
+    /// <summary>The open record <c>status.refresh</c> describes, or null when none is open.</summary>
+    internal static OperationLogRecord? ToRecord(RefreshStatus? refresh)
+    {
+        if (refresh?.Id is not { Length: > 0 } id)
+        {
+            return null;
+        }
+
+        var kind = refresh.Kind == KubeKind.Recovery ? CoreKind.Recovery : CoreKind.Refresh;
+        var target = (ulong)Math.Max(0, refresh.TargetEpoch ?? 0);
+        var from = (ulong)Math.Max(0, refresh.FromEpoch ?? (kind == CoreKind.Refresh && target > 0 ? (long)target - 1 : (long)target));
+        return new OperationLogRecord(
+            id,
+            kind,
+            from,
+            target,
+            [.. (refresh.Participants ?? []).Select(o => (byte)(o + 1))],
+            refresh.RecoveryOrdinal is { } ordinal ? (byte)(ordinal + 1) : (byte)0,
+            refresh.Decision switch
+            {
+                RefreshDecision.Commit => OperationDecision.Commit,
+                RefreshDecision.Abort => OperationDecision.Abort,
+                _ => OperationDecision.None,
+            },
+            refresh.Reason ?? "",
+            refresh.ReasonCode ?? "",
+            refresh.StartedAt ?? DateTimeOffset.UnixEpoch,
+            Completed: false);
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Operation {OperationId} recorded in status (decision {Decision}, completed {Completed})")]
+    private static partial void LogSaved(ILogger logger, string operationId, OperationDecision decision, bool completed);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Recording operation {OperationId} conflicted with another status write (attempt {Attempt}); re-reading")]
+    private static partial void LogConflict(ILogger logger, string operationId, int attempt);
+}

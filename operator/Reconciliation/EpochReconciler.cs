@@ -1,0 +1,81 @@
+using SecretFleet.Core.Epochs;
+using SecretFleet.Kube.Models;
+using SecretFleet.Operator.Controller;
+using SecretFleet.Operator.Epochs;
+using SecretFleet.Operator.Specs;
+
+namespace SecretFleet.Operator.Reconciliation;
+
+/// <summary>What the epoch side of a reconcile found and did.</summary>
+/// <param name="Plan">The schedule's verdict.</param>
+/// <param name="Waiting">Why a due refresh (or an open operation, or formation) cannot go ahead now.</param>
+/// <param name="Started">A background job started in this reconcile.</param>
+internal sealed record EpochReport(RefreshPlan Plan, string? Waiting, bool Started);
+
+/// <summary>
+/// Decides which fleet work is needed — finish an open operation, form the fleet, rebuild the shares of nodes
+/// that lack them, refresh when due — and hands it to the cluster's <see cref="FleetSupervisor"/>, which runs
+/// it in the background. Gates: formation waits for every node; a refresh waits until every node is Ready,
+/// holds its shares and runs the current template, and no replica change is pending.
+/// </summary>
+internal sealed class EpochReconciler(FleetSupervisors supervisors, TimeProvider time)
+{
+    public EpochReport Reconcile(ClusterState state, StatefulSet? statefulSet, FleetShape shape, bool certificatesReady, RollReport roll)
+    {
+        var cluster = state.Cluster;
+        var key = ClusterKey.Of(cluster);
+        var supervisor = supervisors.Get(key);
+        var snapshot = supervisor.Snapshot;
+        var plan = RefreshPlanner.Plan(cluster, time.GetUtcNow(), snapshot.HandledRequest);
+        if (!certificatesReady || statefulSet is null)
+        {
+            return new EpochReport(plan, plan.Due ? "waiting for the certificates" : null, false);
+        }
+
+        var ready = state.ReadyPods(shape.Replicas);
+        var fleet = new FleetView(state.Names.FleetId, shape.Threshold, [.. ready.Select(r => Member(state.Names, r.Ordinal, r.Pod))]);
+        var podUids = ready.ToDictionary(r => r.Ordinal, r => r.Pod.Metadata.Uid ?? "");
+        var formed = cluster.Status?.Epoch is not null;
+        var open = cluster.Status?.Refresh;
+        var allReady = ready.Count == shape.Replicas;
+        var unknown = ready.Any(r => !snapshot.IsMember(r.Ordinal, r.Pod.Metadata.Uid));
+
+        string? waiting = null;
+        if (open?.Id is { Length: > 0 } openId)
+        {
+            var needed = (open.Participants ?? []).Append(open.RecoveryOrdinal ?? -1).Where(o => o >= 0).Distinct();
+            var missing = needed.Where(o => !podUids.ContainsKey(o)).Select(state.Names.Pod).ToList();
+            if (missing.Count > 0)
+            {
+                return new EpochReport(plan, $"Operation {openId} waits for {string.Join(", ", missing)} to be Ready to deliver its decision.", false);
+            }
+        }
+        else if (!formed && !allReady)
+        {
+            return new EpochReport(plan, $"The fleet forms once all {shape.Replicas} nodes are Ready ({ready.Count} are).", false);
+        }
+
+        var refreshAllowed = formed && allReady && roll.Stale.Count == 0 && shape.WaitingFor is null && roll.Replaced is null;
+        if (plan.Due && !refreshAllowed)
+        {
+            waiting = !allReady
+                ? $"A refresh is due and waits until every node is Ready ({ready.Count} of {shape.Replicas} are)."
+                : roll.Stale.Count > 0
+                    ? $"A refresh is due and waits until {string.Join(", ", roll.Stale)} run the current pod template."
+                    : "A refresh is due and waits for the fleet to settle.";
+        }
+
+        var work = open?.Id is not null || unknown || (plan.Due && refreshAllowed);
+        var started = false;
+        if (work && !snapshot.Busy)
+        {
+            started = supervisor.TryStart(new FleetJob(cluster, fleet, podUids, open?.Id is not null, !formed, plan, refreshAllowed));
+        }
+
+        return new EpochReport(plan, waiting, started);
+    }
+
+    private static FleetMember Member(ChildNames names, int ordinal, Pod pod) =>
+        // UriBuilder brackets IPv6 pod IPs.
+        new((byte)(ordinal + 1), new UriBuilder(Uri.UriSchemeHttps, pod.Status!.PodIP, ChildNames.GrpcPort).Uri, names.PodTlsName(ordinal));
+}

@@ -1,0 +1,35 @@
+namespace SecretFleet.Operator.Reconciliation;
+
+/// <summary>Reasons of the Events the operator records on a SecretCluster (kubectl describe shows them).</summary>
+internal static class EventReasons
+{
+    public const string CertificatesIssued = "CertificatesIssued";
+
+    public const string Scaled = "Scaled";
+
+    public const string ScaleRefused = "ScaleRefused";
+
+    public const string SpecRefused = "SpecRefused";
+
+    public const string FleetFormed = "FleetFormed";
+
+    public const string EpochStarted = "EpochStarted";
+
+    public const string EpochCompleted = "EpochCompleted";
+
+    public const string EpochFailed = "EpochFailed";
+
+    public const string EpochResumed = "EpochResumed";
+
+    public const string SharesRecovered = "SharesRecovered";
+
+    public const string RecoveryFailed = "RecoveryFailed";
+
+    public const string OperationRefused = "OperationRefused";
+
+    public const string PodReplaced = "PodReplaced";
+
+    public const string DataRetained = "DataRetained";
+
+    public const string DataDeleted = "DataDeleted";
+}

@@ -1,0 +1,179 @@
+using System.Globalization;
+using SecretFleet.Kube;
+using SecretFleet.Kube.Models;
+using SecretFleet.Kube.SecretClusters;
+using SecretFleet.Operator.Epochs;
+
+namespace SecretFleet.Operator.Reconciliation;
+
+/// <summary>
+/// Computes the part of the status the reconcile owns — observedGeneration, phase, readyReplicas,
+/// nextRefreshTime and the conditions — from what it observed. Pure; messages never mention the current
+/// time, so an unchanged world yields an unchanged status and no write. (epoch, lastRefreshTime, refresh
+/// and recoveredOrdinals belong to the operation log.)
+/// </summary>
+internal static class StatusBuilder
+{
+    public static SecretClusterStatus Build(StatusInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var cluster = inputs.State.Cluster;
+        var status = cluster.Status;
+        var replicas = inputs.Shape.Replicas;
+        var threshold = inputs.Shape.Threshold;
+        var formed = status?.Epoch is not null;
+        var readyPods = inputs.State.ReadyPods(replicas);
+        var ready = !formed ? 0
+            : inputs.Supervisor.Members is null ? Math.Min(readyPods.Count, status?.ReadyReplicas ?? 0)
+            : readyPods.Count(r => inputs.Supervisor.IsMember(r.Ordinal, r.Pod.Metadata.Uid));
+        var refreshing = inputs.Supervisor.Refreshing || status?.Refresh?.Id is not null;
+        var scheduleError = inputs.Epochs.Plan.ScheduleError;
+
+        var conditions = status?.Conditions;
+        void Set(string type, bool value, string reason, string message) =>
+            conditions = Condition.Set(conditions, new Condition
+            {
+                Type = type,
+                Status = value ? ConditionStatus.True : ConditionStatus.False,
+                Reason = reason,
+                Message = message,
+                ObservedGeneration = cluster.Metadata.Generation,
+            }, inputs.Now);
+
+        var certificates = inputs.Certificates;
+        Set(Conditions.CertificatesReady, certificates.Ready, certificates.Ready ? Conditions.Reasons.CertificatesIssued : Conditions.Reasons.CertificatesPending, certificates.Message);
+
+        var nodes = $"{ready}/{replicas} nodes are Ready and hold their shares";
+        var (readyValue, readyReason, readyMessage) =
+            !certificates.Ready ? (false, Conditions.Reasons.CertificatesPending, "The nodes start once their certificates are issued.")
+            : !formed ? (false, Conditions.Reasons.Provisioning, $"The fleet has not formed yet: {readyPods.Count}/{replicas} nodes are Ready.")
+            : ready == replicas ? (true, Conditions.Reasons.AllNodesReady, $"{nodes} at epoch {status!.Epoch}.")
+            : ready < threshold ? (false, Conditions.Reasons.BelowThreshold, $"{nodes}, fewer than the threshold {threshold}: secrets cannot be recovered until more nodes return.")
+            : (false, Conditions.Reasons.NodesNotReady, $"{nodes} (threshold {threshold}): every secret stays recoverable.");
+        Set(Conditions.Ready, readyValue, readyReason, readyMessage);
+        Set(Conditions.Degraded, formed && ready < replicas, formed && ready < replicas ? readyReason : formed ? Conditions.Reasons.AllNodesReady : Conditions.Reasons.Provisioning,
+            formed && ready < replicas ? readyMessage : formed ? "No node is missing." : "The fleet has not formed yet.");
+
+        var (progressing, progressReason, progressMessage) = Progress(inputs, formed, readyPods);
+        Set(Conditions.Progressing, progressing, progressReason, progressMessage);
+
+        var (refreshValue, refreshReason, refreshMessage) = Refresh(inputs, formed, refreshing);
+        Set(Conditions.Refreshing, refreshValue, refreshReason, refreshMessage);
+
+        var phase = scheduleError is not null ? SecretClusterPhase.Failed
+            : !certificates.Ready ? SecretClusterPhase.Pending
+            : !formed ? SecretClusterPhase.Provisioning
+            : refreshing ? SecretClusterPhase.Refreshing
+            : ready < replicas ? SecretClusterPhase.Degraded
+            : SecretClusterPhase.Ready;
+
+        return new SecretClusterStatus
+        {
+            ObservedGeneration = cluster.Metadata.Generation,
+            Phase = phase,
+            ReadyReplicas = ready,
+            NextRefreshTime = inputs.Epochs.Plan.NextRefresh,
+            Conditions = conditions,
+        };
+    }
+
+    private static (bool, string, string) Progress(StatusInputs inputs, bool formed, IReadOnlyList<(int Ordinal, Pod Pod)> readyPods)
+    {
+        var shape = inputs.Shape;
+        var spec = inputs.State.Cluster.Spec;
+        var failure = inputs.Supervisor.Failure;
+        if (inputs.Epochs.Plan.ScheduleError is { } error)
+        {
+            return (false, Conditions.Reasons.InvalidSpec, error);
+        }
+
+        if (shape.Refused)
+        {
+            return (false, shape.RefusalReason!, shape.RefusalMessage!);
+        }
+
+        if (!inputs.Certificates.Ready)
+        {
+            return (true, Conditions.Reasons.Provisioning, $"Waiting for certificates: {inputs.Certificates.Message}");
+        }
+
+        if (failure is { Area: not (FleetFailureArea.Refresh or FleetFailureArea.Resume) })
+        {
+            return (false, Conditions.Reasons.OperationFailed, $"{failure.Message} Retrying{RetryText(inputs.Supervisor)}.");
+        }
+
+        if (!formed)
+        {
+            return (true, Conditions.Reasons.Provisioning, inputs.Epochs.Waiting ?? "Forming the fleet.");
+        }
+
+        if (shape.WaitingFor is { } waitingFor)
+        {
+            return (true, Conditions.Reasons.Scaling, $"Scaling to {spec.Replicas} nodes waits for {waitingFor} to finish.");
+        }
+
+        var existing = Enumerable.Range(0, shape.Replicas).Count(o => inputs.State.PodAt(o) is not null);
+        var extra = inputs.State.Pods.Count(p => inputs.State.Names.PodOrdinal(p.Metadata.Name ?? "") is { } o && o >= shape.Replicas);
+        if (existing < shape.Replicas || extra > 0)
+        {
+            return (true, Conditions.Reasons.Scaling, $"Scaling to {shape.Replicas} nodes.");
+        }
+
+        var recovering = readyPods.Where(r => !inputs.Supervisor.IsMember(r.Ordinal, r.Pod.Metadata.Uid)).Select(r => r.Pod.Metadata.Name).ToList();
+        if (inputs.Supervisor.Members is not null && recovering.Count > 0)
+        {
+            return (true, Conditions.Reasons.RecoveringShares, $"Rebuilding the shares of {string.Join(", ", recovering)} from the other nodes.");
+        }
+
+        if (inputs.Roll.Stale.Count > 0)
+        {
+            var wait = inputs.Roll.WaitingForOperation ? " once the running operation finishes" : ", one at a time";
+            return (true, Conditions.Reasons.RollingUpdate, $"Replacing {string.Join(", ", inputs.Roll.Stale)} with the current pod template{wait}.");
+        }
+
+        return (false, Conditions.Reasons.Reconciled, $"The fleet matches the spec: {shape.Replicas} nodes, threshold {shape.Threshold}.");
+    }
+
+    private static (bool, string, string) Refresh(StatusInputs inputs, bool formed, bool refreshing)
+    {
+        var status = inputs.State.Cluster.Status;
+        var plan = inputs.Epochs.Plan;
+        var failure = inputs.Supervisor.Failure;
+        if (status?.Refresh is { Id: { Length: > 0 } id } open)
+        {
+            var kind = open.Kind == RefreshKind.Recovery ? "share recovery" : $"refresh from epoch {open.FromEpoch} to {open.TargetEpoch}";
+            var phase = open.Phase?.ToString().ToLowerInvariant() ?? "starting";
+            return (true, Conditions.Reasons.RefreshInProgress, $"Operation {id} ({kind}) is {phase}." + (inputs.Epochs.Waiting is { } w ? " " + w : ""));
+        }
+
+        if (refreshing)
+        {
+            return (true, Conditions.Reasons.RefreshInProgress, "A refresh is starting.");
+        }
+
+        if (failure is { Area: FleetFailureArea.Refresh or FleetFailureArea.Resume })
+        {
+            return (false, Conditions.Reasons.RefreshAborted, $"{failure.Message} Retrying{RetryText(inputs.Supervisor)}.");
+        }
+
+        if (plan.Due && inputs.Epochs.Waiting is { } waiting)
+        {
+            return (false, Conditions.Reasons.RefreshWaitingForNodes, waiting);
+        }
+
+        if (!formed)
+        {
+            return (false, Conditions.Reasons.Idle, "Shares are refreshed on schedule once the fleet forms.");
+        }
+
+        var next = plan.NextRefresh is { } at ? $"; the next refresh is due at {Time(at)}" : "";
+        return status?.LastRefreshTime is { } last
+            ? (false, Conditions.Reasons.RefreshCompleted, $"Epoch {status.Epoch} since {Time(last)}{next}.")
+            : (false, Conditions.Reasons.Idle, $"No refresh has run yet{next}.");
+    }
+
+    private static string RetryText(SupervisorSnapshot supervisor) =>
+        supervisor.RetryNotBefore is { } at ? $" after {Time(at)}" : "";
+
+    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

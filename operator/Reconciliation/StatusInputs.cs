@@ -1,0 +1,15 @@
+using SecretFleet.Kube.Models;
+using SecretFleet.Operator.Epochs;
+
+namespace SecretFleet.Operator.Reconciliation;
+
+/// <summary>Everything the status of one reconcile is computed from.</summary>
+internal sealed record StatusInputs(
+    ClusterState State,
+    FleetShape Shape,
+    CertificateReport Certificates,
+    StatefulSet? StatefulSet,
+    RollReport Roll,
+    EpochReport Epochs,
+    SupervisorSnapshot Supervisor,
+    DateTimeOffset Now);

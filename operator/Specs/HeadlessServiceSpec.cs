@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using SecretFleet.Kube;
+using SecretFleet.Kube.Models;
+using SecretFleet.Kube.SecretClusters;
+
+namespace SecretFleet.Operator.Specs;
+
+/// <summary>
+/// The headless Service <c>NAME-nodes</c>: it gives every pod its DNS name <c>NAME-i.NAME-nodes.NS.svc</c>.
+/// Not-ready addresses are published because peers must reach a node that is still recovering its shares.
+/// </summary>
+internal static class HeadlessServiceSpec
+{
+    public static KubeObject Build(SecretCluster cluster)
+    {
+        var names = ChildNames.Of(cluster);
+        return new KubeObject("v1", "Service", ChildMetadata.For(cluster, names.Service, LabelsAndAnnotations.Components.Node), new JsonObject
+        {
+            ["spec"] = new JsonObject
+            {
+                ["clusterIP"] = "None",
+                ["publishNotReadyAddresses"] = true,
+                ["selector"] = ChildMetadata.ToJson(ChildMetadata.NodeSelector(names.Cluster)),
+                ["ports"] = new JsonArray(
+                    Port("grpc", ChildNames.GrpcPort),
+                    Port("http", ChildNames.HttpPort)),
+            },
+        });
+    }
+
+    private static JsonObject Port(string name, int port) => new()
+    {
+        ["name"] = name,
+        ["port"] = port,
+        ["targetPort"] = port,
+        ["protocol"] = "TCP",
+    };
+}

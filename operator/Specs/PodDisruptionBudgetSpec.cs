@@ -1,0 +1,26 @@
+using System.Text.Json.Nodes;
+using SecretFleet.Kube;
+using SecretFleet.Kube.Models;
+using SecretFleet.Kube.SecretClusters;
+
+namespace SecretFleet.Operator.Specs;
+
+/// <summary>
+/// The PodDisruptionBudget <c>NAME</c>: voluntary disruptions (drains) keep at least threshold nodes up, so
+/// every secret stays recoverable while nodes are drained.
+/// </summary>
+internal static class PodDisruptionBudgetSpec
+{
+    public static KubeObject Build(SecretCluster cluster, int threshold)
+    {
+        var names = ChildNames.Of(cluster);
+        return new KubeObject("policy/v1", "PodDisruptionBudget", ChildMetadata.For(cluster, names.PodDisruptionBudget, LabelsAndAnnotations.Components.Node), new JsonObject
+        {
+            ["spec"] = new JsonObject
+            {
+                ["minAvailable"] = threshold,
+                ["selector"] = new JsonObject { ["matchLabels"] = ChildMetadata.ToJson(ChildMetadata.NodeSelector(names.Cluster)) },
+            },
+        });
+    }
+}

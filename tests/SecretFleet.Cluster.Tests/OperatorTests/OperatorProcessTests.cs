@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using SecretFleet.Kube;
+using SecretFleet.Kube.Models;
+
+namespace SecretFleet.Cluster.Tests.OperatorTests;
+
+/// <summary>The real secretfleet-operator binary and leader election between replicas, against the emulator.</summary>
+[Trait("Category", "Cluster")]
+public sealed class OperatorProcessTests : IAsyncLifetime
+{
+    private OperatorWorld world = null!;
+
+    public async Task InitializeAsync() => world = await OperatorWorld.StartAsync();
+
+    public async Task DisposeAsync() => await world.DisposeAsync();
+
+    [Fact]
+    public async Task Binary_reconciles_with_the_emulators_kubeconfig_and_exits_0_on_SIGTERM()
+    {
+        using var process = Start("run", "--kubeconfig", world.Kubeconfig, "--health-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0",
+            "--leader-elect", "--lease-namespace", "default", "--log-level", "warning");
+        try
+        {
+            var started = await ReadLineAsync(process, "secretfleet-operator started");
+            var health = new Uri(started.Split(' ').Single(p => p.StartsWith("health=", StringComparison.Ordinal))["health=".Length..]);
+            await world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
+
+            await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.StatefulSets, "demo") is not null, "the binary creates the StatefulSet");
+            using var http = new HttpClient();
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(health, "/readyz"))).StatusCode);
+            var lease = await world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
+            Assert.False(string.IsNullOrEmpty(lease?.Spec.HolderIdentity));
+
+            Signal(process, "TERM");
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await process.WaitForExitAsync(deadline.Token);
+            Assert.Equal(0, process.ExitCode);
+            var released = await world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
+            Assert.Equal("", released!.Spec.HolderIdentity ?? "");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Binary_with_a_bad_flag_exits_2_naming_it()
+    {
+        using var process = Start("run", "--workers", "zero");
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("--workers 'zero' must be a whole number", stderr);
+    }
+
+    [Fact]
+    public async Task Standby_replica_takes_over_when_the_leader_stops()
+    {
+        var options = world.Options() with
+        {
+            LeaderElect = true,
+            LeaseNamespace = "default",
+            LeaseDuration = TimeSpan.FromSeconds(2),
+            RenewDeadline = TimeSpan.FromSeconds(1),
+            RetryPeriod = TimeSpan.FromMilliseconds(200),
+        };
+        await using var first = await Operator.Hosting.OperatorHost.StartAsync(options with { Identity = "first" });
+        await OperatorWorld.EventuallyAsync(() => Task.FromResult(first.IsLeader), "the first replica leads");
+        await using var second = await Operator.Hosting.OperatorHost.StartAsync(options with { Identity = "second" });
+        await world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
+        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.StatefulSets, "demo") is not null, "the leader reconciles");
+        Assert.False(second.IsLeader);
+        Assert.True(second.IsReady, "a standby reports ready");
+
+        await first.StopAsync();
+
+        await OperatorWorld.EventuallyAsync(() => Task.FromResult(second.IsLeader), "the standby takes over");
+        var lease = await world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
+        Assert.Equal("second", lease!.Spec.HolderIdentity);
+        Assert.Equal(1, lease.Spec.LeaseTransitions);
+        await world.Kubectl.SucceedAsync("delete statefulset demo");
+        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.StatefulSets, "demo") is not null, "the new leader re-creates what was deleted");
+    }
+
+    private static Process Start(params string[] args)
+    {
+        var binary = Path.Combine(AppContext.BaseDirectory, "secretfleet-operator.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(binary);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+    }
+
+    private static async Task<string> ReadLineAsync(Process process, string prefix)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+        {
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+
+        Assert.Fail($"The operator exited ({process.ExitCode}) before printing '{prefix}': {await process.StandardError.ReadToEndAsync()}");
+        return "";
+    }
+
+    private static void Signal(Process process, string signal)
+    {
+        using var kill = Process.Start("kill", $"-{signal} {process.Id}");
+        kill.WaitForExit();
+    }
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using SecretFleet.Kube;
+using SecretFleet.Kube.Models;
+using SecretFleet.Kube.SecretClusters;
+
+namespace SecretFleet.Cluster.Tests.OperatorTests;
+
+/// <summary>The operator against the API-server emulator: from the sample SecretCluster to a certified workload.</summary>
+[Trait("Category", "Cluster")]
+public sealed class ProvisioningTests : IAsyncLifetime
+{
+    private OperatorWorld world = null!;
+
+    public async Task InitializeAsync() => world = await OperatorWorld.StartAsync();
+
+    public async Task DisposeAsync() => await world.DisposeAsync();
+
+    [Fact]
+    public async Task Sample_gets_certificates_then_service_statefulset_pdb_and_node_keys_owned_by_it()
+    {
+        var host = await world.StartOperatorAsync();
+        await world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
+
+        var cluster = await world.WaitForClusterAsync("demo", c => Condition.Find(c.Status?.Conditions, Conditions.CertificatesReady)?.IsTrue == true, "CertificatesReady is True");
+
+        Assert.Contains(LabelsAndAnnotations.CleanupFinalizer, cluster.Metadata.Finalizers ?? []);
+        foreach (var (resource, name) in new[]
+        {
+            (KubeResources.Services, "demo-nodes"),
+            (KubeResources.StatefulSets, "demo"),
+            (KubeResources.PodDisruptionBudgets, "demo"),
+            (KubeResources.Secrets, "demo-node-keys"),
+            (KubeResources.Certificates, "demo-ca"),
+            (KubeResources.Certificates, "demo-node"),
+            (KubeResources.Certificates, "demo-operator"),
+            (KubeResources.Certificates, "demo-client"),
+            (KubeResources.Issuers, "demo-selfsigned"),
+            (KubeResources.Issuers, "demo-ca"),
+        })
+        {
+            var child = await world.GetAsync(resource, name);
+            Assert.True(child is not null, $"{resource} {name} was not created");
+            var owner = Assert.Single(child.Metadata.OwnerReferences ?? []);
+            Assert.Equal((cluster.Metadata.Uid, true), (owner.Uid, owner.Controller));
+            Assert.Equal("demo", child.Metadata.Label(LabelsAndAnnotations.Cluster));
+            Assert.Equal(LabelsAndAnnotations.ManagedByOperator, child.Metadata.Label(LabelsAndAnnotations.ManagedBy));
+        }
+
+        var keys = await world.Api.GetAsync<Secret>("default", "demo-node-keys", CancellationToken.None);
+        Assert.Equal(["node-0.key", "node-1.key", "node-2.key"], keys!.Data!.Keys.Order());
+        Assert.All(keys.Data.Values, k => Assert.Equal(32, k.Length));
+        var statefulSet = await world.Api.GetAsync<StatefulSet>("default", "demo", CancellationToken.None);
+        Assert.Equal(3, (int)statefulSet!.Spec!["replicas"]!);
+        Assert.Equal("demo-nodes", (string?)statefulSet.Spec["serviceName"]);
+        Assert.Equal("OnDelete", (string?)statefulSet.Spec["updateStrategy"]!["type"]);
+        foreach (var secret in new[] { "demo-ca", "demo-node-tls", "demo-operator-tls", "demo-client-tls" })
+        {
+            var tls = await world.Api.GetAsync<Secret>("default", secret, CancellationToken.None);
+            Assert.True(tls?.Data?.ContainsKey("tls.crt") == true, $"Secret {secret} holds no certificate");
+        }
+
+        // No node runs in the emulator without a kubelet: the fleet waits to form, and says so.
+        cluster = await world.WaitForClusterAsync("demo", c => c.Status?.Phase == SecretClusterPhase.Provisioning, "phase Provisioning");
+        Assert.Contains("0/3 nodes are Ready", Condition.Find(cluster.Status!.Conditions, Conditions.Ready)!.Message);
+        Assert.Equal(cluster.Metadata.Generation, cluster.Status.ObservedGeneration);
+        Assert.Contains(await world.EventsAsync("demo"), e => e.Reason == "CertificatesIssued");
+
+        using var http = new HttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(host.HealthAddress!, "/readyz"))).StatusCode);
+        var metrics = await http.GetStringAsync(new Uri(host.MetricsAddress!, "/metrics"));
+        Assert.Contains("secretfleet_workqueue_reconcile_duration_seconds_count{queue=\"secretcluster\",result=\"success\"}", metrics);
+        Assert.Matches(@"(?m)^secretfleet_operator_leader [1-9]", metrics);
+    }
+
+    [Fact]
+    public async Task Threshold_above_replicas_is_rejected_by_the_API_with_the_CEL_message()
+    {
+        var result = await world.Kubectl.RunAsync("apply -f -", """
+            apiVersion: secretfleet.io/v1alpha1
+            kind: SecretCluster
+            metadata: {name: wrong}
+            spec: {replicas: 3, threshold: 4}
+            """);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("threshold must not exceed replicas", result.Stderr);
+        Assert.Null(await world.ClusterAsync("wrong"));
+    }
+
+    [Fact]
+    public async Task Every_sample_is_accepted_by_the_API()
+    {
+        foreach (var sample in Directory.GetFiles(OperatorWorld.RepositoryPath("crds", "samples"), "*.yaml"))
+        {
+            await world.Kubectl.SucceedAsync($"apply -f {sample}");
+        }
+
+        Assert.NotNull(await world.ClusterAsync("demo"));
+        var vault = await world.ClusterAsync("vault");
+        Assert.Equal(("0 3 * * *", "corp-ca", DeletionPolicy.Delete), (vault!.Spec.Refresh.Schedule, vault.Spec.IssuerRef!.Name, vault.Spec.DeletionPolicy));
+    }
+
+    [Fact]
+    public async Task With_an_issuerRef_leaf_certificates_use_it_and_no_own_CA_is_made()
+    {
+        await world.StartOperatorAsync();
+        await world.Kubectl.SucceedAsync("apply -f -", """
+            apiVersion: cert-manager.io/v1
+            kind: ClusterIssuer
+            metadata: {name: corp-ca}
+            spec: {selfSigned: {}}
+            ---
+            apiVersion: secretfleet.io/v1alpha1
+            kind: SecretCluster
+            metadata: {name: byo}
+            spec: {issuerRef: {name: corp-ca, kind: ClusterIssuer}}
+            """);
+
+        await world.WaitForClusterAsync("byo", c => Condition.Find(c.Status?.Conditions, Conditions.CertificatesReady)?.IsTrue == true, "CertificatesReady is True");
+
+        Assert.Null(await world.GetAsync(KubeResources.Certificates, "byo-ca"));
+        Assert.Null(await world.GetAsync(KubeResources.Issuers, "byo-selfsigned"));
+        var node = await world.GetAsync(KubeResources.Certificates, "byo-node");
+        Assert.Equal("corp-ca", (string?)node!.Body["spec"]!["issuerRef"]!["name"]);
+        Assert.NotNull(await world.GetAsync(KubeResources.StatefulSets, "byo"));
+    }
+
+    [Fact]
+    public async Task Status_is_written_only_when_it_changes()
+    {
+        await world.StartOperatorAsync(world.Options() with { ResyncPeriod = TimeSpan.FromMilliseconds(100) });
+        await world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
+        var settled = await world.WaitForClusterAsync("demo", c => c.Status?.Phase == SecretClusterPhase.Provisioning, "phase Provisioning");
+
+        // Resyncs every 100 ms reconcile again and again; none of them may write an unchanged status.
+        var reconciledBefore = world.Operator!.Reconciles;
+        await OperatorWorld.EventuallyAsync(() => Task.FromResult(world.Operator.Reconciles >= reconciledBefore + 5), "five more reconciles ran");
+
+        var after = await world.ClusterAsync("demo");
+        Assert.Equal(settled.Metadata.ResourceVersion, after!.Metadata.ResourceVersion);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using SecretFleet.Operator.Hosting;
+using SecretFleet.Operator.Tests.Support;
+
+namespace SecretFleet.Operator.Tests.Charts;
+
+[Trait("Category", "Unit")]
+public sealed class ChartTests
+{
+    private static readonly string Chart = RepoPaths.Of("charts", "secretfleet-operator");
+
+    /// <summary>The chart's objects, rendered with its values (and overrides), as JSON.</summary>
+    internal static IReadOnlyList<JsonObject> Objects(Dictionary<string, object?>? overrides = null)
+    {
+        var renderer = new ChartRenderer(Chart, ChartRenderer.Values(Chart, overrides), "sf", "secretfleet-system");
+        return [.. renderer.RenderAll().Values
+            .SelectMany(Yaml.LoadAll)
+            .Where(d => d is not null)
+            .Select(d => Yaml.ToJson(d)!.AsObject())];
+    }
+
+    private static JsonObject Single(IReadOnlyList<JsonObject> objects, string kind) => Assert.Single(objects, o => (string?)o["kind"] == kind);
+
+    [Fact]
+    public async Task Default_render_is_valid_against_the_upstream_schemas()
+    {
+        var objects = Objects();
+
+        Assert.Equal(["ClusterRole", "ClusterRoleBinding", "Deployment", "Role", "RoleBinding", "Service", "ServiceAccount"], objects.Select(o => (string)o["kind"]!).Order());
+        var results = await UpstreamSchemas.ValidateAsync(objects);
+        for (var i = 0; i < objects.Count; i++)
+        {
+            Assert.True(results[i].Known && results[i].Errors.Count == 0, $"{objects[i]["kind"]} {objects[i]["metadata"]!["name"]}: {string.Join("; ", results[i].Errors)}");
+        }
+    }
+
+    [Fact]
+    public void Deployment_arguments_are_ones_the_operator_accepts_with_the_values_given()
+    {
+        var deployment = Single(Objects(), "Deployment");
+        var container = deployment["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        var args = container["args"]!.AsArray().Select(a => (string)a!).ToList();
+
+        var options = OperatorArguments.Parse(args).Options;
+
+        Assert.Equal("ghcr.io/secretfleet/operator:0.1.0", (string?)container["image"]);
+        Assert.Equal(("ghcr.io/secretfleet/node:0.1.0", true, "secretfleet-operator", "secretfleet-system"), (options.NodeImage, options.LeaderElect, options.LeaseName, options.LeaseNamespace));
+        Assert.Equal(("", ":8080", ":8081", 4), (options.Namespace, options.MetricsListen, options.HealthListen, options.Workers));
+        Assert.Equal("/readyz", (string?)container["readinessProbe"]!["httpGet"]!["path"]);
+        Assert.True((bool)container["securityContext"]!["readOnlyRootFilesystem"]!);
+        Assert.Equal("512Mi", (string?)Single(Objects(new() { ["resources"] = new Dictionary<string, object?> { ["limits"] = new Dictionary<string, object?> { ["memory"] = "512Mi" } } }), "Deployment")
+            ["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]!["limits"]!["memory"]);
+    }
+
+    [Fact]
+    public void Namespace_scoped_install_uses_a_Role_and_leaves_out_what_is_turned_off()
+    {
+        var objects = Objects(new()
+        {
+            ["watchNamespace"] = "vault",
+            ["metrics"] = new Dictionary<string, object?> { ["enabled"] = false },
+            ["leaderElection"] = new Dictionary<string, object?> { ["enabled"] = false },
+            ["nodeImage"] = new Dictionary<string, object?> { ["tag"] = "1.2.3" },
+        });
+
+        Assert.Equal(["Deployment", "Role", "RoleBinding", "ServiceAccount"], objects.Select(o => (string)o["kind"]!).Order());
+        var role = Single(objects, "Role");
+        Assert.Equal(("sf", "vault"), ((string?)role["metadata"]!["name"], (string?)role["metadata"]!["namespace"]));
+        Assert.Equal("Role", (string?)Single(objects, "RoleBinding")["roleRef"]!["kind"]);
+        var args = Single(objects, "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string)a!).ToList();
+        var options = OperatorArguments.Parse(args).Options;
+        Assert.Equal(("vault", false, "", "ghcr.io/secretfleet/node:1.2.3"), (options.Namespace, options.LeaderElect, options.MetricsListen, options.NodeImage));
+    }
+
+    [Fact]
+    public void Chart_CRD_is_the_generated_one()
+    {
+        var generated = File.ReadAllText(RepoPaths.Of("crds", "secretfleet.io_secretclusters.yaml"));
+        var path = Path.Combine(Chart, "crds", "secretfleet.io_secretclusters.yaml");
+        if (Environment.GetEnvironmentVariable("SECRETFLEET_UPDATE_CRDS") == "1")
+        {
+            File.WriteAllText(path, generated);
+        }
+
+        Assert.True(File.ReadAllText(path) == generated,
+            $"{path} differs from crds/secretfleet.io_secretclusters.yaml; copy it over (or run the tests with SECRETFLEET_UPDATE_CRDS=1) and commit.");
+    }
+
+    [Fact]
+    public void Chart_and_app_versions_match_the_operator()
+    {
+        var chart = (Dictionary<string, object?>)Yaml.Load(File.ReadAllText(Path.Combine(Chart, "Chart.yaml")))!;
+
+        Assert.Equal(OperatorVersion.Current, chart["appVersion"]);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Protos;
+using SecretFleet.Kube;
+using SecretFleet.Kube.SecretClusters;
+using SecretFleet.Operator.Epochs;
+using SecretFleet.Operator.Tests.Queue;
+using SecretFleet.Operator.Tests.Support;
+
+namespace SecretFleet.Operator.Tests.Epochs;
+
+[Trait("Category", "Unit")]
+public sealed class StatusOperationLogTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
+    private readonly ManualTimeProvider time = new(Now);
+    private readonly FakeKubeApi api;
+    private readonly StatusOperationLog log;
+
+    public StatusOperationLogTests()
+    {
+        api = new FakeKubeApi(time);
+        api.Seed(TestClusters.Demo() with { Status = new SecretClusterStatus { Epoch = 4, RecoveredOrdinals = [1] } });
+        log = new StatusOperationLog(api, "vault", "demo", time, NullLogger.Instance);
+    }
+
+    private static OperationLogRecord Refresh => new("refresh-0a", OperationKind.Refresh, 4, 5, [1, 2, 3], 0, OperationDecision.None, "", "", Now.AddMinutes(-1), Completed: false);
+
+    [Fact]
+    public async Task An_open_record_is_written_to_status_refresh_and_reads_back_the_same()
+    {
+        await log.SaveAsync(Refresh, CancellationToken.None);
+
+        var refresh = Status().Refresh!;
+        Assert.Equal(("refresh-0a", RefreshKind.Refresh, 4L, 5L, RefreshPhase.Dealing), (refresh.Id, refresh.Kind!.Value, refresh.FromEpoch!.Value, refresh.TargetEpoch!.Value, refresh.Phase!.Value));
+        Assert.Null(refresh.Decision);
+        Assert.Equal([0, 1, 2], refresh.Participants);
+        var loaded = await log.LoadAsync(CancellationToken.None);
+        Assert.Equal(Refresh with { Participants = [] }, loaded! with { Participants = [] });
+        Assert.Equal(Refresh.Participants, loaded.Participants);
+    }
+
+    [Fact]
+    public async Task The_decision_is_recorded_before_completion()
+    {
+        await log.SaveAsync(Refresh, CancellationToken.None);
+
+        await log.SaveAsync(Refresh with { Decision = OperationDecision.Abort, Reason = "node x 2 failed the batch check", ReasonCode = "dealer" }, CancellationToken.None);
+
+        var refresh = Status().Refresh!;
+        Assert.Equal((RefreshPhase.Aborting, RefreshDecision.Abort, "dealer"), (refresh.Phase!.Value, refresh.Decision!.Value, refresh.ReasonCode));
+        Assert.Equal(4, Status().Epoch);
+    }
+
+    [Fact]
+    public async Task A_completed_commit_clears_the_record_and_moves_epoch_and_last_refresh_in_one_write()
+    {
+        await log.SaveAsync(Refresh with { Decision = OperationDecision.Commit }, CancellationToken.None);
+        api.ClearCalls();
+
+        await log.SaveAsync(Refresh with { Decision = OperationDecision.Commit, Completed = true }, CancellationToken.None);
+
+        var status = Status();
+        Assert.Null(status.Refresh);
+        Assert.Equal(5, status.Epoch);
+        Assert.Equal(Now, status.LastRefreshTime);
+        Assert.Single(api.Writes);
+        Assert.Null(await log.LoadAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_completed_recovery_adds_its_ordinal_and_keeps_the_epoch()
+    {
+        var recovery = new OperationLogRecord("recovery-1", OperationKind.Recovery, 4, 4, [1, 2], 4, OperationDecision.Commit, "", "", Now, Completed: false);
+        await log.SaveAsync(recovery, CancellationToken.None);
+        Assert.Equal(3, Status().Refresh!.RecoveryOrdinal);
+
+        await log.SaveAsync(recovery with { Completed = true }, CancellationToken.None);
+
+        Assert.Equal(4, Status().Epoch);
+        Assert.Equal([1, 3], Status().RecoveredOrdinals!);
+        Assert.Null(Status().LastRefreshTime);
+    }
+
+    [Fact]
+    public async Task A_conflicting_status_write_is_re_read_and_retried()
+    {
+        var conflicts = 2;
+        api.FailWhen = c => c.Subresource == "status" && conflicts-- > 0
+            ? FakeKubeApi.Error(HttpStatusCode.Conflict, "Conflict", "the object has been modified")
+            : null;
+
+        await log.SaveAsync(Refresh, CancellationToken.None);
+
+        Assert.Equal("refresh-0a", Status().Refresh!.Id);
+        Assert.Equal(3, api.Calls.Count(c => c.Subresource == "status"));
+    }
+
+    [Fact]
+    public async Task Another_operations_open_record_is_never_replaced()
+    {
+        await log.SaveAsync(Refresh with { Decision = OperationDecision.Commit }, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => log.SaveAsync(Refresh with { Id = "refresh-0b" }, CancellationToken.None));
+
+        Assert.Contains("records operation refresh-0a", error.Message);
+        Assert.Equal(RefreshDecision.Commit, Status().Refresh!.Decision);
+    }
+
+    [Fact]
+    public async Task A_restarted_coordinator_resends_a_recorded_commit_and_completes_the_epoch()
+    {
+        await log.SaveAsync(Refresh with { Decision = OperationDecision.Commit }, CancellationToken.None);
+        var nodes = new DecisionRecorder();
+        var coordinator = new EpochCoordinator(nodes, log, time, NullLogger<EpochCoordinator>.Instance);
+
+        var outcome = await coordinator.ResumeAsync(Fleet(), CancellationToken.None);
+
+        Assert.True(outcome!.Committed);
+        Assert.Equal(["commit 1", "commit 2", "commit 3"], nodes.Calls.Order());
+        Assert.Equal((5L, (RefreshStatus?)null), (Status().Epoch!.Value, Status().Refresh));
+    }
+
+    [Fact]
+    public async Task A_restarted_coordinator_aborts_an_undecided_operation()
+    {
+        await log.SaveAsync(Refresh, CancellationToken.None);
+        var nodes = new DecisionRecorder();
+        var coordinator = new EpochCoordinator(nodes, log, time, NullLogger<EpochCoordinator>.Instance);
+
+        var outcome = await coordinator.ResumeAsync(Fleet(), CancellationToken.None);
+
+        Assert.Equal(OperationDecision.Abort, outcome!.Decision);
+        Assert.Equal(["abort 1", "abort 2", "abort 3"], nodes.Calls.Order());
+        Assert.Equal(4, Status().Epoch);
+        Assert.Null(Status().Refresh);
+    }
+
+    private SecretClusterStatus Status() => api.GetAsync<SecretCluster>("vault", "demo", CancellationToken.None).Result!.Status!;
+
+    private static FleetView Fleet() =>
+        new("vault/demo", 2, [.. Enumerable.Range(1, 3).Select(x => new FleetMember((byte)x, new Uri($"https://10.0.0.{x}:7443"), $"demo-{x - 1}.demo-nodes.vault.svc"))]);
+
+    /// <summary>Nodes that only take decisions, and remember them.</summary>
+    private sealed class DecisionRecorder : INodeOperations
+    {
+        private readonly Lock sync = new();
+
+        public List<string> Calls { get; } = [];
+
+        public Task<CommitResponse> CommitAsync(FleetMember node, string operationId, CancellationToken cancellationToken)
+        {
+            Add($"commit {node.X}");
+            return Task.FromResult(new CommitResponse());
+        }
+
+        public Task<AbortResponse> AbortAsync(FleetMember node, AbortRequest request, CancellationToken cancellationToken)
+        {
+            Add($"abort {node.X}");
+            return Task.FromResult(new AbortResponse());
+        }
+
+        public Task<InfoResponse> InfoAsync(FleetMember node, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<JoinResponse> JoinAsync(FleetMember node, JoinRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<BeginResponse> BeginAsync(FleetMember node, BeginRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task VerifyAsync(FleetMember node, string operationId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<OperationStatusResponse> StatusAsync(FleetMember node, string operationId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        private void Add(string call)
+        {
+            lock (sync)
+            {
+                Calls.Add(call);
+            }
+        }
+    }
+}

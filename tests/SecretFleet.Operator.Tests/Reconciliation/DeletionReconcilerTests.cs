@@ -1,0 +1,99 @@
+using System.Text.Json.Nodes;
+using SecretFleet.Kube;
+using SecretFleet.Kube.Models;
+using SecretFleet.Kube.SecretClusters;
+using SecretFleet.Operator.Queue;
+using SecretFleet.Operator.Tests.Queue;
+using SecretFleet.Operator.Tests.Support;
+
+namespace SecretFleet.Operator.Tests.Reconciliation;
+
+[Trait("Category", "Unit")]
+public sealed class DeletionReconcilerTests : IAsyncLifetime
+{
+    private ReconcilerHarness h = null!;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await h.DisposeAsync();
+
+    [Fact]
+    public async Task Delete_policy_waits_for_the_pods_then_deletes_volumes_keys_and_certificates()
+    {
+        await FormAsync(DeletionPolicy.Delete);
+        foreach (var claim in new[] { "data-demo-0", "data-demo-1", "data-demo-2", "data-other-0", "data-demo-x" })
+        {
+            Claim(claim);
+        }
+
+        CertificateSecret("demo-node-tls", "demo");
+        CertificateSecret("unrelated-tls", "other");
+        await h.Api.DeleteAsync(KubeResources.SecretClusters, "vault", "demo", null, CancellationToken.None);
+
+        var waiting = await h.ReconcileAsync();
+
+        Assert.Equal(ReconcileOutcome.Requeue, waiting.Outcome);
+        Assert.Null(h.Api.Raw(KubeResources.StatefulSets, "vault", "demo"));
+        Assert.Equal(5, h.Api.All(KubeResources.PersistentVolumeClaims).Count);
+
+        foreach (var pod in new[] { "demo-0", "demo-1", "demo-2" })
+        {
+            await h.Api.DeleteAsync(KubeResources.Pods, "vault", pod, null, CancellationToken.None);
+        }
+
+        var done = await h.ReconcileAsync();
+
+        Assert.Equal(ReconcileOutcome.Success, done.Outcome);
+        Assert.Equal(["data-demo-x", "data-other-0"], h.Api.All(KubeResources.PersistentVolumeClaims).Select(c => (string)c["metadata"]!["name"]!).Order());
+        Assert.Null(h.Api.Raw(KubeResources.Secrets, "vault", "demo-node-keys"));
+        Assert.Null(h.Api.Raw(KubeResources.Secrets, "vault", "demo-node-tls"));
+        Assert.NotNull(h.Api.Raw(KubeResources.Secrets, "vault", "unrelated-tls"));
+        Assert.Null(h.Api.Raw(KubeResources.SecretClusters, "vault", "demo"));
+        var deleted = Assert.Single(h.Events.Recorded, e => e.Reason == "DataDeleted");
+        Assert.Equal(Operator.Reconciliation.EventSeverity.Warning, deleted.Severity);
+        Assert.Contains("deleted PVCs data-demo-0, data-demo-1, data-demo-2 and Secret demo-node-keys", deleted.Note);
+    }
+
+    [Fact]
+    public async Task Retain_policy_waits_for_a_running_refresh_then_keeps_volumes_and_releases_the_keys()
+    {
+        await FormAsync(DeletionPolicy.Retain);
+        Claim("data-demo-0");
+        h.Coordinator.Gate = new TaskCompletionSource();
+        await h.Api.PatchAsync<SecretCluster>("vault", "demo", KubePatch.Annotations([KeyValuePair.Create(LabelsAndAnnotations.RefreshRequestedAt, (string?)h.Time.GetUtcNow().ToString("O"))]), CancellationToken.None);
+        await h.ReconcileAsync();
+        await Eventually.TrueAsync(() => h.Coordinator.Calls.Contains("refresh"), "the refresh runs");
+        await h.Api.DeleteAsync(KubeResources.SecretClusters, "vault", "demo", null, CancellationToken.None);
+
+        var waiting = await h.ReconcileAsync();
+
+        Assert.Equal(ReconcileOutcome.Requeue, waiting.Outcome);
+        Assert.NotNull(h.Api.Raw(KubeResources.SecretClusters, "vault", "demo"));
+
+        h.Coordinator.Gate.SetResult();
+        await Eventually.TrueAsync(() => !h.Supervisor.Busy, "the refresh finished");
+        var done = await h.ReconcileAsync();
+
+        Assert.Equal(ReconcileOutcome.Success, done.Outcome);
+        Assert.Null(h.Api.Raw(KubeResources.SecretClusters, "vault", "demo"));
+        Assert.NotNull(h.Api.Raw(KubeResources.PersistentVolumeClaims, "vault", "data-demo-0"));
+        var keys = h.Api.Raw(KubeResources.Secrets, "vault", "demo-node-keys")!;
+        Assert.Empty(keys["metadata"]!["ownerReferences"]?.AsArray() ?? []);
+        Assert.Contains(h.Events.Recorded, e => e.Reason == "DataRetained" && e.Note.Contains("kept PVCs data-demo-0 and Secret demo-node-keys", StringComparison.Ordinal));
+    }
+
+    private async Task FormAsync(DeletionPolicy policy)
+    {
+        var demo = TestClusters.Demo();
+        h = new ReconcilerHarness(demo with { Spec = demo.Spec with { DeletionPolicy = policy } });
+        await h.ProvisionAsync();
+        h.ReadyPods(0, 1, 2);
+        await h.ReconcileUntilIdleAsync();
+    }
+
+    private void Claim(string name) =>
+        h.Api.Seed(KubeResources.PersistentVolumeClaims, new KubeObject("v1", "PersistentVolumeClaim", new ObjectMeta { Name = name, Namespace = "vault" }, new JsonObject { ["spec"] = new JsonObject() }));
+
+    private void CertificateSecret(string name, string cluster) =>
+        h.Api.Seed(new Secret { Metadata = new ObjectMeta { Name = name, Namespace = "vault", Labels = new Dictionary<string, string> { [LabelsAndAnnotations.Cluster] = cluster } }, Type = "kubernetes.io/tls" });
+}
