@@ -47,15 +47,15 @@ public sealed class DealtBatch : IDisposable
     /// Deals one batch of <paramref name="blockCount"/> blocks to the receivers at
     /// <paramref name="receiverXs"/>, every polynomial vanishing at <paramref name="zeroAt"/>.
     /// </summary>
-    /// <exception cref="SharingException">Threshold outside 1..255, no receivers, a zero, repeated or equal-to-zeroAt receiver x, or a block count outside 1..2^24 (or too large for the buffers).</exception>
+    /// <exception cref="SharingException">Threshold outside 1..255, no receivers, a zero, repeated or equal-to-zeroAt receiver x, or a block count outside 0..2^24 (0: an empty batch, the mask alone) (or too large for the buffers).</exception>
     public static DealtBatch Deal(int threshold, ReadOnlySpan<byte> receiverXs, byte zeroAt, int blockCount)
     {
         BatchCheck.Parameters(threshold, receiverXs, zeroAt);
-        if (blockCount < 1 || blockCount > BatchCheck.MaxBlocks
+        if (blockCount < 0 || blockCount > BatchCheck.MaxBlocks
             || (long)receiverXs.Length * blockCount * B > Array.MaxLength
             || (long)(threshold - 1) * (blockCount + 1) * B > Array.MaxLength)
         {
-            throw new SharingException($"blockCount {blockCount} is outside 1..{BatchCheck.MaxBlocks} (or too large for {receiverXs.Length} receivers at threshold {threshold}); split the work into smaller batches.");
+            throw new SharingException($"blockCount {blockCount} is outside 0..{BatchCheck.MaxBlocks} (or too large for {receiverXs.Length} receivers at threshold {threshold}); split the work into smaller batches.");
         }
         var batch = new DealtBatch(threshold, receiverXs.Length, blockCount);
         batch.Fill(receiverXs, zeroAt);

@@ -66,10 +66,25 @@ public sealed class SharingInputTests
     }
 
     [Fact]
+    public void An_empty_batch_deals_only_the_mask_and_still_catches_a_wrong_one()
+    {
+        using var dealt = DealtBatch.Deal(3, [1, 2, 3], 0, 0);
+        var digests = Enumerable.Range(0, 3).Select(dealt.DigestFor).ToArray();
+        var challenge = BatchCheck.Challenge("ctx"u8, new byte[32], digests);
+        var combined = dealt.CombinedCoefficients(challenge);
+        var tampered = dealt.MaskFor(1).ToArray();
+        tampered[0] ^= 1;
+
+        Assert.True(dealt.ValuesFor(0).IsEmpty);
+        Assert.All(Enumerable.Range(0, 3), j => Assert.True(BatchCheck.Verify(3, (byte)(j + 1), 0, dealt.ValuesFor(j), dealt.MaskFor(j), challenge, combined)));
+        Assert.False(BatchCheck.Verify(3, 2, 0, [], tampered, challenge, combined));
+    }
+
+    [Fact]
     public void Refresh_and_recovery_reject_mismatched_inputs()
     {
         Assert.Contains("delta is 32 bytes and the share 48", Assert.Throws<SharingException>(() => Refresh.AddInto(new byte[48], new byte[32])).Message);
-        Assert.Contains("blockCount 0", Assert.Throws<SharingException>(() => DealtBatch.Deal(3, [1, 2, 3], 0, 0)).Message);
+        Assert.Contains("blockCount -1", Assert.Throws<SharingException>(() => DealtBatch.Deal(3, [1, 2, 3], 0, -1)).Message);
         Assert.Contains("Receiver x 2 equals zeroAt", Assert.Throws<SharingException>(() => DealtBatch.Deal(3, [1, 2, 3], 2, 1)).Message);
         Assert.Contains("duplicate x 1", Assert.Throws<SharingException>(() => DealtBatch.Deal(3, [1, 1, 3], 0, 1)).Message);
         Assert.Contains("threshold 0", Assert.Throws<SharingException>(() => DealtBatch.Deal(0, [1, 2], 0, 1)).Message);

@@ -51,6 +51,22 @@ public sealed class EpochProtocolTests
     }
 
     [Fact]
+    public async Task A_fleet_without_secrets_refreshes_and_then_refreshes_what_it_stores()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);
+
+        var empty = await fleet.Coordinator.RefreshAsync(fleet.View, null, CancellationToken.None);
+        var secret = RandomNumberGenerator.GetBytes(20);
+        await fleet.StoreAsync("first", secret);
+        var first = await fleet.Coordinator.RefreshAsync(fleet.View, null, CancellationToken.None);
+
+        Assert.True(empty.Committed, empty.Reason);
+        Assert.True(first.Committed, first.Reason);
+        Assert.Equal(2UL, first.Epoch);
+        Assert.Equal(secret, await fleet.RecoverAsync("first", 1, 3));
+    }
+
+    [Fact]
     public async Task Shares_from_before_and_after_a_refresh_never_combine()
     {
         await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);
