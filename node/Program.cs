@@ -8,8 +8,10 @@ if (args is ["--help"] or ["-h"])
     return 0;
 }
 
+// ASP.NET Core logs two lines per request at Information; a node serves thousands a second.
 using var loggers = LoggerFactory.Create(logging => logging
     .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss.fff "; })
+    .AddFilter("Microsoft", LogLevel.Warning)
     .SetMinimumLevel(Environment.GetEnvironmentVariable("SECRETFLEET_LOG_LEVEL") is { } level && Enum.TryParse<LogLevel>(level, true, out var parsed) ? parsed : LogLevel.Information));
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -2,7 +2,7 @@ using System.Globalization;
 using SecretFleet.Load;
 
 // secretfleet-load: end-to-end benchmarks against real local fleets (docs/benchmarks.md).
-//   rpc     [--nodes 5] [--threshold 3] [--concurrency 1,16,64] [--seconds 10] [--warmup 3]
+//   rpc     [--nodes 5] [--threshold 3] [--concurrency 1,16,64] [--seconds 10] [--warmup 3] [--only raw|store|recover]
 //   refresh [--nodes 5] [--threshold 3] [--secrets 100000,1000000]
 var verb = args.Length > 0 ? args[0] : "";
 string Option(string name, string fallback)
@@ -17,7 +17,7 @@ switch (verb)
 {
     case "rpc":
         Console.WriteLine(await RpcBenchmark.RunAsync(Int("nodes", 5), Int("threshold", 3), Ints("concurrency", "1,16,64"),
-            TimeSpan.FromSeconds(Int("warmup", 3)), TimeSpan.FromSeconds(Int("seconds", 10))));
+            TimeSpan.FromSeconds(Int("warmup", 3)), TimeSpan.FromSeconds(Int("seconds", 10)), Option("only", "")));
         return 0;
     case "refresh":
         Console.WriteLine(RefreshBenchmark.Header);

@@ -13,7 +13,7 @@ namespace SecretFleet.Load;
 /// </summary>
 internal static class RpcBenchmark
 {
-    public static async Task<string> RunAsync(int nodes, int threshold, int[] concurrencies, TimeSpan warmup, TimeSpan duration)
+    public static async Task<string> RunAsync(int nodes, int threshold, int[] concurrencies, TimeSpan warmup, TimeSpan duration, string only = "")
     {
         await using var fleet = await ProcessFleet.StartAsync(nodes, threshold);
         var client = fleet.Client("load", o => o with { CallTimeout = TimeSpan.FromSeconds(30) });
@@ -30,11 +30,12 @@ internal static class RpcBenchmark
         var rows = new List<(LoopResult Raw, LoopResult Store, LoopResult Recover)>();
         foreach (var concurrency in concurrencies)
         {
-            var raw = await ClosedLoop.RunAsync("raw fan-out", concurrency, warmup, duration,
+            var skip = new LoopResult("skipped", concurrency, 0, 0, 1, double.NaN, double.NaN);
+            var raw = only is not ("" or "raw") ? skip : await ClosedLoop.RunAsync("raw fan-out", concurrency, warmup, duration,
                 _ => Task.WhenAll(channels.Select(c => c.UnaryAsync(HealthService.ServiceName, "Check", new HealthCheckRequest(), HealthCheckResponse.Parser, call, default))));
-            var store = await ClosedLoop.RunAsync("store", concurrency, warmup, duration,
+            var store = only is not ("" or "store") ? skip : await ClosedLoop.RunAsync("store", concurrency, warmup, duration,
                 seq => client.StoreAsync($"load-{concurrency}-{seq}", RandomNumberGenerator.GetBytes(32), null, default));
-            var recover = await ClosedLoop.RunAsync("recover", concurrency, warmup, duration,
+            var recover = only is not ("" or "recover") ? skip : await ClosedLoop.RunAsync("recover", concurrency, warmup, duration,
                 seq => client.RecoverAsync(targets[seq % targets.Length], default));
             rows.Add((raw, store, recover));
             Console.Error.WriteLine($"c={concurrency}: raw {raw.PerSecond:F0}/s, store {store.PerSecond:F0}/s, recover {recover.PerSecond:F0}/s");

@@ -19,6 +19,33 @@ internal sealed partial class SharesService(ShareStore store, NodeOptions option
 
     public async Task<PutShareResponse> PutAsync(PutShareRequest request, RpcContext context)
     {
+        // Tell the writer a Put is coming, so a transaction starting now can wait for it.
+        var announcement = store.Database.Writes.Announce();
+        Task<PutResult> written;
+        try
+        {
+            written = Validate(request, context);
+        }
+        finally
+        {
+            announcement.Dispose();
+        }
+        var result = await written.ConfigureAwait(false);
+        return result.Status switch
+        {
+            PutStatus.Stored => new PutShareResponse { Epoch = result.Epoch },
+            PutStatus.AlreadyStored => new PutShareResponse { Epoch = result.Epoch, AlreadyStored = true },
+            PutStatus.NameTaken => throw new RpcException(RpcStatusCode.AlreadyExists, $"Secret '{request.Name}' already exists; overwrite it explicitly."),
+            PutStatus.VersionConflict => throw new RpcException(RpcStatusCode.AlreadyExists, $"Version {request.Version} of '{request.Name}' already holds other content."),
+            PutStatus.NewerVersionExists => throw new RpcException(RpcStatusCode.FailedPrecondition, $"A newer version of '{request.Name}' than {request.Version} exists."),
+            PutStatus.OwnedByAnother => throw Denied(request.Name),
+            _ => throw new InvalidOperationException($"Unhandled put status {result.Status}."),
+        };
+    }
+
+    // Checks the request and queues the write (returns once it is queued, not written).
+    private Task<PutResult> Validate(PutShareRequest request, RpcContext context)
+    {
         CheckName(request.Name);
         CheckVersion(request.Version, allowZero: false);
         if (request.Share.Length == 0 || request.Share.Length % 16 != 0 || request.Share.Length > _maxShareBytes)
@@ -38,17 +65,7 @@ internal sealed partial class SharesService(ShareStore store, NodeOptions option
             throw new RpcException(RpcStatusCode.FailedPrecondition, $"This fleet uses threshold {options.Threshold}; the secret was split with {request.Threshold}.");
         }
         var write = new ShareWrite(Owner(context), request.Name, request.Version, request.Share.ToByteArray(), request.Commitment.ToByteArray(), (int)request.Threshold, request.CreateOnly);
-        var result = await store.PutAsync(write, context.CancellationToken).ConfigureAwait(false);
-        return result.Status switch
-        {
-            PutStatus.Stored => new PutShareResponse { Epoch = result.Epoch },
-            PutStatus.AlreadyStored => new PutShareResponse { Epoch = result.Epoch, AlreadyStored = true },
-            PutStatus.NameTaken => throw new RpcException(RpcStatusCode.AlreadyExists, $"Secret '{request.Name}' already exists; overwrite it explicitly."),
-            PutStatus.VersionConflict => throw new RpcException(RpcStatusCode.AlreadyExists, $"Version {request.Version} of '{request.Name}' already holds other content."),
-            PutStatus.NewerVersionExists => throw new RpcException(RpcStatusCode.FailedPrecondition, $"A newer version of '{request.Name}' than {request.Version} exists."),
-            PutStatus.OwnedByAnother => throw Denied(request.Name),
-            _ => throw new InvalidOperationException($"Unhandled put status {result.Status}."),
-        };
+        return store.PutAsync(write, context.CancellationToken);
     }
 
     public async Task<GetShareResponse> GetAsync(GetShareRequest request, RpcContext context)

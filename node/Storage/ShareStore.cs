@@ -87,18 +87,21 @@ internal sealed class ShareStore : IAsyncDisposable
     public Task<PutResult> PutAsync(ShareWrite write, CancellationToken cancellationToken)
     {
         var key = SecretKeys.For(write.Name);
-        return Database.Writes.RunAsync(context =>
+        return PutAsync(write, key, cancellationToken);
+    }
+
+    private Task<PutResult> PutAsync(ShareWrite write, byte[] key, CancellationToken cancellationToken) =>
+        Database.Writes.RunAsync(context =>
         {
             var result = Put(context, key, write);
             Audit(context, write.Owner, "put", $"{write.Name}@{write.Version}", result.Status.ToString());
             return result;
         }, cancellationToken);
-    }
 
     private PutResult Put(WriteContext context, byte[] key, ShareWrite write)
     {
         var epoch = State.Epoch;
-        var existing = ReadVersions(context.Prepared(SelectVersions), key, dispose: false);
+        var existing = ReadVersions(context.Prepared(SelectVersions), key);
         if (existing.Any(row => row.Owner != write.Owner))
         {
             return new PutResult(PutStatus.OwnedByAnother, epoch);
@@ -168,11 +171,9 @@ internal sealed class ShareStore : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var key = SecretKeys.For(name);
         ReadResult result;
-        using (var connection = Database.OpenReader())
+        using (var session = Database.Readers.Rent())
         {
-            var command = connection.CreateCommand();
-            command.CommandText = SelectVersions;
-            result = Read(key, name, owner, version, ReadVersions(command, key, dispose: true));
+            result = Read(key, name, owner, version, ReadVersions(session.Prepared(SelectVersions), key));
         }
         // Reads are audited too, in batches: the caller does not wait for that row to be durable.
         _readAudit.Add(new AuditEntry(_time.GetUtcNow().ToUnixTimeMilliseconds(), owner, "get", version == 0 ? name : $"{name}@{version}", result.Status.ToString()));
@@ -216,7 +217,7 @@ internal sealed class ShareStore : IAsyncDisposable
 
     private static DeleteResult Delete(WriteContext context, byte[] key, string owner, ulong version)
     {
-        var rows = ReadVersions(context.Prepared(SelectVersions), key, dispose: false);
+        var rows = ReadVersions(context.Prepared(SelectVersions), key);
         if (rows.Count == 0 || (version != 0 && rows.All(r => r.Version != version)))
         {
             return new DeleteResult(DeleteStatus.NotFound, 0);
@@ -323,26 +324,17 @@ internal sealed class ShareStore : IAsyncDisposable
 
     private const string SelectVersions = "SELECT version, owner, epoch, sealed, commitment, threshold FROM shares WHERE key = $key ORDER BY version DESC";
 
-    private static List<VersionRow> ReadVersions(SqliteCommand command, byte[] key, bool dispose)
+    // The command is a prepared one (writer or pooled reader): it is reused, never disposed here.
+    private static List<VersionRow> ReadVersions(SqliteCommand command, byte[] key)
     {
-        try
+        command.Parameters.AddWithValue("$key", key);
+        using var reader = command.ExecuteReader();
+        var rows = new List<VersionRow>(2);
+        while (reader.Read())
         {
-            command.Parameters.AddWithValue("$key", key);
-            using var reader = command.ExecuteReader();
-            var rows = new List<VersionRow>(2);
-            while (reader.Read())
-            {
-                rows.Add(new VersionRow((ulong)reader.GetInt64(0), reader.GetString(1), (ulong)reader.GetInt64(2), (byte[])reader[3], (byte[])reader[4], reader.GetInt32(5)));
-            }
-            return rows;
+            rows.Add(new VersionRow((ulong)reader.GetInt64(0), reader.GetString(1), (ulong)reader.GetInt64(2), (byte[])reader[3], (byte[])reader[4], reader.GetInt32(5)));
         }
-        finally
-        {
-            if (dispose)
-            {
-                command.Dispose();
-            }
-        }
+        return rows;
     }
 
     public async ValueTask DisposeAsync()

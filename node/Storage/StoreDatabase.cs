@@ -20,7 +20,11 @@ internal sealed class StoreDatabase : IAsyncDisposable
         _writer = writer;
         _readConnectionString = readConnectionString;
         Writes = new WriteQueue(writer);
+        Readers = new ReaderPool(OpenReader);
     }
+
+    /// <summary>Reader connections with prepared statements, for hot point reads.</summary>
+    public ReaderPool Readers { get; }
 
     public string Path { get; }
 
@@ -175,6 +179,7 @@ internal sealed class StoreDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Writes.DisposeAsync().ConfigureAwait(false);
+        Readers.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
         _writer.Dispose();
     }

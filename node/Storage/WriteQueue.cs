@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
@@ -7,10 +8,15 @@ namespace SecretFleet.Node.Storage;
 /// Group commit: one writer connection runs every write, and the writes queued while a
 /// commit is in flight share the next transaction (one fsync for many Puts). Each write runs
 /// in its own savepoint, so a failing write rolls back alone.
+/// A transaction costs far more than a write in it (the WAL append and fsync take ~300 µs of
+/// CPU here, a Put ~25 µs), so before starting one the writer waits briefly for writes that
+/// callers announced (<see cref="Announce"/>) and are about to queue. A lone writer never waits.
 /// </summary>
 internal sealed class WriteQueue : IAsyncDisposable
 {
     private const int MaxWritesPerTransaction = 512;
+    private static readonly TimeSpan MaxGather = TimeSpan.FromMilliseconds(1);
+    private int _announced;
     private readonly SqliteConnection _connection;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
@@ -20,6 +26,13 @@ internal sealed class WriteQueue : IAsyncDisposable
     {
         _connection = connection;
         _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Says a write is on its way (request received, not queued yet); dispose once it is queued.</summary>
+    public Announcement Announce()
+    {
+        Interlocked.Increment(ref _announced);
+        return new Announcement(this);
     }
 
     public Task<T> RunAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken) =>
@@ -36,17 +49,43 @@ internal sealed class WriteQueue : IAsyncDisposable
     {
         if (!_queue.Writer.TryWrite(pending))
         {
-            throw new ObjectDisposedException(nameof(WriteQueue), "The share store is closed.");
+            throw _loop.IsFaulted || _queue.Reader.Completion.IsFaulted
+                ? new IOException("The share store's writer stopped; restart the node.")
+                : new ObjectDisposedException(nameof(WriteQueue), "The share store is closed.");
         }
         return pending.Task;
     }
 
+    // If the loop itself ever fails (a bug, not a write's error), every waiting and later write
+    // fails with that cause instead of waiting forever for a writer that is gone.
     private async Task RunAsync()
+    {
+        try
+        {
+            await LoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var stopped = new IOException("The share store's writer stopped; restart the node.", e);
+            _queue.Writer.TryComplete(stopped);
+            while (_queue.Reader.TryRead(out var orphan))
+            {
+                orphan.Fail(stopped);
+            }
+        }
+    }
+
+    private async Task LoopAsync()
     {
         var batch = new List<PendingWrite>(MaxWritesPerTransaction);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
+            var gather = Stopwatch.GetTimestamp();
+            while (Volatile.Read(ref _announced) > 0 && Stopwatch.GetElapsedTime(gather) < MaxGather)
+            {
+                Thread.Yield();
+            }
             if (_queue.Reader.TryPeek(out var next) && next.Exclusive)
             {
                 _queue.Reader.TryRead(out _);
@@ -142,6 +181,12 @@ internal sealed class WriteQueue : IAsyncDisposable
         {
             command.Dispose();
         }
+    }
+
+    /// <summary>An announced write; disposing it withdraws the announcement.</summary>
+    internal readonly struct Announcement(WriteQueue queue) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref queue._announced);
     }
 
     private abstract class PendingWrite
