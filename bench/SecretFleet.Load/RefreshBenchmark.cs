@@ -45,6 +45,10 @@ internal static class RefreshBenchmark
             throw new InvalidOperationException($"The refresh aborted: {refresh.Reason}");
         }
         var sentAfter = await SentBytesAsync(fleet, nodes);
+        foreach (var line in fleet[1].Output.Split('\n').Where(l => l.Contains("Operation ", StringComparison.Ordinal)))
+        {
+            Console.Error.WriteLine($"node-0: {line}");
+        }
         var rss = Enumerable.Range(1, nodes).Select(x => ProcessStats.PeakRssBytes(fleet[(byte)x].Pid)).ToArray();
         var cpu = Enumerable.Range(1, nodes).Select(x => ProcessStats.CpuSeconds(fleet[(byte)x].Pid)).ToArray();
         await VerifyAsync(fleet.Client("bench"), samples);

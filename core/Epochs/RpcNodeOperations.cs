@@ -10,7 +10,12 @@ public sealed class RpcNodeOperations : INodeOperations, IDisposable
 {
     private const string Refresh = "secretfleet.v1.Refresh";
     private const string Admin = "secretfleet.v1.Admin";
+
+    // Begin snapshots, Commit rewrites and Abort drops one row per secret: minutes for millions.
+    // Their deadline is generous so a busy node is not taken for a dead one.
+    private static readonly TimeSpan BulkCallTimeout = TimeSpan.FromMinutes(15);
     private readonly NodeChannels _channels;
+    private readonly NodeChannels _bulkChannels;
 
     /// <summary>Creates channels (lazily) to <paramref name="members"/> with the operator's TLS material.</summary>
     public RpcNodeOperations(IReadOnlyList<FleetMember> members, TlsMaterial tls, TimeSpan? callTimeout = null, TimeProvider? time = null)
@@ -20,12 +25,16 @@ public sealed class RpcNodeOperations : INodeOperations, IDisposable
             throw new ArgumentException($"The coordinator needs an operator certificate, not {tls.Identity}.", nameof(tls));
         }
         _channels = new NodeChannels(members, tls, callTimeout ?? TimeSpan.FromSeconds(30), time ?? TimeProvider.System);
+        _bulkChannels = new NodeChannels(members, tls, BulkCallTimeout, time ?? TimeProvider.System);
     }
 
     private Task<T> Call<TRequest, T>(FleetMember node, string service, string method, TRequest request, MessageParser<T> parser, CancellationToken cancellationToken)
         where TRequest : IMessage<TRequest>
-        where T : IMessage<T> =>
-        _channels.CallAsync(_channels.Nodes.First(n => n.X == node.X), service, method, request, parser, cancellationToken);
+        where T : IMessage<T>
+    {
+        var channels = method is "Begin" or "Commit" or "Abort" ? _bulkChannels : _channels;
+        return channels.CallAsync(channels.Nodes.First(n => n.X == node.X), service, method, request, parser, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<InfoResponse> InfoAsync(FleetMember node, CancellationToken cancellationToken) =>
@@ -56,5 +65,9 @@ public sealed class RpcNodeOperations : INodeOperations, IDisposable
         Call(node, Refresh, "Abort", request, AbortResponse.Parser, cancellationToken);
 
     /// <inheritdoc />
-    public void Dispose() => _channels.Dispose();
+    public void Dispose()
+    {
+        _channels.Dispose();
+        _bulkChannels.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Core.Protos;
@@ -62,6 +63,7 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
                 await store.AbortAsync(existing, identity, $"superseded by {record.Id}", cancellationToken).ConfigureAwait(false);
                 metrics.OperationAborted(existing.Kind, "superseded");
             }
+            var began = Stopwatch.GetTimestamp();
             _pairsTotal = await store.BeginAsync(record, identity, cancellationToken).ConfigureAwait(false);
             _outcome = null;
             _recoveredPairs = 0;
@@ -69,7 +71,7 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
             _dealer = record.IsDealer(OwnX) ? new DealerSession(record, OwnX, store, faults) : null;
             Volatile.Write(ref _record, record);
             metrics.OperationStarted();
-            LogBegan(log, record.Id, OperationStore.Describe(record.Kind), record.Epoch, record.TargetEpoch, _pairsTotal);
+            LogBegan(log, record.Id, OperationStore.Describe(record.Kind), record.Epoch, record.TargetEpoch, _pairsTotal, Stopwatch.GetElapsedTime(began).TotalSeconds);
             return _pairsTotal;
         }
         finally
@@ -102,6 +104,7 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
 
     private async Task RunVerificationAsync(OperationRecord record, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             if (record.IsRecoveryTarget(OwnX))
@@ -115,7 +118,7 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
                 _outcome = await _receiver.RunAsync(cancellationToken).ConfigureAwait(false);
             }
             await FinishVerificationAsync(record with { Phase = OperationPhase.Staged }, null, cancellationToken).ConfigureAwait(false);
-            LogStaged(log, record.Id, _outcome?.StagedPairs ?? _recoveredPairs);
+            LogStaged(log, record.Id, _outcome?.StagedPairs ?? _recoveredPairs, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
@@ -202,10 +205,11 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
             {
                 throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"Operation {operationId} is {record.Phase} here, not staged; it cannot commit.");
             }
+            var committing = Stopwatch.GetTimestamp();
             var state = await store.CommitAsync(record, identity, cancellationToken).ConfigureAwait(false);
             Finish(record with { Phase = OperationPhase.Committed });
             metrics.OperationCommitted(record.Kind, _outcome?.StagedPairs ?? _recoveredPairs);
-            LogCommitted(log, record.Id, state.Epoch);
+            LogCommitted(log, record.Id, state.Epoch, Stopwatch.GetElapsedTime(committing).TotalSeconds);
             if (store.Shares.Database.ErasurePending)
             {
                 LogErasurePending(log, record.Id, store.Shares.Database.LastCheckpointProblem ?? "unknown");
@@ -341,11 +345,11 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
     [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Operation {OperationId} was in progress when the node stopped; it is marked failed")]
     private static partial void LogRestartedDuringOperation(ILogger logger, string operationId);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Operation {OperationId} ({Kind}) began: epoch {Epoch} -> {TargetEpoch}, {Pairs} pairs in the snapshot")]
-    private static partial void LogBegan(ILogger logger, string operationId, string kind, ulong epoch, ulong targetEpoch, long pairs);
+    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Operation {OperationId} ({Kind}) began: epoch {Epoch} -> {TargetEpoch}, {Pairs} pairs in the snapshot ({Seconds:F2} s)")]
+    private static partial void LogBegan(ILogger logger, string operationId, string kind, ulong epoch, ulong targetEpoch, long pairs, double seconds);
 
-    [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Operation {OperationId} staged {Pairs} pairs")]
-    private static partial void LogStaged(ILogger logger, string operationId, long pairs);
+    [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Operation {OperationId} staged {Pairs} pairs in {Seconds:F2} s")]
+    private static partial void LogStaged(ILogger logger, string operationId, long pairs, double seconds);
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "Operation {OperationId}: node x {DealerX} misbehaved: {Problem}")]
     private static partial void LogDealerMisbehaved(ILogger logger, string operationId, byte dealerX, string problem);
@@ -353,8 +357,8 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Operation {OperationId} failed here: {ErrorType}: {Error}")]
     private static partial void LogVerificationFailed(ILogger logger, string operationId, string errorType, string error);
 
-    [LoggerMessage(EventId = 305, Level = LogLevel.Information, Message = "Operation {OperationId} committed; epoch is now {Epoch}")]
-    private static partial void LogCommitted(ILogger logger, string operationId, ulong epoch);
+    [LoggerMessage(EventId = 305, Level = LogLevel.Information, Message = "Operation {OperationId} committed in {Seconds:F2} s; epoch is now {Epoch}")]
+    private static partial void LogCommitted(ILogger logger, string operationId, ulong epoch, double seconds);
 
     [LoggerMessage(EventId = 307, Level = LogLevel.Warning, Message = "Operation {OperationId}: the checkpoint that wipes the old epoch from the files did not finish ({Problem}); it is retried in the background")]
     private static partial void LogErasurePending(ILogger logger, string operationId, string problem);
