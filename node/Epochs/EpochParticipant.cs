@@ -279,7 +279,7 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
         {
             throw new OperationRejectedException(OperationRejection.Unavailable, $"This helper is {record.Phase}, not staged yet; retry.");
         }
-        var pairs = await store.ReadMaskedAsync(checked((long)request.Cursor), record.BatchBlocks, cancellationToken).ConfigureAwait(false);
+        var pairs = await store.ReadMaskedAsync(checked((long)request.Cursor), record.BatchBlocks, record.Epoch, cancellationToken).ConfigureAwait(false);
         var response = new FetchRecoveredResponse();
         var values = new byte[pairs.Sum(p => p.Blocks) * 16];
         var offset = 0;
@@ -298,7 +298,7 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
             });
         }
         response.Values = UnsafeByteOperations.UnsafeWrap(values);
-        response.Last = pairs.Count == 0 || (await store.ReadMaskedAsync(pairs[^1].Seq, 1, cancellationToken).ConfigureAwait(false)).Count == 0;
+        response.Last = pairs.Count == 0 || (await store.ReadMaskedAsync(pairs[^1].Seq, 1, record.Epoch, cancellationToken).ConfigureAwait(false)).Count == 0;
         response.NextCursor = pairs.Count == 0 ? request.Cursor : (ulong)pairs[^1].Seq;
         metrics.PeerBytesSent(response.CalculateSize());
         return response;

@@ -35,10 +35,12 @@ internal sealed class OperationStore(ShareStore shares)
     public Task<long> BeginAsync(OperationRecord record, string identity, CancellationToken cancellationToken) =>
         shares.Database.Writes.RunAsync(context =>
         {
-            context.Execute("DELETE FROM snapshot; DELETE FROM recovered; DELETE FROM staged");
+            context.Execute("DELETE FROM snapshot; DELETE FROM recovered");
             long pairs = 0;
             if (record.IsDealer(shares.State.X))
             {
+                // A dealer's own epoch is the operation's (checked at Begin); its idle table takes the stage.
+                context.Execute($"DELETE FROM {ValueTables.NextTo(record.Epoch)}");
                 using var snapshot = context.Command("INSERT INTO snapshot (key, version, blocks) SELECT key, version, blocks FROM shares ORDER BY key, version");
                 pairs = snapshot.ExecuteNonQuery();
             }
@@ -59,14 +61,15 @@ internal sealed class OperationStore(ShareStore shares)
             return TakeWithin(reader, maxBlocks, r => new SnapshotPair(r.GetInt64(0), (byte[])r[1], (ulong)r.GetInt64(2), r.GetInt32(3)), p => p.Blocks);
         }, cancellationToken);
 
-    public Task<IReadOnlyList<OwnShare>> ReadOwnSharesAsync(long afterSeq, int count, CancellationToken cancellationToken) =>
+    /// <summary>Snapshot pairs with this node's current value (null once deleted), in snapshot order.</summary>
+    public Task<IReadOnlyList<OwnShare>> ReadOwnSharesAsync(long afterSeq, int count, ulong epoch, CancellationToken cancellationToken) =>
         Task.Run<IReadOnlyList<OwnShare>>(() =>
         {
             using var connection = shares.Database.OpenReader();
             using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT s.seq, s.key, s.version, s.blocks, sh.epoch, sh.sealed
-                FROM snapshot s LEFT JOIN shares sh ON sh.key = s.key AND sh.version = s.version
+            command.CommandText = $"""
+                SELECT s.seq, s.key, s.version, s.blocks, v.sealed
+                FROM snapshot s LEFT JOIN {ValueTables.Of(epoch)} v ON v.key = s.key AND v.version = s.version
                 WHERE s.seq > $after ORDER BY s.seq LIMIT $limit
                 """;
             command.Parameters.AddWithValue("$after", afterSeq);
@@ -75,18 +78,17 @@ internal sealed class OperationStore(ShareStore shares)
             var rows = new List<OwnShare>(count);
             while (reader.Read())
             {
-                var deleted = reader.IsDBNull(5);
                 rows.Add(new OwnShare(reader.GetInt64(0), (byte[])reader[1], (ulong)reader.GetInt64(2), reader.GetInt32(3),
-                    deleted ? 0 : (ulong)reader.GetInt64(4), deleted ? null : (byte[])reader[5]));
+                    epoch, reader.IsDBNull(4) ? null : (byte[])reader[4]));
             }
             return rows;
         }, cancellationToken);
 
-    /// <summary>Stages values (appended in key order); commit applies them to the pairs that still exist, so a delete during the operation wins.</summary>
-    public Task<int> StageAsync(IReadOnlyList<(byte[] Key, ulong Version, byte[] Sealed)> staged, CancellationToken cancellationToken) =>
+    /// <summary>Stages values into the idle table (appended in key order); commit drops those of pairs deleted meanwhile.</summary>
+    public Task<int> StageAsync(IReadOnlyList<(byte[] Key, ulong Version, byte[] Sealed)> staged, ulong epoch, CancellationToken cancellationToken) =>
         shares.Database.Writes.RunAsync(context =>
         {
-            using var command = context.Command("INSERT OR REPLACE INTO staged (key, version, sealed) VALUES ($key, $version, $staged)");
+            using var command = context.Command($"INSERT OR REPLACE INTO {ValueTables.NextTo(epoch)} (key, version, sealed) VALUES ($key, $version, $staged)");
             var stagedParameter = command.Parameters.Add("$staged", SqliteType.Blob);
             var keyParameter = command.Parameters.Add("$key", SqliteType.Blob);
             var versionParameter = command.Parameters.Add("$version", SqliteType.Integer);
@@ -101,16 +103,16 @@ internal sealed class OperationStore(ShareStore shares)
             return count;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<MaskedPair>> ReadMaskedAsync(long afterSeq, int maxBlocks, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<MaskedPair>> ReadMaskedAsync(long afterSeq, int maxBlocks, ulong epoch, CancellationToken cancellationToken) =>
         Task.Run<IReadOnlyList<MaskedPair>>(() =>
         {
             using var connection = shares.Database.OpenReader();
             using var command = connection.CreateCommand();
-            command.CommandText = """
+            command.CommandText = $"""
                 SELECT s.seq, sh.key, sh.version, sh.owner, sh.name, sh.blocks, sh.commitment, sh.threshold, sh.updated_ms, st.sealed
                 FROM snapshot s
                 JOIN shares sh ON sh.key = s.key AND sh.version = s.version
-                JOIN staged st ON st.key = s.key AND st.version = s.version
+                JOIN {ValueTables.NextTo(epoch)} st ON st.key = s.key AND st.version = s.version
                 WHERE s.seq > $after ORDER BY s.seq LIMIT $limit
                 """;
             command.Parameters.AddWithValue("$after", afterSeq);
@@ -145,11 +147,12 @@ internal sealed class OperationStore(ShareStore shares)
         }, cancellationToken);
 
     /// <summary>
-    /// Commits the operation in one transaction: a refresh makes staged values current at the
-    /// target epoch, carries rows written during it into that epoch unchanged and prunes
-    /// versions older than a refreshed one; a recovery target takes its rebuilt shares and
-    /// membership; recovery helpers drop their masked values. Then truncates the WAL so no
-    /// erased bytes linger in any file.
+    /// Commits the operation in one transaction. A refresh drops versions older than a refreshed
+    /// one, carries the pairs it did not refresh (written during it, or not dealt by every dealer)
+    /// into the new epoch's table unchanged but re-sealed, drops staged values of pairs deleted
+    /// meanwhile, then clears the old epoch's table wholesale. A recovery target adopts its
+    /// rebuilt shares and membership; helpers drop their masked values. Then the WAL is
+    /// truncated so no erased bytes linger in any file.
     /// </summary>
     public async Task<NodeState> CommitAsync(OperationRecord record, string identity, CancellationToken cancellationToken)
     {
@@ -159,26 +162,19 @@ internal sealed class OperationStore(ShareStore shares)
             var next = current;
             if (record.Kind == OperationKind.Refresh)
             {
-                context.Execute("""
-                    DELETE FROM shares
-                    WHERE key IN (SELECT key FROM shares GROUP BY key HAVING COUNT(*) > 1)
-                      AND EXISTS (SELECT 1 FROM staged newer WHERE newer.key = shares.key AND newer.version > shares.version)
-                    """);
-                Promote(context, record.TargetEpoch);
+                CommitRefresh(context, current.Epoch);
                 next = current with { Epoch = record.TargetEpoch };
             }
             else if (record.IsRecoveryTarget(current.X))
             {
-                using var adopt = context.Command("""
-                    INSERT OR IGNORE INTO shares (key, version, name, owner, epoch, threshold, blocks, commitment, sealed, updated_ms)
-                    SELECT key, version, name, owner, $target, threshold, blocks, commitment, sealed, updated_ms FROM recovered
-                    """);
-                adopt.Parameters.AddWithValue("$target", checked((long)record.TargetEpoch));
-                adopt.ExecuteNonQuery();
+                AdoptRecovered(context, current.Epoch, record.TargetEpoch);
                 next = current with { Epoch = record.TargetEpoch, FleetId = record.FleetId };
             }
-            ResealIntoEpoch(context, next.Epoch);
-            context.Execute("DELETE FROM snapshot; DELETE FROM recovered; DELETE FROM staged");
+            else
+            {
+                context.Execute($"DELETE FROM {ValueTables.NextTo(current.Epoch)}");
+            }
+            context.Execute("DELETE FROM snapshot; DELETE FROM recovered");
             StoreDatabase.WriteState(context, "epoch", next.Epoch.ToString(CultureInfo.InvariantCulture));
             StoreDatabase.WriteState(context, "fleet_id", next.FleetId);
             Write(context, record with { Phase = OperationPhase.Committed });
@@ -191,73 +187,91 @@ internal sealed class OperationStore(ShareStore shares)
         return state;
     }
 
+    private void CommitRefresh(WriteContext context, ulong epoch)
+    {
+        var old = ValueTables.Of(epoch);
+        var fresh = ValueTables.NextTo(epoch);
+        // A version older than a refreshed one is gone everywhere (the newer one is on every node).
+        context.Execute($"""
+            DELETE FROM shares
+            WHERE key IN (SELECT key FROM shares GROUP BY key HAVING COUNT(*) > 1)
+              AND EXISTS (SELECT 1 FROM {fresh} newer WHERE newer.key = shares.key AND newer.version > shares.version)
+            """);
+        // Staged values of pairs deleted (or pruned) meanwhile.
+        context.Execute($"DELETE FROM {fresh} WHERE NOT EXISTS (SELECT 1 FROM shares m WHERE m.key = {fresh}.key AND m.version = {fresh}.version)");
+        // Pairs not refreshed keep their value into the new epoch, sealed under its key.
+        var carried = new List<(byte[] Key, ulong Version, byte[] Sealed)>();
+        using (var select = context.Command($"""
+            SELECT o.key, o.version, o.sealed FROM {old} o
+            JOIN shares m ON m.key = o.key AND m.version = o.version
+            WHERE NOT EXISTS (SELECT 1 FROM {fresh} f WHERE f.key = o.key AND f.version = o.version)
+            """))
+        using (var reader = select.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                carried.Add(((byte[])reader[0], (ulong)reader.GetInt64(1), (byte[])reader[2]));
+            }
+        }
+        InsertResealed(context, fresh, carried, epoch, epoch + 1);
+        context.Execute($"DELETE FROM {old}");
+    }
+
+    // The target may hold shares written by clients while it was not yet a member, sealed under
+    // its own (older) epoch: they move into the fleet epoch's table, then the rebuilt shares join.
+    private void AdoptRecovered(WriteContext context, ulong ownEpoch, ulong fleetEpoch)
+    {
+        var own = new List<(byte[] Key, ulong Version, byte[] Sealed)>();
+        using (var select = context.Command($"SELECT key, version, sealed FROM {ValueTables.Of(ownEpoch)}"))
+        using (var reader = select.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                own.Add(((byte[])reader[0], (ulong)reader.GetInt64(1), (byte[])reader[2]));
+            }
+        }
+        context.Execute("DELETE FROM values_0; DELETE FROM values_1");
+        InsertResealed(context, ValueTables.Of(fleetEpoch), own, ownEpoch, fleetEpoch);
+        context.Execute("""
+            INSERT OR IGNORE INTO shares (key, version, name, owner, threshold, blocks, commitment, updated_ms)
+            SELECT key, version, name, owner, threshold, blocks, commitment, updated_ms FROM recovered
+            """);
+        context.Execute($"INSERT OR IGNORE INTO {ValueTables.Of(fleetEpoch)} (key, version, sealed) SELECT key, version, sealed FROM recovered");
+    }
+
+    private void InsertResealed(WriteContext context, string table, List<(byte[] Key, ulong Version, byte[] Sealed)> rows, ulong fromEpoch, ulong toEpoch)
+    {
+        using var insert = context.Command($"INSERT OR REPLACE INTO {table} (key, version, sealed) VALUES ($key, $version, $sealed)");
+        foreach (var (key, version, sealedValue) in rows)
+        {
+            var value = new byte[ShareSealer.OpenedLength(sealedValue.Length)];
+            // A tampered row cannot be re-sealed: it stays unreadable (clients name this node).
+            var resealed = shares.Sealer.TryOpen(key, version, fromEpoch, sealedValue, value)
+                ? shares.Sealer.Seal(key, version, toEpoch, value)
+                : sealedValue;
+            CryptographicOperations.ZeroMemory(value);
+            insert.Parameters.Clear();
+            insert.Parameters.AddWithValue("$key", key);
+            insert.Parameters.AddWithValue("$version", checked((long)version));
+            insert.Parameters.AddWithValue("$sealed", resealed);
+            insert.ExecuteNonQuery();
+        }
+    }
+
     public async Task AbortAsync(OperationRecord record, string identity, string reason, CancellationToken cancellationToken)
     {
         await shares.Database.Writes.RunAsync(context =>
         {
-            context.Execute("DELETE FROM staged; DELETE FROM snapshot; DELETE FROM recovered");
+            if (record.IsDealer(shares.State.X))
+            {
+                context.Execute($"DELETE FROM {ValueTables.NextTo(shares.State.Epoch)}");
+            }
+            context.Execute("DELETE FROM snapshot; DELETE FROM recovered");
             Write(context, record with { Phase = OperationPhase.Aborted, Failure = reason });
             shares.Audit(context, identity, $"{Describe(record.Kind)}-abort", record.Id, reason);
             return 0;
         }, cancellationToken).ConfigureAwait(false);
         await shares.Database.SettleErasureAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    // Row by row in key order with one prepared statement: SQLite's UPDATE … FROM materializes
-    // the whole join first and was ten times slower. Pairs deleted meanwhile match nothing.
-    private static void Promote(WriteContext context, ulong targetEpoch)
-    {
-        using var staged = context.Command("SELECT key, version, sealed FROM staged ORDER BY key, version");
-        using var update = context.Command("UPDATE shares SET sealed = $sealed, epoch = $epoch WHERE key = $key AND version = $version");
-        var sealedParameter = update.Parameters.Add("$sealed", SqliteType.Blob);
-        update.Parameters.AddWithValue("$epoch", checked((long)targetEpoch));
-        var keyParameter = update.Parameters.Add("$key", SqliteType.Blob);
-        var versionParameter = update.Parameters.Add("$version", SqliteType.Integer);
-        using var reader = staged.ExecuteReader();
-        while (reader.Read())
-        {
-            keyParameter.Value = reader[0];
-            versionParameter.Value = reader.GetInt64(1);
-            sealedParameter.Value = reader[2];
-            update.ExecuteNonQuery();
-        }
-    }
-
-    // Rows not at the new epoch (written during the refresh, or by clients while a recovery target
-    // was not yet a member) hold values that are already right for it: re-seal them under its key.
-    private void ResealIntoEpoch(WriteContext context, ulong toEpoch)
-    {
-        var stale = new List<(byte[] Key, ulong Version, ulong Epoch, byte[] Sealed)>();
-        using (var select = context.Command("SELECT key, version, epoch, sealed FROM shares WHERE epoch != $epoch"))
-        {
-            select.Parameters.AddWithValue("$epoch", checked((long)toEpoch));
-            using var reader = select.ExecuteReader();
-            while (reader.Read())
-            {
-                stale.Add(((byte[])reader[0], (ulong)reader.GetInt64(1), (ulong)reader.GetInt64(2), (byte[])reader[3]));
-            }
-        }
-        if (stale.Count == 0)
-        {
-            return;
-        }
-        using var update = context.Command("UPDATE shares SET sealed = $sealed, epoch = $epoch WHERE key = $key AND version = $version");
-        foreach (var (key, version, epoch, sealedValue) in stale)
-        {
-            var value = new byte[ShareSealer.OpenedLength(sealedValue.Length)];
-            if (!shares.Sealer.TryOpen(key, version, epoch, sealedValue, value))
-            {
-                // A tampered row stays unreadable where it is; clients name this node when they meet it.
-                continue;
-            }
-            update.Parameters.Clear();
-            update.Parameters.AddWithValue("$sealed", shares.Sealer.Seal(key, version, toEpoch, value));
-            update.Parameters.AddWithValue("$epoch", checked((long)toEpoch));
-            update.Parameters.AddWithValue("$key", key);
-            update.Parameters.AddWithValue("$version", checked((long)version));
-            update.ExecuteNonQuery();
-            CryptographicOperations.ZeroMemory(value);
-        }
     }
 
     // A batch ends before the pair that would take it past maxBlocks; it always holds at least one pair.

@@ -58,7 +58,7 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
         long staged = 0, unreadable = 0, after = 0;
         while (true)
         {
-            var own = await store.ReadOwnSharesAsync(after, OwnChunk, cancellationToken).ConfigureAwait(false);
+            var own = await store.ReadOwnSharesAsync(after, OwnChunk, operation.Epoch, cancellationToken).ConfigureAwait(false);
             if (own.Count == 0)
             {
                 return (staged, unreadable);
@@ -89,7 +89,7 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
                     }
                 }
             }
-            staged += await store.StageAsync(batch, cancellationToken).ConfigureAwait(false);
+            staged += await store.StageAsync(batch, operation.Epoch, cancellationToken).ConfigureAwait(false);
             after = own[^1].Seq;
             Interlocked.Add(ref _done, own.Count);
         }

@@ -5,7 +5,8 @@ using Microsoft.Data.Sqlite;
 namespace SecretFleet.Node.Storage;
 
 /// <summary>
-/// The node's shares: one sealed row per (secret, version), owner-checked, audited. Writes go
+/// The node's shares: metadata per (secret, version) and its sealed value in the current epoch's
+/// table (<see cref="ValueTables"/>), owner-checked, audited. Writes go
 /// through the group-committing <see cref="WriteQueue"/> and are acknowledged only once durable.
 /// </summary>
 internal sealed class ShareStore : IAsyncDisposable
@@ -101,7 +102,7 @@ internal sealed class ShareStore : IAsyncDisposable
     private PutResult Put(WriteContext context, byte[] key, ShareWrite write)
     {
         var epoch = State.Epoch;
-        var existing = ReadVersions(context.Prepared(SelectVersions), key);
+        var existing = ReadVersions(context.Prepared(ValueTables.SelectVersions), key);
         if (existing.Any(row => row.Owner != write.Owner))
         {
             return new PutResult(PutStatus.OwnedByAnother, epoch);
@@ -119,37 +120,39 @@ internal sealed class ShareStore : IAsyncDisposable
         {
             return new PutResult(PutStatus.NewerVersionExists, epoch);
         }
-        {
-            var insert = context.Prepared("""
-                INSERT INTO shares (key, version, name, owner, epoch, threshold, blocks, commitment, sealed, updated_ms)
-                VALUES ($key, $version, $name, $owner, $epoch, $threshold, $blocks, $commitment, $sealed, $now)
-                """);
-            insert.Parameters.AddWithValue("$key", key);
-            insert.Parameters.AddWithValue("$version", checked((long)write.Version));
-            insert.Parameters.AddWithValue("$name", write.Name);
-            insert.Parameters.AddWithValue("$owner", write.Owner);
-            insert.Parameters.AddWithValue("$epoch", checked((long)epoch));
-            insert.Parameters.AddWithValue("$threshold", write.Threshold);
-            insert.Parameters.AddWithValue("$blocks", write.Share.Length / 16);
-            insert.Parameters.AddWithValue("$commitment", write.Commitment);
-            insert.Parameters.AddWithValue("$sealed", Sealer.Seal(key, write.Version, epoch, write.Share));
-            insert.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
-            insert.ExecuteNonQuery();
-        }
+        var insert = context.Prepared("""
+            INSERT INTO shares (key, version, name, owner, threshold, blocks, commitment, updated_ms)
+            VALUES ($key, $version, $name, $owner, $threshold, $blocks, $commitment, $now)
+            """);
+        insert.Parameters.AddWithValue("$key", key);
+        insert.Parameters.AddWithValue("$version", checked((long)write.Version));
+        insert.Parameters.AddWithValue("$name", write.Name);
+        insert.Parameters.AddWithValue("$owner", write.Owner);
+        insert.Parameters.AddWithValue("$threshold", write.Threshold);
+        insert.Parameters.AddWithValue("$blocks", write.Share.Length / 16);
+        insert.Parameters.AddWithValue("$commitment", write.Commitment);
+        insert.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        insert.ExecuteNonQuery();
+        var value = context.Prepared($"INSERT INTO {ValueTables.Of(epoch)} (key, version, sealed) VALUES ($key, $version, $sealed)");
+        value.Parameters.AddWithValue("$key", key);
+        value.Parameters.AddWithValue("$version", checked((long)write.Version));
+        value.Parameters.AddWithValue("$sealed", Sealer.Seal(key, write.Version, epoch, write.Share));
+        value.ExecuteNonQuery();
         // Keep the version this one replaces: if the overwrite fails on other nodes, the client
         // rolls back by deleting the new version and the old one is current again. Older ones go.
         if (existing.Count > 1)
         {
-            var prune = context.Prepared("DELETE FROM shares WHERE key = $key AND version < $keep");
-            prune.Parameters.AddWithValue("$key", key);
-            prune.Parameters.AddWithValue("$keep", checked((long)existing[0].Version));
-            prune.ExecuteNonQuery();
+            RemoveVersions(context, key, "version < $version", existing[0].Version);
         }
         return new PutResult(PutStatus.Stored, epoch);
     }
 
     private bool SameContent(byte[] key, VersionRow row, ShareWrite write)
     {
+        if (row.Sealed is null)
+        {
+            return false;
+        }
         var opened = new byte[ShareSealer.OpenedLength(row.Sealed.Length)];
         try
         {
@@ -173,7 +176,7 @@ internal sealed class ShareStore : IAsyncDisposable
         ReadResult result;
         using (var session = Database.Readers.Rent())
         {
-            result = Read(key, name, owner, version, ReadVersions(session.Prepared(SelectVersions), key));
+            result = Read(key, name, owner, version, ReadVersions(session.Prepared(ValueTables.SelectVersions), key));
         }
         // Reads are audited too, in batches: the caller does not wait for that row to be durable.
         _readAudit.Add(new AuditEntry(_time.GetUtcNow().ToUnixTimeMilliseconds(), owner, "get", version == 0 ? name : $"{name}@{version}", result.Status.ToString()));
@@ -194,6 +197,10 @@ internal sealed class ShareStore : IAsyncDisposable
         if (row is null)
         {
             return ReadResult.Of(ReadStatus.NotFound);
+        }
+        if (row.Sealed is null)
+        {
+            return ReadResult.Of(ReadStatus.Unreadable);
         }
         var share = new byte[ShareSealer.OpenedLength(row.Sealed.Length)];
         if (!Sealer.TryOpen(key, row.Version, row.Epoch, row.Sealed, share))
@@ -217,7 +224,7 @@ internal sealed class ShareStore : IAsyncDisposable
 
     private static DeleteResult Delete(WriteContext context, byte[] key, string owner, ulong version)
     {
-        var rows = ReadVersions(context.Prepared(SelectVersions), key);
+        var rows = ReadVersions(context.Prepared(ValueTables.SelectVersions), key);
         if (rows.Count == 0 || (version != 0 && rows.All(r => r.Version != version)))
         {
             return new DeleteResult(DeleteStatus.NotFound, 0);
@@ -226,12 +233,28 @@ internal sealed class ShareStore : IAsyncDisposable
         {
             return new DeleteResult(DeleteStatus.OwnedByAnother, 0);
         }
-        using var delete = context.Command(version == 0
-            ? "DELETE FROM shares WHERE key = $key"
-            : "DELETE FROM shares WHERE key = $key AND version = $version");
-        delete.Parameters.AddWithValue("$key", key);
-        delete.Parameters.AddWithValue("$version", checked((long)version));
-        return new DeleteResult(DeleteStatus.Deleted, delete.ExecuteNonQuery());
+        var deleted = version == 0
+            ? RemoveVersions(context, key, "1 = 1", 0)
+            : RemoveVersions(context, key, "version = $version", version);
+        return new DeleteResult(DeleteStatus.Deleted, deleted);
+    }
+
+    // Removes versions of a secret, metadata and values at every epoch (a staged next-epoch value too).
+    private static int RemoveVersions(WriteContext context, byte[] key, string versionFilter, ulong version)
+    {
+        var removed = 0;
+        foreach (var table in new[] { "shares", "values_0", "values_1" })
+        {
+            var delete = context.Prepared($"DELETE FROM {table} WHERE key = $key AND {versionFilter}");
+            delete.Parameters.AddWithValue("$key", key);
+            if (versionFilter.Contains("$version", StringComparison.Ordinal))
+            {
+                delete.Parameters.AddWithValue("$version", checked((long)version));
+            }
+            var count = delete.ExecuteNonQuery();
+            removed = table == "shares" ? count : removed;
+        }
+        return removed;
     }
 
     public Task<IReadOnlyList<SecretListing>> ListAsync(string owner, int pageSize, string after, CancellationToken cancellationToken) =>
@@ -240,8 +263,8 @@ internal sealed class ShareStore : IAsyncDisposable
             using var connection = Database.OpenReader();
             using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT name, version, epoch, threshold, blocks, updated_ms FROM (
-                    SELECT name, version, epoch, threshold, blocks, updated_ms,
+                SELECT name, version, (SELECT CAST(value AS INTEGER) FROM node_state WHERE name = 'epoch'), threshold, blocks, updated_ms FROM (
+                    SELECT name, version, threshold, blocks, updated_ms,
                            ROW_NUMBER() OVER (PARTITION BY name ORDER BY version DESC) AS newest
                     FROM shares WHERE owner = $owner AND name > $after)
                 WHERE newest = 1 ORDER BY name LIMIT $limit
@@ -322,8 +345,6 @@ internal sealed class ShareStore : IAsyncDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private const string SelectVersions = "SELECT version, owner, epoch, sealed, commitment, threshold FROM shares WHERE key = $key ORDER BY version DESC";
-
     // The command is a prepared one (writer or pooled reader): it is reused, never disposed here.
     private static List<VersionRow> ReadVersions(SqliteCommand command, byte[] key)
     {
@@ -332,7 +353,7 @@ internal sealed class ShareStore : IAsyncDisposable
         var rows = new List<VersionRow>(2);
         while (reader.Read())
         {
-            rows.Add(new VersionRow((ulong)reader.GetInt64(0), reader.GetString(1), (ulong)reader.GetInt64(2), (byte[])reader[3], (byte[])reader[4], reader.GetInt32(5)));
+            rows.Add(new VersionRow((ulong)reader.GetInt64(0), reader.GetString(1), (ulong)reader.GetInt64(2), reader.IsDBNull(3) ? null : (byte[])reader[3], (byte[])reader[4], reader.GetInt32(5)));
         }
         return rows;
     }
@@ -343,5 +364,6 @@ internal sealed class ShareStore : IAsyncDisposable
         await Database.DisposeAsync().ConfigureAwait(false);
     }
 
-    private sealed record VersionRow(ulong Version, string Owner, ulong Epoch, byte[] Sealed, byte[] Commitment, int Threshold);
+    // Sealed is null when the current epoch's table has no value for the row (it never should).
+    private sealed record VersionRow(ulong Version, string Owner, ulong Epoch, byte[]? Sealed, byte[] Commitment, int Threshold);
 }

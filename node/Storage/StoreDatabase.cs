@@ -60,6 +60,10 @@ internal sealed class StoreDatabase : IAsyncDisposable
             {
                 throw new NodeConfigurationException($"The database '{path}' has schema {version}, newer than this node's {StoreSchema.Version}; run a newer node.");
             }
+            if (version == 1)
+            {
+                StoreMigrations.UpgradeFrom1(writer, path);
+            }
             Execute(writer, StoreSchema.Create);
             Execute(writer, $"PRAGMA user_version = {StoreSchema.Version}");
         }
@@ -67,6 +71,11 @@ internal sealed class StoreDatabase : IAsyncDisposable
         {
             writer.Dispose();
             throw new NodeConfigurationException($"Cannot open the share database '{path}' ({e.Message}); check the data directory.");
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
         }
         var readers = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = true, DefaultTimeout = 30 };
         return new StoreDatabase(path, writer, readers.ToString());
@@ -139,20 +148,14 @@ internal sealed class StoreDatabase : IAsyncDisposable
     private bool _erasurePending;
 
     /// <summary>
-    /// After rows were erased: rebuild the file from live rows only (VACUUM: secure_delete zeroes
-    /// freed cells, but rebalanced pages can keep stale bytes in their gaps), then checkpoint
-    /// until the files hold no trace of the erased rows. If readers keep
-    /// the checkpoint from finishing, the erasure stays pending and <see cref="RetryPendingErasureAsync"/>
+    /// After rows were erased (a whole epoch's value table cleared; secure_delete zeroed its pages):
+    /// checkpoint until the WAL holds no page image of them either. If readers keep the
+    /// checkpoint from finishing, the erasure stays pending and <see cref="RetryPendingErasureAsync"/>
     /// (called periodically) finishes it.
     /// </summary>
     public async Task SettleErasureAsync(CancellationToken cancellationToken)
     {
         Volatile.Write(ref _erasurePending, true);
-        await Writes.RunExclusiveAsync(connection =>
-        {
-            Execute(connection, "VACUUM");
-            return 0;
-        }, cancellationToken).ConfigureAwait(false);
         await RetryPendingErasureAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
     }
 

@@ -3,14 +3,14 @@ namespace SecretFleet.Node.Storage;
 /// <summary>The node database's tables. Versions are upgraded in place through <c>PRAGMA user_version</c>.</summary>
 internal static class StoreSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
-    // shares: one row per (secret, version). WITHOUT ROWID keeps rows in (key, version) order,
-    // the order every node deals and receives in during a refresh.
-    // staged: an operation's new values, keyed like shares and appended in that order: the value
-    // for the target epoch (refresh) or a masked value for a recovery target (helpers), sealed
-    // like `sealed`. Kept apart so shares rows never grow mid-operation, and commit overwrites
-    // each sealed value in place with one of the same size.
+    // shares: one row per (secret, version), metadata only. WITHOUT ROWID keeps rows in
+    // (key, version) order, the order every node deals and receives in during a refresh.
+    // values_0 / values_1: the sealed share values, one table per epoch parity. Epoch e's values
+    // live in values_(e % 2); a refresh appends epoch e+1's values to the other table, and commit
+    // clears the old one wholesale (secure_delete zeroes the freed pages). No row is ever
+    // rewritten in place, and nothing of an old epoch survives in a live page.
     public const string Create = """
         CREATE TABLE IF NOT EXISTS node_state (
             name  TEXT PRIMARY KEY,
@@ -22,17 +22,22 @@ internal static class StoreSchema
             version    INTEGER NOT NULL,
             name       TEXT    NOT NULL,
             owner      TEXT    NOT NULL,
-            epoch      INTEGER NOT NULL,
             threshold  INTEGER NOT NULL,
             blocks     INTEGER NOT NULL,
             commitment BLOB    NOT NULL,
-            sealed     BLOB    NOT NULL,
             updated_ms INTEGER NOT NULL,
             PRIMARY KEY (key, version)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS shares_by_owner ON shares (owner, name);
 
-        CREATE TABLE IF NOT EXISTS staged (
+        CREATE TABLE IF NOT EXISTS values_0 (
+            key     BLOB    NOT NULL,
+            version INTEGER NOT NULL,
+            sealed  BLOB    NOT NULL,
+            PRIMARY KEY (key, version)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS values_1 (
             key     BLOB    NOT NULL,
             version INTEGER NOT NULL,
             sealed  BLOB    NOT NULL,

@@ -120,7 +120,7 @@ public sealed class EpochProtocolTests
         {
             using var connection = fleet[x].Store.Database.OpenReader();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT sealed FROM shares";
+            command.CommandText = "SELECT sealed FROM values_0 UNION ALL SELECT sealed FROM values_1";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {

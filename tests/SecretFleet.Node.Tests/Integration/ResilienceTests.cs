@@ -105,7 +105,7 @@ public sealed class ResilienceTests
         using var connection = new SqliteConnection($"Data Source={Path.Combine(fleet.DataDirectory(x), StoreDatabase.FileName)};Pooling=false");
         connection.Open();
         using var read = connection.CreateCommand();
-        read.CommandText = "SELECT key, version, epoch, sealed FROM shares";
+        read.CommandText = "SELECT key, version, 0, sealed FROM values_0";
         byte[] key, sealedValue;
         long version, epoch;
         using (var reader = read.ExecuteReader())
@@ -127,7 +127,7 @@ public sealed class ResilienceTests
             edit(sealedValue);
         }
         using var write = connection.CreateCommand();
-        write.CommandText = "UPDATE shares SET sealed = $sealed";
+        write.CommandText = "UPDATE values_0 SET sealed = $sealed";
         write.Parameters.AddWithValue("$sealed", sealedValue);
         write.ExecuteNonQuery();
     }
@@ -182,7 +182,7 @@ public sealed class ResilienceTests
         using var connection = new SqliteConnection($"Data Source={Path.Combine(fleet.DataDirectory(x), StoreDatabase.FileName)};Pooling=false;Mode=ReadOnly");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT key, version, epoch, sealed FROM shares";
+        command.CommandText = "SELECT key, version, 0, sealed FROM values_0";
         using var reader = command.ExecuteReader();
         var unreadable = 0;
         while (reader.Read())

@@ -164,11 +164,11 @@ public sealed class ShareStoreTests : IAsyncLifetime
         {
             connection.Open();
             using var read = connection.CreateCommand();
-            read.CommandText = "SELECT sealed FROM shares";
+            read.CommandText = "SELECT sealed FROM values_0";
             var sealedValue = (byte[])read.ExecuteScalar()!;
             sealedValue[20] ^= 0x01;
             using var write = connection.CreateCommand();
-            write.CommandText = "UPDATE shares SET sealed = $tampered";
+            write.CommandText = "UPDATE values_0 SET sealed = $tampered";
             write.Parameters.AddWithValue("$tampered", sealedValue);
             write.ExecuteNonQuery();
         }

@@ -40,7 +40,12 @@ internal static class NodeDatabase
         using var connection = new SqliteConnection($"Data Source={Path.Combine(fleet.DataDirectory(x), StoreDatabase.FileName)};Pooling=false");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT key, version, epoch, sealed FROM shares";
+        // Every value row, with the epoch its table belongs to (values_0 even, values_1 odd).
+        command.CommandText = """
+            SELECT v.key, v.version, e.epoch, v.sealed FROM values_0 v, (SELECT CAST(value AS INTEGER) AS epoch FROM node_state WHERE name = 'epoch') e WHERE e.epoch % 2 = 0
+            UNION ALL
+            SELECT v.key, v.version, e.epoch, v.sealed FROM values_1 v, (SELECT CAST(value AS INTEGER) AS epoch FROM node_state WHERE name = 'epoch') e WHERE e.epoch % 2 = 1
+            """;
         using var reader = command.ExecuteReader();
         var rows = new List<(byte[], ulong, ulong, byte[])>();
         while (reader.Read())
