@@ -196,7 +196,8 @@ public sealed partial class KubeApi : IKubeApi, IDisposable
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(patch);
         var body = Encoding.UTF8.GetBytes(patch.Body.ToJsonString());
-        return SendAsync<T>(HttpMethod.Patch, resource.ItemPath(@namespace, name, subresource), body, new MediaTypeHeaderValue(patch.ContentType), cancellationToken);
+        var query = new QueryBuilder().Add("fieldManager", patch.FieldManager);
+        return SendAsync<T>(HttpMethod.Patch, resource.ItemPath(@namespace, name, subresource) + query, body, new MediaTypeHeaderValue(patch.ContentType), cancellationToken);
     }
 
     /// <summary>

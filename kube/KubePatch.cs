@@ -5,6 +5,9 @@ namespace SecretFleet.Kube;
 /// <summary>A PATCH body with its content type. Server-side apply has its own methods.</summary>
 public sealed record KubePatch(KubePatchType Type, JsonNode Body)
 {
+    /// <summary>Recorded in managedFields as the writer of the patched fields (the server picks one from the user agent when null).</summary>
+    public string? FieldManager { get; init; }
+
     /// <summary>RFC 7386 merge patch: objects merge, null deletes a key, lists are replaced.</summary>
     public static KubePatch Merge(JsonNode body) => new(KubePatchType.Merge, body);
 

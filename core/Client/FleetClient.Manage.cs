@@ -1,3 +1,4 @@
+using SecretFleet.Core.Epochs;
 using Grpc.Health.V1;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
@@ -30,33 +31,17 @@ public sealed partial class FleetClient
     /// <summary>Lists this client's secrets over all nodes: newest version of each and how many nodes hold it.</summary>
     public async Task<IReadOnlyList<SecretInfo>> ListAsync(CancellationToken cancellationToken)
     {
-        var seen = new Dictionary<string, List<SecretSummary>>(StringComparer.Ordinal);
-        var reached = 0;
-        foreach (var node in _options.Nodes)
+        var pages = await Task.WhenAll(_options.Nodes.Select(node => ListNodeAsync(node, cancellationToken))).ConfigureAwait(false);
+        var silent = _options.Nodes.Where((_, i) => pages[i] is null).Select(n => n.X).ToArray();
+        if (_options.Nodes.Count - silent.Length < _options.Threshold)
         {
-            try
-            {
-                var token = "";
-                do
-                {
-                    var page = await _channels.CallAsync(node, SharesService, "List", new ListSharesRequest { PageSize = 1000, PageToken = token }, ListSharesResponse.Parser, cancellationToken).ConfigureAwait(false);
-                    foreach (var secret in page.Secrets)
-                    {
-                        (seen.TryGetValue(secret.Name, out var list) ? list : seen[secret.Name] = []).Add(secret);
-                    }
-                    token = page.NextPageToken;
-                }
-                while (token.Length > 0);
-                reached++;
-            }
-            catch (RpcException)
-            {
-                // A node down or rebuilding: the listing comes from the others.
-            }
+            throw new FleetClientException(FleetErrorKind.NotEnoughNodes,
+                $"Only {_options.Nodes.Count - silent.Length} of {_options.Nodes.Count} nodes answered (not: {Describe(silent)}) and listing needs {_options.Threshold}; start those nodes and list again.", silent);
         }
-        if (reached < _options.Threshold)
+        var seen = new Dictionary<string, List<SecretSummary>>(StringComparer.Ordinal);
+        foreach (var secret in pages.SelectMany(p => p ?? []))
         {
-            throw new FleetClientException(FleetErrorKind.NotEnoughNodes, $"Only {reached} nodes answered; listing needs {_options.Threshold}.");
+            (seen.TryGetValue(secret.Name, out var list) ? list : seen[secret.Name] = []).Add(secret);
         }
         return [.. seen.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s =>
         {
@@ -64,6 +49,28 @@ public sealed partial class FleetClient
             return new SecretInfo(s.Key, newest.Version, newest.Epoch, (int)newest.Threshold, s.Value.Count(v => v.Version == newest.Version),
                 DateTimeOffset.FromUnixTimeMilliseconds(newest.UpdatedUnixMs), (int)newest.Blocks * 16);
         })];
+    }
+
+    /// <summary>Every page of one node's listing, or null when the node did not answer (down or rebuilding).</summary>
+    private async Task<List<SecretSummary>?> ListNodeAsync(FleetMember node, CancellationToken cancellationToken)
+    {
+        var secrets = new List<SecretSummary>();
+        try
+        {
+            var token = "";
+            do
+            {
+                var page = await _channels.CallAsync(node, SharesService, "List", new ListSharesRequest { PageSize = 1000, PageToken = token }, ListSharesResponse.Parser, cancellationToken).ConfigureAwait(false);
+                secrets.AddRange(page.Secrets);
+                token = page.NextPageToken;
+            }
+            while (token.Length > 0);
+            return secrets;
+        }
+        catch (RpcException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Each node's health, epoch and membership (Health/Check and Admin/Info).</summary>

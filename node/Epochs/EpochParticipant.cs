@@ -206,10 +206,11 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
                 throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"Operation {operationId} is {record.Phase} here, not staged; it cannot commit.");
             }
             var committing = Stopwatch.GetTimestamp();
-            var state = await store.CommitAsync(record, identity, cancellationToken).ConfigureAwait(false);
+            var steps = new StepTimer();
+            var state = await store.CommitAsync(record, identity, steps, cancellationToken).ConfigureAwait(false);
             Finish(record with { Phase = OperationPhase.Committed });
             metrics.OperationCommitted(record.Kind, _outcome?.StagedPairs ?? _recoveredPairs);
-            LogCommitted(log, record.Id, state.Epoch, Stopwatch.GetElapsedTime(committing).TotalSeconds);
+            LogCommitted(log, record.Id, state.Epoch, Stopwatch.GetElapsedTime(committing).TotalSeconds, steps.ToString());
             if (store.Shares.Database.ErasurePending)
             {
                 LogErasurePending(log, record.Id, store.Shares.Database.LastCheckpointProblem ?? "unknown");
@@ -357,8 +358,8 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Operation {OperationId} failed here: {ErrorType}: {Error}")]
     private static partial void LogVerificationFailed(ILogger logger, string operationId, string errorType, string error);
 
-    [LoggerMessage(EventId = 305, Level = LogLevel.Information, Message = "Operation {OperationId} committed in {Seconds:F2} s; epoch is now {Epoch}")]
-    private static partial void LogCommitted(ILogger logger, string operationId, ulong epoch, double seconds);
+    [LoggerMessage(EventId = 305, Level = LogLevel.Information, Message = "Operation {OperationId} committed in {Seconds:F2} s ({Steps}); epoch is now {Epoch}")]
+    private static partial void LogCommitted(ILogger logger, string operationId, ulong epoch, double seconds, string steps);
 
     [LoggerMessage(EventId = 307, Level = LogLevel.Warning, Message = "Operation {OperationId}: the checkpoint that wipes the old epoch from the files did not finish ({Problem}); it is retried in the background")]
     private static partial void LogErasurePending(ILogger logger, string operationId, string problem);

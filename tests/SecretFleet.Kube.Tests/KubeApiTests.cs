@@ -95,12 +95,13 @@ public sealed class KubeApiTests
     {
         await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, """{"metadata":{"name":"demo","namespace":"ns"}}"""));
         using var api = Client(stub);
-        var patch = KubePatch.Annotations([KeyValuePair.Create(LabelsAndAnnotations.RefreshRequestedAt, (string?)"2026-01-02T03:04:05Z")]);
+        var patch = KubePatch.Annotations([KeyValuePair.Create(LabelsAndAnnotations.RefreshRequestedAt, (string?)"2026-01-02T03:04:05Z")]) with { FieldManager = "kubectl-secrets" };
 
         await api.PatchAsync<SecretCluster>("ns", "demo", patch, CancellationToken.None);
 
         var request = stub.Single();
         Assert.Equal("/apis/secretfleet.io/v1alpha1/namespaces/ns/secretclusters/demo", request.Path);
+        Assert.Equal("kubectl-secrets", request.Query["fieldManager"]);
         Assert.Equal("application/merge-patch+json", request.ContentType);
         Assert.Equal("""{"metadata":{"annotations":{"secretfleet.io/refresh-requested-at":"2026-01-02T03:04:05Z"}}}""", request.Body);
     }

@@ -27,11 +27,16 @@ public sealed class ResilienceTests
         var recovered = await client.RecoverAsync("survivor", default);
         Assert.Equal(secret, recovered.Secret);
         Assert.Equal([(byte)2, (byte)4], recovered.UnreachableXs);
+        Assert.Equal(["survivor"], (await client.ListAsync(default)).Select(s => s.Name));
 
         await fleet.StopNodeAsync(5);
         var error = await Assert.ThrowsAsync<FleetClientException>(() => client.RecoverAsync("survivor", default));
         Assert.Equal(FleetErrorKind.NotEnoughNodes, error.Kind);
         Assert.Contains("node-1, node-3, node-4", error.Message);
+        var listing = await Assert.ThrowsAsync<FleetClientException>(() => client.ListAsync(default));
+        Assert.Equal(FleetErrorKind.NotEnoughNodes, listing.Kind);
+        Assert.Equal([(byte)2, (byte)4, (byte)5], listing.Nodes);
+        Assert.Contains("node-1, node-3, node-4", listing.Message);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace SecretFleet.Core.Tests.Scheduling;
+namespace SecretFleet.Tests.Shared;
 
 /// <summary>Waits for a condition another thread makes true, with a deadline instead of a fixed sleep.</summary>
 internal static class Eventually

@@ -1,14 +1,20 @@
-namespace SecretFleet.Core.Tests.Scheduling;
+namespace SecretFleet.Tests.Shared;
 
 /// <summary>
 /// A clock that moves only when the test says so. <see cref="Advance"/> fires due timers in
-/// time order, each at its own due time, on the calling thread.
+/// time order, each at its own due time, on the calling thread. Shared by the test projects
+/// (linked, not referenced: tests/Shared is test code only).
 /// </summary>
 internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock sync = new();
     private readonly List<ManualTimer> timers = [];
     private DateTimeOffset now = start;
+
+    public ManualTimeProvider()
+        : this(DateTimeOffset.UtcNow)
+    {
+    }
 
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
