@@ -8,7 +8,6 @@ using SecretFleet.Operator.Leadership;
 using SecretFleet.Operator.Observability;
 using SecretFleet.Operator.Queue;
 using SecretFleet.Operator.Reconciliation;
-using SecretFleet.Operator.Tests.Queue;
 using SecretFleet.Operator.Tests.Reconciliation;
 using SecretFleet.Operator.Tests.Support;
 

@@ -5,7 +5,6 @@ using SecretFleet.Core.Protos;
 using SecretFleet.Kube;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Epochs;
-using SecretFleet.Operator.Tests.Queue;
 using SecretFleet.Operator.Tests.Support;
 
 namespace SecretFleet.Operator.Tests.Epochs;

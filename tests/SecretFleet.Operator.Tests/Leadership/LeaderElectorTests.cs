@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
 using SecretFleet.Operator.Leadership;
-using SecretFleet.Operator.Tests.Queue;
 using SecretFleet.Operator.Tests.Support;
 
 namespace SecretFleet.Operator.Tests.Leadership;

@@ -3,7 +3,6 @@ using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Queue;
-using SecretFleet.Operator.Tests.Queue;
 using SecretFleet.Operator.Tests.Support;
 
 namespace SecretFleet.Operator.Tests.Reconciliation;

@@ -9,7 +9,6 @@ using SecretFleet.Operator.Observability;
 using SecretFleet.Operator.Queue;
 using SecretFleet.Operator.Reconciliation;
 using SecretFleet.Operator.Specs;
-using SecretFleet.Operator.Tests.Queue;
 using SecretFleet.Operator.Tests.Support;
 
 namespace SecretFleet.Operator.Tests.Reconciliation;

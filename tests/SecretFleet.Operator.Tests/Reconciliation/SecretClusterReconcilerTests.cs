@@ -4,7 +4,6 @@ using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Queue;
 using SecretFleet.Operator.Specs;
-using SecretFleet.Operator.Tests.Queue;
 
 namespace SecretFleet.Operator.Tests.Reconciliation;
 
