@@ -37,18 +37,11 @@ internal static class RefreshBenchmark
         using var operations = fleet.Operations();
         var coordinator = fleet.Coordinator(operations, new CoordinatorOptions { PollInterval = TimeSpan.FromMilliseconds(100), FinishTimeout = TimeSpan.FromSeconds(30) });
         var sentBefore = await SentBytesAsync(fleet, nodes);
-        var refreshWatch = Stopwatch.StartNew();
-        var refresh = await coordinator.RefreshAsync(fleet.View, null, default);
-        var refreshSeconds = refreshWatch.Elapsed.TotalSeconds;
-        if (!refresh.Committed)
-        {
-            throw new InvalidOperationException($"The refresh aborted: {refresh.Reason}");
-        }
+        var refreshSeconds = await RefreshAsync(coordinator, fleet);
         var sentAfter = await SentBytesAsync(fleet, nodes);
-        foreach (var line in fleet[1].Output.Split('\n').Where(l => l.Contains("Operation ", StringComparison.Ordinal)))
-        {
-            Console.Error.WriteLine($"node-0: {line}");
-        }
+        // A fleet runs for days: the first refresh after start also pays for compiling the hot
+        // paths; the second shows what every later refresh costs.
+        var warmSeconds = await RefreshAsync(coordinator, fleet);
         var rss = Enumerable.Range(1, nodes).Select(x => ProcessStats.PeakRssBytes(fleet[(byte)x].Pid)).ToArray();
         var cpu = Enumerable.Range(1, nodes).Select(x => ProcessStats.CpuSeconds(fleet[(byte)x].Pid)).ToArray();
         await VerifyAsync(fleet.Client("bench"), samples);
@@ -69,12 +62,12 @@ internal static class RefreshBenchmark
 
         var sent = sentAfter.Zip(sentBefore, (a, b) => a - b).ToArray();
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {nodes} | {threshold} | {secrets:N0} | {refreshSeconds:F1} | {secrets / refreshSeconds:N0} | {sent.Average() / 1e6:F0} | {rss.Max() / 1e6:F0} | {cpu.Sum():F0} | {recoverySeconds:F1} | {recoveredRss / 1e6:F0} |");
+            $"| {nodes} | {threshold} | {secrets:N0} | {refreshSeconds:F1} | {warmSeconds:F1} | {secrets / warmSeconds:N0} | {sent.Average() / 1e6:F0} | {rss.Max() / 1e6:F0} | {cpu.Sum():F0} | {recoverySeconds:F1} | {recoveredRss / 1e6:F0} |");
     }
 
     public const string Header = """
-        | n | t | secrets | refresh s | secrets/s | MB served per node | peak RSS per node MB (max) | CPU s (all nodes) | recovery of one node s | rebuilt node peak RSS MB |
-        |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+        | n | t | secrets | first refresh s | next refresh s | secrets/s (next) | MB served per node | peak RSS per node MB (max) | CPU s (all nodes, both refreshes) | recovery of one node s | rebuilt node peak RSS MB |
+        |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
         """;
 
     private static async Task<Dictionary<string, byte[]>> SeedAsync(ProcessFleet fleet, int nodes, int threshold, int secrets)
@@ -124,6 +117,21 @@ internal static class RefreshBenchmark
                 throw new InvalidOperationException($"Secret {name} did not recover after the operation.");
             }
         }
+    }
+
+    private static async Task<double> RefreshAsync(EpochCoordinator coordinator, ProcessFleet fleet)
+    {
+        var watch = Stopwatch.StartNew();
+        var refresh = await coordinator.RefreshAsync(fleet.View, null, default);
+        if (!refresh.Committed)
+        {
+            throw new InvalidOperationException($"The refresh aborted: {refresh.Reason}");
+        }
+        foreach (var line in fleet[1].Output.Split('\n').Where(l => l.Contains(refresh.OperationId, StringComparison.Ordinal)))
+        {
+            Console.Error.WriteLine($"node-0: {line}");
+        }
+        return watch.Elapsed.TotalSeconds;
     }
 
     private static async Task<long[]> SentBytesAsync(ProcessFleet fleet, int nodes)
