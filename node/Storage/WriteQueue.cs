@@ -36,14 +36,7 @@ internal sealed class WriteQueue : IAsyncDisposable
     }
 
     public Task<T> RunAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken) =>
-        Enqueue(new PendingWrite<T>(work, cancellationToken, exclusive: false));
-
-    /// <summary>
-    /// Runs <paramref name="work"/> on the writer connection outside any transaction, after the
-    /// writes queued before it and before those queued after (VACUUM cannot run in a transaction).
-    /// </summary>
-    public Task<T> RunExclusiveAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken) =>
-        Enqueue(new PendingWrite<T>(_ => work(_connection), cancellationToken, exclusive: true));
+        Enqueue(new PendingWrite<T>(work, cancellationToken));
 
     private Task<T> Enqueue<T>(PendingWrite<T> pending)
     {
@@ -86,15 +79,8 @@ internal sealed class WriteQueue : IAsyncDisposable
             {
                 Thread.Yield();
             }
-            if (_queue.Reader.TryPeek(out var next) && next.Exclusive)
+            while (batch.Count < MaxWritesPerTransaction && _queue.Reader.TryRead(out var write))
             {
-                _queue.Reader.TryRead(out _);
-                RunExclusive(next);
-                continue;
-            }
-            while (batch.Count < MaxWritesPerTransaction && _queue.Reader.TryPeek(out var write) && !write.Exclusive)
-            {
-                _queue.Reader.TryRead(out _);
                 if (!write.IsCancelled)
                 {
                     batch.Add(write);
@@ -104,23 +90,6 @@ internal sealed class WriteQueue : IAsyncDisposable
             {
                 RunBatch(batch);
             }
-        }
-    }
-
-    private static void RunExclusive(PendingWrite write)
-    {
-        if (write.IsCancelled)
-        {
-            return;
-        }
-        try
-        {
-            write.Execute(null!);
-            write.Complete();
-        }
-        catch (Exception e)
-        {
-            write.Fail(e);
         }
     }
 
@@ -191,8 +160,6 @@ internal sealed class WriteQueue : IAsyncDisposable
 
     private abstract class PendingWrite
     {
-        public abstract bool Exclusive { get; }
-
         public abstract bool IsCancelled { get; }
         public abstract void Execute(WriteContext context);
         public abstract void Fail(Exception error);
@@ -200,10 +167,8 @@ internal sealed class WriteQueue : IAsyncDisposable
     }
 
     // The result is published only after COMMIT: a caller never sees a write that could still roll back.
-    private sealed class PendingWrite<T>(Func<WriteContext, T> work, CancellationToken cancellationToken, bool exclusive) : PendingWrite
+    private sealed class PendingWrite<T>(Func<WriteContext, T> work, CancellationToken cancellationToken) : PendingWrite
     {
-        public override bool Exclusive => exclusive;
-
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
         private bool _failed;
