@@ -72,5 +72,5 @@ public sealed class UpstreamSchemaTests : IAsyncLifetime
         Assert.Equal("aHVudGVyMg==", await _world.Kubectl.SucceedAsync("get secret s -o jsonpath={.data.password}"));
     }
 
-    private static string ToJson(string yaml) => SecretFleet.Cluster.Tests.Emulator.YamlJson.ParseObject(yaml).Object!.ToJsonString();
+    private static string ToJson(string yaml) => YamlJson.ParseObject(yaml).Object!.ToJsonString();
 }

@@ -41,7 +41,7 @@ public sealed class CrdGeneratorTests
 
         var path = Assert.Single(written);
         Assert.Equal(FileName, Path.GetFileName(path));
-        Assert.True(JsonNode.DeepEquals(Crd, YamlToJson.Single(File.ReadAllText(path))), "the YAML does not read back as the generated CRD");
+        Assert.True(JsonNode.DeepEquals(Crd, YamlJson.Single(File.ReadAllText(path))), "the YAML does not read back as the generated CRD");
     }
 
     [Fact]

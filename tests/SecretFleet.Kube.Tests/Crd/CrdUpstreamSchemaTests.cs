@@ -15,7 +15,7 @@ public sealed class CrdUpstreamSchemaTests
     private static readonly string Script = Path.Combine(RepoPaths.Root, "tests", "SecretFleet.Kube.Tests", "Crd", "validate-crd.js");
 
     private static JsonObject CheckedInCrd =>
-        YamlToJson.Single(File.ReadAllText(Path.Combine(RepoPaths.Crds, "secretfleet.io_secretclusters.yaml")));
+        YamlJson.Single(File.ReadAllText(Path.Combine(RepoPaths.Crds, "secretfleet.io_secretclusters.yaml")));
 
     [Fact]
     public async Task Checked_in_CRD_validates_against_the_upstream_CustomResourceDefinition_schema()
@@ -39,7 +39,7 @@ public sealed class CrdUpstreamSchemaTests
     [Fact]
     public async Task Sample_and_a_full_object_from_our_types_satisfy_the_CRD_schema()
     {
-        var sample = YamlToJson.Single(File.ReadAllText(Path.Combine(RepoPaths.Crds, "samples", "secretcluster.yaml")));
+        var sample = YamlJson.Single(File.ReadAllText(Path.Combine(RepoPaths.Crds, "samples", "secretcluster.yaml")));
         var full = JsonNode.Parse(KubeJson.Serialize(new SecretCluster
         {
             Metadata = new Models.ObjectMeta { Name = "full", Namespace = "ns" },

@@ -4,11 +4,12 @@ using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.Tests.Shared;
 
 /// <summary>
 /// YAML (the body of <c>application/apply-patch+yaml</c>, manifests in tests) to JSON nodes, resolving plain
 /// scalars as YAML 1.2's core schema does (null, booleans, integers, floats); quoted scalars stay strings.
+/// Linked into the test projects that read YAML (the emulator, the CRD tests).
 /// </summary>
 internal static partial class YamlJson
 {
@@ -30,6 +31,9 @@ internal static partial class YamlJson
             return (null, e.Message);
         }
     }
+
+    /// <summary>The one document of a YAML file, which must be an object.</summary>
+    public static JsonObject Single(string text) => (JsonObject)Assert.Single(ParseDocuments(text))!;
 
     /// <summary>Every document of a multi-document YAML stream.</summary>
     public static List<JsonNode?> ParseDocuments(string text)
