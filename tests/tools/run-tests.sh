@@ -18,7 +18,8 @@ for project in "$root"/tests/*/*.Tests.csproj; do
   started=$SECONDS
   # The default (minimal) console logger prints each failure with its message and stack, and
   # one "Passed!/Failed!  - Failed: N, Passed: N, Skipped: N" line per assembly.
-  dotnet test "$project" -c "$config" --no-build --filter "$filter" 2>&1 | tee -a "$log" | grep -v '^\s*$' || true
+  # No "|| true" here: under pipefail it would run on a failed test and reset PIPESTATUS to 0.
+  dotnet test "$project" -c "$config" --no-build --filter "$filter" 2>&1 | tee -a "$log" | grep -v '^\s*$'
   code=${PIPESTATUS[0]}
   echo "   ($name took $((SECONDS - started)) s)"
   summary=$(tail -n +"$((before + 1))" "$log" | grep -E '(Passed|Failed)!  - Failed:' | tail -1)
