@@ -12,15 +12,18 @@ internal sealed class OperatorMetrics : IDisposable
 {
     public const string MeterName = "SecretFleet.Operator";
 
-    private readonly Meter meter = new(MeterName);
+    private readonly Meter meter;
     private readonly Counter<long> operations;
     private readonly Histogram<double> operationDuration;
     private readonly Counter<long> events;
     private int leader;
     private int clusters;
 
-    public OperatorMetrics()
+    /// <param name="meterName">The meter's name; tests give each instance its own, so that parallel
+    /// tests' gauges (which carry no labels) do not overwrite each other in one exporter.</param>
+    public OperatorMetrics(string meterName = MeterName)
     {
+        meter = new Meter(meterName);
         operations = meter.CreateCounter<long>(
             "secretfleet.operator.operations", description: "Refreshes and share recoveries the operator ran, by kind and outcome (committed, aborted, refused, failed).");
         operationDuration = meter.CreateHistogram<double>(

@@ -10,8 +10,9 @@ public sealed class OperatorMetricsTests
     [Fact]
     public async Task Operator_metrics_are_exported_with_bounded_labels_and_pass_promtool()
     {
-        using var exporter = new PrometheusExporter();
-        using var metrics = new OperatorMetrics();
+        var meterName = $"{OperatorMetrics.MeterName}.Test.{Guid.NewGuid():N}";
+        using var exporter = new PrometheusExporter(new PrometheusExporterOptions { MeterPrefixes = [meterName] });
+        using var metrics = new OperatorMetrics(meterName);
         metrics.SetLeader(true);
         metrics.SetClusters(2);
         metrics.Operation("refresh", "committed", TimeSpan.FromSeconds(3));
