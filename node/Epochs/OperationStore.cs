@@ -86,22 +86,7 @@ internal sealed class OperationStore(ShareStore shares)
 
     /// <summary>Stages values into the idle table (appended in key order); commit drops those of pairs deleted meanwhile.</summary>
     public Task<int> StageAsync(IReadOnlyList<(byte[] Key, ulong Version, byte[] Sealed)> staged, ulong epoch, CancellationToken cancellationToken) =>
-        shares.Database.Writes.RunAsync(context =>
-        {
-            using var command = context.Command($"INSERT OR REPLACE INTO {ValueTables.NextTo(epoch)} (key, version, sealed) VALUES ($key, $version, $staged)");
-            var stagedParameter = command.Parameters.Add("$staged", SqliteType.Blob);
-            var keyParameter = command.Parameters.Add("$key", SqliteType.Blob);
-            var versionParameter = command.Parameters.Add("$version", SqliteType.Integer);
-            var count = 0;
-            foreach (var (key, version, sealedValue) in staged)
-            {
-                stagedParameter.Value = sealedValue;
-                keyParameter.Value = key;
-                versionParameter.Value = checked((long)version);
-                count += command.ExecuteNonQuery();
-            }
-            return count;
-        }, cancellationToken);
+        shares.Database.Writes.RunAsync(context => InsertValues(context, ValueTables.NextTo(epoch), staged), cancellationToken);
 
     public Task<IReadOnlyList<MaskedPair>> ReadMaskedAsync(long afterSeq, int maxBlocks, ulong epoch, CancellationToken cancellationToken) =>
         Task.Run<IReadOnlyList<MaskedPair>>(() =>
@@ -209,19 +194,11 @@ internal sealed class OperationStore(ShareStore shares)
         // CROSS JOIN pins the old table as the outer loop, so all three tables are walked in key
         // order. Left to itself SQLite 3.50 scans shares through its (owner, name) index and probes
         // the value tables in random order: 12x slower at a million pairs, most of a commit.
-        var carried = new List<(byte[] Key, ulong Version, byte[] Sealed)>();
-        using (var select = context.Command($"""
+        var carried = ReadValues(context, $"""
             SELECT o.key, o.version, o.sealed FROM {old} o
             CROSS JOIN shares m ON m.key = o.key AND m.version = o.version
             WHERE NOT EXISTS (SELECT 1 FROM {fresh} f WHERE f.key = o.key AND f.version = o.version)
-            """))
-        using (var reader = select.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                carried.Add(((byte[])reader[0], (ulong)reader.GetInt64(1), (byte[])reader[2]));
-            }
-        }
+            """);
         InsertResealed(context, fresh, carried, epoch, epoch + 1);
         steps.Lap($"carry {carried.Count}");
         context.Execute($"DELETE FROM {old}");
@@ -232,15 +209,7 @@ internal sealed class OperationStore(ShareStore shares)
     // its own (older) epoch: they move into the fleet epoch's table, then the rebuilt shares join.
     private void AdoptRecovered(WriteContext context, ulong ownEpoch, ulong fleetEpoch)
     {
-        var own = new List<(byte[] Key, ulong Version, byte[] Sealed)>();
-        using (var select = context.Command($"SELECT key, version, sealed FROM {ValueTables.Of(ownEpoch)}"))
-        using (var reader = select.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                own.Add(((byte[])reader[0], (ulong)reader.GetInt64(1), (byte[])reader[2]));
-            }
-        }
+        var own = ReadValues(context, $"SELECT key, version, sealed FROM {ValueTables.Of(ownEpoch)}");
         context.Execute("DELETE FROM values_0; DELETE FROM values_1");
         InsertResealed(context, ValueTables.Of(fleetEpoch), own, ownEpoch, fleetEpoch);
         context.Execute("""
@@ -252,21 +221,47 @@ internal sealed class OperationStore(ShareStore shares)
 
     private void InsertResealed(WriteContext context, string table, List<(byte[] Key, ulong Version, byte[] Sealed)> rows, ulong fromEpoch, ulong toEpoch)
     {
-        using var insert = context.Command($"INSERT OR REPLACE INTO {table} (key, version, sealed) VALUES ($key, $version, $sealed)");
+        var resealed = new List<(byte[] Key, ulong Version, byte[] Sealed)>(rows.Count);
         foreach (var (key, version, sealedValue) in rows)
         {
             var value = new byte[ShareSealer.OpenedLength(sealedValue.Length)];
             // A tampered row cannot be re-sealed: it stays unreadable (clients name this node).
-            var resealed = shares.Sealer.TryOpen(key, version, fromEpoch, sealedValue, value)
+            resealed.Add((key, version, shares.Sealer.TryOpen(key, version, fromEpoch, sealedValue, value)
                 ? shares.Sealer.Seal(key, version, toEpoch, value)
-                : sealedValue;
+                : sealedValue));
             CryptographicOperations.ZeroMemory(value);
-            insert.Parameters.Clear();
-            insert.Parameters.AddWithValue("$key", key);
-            insert.Parameters.AddWithValue("$version", checked((long)version));
-            insert.Parameters.AddWithValue("$sealed", resealed);
-            insert.ExecuteNonQuery();
         }
+        InsertValues(context, table, resealed);
+    }
+
+    private static List<(byte[] Key, ulong Version, byte[] Sealed)> ReadValues(WriteContext context, string select)
+    {
+        var rows = new List<(byte[] Key, ulong Version, byte[] Sealed)>();
+        using var command = context.Command(select);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(((byte[])reader[0], (ulong)reader.GetInt64(1), (byte[])reader[2]));
+        }
+        return rows;
+    }
+
+    // One statement, parameters bound once and re-valued per row.
+    private static int InsertValues(WriteContext context, string table, IReadOnlyList<(byte[] Key, ulong Version, byte[] Sealed)> rows)
+    {
+        using var command = context.Command($"INSERT OR REPLACE INTO {table} (key, version, sealed) VALUES ($key, $version, $sealed)");
+        var keyParameter = command.Parameters.Add("$key", SqliteType.Blob);
+        var versionParameter = command.Parameters.Add("$version", SqliteType.Integer);
+        var sealedParameter = command.Parameters.Add("$sealed", SqliteType.Blob);
+        var count = 0;
+        foreach (var (key, version, sealedValue) in rows)
+        {
+            keyParameter.Value = key;
+            versionParameter.Value = checked((long)version);
+            sealedParameter.Value = sealedValue;
+            count += command.ExecuteNonQuery();
+        }
+        return count;
     }
 
     public async Task AbortAsync(OperationRecord record, string identity, string reason, CancellationToken cancellationToken)

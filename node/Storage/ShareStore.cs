@@ -242,8 +242,7 @@ internal sealed class ShareStore : IAsyncDisposable
     // Removes versions of a secret, metadata and values at every epoch (a staged next-epoch value too).
     private static int RemoveVersions(WriteContext context, byte[] key, string versionFilter, ulong version)
     {
-        var removed = 0;
-        foreach (var table in new[] { "shares", "values_0", "values_1" })
+        int Delete(string table)
         {
             var delete = context.Prepared($"DELETE FROM {table} WHERE key = $key AND {versionFilter}");
             delete.Parameters.AddWithValue("$key", key);
@@ -251,10 +250,11 @@ internal sealed class ShareStore : IAsyncDisposable
             {
                 delete.Parameters.AddWithValue("$version", checked((long)version));
             }
-            var count = delete.ExecuteNonQuery();
-            removed = table == "shares" ? count : removed;
+            return delete.ExecuteNonQuery();
         }
-        return removed;
+        Delete("values_0");
+        Delete("values_1");
+        return Delete("shares");
     }
 
     public Task<IReadOnlyList<SecretListing>> ListAsync(string owner, int pageSize, string after, CancellationToken cancellationToken) =>
