@@ -14,14 +14,11 @@ namespace SecretFleet.Cli.Kubernetes;
 /// </summary>
 internal sealed class ClusterRefresh(IKubeApi api, string @namespace, string name, TimeProvider time)
 {
-    /// <summary>The name this tool's annotation edits carry in managedFields.</summary>
-    public const string FieldManager = "kubectl-secrets";
-
     public async Task<RefreshReport> RunAsync(RefreshRequest request, IProgress<RefreshProgress>? progress, CancellationToken cancellationToken)
     {
         // RFC 3339 at whole seconds, like every Kubernetes time; the operator compares it with status.lastRefreshTime.
         var requestedAt = TruncateToSeconds(time.GetUtcNow());
-        var patch = KubePatch.Annotations([new(LabelsAndAnnotations.RefreshRequestedAt, Format(requestedAt))]) with { FieldManager = FieldManager };
+        var patch = KubePatch.Annotations([new(LabelsAndAnnotations.RefreshRequestedAt, Format(requestedAt))]) with { FieldManager = LabelsAndAnnotations.CliFieldManager };
         var patched = await KubernetesTarget.KubeCall(() => api.PatchAsync<SecretCluster>(@namespace, name, patch, cancellationToken), $"annotate SecretCluster {@namespace}/{name}").ConfigureAwait(false);
         var before = (ulong?)patched.Status?.Epoch;
         if (!request.Wait)
