@@ -39,6 +39,7 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
             LogRestartedDuringOperation(log, record.Id);
         }
         _record = record;
+        store.Shares.TrackChanges = record is { IsFinished: false };
     }
 
     public async Task<long> BeginAsync(BeginRequest request, string identity, CancellationToken cancellationToken)

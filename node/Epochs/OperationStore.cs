@@ -32,10 +32,13 @@ internal sealed class OperationStore(ShareStore shares)
         }, cancellationToken);
 
     /// <summary>Records the operation and, for a dealer, snapshots the pairs it will deal for, in (key, version) order.</summary>
-    public Task<long> BeginAsync(OperationRecord record, string identity, CancellationToken cancellationToken) =>
-        shares.Database.Writes.RunAsync(context =>
+    public Task<long> BeginAsync(OperationRecord record, string identity, CancellationToken cancellationToken)
+    {
+        // Before the snapshot is taken, so that every write after it is tracked.
+        shares.TrackChanges = true;
+        return shares.Database.Writes.RunAsync(context =>
         {
-            context.Execute("DELETE FROM snapshot; DELETE FROM recovered");
+            ClearWorkTables(context);
             long pairs = 0;
             if (record.IsDealer(shares.State.X))
             {
@@ -48,6 +51,7 @@ internal sealed class OperationStore(ShareStore shares)
             shares.Audit(context, identity, $"{Describe(record.Kind)}-begin", record.Id, $"epoch {record.Epoch} -> {record.TargetEpoch}, {pairs} pairs");
             return pairs;
         }, cancellationToken);
+    }
 
     public Task<IReadOnlyList<SnapshotPair>> ReadSnapshotAsync(long afterSeq, int maxBlocks, CancellationToken cancellationToken) =>
         Task.Run<IReadOnlyList<SnapshotPair>>(() =>
@@ -84,9 +88,20 @@ internal sealed class OperationStore(ShareStore shares)
             return rows;
         }, cancellationToken);
 
-    /// <summary>Stages values into the idle table (appended in key order); commit drops those of pairs deleted meanwhile.</summary>
-    public Task<int> StageAsync(IReadOnlyList<(byte[] Key, ulong Version, byte[] Sealed)> staged, ulong epoch, CancellationToken cancellationToken) =>
-        shares.Database.Writes.RunAsync(context => InsertValues(context, ValueTables.NextTo(epoch), staged), cancellationToken);
+    /// <summary>
+    /// Stages values into the idle table (appended in key order); commit drops those of pairs
+    /// deleted meanwhile. <paramref name="unstaged"/> are snapshot pairs this node keeps unchanged
+    /// (not dealt by every dealer, or unreadable here): the commit carries them.
+    /// </summary>
+    public Task<int> StageAsync(IReadOnlyList<(byte[] Key, ulong Version, byte[] Sealed)> staged, IReadOnlyList<byte[]> unstaged, ulong epoch, CancellationToken cancellationToken) =>
+        shares.Database.Writes.RunAsync(context =>
+        {
+            foreach (var key in unstaged)
+            {
+                ShareStore.Touch(context, key);
+            }
+            return InsertValues(context, ValueTables.NextTo(epoch), staged);
+        }, cancellationToken);
 
     public Task<IReadOnlyList<MaskedPair>> ReadMaskedAsync(long afterSeq, int maxBlocks, ulong epoch, CancellationToken cancellationToken) =>
         Task.Run<IReadOnlyList<MaskedPair>>(() =>
@@ -160,7 +175,7 @@ internal sealed class OperationStore(ShareStore shares)
             {
                 context.Execute($"DELETE FROM {ValueTables.NextTo(current.Epoch)}");
             }
-            context.Execute("DELETE FROM snapshot; DELETE FROM recovered");
+            ClearWorkTables(context);
             steps.Lap("clear snapshot");
             StoreDatabase.WriteState(context, "epoch", next.Epoch.ToString(CultureInfo.InvariantCulture));
             StoreDatabase.WriteState(context, "fleet_id", next.FleetId);
@@ -170,12 +185,18 @@ internal sealed class OperationStore(ShareStore shares)
             return next;
         }, cancellationToken).ConfigureAwait(false);
         steps.Lap("transaction commit");
+        shares.TrackChanges = false;
         shares.Sealer.ForgetBefore(state.Epoch);
         await shares.Database.SettleErasureAsync(cancellationToken).ConfigureAwait(false);
         steps.Lap("checkpoint");
         return state;
     }
 
+    // Every pair the commit must keep but the operation did not stage has its key in
+    // touched_keys: pairs written after this node's snapshot (TrackChanges was on), snapshot pairs
+    // the receiver left unstaged (StageAsync), and secrets with an older version to prune (Put).
+    // So prune, sweep and carry visit only those keys; clearing the old table is the only step
+    // that still touches every share, and it must (that is the erasure).
     private void CommitRefresh(WriteContext context, ulong epoch, StepTimer steps)
     {
         var old = ValueTables.Of(epoch);
@@ -183,24 +204,29 @@ internal sealed class OperationStore(ShareStore shares)
         // A version older than a refreshed one is gone everywhere (the newer one is on every node).
         context.Execute($"""
             DELETE FROM shares
-            WHERE key IN (SELECT key FROM shares GROUP BY key HAVING COUNT(*) > 1)
-              AND EXISTS (SELECT 1 FROM {fresh} newer WHERE newer.key = shares.key AND newer.version > shares.version)
+            WHERE key IN (SELECT key FROM touched_keys)
+              AND EXISTS (SELECT 1 FROM {fresh} newer CROSS JOIN shares current ON current.key = newer.key AND current.version = newer.version
+                          WHERE newer.key = shares.key AND newer.version > shares.version)
             """);
         steps.Lap("prune");
         // Staged values of pairs deleted (or pruned) meanwhile.
-        context.Execute($"DELETE FROM {fresh} WHERE NOT EXISTS (SELECT 1 FROM shares m WHERE m.key = {fresh}.key AND m.version = {fresh}.version)");
+        context.Execute($"""
+            DELETE FROM {fresh}
+            WHERE key IN (SELECT key FROM touched_keys)
+              AND NOT EXISTS (SELECT 1 FROM shares m WHERE m.key = {fresh}.key AND m.version = {fresh}.version)
+            """);
         steps.Lap("sweep");
         // Pairs not refreshed keep their value into the new epoch, sealed under its key.
-        // CROSS JOIN pins the old table as the outer loop, so all three tables are walked in key
-        // order. Left to itself SQLite 3.50 scans shares through its (owner, name) index and probes
-        // the value tables in random order: 12x slower at a million pairs, most of a commit.
         var carried = ReadValues(context, $"""
-            SELECT o.key, o.version, o.sealed FROM {old} o
+            SELECT o.key, o.version, o.sealed FROM touched_keys t
+            CROSS JOIN {old} o ON o.key = t.key
             CROSS JOIN shares m ON m.key = o.key AND m.version = o.version
             WHERE NOT EXISTS (SELECT 1 FROM {fresh} f WHERE f.key = o.key AND f.version = o.version)
             """);
         InsertResealed(context, fresh, carried, epoch, epoch + 1);
         steps.Lap($"carry {carried.Count}");
+        // Keys still holding two versions (the newer one written during the refresh) stay for the next commit.
+        context.Execute("DELETE FROM touched_keys WHERE (SELECT COUNT(*) FROM shares s WHERE s.key = touched_keys.key) < 2");
         context.Execute($"DELETE FROM {old}");
         steps.Lap("clear old epoch");
     }
@@ -272,12 +298,30 @@ internal sealed class OperationStore(ShareStore shares)
             {
                 context.Execute($"DELETE FROM {ValueTables.NextTo(shares.State.Epoch)}");
             }
-            context.Execute("DELETE FROM snapshot; DELETE FROM recovered");
+            ClearWorkTables(context);
             Write(context, record with { Phase = OperationPhase.Aborted, Failure = reason });
             shares.Audit(context, identity, $"{Describe(record.Kind)}-abort", record.Id, reason);
             return 0;
         }, cancellationToken).ConfigureAwait(false);
+        shares.TrackChanges = false;
         await shares.Database.SettleErasureAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // The snapshot holds only secret keys, versions and block counts, no share material: its pages
+    // are freed without secure_delete's zeroing, which at a million pairs is 40 MB written twice.
+    // The recovered table holds sealed shares and is zeroed as usual.
+    private static void ClearWorkTables(WriteContext context)
+    {
+        context.Execute("PRAGMA secure_delete = OFF");
+        try
+        {
+            context.Execute("DELETE FROM snapshot");
+        }
+        finally
+        {
+            context.Execute("PRAGMA secure_delete = ON");
+        }
+        context.Execute("DELETE FROM recovered");
     }
 
     // A batch ends before the pair that would take it past maxBlocks; it always holds at least one pair.

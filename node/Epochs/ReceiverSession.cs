@@ -64,6 +64,7 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
                 return (staged, unreadable);
             }
             var batch = new List<(byte[] Key, ulong Version, byte[] Sealed)>(own.Count);
+            var unstaged = new List<byte[]>();
             foreach (var pair in own)
             {
                 PairCodec.Write(record, pair.Key, pair.Version);
@@ -76,20 +77,20 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
                     }
                     dealtByAll &= !stream.Exhausted && PairCodec.Compare(stream.CurrentPair, record) == 0;
                 }
-                if (dealtByAll && pair.Sealed is not null)
+                var refreshable = dealtByAll && pair.Sealed is not null;
+                var sealedValue = refreshable ? Apply(streams, pair, sealEpoch) : null;
+                if (sealedValue is not null)
                 {
-                    var sealedValue = Apply(streams, pair, sealEpoch);
-                    if (sealedValue is null)
-                    {
-                        unreadable++;
-                    }
-                    else
-                    {
-                        batch.Add((pair.Key, pair.Version, sealedValue));
-                    }
+                    batch.Add((pair.Key, pair.Version, sealedValue));
+                    continue;
                 }
+                if (refreshable)
+                {
+                    unreadable++;
+                }
+                unstaged.Add(pair.Key);
             }
-            staged += await store.StageAsync(batch, operation.Epoch, cancellationToken).ConfigureAwait(false);
+            staged += await store.StageAsync(batch, unstaged, operation.Epoch, cancellationToken).ConfigureAwait(false);
             after = own[^1].Seq;
             Interlocked.Add(ref _done, own.Count);
         }

@@ -40,6 +40,20 @@ internal sealed class ShareStore : IAsyncDisposable
 
     public NodeState State => Volatile.Read(ref _state);
 
+    /// <summary>
+    /// While true (from before an operation's Begin until its commit or abort has landed), every
+    /// write and delete enters its secret into touched_keys, so the commit can carry what the
+    /// operation did not refresh without scanning every share. Set too early or cleared too late
+    /// only costs a few rows; it is never cleared while an operation can still commit.
+    /// </summary>
+    public bool TrackChanges
+    {
+        get => Volatile.Read(ref _trackChanges);
+        set => Volatile.Write(ref _trackChanges, value);
+    }
+
+    private bool _trackChanges;
+
     public static async Task<ShareStore> OpenAsync(string dataDirectory, NodeKey key, byte x, TimeProvider time, CancellationToken cancellationToken)
     {
         var database = StoreDatabase.Open(dataDirectory);
@@ -138,6 +152,11 @@ internal sealed class ShareStore : IAsyncDisposable
         value.Parameters.AddWithValue("$version", checked((long)write.Version));
         value.Parameters.AddWithValue("$sealed", Sealer.Seal(key, write.Version, epoch, write.Share));
         value.ExecuteNonQuery();
+        // A second version is pruned by a later refresh commit, which finds it through touched_keys.
+        if (TrackChanges || existing.Count > 0)
+        {
+            Touch(context, key);
+        }
         // Keep the version this one replaces: if the overwrite fails on other nodes, the client
         // rolls back by deleting the new version and the old one is current again. Older ones go.
         if (existing.Count > 1)
@@ -222,7 +241,15 @@ internal sealed class ShareStore : IAsyncDisposable
         }, cancellationToken);
     }
 
-    private static DeleteResult Delete(WriteContext context, byte[] key, string owner, ulong version)
+    /// <summary>Enters a secret into touched_keys (see <see cref="TrackChanges"/>).</summary>
+    public static void Touch(WriteContext context, byte[] key)
+    {
+        var touch = context.Prepared("INSERT OR IGNORE INTO touched_keys (key) VALUES ($key)");
+        touch.Parameters.AddWithValue("$key", key);
+        touch.ExecuteNonQuery();
+    }
+
+    private DeleteResult Delete(WriteContext context, byte[] key, string owner, ulong version)
     {
         var rows = ReadVersions(context.Prepared(ValueTables.SelectVersions), key);
         if (rows.Count == 0 || (version != 0 && rows.All(r => r.Version != version)))
@@ -236,6 +263,10 @@ internal sealed class ShareStore : IAsyncDisposable
         var deleted = version == 0
             ? RemoveVersions(context, key, "1 = 1", 0)
             : RemoveVersions(context, key, "version = $version", version);
+        if (TrackChanges)
+        {
+            Touch(context, key);
+        }
         return new DeleteResult(DeleteStatus.Deleted, deleted);
     }
 

@@ -63,6 +63,11 @@ internal sealed class StoreDatabase : IAsyncDisposable
             if (version == 1)
             {
                 StoreMigrations.UpgradeFrom1(writer, path);
+                version = 2;
+            }
+            if (version == 2)
+            {
+                StoreMigrations.UpgradeFrom2(writer);
             }
             Execute(writer, StoreSchema.Create);
             Execute(writer, $"PRAGMA user_version = {StoreSchema.Version}");

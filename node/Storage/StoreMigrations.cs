@@ -47,6 +47,23 @@ internal static class StoreMigrations
         transaction.Commit();
     }
 
+    /// <summary>
+    /// Schema 3 adds touched_keys. A commit now looks only at those keys, so the upgrade enters
+    /// every key that schema 2 would have found by scanning: all of them when an operation is
+    /// open (its writes were not tracked), otherwise those holding more than one version.
+    /// </summary>
+    public static void UpgradeFrom2(SqliteConnection connection)
+    {
+        var inFlight = OperationInFlight(connection);
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, $"""
+            CREATE TABLE touched_keys (key BLOB PRIMARY KEY) WITHOUT ROWID;
+            INSERT INTO touched_keys (key) SELECT key FROM shares GROUP BY key {(inFlight ? "" : "HAVING COUNT(*) > 1")};
+            PRAGMA user_version = 3;
+            """);
+        transaction.Commit();
+    }
+
     private static bool OperationInFlight(SqliteConnection connection)
     {
         var json = ReadState(connection, "operation");

@@ -3,7 +3,7 @@ namespace SecretFleet.Node.Storage;
 /// <summary>The node database's tables. Versions are upgraded in place through <c>PRAGMA user_version</c>.</summary>
 internal static class StoreSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     // shares: one row per (secret, version), metadata only. WITHOUT ROWID keeps rows in
     // (key, version) order, the order every node deals and receives in during a refresh.
@@ -11,6 +11,10 @@ internal static class StoreSchema
     // live in values_(e % 2); a refresh appends epoch e+1's values to the other table, and commit
     // clears the old one wholesale (secure_delete zeroes the freed pages). No row is ever
     // rewritten in place, and nothing of an old epoch survives in a live page.
+    // touched_keys: the secrets a refresh commit must look at beyond the staged values (see
+    // ShareStore.TrackChanges): written or deleted while an operation was open, left unstaged by
+    // it, or holding more than one version. The commit's work is proportional to these, not to
+    // every share.
     public const string Create = """
         CREATE TABLE IF NOT EXISTS node_state (
             name  TEXT PRIMARY KEY,
@@ -42,6 +46,10 @@ internal static class StoreSchema
             version INTEGER NOT NULL,
             sealed  BLOB    NOT NULL,
             PRIMARY KEY (key, version)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS touched_keys (
+            key BLOB PRIMARY KEY
         ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS snapshot (

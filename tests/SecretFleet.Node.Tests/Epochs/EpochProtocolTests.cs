@@ -214,6 +214,46 @@ public sealed class EpochProtocolTests
     }
 
     [Fact]
+    public async Task A_secret_only_some_nodes_hold_keeps_its_shares_through_a_refresh()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);
+        var secrets = await StoreManyAsync(fleet, 50);
+        // A store that reached nodes 1 and 2 only (node 3 missed it): not every dealer deals it,
+        // so no node refreshes it, and the two that hold it must carry it into the new epoch.
+        var partial = RandomNumberGenerator.GetBytes(32);
+        var split = Shamir.Split(partial, 2, 3);
+        foreach (var share in split.Shares.Where(s => s.X != 3))
+        {
+            var put = await fleet[share.X].Store.PutAsync(new ShareWrite(InProcessFleet.Owner, "partial", 1, share.Value, split.Commitment, 2, false), CancellationToken.None);
+            Assert.Equal(PutStatus.Stored, put.Status);
+        }
+
+        Assert.True((await fleet.Coordinator.RefreshAsync(fleet.View, null, CancellationToken.None)).Committed);
+
+        Assert.Equal(partial, await fleet.RecoverAsync("partial", 1, 2));
+        Assert.All(await fleet.ReadSharesAsync("partial", 1, 2), share => Assert.Equal(1UL, share.Epoch));
+        foreach (var (name, secret) in secrets)
+        {
+            Assert.Equal(secret, await fleet.RecoverAsync(name, 2, 3));
+        }
+    }
+
+    [Fact]
+    public async Task A_refresh_drops_the_version_a_newer_refreshed_one_replaced()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);
+        await fleet.StoreAsync("rotated", RandomNumberGenerator.GetBytes(32));
+        var current = RandomNumberGenerator.GetBytes(32);
+        await fleet.StoreAsync("rotated", current);
+        Assert.NotEmpty((await fleet.ReadSharesAsync("rotated", 1))[0].OlderVersions);
+
+        Assert.True((await fleet.Coordinator.RefreshAsync(fleet.View, null, CancellationToken.None)).Committed);
+
+        Assert.All(await fleet.ReadSharesAsync("rotated"), share => Assert.Empty(share.OlderVersions));
+        Assert.Equal(current, await fleet.RecoverAsync("rotated", 1, 3));
+    }
+
+    [Fact]
     public async Task Writes_and_deletes_during_a_refresh_are_carried_into_the_new_epoch()
     {
         await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);

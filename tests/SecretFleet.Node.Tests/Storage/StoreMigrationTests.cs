@@ -59,6 +59,47 @@ public sealed class StoreMigrationTests : IDisposable
         Assert.Equal(1, UserVersion());
     }
 
+    [Theory]
+    [InlineData(false, new[] { "two-versions" })]
+    [InlineData(true, new[] { "one-version", "two-versions" })]
+    public async Task A_schema_2_database_tells_the_next_commit_every_secret_it_must_look_at(bool midRefresh, string[] expected)
+    {
+        await using (var store = await OpenAsync())
+        {
+            await store.PutAsync(new ShareWrite(Alice, "one-version", 1, new byte[48], SHA256.HashData(new byte[48]), 3, false), default);
+            await store.PutAsync(new ShareWrite(Alice, "two-versions", 1, new byte[48], SHA256.HashData(new byte[48]), 3, false), default);
+            await store.PutAsync(new ShareWrite(Alice, "two-versions", 2, new byte[48], SHA256.HashData(new byte[48]), 3, false), default);
+        }
+        // Schema 2 had no touched_keys: a schema-2 node that was refreshing tracked none of its writes.
+        Execute("DROP TABLE touched_keys; PRAGMA user_version = 2;");
+        if (midRefresh)
+        {
+            Execute("""INSERT INTO node_state (name, value) VALUES ('operation', '{"Id":"r1","Kind":1,"Phase":3,"Epoch":0,"TargetEpoch":1,"Threshold":3,"Dealers":[],"RecoveryTargetX":0,"BatchBlocks":64,"FleetId":""}')""");
+        }
+
+        await using (var upgraded = await OpenAsync())
+        {
+            Assert.Equal(ReadStatus.Found, (await upgraded.GetAsync(Alice, "one-version", 0, default)).Status);
+        }
+
+        Assert.Equal(StoreSchema.Version, UserVersion());
+        Assert.Equal(expected.Select(name => Convert.ToHexString(SecretKeys.For(name))).Order(), TouchedKeys().Order());
+    }
+
+    private List<string> TouchedKeys()
+    {
+        using var connection = Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key FROM touched_keys";
+        using var reader = command.ExecuteReader();
+        var keys = new List<string>();
+        while (reader.Read())
+        {
+            keys.Add(Convert.ToHexString((byte[])reader[0]));
+        }
+        return keys;
+    }
+
     /// <summary>Turns the file back into the layout schema 1 nodes wrote: values inside the shares rows.</summary>
     private void RewriteAsSchema1(ulong epoch) => Execute($"""
         CREATE TABLE shares_1 (
@@ -67,7 +108,7 @@ public sealed class StoreMigrationTests : IDisposable
             PRIMARY KEY (key, version)) WITHOUT ROWID;
         INSERT INTO shares_1 SELECT m.key, m.version, m.name, m.owner, {epoch}, m.threshold, m.blocks, m.commitment, v.sealed, m.updated_ms
             FROM shares m JOIN {ValueTables.Of(epoch)} v USING (key, version);
-        DROP TABLE shares; DROP TABLE values_0; DROP TABLE values_1;
+        DROP TABLE shares; DROP TABLE values_0; DROP TABLE values_1; DROP TABLE touched_keys;
         ALTER TABLE shares_1 RENAME TO shares;
         CREATE INDEX shares_by_owner ON shares (owner, name);
         CREATE TABLE staged (key BLOB NOT NULL, version INTEGER NOT NULL, sealed BLOB NOT NULL, PRIMARY KEY (key, version)) WITHOUT ROWID;
