@@ -125,6 +125,13 @@ internal static class RefreshBenchmark
         var refresh = await coordinator.RefreshAsync(fleet.View, null, default);
         if (!refresh.Committed)
         {
+            foreach (var x in fleet.View.Members.Select(m => m.X))
+            {
+                foreach (var line in fleet[x].Output.Split('\n').Where(l => l.Contains("warn", StringComparison.Ordinal) || l.Contains("fail", StringComparison.Ordinal)))
+                {
+                    Console.Error.WriteLine($"node x {x}: {line}");
+                }
+            }
             throw new InvalidOperationException($"The refresh aborted: {refresh.Reason}");
         }
         foreach (var line in fleet[1].Output.Split('\n').Where(l => l.Contains(refresh.OperationId, StringComparison.Ordinal)))

@@ -115,7 +115,9 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
 
     private static OperationVerdict Failed(Dictionary<byte, OperationStatusResponse> statuses)
     {
-        var failed = statuses.Where(s => s.Value.Phase != OperationPhase.Staged).OrderBy(s => s.Key).First();
+        // Name a node that failed, not one still verifying when the poll stopped.
+        var failed = statuses.Where(s => s.Value.Phase != OperationPhase.Staged)
+            .OrderBy(s => s.Value.Phase is OperationPhase.Failed or OperationPhase.Aborted ? 0 : 1).ThenBy(s => s.Key).First();
         var culprits = statuses.Values.SelectMany(s => s.Dealers).Where(v => !v.Valid).Select(v => (byte)v.X).Distinct().Order().ToArray();
         var reason = string.IsNullOrEmpty(failed.Value.Failure) ? $"Node x {failed.Key} is {failed.Value.Phase}." : $"Node x {failed.Key}: {failed.Value.Failure}";
         return OperationVerdict.Abort(reason, culprits.Length > 0 ? "dealer-misbehaved" : "node-failed", culprits);

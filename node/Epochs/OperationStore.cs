@@ -57,12 +57,23 @@ internal sealed class OperationStore(ShareStore shares)
         Task.Run<IReadOnlyList<SnapshotPair>>(() =>
         {
             using var connection = shares.Database.OpenReader();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT seq, key, version, blocks FROM snapshot WHERE seq > $after ORDER BY seq LIMIT $limit";
-            command.Parameters.AddWithValue("$after", afterSeq);
-            command.Parameters.AddWithValue("$limit", Math.Max(1, maxBlocks));
-            using var reader = command.ExecuteReader();
-            return TakeWithin(reader, maxBlocks, r => new SnapshotPair(r.GetInt64(0), (byte[])r[1], (ulong)r.GetInt64(2), r.GetInt32(3)), p => p.Blocks);
+            using var select = new RawStatement(connection, "SELECT seq, key, version, blocks FROM snapshot WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+            select.Bind(1, afterSeq);
+            select.Bind(2, Math.Max(1, maxBlocks));
+            var pairs = new List<SnapshotPair>();
+            var blocks = 0L;
+            // A batch ends before the pair that would take it past maxBlocks; it always holds at least one pair.
+            while (select.Read())
+            {
+                var pairBlocks = (int)select.Int64(3);
+                if (pairs.Count > 0 && blocks + pairBlocks > maxBlocks)
+                {
+                    break;
+                }
+                pairs.Add(new SnapshotPair(select.Int64(0), select.Blob(1).ToArray(), (ulong)select.Int64(2), pairBlocks));
+                blocks += pairBlocks;
+            }
+            return pairs;
         }, cancellationToken);
 
     /// <summary>Snapshot pairs with this node's current value (null once deleted), in snapshot order.</summary>
@@ -70,20 +81,18 @@ internal sealed class OperationStore(ShareStore shares)
         Task.Run<IReadOnlyList<OwnShare>>(() =>
         {
             using var connection = shares.Database.OpenReader();
-            using var command = connection.CreateCommand();
-            command.CommandText = $"""
+            using var select = new RawStatement(connection, $"""
                 SELECT s.seq, s.key, s.version, s.blocks, v.sealed
                 FROM snapshot s LEFT JOIN {ValueTables.Of(epoch)} v ON v.key = s.key AND v.version = s.version
-                WHERE s.seq > $after ORDER BY s.seq LIMIT $limit
-                """;
-            command.Parameters.AddWithValue("$after", afterSeq);
-            command.Parameters.AddWithValue("$limit", count);
-            using var reader = command.ExecuteReader();
+                WHERE s.seq > ?1 ORDER BY s.seq LIMIT ?2
+                """);
+            select.Bind(1, afterSeq);
+            select.Bind(2, count);
             var rows = new List<OwnShare>(count);
-            while (reader.Read())
+            while (select.Read())
             {
-                rows.Add(new OwnShare(reader.GetInt64(0), (byte[])reader[1], (ulong)reader.GetInt64(2), reader.GetInt32(3),
-                    epoch, reader.IsDBNull(4) ? null : (byte[])reader[4]));
+                rows.Add(new OwnShare(select.Int64(0), select.Blob(1).ToArray(), (ulong)select.Int64(2), (int)select.Int64(3),
+                    epoch, select.IsNull(4) ? null : select.Blob(4).ToArray()));
             }
             return rows;
         }, cancellationToken);
@@ -272,20 +281,17 @@ internal sealed class OperationStore(ShareStore shares)
         return rows;
     }
 
-    // One statement, parameters bound once and re-valued per row.
+    // One statement, bound by position per row: staging writes every share of the node.
     private static int InsertValues(WriteContext context, string table, IReadOnlyList<(byte[] Key, ulong Version, byte[] Sealed)> rows)
     {
-        using var command = context.Command($"INSERT OR REPLACE INTO {table} (key, version, sealed) VALUES ($key, $version, $sealed)");
-        var keyParameter = command.Parameters.Add("$key", SqliteType.Blob);
-        var versionParameter = command.Parameters.Add("$version", SqliteType.Integer);
-        var sealedParameter = command.Parameters.Add("$sealed", SqliteType.Blob);
+        using var insert = context.Raw($"INSERT OR REPLACE INTO {table} (key, version, sealed) VALUES (?1, ?2, ?3)");
         var count = 0;
         foreach (var (key, version, sealedValue) in rows)
         {
-            keyParameter.Value = key;
-            versionParameter.Value = checked((long)version);
-            sealedParameter.Value = sealedValue;
-            count += command.ExecuteNonQuery();
+            insert.Bind(1, key);
+            insert.Bind(2, checked((long)version));
+            insert.Bind(3, sealedValue);
+            count += insert.Execute();
         }
         return count;
     }

@@ -317,7 +317,11 @@ internal sealed class ShareStore : IAsyncDisposable
         {
             using var connection = Database.OpenReader();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(DISTINCT key), COUNT(*) FROM shares";
+            // Grouping on the primary key's prefix walks shares in key order. COUNT(DISTINCT key)
+            // built a temporary B-tree of every key instead, which spilled to a file in /var/tmp:
+            // at a million secrets each count read and wrote gigabytes through the kernel, every
+            // 10 s on every node, and took most of a refresh's growth beyond linear.
+            command.CommandText = "SELECT COUNT(*), COALESCE(SUM(versions), 0) FROM (SELECT COUNT(*) AS versions FROM shares GROUP BY key)";
             using var reader = command.ExecuteReader();
             reader.Read();
             return (reader.GetInt64(0), reader.GetInt64(1));

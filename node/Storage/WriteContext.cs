@@ -30,6 +30,9 @@ internal sealed class WriteContext(SqliteConnection connection, SqliteTransactio
         return command;
     }
 
+    /// <summary>A statement on the C API, for loops over many rows (see <see cref="RawStatement"/>); dispose it.</summary>
+    public RawStatement Raw(string sql) => new(connection, sql);
+
     public void Execute(string sql)
     {
         using var command = Command(sql);

@@ -43,6 +43,18 @@ public sealed class ShareStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Counts_secrets_once_however_many_versions_each_holds()
+    {
+        Assert.Equal((0L, 0L), await _store.CountAsync(default));
+        await _store.PutAsync(Write("rotated", 1), default);
+        await _store.PutAsync(Write("rotated", 2), default);
+        await _store.PutAsync(Write("plain", 1), default);
+        await _store.PutAsync(Write("bobs", 1, owner: Bob), default);
+
+        Assert.Equal((3L, 4L), await _store.CountAsync(default));
+    }
+
+    [Fact]
     public async Task Share_values_never_appear_in_plain_in_the_database_files()
     {
         var share = RandomNumberGenerator.GetBytes(160);
