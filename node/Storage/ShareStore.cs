@@ -293,12 +293,13 @@ internal sealed class ShareStore : IAsyncDisposable
         {
             using var connection = Database.OpenReader();
             using var command = connection.CreateCommand();
+            // With one MAX() the other bare columns come from the newest version's row, and
+            // grouping on the (owner, name) index streams: a page costs its own rows. (A window
+            // function here sorted every remaining secret of the owner for each page.)
             command.CommandText = """
-                SELECT name, version, (SELECT CAST(value AS INTEGER) FROM node_state WHERE name = 'epoch'), threshold, blocks, updated_ms FROM (
-                    SELECT name, version, threshold, blocks, updated_ms,
-                           ROW_NUMBER() OVER (PARTITION BY name ORDER BY version DESC) AS newest
-                    FROM shares WHERE owner = $owner AND name > $after)
-                WHERE newest = 1 ORDER BY name LIMIT $limit
+                SELECT name, MAX(version), (SELECT CAST(value AS INTEGER) FROM node_state WHERE name = 'epoch'), threshold, blocks, updated_ms
+                FROM shares WHERE owner = $owner AND name > $after
+                GROUP BY name ORDER BY name LIMIT $limit
                 """;
             command.Parameters.AddWithValue("$owner", owner);
             command.Parameters.AddWithValue("$after", after);

@@ -141,7 +141,7 @@ public sealed class ShareStoreTests : IAsyncLifetime
         {
             await _store.PutAsync(Write(name, 1), default);
         }
-        await _store.PutAsync(Write("b", 2), default);
+        await _store.PutAsync(Write("b", 2, share: new byte[160]), default);
         await _store.PutAsync(Write("zz", 1, owner: Bob), default);
 
         var first = await _store.ListAsync(Alice, 3, "", default);
@@ -149,6 +149,7 @@ public sealed class ShareStoreTests : IAsyncLifetime
 
         Assert.Equal(["a", "b", "c"], first.Select(s => s.Name));
         Assert.Equal(2UL, first[1].Version);
+        Assert.Equal(10, first[1].Blocks);
         Assert.Equal(["d"], second.Select(s => s.Name));
     }
 
