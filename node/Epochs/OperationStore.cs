@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using SecretFleet.Core.Protos;
 using SecretFleet.Node.Storage;
 
@@ -54,27 +53,8 @@ internal sealed class OperationStore(ShareStore shares)
     }
 
     public Task<IReadOnlyList<SnapshotPair>> ReadSnapshotAsync(long afterSeq, int maxBlocks, CancellationToken cancellationToken) =>
-        Task.Run<IReadOnlyList<SnapshotPair>>(() =>
-        {
-            using var connection = shares.Database.OpenReader();
-            using var select = new RawStatement(connection, "SELECT seq, key, version, blocks FROM snapshot WHERE seq > ?1 ORDER BY seq LIMIT ?2");
-            select.Bind(1, afterSeq);
-            select.Bind(2, Math.Max(1, maxBlocks));
-            var pairs = new List<SnapshotPair>();
-            var blocks = 0L;
-            // A batch ends before the pair that would take it past maxBlocks; it always holds at least one pair.
-            while (select.Read())
-            {
-                var pairBlocks = (int)select.Int64(3);
-                if (pairs.Count > 0 && blocks + pairBlocks > maxBlocks)
-                {
-                    break;
-                }
-                pairs.Add(new SnapshotPair(select.Int64(0), select.Blob(1).ToArray(), (ulong)select.Int64(2), pairBlocks));
-                blocks += pairBlocks;
-            }
-            return pairs;
-        }, cancellationToken);
+        ReadBatchAsync("SELECT seq, key, version, blocks FROM snapshot WHERE seq > ?1 ORDER BY seq LIMIT ?2", afterSeq, maxBlocks, blocksColumn: 3,
+            (row, blocks) => new SnapshotPair(row.Int64(0), row.Blob(1).ToArray(), (ulong)row.Int64(2), blocks), cancellationToken);
 
     /// <summary>Snapshot pairs with this node's current value (null once deleted), in snapshot order.</summary>
     public Task<IReadOnlyList<OwnShare>> ReadOwnSharesAsync(long afterSeq, int count, ulong epoch, CancellationToken cancellationToken) =>
@@ -113,44 +93,59 @@ internal sealed class OperationStore(ShareStore shares)
         }, cancellationToken);
 
     public Task<IReadOnlyList<MaskedPair>> ReadMaskedAsync(long afterSeq, int maxBlocks, ulong epoch, CancellationToken cancellationToken) =>
-        Task.Run<IReadOnlyList<MaskedPair>>(() =>
+        ReadBatchAsync($"""
+            SELECT s.seq, sh.key, sh.version, sh.owner, sh.name, sh.blocks, sh.commitment, sh.threshold, sh.updated_ms, st.sealed
+            FROM snapshot s
+            JOIN shares sh ON sh.key = s.key AND sh.version = s.version
+            JOIN {ValueTables.NextTo(epoch)} st ON st.key = s.key AND st.version = s.version
+            WHERE s.seq > ?1 ORDER BY s.seq LIMIT ?2
+            """, afterSeq, maxBlocks, blocksColumn: 5,
+            (row, blocks) => new MaskedPair(row.Int64(0), row.Blob(1).ToArray(), (ulong)row.Int64(2), row.Text(3), row.Text(4), blocks,
+                row.Blob(6).ToArray(), (int)row.Int64(7), row.Int64(8), row.Blob(9).ToArray()), cancellationToken);
+
+    // Snapshot pairs after a sequence number, up to maxBlocks blocks: a batch ends before the pair
+    // that would take it past them, and always holds at least one pair.
+    private Task<IReadOnlyList<T>> ReadBatchAsync<T>(string sql, long afterSeq, int maxBlocks, int blocksColumn, Func<RawStatement, int, T> read, CancellationToken cancellationToken) =>
+        Task.Run<IReadOnlyList<T>>(() =>
         {
             using var connection = shares.Database.OpenReader();
-            using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                SELECT s.seq, sh.key, sh.version, sh.owner, sh.name, sh.blocks, sh.commitment, sh.threshold, sh.updated_ms, st.sealed
-                FROM snapshot s
-                JOIN shares sh ON sh.key = s.key AND sh.version = s.version
-                JOIN {ValueTables.NextTo(epoch)} st ON st.key = s.key AND st.version = s.version
-                WHERE s.seq > $after ORDER BY s.seq LIMIT $limit
-                """;
-            command.Parameters.AddWithValue("$after", afterSeq);
-            command.Parameters.AddWithValue("$limit", Math.Max(1, maxBlocks));
-            using var reader = command.ExecuteReader();
-            return TakeWithin(reader, maxBlocks, r => new MaskedPair(r.GetInt64(0), (byte[])r[1], (ulong)r.GetInt64(2), r.GetString(3), r.GetString(4),
-                r.GetInt32(5), (byte[])r[6], r.GetInt32(7), r.GetInt64(8), (byte[])r[9]), p => p.Blocks);
+            using var select = new RawStatement(connection, sql);
+            select.Bind(1, afterSeq);
+            select.Bind(2, Math.Max(1, maxBlocks));
+            var batch = new List<T>();
+            var blocks = 0L;
+            while (select.Read())
+            {
+                var pairBlocks = (int)select.Int64(blocksColumn);
+                if (batch.Count > 0 && blocks + pairBlocks > maxBlocks)
+                {
+                    break;
+                }
+                batch.Add(read(select, pairBlocks));
+                blocks += pairBlocks;
+            }
+            return batch;
         }, cancellationToken);
 
     public Task StoreRecoveredAsync(IReadOnlyList<RecoveredShare> recovered, CancellationToken cancellationToken) =>
         shares.Database.Writes.RunAsync(context =>
         {
-            using var command = context.Command("""
+            using var insert = context.Raw("""
                 INSERT OR REPLACE INTO recovered (key, version, name, owner, threshold, blocks, commitment, sealed, updated_ms)
-                VALUES ($key, $version, $name, $owner, $threshold, $blocks, $commitment, $sealed, $updated)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                 """);
             foreach (var share in recovered)
             {
-                command.Parameters.Clear();
-                command.Parameters.AddWithValue("$key", share.Key);
-                command.Parameters.AddWithValue("$version", checked((long)share.Version));
-                command.Parameters.AddWithValue("$name", share.Name);
-                command.Parameters.AddWithValue("$owner", share.Owner);
-                command.Parameters.AddWithValue("$threshold", share.Threshold);
-                command.Parameters.AddWithValue("$blocks", share.Blocks);
-                command.Parameters.AddWithValue("$commitment", share.Commitment);
-                command.Parameters.AddWithValue("$sealed", share.Sealed);
-                command.Parameters.AddWithValue("$updated", share.UpdatedUnixMs);
-                command.ExecuteNonQuery();
+                insert.Bind(1, share.Key);
+                insert.Bind(2, checked((long)share.Version));
+                insert.Bind(3, share.Name);
+                insert.Bind(4, share.Owner);
+                insert.Bind(5, share.Threshold);
+                insert.Bind(6, share.Blocks);
+                insert.Bind(7, share.Commitment);
+                insert.Bind(8, share.Sealed);
+                insert.Bind(9, share.UpdatedUnixMs);
+                insert.Execute();
             }
             return 0;
         }, cancellationToken);
@@ -328,24 +323,6 @@ internal sealed class OperationStore(ShareStore shares)
             context.Execute("PRAGMA secure_delete = ON");
         }
         context.Execute("DELETE FROM recovered");
-    }
-
-    // A batch ends before the pair that would take it past maxBlocks; it always holds at least one pair.
-    private static List<T> TakeWithin<T>(SqliteDataReader reader, int maxBlocks, Func<SqliteDataReader, T> read, Func<T, int> blocksOf)
-    {
-        var taken = new List<T>();
-        var blocks = 0;
-        while (reader.Read())
-        {
-            var item = read(reader);
-            if (taken.Count > 0 && blocks + blocksOf(item) > maxBlocks)
-            {
-                break;
-            }
-            taken.Add(item);
-            blocks += blocksOf(item);
-        }
-        return taken;
     }
 
     private static OperationRecord? Read(WriteContext context)

@@ -25,6 +25,8 @@ internal sealed class RawStatement : IDisposable
 
     public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
 
+    public void Bind(int index, string text) => Check(raw.sqlite3_bind_text(_statement, index, text));
+
     /// <summary>Runs a statement that returns no rows, then readies it for the next run.</summary>
     public int Execute()
     {
@@ -54,6 +56,8 @@ internal sealed class RawStatement : IDisposable
     }
 
     public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    public string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
 
     public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
 
