@@ -194,6 +194,33 @@ public sealed class EpochProtocolTests
     }
 
     [Fact]
+    public async Task A_write_to_a_node_restarted_while_staged_is_carried_when_it_commits()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);
+        await fleet.StoreAsync("before", RandomNumberGenerator.GetBytes(32));
+        fleet.BeforeCommit = async x =>
+        {
+            if (x == 3)
+            {
+                await fleet.StopNodeAsync(3);
+            }
+        };
+        Assert.True((await fleet.Coordinator.RefreshAsync(fleet.View, null, CancellationToken.None)).Committed);
+        fleet.BeforeCommit = null;
+        await fleet.StartNodeAsync(3);
+
+        // Node 3 is still staged at epoch 0: what it stores now is in no snapshot, so its commit
+        // must carry it, which it knows only if it still tracks writes after the restart.
+        var late = RandomNumberGenerator.GetBytes(32);
+        await fleet.StoreAsync("late", late);
+        Assert.NotNull(await fleet.NewCoordinator().ResumeAsync(fleet.View, CancellationToken.None));
+
+        Assert.Equal(1UL, fleet[3].Store.State.Epoch);
+        Assert.Equal(late, await fleet.RecoverAsync("late", 1, 3));
+        Assert.Equal(late, await fleet.RecoverAsync("late", 2, 3));
+    }
+
+    [Fact]
     public async Task An_undecided_operation_left_by_a_dead_coordinator_is_aborted_on_resume()
     {
         await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);
