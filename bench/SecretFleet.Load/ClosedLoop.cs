@@ -6,6 +6,9 @@ namespace SecretFleet.Load;
 internal sealed record LoopResult(string Operation, int Concurrency, long Operations, long Failures, double Seconds, double P50Ms, double P99Ms)
 {
     public double PerSecond => Operations / Seconds;
+
+    /// <summary>CPU the load client and the nodes spent per operation while measuring, in µs.</summary>
+    public (double Client, double Nodes) CpuMicrosPerOp { get; init; } = (double.NaN, double.NaN);
 }
 
 /// <summary>
@@ -17,14 +20,20 @@ internal static class ClosedLoop
     // One sequence for every phase and run, so operations that create names never repeat one.
     private static long _sequence;
 
-    public static async Task<LoopResult> RunAsync(string name, int concurrency, TimeSpan warmup, TimeSpan duration, Func<long, Task> operation)
+    public static async Task<LoopResult> RunAsync(string name, int concurrency, TimeSpan warmup, TimeSpan duration, Func<long, Task> operation, IReadOnlyList<int> nodePids)
     {
         await RunPhaseAsync(concurrency, warmup, operation, recorder: null).ConfigureAwait(false);
         var recorder = new LatencyRecorder(5_000_000);
+        var clientCpu = ProcessStats.CpuSeconds(Environment.ProcessId);
+        var nodeCpu = nodePids.Sum(ProcessStats.CpuSeconds);
         var started = Stopwatch.GetTimestamp();
         var failures = await RunPhaseAsync(concurrency, duration, operation, recorder).ConfigureAwait(false);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return new LoopResult(name, concurrency, recorder.Count, failures, seconds, recorder.PercentileMs(50), recorder.PercentileMs(99));
+        var perOp = 1e6 / Math.Max(1, recorder.Count);
+        return new LoopResult(name, concurrency, recorder.Count, failures, seconds, recorder.PercentileMs(50), recorder.PercentileMs(99))
+        {
+            CpuMicrosPerOp = ((ProcessStats.CpuSeconds(Environment.ProcessId) - clientCpu) * perOp, (nodePids.Sum(ProcessStats.CpuSeconds) - nodeCpu) * perOp),
+        };
     }
 
     private static async Task<long> RunPhaseAsync(int concurrency, TimeSpan length, Func<long, Task> operation, LatencyRecorder? recorder)

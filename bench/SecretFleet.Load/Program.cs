@@ -2,7 +2,7 @@ using System.Globalization;
 using SecretFleet.Load;
 
 // secretfleet-load: end-to-end benchmarks against real local fleets (docs/benchmarks.md).
-//   rpc     [--nodes 5] [--threshold 3] [--concurrency 1,16,64] [--seconds 10] [--warmup 3] [--only raw|store|recover]
+//   rpc     [--nodes 5] [--threshold 3] [--concurrency 1,16,64] [--seconds 10] [--warmup 3] [--only raw|store|recover|recover-all]
 //   refresh [--nodes 5] [--threshold 3] [--secrets 100000,1000000]
 var verb = args.Length > 0 ? args[0] : "";
 string Option(string name, string fallback)

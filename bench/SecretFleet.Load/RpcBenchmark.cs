@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Health.V1;
+using SecretFleet.Core.Client;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Rpc;
 using SecretFleet.Node.Tests.Support;
@@ -17,6 +18,7 @@ internal static class RpcBenchmark
     {
         await using var fleet = await ProcessFleet.StartAsync(nodes, threshold);
         var client = fleet.Client("load", o => o with { CallTimeout = TimeSpan.FromSeconds(30) });
+        var everyNodeClient = fleet.Client("load", o => o with { CallTimeout = TimeSpan.FromSeconds(30), RecoverReads = RecoverReads.AllNodes });
         using var tls = fleet.Issue(FleetRole.Client, "load-raw").ToTlsMaterial();
         var channels = fleet.View.Members.Select(m => new RpcChannel(new RpcChannelOptions { Address = m.Endpoint, Tls = tls, TlsServerName = "localhost" })).ToArray();
         var call = new RpcCallOptions(TimeSpan.FromSeconds(30));
@@ -27,18 +29,25 @@ internal static class RpcBenchmark
             await client.StoreAsync(targets[i], RandomNumberGenerator.GetBytes(32), null, default);
         }
 
-        var rows = new List<(LoopResult Raw, LoopResult Store, LoopResult Recover)>();
+        var pids = Enumerable.Range(1, nodes).Select(x => fleet[(byte)x].Pid).ToArray();
+        var rows = new List<(LoopResult Raw, LoopResult Store, LoopResult Recover, LoopResult RecoverAll)>();
         foreach (var concurrency in concurrencies)
         {
             var skip = new LoopResult("skipped", concurrency, 0, 0, 1, double.NaN, double.NaN);
             var raw = only is not ("" or "raw") ? skip : await ClosedLoop.RunAsync("raw fan-out", concurrency, warmup, duration,
-                _ => Task.WhenAll(channels.Select(c => c.UnaryAsync(HealthService.ServiceName, "Check", new HealthCheckRequest(), HealthCheckResponse.Parser, call, default))));
+                _ => Task.WhenAll(channels.Select(c => c.UnaryAsync(HealthService.ServiceName, "Check", new HealthCheckRequest(), HealthCheckResponse.Parser, call, default))), pids);
             var store = only is not ("" or "store") ? skip : await ClosedLoop.RunAsync("store", concurrency, warmup, duration,
-                seq => client.StoreAsync($"load-{concurrency}-{seq}", RandomNumberGenerator.GetBytes(32), null, default));
+                seq => client.StoreAsync($"load-{concurrency}-{seq}", RandomNumberGenerator.GetBytes(32), null, default), pids);
             var recover = only is not ("" or "recover") ? skip : await ClosedLoop.RunAsync("recover", concurrency, warmup, duration,
-                seq => client.RecoverAsync(targets[seq % targets.Length], default));
-            rows.Add((raw, store, recover));
-            Console.Error.WriteLine($"c={concurrency}: raw {raw.PerSecond:F0}/s, store {store.PerSecond:F0}/s, recover {recover.PerSecond:F0}/s");
+                seq => client.RecoverAsync(targets[seq % targets.Length], default), pids);
+            var recoverAll = only is not ("" or "recover-all") ? skip : await ClosedLoop.RunAsync("recover, all nodes", concurrency, warmup, duration,
+                seq => everyNodeClient.RecoverAsync(targets[seq % targets.Length], default), pids);
+            rows.Add((raw, store, recover, recoverAll));
+            Console.Error.WriteLine(FormattableString.Invariant($"c={concurrency}: raw {raw.PerSecond:F0}/s, store {store.PerSecond:F0}/s, recover {recover.PerSecond:F0}/s, recover from all nodes {recoverAll.PerSecond:F0}/s"));
+            foreach (var loop in new[] { raw, store, recover, recoverAll }.Where(l => l.Operations > 0))
+            {
+                Console.Error.WriteLine(FormattableString.Invariant($"  {loop.Operation}: CPU per op {loop.CpuMicrosPerOp.Client:F0} µs client + {loop.CpuMicrosPerOp.Nodes:F0} µs nodes"));
+            }
         }
         foreach (var channel in channels)
         {
@@ -48,12 +57,12 @@ internal static class RpcBenchmark
         var text = new StringBuilder();
         text.AppendLine($"{nodes} nodes, threshold {threshold}, 32-byte secrets, {duration.TotalSeconds:F0} s per cell after {warmup.TotalSeconds:F0} s warm-up.");
         text.AppendLine();
-        text.AppendLine("| concurrency | raw fan-out ops/s | store ops/s | store / raw | store p50 ms | store p99 ms | recover ops/s | recover / raw | recover p50 ms | recover p99 ms | failures |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (raw, store, recover) in rows)
+        text.AppendLine("| concurrency | raw fan-out ops/s | store ops/s | store / raw | store p50 ms | store p99 ms | recover ops/s | recover / raw | recover p50 ms | recover p99 ms | recover, all nodes, ops/s | all nodes / raw | failures |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (raw, store, recover, all) in rows)
         {
             text.AppendLine(FormattableString.Invariant(
-                $"| {raw.Concurrency} | {raw.PerSecond:F0} | {store.PerSecond:F0} | {store.PerSecond / raw.PerSecond:P0} | {store.P50Ms:F2} | {store.P99Ms:F2} | {recover.PerSecond:F0} | {recover.PerSecond / raw.PerSecond:P0} | {recover.P50Ms:F2} | {recover.P99Ms:F2} | {raw.Failures + store.Failures + recover.Failures} |"));
+                $"| {raw.Concurrency} | {raw.PerSecond:F0} | {store.PerSecond:F0} | {store.PerSecond / raw.PerSecond:P0} | {store.P50Ms:F2} | {store.P99Ms:F2} | {recover.PerSecond:F0} | {recover.PerSecond / raw.PerSecond:P0} | {recover.P50Ms:F2} | {recover.P99Ms:F2} | {all.PerSecond:F0} | {all.PerSecond / raw.PerSecond:P0} | {raw.Failures + store.Failures + recover.Failures + all.Failures} |"));
         }
         return text.ToString();
     }

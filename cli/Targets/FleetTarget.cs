@@ -30,7 +30,9 @@ internal abstract class FleetTarget : IAsyncDisposable
 
     public abstract Task<RefreshReport> RefreshAsync(RefreshRequest request, IProgress<RefreshProgress>? progress, CancellationToken cancellationToken);
 
-    public FleetClient CreateClient() => new(new FleetClientOptions(View.Members, View.Threshold, ClientTls) { CallTimeout = CallTimeout });
+    // One recovery per run: asking every node costs nothing noticeable and names every node that
+    // answers wrongly or not at all, which a person at the terminal wants to hear about.
+    public FleetClient CreateClient() => new(new FleetClientOptions(View.Members, View.Threshold, ClientTls) { CallTimeout = CallTimeout, RecoverReads = RecoverReads.AllNodes });
 
     public virtual ValueTask DisposeAsync()
     {

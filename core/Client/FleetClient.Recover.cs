@@ -1,3 +1,4 @@
+using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
 using SecretFleet.Core.Sharing;
@@ -7,26 +8,36 @@ namespace SecretFleet.Core.Client;
 public sealed partial class FleetClient
 {
     /// <summary>
-    /// Asks every node for its share, groups the answers by (version, epoch, commitment) and
-    /// combines the newest group that holds at least t shares. With more than t shares, wrong
-    /// ones are found and named. While nodes straddle an epoch change it retries briefly; when
-    /// the newest version is held by fewer than t nodes (a failed overwrite) it falls back to
-    /// the version before.
+    /// Reads the shares (from a read quorum first, see <see cref="RecoverReads"/>), groups the
+    /// answers by (version, epoch, commitment) and combines the newest group that holds at least
+    /// t shares. With more than t shares, wrong ones are found and named. While nodes straddle an
+    /// epoch change it retries briefly; when the newest version is held by fewer than t nodes (a
+    /// failed overwrite) it falls back to the version before.
     /// </summary>
     public async Task<RecoverResult> RecoverAsync(string name, CancellationToken cancellationToken)
     {
         CheckName(name);
         var time = _options.TimeProvider;
         var deadline = time.GetUtcNow() + _options.EpochSettleTimeout;
+        var answers = (NodeAnswer<GetShareResponse>[]?)null;
+        if (_options.RecoverReads == RecoverReads.Quorum && _channels.PickQuorum(QuorumSize) is { } quorum)
+        {
+            var read = await ReadQuorumAsync(name, quorum, cancellationToken).ConfigureAwait(false);
+            if (read.Result is { } agreed)
+            {
+                return agreed;
+            }
+            answers = read.Answers;
+        }
         while (true)
         {
-            var answers = await _channels.FanOutAsync(SharesService, "Get", _ => new GetShareRequest { Name = name }, GetShareResponse.Parser, cancellationToken).ConfigureAwait(false);
+            answers ??= await GetAllAsync(_channels.Nodes, name, 0, cancellationToken).ConfigureAwait(false);
             ThrowIfNothingUsable(name, answers);
             var pool = answers.Where(a => a.Ok).Select(a => a.Response!).ToList();
             var attempt = TryCombine(name, pool, answers);
             if (attempt.Result is null && attempt.OlderVersion is { } older)
             {
-                var previous = await _channels.FanOutAsync(SharesService, "Get", _ => new GetShareRequest { Name = name, Version = older }, GetShareResponse.Parser, cancellationToken).ConfigureAwait(false);
+                var previous = await GetAllAsync(_channels.Nodes, name, older, cancellationToken).ConfigureAwait(false);
                 pool.AddRange(previous.Where(a => a.Ok).Select(a => a.Response!));
                 attempt = TryCombine(name, pool, answers);
             }
@@ -39,8 +50,59 @@ public sealed partial class FleetClient
                 throw attempt.Failure!;
             }
             await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
+            answers = null;
         }
     }
+
+    // q nodes leave n − q < t unasked, so any version that t nodes hold shows up in the quorum.
+    private int QuorumSize => Math.Max(_options.Threshold, _channels.Nodes.Count - _options.Threshold + 1);
+
+    /// <summary>
+    /// Asks the quorum. When every answer is the same version, epoch and commitment and the shares
+    /// reconstruct the committed secret, that is the result. Otherwise the other nodes are asked
+    /// too and all answers are returned for the full decision.
+    /// </summary>
+    private async Task<(RecoverResult? Result, NodeAnswer<GetShareResponse>[] Answers)> ReadQuorumAsync(string name, FleetMember[] quorum, CancellationToken cancellationToken)
+    {
+        var answers = await GetAllAsync(quorum, name, 0, cancellationToken).ConfigureAwait(false);
+        if (Agreed(name, answers) is { } result)
+        {
+            return (result, answers);
+        }
+        var rest = await GetAllAsync(_channels.Nodes.Except(quorum), name, 0, cancellationToken).ConfigureAwait(false);
+        return (null, [.. answers.Concat(rest).OrderBy(a => a.Node.X)]);
+    }
+
+    private RecoverResult? Agreed(string name, NodeAnswer<GetShareResponse>[] answers)
+    {
+        if (!answers.All(a => a.Ok && a.Response!.X == a.Node.X && a.Response.Threshold == _options.Threshold))
+        {
+            return null;
+        }
+        var first = answers[0].Response!;
+        if (!answers.All(a => a.Response!.Version == first.Version && a.Response.Epoch == first.Epoch && a.Response.Commitment.Equals(first.Commitment)))
+        {
+            return null;
+        }
+        var shares = answers.Select(a => new ShareValue((byte)a.Node.X, a.Response!.Share.ToByteArray())).ToArray();
+        RobustCombineResult combined;
+        try
+        {
+            combined = Shamir.CombineRobust(shares, first.Commitment.Span, _options.Threshold);
+        }
+        catch (SharingException)
+        {
+            return null;
+        }
+        if (!combined.Succeeded || combined.BadXs.Count > 0)
+        {
+            return null;
+        }
+        return new RecoverResult(name, combined.Secret, first.Version, first.Epoch, [.. shares.Select(s => s.X).Order()], [], []);
+    }
+
+    private Task<NodeAnswer<GetShareResponse>[]> GetAllAsync(IEnumerable<FleetMember> nodes, string name, ulong version, CancellationToken cancellationToken) =>
+        _channels.FanOutAsync(nodes, SharesService, "Get", _ => new GetShareRequest { Name = name, Version = version }, GetShareResponse.Parser, cancellationToken);
 
     private static void ThrowIfNothingUsable(string name, NodeAnswer<GetShareResponse>[] answers)
     {

@@ -28,7 +28,7 @@ public sealed partial class FleetClient : IDisposable
             throw new FleetClientException(FleetErrorKind.InvalidInput, $"A fleet of {options.Nodes.Count} nodes cannot have threshold {options.Threshold}.");
         }
         _options = options;
-        _channels = new NodeChannels(options.Nodes, options.Tls, options.CallTimeout, options.TimeProvider);
+        _channels = new NodeChannels(options.Nodes, options.Tls, options.CallTimeout, options.TimeProvider, options.UnreachableBackoff);
     }
 
     /// <summary>

@@ -15,6 +15,15 @@ public sealed record FleetClientOptions(IReadOnlyList<FleetMember> Nodes, int Th
     /// <summary>How long a recovery retries while nodes straddle an epoch change.</summary>
     public TimeSpan EpochSettleTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Whether a recovery asks a read quorum first (the default) or every node. See
+    /// <see cref="RecoverReads"/>.
+    /// </summary>
+    public RecoverReads RecoverReads { get; init; } = RecoverReads.Quorum;
+
+    /// <summary>How long a node that did not answer is left out of read quorums.</summary>
+    public TimeSpan UnreachableBackoff { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Time source (tests pass a fake one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -6,7 +6,7 @@ using SecretFleet.Core.Rpc;
 namespace SecretFleet.Core.Client;
 
 /// <summary>One mTLS channel per node, created on first use; every call carries a deadline.</summary>
-internal sealed class NodeChannels(IReadOnlyList<FleetMember> nodes, TlsMaterial tls, TimeSpan callTimeout, TimeProvider time) : IDisposable
+internal sealed class NodeChannels(IReadOnlyList<FleetMember> nodes, TlsMaterial tls, TimeSpan callTimeout, TimeProvider time, TimeSpan unreachableBackoff = default) : IDisposable
 {
     private readonly Dictionary<byte, Lazy<RpcChannel>> _channels = nodes.ToDictionary(n => n.X, n => new Lazy<RpcChannel>(() => new RpcChannel(new RpcChannelOptions
     {
@@ -18,6 +18,9 @@ internal sealed class NodeChannels(IReadOnlyList<FleetMember> nodes, TlsMaterial
         MaxReceiveMessageBytes = 16 * 1024 * 1024,
     })));
 
+    private readonly long[] _unreachableUntil = new long[256];
+    private int _rotation = -1;
+
     public IReadOnlyList<FleetMember> Nodes => nodes;
 
     public Task<TResponse> CallAsync<TRequest, TResponse>(FleetMember node, string service, string method, TRequest request, MessageParser<TResponse> parser, CancellationToken cancellationToken)
@@ -26,10 +29,16 @@ internal sealed class NodeChannels(IReadOnlyList<FleetMember> nodes, TlsMaterial
         _channels[node.X].Value.UnaryAsync(service, method, request, parser, new RpcCallOptions(callTimeout), cancellationToken);
 
     /// <summary>Calls every node at once; each answer is the response or the RpcException it failed with.</summary>
-    public async Task<NodeAnswer<TResponse>[]> FanOutAsync<TRequest, TResponse>(string service, string method, Func<FleetMember, TRequest> request, MessageParser<TResponse> parser, CancellationToken cancellationToken)
+    public Task<NodeAnswer<TResponse>[]> FanOutAsync<TRequest, TResponse>(string service, string method, Func<FleetMember, TRequest> request, MessageParser<TResponse> parser, CancellationToken cancellationToken)
         where TRequest : IMessage<TRequest>
         where TResponse : IMessage<TResponse> =>
-        await Task.WhenAll(nodes.Select(async node =>
+        FanOutAsync(nodes, service, method, request, parser, cancellationToken);
+
+    /// <summary>Calls the given nodes at once; a node that proves unreachable is left out of <see cref="PickQuorum"/> for a while.</summary>
+    public async Task<NodeAnswer<TResponse>[]> FanOutAsync<TRequest, TResponse>(IEnumerable<FleetMember> targets, string service, string method, Func<FleetMember, TRequest> request, MessageParser<TResponse> parser, CancellationToken cancellationToken)
+        where TRequest : IMessage<TRequest>
+        where TResponse : IMessage<TResponse> =>
+        await Task.WhenAll(targets.Select(async node =>
         {
             try
             {
@@ -37,9 +46,35 @@ internal sealed class NodeChannels(IReadOnlyList<FleetMember> nodes, TlsMaterial
             }
             catch (RpcException e)
             {
-                return new NodeAnswer<TResponse>(node, default, e);
+                var answer = new NodeAnswer<TResponse>(node, default, e);
+                if (answer.Unreachable && !cancellationToken.IsCancellationRequested)
+                {
+                    Volatile.Write(ref _unreachableUntil[node.X], (time.GetUtcNow() + unreachableBackoff).UtcTicks);
+                }
+                return answer;
             }
         })).ConfigureAwait(false);
+
+    /// <summary>
+    /// <paramref name="size"/> nodes, taken in turn from a rotating start so reads spread over the
+    /// fleet, leaving out nodes that were unreachable within the backoff; null when too few
+    /// remain (then every node should be asked).
+    /// </summary>
+    public FleetMember[]? PickQuorum(int size)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        var start = (int)((uint)Interlocked.Increment(ref _rotation) % (uint)nodes.Count);
+        var picked = new List<FleetMember>(size);
+        for (var i = 0; i < nodes.Count && picked.Count < size; i++)
+        {
+            var node = nodes[(start + i) % nodes.Count];
+            if (Volatile.Read(ref _unreachableUntil[node.X]) <= now)
+            {
+                picked.Add(node);
+            }
+        }
+        return picked.Count == size ? [.. picked] : null;
+    }
 
     public void Dispose()
     {

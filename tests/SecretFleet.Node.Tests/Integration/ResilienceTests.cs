@@ -18,7 +18,7 @@ public sealed class ResilienceTests
     public async Task Two_killed_nodes_do_not_stop_recovery_but_three_do_and_are_named()
     {
         await using var fleet = await ProcessFleet.StartAsync(n: 5, threshold: 3);
-        var client = fleet.Client();
+        var client = fleet.Client(configure: o => o with { RecoverReads = RecoverReads.AllNodes });
         var secret = RandomNumberGenerator.GetBytes(64);
         await client.StoreAsync("survivor", secret, null, default);
 
@@ -85,56 +85,21 @@ public sealed class ResilienceTests
     public async Task A_tampered_row_and_a_forged_share_are_survived_and_their_nodes_named()
     {
         await using var fleet = await ProcessFleet.StartAsync(n: 5, threshold: 3);
-        var client = fleet.Client();
+        var client = fleet.Client(configure: o => o with { RecoverReads = RecoverReads.AllNodes });
         var secret = RandomNumberGenerator.GetBytes(100);
         await client.StoreAsync("tampered", secret, null, default);
 
         await fleet.StopNodeAsync(2);
-        RewriteShare(fleet, 2, sealedValue => sealedValue[20] ^= 0x40, reseal: false);
+        ShareTampering.RewriteShare(fleet, 2, sealedValue => sealedValue[20] ^= 0x40, reseal: false);
         await fleet.StartNodeAsync(2);
         await fleet.StopNodeAsync(4);
-        RewriteShare(fleet, 4, share => share[3] ^= 0x01, reseal: true);
+        ShareTampering.RewriteShare(fleet, 4, share => share[3] ^= 0x01, reseal: true);
         await fleet.StartNodeAsync(4);
 
         var recovered = await client.RecoverAsync("tampered", default);
 
         Assert.Equal(secret, recovered.Secret);
         Assert.Equal([(byte)2, (byte)4], recovered.BadXs);
-    }
-
-    // Edits node x's only share row: either the sealed bytes as they are on disk (the seal
-    // breaks), or the opened share re-sealed with the node's own key (a forgery only the
-    // sharing math can catch).
-    private static void RewriteShare(ProcessFleet fleet, byte x, Action<byte[]> edit, bool reseal)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(fleet.DataDirectory(x), StoreDatabase.FileName)};Pooling=false");
-        connection.Open();
-        using var read = connection.CreateCommand();
-        read.CommandText = "SELECT key, version, 0, sealed FROM values_0";
-        byte[] key, sealedValue;
-        long version, epoch;
-        using (var reader = read.ExecuteReader())
-        {
-            reader.Read();
-            (key, version, epoch, sealedValue) = ((byte[])reader[0], reader.GetInt64(1), reader.GetInt64(2), (byte[])reader[3]);
-        }
-        if (reseal)
-        {
-            using var nodeKey = NodeKey.Load(fleet.KeyFile(x));
-            var sealer = new ShareSealer(nodeKey, x);
-            var share = new byte[ShareSealer.OpenedLength(sealedValue.Length)];
-            Assert.True(sealer.TryOpen(key, (ulong)version, (ulong)epoch, sealedValue, share));
-            edit(share);
-            sealedValue = sealer.Seal(key, (ulong)version, (ulong)epoch, share);
-        }
-        else
-        {
-            edit(sealedValue);
-        }
-        using var write = connection.CreateCommand();
-        write.CommandText = "UPDATE values_0 SET sealed = $sealed";
-        write.Parameters.AddWithValue("$sealed", sealedValue);
-        write.ExecuteNonQuery();
     }
 
     [Fact]
