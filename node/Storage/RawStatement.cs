@@ -21,6 +21,13 @@ internal sealed class RawStatement : IDisposable
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
     }
 
+    /// <summary>Readies the statement for a new run, even one left mid-rows by an exception, and clears its bindings.</summary>
+    public void Reset()
+    {
+        raw.sqlite3_reset(_statement);
+        raw.sqlite3_clear_bindings(_statement);
+    }
+
     public void Bind(int index, ReadOnlySpan<byte> blob) => Check(raw.sqlite3_bind_blob(_statement, index, blob));
 
     public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));

@@ -38,6 +38,7 @@ internal sealed class ReaderPool(Func<SqliteConnection> open) : IDisposable
     internal sealed class Session(ReaderPool pool, SqliteConnection connection) : IDisposable
     {
         private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+        private readonly StatementCache _statements = new(connection);
 
         /// <summary>The statement for <paramref name="sql"/>, prepared once per connection, parameters cleared. Do not dispose it.</summary>
         public SqliteCommand Prepared(string sql)
@@ -52,6 +53,9 @@ internal sealed class ReaderPool(Func<SqliteConnection> open) : IDisposable
             return command;
         }
 
+        /// <summary>A C API statement prepared once per connection, for the hot point reads. Do not dispose it.</summary>
+        public RawStatement Cached(string sql) => _statements.Get(sql);
+
         public void Dispose() => pool.Return(this);
 
         internal void Close()
@@ -60,6 +64,7 @@ internal sealed class ReaderPool(Func<SqliteConnection> open) : IDisposable
             {
                 command.Dispose();
             }
+            _statements.Dispose();
             connection.Dispose();
         }
     }

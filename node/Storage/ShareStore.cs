@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
 
 namespace SecretFleet.Node.Storage;
 
@@ -116,7 +115,7 @@ internal sealed class ShareStore : IAsyncDisposable
     private PutResult Put(WriteContext context, byte[] key, ShareWrite write)
     {
         var epoch = State.Epoch;
-        var existing = ReadVersions(context.Prepared(ValueTables.SelectVersions), key);
+        var existing = ReadVersions(context.Cached(ValueTables.SelectVersions), key);
         if (existing.Any(row => row.Owner != write.Owner))
         {
             return new PutResult(PutStatus.OwnedByAnother, epoch);
@@ -134,24 +133,24 @@ internal sealed class ShareStore : IAsyncDisposable
         {
             return new PutResult(PutStatus.NewerVersionExists, epoch);
         }
-        var insert = context.Prepared("""
+        var insert = context.Cached("""
             INSERT INTO shares (key, version, name, owner, threshold, blocks, commitment, updated_ms)
-            VALUES ($key, $version, $name, $owner, $threshold, $blocks, $commitment, $now)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """);
-        insert.Parameters.AddWithValue("$key", key);
-        insert.Parameters.AddWithValue("$version", checked((long)write.Version));
-        insert.Parameters.AddWithValue("$name", write.Name);
-        insert.Parameters.AddWithValue("$owner", write.Owner);
-        insert.Parameters.AddWithValue("$threshold", write.Threshold);
-        insert.Parameters.AddWithValue("$blocks", write.Share.Length / 16);
-        insert.Parameters.AddWithValue("$commitment", write.Commitment);
-        insert.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
-        insert.ExecuteNonQuery();
-        var value = context.Prepared($"INSERT INTO {ValueTables.Of(epoch)} (key, version, sealed) VALUES ($key, $version, $sealed)");
-        value.Parameters.AddWithValue("$key", key);
-        value.Parameters.AddWithValue("$version", checked((long)write.Version));
-        value.Parameters.AddWithValue("$sealed", Sealer.Seal(key, write.Version, epoch, write.Share));
-        value.ExecuteNonQuery();
+        insert.Bind(1, key);
+        insert.Bind(2, checked((long)write.Version));
+        insert.Bind(3, write.Name);
+        insert.Bind(4, write.Owner);
+        insert.Bind(5, write.Threshold);
+        insert.Bind(6, write.Share.Length / 16);
+        insert.Bind(7, write.Commitment);
+        insert.Bind(8, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        insert.Execute();
+        var value = context.Cached($"INSERT INTO {ValueTables.Of(epoch)} (key, version, sealed) VALUES (?1, ?2, ?3)");
+        value.Bind(1, key);
+        value.Bind(2, checked((long)write.Version));
+        value.Bind(3, Sealer.Seal(key, write.Version, epoch, write.Share));
+        value.Execute();
         // A second version is pruned by a later refresh commit, which finds it through touched_keys.
         if (TrackChanges || existing.Count > 0)
         {
@@ -195,7 +194,7 @@ internal sealed class ShareStore : IAsyncDisposable
         ReadResult result;
         using (var session = Database.Readers.Rent())
         {
-            result = Read(key, name, owner, version, ReadVersions(session.Prepared(ValueTables.SelectVersions), key));
+            result = Read(key, name, owner, version, ReadVersions(session.Cached(ValueTables.SelectVersions), key));
         }
         // Reads are audited too, in batches: the caller does not wait for that row to be durable.
         _readAudit.Add(new AuditEntry(_time.GetUtcNow().ToUnixTimeMilliseconds(), owner, "get", version == 0 ? name : $"{name}@{version}", result.Status.ToString()));
@@ -244,14 +243,14 @@ internal sealed class ShareStore : IAsyncDisposable
     /// <summary>Enters a secret into touched_keys (see <see cref="TrackChanges"/>).</summary>
     public static void Touch(WriteContext context, byte[] key)
     {
-        var touch = context.Prepared("INSERT OR IGNORE INTO touched_keys (key) VALUES ($key)");
-        touch.Parameters.AddWithValue("$key", key);
-        touch.ExecuteNonQuery();
+        var touch = context.Cached("INSERT OR IGNORE INTO touched_keys (key) VALUES (?1)");
+        touch.Bind(1, key);
+        touch.Execute();
     }
 
     private DeleteResult Delete(WriteContext context, byte[] key, string owner, ulong version)
     {
-        var rows = ReadVersions(context.Prepared(ValueTables.SelectVersions), key);
+        var rows = ReadVersions(context.Cached(ValueTables.SelectVersions), key);
         if (rows.Count == 0 || (version != 0 && rows.All(r => r.Version != version)))
         {
             return new DeleteResult(DeleteStatus.NotFound, 0);
@@ -353,13 +352,13 @@ internal sealed class ShareStore : IAsyncDisposable
 
     private static void Audit(WriteContext context, AuditEntry entry)
     {
-        var command = context.Prepared("INSERT INTO audit (at_ms, identity, operation, subject, outcome) VALUES ($at, $identity, $operation, $subject, $outcome)");
-        command.Parameters.AddWithValue("$at", entry.AtUnixMs);
-        command.Parameters.AddWithValue("$identity", entry.Identity);
-        command.Parameters.AddWithValue("$operation", entry.Operation);
-        command.Parameters.AddWithValue("$subject", entry.Subject);
-        command.Parameters.AddWithValue("$outcome", entry.Outcome);
-        command.ExecuteNonQuery();
+        var insert = context.Cached("INSERT INTO audit (at_ms, identity, operation, subject, outcome) VALUES (?1, ?2, ?3, ?4, ?5)");
+        insert.Bind(1, entry.AtUnixMs);
+        insert.Bind(2, entry.Identity);
+        insert.Bind(3, entry.Operation);
+        insert.Bind(4, entry.Subject);
+        insert.Bind(5, entry.Outcome);
+        insert.Execute();
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit, CancellationToken cancellationToken)
@@ -381,15 +380,14 @@ internal sealed class ShareStore : IAsyncDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    // The command is a prepared one (writer or pooled reader): it is reused, never disposed here.
-    private static List<VersionRow> ReadVersions(SqliteCommand command, byte[] key)
+    // The statement is a cached one (writer or pooled reader): it is reused, never disposed here.
+    private static List<VersionRow> ReadVersions(RawStatement statement, byte[] key)
     {
-        command.Parameters.AddWithValue("$key", key);
-        using var reader = command.ExecuteReader();
+        statement.Bind(1, key);
         var rows = new List<VersionRow>(2);
-        while (reader.Read())
+        while (statement.Read())
         {
-            rows.Add(new VersionRow((ulong)reader.GetInt64(0), reader.GetString(1), (ulong)reader.GetInt64(2), reader.IsDBNull(3) ? null : (byte[])reader[3], (byte[])reader[4], reader.GetInt32(5)));
+            rows.Add(new VersionRow((ulong)statement.Int64(0), statement.Text(1), (ulong)statement.Int64(2), statement.IsNull(3) ? null : statement.Blob(3).ToArray(), statement.Blob(4).ToArray(), (int)statement.Int64(5)));
         }
         return rows;
     }

@@ -19,6 +19,6 @@ internal static class ValueTables
         CROSS JOIN (SELECT CAST(value AS INTEGER) AS epoch FROM node_state WHERE name = 'epoch') e
         LEFT JOIN values_0 v0 ON v0.key = m.key AND v0.version = m.version
         LEFT JOIN values_1 v1 ON v1.key = m.key AND v1.version = m.version
-        WHERE m.key = $key ORDER BY m.version DESC
+        WHERE m.key = ?1 ORDER BY m.version DESC
         """;
 }

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace SecretFleet.Node.Storage;
 
 /// <summary>The writer connection and its open transaction, handed to one queued write.</summary>
-internal sealed class WriteContext(SqliteConnection connection, SqliteTransaction transaction, Dictionary<string, SqliteCommand> prepared)
+internal sealed class WriteContext(SqliteConnection connection, SqliteTransaction transaction, Dictionary<string, SqliteCommand> prepared, StatementCache statements)
 {
     /// <summary>
     /// A statement prepared once for the writer connection and reused (parameters cleared): the
@@ -21,6 +21,9 @@ internal sealed class WriteContext(SqliteConnection connection, SqliteTransactio
         command.Parameters.Clear();
         return command;
     }
+
+    /// <summary>A C API statement prepared once for the writer connection, for per-request writes. Do not dispose it.</summary>
+    public RawStatement Cached(string sql) => statements.Get(sql);
 
     public SqliteCommand Command(string sql)
     {

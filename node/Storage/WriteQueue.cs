@@ -21,10 +21,12 @@ internal sealed class WriteQueue : IAsyncDisposable
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+    private readonly StatementCache _statements;
 
     public WriteQueue(SqliteConnection connection)
     {
         _connection = connection;
+        _statements = new StatementCache(connection);
         _loop = Task.Run(RunAsync);
     }
 
@@ -99,19 +101,19 @@ internal sealed class WriteQueue : IAsyncDisposable
         try
         {
             transaction = _connection.BeginTransaction(deferred: false);
-            var context = new WriteContext(_connection, transaction, _prepared);
+            var context = new WriteContext(_connection, transaction, _prepared, _statements);
             foreach (var write in batch)
             {
-                context.Prepared("SAVEPOINT write").ExecuteNonQuery();
+                context.Cached("SAVEPOINT write").Execute();
                 try
                 {
                     write.Execute(context);
-                    context.Prepared("RELEASE write").ExecuteNonQuery();
+                    context.Cached("RELEASE write").Execute();
                 }
                 catch (Exception e)
                 {
-                    context.Prepared("ROLLBACK TO write").ExecuteNonQuery();
-                    context.Prepared("RELEASE write").ExecuteNonQuery();
+                    context.Cached("ROLLBACK TO write").Execute();
+                    context.Cached("RELEASE write").Execute();
                     write.Fail(e);
                 }
             }
@@ -150,6 +152,7 @@ internal sealed class WriteQueue : IAsyncDisposable
         {
             command.Dispose();
         }
+        _statements.Dispose();
     }
 
     /// <summary>An announced write; disposing it withdraws the announcement.</summary>
