@@ -43,6 +43,32 @@ public sealed class ShareStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Committed_writes_reach_the_database_file_without_waiting_for_the_writer_to_checkpoint()
+    {
+        var file = new FileInfo(_store.Database.Path);
+        var before = file.Length;
+        for (var i = 0; i < 20; i++)
+        {
+            await _store.PutAsync(Write($"copied-{i}", 1), default);
+        }
+
+        // Twenty Puts leave the WAL far below the writer's 4,000-frame checkpoint: only the
+        // background checkpointer copies their pages into the database file.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (Length(file) == before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        Assert.True(Length(file) > before, $"shares.db stayed at {before} bytes");
+    }
+
+    private static long Length(FileInfo file)
+    {
+        file.Refresh();
+        return file.Length;
+    }
+
+    [Fact]
     public async Task Counts_secrets_once_however_many_versions_each_holds()
     {
         Assert.Equal((0L, 0L), await _store.CountAsync(default));
