@@ -27,7 +27,10 @@ internal sealed class WriteQueue : IAsyncDisposable
     {
         _connection = connection;
         _statements = new StatementCache(connection);
-        _loop = Task.Run(RunAsync);
+        // A thread of its own: the loop blocks in SQLite and fsync for milliseconds at a time,
+        // which would hold a pool thread, and queued behind request work on the pool its wake-up
+        // after each commit would wait (alternating store runs: p99 16.2-17.1 ms against 16.6-19.1).
+        _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Says a write is on its way (request received, not queued yet); dispose once it is queued.</summary>
@@ -53,11 +56,11 @@ internal sealed class WriteQueue : IAsyncDisposable
 
     // If the loop itself ever fails (a bug, not a write's error), every waiting and later write
     // fails with that cause instead of waiting forever for a writer that is gone.
-    private async Task RunAsync()
+    private void Run()
     {
         try
         {
-            await LoopAsync().ConfigureAwait(false);
+            Loop();
         }
         catch (Exception e)
         {
@@ -70,10 +73,10 @@ internal sealed class WriteQueue : IAsyncDisposable
         }
     }
 
-    private async Task LoopAsync()
+    private void Loop()
     {
         var batch = new List<PendingWrite>(MaxWritesPerTransaction);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
             var gather = Stopwatch.GetTimestamp();
