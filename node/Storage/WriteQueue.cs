@@ -76,7 +76,7 @@ internal sealed class WriteQueue : IAsyncDisposable
     private void Loop()
     {
         var batch = new List<PendingWrite>(MaxWritesPerTransaction);
-        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (WaitForWrites())
         {
             batch.Clear();
             var gather = Stopwatch.GetTimestamp();
@@ -96,6 +96,20 @@ internal sealed class WriteQueue : IAsyncDisposable
                 RunBatch(batch);
             }
         }
+    }
+
+    // Blocks on a kernel event: Task.Wait would spin first, burning CPU the nodes share every
+    // time the queue runs dry.
+    private bool WaitForWrites()
+    {
+        var ready = _queue.Reader.WaitToReadAsync();
+        if (!ready.IsCompleted)
+        {
+            var task = ready.AsTask();
+            ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+            return task.GetAwaiter().GetResult();
+        }
+        return ready.GetAwaiter().GetResult();
     }
 
     private void RunBatch(List<PendingWrite> batch)
