@@ -23,6 +23,8 @@ load_dll=$root/bench/SecretFleet.Load/bin/$config/net10.0/secretfleet-load.dll
 echo
 echo "store and recover vs a raw RPC fan-out (secretfleet-load rpc)"
 dotnet "$load_dll" rpc --nodes 5 --threshold 3 --concurrency 1,16,64 --seconds 10 --warmup 3
+echo "a node's durable Put without RPC, and SQLite's one-row floor (secretfleet-load store-floor)"
+dotnet "$load_dll" store-floor --concurrency 16 --seconds 8
 echo "refresh and share recovery (secretfleet-load refresh)"
 dotnet "$load_dll" refresh --nodes 5 --threshold 3 --secrets "${LOAD_SECRETS:-100000,1000000}"
 dotnet "$load_dll" refresh --nodes 3 --threshold 2 --secrets "${LOAD_SMALL_SECRETS:-100000}" | tail -1

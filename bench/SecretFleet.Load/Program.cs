@@ -4,6 +4,7 @@ using SecretFleet.Load;
 // secretfleet-load: end-to-end benchmarks against real local fleets (docs/benchmarks.md).
 //   rpc     [--nodes 5] [--threshold 3] [--concurrency 1,16,64] [--seconds 10] [--warmup 3] [--only raw|store|recover|recover-all]
 //   refresh [--nodes 5] [--threshold 3] [--secrets 100000,1000000]
+//   store-floor [--concurrency 16] [--seconds 8]   (a node's durable Put without RPC, and SQLite's one-row floor)
 var verb = args.Length > 0 ? args[0] : "";
 string Option(string name, string fallback)
 {
@@ -26,7 +27,10 @@ switch (verb)
             Console.WriteLine(await RefreshBenchmark.RunAsync(Int("nodes", 5), Int("threshold", 3), secrets));
         }
         return 0;
+    case "store-floor":
+        Console.WriteLine(await StoreFloorBenchmark.RunAsync(Int("concurrency", 16), TimeSpan.FromSeconds(Int("seconds", 8))));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: secretfleet-load rpc|refresh [options]; see bench/SecretFleet.Load/Program.cs");
+        Console.Error.WriteLine("usage: secretfleet-load rpc|refresh|store-floor [options]; see bench/SecretFleet.Load/Program.cs");
         return 1;
 }
