@@ -24,15 +24,16 @@ internal static class ClosedLoop
     {
         await RunPhaseAsync(concurrency, warmup, operation, recorder: null).ConfigureAwait(false);
         var recorder = new LatencyRecorder(5_000_000);
-        var clientCpu = ProcessStats.CpuSeconds(Environment.ProcessId);
-        var nodeCpu = nodePids.Sum(ProcessStats.CpuSeconds);
+        (double Client, double Nodes) Cpu() => (ProcessStats.CpuSeconds(Environment.ProcessId), nodePids.Sum(ProcessStats.CpuSeconds));
+        var before = Cpu();
         var started = Stopwatch.GetTimestamp();
         var failures = await RunPhaseAsync(concurrency, duration, operation, recorder).ConfigureAwait(false);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var after = Cpu();
         var perOp = 1e6 / Math.Max(1, recorder.Count);
         return new LoopResult(name, concurrency, recorder.Count, failures, seconds, recorder.PercentileMs(50), recorder.PercentileMs(99))
         {
-            CpuMicrosPerOp = ((ProcessStats.CpuSeconds(Environment.ProcessId) - clientCpu) * perOp, (nodePids.Sum(ProcessStats.CpuSeconds) - nodeCpu) * perOp),
+            CpuMicrosPerOp = ((after.Client - before.Client) * perOp, (after.Nodes - before.Nodes) * perOp),
         };
     }
 

@@ -4,7 +4,6 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using SecretFleet.Node.Storage;
 using SecretFleet.Node.Tests.Support;
-using SQLitePCL;
 
 namespace SecretFleet.Load;
 
@@ -63,42 +62,26 @@ internal static class StoreFloorBenchmark
                 """;
             setup.ExecuteNonQuery();
         }
-        var db = connection.Handle!;
-        raw.sqlite3_prepare_v2(db, "INSERT INTO shares VALUES (?1, 1, ?2)", out var insert);
-        raw.sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", out var begin);
-        raw.sqlite3_prepare_v2(db, "COMMIT", out var commit);
-        using (insert)
-        using (begin)
-        using (commit)
+        using var begin = new RawStatement(connection, "BEGIN IMMEDIATE");
+        using var insert = new RawStatement(connection, "INSERT INTO shares VALUES (?1, 1, ?2)");
+        using var commit = new RawStatement(connection, "COMMIT");
+        var sealedValue = new byte[80];
+        return MeasureAsync(duration, stopAt =>
         {
-            var sealedValue = new byte[80];
-            return MeasureAsync(duration, stopAt =>
+            long done = 0;
+            while (Stopwatch.GetTimestamp() < stopAt)
             {
-                long done = 0;
-                while (Stopwatch.GetTimestamp() < stopAt)
+                begin.Execute();
+                for (var i = 0; i < batch; i++, done++)
                 {
-                    Step(begin);
-                    for (var i = 0; i < batch; i++, done++)
-                    {
-                        raw.sqlite3_bind_blob(insert, 1, RandomNumberGenerator.GetBytes(32));
-                        raw.sqlite3_bind_blob(insert, 2, sealedValue);
-                        Step(insert);
-                    }
-                    Step(commit);
+                    insert.Bind(1, RandomNumberGenerator.GetBytes(32));
+                    insert.Bind(2, sealedValue);
+                    insert.Execute();
                 }
-                return Task.FromResult(done);
-            }).GetAwaiter().GetResult();
-        }
-    }
-
-    private static void Step(sqlite3_stmt statement)
-    {
-        var result = raw.sqlite3_step(statement);
-        raw.sqlite3_reset(statement);
-        if (result != raw.SQLITE_DONE)
-        {
-            throw new InvalidOperationException($"SQLite step failed with code {result}.");
-        }
+                commit.Execute();
+            }
+            return Task.FromResult(done);
+        }).GetAwaiter().GetResult();
     }
 
     private static async Task<(double PerSecond, double CpuMicros)> MeasureAsync(TimeSpan duration, Func<long, Task<long>> run)

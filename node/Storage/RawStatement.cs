@@ -4,9 +4,10 @@ using SQLitePCL;
 namespace SecretFleet.Node.Storage;
 
 /// <summary>
-/// A statement driven through SQLite's C API, for the loops that touch every share in a refresh.
-/// Microsoft.Data.Sqlite binds parameters by name and builds a reader per execution, which costs
-/// about twice the CPU of the insert itself (docs/benchmarks.md); here parameters bind by
+/// A statement driven through SQLite's C API, for the loops that touch every share in a refresh
+/// and (cached, see <see cref="StatementCache"/>) the per-request statements of Put, Get and
+/// audit. Microsoft.Data.Sqlite binds parameters by name and builds a reader per execution, which
+/// costs about twice the CPU of the insert itself (docs/benchmarks.md); here parameters bind by
 /// position and a blob column is read as a span. Used on a connection the caller owns, inside
 /// its transaction.
 /// </summary>

@@ -105,7 +105,7 @@ internal sealed class WriteQueue : IAsyncDisposable
         var ready = _queue.Reader.WaitToReadAsync();
         if (!ready.IsCompleted)
         {
-            var task = ready.AsTask();
+            using var task = ready.AsTask();
             ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
             return task.GetAwaiter().GetResult();
         }
