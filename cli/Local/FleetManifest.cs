@@ -2,6 +2,7 @@ using System.Text.Json;
 using SecretFleet.Cli.Commands;
 using SecretFleet.Cli.Output;
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Identity;
 
 namespace SecretFleet.Cli.Local;
 
@@ -52,7 +53,7 @@ internal sealed record FleetManifest
     public static string PathIn(string directory) => Path.Combine(directory, FileName);
 
     /// <summary>The fleet as clients and the coordinator reach it.</summary>
-    public FleetView View => new(FleetId, Threshold, [.. Nodes.OrderBy(n => n.Ordinal).Select(n => n.Member)]);
+    public FleetView View => new(FleetId, Threshold, [.. Nodes.OrderBy(n => n.Ordinal).Select(n => n.Member(TrustDomain))]);
 
     public static FleetManifest? TryLoad(string directory)
     {
@@ -110,9 +111,10 @@ internal sealed record LocalNode
 
     public Uri MetricsUrl => new($"http://127.0.0.1:{HttpPort}/metrics");
 
-    public FleetMember Member => new((byte)X, GrpcEndpoint, FleetManifest.NodeTlsName);
+    public FleetMember Member(string trustDomain) => new((byte)X, GrpcEndpoint, FleetManifest.NodeTlsName, new FleetIdentity(trustDomain, FleetRole.Node, Name));
 
-    public string Name => $"node-{Ordinal}";
+    /// <summary>The name in the node's certificate identity, <c>node-i</c>.</summary>
+    public string Name => LocalPki.NodeName(Ordinal);
 }
 
 /// <summary>The background coordinator process of a local fleet.</summary>

@@ -36,8 +36,11 @@ internal sealed class LocalPki(string fleetDirectory)
         return authority;
     }
 
+    /// <summary>The name in node i's identity, <c>spiffe://TD/node/node-i</c>.</summary>
+    public static string NodeName(int ordinal) => $"node-{ordinal}";
+
     public static void EnsureNode(LocalCertificateAuthority authority, string tlsDirectory, int ordinal) =>
-        EnsureLeaf(authority, tlsDirectory, FleetRole.Node, $"node-{ordinal}");
+        EnsureLeaf(authority, tlsDirectory, FleetRole.Node, NodeName(ordinal));
 
     public void EnsureOperator(LocalCertificateAuthority authority) =>
         EnsureLeaf(authority, OperatorDirectory(fleetDirectory), FleetRole.Operator, "coordinator");

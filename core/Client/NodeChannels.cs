@@ -14,6 +14,7 @@ internal sealed class NodeChannels(IReadOnlyList<FleetMember> nodes, TlsMaterial
         Tls = tls,
         TlsServerName = n.TlsName,
         ExpectedServerRole = FleetRole.Node,
+        ExpectedServerIdentity = n.Identity,
         TimeProvider = time,
         MaxReceiveMessageBytes = 16 * 1024 * 1024,
     })));

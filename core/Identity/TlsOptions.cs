@@ -44,10 +44,12 @@ public static class TlsOptions
     /// Client options: our certificate offered to the server; the server's certificate must
     /// chain to the cluster CA, be valid for <paramref name="targetHost"/> (the name we verify,
     /// which may differ from the address we dial) and, when <paramref name="expectedServerRole"/>
-    /// is set, carry an identity of that role.
+    /// is set, carry an identity of that role. When <paramref name="expectedServerIdentity"/> is
+    /// set, it must carry exactly that identity: in local mode every node's certificate is valid
+    /// for <c>localhost</c>, so only the identity tells node-1 from node-2.
     /// </summary>
     public static SslClientAuthenticationOptions CreateClientOptions(
-        TlsMaterial material, string targetHost, FleetRole? expectedServerRole = null, ILogger? logger = null)
+        TlsMaterial material, string targetHost, FleetRole? expectedServerRole = null, ILogger? logger = null, FleetIdentity? expectedServerIdentity = null)
     {
         ArgumentNullException.ThrowIfNull(material);
         ArgumentException.ThrowIfNullOrEmpty(targetHost);
@@ -60,7 +62,8 @@ public static class TlsOptions
             CertificateChainPolicy = CreateChainPolicy(material, ServerAuth),
             ApplicationProtocols = Http2Only,
             RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                ValidatePeer(certificate, errors, material, expectedServerRole, logger, "server"),
+                ValidatePeer(certificate, errors, material, expectedServerRole, logger, "server")
+                && ValidateExactIdentity(certificate, expectedServerIdentity, logger),
         };
     }
 
@@ -110,6 +113,23 @@ public static class TlsOptions
         }
 
         return true;
+    }
+
+    private static bool ValidateExactIdentity(X509Certificate? certificate, FleetIdentity? expected, ILogger? logger)
+    {
+        if (expected is null)
+        {
+            return true;
+        }
+
+        var identity = certificate is X509Certificate2 x2 ? FleetIdentity.FromCertificate(x2) : null;
+        if (identity == expected)
+        {
+            return true;
+        }
+
+        TlsLog.PeerRejected(logger, "server", certificate?.Subject ?? "(none)", $"identity {identity?.ToString() ?? "(none)"} is not {expected}");
+        return false;
     }
 
     private static string Describe(SslPolicyErrors errors) => errors switch

@@ -28,7 +28,7 @@ public sealed class RpcChannel : IDisposable
         this.options = options;
         var handler = new SocketsHttpHandler
         {
-            SslOptions = TlsOptions.CreateClientOptions(options.Tls, options.TlsServerName ?? options.Address.IdnHost, options.ExpectedServerRole, options.Logger),
+            SslOptions = TlsOptions.CreateClientOptions(options.Tls, options.TlsServerName ?? options.Address.IdnHost, options.ExpectedServerRole, options.Logger, options.ExpectedServerIdentity),
             EnableMultipleHttp2Connections = true,
             ConnectTimeout = options.ConnectTimeout,
             // Pings find a dead peer (pod gone without FIN) instead of waiting for the deadline.

@@ -21,6 +21,9 @@ public sealed class RpcChannelOptions
     /// <summary>When set, the server's certificate must carry an identity of this role (e.g. only nodes serve shares).</summary>
     public FleetRole? ExpectedServerRole { get; init; }
 
+    /// <summary>When set, the server's certificate must carry exactly this identity (the node we mean to dial, not just any node).</summary>
+    public FleetIdentity? ExpectedServerIdentity { get; init; }
+
     /// <summary>Largest response message accepted; bigger ones fail the call with RESOURCE_EXHAUSTED.</summary>
     public int MaxReceiveMessageBytes { get; init; } = 4 * 1024 * 1024;
 

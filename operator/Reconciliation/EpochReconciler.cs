@@ -33,7 +33,7 @@ internal sealed class EpochReconciler(FleetSupervisors supervisors, TimeProvider
         }
 
         var ready = state.ReadyPods(shape.Replicas);
-        var fleet = new FleetView(state.Names.FleetId, shape.Threshold, [.. ready.Select(r => Member(state.Names, r.Ordinal, r.Pod))]);
+        var fleet = new FleetView(state.Names.FleetId, shape.Threshold, [.. ready.Select(r => Member(cluster, state.Names, r.Ordinal, r.Pod))]);
         var podUids = ready.ToDictionary(r => r.Ordinal, r => r.Pod.Metadata.Uid ?? "");
         var formed = cluster.Status?.Epoch is not null;
         var open = cluster.Status?.Refresh;
@@ -75,7 +75,7 @@ internal sealed class EpochReconciler(FleetSupervisors supervisors, TimeProvider
         return new EpochReport(plan, waiting, started);
     }
 
-    private static FleetMember Member(ChildNames names, int ordinal, Pod pod) =>
+    private static FleetMember Member(Kube.SecretClusters.SecretCluster cluster, ChildNames names, int ordinal, Pod pod) =>
         // UriBuilder brackets IPv6 pod IPs.
-        new((byte)(ordinal + 1), new UriBuilder(Uri.UriSchemeHttps, pod.Status!.PodIP, ChildNames.GrpcPort).Uri, names.PodTlsName(ordinal));
+        new((byte)(ordinal + 1), new UriBuilder(Uri.UriSchemeHttps, pod.Status!.PodIP, ChildNames.GrpcPort).Uri, names.PodTlsName(ordinal), CertificateSpecs.NodeIdentity(cluster, ordinal));
 }

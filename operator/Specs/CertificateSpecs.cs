@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
@@ -56,6 +57,9 @@ internal static class CertificateSpecs
             ["secretTemplate"] = SecretTemplate(names),
         });
     }
+
+    /// <summary>The identity node <paramref name="ordinal"/>'s certificate carries (today one Certificate serves every node).</summary>
+    public static FleetIdentity NodeIdentity(SecretCluster cluster, int ordinal) => new(cluster.Spec.TrustDomain, FleetRole.Node, ChildNames.Of(cluster).Cluster);
 
     public static KubeObject Operator(SecretCluster cluster)
     {

@@ -46,6 +46,7 @@ internal sealed class ShareFingerprints(CommandContext context)
             Tls = tls,
             TlsServerName = member.TlsName,
             ExpectedServerRole = FleetRole.Node,
+            ExpectedServerIdentity = member.Identity,
             MaxReceiveMessageBytes = 16 * 1024 * 1024,
         });
         try

@@ -169,7 +169,7 @@ public sealed class KubernetesTargetIntegrationTests
                 ]));
             }
             // What the operator does first: make every node a member of fleet NS/NAME.
-            var members = Nodes.Select((n, i) => new FleetMember((byte)(i + 1), n.Grpc, ClusterNames.TlsName(Name, i, Ns))).ToArray();
+            var members = Nodes.Select((n, i) => new FleetMember((byte)(i + 1), n.Grpc, ClusterNames.TlsName(Name, i, Ns), new FleetIdentity(_authority.TrustDomain, FleetRole.Node, Name))).ToArray();
             using var operatorTls = ClusterObjects.Issue(_authority, FleetRole.Operator, "secretfleet-operator").ToTlsMaterial();
             using var operations = new RpcNodeOperations(members, operatorTls);
             var coordinator = new EpochCoordinator(operations, new InMemoryLog(), TimeProvider.System, NullLogger<EpochCoordinator>.Instance);

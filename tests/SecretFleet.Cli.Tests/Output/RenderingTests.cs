@@ -9,6 +9,7 @@ using SecretFleet.Cli.Targets;
 using SecretFleet.Cli.Tests.Support;
 using SecretFleet.Core.Client;
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Identity;
 
 namespace SecretFleet.Cli.Tests.Output;
 
@@ -18,7 +19,7 @@ public sealed class RenderingTests
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
     private static readonly FleetView View = new("ns/demo", 2,
-        [.. Enumerable.Range(0, 3).Select(i => new FleetMember((byte)(i + 1), new Uri($"https://10.0.0.{i + 1}:7443"), $"demo-{i}.demo-nodes.ns.svc"))]);
+        [.. Enumerable.Range(0, 3).Select(i => new FleetMember((byte)(i + 1), new Uri($"https://10.0.0.{i + 1}:7443"), $"demo-{i}.demo-nodes.ns.svc", new FleetIdentity("demo.ns", FleetRole.Node, $"demo-{i}")))]);
 
     private static StatusReport Report(params NodeStatus[] nodes) =>
         StatusReport.Build("SecretCluster ns/demo", "kubernetes", View, nodes,

@@ -69,7 +69,10 @@ internal sealed class KubeletWorld : IAsyncDisposable
     /// <summary>The fleet as the operator sees it: pod IPs as endpoints, the pods' DNS names as TLS names.</summary>
     public FleetView View(string name, int replicas, int threshold) =>
         new($"{Namespace}/{name}", threshold, [.. Enumerable.Range(0, replicas).Select(i => new FleetMember((byte)(i + 1),
-            new Uri($"https://{PodIp(Pod($"{name}-{i}"))}:7443"), $"{name}-{i}.{name}-nodes.{Namespace}.svc"))]);
+            new Uri($"https://{PodIp(Pod($"{name}-{i}"))}:7443"), $"{name}-{i}.{name}-nodes.{Namespace}.svc", NodeIdentity(name, i)))]);
+
+    /// <summary>The identity node <paramref name="ordinal"/> of cluster <paramref name="name"/> carries (one node Certificate per cluster today).</summary>
+    public static FleetIdentity NodeIdentity(string name, int ordinal) => new(NodeFleetManifests.TrustDomain, FleetRole.Node, name);
 
     public FleetClient Client(string name, int replicas, int threshold) =>
         new(new FleetClientOptions(View(name, replicas, threshold).Members, threshold, Tls($"{name}-client-tls")));

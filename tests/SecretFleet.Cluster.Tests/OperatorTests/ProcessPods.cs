@@ -44,7 +44,8 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
         string Pem(string key) => System.Text.Encoding.UTF8.GetString(secret!.Data![key]);
         var tls = Core.Identity.TlsMaterial.FromPem(Pem("tls.crt"), Pem("tls.key"), Pem("ca.crt"));
         var members = Enumerable.Range(0, replicas)
-            .Select(o => new Core.Epochs.FleetMember((byte)(o + 1), new Uri($"https://{Address(o)}:7443"), $"{cluster}-{o}.{cluster}-nodes.default.svc"))
+            .Select(o => new Core.Epochs.FleetMember((byte)(o + 1), new Uri($"https://{Address(o)}:7443"), $"{cluster}-{o}.{cluster}-nodes.default.svc",
+                new Core.Identity.FleetIdentity(tls.Identity.TrustDomain, Core.Identity.FleetRole.Node, cluster)))
             .ToList();
         return new Core.Client.FleetClient(new Core.Client.FleetClientOptions(members, threshold, tls));
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Sharing;
 using SecretFleet.Node.Epochs;
@@ -26,12 +27,14 @@ internal sealed class InProcessFleet : IPeerTransport, INodeOperations, IAsyncDi
     private InProcessFleet(int n, int threshold)
     {
         Threshold = threshold;
-        View = new FleetView("fleet-test", threshold, [.. Enumerable.Range(1, n).Select(x => new FleetMember((byte)x, new Uri($"https://node-{x - 1}.test:7443"), $"node-{x - 1}.test"))]);
+        View = new FleetView("fleet-test", threshold, [.. Enumerable.Range(1, n).Select(x => new FleetMember((byte)x, new Uri($"https://node-{x - 1}.test:7443"), $"node-{x - 1}.test", NodeIdentity((byte)x)))]);
         Log = new FileOperationLog(_dir.Combine("operation.json"));
         Coordinator = NewCoordinator();
     }
 
     public int Threshold { get; }
+
+    public static FleetIdentity NodeIdentity(byte x) => new("test.local", FleetRole.Node, $"node-{x - 1}");
 
     public FleetView View { get; private set; }
 
@@ -93,7 +96,7 @@ internal sealed class InProcessFleet : IPeerTransport, INodeOperations, IAsyncDi
         {
             await StartNodeAsync(x);
         }
-        View = View with { Members = [.. Enumerable.Range(1, n).Select(x => new FleetMember((byte)x, new Uri($"https://node-{x - 1}.test:7443"), $"node-{x - 1}.test"))] };
+        View = View with { Members = [.. Enumerable.Range(1, n).Select(x => new FleetMember((byte)x, new Uri($"https://node-{x - 1}.test:7443"), $"node-{x - 1}.test", NodeIdentity((byte)x)))] };
     }
 
     public async Task<SplitResult> StoreAsync(string name, byte[] secret)

@@ -40,9 +40,11 @@ internal sealed class ProcessFleet : IAsyncDisposable
     public LocalCertificateAuthority Authority { get; }
 
     public FleetView View => new("fleet-" + Path.GetFileName(Directory.Path), Threshold,
-        [.. _addresses.OrderBy(a => a.Key).Select(a => new FleetMember(a.Key, a.Value.Grpc, "localhost"))]);
+        [.. _addresses.OrderBy(a => a.Key).Select(a => new FleetMember(a.Key, a.Value.Grpc, "localhost", NodeIdentity(a.Key)))]);
 
     public NodeProcess this[byte x] => _nodes[x];
+
+    public static FleetIdentity NodeIdentity(byte x) => new(TrustDomain, FleetRole.Node, $"node-{x - 1}");
 
     public static async Task<ProcessFleet> StartAsync(int n, int threshold, byte faultyNode = 0, string? testFault = null)
     {
@@ -74,7 +76,7 @@ internal sealed class ProcessFleet : IAsyncDisposable
         if (!System.IO.Directory.Exists(tls))
         {
             System.IO.Directory.CreateDirectory(tls);
-            Issue(FleetRole.Node, $"node-{x - 1}").WriteTo(tls);
+            Issue(FleetRole.Node, NodeIdentity(x).Name).WriteTo(tls);
             NodeKey.CreateFile(KeyFile(x));
         }
         var (grpc, http) = _addresses.TryGetValue(x, out var known) ? ($"127.0.0.1:{known.Grpc.Port}", $"127.0.0.1:{known.Http.Port}") : ("127.0.0.1:0", "127.0.0.1:0");

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
 using SecretFleet.Kube;
 using SecretFleet.Kube.SecretClusters;
@@ -139,7 +140,7 @@ public sealed class StatusOperationLogTests
     private SecretClusterStatus Status() => api.GetAsync<SecretCluster>("vault", "demo", CancellationToken.None).Result!.Status!;
 
     private static FleetView Fleet() =>
-        new("vault/demo", 2, [.. Enumerable.Range(1, 3).Select(x => new FleetMember((byte)x, new Uri($"https://10.0.0.{x}:7443"), $"demo-{x - 1}.demo-nodes.vault.svc"))]);
+        new("vault/demo", 2, [.. Enumerable.Range(1, 3).Select(x => new FleetMember((byte)x, new Uri($"https://10.0.0.{x}:7443"), $"demo-{x - 1}.demo-nodes.vault.svc", new FleetIdentity("demo.vault", FleetRole.Node, $"demo-{x - 1}")))]);
 
     /// <summary>Nodes that only take decisions, and remember them.</summary>
     private sealed class DecisionRecorder : INodeOperations
