@@ -14,6 +14,9 @@ namespace SecretFleet.Cli.Local;
 internal sealed class LocalPki(string fleetDirectory)
 {
     public const string DefaultClient = "default";
+
+    /// <summary>The local coordinator's identity name (<c>spiffe://TD/operator/coordinator</c>); nodes obey no other operator.</summary>
+    public const string OperatorName = "coordinator";
     private static readonly TimeSpan AuthorityLifetime = TimeSpan.FromDays(3650);
     private static readonly TimeSpan LeafLifetime = TimeSpan.FromDays(365);
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
@@ -43,7 +46,7 @@ internal sealed class LocalPki(string fleetDirectory)
         EnsureLeaf(authority, tlsDirectory, FleetRole.Node, NodeName(ordinal));
 
     public void EnsureOperator(LocalCertificateAuthority authority) =>
-        EnsureLeaf(authority, OperatorDirectory(fleetDirectory), FleetRole.Operator, "coordinator");
+        EnsureLeaf(authority, OperatorDirectory(fleetDirectory), FleetRole.Operator, OperatorName);
 
     /// <summary>Client TLS material for <paramref name="client"/>, issued by the local CA on first use.</summary>
     public TlsMaterial LoadClient(string client)

@@ -53,6 +53,7 @@ internal static partial class NodeLauncher
             "--data-dir", node.DataDirectory,
             "--tls-dir", node.TlsDirectory,
             "--key-file", node.KeyFile,
+            "--operator-name", LocalPki.OperatorName,
             "--listen", $"127.0.0.1:{grpc.ToString(CultureInfo.InvariantCulture)}",
             "--http-listen", $"127.0.0.1:{http.ToString(CultureInfo.InvariantCulture)}",
         ]);

@@ -23,7 +23,11 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
                 OperationId = record.Id, Kind = record.Kind, Epoch = record.Epoch, TargetEpoch = record.TargetEpoch,
                 Threshold = (uint)fleet.Threshold, RecoveryTargetX = record.RecoveryTargetX, BatchBlocks = (uint)options.BatchBlocks, FleetId = fleet.FleetId,
             };
-            begin.Dealers.Add(_dealers.Select(d => new Participant { X = d.X, Endpoint = d.Endpoint.ToString(), TlsName = d.TlsName }));
+            begin.Dealers.Add(_dealers.Select(Participant));
+            if (_target is not null)
+            {
+                begin.RecoveryTarget = Participant(_target);
+            }
             var everyone = _target is null ? _dealers : [.. _dealers, _target];
             await Task.WhenAll(everyone.Select(node => CallAsync(node, () => nodes.BeginAsync(node, begin, cancellationToken)))).ConfigureAwait(false);
             await Task.WhenAll(_dealers.Select(node => CallAsync(node, () => nodes.VerifyAsync(node, record.Id, cancellationToken)))).ConfigureAwait(false);
@@ -45,6 +49,10 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
             return OperationVerdict.Abort($"Node x {e.X} failed: {e.Message}", e.Code);
         }
     }
+
+    // Nodes serve each participant only what is meant for the identity named here.
+    private static Participant Participant(FleetMember member) =>
+        new() { X = member.X, Endpoint = member.Endpoint.ToString(), TlsName = member.TlsName, Identity = member.Identity.ToString() };
 
     private async Task<Dictionary<byte, OperationStatusResponse>> WaitForStageAsync(IReadOnlyList<FleetMember> members, string phase, CancellationToken cancellationToken)
     {

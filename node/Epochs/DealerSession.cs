@@ -37,18 +37,21 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                NoteRequest(receiverX, batch);
-                if (_batches.TryGetValue(batch, out var cached))
-                {
-                    return cached.ResponseFor(receiverIndex);
-                }
-                if (batch < _built || (_finished && batch >= _built))
+                // A request is checked before it counts as progress: a bogus batch number must
+                // not make the dealer drop batches that receivers still need.
+                var cached = _batches.GetValueOrDefault(batch);
+                if (cached is null && (batch < _built || (_finished && batch >= _built)))
                 {
                     throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"Batch {batch} of operation {operation.Id} is not available from dealer x {dealerX}.");
                 }
-                if (batch > _built)
+                if (cached is null && batch > _built)
                 {
                     throw new OperationRejectedException(OperationRejection.InvalidArgument, $"Batch {batch} was asked for before batch {_built}; receivers pull in order.");
+                }
+                NoteRequest(receiverX, batch);
+                if (cached is not null)
+                {
+                    return cached.ResponseFor(receiverIndex);
                 }
                 if (_batches.Count < Window)
                 {

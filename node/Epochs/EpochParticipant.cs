@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
+using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
 using SecretFleet.Node.Observability;
 
@@ -12,7 +13,7 @@ namespace SecretFleet.Node.Epochs;
 /// or verifying reports the operation failed (its dealing randomness is gone), a staged node
 /// keeps its stage and waits for the coordinator's decision.
 /// </summary>
-internal sealed partial class EpochParticipant(OperationStore store, IPeerTransport peers, DealerFaults faults, NodeMetrics metrics, ILogger<EpochParticipant> log) : IAsyncDisposable
+internal sealed partial class EpochParticipant(FleetIdentity self, OperationStore store, IPeerTransport peers, DealerFaults faults, NodeMetrics metrics, ILogger<EpochParticipant> log) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private OperationRecord? _record;
@@ -44,7 +45,7 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
 
     public async Task<long> BeginAsync(BeginRequest request, string identity, CancellationToken cancellationToken)
     {
-        var record = OperationRequests.ToRecord(request, store.Shares.State);
+        var record = OperationRequests.ToRecord(request, store.Shares.State, self);
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -251,18 +252,27 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
         }
     }
 
-    public async Task<DealResponse> DealAsync(DealRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Serves batch <c>request.Batch</c> of this node's dealing to receiver <c>request.ReceiverX</c>,
+    /// and only to a caller holding the identity Begin named for that receiver: another node's
+    /// sub-shares would let a node that once stole that node's share roll it forward.
+    /// </summary>
+    public async Task<DealResponse> DealAsync(DealRequest request, FleetIdentity? caller, CancellationToken cancellationToken)
     {
-        var dealer = _dealer;
-        if (dealer is null || dealer.OperationId != request.OperationId || Current is not { IsFinished: false })
-        {
-            throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"This node is not dealing for operation {request.OperationId}.");
-        }
         if (request.ReceiverX is 0 or > 255)
         {
             throw new OperationRejectedException(OperationRejection.InvalidArgument, $"receiver_x {request.ReceiverX} is outside 1..255.");
         }
-        var response = await dealer.DealAsync((byte)request.ReceiverX, request.Batch, cancellationToken).ConfigureAwait(false);
+        var dealer = _dealer;
+        var record = Current;
+        if (dealer is null || dealer.OperationId != request.OperationId || record is not { IsFinished: false } || record.Id != request.OperationId)
+        {
+            throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"This node is not dealing for operation {request.OperationId}.");
+        }
+        var receiver = record.Receiver((byte)request.ReceiverX)
+            ?? throw new OperationRejectedException(OperationRejection.InvalidArgument, $"x {request.ReceiverX} is not a receiver of operation {record.Id}.");
+        RequireCaller(caller, receiver, $"The dealing for x {receiver.X}");
+        var response = await dealer.DealAsync(receiver.X, request.Batch, cancellationToken).ConfigureAwait(false);
         if (request.ReceiverX != OwnX)
         {
             metrics.PeerBytesSent(response.CalculateSize());
@@ -270,13 +280,18 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
         return response;
     }
 
-    public async Task<FetchRecoveredResponse> FetchRecoveredAsync(FetchRecoveredRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Serves this helper's masked values to the recovery target, and only to it: with the
+    /// helpers' dealings, anyone else holding them could compute the helpers' shares.
+    /// </summary>
+    public async Task<FetchRecoveredResponse> FetchRecoveredAsync(FetchRecoveredRequest request, FleetIdentity? caller, CancellationToken cancellationToken)
     {
         var record = Current;
-        if (record is null || record.Id != request.OperationId || record.Kind != OperationKind.Recovery || !record.IsDealer(OwnX))
+        if (record is null || record.Id != request.OperationId || record.Kind != OperationKind.Recovery || !record.IsDealer(OwnX) || record.RecoveryTarget is null)
         {
             throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"This node is not a recovery helper of operation {request.OperationId}.");
         }
+        RequireCaller(caller, record.RecoveryTarget, "The masked values of this recovery");
         if (record.Phase != OperationPhase.Staged)
         {
             throw new OperationRejectedException(OperationRejection.Unavailable, $"This helper is {record.Phase}, not staged yet; retry.");
@@ -304,6 +319,15 @@ internal sealed partial class EpochParticipant(OperationStore store, IPeerTransp
         response.NextCursor = pairs.Count == 0 ? request.Cursor : (ulong)pairs[^1].Seq;
         metrics.PeerBytesSent(response.CalculateSize());
         return response;
+    }
+
+    private static void RequireCaller(FleetIdentity? caller, ParticipantInfo meantFor, string what)
+    {
+        if (caller?.ToString() != meantFor.Identity)
+        {
+            throw new OperationRejectedException(OperationRejection.PermissionDenied,
+                $"{what} is served only to {meantFor.Identity}, not to {caller?.ToString() ?? "a caller without an identity"}.");
+        }
     }
 
     private OperationRecord Require(string operationId)

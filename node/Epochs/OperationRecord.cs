@@ -2,8 +2,11 @@ using SecretFleet.Core.Protos;
 
 namespace SecretFleet.Node.Epochs;
 
-/// <summary>One participant of an operation as the coordinator named it.</summary>
-internal sealed record ParticipantInfo(byte X, string Endpoint, string TlsName);
+/// <summary>
+/// One participant of an operation as the coordinator named it. <paramref name="Identity"/> is the
+/// certificate identity it must present to be served what is meant for it, and to serve us.
+/// </summary>
+internal sealed record ParticipantInfo(byte X, string Endpoint, string TlsName, string Identity);
 
 /// <summary>
 /// The operation (refresh or recovery) this node takes part in, persisted in node_state so a
@@ -20,7 +23,8 @@ internal sealed record OperationRecord(
     byte RecoveryTargetX,
     int BatchBlocks,
     string FleetId,
-    string Failure = "")
+    string Failure = "",
+    ParticipantInfo? RecoveryTarget = null)
 {
     /// <summary>Receivers of dealings are always the dealers themselves (all n, or the recovery helpers).</summary>
     public IReadOnlyList<ParticipantInfo> Receivers => Dealers;
@@ -29,6 +33,9 @@ internal sealed record OperationRecord(
     public byte ZeroAt => Kind == OperationKind.Recovery ? RecoveryTargetX : (byte)0;
 
     public bool IsDealer(byte x) => Dealers.Any(d => d.X == x);
+
+    /// <summary>The receiver at <paramref name="x"/>, or null when x receives nothing in this operation.</summary>
+    public ParticipantInfo? Receiver(byte x) => Receivers.FirstOrDefault(r => r.X == x);
 
     public bool IsRecoveryTarget(byte x) => Kind == OperationKind.Recovery && RecoveryTargetX == x;
 

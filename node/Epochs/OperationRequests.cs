@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
+using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
 using SecretFleet.Node.Storage;
 
@@ -11,7 +13,7 @@ internal static partial class OperationRequests
     private const int MinBatchBlocks = 64;
     private const int MaxBatchBlocks = 1 << 20;
 
-    public static OperationRecord ToRecord(BeginRequest request, NodeState state)
+    public static OperationRecord ToRecord(BeginRequest request, NodeState state, FleetIdentity self)
     {
         if (!OperationId().IsMatch(request.OperationId))
         {
@@ -28,15 +30,15 @@ internal static partial class OperationRequests
         var dealers = new List<ParticipantInfo>();
         foreach (var dealer in request.Dealers)
         {
-            if (dealer.X is < 1 or > 255 || string.IsNullOrWhiteSpace(dealer.Endpoint) || !Uri.TryCreate(dealer.Endpoint, UriKind.Absolute, out _))
-            {
-                Reject($"dealer x {dealer.X} needs an x in 1..255 and an absolute endpoint URL.");
-            }
             if (dealers.Any(d => d.X == dealer.X))
             {
                 Reject($"dealer x {dealer.X} is listed twice.");
             }
-            dealers.Add(new ParticipantInfo((byte)dealer.X, dealer.Endpoint, string.IsNullOrEmpty(dealer.TlsName) ? new Uri(dealer.Endpoint).Host : dealer.TlsName));
+            dealers.Add(Participant(dealer, self, "dealer"));
+        }
+        if (dealers.DistinctBy(d => d.Identity).Count() != dealers.Count)
+        {
+            Reject("two dealers share one identity; every participant needs its own.");
         }
         if (dealers.Count < request.Threshold)
         {
@@ -46,11 +48,53 @@ internal static partial class OperationRequests
         {
             Reject("fleet_id is required.");
         }
+        ParticipantInfo? target = null;
+        if (request.Kind == OperationKind.Recovery)
+        {
+            if (request.RecoveryTarget is null || request.RecoveryTarget.X != request.RecoveryTargetX)
+            {
+                Reject("a recovery names its target in recovery_target, with the x of recovery_target_x.");
+            }
+            target = Participant(request.RecoveryTarget, self, "recovery target");
+            if (dealers.Any(d => d.Identity == target.Identity))
+            {
+                Reject("the recovery target shares an identity with a helper.");
+            }
+        }
         var batchBlocks = request.BatchBlocks == 0 ? DefaultBatchBlocks : (int)Math.Clamp(request.BatchBlocks, MinBatchBlocks, MaxBatchBlocks);
         var record = new OperationRecord(request.OperationId, request.Kind, OperationPhase.Dealing, request.Epoch, request.TargetEpoch,
-            (int)request.Threshold, dealers.OrderBy(d => d.X).ToArray(), (byte)Math.Min(request.RecoveryTargetX, 255u), batchBlocks, request.FleetId);
+            (int)request.Threshold, dealers.OrderBy(d => d.X).ToArray(), (byte)Math.Min(request.RecoveryTargetX, 255u), batchBlocks, request.FleetId,
+            RecoveryTarget: target);
         CheckRole(record, request, state);
+        CheckOwnIdentity(record, state, self);
         return record;
+    }
+
+    // A participant is a node of this node's own trust domain, named by its certificate identity:
+    // what a peer may fetch is decided by that identity, so it must be exact.
+    private static ParticipantInfo Participant(Participant participant, FleetIdentity self, string what)
+    {
+        Uri? endpoint = null;
+        if (participant.X is < 1 or > 255 || string.IsNullOrWhiteSpace(participant.Endpoint) || !Uri.TryCreate(participant.Endpoint, UriKind.Absolute, out endpoint))
+        {
+            Reject($"{what} x {participant.X} needs an x in 1..255 and an absolute endpoint URL.");
+        }
+        if (!FleetIdentity.TryParse(participant.Identity, out var identity) || identity.Role != FleetRole.Node || identity.TrustDomain != self.TrustDomain)
+        {
+            Reject($"{what} x {participant.X} needs the identity of a node of trust domain {self.TrustDomain}, not '{Truncate(participant.Identity)}'.");
+        }
+        return new ParticipantInfo((byte)participant.X, participant.Endpoint, string.IsNullOrEmpty(participant.TlsName) ? endpoint.Host : participant.TlsName, identity.ToString());
+    }
+
+    // The coordinator must name this node by the identity it holds, or peers would serve this
+    // node's dealings to whoever holds the identity named instead.
+    private static void CheckOwnIdentity(OperationRecord record, NodeState state, FleetIdentity self)
+    {
+        var own = record.IsRecoveryTarget(state.X) ? record.RecoveryTarget : record.Receiver(state.X);
+        if (own is not null && own.Identity != self.ToString())
+        {
+            Reject($"the operation names x {state.X} as {own.Identity}, but this node is {self}.");
+        }
     }
 
     private static void CheckRole(OperationRecord record, BeginRequest request, NodeState state)
@@ -111,8 +155,10 @@ internal static partial class OperationRequests
 
     private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
+    [DoesNotReturn]
     private static void Reject(string message) => throw new OperationRejectedException(OperationRejection.InvalidArgument, message);
 
+    [DoesNotReturn]
     private static void FailedPrecondition(string message) => throw new OperationRejectedException(OperationRejection.FailedPrecondition, message);
 
     [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]

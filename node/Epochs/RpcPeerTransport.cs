@@ -7,19 +7,20 @@ using SecretFleet.Core.Rpc;
 namespace SecretFleet.Node.Epochs;
 
 /// <summary>
-/// Peer calls over mTLS gRPC (peers must present role node). A dealer's own batches are
-/// served in-process. Transient failures (UNAVAILABLE, a helper not staged yet) are retried
-/// with backoff for <see cref="RetryFor"/>; anything else fails the operation at once.
+/// Peer calls over mTLS gRPC: a peer must present exactly the identity the operation names for
+/// it. A dealer's own batches are served in-process. Transient failures (UNAVAILABLE, a helper
+/// not staged yet) are retried with backoff for <see cref="RetryFor"/>; anything else fails the
+/// operation at once.
 /// </summary>
 internal sealed class RpcPeerTransport(TlsMaterial tls, byte ownX, Func<EpochParticipant> self, TimeProvider time) : IPeerTransport, IDisposable
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<(string Endpoint, string TlsName), RpcChannel> _channels = new();
+    private readonly ConcurrentDictionary<(string Endpoint, string TlsName, string Identity), RpcChannel> _channels = new();
 
     public Task<DealResponse> DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken) =>
         dealer.X == ownX
-            ? self().DealAsync(request, cancellationToken)
+            ? self().DealAsync(request, tls.Identity, cancellationToken)
             : CallAsync(dealer, "Deal", request, DealResponse.Parser, cancellationToken);
 
     public Task<FetchRecoveredResponse> FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken) =>
@@ -29,12 +30,13 @@ internal sealed class RpcPeerTransport(TlsMaterial tls, byte ownX, Func<EpochPar
         where TRequest : IMessage<TRequest>
         where TResponse : IMessage<TResponse>
     {
-        var channel = _channels.GetOrAdd((peer.Endpoint, peer.TlsName), key => new RpcChannel(new RpcChannelOptions
+        var channel = _channels.GetOrAdd((peer.Endpoint, peer.TlsName, peer.Identity), key => new RpcChannel(new RpcChannelOptions
         {
             Address = new Uri(key.Endpoint),
             Tls = tls,
             TlsServerName = key.TlsName,
             ExpectedServerRole = FleetRole.Node,
+            ExpectedServerIdentity = FleetIdentity.Parse(key.Identity),
             MaxReceiveMessageBytes = 64 * 1024 * 1024,
             TimeProvider = time,
         }));

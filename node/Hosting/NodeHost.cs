@@ -14,6 +14,7 @@ using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
 using SecretFleet.Node.Epochs;
 using SecretFleet.Node.Observability;
+using SecretFleet.Node.Security;
 using SecretFleet.Node.Services;
 using SecretFleet.Node.Storage;
 
@@ -74,11 +75,12 @@ internal sealed partial class NodeHost : IAsyncDisposable
         EpochParticipant? participant = null;
         var peers = new RpcPeerTransport(tls, options.X, () => participant!, time);
         var faults = new DealerFaults(options.TestFault);
-        participant = new EpochParticipant(new OperationStore(store), peers, faults, metrics, loggers.CreateLogger<EpochParticipant>());
+        participant = new EpochParticipant(tls.Identity, new OperationStore(store), peers, faults, metrics, loggers.CreateLogger<EpochParticipant>());
         await participant.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var authorization = new CallAuthorization(tls.Identity, options.OperatorName, store, loggers.CreateLogger<CallAuthorization>());
 
         var health = new HealthService();
-        var grpc = BuildGrpc(options, tls, loggers, store, participant, statistics, health);
+        var grpc = BuildGrpc(options, tls, loggers, store, participant, statistics, health, authorization);
         NodeHost? host = null;
         var http = BuildHttp(options, loggers, exporter, () => host);
         host = new NodeHost(grpc, http, store, participant, statistics, peers, exporter, processMetrics, metrics, tls, health);
@@ -110,7 +112,8 @@ internal sealed partial class NodeHost : IAsyncDisposable
         }
     }
 
-    private static WebApplication BuildGrpc(NodeOptions options, TlsMaterial tls, ILoggerFactory loggers, ShareStore store, EpochParticipant participant, StoreStatistics statistics, HealthService health)
+    private static WebApplication BuildGrpc(NodeOptions options, TlsMaterial tls, ILoggerFactory loggers, ShareStore store, EpochParticipant participant, StoreStatistics statistics, HealthService health,
+        CallAuthorization authorization)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -129,8 +132,8 @@ internal sealed partial class NodeHost : IAsyncDisposable
         });
         var app = builder.Build();
         var shares = new SharesService(store, options);
-        var refresh = new RefreshService(participant);
-        var admin = new AdminService(store, participant, statistics, options);
+        var refresh = new RefreshService(participant, authorization);
+        var admin = new AdminService(store, participant, statistics, options, authorization);
         app.MapUnaryRpc<PutShareRequest, PutShareResponse>(SharesService.Name, "Put", shares.PutAsync, FleetRole.Client);
         app.MapUnaryRpc<GetShareRequest, GetShareResponse>(SharesService.Name, "Get", shares.GetAsync, FleetRole.Client);
         app.MapUnaryRpc<DeleteShareRequest, DeleteShareResponse>(SharesService.Name, "Delete", shares.DeleteAsync, FleetRole.Client);

@@ -26,6 +26,11 @@ internal sealed record NodeOptions
 
     public int MaxSecretBytes { get; init; } = 65536;
 
+    /// <summary>The name in the identity of the one operator whose coordinator calls this node obeys: <c>spiffe://TD/operator/NAME</c>.</summary>
+    public string OperatorName { get; init; } = DefaultOperatorName;
+
+    public const string DefaultOperatorName = "secretfleet-operator";
+
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Test-only fault injection (hidden flag); null in every real deployment.</summary>

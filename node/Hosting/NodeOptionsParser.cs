@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using SecretFleet.Core.Identity;
 
 namespace SecretFleet.Node.Hosting;
 
@@ -24,6 +25,9 @@ internal static partial class NodeOptionsParser
           --listen IP:PORT        gRPC over mTLS, default 0.0.0.0:7443 (SECRETFLEET_LISTEN)
           --http-listen IP:PORT   /healthz /readyz /metrics, default 0.0.0.0:8080 (SECRETFLEET_HTTP_LISTEN)
           --max-secret-bytes N    largest secret accepted, default 65536 (SECRETFLEET_MAX_SECRET_BYTES)
+          --operator-name NAME    the operator whose epoch changes this node follows:
+                                  spiffe://<this node's trust domain>/operator/NAME,
+                                  default secretfleet-operator (SECRETFLEET_OPERATOR_NAME)
         """;
 
     public static NodeOptions Parse(IReadOnlyList<string> args, Func<string, string?> environment)
@@ -53,6 +57,7 @@ internal static partial class NodeOptionsParser
             GrpcEndpoint = Endpoint("listen", Get("listen") ?? "0.0.0.0:7443"),
             HttpEndpoint = Endpoint("http-listen", Get("http-listen") ?? "0.0.0.0:8080"),
             MaxSecretBytes = Integer("max-secret-bytes", Get("max-secret-bytes") ?? "65536", 1, 16 * 1024 * 1024),
+            OperatorName = OperatorName(Get("operator-name") ?? NodeOptions.DefaultOperatorName),
             TestFault = Get("test-fault"),
         };
     }
@@ -91,6 +96,11 @@ internal static partial class NodeOptionsParser
         }
         return flags;
     }
+
+    private static string OperatorName(string name) =>
+        FleetIdentity.TryParse($"spiffe://validation.local/operator/{name}", out _)
+            ? name
+            : throw new NodeConfigurationException($"--operator-name '{name}' is not a valid identity name: use letters, digits, '.', '-' or '_'.");
 
     private static int Integer(string flag, string text, int min, int max) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max

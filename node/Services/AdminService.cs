@@ -4,21 +4,22 @@ using SecretFleet.Core.Rpc;
 using SecretFleet.Node.Epochs;
 using SecretFleet.Node.Hosting;
 using SecretFleet.Node.Observability;
+using SecretFleet.Node.Security;
 using SecretFleet.Node.Storage;
 
 namespace SecretFleet.Node.Services;
 
 /// <summary>secretfleet.v1.Admin: node information (operators and clients) and fleet formation (operators).</summary>
-internal sealed class AdminService(ShareStore store, EpochParticipant participant, StoreStatistics statistics, NodeOptions options)
+internal sealed class AdminService(ShareStore store, EpochParticipant participant, StoreStatistics statistics, NodeOptions options, CallAuthorization authorization)
 {
     public const string Name = "secretfleet.v1.Admin";
     private static readonly string Version = typeof(AdminService).Assembly.GetName().Version?.ToString() ?? "0";
 
     public Task<InfoResponse> InfoAsync(InfoRequest request, RpcContext context)
     {
-        if (context.Peer?.Role is not (FleetRole.Operator or FleetRole.Client))
+        if (context.Peer?.Role != FleetRole.Client && context.Peer != authorization.Operator)
         {
-            throw new RpcException(RpcStatusCode.PermissionDenied, "Admin/Info is for operators and clients.");
+            throw authorization.Deny(context, $"Admin/Info is served to clients and to this fleet's operator {authorization.Operator}.");
         }
         var state = store.State;
         var counts = statistics.Latest;
@@ -36,6 +37,7 @@ internal sealed class AdminService(ShareStore store, EpochParticipant participan
 
     public async Task<JoinResponse> JoinAsync(JoinRequest request, RpcContext context)
     {
+        authorization.RequireOperator(context);
         if (string.IsNullOrWhiteSpace(request.FleetId) || request.FleetId.Length > 128)
         {
             throw new RpcException(RpcStatusCode.InvalidArgument, "fleet_id must be 1-128 characters.");

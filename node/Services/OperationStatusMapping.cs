@@ -12,7 +12,8 @@ internal static class OperationStatusMapping
         {
             return await call().ConfigureAwait(false);
         }
-        catch (OperationRejectedException e)
+        // A refusal for the caller's identity is left to CallAuthorization, which audits and logs it.
+        catch (OperationRejectedException e) when (e.Reason != OperationRejection.PermissionDenied)
         {
             throw new RpcException(e.Reason switch
             {

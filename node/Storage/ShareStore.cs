@@ -347,6 +347,14 @@ internal sealed class ShareStore : IAsyncDisposable
             return joined;
         }, cancellationToken);
 
+    /// <summary>
+    /// An audit row written with the next batch of read-audit rows (within 100 ms), not in a
+    /// transaction of its own: refused calls are audited this way, so a caller cannot turn
+    /// refusals into a disk flush each.
+    /// </summary>
+    public void AuditLater(string identity, string operation, string subject, string outcome) =>
+        _readAudit.Add(new AuditEntry(_time.GetUtcNow().ToUnixTimeMilliseconds(), identity, operation, subject, outcome));
+
     public void Audit(WriteContext context, string identity, string operation, string subject, string outcome) =>
         Audit(context, new AuditEntry(_time.GetUtcNow().ToUnixTimeMilliseconds(), identity, operation, subject, outcome));
 

@@ -14,7 +14,7 @@ namespace SecretFleet.Node.Tests.Support;
 /// n nodes with real stores and participants, a real coordinator, and an in-memory transport
 /// between them: the whole epoch protocol without sockets. A stopped node is unreachable.
 /// </summary>
-internal sealed class InProcessFleet : IPeerTransport, INodeOperations, IAsyncDisposable
+internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
 {
     public const string Owner = "spiffe://test.local/client/alice";
     private const string Operator = "spiffe://test.local/operator/coordinator";
@@ -71,7 +71,7 @@ internal sealed class InProcessFleet : IPeerTransport, INodeOperations, IAsyncDi
             _keys[x] = RandomNumberGenerator.GetBytes(NodeKey.KeyBytes);
             _faults[x] = DealerFaults.None;
         }
-        _nodes[x] = await InProcessNode.StartAsync(x, _dir.Combine($"node-{x - 1}"), _keys[x], this, _faults[x]);
+        _nodes[x] = await InProcessNode.StartAsync(x, NodeIdentity(x), _dir.Combine($"node-{x - 1}"), _keys[x], new PeerLink(this, x), _faults[x]);
     }
 
     public async Task StopNodeAsync(byte x)
@@ -136,11 +136,15 @@ internal sealed class InProcessFleet : IPeerTransport, INodeOperations, IAsyncDi
 
     private static byte XOf(string endpoint) => (byte)(int.Parse(new Uri(endpoint).Host.Split('.')[0]["node-".Length..]) + 1);
 
-    Task<DealResponse> IPeerTransport.DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken) =>
-        Reach(XOf(dealer.Endpoint)).Participant.DealAsync(request, cancellationToken);
+    /// <summary>Node <paramref name="caller"/>'s calls to its peers, made with its own identity as mTLS would carry it.</summary>
+    private sealed class PeerLink(InProcessFleet fleet, byte caller) : IPeerTransport
+    {
+        public Task<DealResponse> DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken) =>
+            fleet.Reach(XOf(dealer.Endpoint)).Participant.DealAsync(request, NodeIdentity(caller), cancellationToken);
 
-    Task<FetchRecoveredResponse> IPeerTransport.FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken) =>
-        RetryWhileUnavailableAsync(() => Reach(XOf(helper.Endpoint)).Participant.FetchRecoveredAsync(request, cancellationToken), cancellationToken);
+        public Task<FetchRecoveredResponse> FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken) =>
+            RetryWhileUnavailableAsync(() => fleet.Reach(XOf(helper.Endpoint)).Participant.FetchRecoveredAsync(request, NodeIdentity(caller), cancellationToken), cancellationToken);
+    }
 
     private static async Task<T> RetryWhileUnavailableAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {

@@ -23,6 +23,22 @@ internal static class NodeDatabase
 
     public static List<byte[]> SealedValues(ProcessFleet fleet, byte x) => [.. Rows(fleet, x).Select(r => r.Sealed)];
 
+    /// <summary>The node's audit rows as (identity, operation, subject, outcome), oldest first.</summary>
+    public static List<(string Identity, string Operation, string Subject, string Outcome)> Audit(ProcessFleet fleet, byte x)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(fleet.DataDirectory(x), StoreDatabase.FileName)};Mode=ReadOnly;Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT identity, operation, subject, outcome FROM audit ORDER BY id";
+        using var reader = command.ExecuteReader();
+        var rows = new List<(string, string, string, string)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        }
+        return rows;
+    }
+
     /// <summary>The bytes of every file in the node's data directory (database, WAL, shared memory).</summary>
     public static IEnumerable<(string File, byte[] Bytes)> Files(ProcessFleet fleet, byte x) =>
         Directory.GetFiles(fleet.DataDirectory(x)).Select(f => (Path.GetFileName(f), ReadShared(f)));

@@ -15,6 +15,9 @@ namespace SecretFleet.Node.Tests.Support;
 internal sealed class ProcessFleet : IAsyncDisposable
 {
     public const string TrustDomain = "test.local";
+
+    /// <summary>The coordinator's identity name; the nodes are told to obey it alone.</summary>
+    public const string OperatorName = "coordinator";
     private readonly Dictionary<byte, NodeProcess> _nodes = [];
     private readonly Dictionary<byte, (Uri Grpc, Uri Http)> _addresses = [];
     private readonly List<IDisposable> _owned = [];
@@ -84,6 +87,7 @@ internal sealed class ProcessFleet : IAsyncDisposable
         {
             "--cluster", "test", "--ordinal", (x - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "--threshold", Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--data-dir", DataDirectory(x), "--tls-dir", tls, "--key-file", KeyFile(x), "--listen", grpc, "--http-listen", http,
+            "--operator-name", OperatorName,
         };
         if (_testFault is not null && x == _faultyNode)
         {
@@ -140,7 +144,7 @@ internal sealed class ProcessFleet : IAsyncDisposable
 
     public RpcNodeOperations Operations()
     {
-        var tls = Issue(FleetRole.Operator, "coordinator").ToTlsMaterial();
+        var tls = Issue(FleetRole.Operator, OperatorName).ToTlsMaterial();
         _owned.Add(tls);
         return new RpcNodeOperations(View.Members, tls);
     }

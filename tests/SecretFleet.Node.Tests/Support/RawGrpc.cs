@@ -11,14 +11,18 @@ namespace SecretFleet.Node.Tests.Support;
 internal static class RawGrpc
 {
     /// <summary>The grpc-status the node answered, or null when the connection was refused.</summary>
-    public static async Task<string?> CallAsync(Uri endpoint, string path, IssuedCertificate? certificate, byte[] message)
+    public static Task<string?> CallAsync(Uri endpoint, string path, IssuedCertificate? certificate, byte[] message) =>
+        CallAsync(endpoint, path, certificate is null ? null : X509Certificate2.CreateFromPem(certificate.CertificatePem, certificate.PrivateKeyPem), message);
+
+    /// <inheritdoc cref="CallAsync(Uri, string, IssuedCertificate?, byte[])"/>
+    public static async Task<string?> CallAsync(Uri endpoint, string path, X509Certificate2? certificate, byte[] message)
     {
         using var handler = new SocketsHttpHandler();
         handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         handler.SslOptions.TargetHost = "localhost";
         if (certificate is not null)
         {
-            handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPem(certificate.CertificatePem, certificate.PrivateKeyPem)];
+            handler.SslOptions.ClientCertificates = [certificate];
         }
         using var http = new HttpClient(handler);
         var body = new byte[5 + message.Length];
