@@ -14,8 +14,11 @@ public interface INodeOperations
     /// <summary>Refresh/Begin.</summary>
     Task<BeginResponse> BeginAsync(FleetMember node, BeginRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Refresh/Verify.</summary>
-    Task VerifyAsync(FleetMember node, string operationId, CancellationToken cancellationToken);
+    /// <summary>Refresh/SnapshotPairs: a dealer's snapshot pairs in some key buckets.</summary>
+    Task<SnapshotPairsResponse> SnapshotPairsAsync(FleetMember node, SnapshotPairsRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Refresh/Verify, with the pairs of the agreed snapshot this dealer lacks.</summary>
+    Task VerifyAsync(FleetMember node, VerifyRequest request, CancellationToken cancellationToken);
 
     /// <summary>Refresh/Status.</summary>
     Task<OperationStatusResponse> StatusAsync(FleetMember node, string operationId, CancellationToken cancellationToken);

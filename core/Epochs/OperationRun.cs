@@ -29,13 +29,15 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
                 begin.RecoveryTarget = Participant(_target);
             }
             var everyone = _target is null ? _dealers : [.. _dealers, _target];
-            await Task.WhenAll(everyone.Select(node => CallAsync(node, () => nodes.BeginAsync(node, begin, cancellationToken)))).ConfigureAwait(false);
-            await Task.WhenAll(_dealers.Select(node => CallAsync(node, () => nodes.VerifyAsync(node, record.Id, cancellationToken)))).ConfigureAwait(false);
+            var begun = new System.Collections.Concurrent.ConcurrentDictionary<byte, BeginResponse>();
+            await Task.WhenAll(everyone.Select(node => CallAsync(node, async () => begun[node.X] = await nodes.BeginAsync(node, begin, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+            var missing = await SnapshotReconciliation.MissingAsync(nodes, record.Id, _dealers, begun, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(_dealers.Select(node => CallAsync(node, () => nodes.VerifyAsync(node, Verify(missing[node.X]), cancellationToken)))).ConfigureAwait(false);
             var statuses = await WaitForStageAsync(_dealers, "verifying", cancellationToken).ConfigureAwait(false);
             var verdict = Judge(statuses);
             if (verdict.Decision == OperationDecision.Commit && _target is not null)
             {
-                await CallAsync(_target, () => nodes.VerifyAsync(_target, record.Id, cancellationToken)).ConfigureAwait(false);
+                await CallAsync(_target, () => nodes.VerifyAsync(_target, Verify([]), cancellationToken)).ConfigureAwait(false);
                 var target = await WaitForStageAsync([_target], "rebuilding", cancellationToken).ConfigureAwait(false);
                 var status = target[_target.X];
                 verdict = status.Phase == OperationPhase.Staged
@@ -48,6 +50,21 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
         {
             return OperationVerdict.Abort($"Node x {e.X} failed: {e.Message}", e.Code);
         }
+        catch (SnapshotDisagreementException e)
+        {
+            return OperationVerdict.Abort(e.Message, e.Code, e.Code == SnapshotDisagreementException.Misbehaved ? [e.X] : []);
+        }
+    }
+
+    private VerifyRequest Verify(IReadOnlyList<SnapshotEntry> missing)
+    {
+        var (records, blockCounts) = SnapshotEntry.Encode(missing);
+        return new VerifyRequest
+        {
+            OperationId = record.Id,
+            MissingPairKeys = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(records),
+            MissingPairBlocks = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(blockCounts),
+        };
     }
 
     // Nodes serve each participant only what is meant for the identity named here.

@@ -49,8 +49,12 @@ public sealed class RpcNodeOperations : INodeOperations, IDisposable
         Call(node, Refresh, "Begin", request, BeginResponse.Parser, cancellationToken);
 
     /// <inheritdoc />
-    public Task VerifyAsync(FleetMember node, string operationId, CancellationToken cancellationToken) =>
-        Call(node, Refresh, "Verify", new VerifyRequest { OperationId = operationId }, VerifyResponse.Parser, cancellationToken);
+    public Task<SnapshotPairsResponse> SnapshotPairsAsync(FleetMember node, SnapshotPairsRequest request, CancellationToken cancellationToken) =>
+        Call(node, Refresh, "SnapshotPairs", request, SnapshotPairsResponse.Parser, cancellationToken);
+
+    /// <inheritdoc />
+    public Task VerifyAsync(FleetMember node, VerifyRequest request, CancellationToken cancellationToken) =>
+        Call(node, Refresh, "Verify", request, VerifyResponse.Parser, cancellationToken);
 
     /// <inheritdoc />
     public Task<OperationStatusResponse> StatusAsync(FleetMember node, string operationId, CancellationToken cancellationToken) =>

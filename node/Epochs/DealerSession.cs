@@ -1,28 +1,38 @@
+using SecretFleet.Core.Epochs;
+using System.Security.Cryptography;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Sharing;
 
 namespace SecretFleet.Node.Epochs;
 
 /// <summary>
-/// This node's dealing for one operation. Batches are built in snapshot order when first asked
-/// for, with fresh randomness, and kept until every receiver has asked for a later one (so a
-/// receiver retrying after a dropped response gets the very same batch). A receiver racing
-/// ahead waits while <see cref="Window"/> batches are held: memory stays flat however many
-/// secrets the node holds.
+/// This node's dealing for one operation: every entry of the agreed snapshot, in order, whether
+/// this node holds the pair or not (its own snapshot plus what the coordinator says it lacks;
+/// dealing needs no share). Batches are built when first asked for, with fresh randomness, and
+/// kept until every receiver has asked for a later one (so a receiver retrying after a dropped
+/// response gets the very same batch). A receiver racing ahead waits while <see cref="Window"/>
+/// batches are held: memory stays flat however many secrets the node holds. No batch is built
+/// before Verify brought the agreement.
 /// </summary>
-internal sealed class DealerSession(OperationRecord operation, byte dealerX, OperationStore store, DealerFaults faults) : IDisposable
+internal sealed class DealerSession(OperationRecord operation, byte dealerX, OperationStore store, IDealerTamper? tamper) : IDisposable
 {
     public const int Window = 4;
+    private const int SnapshotPage = 2048;
+    private readonly TaskCompletionSource<IReadOnlyList<SnapshotEntry>> _agreement = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private AgreedStream<SnapshotPair>? _entries;
+    private bool _hasEntry;
     private readonly byte[] _receiverXs = [.. operation.Receivers.Select(r => r.X).Order()];
     private readonly Dictionary<ulong, BuiltBatch> _batches = [];
     private readonly Dictionary<byte, ulong> _requested = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private TaskCompletionSource _evicted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ulong _built;
-    private long _nextSeq;
     private bool _finished;
 
     public string OperationId => operation.Id;
+
+    /// <summary>The pairs of the agreed snapshot this node does not hold (from Verify); dealing starts once they are known.</summary>
+    public void Agree(IReadOnlyList<SnapshotEntry> missing) => _agreement.TrySetResult(missing);
 
     public async Task<DealResponse> DealAsync(byte receiverX, ulong batch, CancellationToken cancellationToken)
     {
@@ -82,7 +92,8 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
         var dropped = false;
         foreach (var old in _batches.Keys.Where(k => k < slowest).ToArray())
         {
-            _batches.Remove(old);
+            _batches.Remove(old, out var evicted);
+            evicted!.Erase();
             dropped = true;
         }
         if (dropped)
@@ -93,23 +104,32 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
         }
     }
 
+    // The next batch of the agreed snapshot: entries up to the batch's block budget (at least one).
+    private async Task<(List<SnapshotEntry> Entries, bool Last)> NextEntriesAsync(CancellationToken cancellationToken)
+    {
+        if (_entries is null)
+        {
+            var missing = await _agreement.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _entries = new AgreedStream<SnapshotPair>((after, ct) => store.ReadSnapshotRangeAsync(after, long.MaxValue, SnapshotPage, ct), missing);
+            _hasEntry = await _entries.MoveNextAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var entries = new List<SnapshotEntry>();
+        long blocks = 0;
+        while (_hasEntry && (entries.Count == 0 || blocks + _entries.Entry.Blocks <= operation.BatchBlocks))
+        {
+            entries.Add(_entries.Entry);
+            blocks += _entries.Entry.Blocks;
+            _hasEntry = await _entries.MoveNextAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return (entries, !_hasEntry);
+    }
+
     private async Task<BuiltBatch> BuildAsync(ulong batch, CancellationToken cancellationToken)
     {
-        var pairs = await store.ReadSnapshotAsync(_nextSeq, operation.BatchBlocks, cancellationToken).ConfigureAwait(false);
-        var pairKeys = new byte[pairs.Count * PairCodec.PairBytes];
-        var pairBlocks = new byte[pairs.Count * PairCodec.BlockCountBytes];
-        var blocks = 0;
-        for (var i = 0; i < pairs.Count; i++)
-        {
-            PairCodec.Write(pairKeys.AsSpan(i * PairCodec.PairBytes), pairs[i].Key, pairs[i].Version);
-            PairCodec.WriteBlocks(pairBlocks, i, pairs[i].Blocks);
-            blocks += pairs[i].Blocks;
-        }
-        if (pairs.Count > 0)
-        {
-            _nextSeq = pairs[^1].Seq;
-        }
-        var last = pairs.Count == 0 || (await store.ReadSnapshotAsync(_nextSeq, 1, cancellationToken).ConfigureAwait(false)).Count == 0;
+        var (entries, last) = await NextEntriesAsync(cancellationToken).ConfigureAwait(false);
+        var dealtEntries = tamper?.Entries(batch, entries) ?? entries;
+        var (pairKeys, pairBlocks) = SnapshotEntry.Encode(dealtEntries);
+        var blocks = dealtEntries.Sum(e => e.Blocks);
 
         using var dealt = DealtBatch.Deal(operation.Threshold, _receiverXs, operation.ZeroAt, blocks);
         var values = new byte[_receiverXs.Length][];
@@ -119,10 +139,7 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
         {
             values[j] = dealt.ValuesFor(j).ToArray();
             masks[j] = dealt.MaskFor(j).ToArray();
-            if (faults.CheatInBatch(batch, _receiverXs[j], dealerX) && values[j].Length > 0)
-            {
-                values[j][0] ^= 0x01;
-            }
+            tamper?.SubShares(batch, _receiverXs[j], values[j]);
             digests[j] = BatchCheck.Digest(values[j], masks[j]);
         }
         var idsHash = DealTranscript.IdsHash(pairKeys, pairBlocks);
@@ -139,12 +156,30 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
 
     public void Dispose()
     {
+        foreach (var built in _batches.Values)
+        {
+            built.Erase();
+        }
         _batches.Clear();
+        _agreement.TrySetCanceled();
         _gate.Dispose();
     }
 
     private sealed record BuiltBatch(ulong Index, bool Last, byte[] PairKeys, byte[] PairBlocks, byte[][] Values, byte[][] Masks, byte[] Combined, ReceiverDigest[] Digests)
     {
+        /// <summary>Zeroes the sub-shares once no receiver can ask for them again.</summary>
+        public void Erase()
+        {
+            foreach (var value in Values)
+            {
+                CryptographicOperations.ZeroMemory(value);
+            }
+            foreach (var mask in Masks)
+            {
+                CryptographicOperations.ZeroMemory(mask);
+            }
+        }
+
         public DealResponse ResponseFor(int receiverIndex)
         {
             var response = new DealResponse

@@ -1,3 +1,4 @@
+using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Sharing;
 
@@ -20,6 +21,7 @@ internal sealed class DealerStream : IAsyncDisposable
     private int _index = -1;
     private int _valueOffset;
     private int _blocks;
+    private int _lastBlocks;
     private bool _anyPair;
 
     public DealerStream(ParticipantInfo dealer, OperationRecord operation, byte receiverX, IPeerTransport peers, CancellationToken cancellationToken)
@@ -62,7 +64,12 @@ internal sealed class DealerStream : IAsyncDisposable
             if (_current is { Last: true })
             {
                 Exhausted = true;
+                SubShareBuffers.Erase(_current);
                 return;
+            }
+            if (_current is not null)
+            {
+                SubShareBuffers.Erase(_current);
             }
             _current = await _batches.NextAsync(cancellationToken).ConfigureAwait(false)
                 ?? throw new DealerMisbehavedException(X, "its batches ended without a last batch.");
@@ -85,17 +92,18 @@ internal sealed class DealerStream : IAsyncDisposable
         for (var i = 0; i < pairCount; i++)
         {
             var pair = response.PairKeys.Span.Slice(i * PairCodec.PairBytes, PairCodec.PairBytes);
-            if (_anyPair && PairCodec.Compare(pair, _lastPair) <= 0)
-            {
-                throw new DealerMisbehavedException(X, $"batch {batch} lists pairs out of order.");
-            }
-            pair.CopyTo(_lastPair);
-            _anyPair = true;
             var pairBlocks = PairCodec.Blocks(response.PairBlocks.Span, i);
             if (pairBlocks <= 0)
             {
                 throw new DealerMisbehavedException(X, $"batch {batch} gives a pair {pairBlocks} blocks.");
             }
+            if (_anyPair && PairCodec.Compare(pair, pairBlocks, _lastPair, _lastBlocks) <= 0)
+            {
+                throw new DealerMisbehavedException(X, $"batch {batch} lists pairs out of order.");
+            }
+            pair.CopyTo(_lastPair);
+            _lastBlocks = pairBlocks;
+            _anyPair = true;
             blocks += pairBlocks;
         }
         var receivers = _operation.Receivers.Select(r => r.X).Order().ToArray();

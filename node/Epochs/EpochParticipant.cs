@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
+using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
 using SecretFleet.Node.Observability;
@@ -13,11 +14,15 @@ namespace SecretFleet.Node.Epochs;
 /// or verifying reports the operation failed (its dealing randomness is gone), a staged node
 /// keeps its stage and waits for the coordinator's decision.
 /// </summary>
-internal sealed partial class EpochParticipant(FleetIdentity self, OperationStore store, IPeerTransport peers, DealerFaults faults, NodeMetrics metrics, ILogger<EpochParticipant> log) : IAsyncDisposable
+internal sealed partial class EpochParticipant(FleetIdentity self, OperationStore store, IPeerTransport peers, IDealerTamper? tamper, NodeMetrics metrics, ILogger<EpochParticipant> log) : IAsyncDisposable
 {
+    /// <summary>Pairs per SnapshotPairs page: 1.4 MB of records and counts.</summary>
+    private const int SnapshotPairsPage = 50_000;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private OperationRecord? _record;
     private DealerSession? _dealer;
+    private SnapshotSummary? _summary;
+    private IReadOnlyList<SnapshotEntry> _missing = [];
     private Task? _work;
     private CancellationTokenSource? _workStop;
     private ReceiverSession? _receiver;
@@ -43,7 +48,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         store.Shares.TrackChanges = record is { IsFinished: false };
     }
 
-    public async Task<long> BeginAsync(BeginRequest request, string identity, CancellationToken cancellationToken)
+    public async Task<BeginResponse> BeginAsync(BeginRequest request, string identity, CancellationToken cancellationToken)
     {
         var record = OperationRequests.ToRecord(request, store.Shares.State, self);
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -53,7 +58,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
             {
                 if (existing.Id == record.Id)
                 {
-                    return _pairsTotal;
+                    return Begun();
                 }
                 if (existing.Phase == OperationPhase.Staged)
                 {
@@ -69,12 +74,14 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
             _pairsTotal = await store.BeginAsync(record, identity, cancellationToken).ConfigureAwait(false);
             _outcome = null;
             _recoveredPairs = 0;
+            _missing = [];
             _dealer?.Dispose();
-            _dealer = record.IsDealer(OwnX) ? new DealerSession(record, OwnX, store, faults) : null;
+            _dealer = record.IsDealer(OwnX) ? new DealerSession(record, OwnX, store, tamper) : null;
+            _summary = record.IsDealer(OwnX) ? await store.SummarizeSnapshotAsync(cancellationToken).ConfigureAwait(false) : null;
             Volatile.Write(ref _record, record);
             metrics.OperationStarted();
             LogBegan(log, record.Id, OperationStore.Describe(record.Kind), record.Epoch, record.TargetEpoch, _pairsTotal, Stopwatch.GetElapsedTime(began).TotalSeconds);
-            return _pairsTotal;
+            return Begun();
         }
         finally
         {
@@ -82,16 +89,60 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         }
     }
 
-    public async Task VerifyAsync(string operationId, CancellationToken cancellationToken)
+    private BeginResponse Begun() => new()
     {
+        SnapshotPairs = (ulong)_pairsTotal,
+        BucketDigests = _summary is null ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(_summary.Digests),
+    };
+
+    /// <summary>This dealer's snapshot pairs in the given key buckets, a page at a time, for the coordinator's reconciliation.</summary>
+    public async Task<SnapshotPairsResponse> SnapshotPairsAsync(SnapshotPairsRequest request, CancellationToken cancellationToken)
+    {
+        var record = Require(request.OperationId);
+        var summary = _summary ?? throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"This node does not deal in operation {record.Id}.");
+        if (request.Buckets.Count > SnapshotBuckets.Count || request.Buckets.Any(b => b >= SnapshotBuckets.Count) || request.Buckets.Zip(request.Buckets.Skip(1)).Any(p => p.First >= p.Second))
+        {
+            throw new OperationRejectedException(OperationRejection.InvalidArgument, $"buckets must be ascending numbers below {SnapshotBuckets.Count}.");
+        }
+        var pairs = new List<SnapshotEntry>();
+        var cursor = (long)Math.Min(request.Cursor, long.MaxValue);
+        foreach (var bucket in request.Buckets)
+        {
+            var (first, end) = summary.Range((int)bucket);
+            if (first == 0 || end <= cursor)
+            {
+                continue;
+            }
+            var rows = await store.ReadSnapshotRangeAsync(Math.Max(cursor, first - 1), end, SnapshotPairsPage - pairs.Count, cancellationToken).ConfigureAwait(false);
+            pairs.AddRange(rows.Select(r => new SnapshotEntry(r.Key, r.Version, r.Blocks)));
+            if (rows.Count > 0)
+            {
+                cursor = rows[^1].Seq;
+            }
+            if (pairs.Count >= SnapshotPairsPage)
+            {
+                break;
+            }
+        }
+        var last = request.Buckets.All(b => summary.Range((int)b).Last <= cursor);
+        var (records, blockCounts) = SnapshotEntry.Encode(pairs);
+        return new SnapshotPairsResponse { PairKeys = UnsafeByteOperations.UnsafeWrap(records), PairBlocks = UnsafeByteOperations.UnsafeWrap(blockCounts), NextCursor = (ulong)cursor, Last = last };
+    }
+
+    public async Task VerifyAsync(VerifyRequest request, CancellationToken cancellationToken)
+    {
+        var missing = SnapshotEntry.Decode(request.MissingPairKeys.Span, request.MissingPairBlocks.Span)
+            ?? throw new OperationRejectedException(OperationRejection.InvalidArgument, "missing_pair_keys and missing_pair_blocks must list ascending pairs with positive block counts.");
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var record = Require(operationId);
+            var record = Require(request.OperationId);
             if (record.Phase != OperationPhase.Dealing)
             {
                 return;
             }
+            _missing = missing;
+            _dealer?.Agree(missing);
             record = record with { Phase = OperationPhase.Verifying };
             await store.SaveAsync(record, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _record, record);
@@ -116,7 +167,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
             }
             else
             {
-                _receiver = new ReceiverSession(record, OwnX, store, peers);
+                _receiver = new ReceiverSession(record, OwnX, store, peers, _missing);
                 _outcome = await _receiver.RunAsync(cancellationToken).ConfigureAwait(false);
             }
             await FinishVerificationAsync(record with { Phase = OperationPhase.Staged }, null, cancellationToken).ConfigureAwait(false);
@@ -343,6 +394,8 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         Volatile.Write(ref _record, record);
         _dealer?.Dispose();
         _dealer = null;
+        _summary = null;
+        _missing = [];
     }
 
     private async Task StopWorkAsync()

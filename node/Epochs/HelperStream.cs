@@ -1,3 +1,4 @@
+using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Protos;
 
 namespace SecretFleet.Node.Epochs;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using SecretFleet.Core.Protos;
+using SecretFleet.Core.Sharing;
 using SecretFleet.Node.Storage;
 
 namespace SecretFleet.Node.Epochs;
@@ -15,6 +16,9 @@ internal sealed class OperationStore(ShareStore shares)
 {
     /// <summary>Masked recovery values are sealed under an epoch no share ever has, so they can never pass for one.</summary>
     public const ulong MaskedValueEpoch = ulong.MaxValue;
+
+    /// <summary>Pending deltas (pairs this node lacked at Begin) are sealed under another epoch no share ever has.</summary>
+    public const ulong PendingDeltaEpoch = ulong.MaxValue - 1;
     private const string RecordState = "operation";
     private const int RowsPerWrite = 2048;
 
@@ -52,9 +56,37 @@ internal sealed class OperationStore(ShareStore shares)
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyList<SnapshotPair>> ReadSnapshotAsync(long afterSeq, int maxBlocks, CancellationToken cancellationToken) =>
-        ReadBatchAsync("SELECT seq, key, version, blocks FROM snapshot WHERE seq > ?1 ORDER BY seq LIMIT ?2", afterSeq, maxBlocks, blocksColumn: 3,
-            (row, blocks) => new SnapshotPair(row.Int64(0), row.Blob(1).ToArray(), (ulong)row.Int64(2), blocks), cancellationToken);
+    /// <summary>Summarizes the snapshot by key bucket (read once after Begin; the snapshot does not change until the operation ends).</summary>
+    public Task<SnapshotSummary> SummarizeSnapshotAsync(CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            using var connection = shares.Database.OpenReader();
+            using var select = new RawStatement(connection, "SELECT seq, key, version, blocks FROM snapshot ORDER BY seq");
+            using var summary = new SnapshotSummary.Builder();
+            while (select.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                summary.Add(select.Int64(0), select.Blob(1), (ulong)select.Int64(2), (int)select.Int64(3));
+            }
+            return summary.Build();
+        }, cancellationToken);
+
+    /// <summary>Snapshot rows after <paramref name="afterSeq"/> up to <paramref name="lastSeq"/>, at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<SnapshotPair>> ReadSnapshotRangeAsync(long afterSeq, long lastSeq, int limit, CancellationToken cancellationToken) =>
+        Task.Run<IReadOnlyList<SnapshotPair>>(() =>
+        {
+            using var connection = shares.Database.OpenReader();
+            using var select = new RawStatement(connection, "SELECT seq, key, version, blocks FROM snapshot WHERE seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3");
+            select.Bind(1, afterSeq);
+            select.Bind(2, lastSeq);
+            select.Bind(3, limit);
+            var rows = new List<SnapshotPair>();
+            while (select.Read())
+            {
+                rows.Add(new SnapshotPair(select.Int64(0), select.Blob(1).ToArray(), (ulong)select.Int64(2), (int)select.Int64(3)));
+            }
+            return rows;
+        }, cancellationToken);
 
     /// <summary>Snapshot pairs with this node's current value (null once deleted), in snapshot order.</summary>
     public Task<IReadOnlyList<OwnShare>> ReadOwnSharesAsync(long afterSeq, int count, ulong epoch, CancellationToken cancellationToken) =>
@@ -80,15 +112,22 @@ internal sealed class OperationStore(ShareStore shares)
     /// <summary>
     /// Stages values into the idle table (appended in key order); commit drops those of pairs
     /// deleted meanwhile. <paramref name="unstaged"/> are snapshot pairs this node keeps unchanged
-    /// (not dealt by every dealer, or unreadable here): the commit carries them.
+    /// (deleted meanwhile, or unreadable here): the commit carries them. <paramref name="pending"/>
+    /// are sealed sums of deltas for pairs this node did not hold (see pending_deltas).
     /// </summary>
-    public Task<int> StageAsync(IReadOnlyList<(byte[] Key, ulong Version, byte[] Sealed)> staged, IReadOnlyList<byte[]> unstaged, ulong epoch, CancellationToken cancellationToken) =>
+    public Task<int> StageAsync(IReadOnlyList<(byte[] Key, ulong Version, byte[] Sealed)> staged, IReadOnlyList<byte[]> unstaged,
+        IReadOnlyList<(byte[] Key, ulong Version, byte[] Sealed)> pending, ulong epoch, CancellationToken cancellationToken) =>
         shares.Database.Writes.RunAsync(context =>
         {
             foreach (var key in unstaged)
             {
                 ShareStore.Touch(context, key);
             }
+            foreach (var (key, _, _) in pending)
+            {
+                ShareStore.Touch(context, key);
+            }
+            InsertValues(context, "pending_deltas", pending);
             return InsertValues(context, ValueTables.NextTo(epoch), staged);
         }, cancellationToken);
 
@@ -220,6 +259,16 @@ internal sealed class OperationStore(ShareStore shares)
               AND NOT EXISTS (SELECT 1 FROM shares m WHERE m.key = {fresh}.key AND m.version = {fresh}.version)
             """);
         steps.Lap("sweep");
+        // Pairs written here during the refresh that other nodes held at their Begin: refreshed with
+        // what the dealers dealt this node for them, as the other nodes' shares were.
+        var pending = ApplyPending(context, $"""
+            SELECT o.key, o.version, o.sealed, p.sealed FROM pending_deltas p
+            CROSS JOIN {old} o ON o.key = p.key AND o.version = p.version
+            CROSS JOIN shares m ON m.key = o.key AND m.version = o.version
+            WHERE NOT EXISTS (SELECT 1 FROM {fresh} f WHERE f.key = o.key AND f.version = o.version)
+            """, epoch);
+        InsertValues(context, fresh, pending);
+        steps.Lap($"pending {pending.Count}");
         // Pairs not refreshed keep their value into the new epoch, sealed under its key.
         var carried = ReadValues(context, $"""
             SELECT o.key, o.version, o.sealed FROM touched_keys t
@@ -247,6 +296,38 @@ internal sealed class OperationStore(ShareStore shares)
             SELECT key, version, name, owner, threshold, blocks, commitment, updated_ms FROM recovered
             """);
         context.Execute($"INSERT OR IGNORE INTO {ValueTables.Of(fleetEpoch)} (key, version, sealed) SELECT key, version, sealed FROM recovered");
+    }
+
+    // Rows of (key, version, sealed value, sealed delta): value + delta, sealed for the next epoch.
+    // A pair whose value and delta differ in length (a client stored it with other lengths on
+    // other nodes) is left to the carry step, unchanged.
+    private List<(byte[] Key, ulong Version, byte[] Sealed)> ApplyPending(WriteContext context, string select, ulong epoch)
+    {
+        var refreshed = new List<(byte[] Key, ulong Version, byte[] Sealed)>();
+        using var command = context.Command(select);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var (key, version, sealedValue, sealedDelta) = ((byte[])reader[0], (ulong)reader.GetInt64(1), (byte[])reader[2], (byte[])reader[3]);
+            var value = new byte[ShareSealer.OpenedLength(sealedValue.Length)];
+            var delta = new byte[ShareSealer.OpenedLength(sealedDelta.Length)];
+            try
+            {
+                if (value.Length == delta.Length
+                    && shares.Sealer.TryOpen(key, version, epoch, sealedValue, value)
+                    && shares.Sealer.TryOpen(key, version, PendingDeltaEpoch, sealedDelta, delta))
+                {
+                    Refresh.AddInto(value, delta);
+                    refreshed.Add((key, version, shares.Sealer.Seal(key, version, epoch + 1, value)));
+                }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(value);
+                CryptographicOperations.ZeroMemory(delta);
+            }
+        }
+        return refreshed;
     }
 
     private void InsertResealed(WriteContext context, string table, List<(byte[] Key, ulong Version, byte[] Sealed)> rows, ulong fromEpoch, ulong toEpoch)
@@ -323,6 +404,7 @@ internal sealed class OperationStore(ShareStore shares)
             context.Execute("PRAGMA secure_delete = ON");
         }
         context.Execute("DELETE FROM recovered");
+        context.Execute("DELETE FROM pending_deltas");
     }
 
     private static OperationRecord? Read(WriteContext context)

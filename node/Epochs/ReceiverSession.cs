@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Sharing;
 
@@ -8,14 +9,18 @@ namespace SecretFleet.Node.Epochs;
 internal sealed record ReceiverOutcome(IReadOnlyList<DealerVerdict> Dealers, long StagedPairs, long UnreadablePairs);
 
 /// <summary>
-/// Pulls every dealer's batches, merges them with this node's own snapshot in (key, version)
-/// order and stages new values: s + Σ δ for a refresh, the masked u = s + Σ r for a recovery
-/// helper. A pair is staged only when every dealer dealt it and it is in this node's own
-/// snapshot, so a pair is refreshed on all nodes or on none (DESIGN.md §3).
+/// Pulls every dealer's batches and walks them in step with the agreed snapshot (this node's
+/// own snapshot plus the pairs it lacks): every dealer must have dealt exactly every entry of
+/// it, in order. A dealer that leaves one out, or deals one that is not in it, is named and the
+/// operation fails: no dealer can exempt a pair from a refresh (DESIGN.md §3). For the entries
+/// this node holds it stages s + Σ δ (refresh) or the masked u = s + Σ r (recovery helper); for
+/// the entries it lacks, a refresh keeps Σ δ aside, so that a write of that pair arriving during
+/// the operation is refreshed with it like every other node's share.
 /// </summary>
-internal sealed class ReceiverSession(OperationRecord operation, byte ownX, OperationStore store, IPeerTransport peers)
+internal sealed class ReceiverSession(OperationRecord operation, byte ownX, OperationStore store, IPeerTransport peers, IReadOnlyList<SnapshotEntry> missing)
 {
     private const int OwnChunk = 2048;
+    private readonly byte[] _record = new byte[PairCodec.PairBytes];
     private long _done;
 
     public long PairsDone => Interlocked.Read(ref _done);
@@ -30,14 +35,9 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
                 await stream.AdvanceAsync(cancellationToken).ConfigureAwait(false);
             }
             var (staged, unreadable) = await MergeAsync(streams, cancellationToken).ConfigureAwait(false);
-            // Every batch of every dealer is checked, also past this node's last pair: the
-            // transcripts must cover all a dealer published to compare equal across receivers.
-            foreach (var stream in streams)
+            foreach (var stream in streams.Where(s => !s.Exhausted))
             {
-                while (!stream.Exhausted)
-                {
-                    await stream.AdvanceAsync(cancellationToken).ConfigureAwait(false);
-                }
+                throw new DealerMisbehavedException(stream.X, "it dealt pairs beyond the agreed snapshot.");
             }
             var verdicts = streams.Select(s => new DealerVerdict { X = s.X, Valid = true, Batches = s.Batches, TranscriptHash = DealTranscript.Wrap(s.FinishTranscript()) }).ToArray();
             return new ReceiverOutcome(verdicts, staged, unreadable);
@@ -54,45 +54,59 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
     private async Task<(long Staged, long Unreadable)> MergeAsync(DealerStream[] streams, CancellationToken cancellationToken)
     {
         var sealEpoch = operation.Kind == OperationKind.Recovery ? OperationStore.MaskedValueEpoch : operation.TargetEpoch;
-        var record = new byte[PairCodec.PairBytes];
-        long staged = 0, unreadable = 0, after = 0;
-        while (true)
+        var agreed = new AgreedStream<OwnShare>((after, ct) => store.ReadOwnSharesAsync(after, OwnChunk, operation.Epoch, ct), missing);
+        var stage = new StageBatch();
+        long staged = 0, unreadable = 0;
+        while (await agreed.MoveNextAsync(cancellationToken).ConfigureAwait(false))
         {
-            var own = await store.ReadOwnSharesAsync(after, OwnChunk, operation.Epoch, cancellationToken).ConfigureAwait(false);
-            if (own.Count == 0)
+            var entry = agreed.Entry;
+            PairCodec.Write(_record, entry.Key, entry.Version);
+            foreach (var stream in streams)
             {
-                return (staged, unreadable);
+                ExpectDealt(stream, _record, entry.Blocks);
             }
-            var batch = new List<(byte[] Key, ulong Version, byte[] Sealed)>(own.Count);
-            var unstaged = new List<byte[]>();
-            foreach (var pair in own)
+            if (agreed.Own is { } own)
             {
-                PairCodec.Write(record, pair.Key, pair.Version);
-                var dealtByAll = true;
-                foreach (var stream in streams)
-                {
-                    while (!stream.Exhausted && PairCodec.Compare(stream.CurrentPair, record) < 0)
-                    {
-                        await stream.AdvanceAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    dealtByAll &= !stream.Exhausted && PairCodec.Compare(stream.CurrentPair, record) == 0;
-                }
-                var refreshable = dealtByAll && pair.Sealed is not null;
-                var sealedValue = refreshable ? Apply(streams, pair, sealEpoch) : null;
+                var sealedValue = own.Sealed is null ? null : Apply(streams, own, sealEpoch);
                 if (sealedValue is not null)
                 {
-                    batch.Add((pair.Key, pair.Version, sealedValue));
-                    continue;
+                    stage.Values.Add((own.Key, own.Version, sealedValue));
                 }
-                if (refreshable)
+                else
                 {
-                    unreadable++;
+                    unreadable += own.Sealed is null ? 0 : 1;
+                    stage.Unstaged.Add(own.Key);
                 }
-                unstaged.Add(pair.Key);
             }
-            staged += await store.StageAsync(batch, unstaged, operation.Epoch, cancellationToken).ConfigureAwait(false);
-            after = own[^1].Seq;
-            Interlocked.Add(ref _done, own.Count);
+            else if (operation.Kind == OperationKind.Refresh)
+            {
+                stage.Pending.Add((entry.Key, entry.Version, SumDeltas(streams, entry)));
+            }
+            foreach (var stream in streams)
+            {
+                await stream.AdvanceAsync(cancellationToken).ConfigureAwait(false);
+            }
+            Interlocked.Increment(ref _done);
+            if (stage.Count >= OwnChunk)
+            {
+                staged += await stage.FlushAsync(store, operation.Epoch, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        staged += await stage.FlushAsync(store, operation.Epoch, cancellationToken).ConfigureAwait(false);
+        return (staged, unreadable);
+    }
+
+    // In step: each dealer's next pair must be this entry of the agreed snapshot.
+    private static void ExpectDealt(DealerStream stream, ReadOnlySpan<byte> record, int blocks)
+    {
+        var order = stream.Exhausted ? 1 : PairCodec.Compare(stream.CurrentPair, stream.CurrentBlocks, record, blocks);
+        if (order < 0)
+        {
+            throw new DealerMisbehavedException(stream.X, "it dealt a pair that is not in the agreed snapshot.");
+        }
+        if (order > 0)
+        {
+            throw new DealerMisbehavedException(stream.X, "it skipped a pair of the agreed snapshot.");
         }
     }
 
@@ -107,10 +121,6 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
             }
             foreach (var stream in streams)
             {
-                if (stream.CurrentBlocks != pair.Blocks)
-                {
-                    throw new DealerMisbehavedException(stream.X, $"it dealt {stream.CurrentBlocks} blocks for a pair of {pair.Blocks}.");
-                }
                 Refresh.AddInto(value, stream.CurrentValues);
             }
             return store.Shares.Sealer.Seal(pair.Key, pair.Version, sealEpoch, value);
@@ -118,6 +128,49 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
         finally
         {
             CryptographicOperations.ZeroMemory(value);
+        }
+    }
+
+    // Σ δ at this node for a pair it does not hold, sealed: applied at commit if the pair is written here meanwhile.
+    private byte[] SumDeltas(DealerStream[] streams, SnapshotEntry entry)
+    {
+        var sum = new byte[entry.Blocks * 16];
+        try
+        {
+            foreach (var stream in streams)
+            {
+                Refresh.AddInto(sum, stream.CurrentValues);
+            }
+            return store.Shares.Sealer.Seal(entry.Key, entry.Version, OperationStore.PendingDeltaEpoch, sum);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(sum);
+        }
+    }
+
+    /// <summary>What the merge stages, written in chunks.</summary>
+    private sealed class StageBatch
+    {
+        public List<(byte[] Key, ulong Version, byte[] Sealed)> Values { get; } = [];
+
+        public List<byte[]> Unstaged { get; } = [];
+
+        public List<(byte[] Key, ulong Version, byte[] Sealed)> Pending { get; } = [];
+
+        public int Count => Values.Count + Unstaged.Count + Pending.Count;
+
+        public async Task<int> FlushAsync(OperationStore store, ulong epoch, CancellationToken cancellationToken)
+        {
+            if (Count == 0)
+            {
+                return 0;
+            }
+            var staged = await store.StageAsync(Values, Unstaged, Pending, epoch, cancellationToken).ConfigureAwait(false);
+            Values.Clear();
+            Unstaged.Clear();
+            Pending.Clear();
+            return staged;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Sharing;
 
 namespace SecretFleet.Node.Epochs;

@@ -18,10 +18,10 @@ internal sealed class RpcPeerTransport(TlsMaterial tls, byte ownX, Func<EpochPar
     private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<(string Endpoint, string TlsName, string Identity), RpcChannel> _channels = new();
 
-    public Task<DealResponse> DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken) =>
+    public async Task<DealResponse> DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken) =>
         dealer.X == ownX
-            ? self().DealAsync(request, tls.Identity, cancellationToken)
-            : CallAsync(dealer, "Deal", request, DealResponse.Parser, cancellationToken);
+            ? SubShareBuffers.Detach(await self().DealAsync(request, tls.Identity, cancellationToken).ConfigureAwait(false))
+            : await CallAsync(dealer, "Deal", request, DealResponse.Parser, cancellationToken).ConfigureAwait(false);
 
     public Task<FetchRecoveredResponse> FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken) =>
         CallAsync(helper, "FetchRecovered", request, FetchRecoveredResponse.Parser, cancellationToken);

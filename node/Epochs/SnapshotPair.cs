@@ -1,10 +1,22 @@
 namespace SecretFleet.Node.Epochs;
 
+/// <summary>A row of this node's snapshot: its sequence number (snapshot order) and the pair it names.</summary>
+internal interface ISnapshotRow
+{
+    long Seq { get; }
+
+    byte[] Key { get; }
+
+    ulong Version { get; }
+
+    int Blocks { get; }
+}
+
 /// <summary>A (secret, version) pair in an operation's snapshot, in snapshot order.</summary>
-internal readonly record struct SnapshotPair(long Seq, byte[] Key, ulong Version, int Blocks);
+internal readonly record struct SnapshotPair(long Seq, byte[] Key, ulong Version, int Blocks) : ISnapshotRow;
 
 /// <summary>A snapshot pair joined with this node's current row for it (Sealed is null once the pair was deleted).</summary>
-internal readonly record struct OwnShare(long Seq, byte[] Key, ulong Version, int Blocks, ulong Epoch, byte[]? Sealed);
+internal readonly record struct OwnShare(long Seq, byte[] Key, ulong Version, int Blocks, ulong Epoch, byte[]? Sealed) : ISnapshotRow;
 
 /// <summary>A pair's masked recovery value and the metadata a recovery target needs to store it.</summary>
 internal sealed record MaskedPair(long Seq, byte[] Key, ulong Version, string Owner, string Name, int Blocks, byte[] Commitment, int Threshold, long UpdatedUnixMs, byte[] StagedSealed);

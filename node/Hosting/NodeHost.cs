@@ -61,7 +61,8 @@ internal sealed partial class NodeHost : IAsyncDisposable
 
     public ShareStore Store => _store;
 
-    public static async Task<NodeHost> StartAsync(NodeOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>Starts a node. <paramref name="tamper"/> is for test builds only (a dishonest dealer); the shipped binary never passes one.</summary>
+    public static async Task<NodeHost> StartAsync(NodeOptions options, ILoggerFactory loggers, CancellationToken cancellationToken, IDealerTamper? tamper = null)
     {
         var time = TimeProvider.System;
         var tls = LoadTls(options);
@@ -74,8 +75,7 @@ internal sealed partial class NodeHost : IAsyncDisposable
         var metrics = new NodeMetrics(() => store.State.Epoch, () => statistics.Latest.Secrets, store.Database.FileBytes);
         EpochParticipant? participant = null;
         var peers = new RpcPeerTransport(tls, options.X, () => participant!, time);
-        var faults = new DealerFaults(options.TestFault);
-        participant = new EpochParticipant(tls.Identity, new OperationStore(store), peers, faults, metrics, loggers.CreateLogger<EpochParticipant>());
+        participant = new EpochParticipant(tls.Identity, new OperationStore(store), peers, tamper, metrics, loggers.CreateLogger<EpochParticipant>());
         await participant.InitializeAsync(cancellationToken).ConfigureAwait(false);
         var authorization = new CallAuthorization(tls.Identity, options.OperatorName, store, loggers.CreateLogger<CallAuthorization>());
 
@@ -90,9 +90,9 @@ internal sealed partial class NodeHost : IAsyncDisposable
         host.HttpAddress = BoundAddress(http, "http");
         health.SetStatus("", Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving);
         health.SetStatus(SharesService.Name, Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving);
-        if (faults.Enabled)
+        if (tamper is not null)
         {
-            LogTestFault(loggers.CreateLogger<NodeHost>(), options.TestFault!);
+            LogTampered(loggers.CreateLogger<NodeHost>(), tamper.GetType().Name);
         }
         return host;
     }
@@ -139,6 +139,7 @@ internal sealed partial class NodeHost : IAsyncDisposable
         app.MapUnaryRpc<DeleteShareRequest, DeleteShareResponse>(SharesService.Name, "Delete", shares.DeleteAsync, FleetRole.Client);
         app.MapUnaryRpc<ListSharesRequest, ListSharesResponse>(SharesService.Name, "List", shares.ListAsync, FleetRole.Client);
         app.MapUnaryRpc<BeginRequest, BeginResponse>(RefreshService.Name, "Begin", refresh.BeginAsync, FleetRole.Operator);
+        app.MapUnaryRpc<SnapshotPairsRequest, SnapshotPairsResponse>(RefreshService.Name, "SnapshotPairs", refresh.SnapshotPairsAsync, FleetRole.Operator);
         app.MapUnaryRpc<VerifyRequest, VerifyResponse>(RefreshService.Name, "Verify", refresh.VerifyAsync, FleetRole.Operator);
         app.MapUnaryRpc<OperationStatusRequest, OperationStatusResponse>(RefreshService.Name, "Status", refresh.StatusAsync, FleetRole.Operator);
         app.MapUnaryRpc<CommitRequest, CommitResponse>(RefreshService.Name, "Commit", refresh.CommitAsync, FleetRole.Operator);
@@ -197,6 +198,6 @@ internal sealed partial class NodeHost : IAsyncDisposable
         _tls.Dispose();
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "TEST FAULT '{Fault}' is enabled: this node misbehaves on purpose and must never hold real secrets")]
-    private static partial void LogTestFault(ILogger logger, string fault);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "TEST BUILD: this node deals dishonestly on purpose ({Tamper}) and must never hold real secrets")]
+    private static partial void LogTampered(ILogger logger, string tamper);
 }

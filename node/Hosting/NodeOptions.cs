@@ -33,8 +33,5 @@ internal sealed record NodeOptions
 
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Test-only fault injection (hidden flag); null in every real deployment.</summary>
-    public string? TestFault { get; init; }
-
     public byte X => (byte)(Ordinal + 1);
 }

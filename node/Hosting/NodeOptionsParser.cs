@@ -30,6 +30,12 @@ internal static partial class NodeOptionsParser
                                   default secretfleet-operator (SECRETFLEET_OPERATOR_NAME)
         """;
 
+    private static readonly HashSet<string> KnownFlags =
+    [
+        "cluster", "ordinal", "ordinal-from-hostname", "threshold", "data-dir", "tls-dir", "key-file", "key-dir",
+        "listen", "http-listen", "max-secret-bytes", "operator-name",
+    ];
+
     public static NodeOptions Parse(IReadOnlyList<string> args, Func<string, string?> environment)
     {
         var flags = ReadFlags(args);
@@ -58,7 +64,6 @@ internal static partial class NodeOptionsParser
             HttpEndpoint = Endpoint("http-listen", Get("http-listen") ?? "0.0.0.0:8080"),
             MaxSecretBytes = Integer("max-secret-bytes", Get("max-secret-bytes") ?? "65536", 1, 16 * 1024 * 1024),
             OperatorName = OperatorName(Get("operator-name") ?? NodeOptions.DefaultOperatorName),
-            TestFault = Get("test-fault"),
         };
     }
 
@@ -91,6 +96,10 @@ internal static partial class NodeOptionsParser
             else
             {
                 throw new NodeConfigurationException($"--{name} needs a value.");
+            }
+            if (!KnownFlags.Contains(name))
+            {
+                throw new NodeConfigurationException($"Unknown flag --{name}; see --help for the flags a node takes.");
             }
             flags[name] = value;
         }

@@ -11,7 +11,7 @@ namespace SecretFleet.Node.Observability;
 internal sealed class NodeMetrics : IDisposable
 {
     public const string MeterName = "SecretFleet.Node";
-    private static readonly HashSet<string> ReasonCodes = ["dealer-misbehaved", "transcript-mismatch", "node-failed", "unreachable", "timeout", "cancelled", "superseded"];
+    private static readonly HashSet<string> ReasonCodes = ["dealer-misbehaved", "transcript-mismatch", "node-failed", "unreachable", "timeout", "cancelled", "superseded", "snapshots-diverge"];
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _operations;
     private readonly Counter<long> _pairs;

@@ -14,15 +14,15 @@ internal sealed class RefreshService(EpochParticipant participant, CallAuthoriza
     public const string Name = "secretfleet.v1.Refresh";
 
     public Task<BeginResponse> BeginAsync(BeginRequest request, RpcContext context) =>
-        FromOperator(context, async () => new BeginResponse
-        {
-            SnapshotPairs = (ulong)await participant.BeginAsync(request, Caller(context), context.CancellationToken).ConfigureAwait(false),
-        });
+        FromOperator(context, () => participant.BeginAsync(request, Caller(context), context.CancellationToken));
+
+    public Task<SnapshotPairsResponse> SnapshotPairsAsync(SnapshotPairsRequest request, RpcContext context) =>
+        FromOperator(context, () => participant.SnapshotPairsAsync(request, context.CancellationToken));
 
     public Task<VerifyResponse> VerifyAsync(VerifyRequest request, RpcContext context) =>
         FromOperator(context, async () =>
         {
-            await participant.VerifyAsync(request.OperationId, context.CancellationToken).ConfigureAwait(false);
+            await participant.VerifyAsync(request, context.CancellationToken).ConfigureAwait(false);
             return new VerifyResponse();
         });
 

@@ -15,6 +15,10 @@ internal static class StoreSchema
     // ShareStore.TrackChanges): written or deleted while an operation was open, left unstaged by
     // it, or holding more than one version. The commit's work is proportional to these, not to
     // every share.
+    // pending_deltas: during a refresh, the sum of what the dealers dealt this node for pairs of
+    // the agreed snapshot it did not hold at Begin (sealed). A write of such a pair that arrives
+    // during the refresh (it reached other nodes before their Begin) is refreshed with it at commit,
+    // like the other nodes' shares of it. Cleared at commit and abort.
     public const string Create = """
         CREATE TABLE IF NOT EXISTS node_state (
             name  TEXT PRIMARY KEY,
@@ -58,6 +62,13 @@ internal static class StoreSchema
             version INTEGER NOT NULL,
             blocks  INTEGER NOT NULL
         );
+
+        CREATE TABLE IF NOT EXISTS pending_deltas (
+            key     BLOB    NOT NULL,
+            version INTEGER NOT NULL,
+            sealed  BLOB    NOT NULL,
+            PRIMARY KEY (key, version)
+        ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS recovered (
             key        BLOB    NOT NULL,

@@ -241,12 +241,12 @@ public sealed class EpochProtocolTests
     }
 
     [Fact]
-    public async Task A_secret_only_some_nodes_hold_keeps_its_shares_through_a_refresh()
+    public async Task A_secret_only_some_nodes_hold_is_refreshed_on_them_too()
     {
         await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);
         var secrets = await StoreManyAsync(fleet, 50);
-        // A store that reached nodes 1 and 2 only (node 3 missed it): not every dealer deals it,
-        // so no node refreshes it, and the two that hold it must carry it into the new epoch.
+        // A store that reached nodes 1 and 2 only (node 3 missed it): it is in the agreed snapshot,
+        // node 3 deals it without holding it, and the two that hold it refresh it.
         var partial = RandomNumberGenerator.GetBytes(32);
         var split = Shamir.Split(partial, 2, 3);
         foreach (var share in split.Shares.Where(s => s.X != 3))
@@ -258,7 +258,10 @@ public sealed class EpochProtocolTests
         Assert.True((await fleet.Coordinator.RefreshAsync(fleet.View, null, CancellationToken.None)).Committed);
 
         Assert.Equal(partial, await fleet.RecoverAsync("partial", 1, 2));
-        Assert.All(await fleet.ReadSharesAsync("partial", 1, 2), share => Assert.Equal(1UL, share.Epoch));
+        var after = await fleet.ReadSharesAsync("partial", 1, 2);
+        Assert.All(after, share => Assert.Equal(1UL, share.Epoch));
+        Assert.NotEqual(split.Shares[0].Value, after[0].Share);
+        Assert.NotEqual(split.Shares[1].Value, after[1].Share);
         foreach (var (name, secret) in secrets)
         {
             Assert.Equal(secret, await fleet.RecoverAsync(name, 2, 3));

@@ -62,25 +62,6 @@ public sealed class EpochTests
     }
 
     [Fact]
-    public async Task A_cheating_dealer_makes_the_refresh_abort_is_named_and_the_old_epoch_stays()
-    {
-        await using var fleet = await ProcessFleet.StartAsync(n: 5, threshold: 3, faultyNode: 4, testFault: "cheat-dealing");
-        var client = fleet.Client();
-        var secrets = await StoreManyAsync(client, 200);
-        var before = NodeDatabase.OpenedShares(fleet, 1);
-        using var operations = fleet.Operations();
-
-        var outcome = await fleet.Coordinator(operations).RefreshAsync(fleet.View, null, default);
-
-        Assert.False(outcome.Committed);
-        Assert.Equal([(byte)4], outcome.Culprits);
-        Assert.Contains("x 4", outcome.Reason);
-        Assert.Equal(before, NodeDatabase.OpenedShares(fleet, 1));
-        Assert.All(await client.StatusAsync(default), node => Assert.Equal(0UL, node.Epoch));
-        await AssertAllRecoverAsync(client, secrets);
-    }
-
-    [Fact]
     public async Task A_node_killed_while_dealing_aborts_the_refresh_and_the_old_epoch_is_intact()
     {
         await using var fleet = await ProcessFleet.StartAsync(n: 5, threshold: 3);

@@ -16,9 +16,11 @@ internal sealed class HookedOperations(INodeOperations inner) : INodeOperations
 
     public Task<BeginResponse> BeginAsync(FleetMember node, BeginRequest request, CancellationToken cancellationToken) => inner.BeginAsync(node, request, cancellationToken);
 
-    public async Task VerifyAsync(FleetMember node, string operationId, CancellationToken cancellationToken)
+    public Task<SnapshotPairsResponse> SnapshotPairsAsync(FleetMember node, SnapshotPairsRequest request, CancellationToken cancellationToken) => inner.SnapshotPairsAsync(node, request, cancellationToken);
+
+    public async Task VerifyAsync(FleetMember node, VerifyRequest request, CancellationToken cancellationToken)
     {
-        await inner.VerifyAsync(node, operationId, cancellationToken);
+        await inner.VerifyAsync(node, request, cancellationToken);
         if (AfterVerify is { } hook)
         {
             await hook(node.X);

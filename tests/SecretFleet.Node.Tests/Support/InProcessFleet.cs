@@ -21,7 +21,7 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
     private readonly TempDirectory _dir = new();
     private readonly ConcurrentDictionary<byte, InProcessNode> _nodes = new();
     private readonly Dictionary<byte, byte[]> _keys = [];
-    private readonly Dictionary<byte, DealerFaults> _faults = [];
+    private readonly Dictionary<byte, IDealerTamper?> _tampers = [];
     private ulong _version;
 
     private InProcessFleet(int n, int threshold)
@@ -44,16 +44,19 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
 
     public InProcessNode this[byte x] => _nodes[x];
 
+    /// <summary>Runs once node x began an operation (its snapshot is taken; tests write there).</summary>
+    public Func<byte, Task>? AfterBegin { get; set; }
+
     /// <summary>Runs before a Commit reaches node x (tests stop nodes there).</summary>
     public Func<byte, Task>? BeforeCommit { get; set; }
 
-    public static async Task<InProcessFleet> StartAsync(int n, int threshold, byte cheatingDealer = 0)
+    public static async Task<InProcessFleet> StartAsync(int n, int threshold, byte cheatingDealer = 0, IDealerTamper? cheat = null)
     {
         var fleet = new InProcessFleet(n, threshold);
         for (byte x = 1; x <= n; x++)
         {
             fleet._keys[x] = RandomNumberGenerator.GetBytes(NodeKey.KeyBytes);
-            fleet._faults[x] = x == cheatingDealer ? new DealerFaults(DealerFaults.CheatDealing) : DealerFaults.None;
+            fleet._tampers[x] = x == cheatingDealer ? cheat ?? new FlippedSubShare(x) : null;
             await fleet.StartNodeAsync(x);
         }
         await fleet.Coordinator.EnsureMembershipAsync(fleet.View, allowFormation: true, CancellationToken.None);
@@ -69,9 +72,9 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
         if (!_keys.ContainsKey(x))
         {
             _keys[x] = RandomNumberGenerator.GetBytes(NodeKey.KeyBytes);
-            _faults[x] = DealerFaults.None;
+            _tampers[x] = null;
         }
-        _nodes[x] = await InProcessNode.StartAsync(x, NodeIdentity(x), _dir.Combine($"node-{x - 1}"), _keys[x], new PeerLink(this, x), _faults[x]);
+        _nodes[x] = await InProcessNode.StartAsync(x, NodeIdentity(x), _dir.Combine($"node-{x - 1}"), _keys[x], new PeerLink(this, x), _tampers[x]);
     }
 
     public async Task StopNodeAsync(byte x)
@@ -139,8 +142,9 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
     /// <summary>Node <paramref name="caller"/>'s calls to its peers, made with its own identity as mTLS would carry it.</summary>
     private sealed class PeerLink(InProcessFleet fleet, byte caller) : IPeerTransport
     {
-        public Task<DealResponse> DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken) =>
-            fleet.Reach(XOf(dealer.Endpoint)).Participant.DealAsync(request, NodeIdentity(caller), cancellationToken);
+        // Each receiver gets its own copy of the sub-shares, as it would over the wire.
+        public async Task<DealResponse> DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken) =>
+            SubShareBuffers.Detach(await fleet.Reach(XOf(dealer.Endpoint)).Participant.DealAsync(request, NodeIdentity(caller), cancellationToken));
 
         public Task<FetchRecoveredResponse> FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken) =>
             RetryWhileUnavailableAsync(() => fleet.Reach(XOf(helper.Endpoint)).Participant.FetchRecoveredAsync(request, NodeIdentity(caller), cancellationToken), cancellationToken);
@@ -180,11 +184,21 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
         return new JoinResponse { Epoch = state.Epoch };
     }
 
-    async Task<BeginResponse> INodeOperations.BeginAsync(FleetMember node, BeginRequest request, CancellationToken cancellationToken) =>
-        new() { SnapshotPairs = (ulong)await Reach(node.X).Participant.BeginAsync(request, Operator, cancellationToken) };
+    async Task<BeginResponse> INodeOperations.BeginAsync(FleetMember node, BeginRequest request, CancellationToken cancellationToken)
+    {
+        var begun = await Reach(node.X).Participant.BeginAsync(request, Operator, cancellationToken);
+        if (AfterBegin is { } hook)
+        {
+            await hook(node.X);
+        }
+        return begun;
+    }
 
-    Task INodeOperations.VerifyAsync(FleetMember node, string operationId, CancellationToken cancellationToken) =>
-        Reach(node.X).Participant.VerifyAsync(operationId, cancellationToken);
+    Task<SnapshotPairsResponse> INodeOperations.SnapshotPairsAsync(FleetMember node, SnapshotPairsRequest request, CancellationToken cancellationToken) =>
+        Reach(node.X).Participant.SnapshotPairsAsync(request, cancellationToken);
+
+    Task INodeOperations.VerifyAsync(FleetMember node, VerifyRequest request, CancellationToken cancellationToken) =>
+        Reach(node.X).Participant.VerifyAsync(request, cancellationToken);
 
     Task<OperationStatusResponse> INodeOperations.StatusAsync(FleetMember node, string operationId, CancellationToken cancellationToken) =>
         Task.FromResult(Reach(node.X).Participant.Status(operationId));

@@ -28,11 +28,11 @@ internal sealed class InProcessNode : IAsyncDisposable
 
     public EpochParticipant Participant { get; }
 
-    public static async Task<InProcessNode> StartAsync(byte x, FleetIdentity identity, string directory, byte[] key, IPeerTransport peers, DealerFaults? faults = null)
+    public static async Task<InProcessNode> StartAsync(byte x, FleetIdentity identity, string directory, byte[] key, IPeerTransport peers, IDealerTamper? tamper = null)
     {
         var store = await ShareStore.OpenAsync(directory, NodeKey.FromBytes(key), x, TimeProvider.System, CancellationToken.None);
         var metrics = new NodeMetrics(() => store.State.Epoch, () => 0, () => 0);
-        var participant = new EpochParticipant(identity, new OperationStore(store), peers, faults ?? DealerFaults.None, metrics, NullLogger<EpochParticipant>.Instance);
+        var participant = new EpochParticipant(identity, new OperationStore(store), peers, tamper, metrics, NullLogger<EpochParticipant>.Instance);
         await participant.InitializeAsync(CancellationToken.None);
         return new InProcessNode(x, directory, store, participant, metrics);
     }

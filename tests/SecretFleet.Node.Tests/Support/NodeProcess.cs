@@ -34,9 +34,12 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
     public static string BinaryPath => Path.Combine(AppContext.BaseDirectory, "secretfleet-node");
 
-    public static async Task<NodeProcess> StartAsync(IEnumerable<string> arguments, byte x, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>The test-only build of a node that deals dishonestly (<c>--cheat NAME</c>).</summary>
+    public static string AdversaryBinaryPath => Path.Combine(AppContext.BaseDirectory, "secretfleet-node-adversary");
+
+    public static async Task<NodeProcess> StartAsync(IEnumerable<string> arguments, byte x, IReadOnlyDictionary<string, string>? environment = null, string? binary = null)
     {
-        var start = new ProcessStartInfo(BinaryPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(binary ?? BinaryPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -21,15 +21,15 @@ internal sealed class ProcessFleet : IAsyncDisposable
     private readonly Dictionary<byte, NodeProcess> _nodes = [];
     private readonly Dictionary<byte, (Uri Grpc, Uri Http)> _addresses = [];
     private readonly List<IDisposable> _owned = [];
-    private readonly string? _testFault;
-    private readonly byte _faultyNode;
+    private readonly string? _cheat;
+    private readonly byte _cheater;
 
-    private ProcessFleet(int n, int threshold, byte faultyNode, string? testFault)
+    private ProcessFleet(int n, int threshold, byte cheater, string? cheat)
     {
         Count = n;
         Threshold = threshold;
-        _faultyNode = faultyNode;
-        _testFault = testFault;
+        _cheater = cheater;
+        _cheat = cheat;
         Authority = LocalCertificateAuthority.Create(TrustDomain, TimeSpan.FromDays(1));
         _owned.Add(Authority);
     }
@@ -49,9 +49,10 @@ internal sealed class ProcessFleet : IAsyncDisposable
 
     public static FleetIdentity NodeIdentity(byte x) => new(TrustDomain, FleetRole.Node, $"node-{x - 1}");
 
-    public static async Task<ProcessFleet> StartAsync(int n, int threshold, byte faultyNode = 0, string? testFault = null)
+    /// <summary>Starts n nodes; node <paramref name="cheater"/>, if any, is the test-only adversary build dealing with <paramref name="cheat"/>.</summary>
+    public static async Task<ProcessFleet> StartAsync(int n, int threshold, byte cheater = 0, string? cheat = null)
     {
-        var fleet = new ProcessFleet(n, threshold, faultyNode, testFault);
+        var fleet = new ProcessFleet(n, threshold, cheater, cheat);
         try
         {
             await Task.WhenAll(Enumerable.Range(1, n).Select(x => fleet.StartNodeAsync((byte)x)));
@@ -89,11 +90,12 @@ internal sealed class ProcessFleet : IAsyncDisposable
             "--data-dir", DataDirectory(x), "--tls-dir", tls, "--key-file", KeyFile(x), "--listen", grpc, "--http-listen", http,
             "--operator-name", OperatorName,
         };
-        if (_testFault is not null && x == _faultyNode)
+        var cheating = _cheat is not null && x == _cheater;
+        if (cheating)
         {
-            args.AddRange(["--test-fault", _testFault]);
+            args.AddRange(["--cheat", _cheat!]);
         }
-        var node = await NodeProcess.StartAsync(args, x);
+        var node = await NodeProcess.StartAsync(args, x, binary: cheating ? NodeProcess.AdversaryBinaryPath : null);
         lock (_nodes)
         {
             _nodes[x] = node;

@@ -167,7 +167,9 @@ public sealed class StatusOperationLogTests
 
         public Task<BeginResponse> BeginAsync(FleetMember node, BeginRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task VerifyAsync(FleetMember node, string operationId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<SnapshotPairsResponse> SnapshotPairsAsync(FleetMember node, SnapshotPairsRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task VerifyAsync(FleetMember node, VerifyRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<OperationStatusResponse> StatusAsync(FleetMember node, string operationId, CancellationToken cancellationToken) => throw new NotSupportedException();
 

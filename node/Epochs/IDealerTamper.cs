@@ -1,0 +1,17 @@
+using SecretFleet.Core.Epochs;
+
+namespace SecretFleet.Node.Epochs;
+
+/// <summary>
+/// The seam through which a test build makes a node deal dishonestly, to prove that receivers
+/// catch the cheat and name the dealer. The shipped binary never sets one: no flag, setting or
+/// environment variable reaches it; only test code constructs a node with a tamper.
+/// </summary>
+internal interface IDealerTamper
+{
+    /// <summary>The entries dealt in <paramref name="batch"/>: a cheat may leave one out, or add one.</summary>
+    IReadOnlyList<SnapshotEntry> Entries(ulong batch, IReadOnlyList<SnapshotEntry> entries);
+
+    /// <summary>May alter the sub-shares dealt to <paramref name="receiverX"/> in <paramref name="batch"/>, before their digest is taken.</summary>
+    void SubShares(ulong batch, byte receiverX, Span<byte> values);
+}

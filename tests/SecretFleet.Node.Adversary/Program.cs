@@ -1,0 +1,25 @@
+using SecretFleet.Node.Epochs;
+using SecretFleet.Node.Hosting;
+using SecretFleet.Node.Tests.Support;
+
+// secretfleet-node-adversary --cheat NAME <node flags>: a real node with a real certificate that
+// deals dishonestly, so tests can show that its peers catch and name it.
+var cheatAt = Array.IndexOf(args, "--cheat");
+if (cheatAt < 0 || cheatAt + 1 >= args.Length)
+{
+    await Console.Error.WriteLineAsync("secretfleet-node-adversary: --cheat flip-sub-share|skip-pair is required.");
+    return 2;
+}
+var ordinal = args.SkipWhile(a => a != "--ordinal").Skip(1).Select(int.Parse).FirstOrDefault();
+IDealerTamper? cheat = args[cheatAt + 1] switch
+{
+    "flip-sub-share" => new FlippedSubShare((byte)(ordinal + 1)),
+    "skip-pair" => new SkippedPair(),
+    _ => null,
+};
+if (cheat is null)
+{
+    await Console.Error.WriteLineAsync($"secretfleet-node-adversary: unknown cheat '{args[cheatAt + 1]}'.");
+    return 2;
+}
+return await NodeRunner.RunAsync([.. args.Take(cheatAt), .. args.Skip(cheatAt + 2)], "secretfleet-node-adversary", cheat);

@@ -1,0 +1,41 @@
+using System.Security.Cryptography;
+using SecretFleet.Core.Protos;
+using SecretFleet.Node.Epochs;
+using SecretFleet.Node.Tests.Support;
+
+namespace SecretFleet.Node.Tests.Epochs;
+
+/// <summary>A dealer's batches as receivers pull them.</summary>
+[Trait("Category", "Unit")]
+public sealed class DealerSessionTests
+{
+    [Fact]
+    public async Task A_bogus_batch_number_does_not_make_the_dealer_drop_a_batch_a_receiver_still_needs()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);
+        for (var i = 0; i < 60; i++)
+        {
+            await fleet.StoreAsync($"s-{i}", RandomNumberGenerator.GetBytes(32));
+        }
+        var begin = new BeginRequest { OperationId = "refresh-bogus", Kind = OperationKind.Refresh, Epoch = 0, TargetEpoch = 1, Threshold = 2, FleetId = fleet.View.FleetId, BatchBlocks = 64 };
+        begin.Dealers.Add(fleet.View.Members.Select(m => new Participant { X = m.X, Endpoint = m.Endpoint.ToString(), TlsName = m.TlsName, Identity = m.Identity.ToString() }));
+        var record = OperationRequests.ToRecord(begin, fleet[1].Store.State, InProcessFleet.NodeIdentity(1));
+        var store = new OperationStore(fleet[1].Store);
+        await store.BeginAsync(record, "test", CancellationToken.None);
+        using var dealer = new DealerSession(record, 1, store, tamper: null);
+        dealer.Agree([]);
+
+        var first = await dealer.DealAsync(2, 0, CancellationToken.None);
+        await dealer.DealAsync(1, 0, CancellationToken.None);
+        await dealer.DealAsync(3, 0, CancellationToken.None);
+        var bogus = await Assert.ThrowsAsync<OperationRejectedException>(() => dealer.DealAsync(2, 1_000_000, CancellationToken.None));
+        await dealer.DealAsync(1, 1, CancellationToken.None);
+        await dealer.DealAsync(3, 1, CancellationToken.None);
+        // Receiver 2 lost its answer to batch 0 and asks again: the very same batch must still be there.
+        var again = await dealer.DealAsync(2, 0, CancellationToken.None);
+
+        Assert.Equal(OperationRejection.InvalidArgument, bogus.Reason);
+        Assert.Equal(first.PairKeys, again.PairKeys);
+        Assert.Equal(first.Values, again.Values);
+    }
+}
