@@ -354,7 +354,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         foreach (var pair in pairs)
         {
             var slice = values.AsSpan(offset, pair.Blocks * 16);
-            if (!store.Shares.Sealer.TryOpen(pair.Key, pair.Version, OperationStore.MaskedValueEpoch, pair.StagedSealed, slice))
+            if (!store.Shares.Sealer.TryOpen(pair.Binding, OperationStore.MaskedValueEpoch, pair.StagedSealed, slice))
             {
                 throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"A masked value of secret '{pair.Name}' is unreadable on this helper.");
             }

@@ -43,6 +43,11 @@ internal sealed class OperationStore(ShareStore shares)
         {
             ClearWorkTables(context);
             long pairs = 0;
+            if (record.Kind == OperationKind.Refresh)
+            {
+                // The new epoch's values are sealed under a fresh chain key; it becomes current at commit.
+                SealingState.WriteNext(context, record.TargetEpoch, shares.Sealer.StartNext(record.TargetEpoch));
+            }
             if (record.IsDealer(shares.State.X))
             {
                 // A dealer's own epoch is the operation's (checked at Begin); its idle table takes the stage.
@@ -94,8 +99,10 @@ internal sealed class OperationStore(ShareStore shares)
         {
             using var connection = shares.Database.OpenReader();
             using var select = new RawStatement(connection, $"""
-                SELECT s.seq, s.key, s.version, s.blocks, v.sealed
-                FROM snapshot s LEFT JOIN {ValueTables.Of(epoch)} v ON v.key = s.key AND v.version = s.version
+                SELECT s.seq, s.key, s.version, s.blocks, v.sealed, m.owner, m.commitment, m.threshold
+                FROM snapshot s
+                LEFT JOIN {ValueTables.Of(epoch)} v ON v.key = s.key AND v.version = s.version
+                LEFT JOIN shares m ON m.key = s.key AND m.version = s.version
                 WHERE s.seq > ?1 ORDER BY s.seq LIMIT ?2
                 """);
             select.Bind(1, afterSeq);
@@ -103,8 +110,11 @@ internal sealed class OperationStore(ShareStore shares)
             var rows = new List<OwnShare>(count);
             while (select.Read())
             {
-                rows.Add(new OwnShare(select.Int64(0), select.Blob(1).ToArray(), (ulong)select.Int64(2), (int)select.Int64(3),
-                    epoch, select.IsNull(4) ? null : select.Blob(4).ToArray()));
+                var (key, version) = (select.Blob(1).ToArray(), (ulong)select.Int64(2));
+                var held = !select.IsNull(4) && !select.IsNull(5);
+                rows.Add(new OwnShare(select.Int64(0), key, version, (int)select.Int64(3), epoch,
+                    held ? select.Blob(4).ToArray() : null,
+                    held ? new ShareBinding(key, version, select.Text(5), select.Blob(6).ToArray(), (int)select.Int64(7)) : null));
             }
             return rows;
         }, cancellationToken);
@@ -207,6 +217,7 @@ internal sealed class OperationStore(ShareStore shares)
             if (record.Kind == OperationKind.Refresh)
             {
                 CommitRefresh(context, current.Epoch, steps);
+                SealingState.PromoteNext(context);
                 next = current with { Epoch = record.TargetEpoch };
             }
             else if (record.IsRecoveryTarget(current.X))
@@ -229,8 +240,13 @@ internal sealed class OperationStore(ShareStore shares)
         }, cancellationToken).ConfigureAwait(false);
         steps.Lap("transaction commit");
         shares.TrackChanges = false;
-        shares.Sealer.ForgetBefore(state.Epoch);
+        if (record.Kind == OperationKind.Refresh)
+        {
+            shares.Sealer.AdoptNext();
+        }
         await shares.Database.SettleErasureAsync(cancellationToken).ConfigureAwait(false);
+        // Readers that started before the commit could still ask for the old epoch until now.
+        shares.Sealer.ForgetPrevious();
         steps.Lap("checkpoint");
         return state;
     }
@@ -262,7 +278,7 @@ internal sealed class OperationStore(ShareStore shares)
         // Pairs written here during the refresh that other nodes held at their Begin: refreshed with
         // what the dealers dealt this node for them, as the other nodes' shares were.
         var pending = ApplyPending(context, $"""
-            SELECT o.key, o.version, o.sealed, p.sealed FROM pending_deltas p
+            SELECT o.key, o.version, o.sealed, m.owner, m.commitment, m.threshold, p.sealed FROM pending_deltas p
             CROSS JOIN {old} o ON o.key = p.key AND o.version = p.version
             CROSS JOIN shares m ON m.key = o.key AND m.version = o.version
             WHERE NOT EXISTS (SELECT 1 FROM {fresh} f WHERE f.key = o.key AND f.version = o.version)
@@ -271,7 +287,7 @@ internal sealed class OperationStore(ShareStore shares)
         steps.Lap($"pending {pending.Count}");
         // Pairs not refreshed keep their value into the new epoch, sealed under its key.
         var carried = ReadValues(context, $"""
-            SELECT o.key, o.version, o.sealed FROM touched_keys t
+            SELECT o.key, o.version, o.sealed, m.owner, m.commitment, m.threshold FROM touched_keys t
             CROSS JOIN {old} o ON o.key = t.key
             CROSS JOIN shares m ON m.key = o.key AND m.version = o.version
             WHERE NOT EXISTS (SELECT 1 FROM {fresh} f WHERE f.key = o.key AND f.version = o.version)
@@ -288,7 +304,10 @@ internal sealed class OperationStore(ShareStore shares)
     // its own (older) epoch: they move into the fleet epoch's table, then the rebuilt shares join.
     private void AdoptRecovered(WriteContext context, ulong ownEpoch, ulong fleetEpoch)
     {
-        var own = ReadValues(context, $"SELECT key, version, sealed FROM {ValueTables.Of(ownEpoch)}");
+        var own = ReadValues(context, $"""
+            SELECT v.key, v.version, v.sealed, m.owner, m.commitment, m.threshold
+            FROM {ValueTables.Of(ownEpoch)} v JOIN shares m ON m.key = v.key AND m.version = v.version
+            """);
         context.Execute("DELETE FROM values_0; DELETE FROM values_1");
         InsertResealed(context, ValueTables.Of(fleetEpoch), own, ownEpoch, fleetEpoch);
         context.Execute("""
@@ -308,17 +327,18 @@ internal sealed class OperationStore(ShareStore shares)
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var (key, version, sealedValue, sealedDelta) = ((byte[])reader[0], (ulong)reader.GetInt64(1), (byte[])reader[2], (byte[])reader[3]);
-            var value = new byte[ShareSealer.OpenedLength(sealedValue.Length)];
+            var row = SealedRow.Read(reader);
+            var sealedDelta = (byte[])reader[6];
+            var value = new byte[ShareSealer.OpenedLength(row.Sealed.Length)];
             var delta = new byte[ShareSealer.OpenedLength(sealedDelta.Length)];
             try
             {
                 if (value.Length == delta.Length
-                    && shares.Sealer.TryOpen(key, version, epoch, sealedValue, value)
-                    && shares.Sealer.TryOpen(key, version, PendingDeltaEpoch, sealedDelta, delta))
+                    && shares.Sealer.TryOpen(row.Binding, epoch, row.Sealed, value)
+                    && shares.Sealer.TryOpen(ShareBinding.ForDelta(row.Binding.Key, row.Binding.Version), PendingDeltaEpoch, sealedDelta, delta))
                 {
                     Refresh.AddInto(value, delta);
-                    refreshed.Add((key, version, shares.Sealer.Seal(key, version, epoch + 1, value)));
+                    refreshed.Add((row.Binding.Key, row.Binding.Version, shares.Sealer.Seal(row.Binding, epoch + 1, value)));
                 }
             }
             finally
@@ -330,31 +350,42 @@ internal sealed class OperationStore(ShareStore shares)
         return refreshed;
     }
 
-    private void InsertResealed(WriteContext context, string table, List<(byte[] Key, ulong Version, byte[] Sealed)> rows, ulong fromEpoch, ulong toEpoch)
+    private void InsertResealed(WriteContext context, string table, List<SealedRow> rows, ulong fromEpoch, ulong toEpoch)
     {
         var resealed = new List<(byte[] Key, ulong Version, byte[] Sealed)>(rows.Count);
-        foreach (var (key, version, sealedValue) in rows)
+        foreach (var row in rows)
         {
-            var value = new byte[ShareSealer.OpenedLength(sealedValue.Length)];
+            var value = new byte[ShareSealer.OpenedLength(row.Sealed.Length)];
             // A tampered row cannot be re-sealed: it stays unreadable (clients name this node).
-            resealed.Add((key, version, shares.Sealer.TryOpen(key, version, fromEpoch, sealedValue, value)
-                ? shares.Sealer.Seal(key, version, toEpoch, value)
-                : sealedValue));
+            resealed.Add((row.Binding.Key, row.Binding.Version, shares.Sealer.TryOpen(row.Binding, fromEpoch, row.Sealed, value)
+                ? shares.Sealer.Seal(row.Binding, toEpoch, value)
+                : row.Sealed));
             CryptographicOperations.ZeroMemory(value);
         }
         InsertValues(context, table, resealed);
     }
 
-    private static List<(byte[] Key, ulong Version, byte[] Sealed)> ReadValues(WriteContext context, string select)
+    // Rows of (key, version, sealed, owner, commitment, threshold).
+    private static List<SealedRow> ReadValues(WriteContext context, string select)
     {
-        var rows = new List<(byte[] Key, ulong Version, byte[] Sealed)>();
+        var rows = new List<SealedRow>();
         using var command = context.Command(select);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            rows.Add(((byte[])reader[0], (ulong)reader.GetInt64(1), (byte[])reader[2]));
+            rows.Add(SealedRow.Read(reader));
         }
         return rows;
+    }
+
+    /// <summary>A sealed value with what it is bound to, read from (key, version, sealed, owner, commitment, threshold) columns.</summary>
+    private sealed record SealedRow(ShareBinding Binding, byte[] Sealed)
+    {
+        public static SealedRow Read(Microsoft.Data.Sqlite.SqliteDataReader reader)
+        {
+            var (key, version) = ((byte[])reader[0], (ulong)reader.GetInt64(1));
+            return new SealedRow(new ShareBinding(key, version, reader.GetString(3), (byte[])reader[4], reader.GetInt32(5)), (byte[])reader[2]);
+        }
     }
 
     // One statement, bound by position per row: staging writes every share of the node.
@@ -380,12 +411,14 @@ internal sealed class OperationStore(ShareStore shares)
             {
                 context.Execute($"DELETE FROM {ValueTables.NextTo(shares.State.Epoch)}");
             }
+            SealingState.DropNext(context);
             ClearWorkTables(context);
             Write(context, record with { Phase = OperationPhase.Aborted, Failure = reason });
             shares.Audit(context, identity, $"{Describe(record.Kind)}-abort", record.Id, reason);
             return 0;
         }, cancellationToken).ConfigureAwait(false);
         shares.TrackChanges = false;
+        shares.Sealer.DiscardNext();
         await shares.Database.SettleErasureAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Sharing;
+using SecretFleet.Node.Storage;
 
 namespace SecretFleet.Node.Epochs;
 
@@ -115,7 +116,8 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
         var value = new byte[pair.Blocks * 16];
         try
         {
-            if (!store.Shares.Sealer.TryOpen(pair.Key, pair.Version, pair.Epoch, pair.Sealed, value))
+            var binding = pair.Binding!.Value;
+            if (!store.Shares.Sealer.TryOpen(binding, pair.Epoch, pair.Sealed, value))
             {
                 return null;
             }
@@ -123,7 +125,7 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
             {
                 Refresh.AddInto(value, stream.CurrentValues);
             }
-            return store.Shares.Sealer.Seal(pair.Key, pair.Version, sealEpoch, value);
+            return store.Shares.Sealer.Seal(binding, sealEpoch, value);
         }
         finally
         {
@@ -141,7 +143,7 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
             {
                 Refresh.AddInto(sum, stream.CurrentValues);
             }
-            return store.Shares.Sealer.Seal(entry.Key, entry.Version, OperationStore.PendingDeltaEpoch, sum);
+            return store.Shares.Sealer.Seal(ShareBinding.ForDelta(entry.Key, entry.Version), OperationStore.PendingDeltaEpoch, sum);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Sharing;
+using SecretFleet.Node.Storage;
 
 namespace SecretFleet.Node.Epochs;
 
@@ -130,9 +131,9 @@ internal sealed class RecoveryTargetSession(OperationRecord operation, byte ownX
             try
             {
                 ShareRecovery.Interpolate(helperXs, [.. values.Select(v => (ReadOnlyMemory<byte>)v)], ownX, share);
-                var version = pair.Version;
-                rebuilt.Add(new RecoveredShare(pair.Key.ToByteArray(), version, pair.Owner, pair.Name, (int)pair.Blocks, pair.Commitment.ToByteArray(),
-                    (int)pair.Threshold, pair.UpdatedUnixMs, store.Shares.Sealer.Seal(pair.Key.Span, version, operation.TargetEpoch, share)));
+                var binding = new ShareBinding(pair.Key.ToByteArray(), pair.Version, pair.Owner, pair.Commitment.ToByteArray(), (int)pair.Threshold);
+                rebuilt.Add(new RecoveredShare(binding.Key, binding.Version, pair.Owner, pair.Name, (int)pair.Blocks, binding.Commitment,
+                    binding.Threshold, pair.UpdatedUnixMs, store.Shares.Sealer.Seal(binding, operation.TargetEpoch, share)));
             }
             finally
             {

@@ -1,3 +1,5 @@
+using SecretFleet.Node.Storage;
+
 namespace SecretFleet.Node.Epochs;
 
 /// <summary>A row of this node's snapshot: its sequence number (snapshot order) and the pair it names.</summary>
@@ -15,11 +17,14 @@ internal interface ISnapshotRow
 /// <summary>A (secret, version) pair in an operation's snapshot, in snapshot order.</summary>
 internal readonly record struct SnapshotPair(long Seq, byte[] Key, ulong Version, int Blocks) : ISnapshotRow;
 
-/// <summary>A snapshot pair joined with this node's current row for it (Sealed is null once the pair was deleted).</summary>
-internal readonly record struct OwnShare(long Seq, byte[] Key, ulong Version, int Blocks, ulong Epoch, byte[]? Sealed) : ISnapshotRow;
+/// <summary>A snapshot pair joined with this node's current row for it (Sealed and Binding are null once the pair was deleted).</summary>
+internal readonly record struct OwnShare(long Seq, byte[] Key, ulong Version, int Blocks, ulong Epoch, byte[]? Sealed, ShareBinding? Binding) : ISnapshotRow;
 
 /// <summary>A pair's masked recovery value and the metadata a recovery target needs to store it.</summary>
-internal sealed record MaskedPair(long Seq, byte[] Key, ulong Version, string Owner, string Name, int Blocks, byte[] Commitment, int Threshold, long UpdatedUnixMs, byte[] StagedSealed);
+internal sealed record MaskedPair(long Seq, byte[] Key, ulong Version, string Owner, string Name, int Blocks, byte[] Commitment, int Threshold, long UpdatedUnixMs, byte[] StagedSealed)
+{
+    public ShareBinding Binding => new(Key, Version, Owner, Commitment, Threshold);
+}
 
 /// <summary>A share a recovery target rebuilt, sealed for the epoch it joins.</summary>
 internal sealed record RecoveredShare(byte[] Key, ulong Version, string Owner, string Name, int Blocks, byte[] Commitment, int Threshold, long UpdatedUnixMs, byte[] Sealed);

@@ -1,20 +1,19 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace SecretFleet.Node.Storage;
 
 /// <summary>
-/// The node's 256-bit sealing key. Shares are sealed under a per-epoch subkey derived with
-/// HKDF, so each AES-GCM key seals at most one epoch's rows and random 96-bit nonces stay
-/// far from their collision bound however many epochs a fleet lives through.
+/// The node's 256-bit key from its key file (a Kubernetes Secret, or a file of the local fleet).
+/// It seals no share itself: it wraps the node's <see cref="SealingChain"/> keys, which change at
+/// every refresh. Databases written before that (format 1) sealed shares under per-epoch keys
+/// derived from it directly; those are read once, to re-seal them, and never written again.
 /// </summary>
 internal sealed class NodeKey : IDisposable
 {
     public const int KeyBytes = 32;
     private readonly byte[] _key;
-    private readonly ConcurrentDictionary<ulong, byte[]> _epochKeys = new();
 
     private NodeKey(byte[] key) => _key = key;
 
@@ -79,30 +78,18 @@ internal sealed class NodeKey : IDisposable
         }
     }
 
-    public byte[] ForEpoch(ulong epoch) => _epochKeys.GetOrAdd(epoch, static (e, master) =>
+    /// <summary>A key for one purpose, derived with HKDF and <paramref name="label"/> as its info.</summary>
+    public byte[] DeriveKey(ReadOnlySpan<byte> label) => HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, KeyBytes, salt: [], info: label.ToArray());
+
+    /// <summary>The key format-1 databases sealed epoch <paramref name="epoch"/> under (read only, to re-seal).</summary>
+    public byte[] LegacyEpochKey(ulong epoch)
     {
         var label = "secretfleet share seal v1 epoch "u8;
         var info = new byte[label.Length + sizeof(ulong)];
         label.CopyTo(info);
-        BinaryPrimitives.WriteUInt64LittleEndian(info.AsSpan(label.Length), e);
-        return HKDF.DeriveKey(HashAlgorithmName.SHA256, master, KeyBytes, salt: [], info: info);
-    }, _key);
-
-    /// <summary>Drops the subkeys of epochs before <paramref name="epoch"/>: old epochs are erased, so are their keys.</summary>
-    public void ForgetBefore(ulong epoch)
-    {
-        foreach (var old in _epochKeys.Keys.Where(e => e < epoch).ToArray())
-        {
-            if (_epochKeys.TryRemove(old, out var key))
-            {
-                CryptographicOperations.ZeroMemory(key);
-            }
-        }
+        BinaryPrimitives.WriteUInt64LittleEndian(info.AsSpan(label.Length), epoch);
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, KeyBytes, salt: [], info: info);
     }
 
-    public void Dispose()
-    {
-        CryptographicOperations.ZeroMemory(_key);
-        ForgetBefore(ulong.MaxValue);
-    }
+    public void Dispose() => CryptographicOperations.ZeroMemory(_key);
 }

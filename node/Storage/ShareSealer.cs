@@ -1,58 +1,75 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
 namespace SecretFleet.Node.Storage;
 
 /// <summary>
-/// Seals share values at rest with AES-256-GCM. The associated data binds a sealed value to
-/// (secret key, version, epoch, x): a row copied to another secret, version, epoch or node
-/// fails to open instead of yielding a wrong share.
+/// Seals share values at rest with AES-256-GCM under the key of their epoch, derived from the
+/// node's current <see cref="SealingChain"/> (or, while a refresh is open, from the next chain
+/// for the epoch it stages, and right after a commit from the previous one until the commit
+/// settled). The associated data is the value's <see cref="ShareBinding"/>, its epoch and this
+/// node's x.
 /// </summary>
-internal sealed class ShareSealer(NodeKey key, byte x)
+internal sealed class ShareSealer : IDisposable
 {
     public const int NonceBytes = 12;
     public const int TagBytes = 16;
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
     private const int HeaderBytes = 1 + NonceBytes;
-    private const int AssociatedDataBytes = SecretKeys.KeyBytes + sizeof(ulong) + sizeof(ulong) + 1;
+    private const int StackAssociatedData = 512;
 
-    private readonly ConcurrentDictionary<ulong, ConcurrentQueue<AesGcm>> _ciphers = new();
+    private readonly ConcurrentDictionary<(SealingChain Chain, ulong Epoch), ConcurrentQueue<AesGcm>> _ciphers = new();
+    private readonly object _rotation = new();
+    private Chains _chains;
 
-    public byte X => x;
+    public ShareSealer(NodeKey nodeKey, byte x, SealingChain current, (ulong Epoch, SealingChain Chain)? next = null)
+    {
+        NodeKey = nodeKey;
+        X = x;
+        _chains = new Chains(current, next, null);
+    }
+
+    public byte X { get; }
+
+    /// <summary>The key that wraps chain keys on disk.</summary>
+    public NodeKey NodeKey { get; }
 
     public static int SealedLength(int valueLength) => HeaderBytes + valueLength + TagBytes;
 
-    public byte[] Seal(ReadOnlySpan<byte> secretKey, ulong version, ulong epoch, ReadOnlySpan<byte> value)
+    public static int OpenedLength(int sealedLength) => Math.Max(0, sealedLength - HeaderBytes - TagBytes);
+
+    public byte[] Seal(in ShareBinding binding, ulong epoch, ReadOnlySpan<byte> value)
     {
         var sealedValue = new byte[SealedLength(value.Length)];
         sealedValue[0] = FormatVersion;
         var nonce = sealedValue.AsSpan(1, NonceBytes);
         NextNonce(nonce);
-        Span<byte> ad = stackalloc byte[AssociatedDataBytes];
-        WriteAssociatedData(ad, secretKey, version, epoch);
-        var cipher = Rent(epoch);
+        var length = binding.AssociatedDataLength;
+        Span<byte> ad = length <= StackAssociatedData ? stackalloc byte[length] : new byte[length];
+        binding.WriteAssociatedData(ad, epoch, X);
+        var (chain, cipher) = Rent(epoch);
         try
         {
             cipher.Encrypt(nonce, value, sealedValue.AsSpan(HeaderBytes, value.Length), sealedValue.AsSpan(HeaderBytes + value.Length), ad);
         }
         finally
         {
-            Return(epoch, cipher);
+            Return(chain, epoch, cipher);
         }
         return sealedValue;
     }
 
-    /// <summary>Opens a sealed value into <paramref name="value"/>; false when it was tampered with or belongs elsewhere.</summary>
-    public bool TryOpen(ReadOnlySpan<byte> secretKey, ulong version, ulong epoch, ReadOnlySpan<byte> sealedValue, Span<byte> value)
+    /// <summary>Opens a sealed value into <paramref name="value"/>; false when it was tampered with, belongs elsewhere, or its epoch's key is gone.</summary>
+    public bool TryOpen(in ShareBinding binding, ulong epoch, ReadOnlySpan<byte> sealedValue, Span<byte> value)
     {
         if (sealedValue.Length < HeaderBytes + TagBytes || sealedValue[0] != FormatVersion || value.Length != sealedValue.Length - HeaderBytes - TagBytes)
         {
             return false;
         }
-        Span<byte> ad = stackalloc byte[AssociatedDataBytes];
-        WriteAssociatedData(ad, secretKey, version, epoch);
-        var cipher = Rent(epoch);
+        var length = binding.AssociatedDataLength;
+        Span<byte> ad = length <= StackAssociatedData ? stackalloc byte[length] : new byte[length];
+        binding.WriteAssociatedData(ad, epoch, X);
+        var (chain, cipher) = Rent(epoch);
         try
         {
             cipher.Decrypt(sealedValue.Slice(1, NonceBytes), sealedValue.Slice(HeaderBytes, value.Length), sealedValue[^TagBytes..], value, ad);
@@ -65,7 +82,60 @@ internal sealed class ShareSealer(NodeKey key, byte x)
         }
         finally
         {
-            Return(epoch, cipher);
+            Return(chain, epoch, cipher);
+        }
+    }
+
+    /// <summary>The current chain key wrapped under the node key, for the database.</summary>
+    public string CurrentWrapped() => Volatile.Read(ref _chains).Current.Wrap(NodeKey);
+
+    /// <summary>A refresh begins: a fresh chain key for its target epoch. Returns it wrapped, for the database.</summary>
+    public string StartNext(ulong epoch)
+    {
+        var next = SealingChain.Create();
+        lock (_rotation)
+        {
+            var chains = Volatile.Read(ref _chains);
+            Drop(chains.Next?.Chain);
+            Volatile.Write(ref _chains, chains with { Next = (epoch, next) });
+        }
+        return next.Wrap(NodeKey);
+    }
+
+    /// <summary>The refresh committed: the next chain becomes current; the old one serves only readers still on the old epoch, until <see cref="ForgetPrevious"/>.</summary>
+    public void AdoptNext()
+    {
+        lock (_rotation)
+        {
+            var chains = Volatile.Read(ref _chains);
+            if (chains.Next is not { } next)
+            {
+                return;
+            }
+            Drop(chains.Previous?.Chain);
+            Volatile.Write(ref _chains, new Chains(next.Chain, null, (next.Epoch - 1, chains.Current)));
+        }
+    }
+
+    /// <summary>The refresh aborted: its chain key is gone.</summary>
+    public void DiscardNext()
+    {
+        lock (_rotation)
+        {
+            var chains = Volatile.Read(ref _chains);
+            Drop(chains.Next?.Chain);
+            Volatile.Write(ref _chains, chains with { Next = null });
+        }
+    }
+
+    /// <summary>The commit settled (no reader can see the old epoch): the old chain key leaves memory too.</summary>
+    public void ForgetPrevious()
+    {
+        lock (_rotation)
+        {
+            var chains = Volatile.Read(ref _chains);
+            Drop(chains.Previous?.Chain);
+            Volatile.Write(ref _chains, chains with { Previous = null });
         }
     }
 
@@ -90,44 +160,27 @@ internal sealed class ShareSealer(NodeKey key, byte x)
         t_nextNonce = (t_nextNonce + NonceBytes) % pool.Length;
     }
 
-    public static int OpenedLength(int sealedLength) => Math.Max(0, sealedLength - HeaderBytes - TagBytes);
-
-    /// <summary>Drops ciphers of epochs before <paramref name="epoch"/> once they are erased.</summary>
-    public void ForgetBefore(ulong epoch)
+    private SealingChain ChainFor(ulong epoch)
     {
-        foreach (var old in _ciphers.Keys.Where(e => e < epoch).ToArray())
-        {
-            if (_ciphers.TryRemove(old, out var pool))
-            {
-                while (pool.TryDequeue(out var cipher))
-                {
-                    cipher.Dispose();
-                }
-            }
-        }
-        key.ForgetBefore(epoch);
+        var chains = Volatile.Read(ref _chains);
+        return chains.Next is { } next && next.Epoch == epoch ? next.Chain
+            : chains.Previous is { } previous && previous.Epoch == epoch ? previous.Chain
+            : chains.Current;
     }
 
-    private void WriteAssociatedData(Span<byte> ad, ReadOnlySpan<byte> secretKey, ulong version, ulong epoch)
+    // AesGcm instances are not documented as thread-safe; a small pool per (chain, epoch) avoids
+    // both sharing and a key schedule per call. (A ConcurrentBag's Count locks every thread's
+    // list, which showed in refresh profiles; a queue's is cheap.)
+    private (SealingChain Chain, AesGcm Cipher) Rent(ulong epoch)
     {
-        secretKey.CopyTo(ad);
-        BinaryPrimitives.WriteUInt64BigEndian(ad[SecretKeys.KeyBytes..], version);
-        BinaryPrimitives.WriteUInt64BigEndian(ad[(SecretKeys.KeyBytes + 8)..], epoch);
-        ad[^1] = x;
+        var chain = ChainFor(epoch);
+        var pool = _ciphers.GetOrAdd((chain, epoch), static _ => new ConcurrentQueue<AesGcm>());
+        return (chain, pool.TryDequeue(out var cipher) ? cipher : new AesGcm(chain.ForEpoch(epoch), TagBytes));
     }
 
-    // AesGcm instances are not documented as thread-safe; a small pool per epoch avoids both
-    // sharing and a key schedule per call. (A ConcurrentBag's Count locks every thread's list,
-    // which showed in refresh profiles; a queue's is cheap.)
-    private AesGcm Rent(ulong epoch)
+    private void Return(SealingChain chain, ulong epoch, AesGcm cipher)
     {
-        var pool = _ciphers.GetOrAdd(epoch, static _ => new ConcurrentQueue<AesGcm>());
-        return pool.TryDequeue(out var cipher) ? cipher : new AesGcm(key.ForEpoch(epoch), TagBytes);
-    }
-
-    private void Return(ulong epoch, AesGcm cipher)
-    {
-        if (_ciphers.TryGetValue(epoch, out var pool) && pool.Count < 64)
+        if (_ciphers.TryGetValue((chain, epoch), out var pool) && pool.Count < 64)
         {
             pool.Enqueue(cipher);
         }
@@ -136,4 +189,33 @@ internal sealed class ShareSealer(NodeKey key, byte x)
             cipher.Dispose();
         }
     }
+
+    private void Drop(SealingChain? chain)
+    {
+        if (chain is null)
+        {
+            return;
+        }
+        foreach (var entry in _ciphers.Keys.Where(k => ReferenceEquals(k.Chain, chain)).ToArray())
+        {
+            if (_ciphers.TryRemove(entry, out var pool))
+            {
+                while (pool.TryDequeue(out var cipher))
+                {
+                    cipher.Dispose();
+                }
+            }
+        }
+        chain.Dispose();
+    }
+
+    public void Dispose()
+    {
+        var chains = Volatile.Read(ref _chains);
+        Drop(chains.Next?.Chain);
+        Drop(chains.Previous?.Chain);
+        Drop(chains.Current);
+    }
+
+    private sealed record Chains(SealingChain Current, (ulong Epoch, SealingChain Chain)? Next, (ulong Epoch, SealingChain Chain)? Previous);
 }

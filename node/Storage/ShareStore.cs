@@ -10,9 +10,6 @@ namespace SecretFleet.Node.Storage;
 /// </summary>
 internal sealed class ShareStore : IAsyncDisposable
 {
-    private const string KeyCheckState = "key_check";
-    private static readonly byte[] KeyCheckSecretKey = new byte[SecretKeys.KeyBytes];
-    private static readonly byte[] KeyCheckValue = "secretfleet node key check"u8.ToArray();
     private readonly TimeProvider _time;
     private readonly ReadAuditBuffer _readAudit;
     private NodeState _state;
@@ -56,10 +53,14 @@ internal sealed class ShareStore : IAsyncDisposable
     public static async Task<ShareStore> OpenAsync(string dataDirectory, NodeKey key, byte x, TimeProvider time, CancellationToken cancellationToken)
     {
         var database = StoreDatabase.Open(dataDirectory);
-        var sealer = new ShareSealer(key, x);
         try
         {
-            var state = await database.Writes.RunAsync(context => LoadOrInitialize(context, sealer, database.Path), cancellationToken).ConfigureAwait(false);
+            var (state, sealer, upgraded) = await database.Writes.RunAsync(context => LoadOrInitialize(context, key, x, database.Path), cancellationToken).ConfigureAwait(false);
+            if (upgraded)
+            {
+                // The format-1 rows are deleted; their page images leave the WAL too.
+                await database.SettleErasureAsync(cancellationToken).ConfigureAwait(false);
+            }
             return new ShareStore(database, sealer, state, time);
         }
         catch
@@ -69,30 +70,27 @@ internal sealed class ShareStore : IAsyncDisposable
         }
     }
 
-    private static NodeState LoadOrInitialize(WriteContext context, ShareSealer sealer, string path)
+    private static (NodeState State, ShareSealer Sealer, bool Upgraded) LoadOrInitialize(WriteContext context, NodeKey key, byte x, string path)
     {
         var storedX = StoreDatabase.ReadState(context, "x");
         if (storedX is null)
         {
-            StoreDatabase.WriteState(context, "x", sealer.X.ToString(CultureInfo.InvariantCulture));
+            var sealer = new ShareSealer(key, x, SealingChain.Create());
+            StoreDatabase.WriteState(context, "x", x.ToString(CultureInfo.InvariantCulture));
             StoreDatabase.WriteState(context, "epoch", "0");
             StoreDatabase.WriteState(context, "fleet_id", "");
-            StoreDatabase.WriteState(context, KeyCheckState, Convert.ToBase64String(sealer.Seal(KeyCheckSecretKey, 0, 0, KeyCheckValue)));
-            return new NodeState(sealer.X, 0, "");
+            SealingState.WriteCurrent(context, sealer.CurrentWrapped());
+            return (new NodeState(x, 0, ""), sealer, false);
         }
-        var x = byte.Parse(storedX, CultureInfo.InvariantCulture);
-        if (x != sealer.X)
+        if (byte.Parse(storedX, CultureInfo.InvariantCulture) is var stored && stored != x)
         {
-            throw new NodeConfigurationException($"The database '{path}' belongs to ordinal {x - 1}, not {sealer.X - 1}; give each node its own data directory.");
-        }
-        var check = Convert.FromBase64String(StoreDatabase.ReadState(context, KeyCheckState) ?? "");
-        var opened = new byte[ShareSealer.OpenedLength(check.Length)];
-        if (!sealer.TryOpen(KeyCheckSecretKey, 0, 0, check, opened) || !opened.AsSpan().SequenceEqual(KeyCheckValue))
-        {
-            throw new NodeConfigurationException($"The node key does not open the database '{path}': it was sealed under another key; use the node's original key file.");
+            throw new NodeConfigurationException($"The database '{path}' belongs to ordinal {stored - 1}, not {x - 1}; give each node its own data directory.");
         }
         var epoch = ulong.Parse(StoreDatabase.ReadState(context, "epoch") ?? "0", CultureInfo.InvariantCulture);
-        return new NodeState(x, epoch, StoreDatabase.ReadState(context, "fleet_id") ?? "");
+        var state = new NodeState(x, epoch, StoreDatabase.ReadState(context, "fleet_id") ?? "");
+        return StoreDatabase.ReadState(context, SealingState.Format) == SealingState.CurrentFormat
+            ? (state, SealingState.Load(context, key, x, path), false)
+            : (state, SealingUpgrade.Run(context, key, x, epoch, path), true);
     }
 
     /// <summary>Replaces the cached node state; called by the writer after a commit that changed it.</summary>
@@ -149,7 +147,7 @@ internal sealed class ShareStore : IAsyncDisposable
         var value = context.Cached($"INSERT INTO {ValueTables.Of(epoch)} (key, version, sealed) VALUES (?1, ?2, ?3)");
         value.Bind(1, key);
         value.Bind(2, checked((long)write.Version));
-        value.Bind(3, Sealer.Seal(key, write.Version, epoch, write.Share));
+        value.Bind(3, Sealer.Seal(new ShareBinding(key, write.Version, write.Owner, write.Commitment, write.Threshold), epoch, write.Share));
         value.Execute();
         // A second version is pruned by a later refresh commit, which finds it through touched_keys.
         if (TrackChanges || existing.Count > 0)
@@ -175,7 +173,7 @@ internal sealed class ShareStore : IAsyncDisposable
         try
         {
             return opened.Length == write.Share.Length
-                && Sealer.TryOpen(key, row.Version, row.Epoch, row.Sealed, opened)
+                && Sealer.TryOpen(row.Binding(key), row.Epoch, row.Sealed, opened)
                 && CryptographicOperations.FixedTimeEquals(opened, write.Share)
                 && row.Commitment.AsSpan().SequenceEqual(write.Commitment)
                 && row.Threshold == write.Threshold;
@@ -221,7 +219,7 @@ internal sealed class ShareStore : IAsyncDisposable
             return ReadResult.Of(ReadStatus.Unreadable);
         }
         var share = new byte[ShareSealer.OpenedLength(row.Sealed.Length)];
-        if (!Sealer.TryOpen(key, row.Version, row.Epoch, row.Sealed, share))
+        if (!Sealer.TryOpen(row.Binding(key), row.Epoch, row.Sealed, share))
         {
             return ReadResult.Of(ReadStatus.Unreadable);
         }
@@ -404,8 +402,12 @@ internal sealed class ShareStore : IAsyncDisposable
     {
         await _readAudit.DisposeAsync().ConfigureAwait(false);
         await Database.DisposeAsync().ConfigureAwait(false);
+        Sealer.Dispose();
     }
 
     // Sealed is null when the current epoch's table has no value for the row (it never should).
-    private sealed record VersionRow(ulong Version, string Owner, ulong Epoch, byte[]? Sealed, byte[] Commitment, int Threshold);
+    private sealed record VersionRow(ulong Version, string Owner, ulong Epoch, byte[]? Sealed, byte[] Commitment, int Threshold)
+    {
+        public ShareBinding Binding(byte[] key) => new(key, Version, Owner, Commitment, Threshold);
+    }
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
-using Microsoft.Data.Sqlite;
 using SecretFleet.Core.Client;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
@@ -147,21 +146,8 @@ public sealed class ResilienceTests
 
     private static int CountUnreadableRows(ProcessFleet fleet, byte x)
     {
-        using var nodeKey = NodeKey.Load(fleet.KeyFile(x));
-        var sealer = new ShareSealer(nodeKey, x);
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(fleet.DataDirectory(x), StoreDatabase.FileName)};Pooling=false;Mode=ReadOnly");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT key, version, 0, sealed FROM values_0";
-        using var reader = command.ExecuteReader();
-        var unreadable = 0;
-        while (reader.Read())
-        {
-            var sealedValue = (byte[])reader[3];
-            var share = new byte[ShareSealer.OpenedLength(sealedValue.Length)];
-            unreadable += sealer.TryOpen((byte[])reader[0], (ulong)reader.GetInt64(1), (ulong)reader.GetInt64(2), sealedValue, share) ? 0 : 1;
-        }
-        return unreadable;
+        using var sealer = NodeDatabase.Sealer(fleet, x);
+        return NodeDatabase.Rows(fleet, x).Count(row => !sealer.TryOpen(row.Binding, row.Epoch, row.Sealed, new byte[ShareSealer.OpenedLength(row.Sealed.Length)]));
     }
 
     [Fact]

@@ -86,6 +86,93 @@ public sealed class StoreMigrationTests : IDisposable
         Assert.Equal(expected.Select(name => Convert.ToHexString(SecretKeys.For(name))).Order(), TouchedKeys().Order());
     }
 
+    [Fact]
+    public async Task A_format_1_database_is_resealed_under_a_fresh_chain_key_and_its_old_rows_are_erased()
+    {
+        var shares = Enumerable.Range(0, 20).Select(_ => RandomNumberGenerator.GetBytes(48)).ToArray();
+        await using (var store = await OpenAsync())
+        {
+            for (var i = 0; i < shares.Length; i++)
+            {
+                await store.PutAsync(new ShareWrite(Alice, $"s{i}", 1, shares[i], SHA256.HashData(shares[i]), 3, false), default);
+            }
+        }
+        // What a node before per-refresh sealing keys wrote: values under a key derived from the node key and the epoch alone.
+        var legacy = shares.Select((share, i) => LegacySeal(SecretKeys.For($"s{i}"), 1, epoch: 0, share)).ToArray();
+        for (var i = 0; i < shares.Length; i++)
+        {
+            using var connection = Connect();
+            using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE values_0 SET sealed = $sealed WHERE key = $key";
+            update.Parameters.AddWithValue("$sealed", legacy[i]);
+            update.Parameters.AddWithValue("$key", SecretKeys.For($"s{i}"));
+            update.ExecuteNonQuery();
+        }
+        var check = LegacySeal(new byte[SecretKeys.KeyBytes], 0, epoch: 0, "secretfleet node key check"u8.ToArray());
+        Execute($"DELETE FROM node_state WHERE name IN ('seal_chain', 'seal_format'); INSERT INTO node_state (name, value) VALUES ('key_check', '{Convert.ToBase64String(check)}');");
+
+        await using (var upgraded = await OpenAsync())
+        {
+            for (var i = 0; i < shares.Length; i++)
+            {
+                var read = await upgraded.GetAsync(Alice, $"s{i}", 0, default);
+                Assert.Equal(ReadStatus.Found, read.Status);
+                Assert.Equal(shares[i], read.Share!.Share);
+            }
+        }
+
+        Assert.Equal("2", State("seal_format"));
+        Assert.Null(State("key_check"));
+        foreach (var file in Directory.GetFiles(_dir.Path))
+        {
+            var bytes = File.ReadAllBytes(file);
+            Assert.All(legacy, old => Assert.True(bytes.AsSpan().IndexOf(old.AsSpan(13, 32)) < 0, $"{Path.GetFileName(file)} still holds a format-1 row"));
+        }
+    }
+
+    [Fact]
+    public async Task A_format_1_database_does_not_open_under_another_node_key()
+    {
+        await using (var store = await OpenAsync())
+        {
+            await store.PutAsync(new ShareWrite(Alice, "s", 1, new byte[48], SHA256.HashData(new byte[48]), 3, false), default);
+        }
+        var check = LegacySeal(new byte[SecretKeys.KeyBytes], 0, epoch: 0, "secretfleet node key check"u8.ToArray());
+        Execute($"DELETE FROM node_state WHERE name IN ('seal_chain', 'seal_format'); INSERT INTO node_state (name, value) VALUES ('key_check', '{Convert.ToBase64String(check)}');");
+
+        var refused = await Assert.ThrowsAsync<NodeConfigurationException>(() =>
+            ShareStore.OpenAsync(_dir.Path, NodeKey.FromBytes(RandomNumberGenerator.GetBytes(NodeKey.KeyBytes)), 2, TimeProvider.System, CancellationToken.None));
+
+        Assert.Contains("does not open the database", refused.Message, StringComparison.Ordinal);
+        Assert.Null(State("seal_format"));
+    }
+
+    // Format 1: AES-256-GCM under HKDF(node key, epoch), bound to (key, version, epoch, x); version byte 1.
+    private byte[] LegacySeal(byte[] secretKey, ulong version, ulong epoch, byte[] value)
+    {
+        using var nodeKey = NodeKey.FromBytes(_keyBytes);
+        using var aes = new AesGcm(nodeKey.LegacyEpochKey(epoch), 16);
+        var ad = new byte[SecretKeys.KeyBytes + 17];
+        secretKey.CopyTo(ad, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(ad.AsSpan(SecretKeys.KeyBytes), version);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(ad.AsSpan(SecretKeys.KeyBytes + 8), epoch);
+        ad[^1] = 2;
+        var sealedValue = new byte[1 + 12 + value.Length + 16];
+        sealedValue[0] = 1;
+        RandomNumberGenerator.Fill(sealedValue.AsSpan(1, 12));
+        aes.Encrypt(sealedValue.AsSpan(1, 12), value, sealedValue.AsSpan(13, value.Length), sealedValue.AsSpan(13 + value.Length), ad);
+        return sealedValue;
+    }
+
+    private string? State(string name)
+    {
+        using var connection = Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM node_state WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        return command.ExecuteScalar() as string;
+    }
+
     private List<string> TouchedKeys()
     {
         using var connection = Connect();

@@ -9,16 +9,60 @@ internal static class NodeDatabase
     /// <summary>Every row's opened share value, by secret key and version.</summary>
     public static Dictionary<string, byte[]> OpenedShares(ProcessFleet fleet, byte x)
     {
-        using var nodeKey = NodeKey.Load(fleet.KeyFile(x));
-        var sealer = new ShareSealer(nodeKey, x);
+        using var sealer = Sealer(fleet, x);
         var shares = new Dictionary<string, byte[]>();
-        foreach (var (key, version, epoch, sealedValue) in Rows(fleet, x))
+        foreach (var (binding, epoch, sealedValue) in Rows(fleet, x))
         {
             var share = new byte[ShareSealer.OpenedLength(sealedValue.Length)];
-            Assert.True(sealer.TryOpen(key, version, epoch, sealedValue, share), $"node x {x} has an unreadable row");
-            shares[$"{Convert.ToHexString(key)}@{version}"] = share;
+            Assert.True(sealer.TryOpen(binding, epoch, sealedValue, share), $"node x {x} has an unreadable row");
+            shares[$"{Convert.ToHexString(binding.Key)}@{binding.Version}"] = share;
         }
         return shares;
+    }
+
+    /// <summary>
+    /// The node's key material as an attacker holding its key file and its disk has it: the node
+    /// key and the sealing chain keys stored (wrapped) in the database.
+    /// </summary>
+    public static ShareSealer Sealer(ProcessFleet fleet, byte x)
+    {
+        var nodeKey = NodeKey.Load(fleet.KeyFile(x));
+        using var connection = Open(fleet, x);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM node_state WHERE name = 'seal_chain'";
+        var current = SealingChain.Unwrap(nodeKey, (string)command.ExecuteScalar()!);
+        Assert.NotNull(current);
+        return new ShareSealer(nodeKey, x, current);
+    }
+
+    /// <summary>Every value row of the node's current epoch with what it is bound to.</summary>
+    public static List<(ShareBinding Binding, ulong Epoch, byte[] Sealed)> Rows(ProcessFleet fleet, byte x)
+    {
+        using var connection = Open(fleet, x);
+        using var command = connection.CreateCommand();
+        // Every value row, with the epoch its table belongs to (values_0 even, values_1 odd).
+        command.CommandText = """
+            SELECT v.key, v.version, e.epoch, v.sealed, m.owner, m.commitment, m.threshold
+            FROM (SELECT key, version, sealed, 0 AS parity FROM values_0 UNION ALL SELECT key, version, sealed, 1 FROM values_1) v
+            CROSS JOIN (SELECT CAST(value AS INTEGER) AS epoch FROM node_state WHERE name = 'epoch') e
+            JOIN shares m ON m.key = v.key AND m.version = v.version
+            WHERE v.parity = e.epoch % 2
+            """;
+        using var reader = command.ExecuteReader();
+        var rows = new List<(ShareBinding, ulong, byte[])>();
+        while (reader.Read())
+        {
+            var (key, version) = ((byte[])reader[0], (ulong)reader.GetInt64(1));
+            rows.Add((new ShareBinding(key, version, reader.GetString(4), (byte[])reader[5], reader.GetInt32(6)), (ulong)reader.GetInt64(2), (byte[])reader[3]));
+        }
+        return rows;
+    }
+
+    public static SqliteConnection Open(ProcessFleet fleet, byte x, bool readOnly = true)
+    {
+        var connection = new SqliteConnection($"Data Source={Path.Combine(fleet.DataDirectory(x), StoreDatabase.FileName)};Pooling=false{(readOnly ? ";Mode=ReadOnly" : "")}");
+        connection.Open();
+        return connection;
     }
 
     public static List<byte[]> SealedValues(ProcessFleet fleet, byte x) => [.. Rows(fleet, x).Select(r => r.Sealed)];
@@ -26,8 +70,7 @@ internal static class NodeDatabase
     /// <summary>The node's audit rows as (identity, operation, subject, outcome), oldest first.</summary>
     public static List<(string Identity, string Operation, string Subject, string Outcome)> Audit(ProcessFleet fleet, byte x)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(fleet.DataDirectory(x), StoreDatabase.FileName)};Mode=ReadOnly;Pooling=false");
-        connection.Open();
+        using var connection = Open(fleet, x);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT identity, operation, subject, outcome FROM audit ORDER BY id";
         using var reader = command.ExecuteReader();
@@ -49,25 +92,5 @@ internal static class NodeDatabase
         using var memory = new MemoryStream();
         stream.CopyTo(memory);
         return memory.ToArray();
-    }
-
-    private static List<(byte[] Key, ulong Version, ulong Epoch, byte[] Sealed)> Rows(ProcessFleet fleet, byte x)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(fleet.DataDirectory(x), StoreDatabase.FileName)};Pooling=false");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        // Every value row, with the epoch its table belongs to (values_0 even, values_1 odd).
-        command.CommandText = """
-            SELECT v.key, v.version, e.epoch, v.sealed FROM values_0 v, (SELECT CAST(value AS INTEGER) AS epoch FROM node_state WHERE name = 'epoch') e WHERE e.epoch % 2 = 0
-            UNION ALL
-            SELECT v.key, v.version, e.epoch, v.sealed FROM values_1 v, (SELECT CAST(value AS INTEGER) AS epoch FROM node_state WHERE name = 'epoch') e WHERE e.epoch % 2 = 1
-            """;
-        using var reader = command.ExecuteReader();
-        var rows = new List<(byte[], ulong, ulong, byte[])>();
-        while (reader.Read())
-        {
-            rows.Add(((byte[])reader[0], (ulong)reader.GetInt64(1), (ulong)reader.GetInt64(2), (byte[])reader[3]));
-        }
-        return rows;
     }
 }

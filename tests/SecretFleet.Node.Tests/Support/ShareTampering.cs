@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using SecretFleet.Node.Storage;
 
 namespace SecretFleet.Node.Tests.Support;
@@ -11,32 +10,22 @@ internal static class ShareTampering
     // sharing math can catch).
     public static void RewriteShare(ProcessFleet fleet, byte x, Action<byte[]> edit, bool reseal)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(fleet.DataDirectory(x), StoreDatabase.FileName)};Pooling=false");
-        connection.Open();
-        using var read = connection.CreateCommand();
-        read.CommandText = "SELECT key, version, 0, sealed FROM values_0";
-        byte[] key, sealedValue;
-        long version, epoch;
-        using (var reader = read.ExecuteReader())
-        {
-            reader.Read();
-            (key, version, epoch, sealedValue) = ((byte[])reader[0], reader.GetInt64(1), reader.GetInt64(2), (byte[])reader[3]);
-        }
+        var (binding, epoch, sealedValue) = NodeDatabase.Rows(fleet, x).Single();
         if (reseal)
         {
-            using var nodeKey = NodeKey.Load(fleet.KeyFile(x));
-            var sealer = new ShareSealer(nodeKey, x);
+            using var sealer = NodeDatabase.Sealer(fleet, x);
             var share = new byte[ShareSealer.OpenedLength(sealedValue.Length)];
-            Assert.True(sealer.TryOpen(key, (ulong)version, (ulong)epoch, sealedValue, share));
+            Assert.True(sealer.TryOpen(binding, epoch, sealedValue, share));
             edit(share);
-            sealedValue = sealer.Seal(key, (ulong)version, (ulong)epoch, share);
+            sealedValue = sealer.Seal(binding, epoch, share);
         }
         else
         {
             edit(sealedValue);
         }
+        using var connection = NodeDatabase.Open(fleet, x, readOnly: false);
         using var write = connection.CreateCommand();
-        write.CommandText = "UPDATE values_0 SET sealed = $sealed";
+        write.CommandText = $"UPDATE {ValueTables.Of(epoch)} SET sealed = $sealed";
         write.Parameters.AddWithValue("$sealed", sealedValue);
         write.ExecuteNonQuery();
     }
