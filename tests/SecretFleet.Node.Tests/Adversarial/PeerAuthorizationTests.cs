@@ -148,6 +148,26 @@ public sealed class PeerAuthorizationTests
         }
     }
 
+    [Fact]
+    public async Task A_node_answering_at_another_nodes_address_is_not_taken_for_it()
+    {
+        await using var fleet = await ProcessFleet.StartAsync(n: 3, threshold: 2);
+        var secret = RandomNumberGenerator.GetBytes(32);
+        await fleet.Client().StoreAsync("s", secret, null, default);
+        // Node x 1's address now leads to node x 2 (a poisoned DNS record, a hijacked pod IP):
+        // node 2's certificate is valid for the name dialled, but it is not node 1's identity.
+        var view = fleet.View;
+        var redirected = view.Members.Select(m => m.X == 1 ? m with { Endpoint = view.Member(2).Endpoint } : m).ToList();
+        using var tls = fleet.Issue(FleetRole.Client, "alice").ToTlsMaterial();
+        using var client = new FleetClient(new FleetClientOptions(redirected, 2, tls) { RecoverReads = RecoverReads.AllNodes });
+
+        var recovered = await client.RecoverAsync("s", default);
+
+        Assert.Equal(secret, recovered.Secret);
+        Assert.Equal([(byte)1], recovered.UnreachableXs);
+        Assert.DoesNotContain((byte)1, recovered.UsedXs);
+    }
+
     private static RpcChannel Channel(ProcessFleet fleet, byte x, TlsMaterial tls) =>
         new(new RpcChannelOptions { Address = fleet.View.Member(x).Endpoint, Tls = tls, TlsServerName = "localhost", MaxReceiveMessageBytes = 64 * 1024 * 1024 });
 
