@@ -50,7 +50,8 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
         await world.StartOperatorAsync();
 
         await OperatorWorld.EventuallyAsync(async () =>
-            await world.GetAsync(KubeResources.StatefulSets, Names.LegacyStatefulSet, Ns) is null
+            await ClaimsKeptAsync(claims)
+            && await world.GetAsync(KubeResources.StatefulSets, Names.LegacyStatefulSet, Ns) is null
             && await world.GetAsync(KubeResources.Secrets, Names.LegacyNodeKeysSecret, Ns) is null
             && await world.GetAsync(KubeResources.Secrets, Names.LegacyNodeTlsSecret, Ns) is null
             && await world.GetAsync(KubeResources.Certificates, Names.LegacyNodeCertificate, Ns) is null
@@ -184,6 +185,19 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
             $"cert-manager issued {secretName}");
         string Pem(string key) => Encoding.UTF8.GetString(secret!.Data![key]);
         return TlsMaterial.FromPem(Pem("tls.crt"), Pem("tls.key"), Pem("ca.crt"));
+    }
+
+    /// <summary>True while every PVC is the one it was and is not being deleted; fails the test at once otherwise (its shares would be gone).</summary>
+    private async Task<bool> ClaimsKeptAsync(IReadOnlyList<string> uids)
+    {
+        for (var ordinal = 0; ordinal < uids.Count; ordinal++)
+        {
+            var claim = await world.GetAsync(KubeResources.PersistentVolumeClaims, Names.DataClaim(ordinal), Ns);
+            Assert.True(claim is not null && claim.Metadata.Uid == uids[ordinal] && claim.Metadata.DeletionTimestamp is null,
+                $"PVC {Names.DataClaim(ordinal)} was deleted during the upgrade: node {ordinal}'s shares are gone");
+        }
+
+        return true;
     }
 
     private async Task<List<string>> ClaimUidsAsync() =>

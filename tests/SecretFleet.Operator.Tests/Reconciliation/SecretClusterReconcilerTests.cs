@@ -320,8 +320,13 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
         Assert.Equal("ghcr.io/secretfleet/node:next", (string?)h.PodSpec(0)["containers"]![0]!["image"]);
         Assert.Single(h.Events.Recorded, e => e.Reason == "PodReplaced" && e.Note.StartsWith("Deleted demo-0", StringComparison.Ordinal));
 
+        // Ready is not enough: the next one goes only once the survey found demo-0 holding its shares again.
         h.ReadyPods(0);
-        await h.ReconcileUntilIdleAsync();
+        await h.ReconcileAsync();
+        Assert.Equal(old.Skip(1), Uids().Skip(1));
+
+        await Eventually.TrueAsync(() => !h.Supervisor.Busy, "the membership survey finished");
+        await h.ReconcileAsync();
         await h.ReconcileAsync();
 
         Assert.Equal(old[2], Uids()[2]);
