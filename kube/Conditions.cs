@@ -59,5 +59,14 @@ public static class Conditions
 
         /// <summary>Work on the fleet (formation, recovery, connecting to the nodes) failed and is retried with backoff.</summary>
         public const string OperationFailed = "OperationFailed";
+
+        /// <summary>
+        /// A node has a volume but no sealing key: the operator will not make a new key for a volume that may hold
+        /// shares sealed under the old one, so that node stays down until its key Secret or its PVC is dealt with.
+        /// </summary>
+        public const string NodeKeyMissing = "NodeKeyMissing";
+
+        /// <summary>A fleet from before per-node identities is moving to them (pods replaced one at a time, between epochs).</summary>
+        public const string MigratingIdentities = "MigratingIdentities";
     }
 }

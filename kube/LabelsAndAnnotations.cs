@@ -16,20 +16,27 @@ public static class LabelsAndAnnotations
     /// <summary>The SecretCluster a child belongs to (label, for selectors).</summary>
     public const string Cluster = "secretfleet.io/cluster";
 
-    /// <summary>A node's StatefulSet ordinal, i.e. its share index minus one (label on pods).</summary>
+    /// <summary>A node's ordinal, i.e. its share index minus one (label on its pod, Certificate, key Secret and PVC).</summary>
     public const string Ordinal = "secretfleet.io/ordinal";
 
     /// <summary>
-    /// Label on the node pod template: a hash of the template. A pod whose value differs from the
-    /// StatefulSet's is stale; the operator replaces it (update strategy OnDelete) when no epoch runs.
+    /// Label on a node pod: a hash of the pod as the operator built it. A pod whose value differs from the
+    /// current build is stale; the operator replaces it when no epoch runs.
     /// </summary>
     public const string TemplateHash = "secretfleet.io/template-hash";
 
     /// <summary>
-    /// Annotation on the node StatefulSet: the threshold its shares were dealt with. Fixed once the fleet
-    /// holds shares; the operator refuses a spec that changes it or scales below it.
+    /// Annotation on the headless node Service: the threshold the fleet's shares were dealt with. Fixed once the
+    /// fleet holds shares; the operator refuses a spec that changes it or scales below it. (Fleets from before
+    /// per-node identities carry it on their StatefulSet.)
     /// </summary>
     public const string FleetThreshold = "secretfleet.io/threshold";
+
+    /// <summary>
+    /// Annotation on the headless node Service: the number of nodes the operator runs now. It lags
+    /// <c>spec.replicas</c> while a change waits for an open operation.
+    /// </summary>
+    public const string FleetReplicas = "secretfleet.io/replicas";
 
     /// <summary>Annotation on a SecretCluster: an RFC 3339 time; a value newer than the last refresh asks for one now.</summary>
     public const string RefreshRequestedAt = "secretfleet.io/refresh-requested-at";

@@ -30,7 +30,7 @@ internal static class ClusterTopology
     /// <summary>The members, dialing <paramref name="endpoint"/>'s answer for each node.</summary>
     public static FleetView View(SecretCluster cluster, IReadOnlyList<ClusterNode> nodes, Func<ClusterNode, Uri> endpoint) =>
         new(ClusterNames.FleetId(cluster.Metadata.Name!, cluster.Metadata.Namespace ?? "default"), cluster.Spec.Threshold,
-            [.. nodes.Select(n => new FleetMember(n.X, endpoint(n), n.TlsName, ClusterNames.NodeIdentity(cluster)))]);
+            [.. nodes.Select(n => new FleetMember(n.X, endpoint(n), n.TlsName, ClusterNames.NodeIdentity(cluster, n.Ordinal)))]);
 
     public static Uri DirectEndpoint(ClusterNode node) => node.PodIp is { } ip
         ? new Uri($"https://{Host(ip)}:{ClusterNames.GrpcPort.ToString(CultureInfo.InvariantCulture)}")

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace SecretFleet.Kube.Models;
 
-/// <summary>apps/v1 StatefulSet: the spec is raw (the operator's builders write it), the status is typed.</summary>
+/// <summary>apps/v1 StatefulSet (what fleets made before per-node identities ran on): the spec is raw, the status is typed.</summary>
 public sealed record StatefulSet : IKubeObject<StatefulSet>
 {
     public static KubeResource Resource => KubeResources.StatefulSets;

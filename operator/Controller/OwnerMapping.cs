@@ -4,7 +4,7 @@ using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Controller;
 
-/// <summary>Maps a child (StatefulSet, Pod, Certificate, Secret) back to the SecretCluster it belongs to.</summary>
+/// <summary>Maps a child (Pod, Certificate, Secret) back to the SecretCluster it belongs to.</summary>
 internal static class OwnerMapping
 {
     /// <summary>The key of the owning SecretCluster: its controller reference, else the <c>secretfleet.io/cluster</c> label.</summary>

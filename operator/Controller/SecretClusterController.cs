@@ -11,7 +11,7 @@ namespace SecretFleet.Operator.Controller;
 
 /// <summary>
 /// Feeds the work queue: a list-watch of SecretClusters (one namespace or all), list-watches of the children
-/// that carry the <c>secretfleet.io/cluster</c> label (StatefulSets, Pods, Certificates, Secrets) mapped back to
+/// that carry the <c>secretfleet.io/cluster</c> label (Pods, Certificates, Secrets) mapped back to
 /// their SecretCluster, and a periodic resync as a backstop. Runs the queue's workers until cancelled.
 /// </summary>
 internal sealed partial class SecretClusterController(IKubeApi api, ControllerSettings settings, WorkQueue queue, OperatorMetrics metrics, TimeProvider time, ILoggerFactory loggers)
@@ -31,7 +31,6 @@ internal sealed partial class SecretClusterController(IKubeApi api, ControllerSe
         var loops = new[]
         {
             Guard("SecretClusters", () => WatchClustersAsync(token), stop),
-            Guard("StatefulSets", () => WatchChildrenAsync<StatefulSet>(KubeResources.StatefulSets, token), stop),
             Guard("Pods", () => WatchChildrenAsync<Pod>(KubeResources.Pods, token), stop),
             Guard("Certificates", () => WatchChildrenAsync<KubeObject>(KubeResources.Certificates, token), stop),
             Guard("Secrets", () => WatchChildrenAsync<Secret>(KubeResources.Secrets, token), stop),

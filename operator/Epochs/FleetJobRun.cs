@@ -5,7 +5,6 @@ using SecretFleet.Core.Epochs;
 using SecretFleet.Kube;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Reconciliation;
-using SecretFleet.Operator.Specs;
 
 namespace SecretFleet.Operator.Epochs;
 

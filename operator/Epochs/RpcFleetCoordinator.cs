@@ -4,7 +4,6 @@ using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
-using SecretFleet.Operator.Specs;
 
 namespace SecretFleet.Operator.Epochs;
 

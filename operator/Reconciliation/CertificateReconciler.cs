@@ -6,32 +6,42 @@ using SecretFleet.Operator.Specs;
 namespace SecretFleet.Operator.Reconciliation;
 
 /// <summary>Whether the fleet's certificates are issued, and if not, which wait and why.</summary>
-internal sealed record CertificateReport(bool Ready, string Message);
+/// <param name="Ready">Every certificate is issued.</param>
+/// <param name="Message">Who issues them, or which wait and why.</param>
+/// <param name="FleetReady">The CA, operator and client certificates are issued: the workload may be applied and the coordinator may run.</param>
+/// <param name="IssuedNodes">The ordinals whose node certificate is issued: only their pods may start.</param>
+internal sealed record CertificateReport(bool Ready, string Message, bool FleetReady, IReadOnlySet<int> IssuedNodes)
+{
+    public static CertificateReport Missing(string message) => new(false, message, false, new HashSet<int>());
+}
 
 /// <summary>
-/// Applies the issuers (unless <c>spec.issuerRef</c> names the user's) and the CA, node, operator and client
-/// Certificates, and reports whether cert-manager has issued them. Switching to <c>issuerRef</c> removes the
-/// per-cluster CA objects the operator made before.
+/// Applies the issuers (unless <c>spec.issuerRef</c> names the user's) and the CA, operator and client Certificates
+/// and one Certificate per node, and reports whether cert-manager has issued them. A node Certificate above the
+/// replica count is removed once its pod is gone, so a node taken out of the fleet keeps no identity. Switching to
+/// <c>issuerRef</c> removes the per-cluster CA objects the operator made before.
 /// </summary>
 internal sealed class CertificateReconciler(IKubeApi api)
 {
     public const string CertManagerMissing =
         "cert-manager is not installed: the API server does not serve certificates.cert-manager.io. Install cert-manager (1.12 or newer) first; the fleet is created once it runs.";
 
-    public async Task<CertificateReport> ReconcileAsync(SecretCluster cluster, CancellationToken cancellationToken)
+    public async Task<CertificateReport> ReconcileAsync(ClusterState state, int replicas, CancellationToken cancellationToken)
     {
         try
         {
-            return await ApplyAsync(cluster, cancellationToken).ConfigureAwait(false);
+            var report = await ApplyAsync(state.Cluster, replicas, cancellationToken).ConfigureAwait(false);
+            await PruneNodeCertificatesAsync(state, replicas, cancellationToken).ConfigureAwait(false);
+            return report;
         }
         catch (KubeApiException e) when (e.IsNotFound)
         {
             // An apply creates what is missing, so a 404 means the resource type itself is not served.
-            return new CertificateReport(false, CertManagerMissing);
+            return CertificateReport.Missing(CertManagerMissing);
         }
     }
 
-    private async Task<CertificateReport> ApplyAsync(SecretCluster cluster, CancellationToken cancellationToken)
+    private async Task<CertificateReport> ApplyAsync(SecretCluster cluster, int replicas, CancellationToken cancellationToken)
     {
         var names = ChildNames.Of(cluster);
         if (cluster.Spec.IssuerRef is null)
@@ -45,18 +55,42 @@ internal sealed class CertificateReconciler(IKubeApi api)
         }
 
         var pending = new List<string>();
-        foreach (var certificate in CertificateSpecs.All(cluster))
+        var fleetReady = true;
+        var issuedNodes = new HashSet<int>();
+        foreach (var certificate in CertificateSpecs.All(cluster, replicas))
         {
             var applied = await api.ApplyAsync(certificate, ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
+            var node = names.NodeCertificateOrdinal(applied.Metadata.Name ?? "");
             if (Pending(applied) is { } why)
             {
                 pending.Add($"Certificate {applied.Metadata.Name}: {why}");
+                fleetReady &= node is not null;
+            }
+            else if (node is { } ordinal)
+            {
+                issuedNodes.Add(ordinal);
             }
         }
 
         return pending.Count == 0
-            ? new CertificateReport(true, IssuerText(cluster, names))
-            : new CertificateReport(false, string.Join("; ", pending));
+            ? new CertificateReport(true, IssuerText(cluster, names), true, issuedNodes)
+            : new CertificateReport(false, string.Join("; ", pending), fleetReady, issuedNodes);
+    }
+
+    /// <summary>Deletes node Certificates (and their Secrets) of ordinals at or above the replica count whose pod is gone.</summary>
+    private async Task PruneNodeCertificatesAsync(ClusterState state, int replicas, CancellationToken cancellationToken)
+    {
+        var names = state.Names;
+        var certificates = await api.ListAsync<KubeObject>(KubeResources.Certificates, names.Namespace, new ListOptions { LabelSelector = ChildMetadata.ClusterSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
+        foreach (var certificate in certificates.Items)
+        {
+            if (names.NodeCertificateOrdinal(certificate.Metadata.Name ?? "") is { } ordinal && ordinal >= replicas && state.AnyPodAt(ordinal) is null)
+            {
+                // The Certificate first: cert-manager would re-issue a Secret whose Certificate still exists.
+                await api.DeleteAsync(KubeResources.Certificates, names.Namespace, certificate.Metadata.Name!, new DeleteOptions { PreconditionUid = certificate.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
+                await CertificateSecrets.DeleteOwnAsync(api, names, names.NodeTlsSecret(ordinal), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Null when cert-manager reports the certificate Ready for its current spec.</summary>

@@ -5,22 +5,42 @@ using SecretFleet.Operator.Specs;
 
 namespace SecretFleet.Operator.Reconciliation;
 
-/// <summary>What a reconcile reads besides the SecretCluster: its StatefulSet and its node pods.</summary>
-internal sealed record ClusterState(SecretCluster Cluster, ChildNames Names, StatefulSet? StatefulSet, IReadOnlyList<Pod> Pods)
+/// <summary>
+/// What a reconcile reads besides the SecretCluster: the headless Service (which records the applied shape), the
+/// StatefulSet of a fleet from before per-node identities (null once migrated), and the node pods.
+/// </summary>
+internal sealed record ClusterState(SecretCluster Cluster, ChildNames Names, KubeObject? Service, StatefulSet? LegacyStatefulSet, IReadOnlyList<Pod> Pods)
 {
     public static async Task<ClusterState> ReadAsync(IKubeApi api, SecretCluster cluster, CancellationToken cancellationToken)
     {
         var names = ChildNames.Of(cluster);
-        var statefulSet = await api.GetAsync<StatefulSet>(names.Namespace, names.StatefulSet, cancellationToken).ConfigureAwait(false);
+        var service = await api.GetAsync<KubeObject>(KubeResources.Services, names.Namespace, names.Service, cancellationToken).ConfigureAwait(false);
+        var statefulSet = await api.GetAsync<StatefulSet>(names.Namespace, names.LegacyStatefulSet, cancellationToken).ConfigureAwait(false);
+        if (statefulSet is not null && statefulSet.Metadata.Label(LabelsAndAnnotations.Cluster) != names.Cluster)
+        {
+            // Not ours: a namesake someone else made is neither run nor migrated.
+            statefulSet = null;
+        }
+
         var pods = await api.ListAsync<Pod>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.NodePodSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
-        return new ClusterState(cluster, names, statefulSet, pods.Items);
+        return new ClusterState(cluster, names, service, statefulSet, pods.Items);
     }
+
+    /// <summary>The shape the operator applied last: the Service's record, else an older fleet's StatefulSet.</summary>
+    public AppliedShape? Applied => AppliedShape.OfService(Service) ?? AppliedShape.OfLegacy(LegacyStatefulSet);
 
     /// <summary>The pod of an ordinal, unless it is being deleted.</summary>
     public Pod? PodAt(int ordinal)
     {
         var name = Names.Pod(ordinal);
         return Pods.FirstOrDefault(p => p.Metadata.Name == name && p.Metadata.DeletionTimestamp is null);
+    }
+
+    /// <summary>The pod object of an ordinal, terminating or not: a new pod of that name cannot be created while it exists.</summary>
+    public Pod? AnyPodAt(int ordinal)
+    {
+        var name = Names.Pod(ordinal);
+        return Pods.FirstOrDefault(p => p.Metadata.Name == name);
     }
 
     /// <summary>Ready pods with an IP among ordinals 0..replicas-1.</summary>
@@ -37,4 +57,7 @@ internal sealed record ClusterState(SecretCluster Cluster, ChildNames Names, Sta
 
         return ready;
     }
+
+    /// <summary>True when a pod still runs the layout from before per-node identities (it mounts the shared node Secret).</summary>
+    public bool IsLegacy(Pod pod) => NodePodSpec.MountedSecrets(pod).Any(s => s == Names.LegacyNodeTlsSecret || s == Names.LegacyNodeKeysSecret);
 }

@@ -13,8 +13,8 @@ namespace SecretFleet.Operator.Reconciliation;
 
 /// <summary>
 /// Carries out <c>spec.deletionPolicy</c> before the <c>secretfleet.io/cleanup</c> finalizer lets a
-/// SecretCluster go. Retain: the PVCs (not owned by the SecretCluster) and the node-keys Secret (released
-/// from its owner so that garbage collection keeps it) survive, and re-creating the SecretCluster adopts them.
+/// SecretCluster go. Retain: the PVCs (not owned by the SecretCluster) and the nodes' key Secrets (released
+/// from their owner so that garbage collection keeps them) survive, and re-creating the SecretCluster adopts them.
 /// Delete: the nodes stop, then their volumes and keys are deleted, which destroys the shares. Either way an
 /// Event says exactly what was kept or destroyed.
 /// </summary>
@@ -39,10 +39,10 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
             }
 
             await supervisors.RemoveAsync(key).ConfigureAwait(false);
-            var kept = await ReleaseNodeKeysAsync(cluster, names, cancellationToken).ConfigureAwait(false);
+            var kept = await ReleaseKeysAsync(cluster, names, cancellationToken).ConfigureAwait(false);
             var claims = await ClaimsAsync(names, cancellationToken).ConfigureAwait(false);
             await events.RecordAsync(cluster, EventSeverity.Normal, EventReasons.DataRetained, "Delete",
-                $"deletionPolicy Retain: kept PVCs {List(claims)} and {(kept ? $"Secret {names.NodeKeysSecret}" : "no node-keys Secret (there was none)")}, which hold the shares and the keys that unseal them. Re-create SecretCluster {names.Cluster} in {names.Namespace} to adopt them, or delete them to destroy the shares.",
+                $"deletionPolicy Retain: kept PVCs {List(claims)} and key Secrets {List(kept)}, which hold the shares and the keys that unseal them. Re-create SecretCluster {names.Cluster} in {names.Namespace} to adopt them, or delete them to destroy the shares.",
                 cancellationToken).ConfigureAwait(false);
             await Finalizers.RemoveAsync(api, cluster, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Success();
@@ -50,10 +50,15 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
 
         // Delete: shares are about to be destroyed, so nothing is worth finishing.
         await supervisors.RemoveAsync(key).ConfigureAwait(false);
-        await api.DeleteAsync(KubeResources.StatefulSets, names.Namespace, names.StatefulSet, null, cancellationToken).ConfigureAwait(false);
+        await api.DeleteAsync(KubeResources.StatefulSets, names.Namespace, names.LegacyStatefulSet, null, cancellationToken).ConfigureAwait(false);
         var pods = await api.ListAsync<Pod>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.NodePodSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
         if (pods.Items.Count > 0)
         {
+            foreach (var pod in pods.Items.Where(p => p.Metadata.DeletionTimestamp is null))
+            {
+                await api.DeleteAsync(KubeResources.Pods, names.Namespace, pod.Metadata.Name!, new DeleteOptions { PreconditionUid = pod.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
+            }
+
             // Volumes go only once no node runs on them.
             return ReconcileResult.Requeue(pollInterval);
         }
@@ -64,29 +69,40 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
             await api.DeleteAsync(KubeResources.PersistentVolumeClaims, names.Namespace, claim, null, cancellationToken).ConfigureAwait(false);
         }
 
-        await api.DeleteAsync(KubeResources.Secrets, names.Namespace, names.NodeKeysSecret, null, cancellationToken).ConfigureAwait(false);
+        var keys = await KeySecretsAsync(names, cancellationToken).ConfigureAwait(false);
+        foreach (var secret in keys)
+        {
+            await api.DeleteAsync(KubeResources.Secrets, names.Namespace, secret.Metadata.Name!, new DeleteOptions { PreconditionUid = secret.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
+        }
 
         // Certificates go before their Secrets: cert-manager would re-issue a Secret whose Certificate still exists.
-        foreach (var certificate in new[] { names.NodeCertificate, names.OperatorCertificate, names.ClientCertificate, names.CertificateAuthority })
+        var certificates = await api.ListAsync<KubeObject>(KubeResources.Certificates, names.Namespace, new ListOptions { LabelSelector = ChildMetadata.ClusterSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
+        var secretNames = new List<string> { names.OperatorTlsSecret, names.ClientTlsSecret, names.CertificateAuthority, names.LegacyNodeTlsSecret };
+        foreach (var certificate in certificates.Items)
         {
-            await api.DeleteAsync(KubeResources.Certificates, names.Namespace, certificate, null, cancellationToken).ConfigureAwait(false);
+            if (names.NodeCertificateOrdinal(certificate.Metadata.Name ?? "") is { } ordinal)
+            {
+                secretNames.Add(names.NodeTlsSecret(ordinal));
+            }
+
+            await api.DeleteAsync(KubeResources.Certificates, names.Namespace, certificate.Metadata.Name!, null, cancellationToken).ConfigureAwait(false);
         }
 
         await api.DeleteAsync(KubeResources.Issuers, names.Namespace, names.CertificateAuthority, null, cancellationToken).ConfigureAwait(false);
         await api.DeleteAsync(KubeResources.Issuers, names.Namespace, names.SelfSignedIssuer, null, cancellationToken).ConfigureAwait(false);
-        foreach (var secret in new[] { names.NodeTlsSecret, names.OperatorTlsSecret, names.ClientTlsSecret, names.CertificateAuthority })
+        foreach (var secret in secretNames)
         {
-            await DeleteOwnSecretAsync(names, secret, cancellationToken).ConfigureAwait(false);
+            await CertificateSecrets.DeleteOwnAsync(api, names, secret, cancellationToken).ConfigureAwait(false);
         }
 
         await events.RecordAsync(cluster, EventSeverity.Warning, EventReasons.DataDeleted, "Delete",
-            $"deletionPolicy Delete: deleted PVCs {List(deleted)} and Secret {names.NodeKeysSecret}; the shares held by {names.Cluster} are destroyed, and so are its certificates.",
+            $"deletionPolicy Delete: deleted PVCs {List(deleted)} and key Secrets {List([.. keys.Select(k => k.Metadata.Name!)])}; the shares held by {names.Cluster} are destroyed, and so are its certificates.",
             cancellationToken).ConfigureAwait(false);
         await Finalizers.RemoveAsync(api, cluster, cancellationToken).ConfigureAwait(false);
         return ReconcileResult.Success();
     }
 
-    /// <summary>The data PVCs of this cluster: by label, or by the StatefulSet's naming (data-NAME-i).</summary>
+    /// <summary>The data PVCs of this cluster, by their naming (data-NAME-i), in ordinal order.</summary>
     private async Task<IReadOnlyList<string>> ClaimsAsync(ChildNames names, CancellationToken cancellationToken)
     {
         var claims = await api.ListAsync<KubeObject>(KubeResources.PersistentVolumeClaims, names.Namespace, null, cancellationToken).ConfigureAwait(false);
@@ -97,34 +113,34 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
             .OrderBy(n => names.ClaimOrdinal(n))];
     }
 
-    /// <summary>Removes this cluster's controller reference from the node-keys Secret so garbage collection keeps it.</summary>
-    private async Task<bool> ReleaseNodeKeysAsync(SecretCluster cluster, ChildNames names, CancellationToken cancellationToken)
+    /// <summary>The nodes' key Secrets (<c>NAME-node-i-key</c>, and <c>NAME-node-keys</c> of an older fleet), in ordinal order.</summary>
+    private async Task<IReadOnlyList<Secret>> KeySecretsAsync(ChildNames names, CancellationToken cancellationToken)
     {
-        var secret = await api.GetAsync<Secret>(names.Namespace, names.NodeKeysSecret, cancellationToken).ConfigureAwait(false);
-        if (secret is null)
-        {
-            return false;
-        }
-
-        var owners = secret.Metadata.OwnerReferences ?? [];
-        if (owners.Any(o => o.Uid == cluster.Metadata.Uid))
-        {
-            var remaining = new JsonArray([.. owners.Where(o => o.Uid != cluster.Metadata.Uid).Select(o => JsonSerializer.SerializeToNode(o, KubeJson.Options))]);
-            var patch = new JsonObject { ["metadata"] = new JsonObject { ["resourceVersion"] = secret.Metadata.ResourceVersion, ["ownerReferences"] = remaining } };
-            await api.PatchAsync<Secret>(names.Namespace, names.NodeKeysSecret, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false);
-        }
-
-        return true;
+        // The node-component selector leaves the TLS Secrets (component certificates) out.
+        var secrets = await api.ListAsync<Secret>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.NodePodSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
+        return [.. secrets.Items
+            .Where(s => s.Metadata.DeletionTimestamp is null && (names.NodeKeySecretOrdinal(s.Metadata.Name ?? "") is not null || s.Metadata.Name == names.LegacyNodeKeysSecret))
+            .OrderBy(s => names.NodeKeySecretOrdinal(s.Metadata.Name!) ?? -1)];
     }
 
-    /// <summary>Deletes a certificate Secret only if cert-manager made it for this cluster (it carries our label).</summary>
-    private async Task DeleteOwnSecretAsync(ChildNames names, string name, CancellationToken cancellationToken)
+    /// <summary>Removes this cluster's controller reference from the key Secrets so garbage collection keeps them; their names.</summary>
+    private async Task<IReadOnlyList<string>> ReleaseKeysAsync(SecretCluster cluster, ChildNames names, CancellationToken cancellationToken)
     {
-        var secret = await api.GetAsync<Secret>(names.Namespace, name, cancellationToken).ConfigureAwait(false);
-        if (secret?.Metadata.Label(LabelsAndAnnotations.Cluster) == names.Cluster)
+        var kept = new List<string>();
+        foreach (var secret in await KeySecretsAsync(names, cancellationToken).ConfigureAwait(false))
         {
-            await api.DeleteAsync(KubeResources.Secrets, names.Namespace, name, new DeleteOptions { PreconditionUid = secret.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
+            var owners = secret.Metadata.OwnerReferences ?? [];
+            if (owners.Any(o => o.Uid == cluster.Metadata.Uid))
+            {
+                var remaining = new JsonArray([.. owners.Where(o => o.Uid != cluster.Metadata.Uid).Select(o => JsonSerializer.SerializeToNode(o, KubeJson.Options))]);
+                var patch = new JsonObject { ["metadata"] = new JsonObject { ["resourceVersion"] = secret.Metadata.ResourceVersion, ["ownerReferences"] = remaining } };
+                await api.PatchAsync<Secret>(names.Namespace, secret.Metadata.Name!, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false);
+            }
+
+            kept.Add(secret.Metadata.Name!);
         }
+
+        return kept;
     }
 
     private static string List(IReadOnlyList<string> names) => names.Count == 0 ? "(none)" : string.Join(", ", names);

@@ -1,5 +1,6 @@
 using SecretFleet.Core.Epochs;
 using SecretFleet.Kube.Models;
+using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Controller;
 using SecretFleet.Operator.Epochs;
 using SecretFleet.Operator.Specs;
@@ -20,20 +21,24 @@ internal sealed record EpochReport(RefreshPlan Plan, string? Waiting, bool Start
 /// </summary>
 internal sealed class EpochReconciler(FleetSupervisors supervisors, TimeProvider time)
 {
-    public EpochReport Reconcile(ClusterState state, StatefulSet? statefulSet, FleetShape shape, bool certificatesReady, RollReport roll)
+    /// <param name="state">The cluster as this reconcile read it.</param>
+    /// <param name="workloadApplied">The fleet's certificates are issued and the workload was applied: the coordinator may run.</param>
+    /// <param name="shape">The replicas and threshold applied.</param>
+    /// <param name="roll">Stale pods, and whether one was just replaced.</param>
+    public EpochReport Reconcile(ClusterState state, bool workloadApplied, FleetShape shape, RollReport roll)
     {
         var cluster = state.Cluster;
         var key = ClusterKey.Of(cluster);
         var supervisor = supervisors.Get(key);
         var snapshot = supervisor.Snapshot;
         var plan = RefreshPlanner.Plan(cluster, time.GetUtcNow(), snapshot.HandledRequest);
-        if (!certificatesReady || statefulSet is null)
+        if (!workloadApplied)
         {
             return new EpochReport(plan, plan.Due ? "waiting for the certificates" : null, false);
         }
 
         var ready = state.ReadyPods(shape.Replicas);
-        var fleet = new FleetView(state.Names.FleetId, shape.Threshold, [.. ready.Select(r => Member(cluster, state.Names, r.Ordinal, r.Pod))]);
+        var fleet = new FleetView(state.Names.FleetId, shape.Threshold, [.. ready.Select(r => Member(state, r.Ordinal, r.Pod))]);
         var podUids = ready.ToDictionary(r => r.Ordinal, r => r.Pod.Metadata.Uid ?? "");
         var formed = cluster.Status?.Epoch is not null;
         var open = cluster.Status?.Refresh;
@@ -75,7 +80,13 @@ internal sealed class EpochReconciler(FleetSupervisors supervisors, TimeProvider
         return new EpochReport(plan, waiting, started);
     }
 
-    private static FleetMember Member(Kube.SecretClusters.SecretCluster cluster, ChildNames names, int ordinal, Pod pod) =>
+    /// <summary>
+    /// Node i as the coordinator dials it, accepting only the identity its pod was given: its own
+    /// (<c>spiffe://TD/node/NAME-i</c>), or, for a pod of an older fleet not replaced yet, the identity all its
+    /// nodes shared — which only the operator's own pod spec, never the node, can claim.
+    /// </summary>
+    private static FleetMember Member(ClusterState state, int ordinal, Pod pod) =>
         // UriBuilder brackets IPv6 pod IPs.
-        new((byte)(ordinal + 1), new UriBuilder(Uri.UriSchemeHttps, pod.Status!.PodIP, ChildNames.GrpcPort).Uri, names.PodTlsName(ordinal), CertificateSpecs.NodeIdentity(cluster, ordinal));
+        new((byte)(ordinal + 1), new UriBuilder(Uri.UriSchemeHttps, pod.Status!.PodIP, ChildNames.GrpcPort).Uri, state.Names.PodTlsName(ordinal),
+            state.IsLegacy(pod) ? CertificateSpecs.LegacyNodeIdentity(state.Cluster) : CertificateSpecs.NodeIdentity(state.Cluster, ordinal));
 }

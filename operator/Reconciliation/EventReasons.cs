@@ -29,6 +29,12 @@ internal static class EventReasons
 
     public const string PodReplaced = "PodReplaced";
 
+    /// <summary>A node's volume exists without its sealing key, so its pod is not started (Warning).</summary>
+    public const string NodeKeyMissing = "NodeKeyMissing";
+
+    /// <summary>A step of moving an older fleet to per-node certificates and keys.</summary>
+    public const string IdentitiesMigrated = "IdentitiesMigrated";
+
     public const string DataRetained = "DataRetained";
 
     public const string DataDeleted = "DataDeleted";

@@ -1,11 +1,11 @@
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
-using SecretFleet.Operator.Specs;
+using SecretFleet.Operator.Epochs;
 
 namespace SecretFleet.Operator.Reconciliation;
 
-/// <summary>How the pods compare with the StatefulSet's template.</summary>
-/// <param name="Stale">Pods still running an older template.</param>
+/// <summary>How the pods compare with what the operator would build now.</summary>
+/// <param name="Stale">Pods built from an older spec (or by an older layout).</param>
 /// <param name="Replaced">The pod deleted by this reconcile, if any.</param>
 /// <param name="WaitingForOperation">Stale pods wait because an operation runs.</param>
 internal sealed record RollReport(IReadOnlyList<string> Stale, string? Replaced, bool WaitingForOperation)
@@ -14,26 +14,23 @@ internal sealed record RollReport(IReadOnlyList<string> Stale, string? Replaced,
 }
 
 /// <summary>
-/// Replaces pods whose template is stale, one at a time and only while no operation runs: the StatefulSet
-/// uses OnDelete, so a pod restarts only when the operator deletes it, never in the middle of an epoch.
+/// Replaces pods whose build is stale, one at a time and only while no operation runs: pods restart only when the
+/// operator deletes them (the workload step then makes them anew), never in the middle of an epoch. The next
+/// one goes only when every node is Ready and, once the fleet is surveyed, known to hold its shares again.
+/// Pods of an older fleet (shared certificate and keys) are stale too, which is how a fleet moves to per-node
+/// identities; not while its StatefulSet still exists, though, since that would bring them back as they were.
 /// </summary>
 internal sealed class PodRoller(IKubeApi api)
 {
-    public async Task<RollReport> RollAsync(ClusterState state, StatefulSet statefulSet, int replicas, bool operationRunning, CancellationToken cancellationToken)
+    public async Task<RollReport> RollAsync(ClusterState state, int replicas, Func<int, string> desiredHash, bool operationRunning, SupervisorSnapshot supervisor, CancellationToken cancellationToken)
     {
-        var hash = StatefulSetSpec.TemplateHashOf(statefulSet);
-        if (hash is null)
-        {
-            return RollReport.None;
-        }
-
         var stale = new List<Pod>();
-        var allReady = true;
+        var settled = true;
         for (var ordinal = 0; ordinal < replicas; ordinal++)
         {
             var pod = state.PodAt(ordinal);
-            allReady &= pod?.IsReady == true;
-            if (pod is not null && pod.Metadata.Label(LabelsAndAnnotations.TemplateHash) != hash)
+            settled &= pod?.IsReady == true && (supervisor.Members is null || supervisor.IsMember(ordinal, pod.Metadata.Uid));
+            if (pod is not null && pod.Metadata.Label(LabelsAndAnnotations.TemplateHash) != desiredHash(ordinal))
             {
                 stale.Add(pod);
             }
@@ -50,8 +47,8 @@ internal sealed class PodRoller(IKubeApi api)
             return new RollReport(names, null, true);
         }
 
-        // One at a time: while any node is down (or the last one replaced is not back), wait.
-        if (!allReady)
+        // One at a time: while any node is down, or the last one replaced does not hold its shares yet, wait.
+        if (!settled || state.LegacyStatefulSet is not null)
         {
             return new RollReport(names, null, false);
         }

@@ -1,7 +1,5 @@
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
-using SecretFleet.Operator.Specs;
 
 namespace SecretFleet.Operator.Reconciliation;
 
@@ -23,9 +21,9 @@ internal sealed record FleetShape(int Replicas, int Threshold, string? RefusalRe
 internal static class ScalePolicy
 {
     /// <param name="cluster">The SecretCluster (spec and status).</param>
-    /// <param name="live">The StatefulSet as it is, if it exists.</param>
+    /// <param name="live">The shape the operator applied last, if it applied one (<see cref="ClusterState.Applied"/>).</param>
     /// <param name="operationRunning">An operation is open in status or running: nodes must not come or go now.</param>
-    public static FleetShape Decide(SecretCluster cluster, StatefulSet? live, bool operationRunning)
+    public static FleetShape Decide(SecretCluster cluster, AppliedShape? live, bool operationRunning)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var spec = cluster.Spec;
@@ -34,12 +32,12 @@ internal static class ScalePolicy
             return new FleetShape(spec.Replicas, spec.Threshold, null, null, null);
         }
 
-        var liveReplicas = StatefulSetSpec.ReplicasOf(live) ?? spec.Replicas;
+        var liveReplicas = live.Replicas;
         var formed = cluster.Status?.Epoch is not null;
 
         // Before the fleet holds shares its threshold may still change; afterwards every share polynomial has
         // degree threshold-1 and the threshold is part of what the secrets are.
-        var threshold = formed ? StatefulSetSpec.ThresholdOf(live) ?? spec.Threshold : spec.Threshold;
+        var threshold = formed ? live.Threshold ?? spec.Threshold : spec.Threshold;
         if (spec.Replicas < threshold)
         {
             return new FleetShape(liveReplicas, threshold, Conditions.Reasons.ScaleBelowThresholdRefused,

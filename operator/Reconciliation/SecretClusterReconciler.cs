@@ -25,7 +25,9 @@ internal sealed partial class SecretClusterReconciler
     private readonly TimeProvider time;
     private readonly ILogger log;
     private readonly CertificateReconciler certificates;
+    private readonly NodeKeyReconciler keys;
     private readonly WorkloadReconciler workload;
+    private readonly LegacyLayoutMigrator migrator;
     private readonly PodRoller roller;
     private readonly EpochReconciler epochs;
     private readonly StatusWriter status;
@@ -42,7 +44,9 @@ internal sealed partial class SecretClusterReconciler
         this.time = time;
         this.log = log;
         certificates = new CertificateReconciler(api);
-        workload = new WorkloadReconciler(api, settings.NodeImage, newKey);
+        keys = new NodeKeyReconciler(api, newKey ?? NodeKeySecretSpec.NewKey);
+        workload = new WorkloadReconciler(api, settings.NodeImage, keys);
+        migrator = new LegacyLayoutMigrator(api, keys);
         roller = new PodRoller(api);
         epochs = new EpochReconciler(supervisors, time);
         status = new StatusWriter(api);
@@ -83,32 +87,35 @@ internal sealed partial class SecretClusterReconciler
 
         var state = await ClusterState.ReadAsync(api, cluster, cancellationToken).ConfigureAwait(false);
         var running = supervisors.Snapshot(key).Busy || cluster.Status?.Refresh?.Id is not null;
-        var shape = ScalePolicy.Decide(cluster, state.StatefulSet, running);
-        var issued = await certificates.ReconcileAsync(cluster, cancellationToken).ConfigureAwait(false);
-        var statefulSet = state.StatefulSet;
+        var shape = ScalePolicy.Decide(cluster, state.Applied, running);
+        var issued = await certificates.ReconcileAsync(state, shape.Replicas, cancellationToken).ConfigureAwait(false);
+        var applied = WorkloadReport.None;
+        var migration = MigrationReport.None;
         var roll = RollReport.None;
-        if (issued.Ready)
+        if (issued.FleetReady)
         {
-            // No StatefulSet before the certificates exist: pods would mount Secrets that are not there.
-            statefulSet = await workload.ReconcileAsync(cluster, shape, cancellationToken).ConfigureAwait(false);
-            roll = await roller.RollAsync(state, statefulSet, shape.Replicas, running, cancellationToken).ConfigureAwait(false);
+            // Nothing of the workload before the fleet's certificates exist; each pod also waits for its own.
+            var nodeKeys = await keys.ReadAsync(state.Names, cancellationToken).ConfigureAwait(false);
+            applied = await workload.ReconcileAsync(state, shape, issued, nodeKeys, cancellationToken).ConfigureAwait(false);
+            migration = await migrator.ReconcileAsync(state, nodeKeys.Legacy is not null, issued, shape.Replicas, running, cancellationToken).ConfigureAwait(false);
+            roll = await roller.RollAsync(state, shape.Replicas, o => workload.DesiredHash(cluster, o, shape.Threshold), running, supervisors.Snapshot(key), cancellationToken).ConfigureAwait(false);
         }
 
-        var epochReport = epochs.Reconcile(state, statefulSet, shape, issued.Ready, roll);
+        var epochReport = epochs.Reconcile(state, issued.FleetReady, shape, roll);
         var snapshot = supervisors.Snapshot(key);
         var now = time.GetUtcNow();
-        var desired = StatusBuilder.Build(new StatusInputs(state, shape, issued, statefulSet, roll, epochReport, snapshot, now));
+        var desired = StatusBuilder.Build(new StatusInputs(state, shape, issued, applied, migration, roll, epochReport, snapshot, now));
         if (await status.WriteAsync(cluster, desired, cancellationToken).ConfigureAwait(false))
         {
             LogStatus(log, key.ToString(), desired.Phase, desired.ReadyReplicas);
         }
 
-        await TransitionEventsAsync(cluster, state, desired, shape, roll, issued.Ready, cancellationToken).ConfigureAwait(false);
+        await TransitionEventsAsync(cluster, state, desired, shape, roll, migration, issued.FleetReady, cancellationToken).ConfigureAwait(false);
         return Next(epochReport, snapshot, now);
     }
 
     private async Task TransitionEventsAsync(
-        SecretCluster cluster, ClusterState state, SecretClusterStatus desired, FleetShape shape, RollReport roll, bool workloadApplied, CancellationToken cancellationToken)
+        SecretCluster cluster, ClusterState state, SecretClusterStatus desired, FleetShape shape, RollReport roll, MigrationReport migration, bool workloadApplied, CancellationToken cancellationToken)
     {
         var before = cluster.Status?.Conditions;
         var after = desired.Conditions;
@@ -124,7 +131,18 @@ internal sealed partial class SecretClusterReconciler
             await EventAsync(cluster, EventSeverity.Warning, reason, "Reconcile", shape.RefusalMessage!, cancellationToken).ConfigureAwait(false);
         }
 
-        if (workloadApplied && state.StatefulSet is { } live && StatefulSetSpec.ReplicasOf(live) is { } from && from != shape.Replicas)
+        var progressing = Condition.Find(after, Conditions.Progressing);
+        if (progressing?.Reason == Conditions.Reasons.NodeKeyMissing && Condition.Find(before, Conditions.Progressing)?.Reason != Conditions.Reasons.NodeKeyMissing)
+        {
+            await EventAsync(cluster, EventSeverity.Warning, EventReasons.NodeKeyMissing, "Reconcile", progressing.Message, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (migration.Note is { } note)
+        {
+            await EventAsync(cluster, EventSeverity.Normal, EventReasons.IdentitiesMigrated, "Migrate", note, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (workloadApplied && state.Applied is { Replicas: var from } && from != shape.Replicas)
         {
             await EventAsync(cluster, EventSeverity.Normal, EventReasons.Scaled, "Scale",
                 $"Scaled from {from} to {shape.Replicas} nodes{(shape.Replicas > from ? "; new nodes count as ready once their shares are rebuilt" : "")}.", cancellationToken).ConfigureAwait(false);

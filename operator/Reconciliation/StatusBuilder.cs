@@ -43,9 +43,12 @@ internal static class StatusBuilder
         var certificates = inputs.Certificates;
         Set(Conditions.CertificatesReady, certificates.Ready, certificates.Ready ? Conditions.Reasons.CertificatesIssued : Conditions.Reasons.CertificatesPending, certificates.Message);
 
+        // A formed fleet whose shared certificates are issued runs on while a new node's certificate is pending.
+        var waitingForCertificates = !certificates.FleetReady || (!formed && !certificates.Ready);
+
         var nodes = $"{ready}/{replicas} nodes are Ready and hold their shares";
         var (readyValue, readyReason, readyMessage) =
-            !certificates.Ready ? (false, Conditions.Reasons.CertificatesPending, "The nodes start once their certificates are issued.")
+            waitingForCertificates ? (false, Conditions.Reasons.CertificatesPending, "The nodes start once their certificates are issued.")
             : !formed ? (false, Conditions.Reasons.Provisioning, $"The fleet has not formed yet: {readyPods.Count}/{replicas} nodes are Ready.")
             : ready == replicas ? (true, Conditions.Reasons.AllNodesReady, $"{nodes} at epoch {status!.Epoch}.")
             : ready < threshold ? (false, Conditions.Reasons.BelowThreshold, $"{nodes}, fewer than the threshold {threshold}: secrets cannot be recovered until more nodes return.")
@@ -61,7 +64,7 @@ internal static class StatusBuilder
         Set(Conditions.Refreshing, refreshValue, refreshReason, refreshMessage);
 
         var phase = scheduleError is not null ? SecretClusterPhase.Failed
-            : !certificates.Ready ? SecretClusterPhase.Pending
+            : waitingForCertificates ? SecretClusterPhase.Pending
             : !formed ? SecretClusterPhase.Provisioning
             : refreshing ? SecretClusterPhase.Refreshing
             : ready < replicas ? SecretClusterPhase.Degraded
@@ -90,6 +93,16 @@ internal static class StatusBuilder
         if (shape.Refused)
         {
             return (false, shape.RefusalReason!, shape.RefusalMessage!);
+        }
+
+        if (inputs.Workload.Blocked.Count > 0)
+        {
+            return (false, Conditions.Reasons.NodeKeyMissing, string.Join(" ", inputs.Workload.Blocked));
+        }
+
+        if (inputs.Migration is { Stopped: true, Message: { } stopped })
+        {
+            return (false, Conditions.Reasons.MigratingIdentities, stopped);
         }
 
         if (!inputs.Certificates.Ready)
@@ -123,6 +136,11 @@ internal static class StatusBuilder
         if (inputs.Supervisor.Members is not null && recovering.Count > 0)
         {
             return (true, Conditions.Reasons.RecoveringShares, $"Rebuilding the shares of {string.Join(", ", recovering)} from the other nodes.");
+        }
+
+        if (inputs.Migration is { Active: true, Message: { } migrating })
+        {
+            return (true, Conditions.Reasons.MigratingIdentities, migrating);
         }
 
         if (inputs.Roll.Stale.Count > 0)

@@ -1,4 +1,3 @@
-using SecretFleet.Kube.Models;
 using SecretFleet.Operator.Epochs;
 
 namespace SecretFleet.Operator.Reconciliation;
@@ -8,7 +7,8 @@ internal sealed record StatusInputs(
     ClusterState State,
     FleetShape Shape,
     CertificateReport Certificates,
-    StatefulSet? StatefulSet,
+    WorkloadReport Workload,
+    MigrationReport Migration,
     RollReport Roll,
     EpochReport Epochs,
     SupervisorSnapshot Supervisor,

@@ -22,7 +22,7 @@ internal sealed class StatusWriter(IKubeApi api)
             return false;
         }
 
-        var names = Specs.ChildNames.Of(cluster);
+        var names = ChildNames.Of(cluster);
         await api.PatchStatusAsync<SecretCluster>(names.Namespace, names.Cluster, KubePatch.Merge(new JsonObject { ["status"] = patch }), cancellationToken).ConfigureAwait(false);
         return true;
     }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
@@ -6,74 +5,123 @@ using SecretFleet.Operator.Specs;
 
 namespace SecretFleet.Operator.Reconciliation;
 
-/// <summary>
-/// The node workload: the node-keys Secret (first: pods mount it), the headless Service, the StatefulSet and
-/// the PodDisruptionBudget, all with the operator's field manager and a controller reference.
-/// </summary>
-internal sealed class WorkloadReconciler(IKubeApi api, string defaultNodeImage, Func<int, byte[]>? newKey = null)
+/// <summary>What the workload step found and did.</summary>
+/// <param name="Blocked">Nodes that cannot start, and why (a volume without its key).</param>
+/// <param name="Created">Pods created by this reconcile.</param>
+/// <param name="Removed">Pods deleted by this reconcile: above the replica count, or Failed (they come back).</param>
+internal sealed record WorkloadReport(IReadOnlyList<string> Blocked, IReadOnlyList<string> Created, IReadOnlyList<string> Removed)
 {
-    /// <summary>Applies the workload for <paramref name="shape"/> and returns the StatefulSet as the server has it.</summary>
-    public async Task<StatefulSet> ReconcileAsync(SecretCluster cluster, FleetShape shape, CancellationToken cancellationToken)
+    public static WorkloadReport None { get; } = new([], [], []);
+}
+
+/// <summary>
+/// The node workload, with the operator's field manager: the headless Service (recording the applied shape) and
+/// the PodDisruptionBudget, then per node, in this order, its key Secret, its PVC and its pod — the pod only once
+/// its own certificate is issued, and never while an older fleet's StatefulSet still runs the pods. Pods above the
+/// replica count go; a Failed pod is deleted so that the next reconcile makes it anew (what a StatefulSet did).
+/// Running pods are never changed here: <see cref="PodRoller"/> replaces stale ones between epochs.
+/// </summary>
+internal sealed class WorkloadReconciler(IKubeApi api, string defaultNodeImage, NodeKeyReconciler keys)
+{
+    public async Task<WorkloadReport> ReconcileAsync(ClusterState state, FleetShape shape, CertificateReport certificates, NodeKeys nodeKeys, CancellationToken cancellationToken)
     {
-        await EnsureNodeKeysAsync(cluster, shape.Replicas, cancellationToken).ConfigureAwait(false);
-        await api.ApplyAsync(HeadlessServiceSpec.Build(cluster), ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
-        var statefulSet = await api.ApplyAsync(StatefulSetSpec.Build(cluster, defaultNodeImage, shape.Replicas, shape.Threshold), ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
+        var cluster = state.Cluster;
+        var names = state.Names;
+        await api.ApplyAsync(HeadlessServiceSpec.Build(cluster, shape.Replicas, shape.Threshold), ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
         await api.ApplyAsync(PodDisruptionBudgetSpec.Build(cluster, shape.Threshold), ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
-        return KubeObjects.As<StatefulSet>(statefulSet);
-    }
-
-    /// <summary>
-    /// Creates the Secret with keys for every ordinal, or adds the keys of new ordinals to it. Existing keys are
-    /// never rewritten (that would make a node's stored shares unreadable): the patch names the resourceVersion
-    /// it was computed from, so a concurrent writer makes it fail instead. A Secret kept by deletionPolicy Retain
-    /// is adopted by putting this SecretCluster's controller reference on it.
-    /// </summary>
-    internal async Task EnsureNodeKeysAsync(SecretCluster cluster, int replicas, CancellationToken cancellationToken)
-    {
-        var names = ChildNames.Of(cluster);
-        var existing = await api.GetAsync<Secret>(names.Namespace, names.NodeKeysSecret, cancellationToken).ConfigureAwait(false);
-        if (existing is null)
+        var claims = await ClaimsAsync(names, cancellationToken).ConfigureAwait(false);
+        var blocked = new List<string>();
+        var created = new List<string>();
+        var removed = new List<string>();
+        for (var ordinal = 0; ordinal < shape.Replicas; ordinal++)
         {
-            await api.CreateAsync(NodeKeysSecretSpec.Build(cluster, replicas, newKey), cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        var missing = NodeKeysSecretSpec.MissingKeys(existing, replicas, newKey);
-        var owned = existing.Metadata.OwnerReferences?.Any(o => o.Uid == cluster.Metadata.Uid) == true;
-        if (missing.Count == 0 && owned)
-        {
-            return;
-        }
-
-        var metadata = new JsonObject { ["resourceVersion"] = existing.Metadata.ResourceVersion };
-        if (!owned)
-        {
-            var references = new JsonArray();
-            foreach (var reference in existing.Metadata.OwnerReferences ?? [])
+            var claimTerminating = claims.TryGetValue(ordinal, out var terminating) && terminating;
+            if (await keys.EnsureAsync(cluster, nodeKeys, ordinal, claims.ContainsKey(ordinal), cancellationToken).ConfigureAwait(false) is { } why)
             {
-                if (reference.Kind != SecretCluster.KindName)
+                blocked.Add(why);
+                continue;
+            }
+
+            if (!claims.ContainsKey(ordinal))
+            {
+                await CreateAsync(KubeResources.PersistentVolumeClaims, DataClaimSpec.Build(cluster, ordinal), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (state.LegacyStatefulSet is not null)
+            {
+                // Its controller runs pods NAME-i until the migration takes them over.
+                continue;
+            }
+
+            if (state.AnyPodAt(ordinal) is { } pod)
+            {
+                if (pod.Metadata.DeletionTimestamp is null && pod.Status?.Phase == "Failed")
                 {
-                    references.Add(System.Text.Json.JsonSerializer.SerializeToNode(reference, Kube.Json.KubeJson.Options));
+                    await api.DeleteAsync(KubeResources.Pods, names.Namespace, pod.Metadata.Name!, new DeleteOptions { PreconditionUid = pod.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
+                    removed.Add(pod.Metadata.Name!);
+                }
+
+                continue;
+            }
+
+            // A pod mounting a terminating PVC would keep it from ever going (the PVC is protected while in use).
+            if (claimTerminating || !certificates.IssuedNodes.Contains(ordinal))
+            {
+                continue;
+            }
+
+            if (await CreateAsync(KubeResources.Pods, NodePodSpec.Build(cluster, defaultNodeImage, ordinal, shape.Threshold), cancellationToken).ConfigureAwait(false))
+            {
+                created.Add(names.Pod(ordinal));
+            }
+        }
+
+        if (state.LegacyStatefulSet is null)
+        {
+            foreach (var pod in state.Pods)
+            {
+                if (pod.Metadata.DeletionTimestamp is null && names.PodOrdinal(pod.Metadata.Name ?? "") is { } ordinal && ordinal >= shape.Replicas)
+                {
+                    await api.DeleteAsync(KubeResources.Pods, names.Namespace, pod.Metadata.Name!, new DeleteOptions { PreconditionUid = pod.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
+                    removed.Add(pod.Metadata.Name!);
                 }
             }
-
-            references.Add(System.Text.Json.JsonSerializer.SerializeToNode(OwnerReference.ControllerOf(cluster), Kube.Json.KubeJson.Options));
-            metadata["ownerReferences"] = references;
-            metadata["labels"] = ChildMetadata.ToJson(ChildMetadata.Labels(names.Cluster, LabelsAndAnnotations.Components.Node));
         }
 
-        var patch = new JsonObject { ["metadata"] = metadata };
-        if (missing.Count > 0)
+        return new WorkloadReport(blocked, created, removed);
+    }
+
+    /// <summary>The hash node <paramref name="ordinal"/>'s pod carries when built from the current spec.</summary>
+    public string DesiredHash(SecretCluster cluster, int ordinal, int threshold) =>
+        NodePodSpec.TemplateHashOf(NodePodSpec.Build(cluster, defaultNodeImage, ordinal, threshold))!;
+
+    /// <summary>Ordinal → whether it is terminating, for every PVC <c>data-NAME-i</c> (by name: older fleets' PVCs were named so too).</summary>
+    private async Task<IReadOnlyDictionary<int, bool>> ClaimsAsync(ChildNames names, CancellationToken cancellationToken)
+    {
+        var claims = await api.ListAsync<KubeObject>(KubeResources.PersistentVolumeClaims, names.Namespace, null, cancellationToken).ConfigureAwait(false);
+        var found = new Dictionary<int, bool>();
+        foreach (var claim in claims.Items)
         {
-            var data = new JsonObject();
-            foreach (var (file, key) in missing)
+            if (names.ClaimOrdinal(claim.Metadata.Name ?? "") is { } ordinal)
             {
-                data[file] = Convert.ToBase64String(key);
+                found[ordinal] = claim.Metadata.DeletionTimestamp is not null;
             }
-
-            patch["data"] = data;
         }
 
-        await api.PatchAsync<Secret>(names.Namespace, names.NodeKeysSecret, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false);
+        return found;
+    }
+
+    /// <summary>Creates an object unless its namesake exists (a concurrent reconcile, or a pod still terminating); true if it created it.</summary>
+    private async Task<bool> CreateAsync(KubeResource resource, KubeObject obj, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await api.CreateAsync(resource, obj, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (KubeApiException e) when (e.IsAlreadyExists)
+        {
+            return false;
+        }
     }
 }

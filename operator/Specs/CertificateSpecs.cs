@@ -7,8 +7,9 @@ using SecretFleet.Kube.SecretClusters;
 namespace SecretFleet.Operator.Specs;
 
 /// <summary>
-/// cert-manager Certificates of a fleet. Every identity is a SPIFFE URI SAN (<c>spiffe://TD/role/name</c>);
-/// nodes also carry the wildcard DNS names of the headless Service, which peers and clients verify.
+/// cert-manager Certificates of a fleet. Every identity is a SPIFFE URI SAN (<c>spiffe://TD/role/name</c>).
+/// Each node has a Certificate of its own naming only that node (its pod name as the identity, its pod's DNS
+/// names), so no node can pose as another; its Secret is mounted by that node's pod alone.
 /// </summary>
 internal static class CertificateSpecs
 {
@@ -18,11 +19,20 @@ internal static class CertificateSpecs
     /// <summary>90 days, renewed by cert-manager at two thirds of their life.</summary>
     public const string LeafDuration = "2160h";
 
-    /// <summary>The Certificates the fleet needs, in the order they are applied.</summary>
-    public static IReadOnlyList<KubeObject> All(SecretCluster cluster) =>
-        cluster.Spec.IssuerRef is null
-            ? [CertificateAuthority(cluster), Node(cluster), Operator(cluster), Client(cluster)]
-            : [Node(cluster), Operator(cluster), Client(cluster)];
+    /// <summary>The Certificates a fleet of <paramref name="replicas"/> nodes needs, in the order they are applied.</summary>
+    public static IReadOnlyList<KubeObject> All(SecretCluster cluster, int replicas)
+    {
+        var all = new List<KubeObject>();
+        if (cluster.Spec.IssuerRef is null)
+        {
+            all.Add(CertificateAuthority(cluster));
+        }
+
+        all.AddRange(Enumerable.Range(0, replicas).Select(ordinal => Node(cluster, ordinal)));
+        all.Add(Operator(cluster));
+        all.Add(Client(cluster));
+        return all;
+    }
 
     public static KubeObject CertificateAuthority(SecretCluster cluster)
     {
@@ -41,25 +51,35 @@ internal static class CertificateSpecs
         });
     }
 
-    public static KubeObject Node(SecretCluster cluster)
+    /// <summary>Node <paramref name="ordinal"/>'s Certificate <c>NAME-node-i</c> → Secret <c>NAME-node-i-tls</c>.</summary>
+    public static KubeObject Node(SecretCluster cluster, int ordinal)
     {
         var names = ChildNames.Of(cluster);
-        return Certificate(cluster, names.NodeCertificate, new JsonObject
+        var labels = ChildMetadata.NodeLabels(names.Cluster, LabelsAndAnnotations.Components.Certificates, ordinal);
+        return new KubeObject("cert-manager.io/v1", "Certificate", ChildMetadata.For(cluster, names.NodeCertificate(ordinal), labels), new JsonObject
         {
-            ["secretName"] = names.NodeTlsSecret,
-            ["duration"] = LeafDuration,
-            ["dnsNames"] = new JsonArray($"*.{names.Service}.{names.Namespace}.svc", $"*.{names.Service}.{names.Namespace}.svc.cluster.local"),
-            ["uris"] = new JsonArray(Spiffe(cluster, "node", names.Cluster)),
-            ["privateKey"] = PrivateKey(),
-            // Peers dial each other during refreshes, so a node is a TLS client as well as a server.
-            ["usages"] = new JsonArray("digital signature", "server auth", "client auth"),
-            ["issuerRef"] = IssuerRef(cluster),
-            ["secretTemplate"] = SecretTemplate(names),
+            ["spec"] = new JsonObject
+            {
+                ["secretName"] = names.NodeTlsSecret(ordinal),
+                ["duration"] = LeafDuration,
+                ["dnsNames"] = new JsonArray([.. names.PodDnsNames(ordinal).Select(n => (JsonNode)n)]),
+                ["uris"] = new JsonArray(NodeIdentity(cluster, ordinal).ToString()),
+                ["privateKey"] = PrivateKey(),
+                // Peers dial each other during refreshes, so a node is a TLS client as well as a server.
+                ["usages"] = new JsonArray("digital signature", "server auth", "client auth"),
+                ["issuerRef"] = IssuerRef(cluster),
+                ["secretTemplate"] = new JsonObject { ["labels"] = ChildMetadata.ToJson(labels) },
+            },
         });
     }
 
-    /// <summary>The identity node <paramref name="ordinal"/>'s certificate carries (today one Certificate serves every node).</summary>
-    public static FleetIdentity NodeIdentity(SecretCluster cluster, int ordinal) => new(cluster.Spec.TrustDomain, FleetRole.Node, ChildNames.Of(cluster).Cluster);
+    /// <summary>The identity node <paramref name="ordinal"/>'s certificate carries: <c>spiffe://TD/node/NAME-i</c>.</summary>
+    public static FleetIdentity NodeIdentity(SecretCluster cluster, int ordinal) =>
+        new(cluster.Spec.TrustDomain, FleetRole.Node, ChildNames.Of(cluster).NodeIdentityName(ordinal));
+
+    /// <summary>The identity every node's certificate carried before per-node identities (<c>spiffe://TD/node/NAME</c>).</summary>
+    public static FleetIdentity LegacyNodeIdentity(SecretCluster cluster) =>
+        new(cluster.Spec.TrustDomain, FleetRole.Node, ChildNames.Of(cluster).LegacyNodeIdentityName);
 
     public static KubeObject Operator(SecretCluster cluster)
     {

@@ -19,7 +19,14 @@ internal static class ChildMetadata
             [LabelsAndAnnotations.Cluster] = cluster,
         };
 
-    /// <summary>The node pods' selector: stable for the life of the StatefulSet (selectors are immutable).</summary>
+    /// <summary>The contract's labels plus the node's ordinal, for what belongs to one node (pod, Certificate, key Secret, PVC).</summary>
+    public static IReadOnlyDictionary<string, string> NodeLabels(string cluster, string component, int ordinal) =>
+        new SortedDictionary<string, string>((IDictionary<string, string>)Labels(cluster, component), StringComparer.Ordinal)
+        {
+            [LabelsAndAnnotations.Ordinal] = ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+    /// <summary>The node pods' selector (the Service's and the PodDisruptionBudget's); pods of older fleets match it too.</summary>
     public static IReadOnlyDictionary<string, string> NodeSelector(string cluster) =>
         new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -36,14 +43,18 @@ internal static class ChildMetadata
         $"{LabelsAndAnnotations.Cluster}={cluster},{LabelsAndAnnotations.Component}={LabelsAndAnnotations.Components.Node}";
 
     /// <summary>Metadata of a child: name, namespace, the contract's labels and the controller reference.</summary>
-    public static ObjectMeta For(SecretCluster owner, string name, string component, IReadOnlyDictionary<string, string>? annotations = null)
+    public static ObjectMeta For(SecretCluster owner, string name, string component, IReadOnlyDictionary<string, string>? annotations = null) =>
+        For(owner, name, Labels(ChildNames.Of(owner).Cluster, component), annotations);
+
+    /// <summary>Metadata of a child with the given labels (which must include the contract's).</summary>
+    public static ObjectMeta For(SecretCluster owner, string name, IReadOnlyDictionary<string, string> labels, IReadOnlyDictionary<string, string>? annotations = null)
     {
         var names = ChildNames.Of(owner);
         return new ObjectMeta
         {
             Name = name,
             Namespace = names.Namespace,
-            Labels = Labels(names.Cluster, component),
+            Labels = labels,
             Annotations = annotations,
             OwnerReferences = [OwnerReference.ControllerOf(owner)],
         };

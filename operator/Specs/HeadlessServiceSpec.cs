@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
@@ -8,13 +9,20 @@ namespace SecretFleet.Operator.Specs;
 /// <summary>
 /// The headless Service <c>NAME-nodes</c>: it gives every pod its DNS name <c>NAME-i.NAME-nodes.NS.svc</c>.
 /// Not-ready addresses are published because peers must reach a node that is still recovering its shares.
+/// It also records the fleet's applied shape (replicas and threshold) in annotations: the operator makes the
+/// pods itself, so no StatefulSet holds them, and the threshold must survive an operator restart.
 /// </summary>
 internal static class HeadlessServiceSpec
 {
-    public static KubeObject Build(SecretCluster cluster)
+    public static KubeObject Build(SecretCluster cluster, int replicas, int threshold)
     {
         var names = ChildNames.Of(cluster);
-        return new KubeObject("v1", "Service", ChildMetadata.For(cluster, names.Service, LabelsAndAnnotations.Components.Node), new JsonObject
+        var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            [LabelsAndAnnotations.FleetReplicas] = replicas.ToString(CultureInfo.InvariantCulture),
+            [LabelsAndAnnotations.FleetThreshold] = threshold.ToString(CultureInfo.InvariantCulture),
+        };
+        return new KubeObject("v1", "Service", ChildMetadata.For(cluster, names.Service, LabelsAndAnnotations.Components.Node, annotations), new JsonObject
         {
             ["spec"] = new JsonObject
             {

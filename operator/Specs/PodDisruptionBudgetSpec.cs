@@ -7,7 +7,8 @@ namespace SecretFleet.Operator.Specs;
 
 /// <summary>
 /// The PodDisruptionBudget <c>NAME</c>: voluntary disruptions (drains) keep at least threshold nodes up, so
-/// every secret stays recoverable while nodes are drained.
+/// every secret stays recoverable while nodes are drained. <c>minAvailable</c> must stay a whole number: the node pods
+/// are the operator's own, and for pods without a scalable controller the disruption controller honours only that.
 /// </summary>
 internal static class PodDisruptionBudgetSpec
 {

@@ -11,8 +11,8 @@ using SecretFleet.Core.Identity;
 namespace SecretFleet.Cli.Tests.Integration;
 
 /// <summary>
-/// The Kubernetes path end to end except the API server: real nodes with the contract's shared
-/// wildcard node certificate, the SecretCluster, pods and client Secret from an in-memory API.
+/// The Kubernetes path end to end except the API server: real nodes, each with its own node
+/// certificate as the contract issues it, the SecretCluster, pods and client Secret from an in-memory API.
 /// The CLI dials pod IPs (nodes on their own loopback addresses at port 7443, as in the emulated
 /// cluster) or port-forwards, and verifies <c>NAME-i.NAME-nodes.NS.svc</c> either way.
 /// </summary>
@@ -155,12 +155,12 @@ public sealed class KubernetesTargetIntegrationTests
 
         private async Task StartAsync(TempDirectory dir, Func<int, (string Grpc, string Http)> listen, int attempt)
         {
-            var tls = dir.Combine("tls");
-            ClusterObjects.NodeCertificate(_authority, Name, Ns).WriteTo(tls);
             for (var i = 0; i < 3; i++)
             {
                 var node = dir.Combine($"node-{i}-{attempt}");
                 Directory.CreateDirectory(node);
+                var tls = Path.Combine(node, "tls");
+                ClusterObjects.NodeCertificate(_authority, Name, Ns, i).WriteTo(tls);
                 File.WriteAllBytes(Path.Combine(node, "node.key"), RandomNumberGenerator.GetBytes(32));
                 var (grpc, http) = listen(i);
                 Nodes.Add(await NodeProcess.StartAsync([
@@ -169,7 +169,8 @@ public sealed class KubernetesTargetIntegrationTests
                 ]));
             }
             // What the operator does first: make every node a member of fleet NS/NAME.
-            var members = Nodes.Select((n, i) => new FleetMember((byte)(i + 1), n.Grpc, ClusterNames.TlsName(Name, i, Ns), new FleetIdentity(_authority.TrustDomain, FleetRole.Node, Name))).ToArray();
+            var cluster = ClusterObjects.Cluster(Name, Ns, 3, 2);
+            var members = Nodes.Select((n, i) => new FleetMember((byte)(i + 1), n.Grpc, ClusterNames.TlsName(Name, i, Ns), ClusterNames.NodeIdentity(cluster, i))).ToArray();
             using var operatorTls = ClusterObjects.Issue(_authority, FleetRole.Operator, "secretfleet-operator").ToTlsMaterial();
             using var operations = new RpcNodeOperations(members, operatorTls);
             var coordinator = new EpochCoordinator(operations, new InMemoryLog(), TimeProvider.System, NullLogger<EpochCoordinator>.Instance);

@@ -19,6 +19,8 @@ public sealed class ClusterTopologyTests
         Assert.Equal(2, view.Threshold);
         Assert.Equal([1, 2, 3], view.Members.Select(m => (int)m.X));
         Assert.Equal(["demo-0.demo-nodes.vault.svc", "demo-1.demo-nodes.vault.svc", "demo-2.demo-nodes.vault.svc"], view.Members.Select(m => m.TlsName));
+        Assert.Equal(["spiffe://secretfleet.local/node/demo-0", "spiffe://secretfleet.local/node/demo-1", "spiffe://secretfleet.local/node/demo-2"],
+            view.Members.Select(m => m.Identity.ToString()));
         Assert.Equal(new Uri("https://10.42.0.7:7443"), view.Members[0].Endpoint);
         Assert.Equal(".invalid", Path.GetExtension(view.Members[1].Endpoint.Host));
         Assert.False(nodes[2].Ready);

@@ -34,12 +34,15 @@ internal static class ClusterObjects
         },
     };
 
-    /// <summary>The node certificate of the contract: wildcard DNS of the headless Service, node role.</summary>
-    public static IssuedCertificate NodeCertificate(LocalCertificateAuthority authority, string cluster, string ns) =>
-        authority.Issue(new LeafCertificateRequest(new FleetIdentity(authority.TrustDomain, FleetRole.Node, cluster), TimeSpan.FromDays(1))
+    /// <summary>Node <paramref name="ordinal"/>'s certificate as the contract issues it: its own identity (its pod name) and its pod's DNS names only.</summary>
+    public static IssuedCertificate NodeCertificate(LocalCertificateAuthority authority, string cluster, string ns, int ordinal)
+    {
+        var names = new ChildNames(ns, cluster);
+        return authority.Issue(new LeafCertificateRequest(new FleetIdentity(authority.TrustDomain, FleetRole.Node, names.NodeIdentityName(ordinal)), TimeSpan.FromDays(1))
         {
-            DnsNames = [$"*.{cluster}-nodes.{ns}.svc", $"*.{cluster}-nodes.{ns}.svc.cluster.local"],
+            DnsNames = names.PodDnsNames(ordinal),
         });
+    }
 
     public static IssuedCertificate Issue(LocalCertificateAuthority authority, FleetRole role, string name) =>
         authority.Issue(new LeafCertificateRequest(new FleetIdentity(authority.TrustDomain, role, name), TimeSpan.FromDays(1)) { IpAddresses = [IPAddress.Loopback] });

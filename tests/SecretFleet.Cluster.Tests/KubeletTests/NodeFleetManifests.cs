@@ -5,9 +5,11 @@ using System.Text;
 namespace SecretFleet.Cluster.Tests.KubeletTests;
 
 /// <summary>
-/// What the operator would create for a SecretCluster (see handoff k8s contract), written out by hand so the kubelet
-/// is tested on its own: cert-manager issuers and certificates, the node keys Secret, the headless Service and the
-/// StatefulSet of node pods.
+/// A node fleet written out by hand so the kubelet (and its StatefulSet controller) is tested on its own:
+/// cert-manager issuers, one Certificate per node naming that node (<c>spiffe://TD/node/NAME-i</c>, its pod's DNS
+/// names), a keys Secret, the headless Service and a StatefulSet of node pods. Unlike the operator, which gives each
+/// pod only its own Secrets, a StatefulSet mounts the same volumes everywhere: here every pod mounts every node's
+/// TLS Secret and picks its own directory by <c>$(POD_NAME)</c>. Good enough for testing the kubelet, not a layout to ship.
 /// </summary>
 internal static class NodeFleetManifests
 {
@@ -17,6 +19,22 @@ internal static class NodeFleetManifests
     {
         var keyLines = string.Join("\n", Enumerable.Range(0, keys).Select(i =>
             $"  node-{i}.key: {Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}"));
+        var ordinals = Enumerable.Range(0, keys).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var nodeCertificates = string.Join("\n", ordinals.Select(i => $$"""
+            apiVersion: cert-manager.io/v1
+            kind: Certificate
+            metadata: {name: NAME-node-{{i}}, namespace: NS}
+            spec:
+              secretName: NAME-node-{{i}}-tls
+              dnsNames: ["NAME-{{i}}.NAME-nodes.NS.svc", "NAME-{{i}}.NAME-nodes.NS.svc.cluster.local"]
+              uris: ["spiffe://TD/node/NAME-{{i}}"]
+              usages: [digital signature, server auth, client auth]
+              privateKey: {algorithm: ECDSA, size: 256}
+              issuerRef: {name: NAME-ca, kind: Issuer}
+            ---
+            """));
+        var tlsMounts = string.Join("\n", ordinals.Select(i => $"        - {{name: tls-{i}, mountPath: /etc/secretfleet/tls/NAME-{i}, readOnly: true}}"));
+        var tlsVolumes = string.Join("\n", ordinals.Select(i => $"      - name: tls-{i}\n        secret: {{secretName: NAME-node-{i}-tls}}"));
         var r = replicas.ToString(CultureInfo.InvariantCulture);
         var t = threshold.ToString(CultureInfo.InvariantCulture);
         var text = """
@@ -40,17 +58,7 @@ internal static class NodeFleetManifests
             metadata: {name: NAME-ca, namespace: NS}
             spec: {ca: {secretName: NAME-ca}}
             ---
-            apiVersion: cert-manager.io/v1
-            kind: Certificate
-            metadata: {name: NAME-node, namespace: NS}
-            spec:
-              secretName: NAME-node-tls
-              dnsNames: ["*.NAME-nodes.NS.svc", "*.NAME-nodes.NS.svc.cluster.local"]
-              uris: ["spiffe://TD/node/NAME"]
-              usages: [server auth, client auth]
-              privateKey: {algorithm: ECDSA, size: 256}
-              issuerRef: {name: NAME-ca, kind: Issuer}
-            ---
+            NODECERTS
             apiVersion: cert-manager.io/v1
             kind: Certificate
             metadata: {name: NAME-operator, namespace: NS}
@@ -109,7 +117,7 @@ internal static class NodeFleetManifests
                     image: IMAGE
                     command: [secretfleet-node]
                     args: [--cluster, NAME, --ordinal-from-hostname, --threshold, "THRESHOLD",
-                           --data-dir, /var/lib/secretfleet, --tls-dir, /etc/secretfleet/tls, --key-dir, /etc/secretfleet/keys,
+                           --data-dir, /var/lib/secretfleet, --tls-dir, "/etc/secretfleet/tls/$(POD_NAME)", --key-dir, /etc/secretfleet/keys,
                            --listen, "0.0.0.0:7443", --http-listen, "0.0.0.0:8080"]
                     env:
                     - name: POD_NAME
@@ -127,11 +135,10 @@ internal static class NodeFleetManifests
                       periodSeconds: PERIOD
                     volumeMounts:
                     - {name: data, mountPath: /var/lib/secretfleet}
-                    - {name: tls, mountPath: /etc/secretfleet/tls, readOnly: true}
+            TLSMOUNTS
                     - {name: keys, mountPath: /etc/secretfleet/keys, readOnly: true}
                   volumes:
-                  - name: tls
-                    secret: {secretName: NAME-node-tls}
+            TLSVOLUMES
                   - name: keys
                     secret: {secretName: NAME-node-keys, defaultMode: 256}
               volumeClaimTemplates:
@@ -142,6 +149,7 @@ internal static class NodeFleetManifests
             """;
         // Keys last: base64 may contain any of the other placeholders.
         return new StringBuilder(text)
+            .Replace("NODECERTS", nodeCertificates).Replace("TLSMOUNTS", tlsMounts).Replace("TLSVOLUMES", tlsVolumes)
             .Replace("NAME", name).Replace("NS", ns).Replace("TD", TrustDomain)
             .Replace("REPLICAS", r).Replace("THRESHOLD", t).Replace("IMAGE", image).Replace("LIVENESS", livenessPath)
             .Replace("PERIOD", livenessPeriodSeconds.ToString(CultureInfo.InvariantCulture)).Replace("KEYS", keyLines).ToString();

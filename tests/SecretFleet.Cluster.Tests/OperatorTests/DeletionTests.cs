@@ -21,21 +21,21 @@ public sealed class DeletionTests : IAsyncLifetime
     public async Task Delete_policy_removes_children_volumes_and_keys_and_says_so()
     {
         await CreateAsync("gone", "Delete");
-        await ClaimAsync("data-gone-0");
-        await ClaimAsync("data-gone-1");
         await ClaimAsync("data-other-0");
 
         await world.Kubectl.SucceedAsync("delete secretcluster gone --wait=false");
 
         await OperatorWorld.EventuallyAsync(async () => await world.ClusterAsync("gone") is null, "the SecretCluster is gone");
         await OperatorWorld.EventuallyAsync(async () =>
-            await world.GetAsync(KubeResources.StatefulSets, "gone") is null
+            await world.GetAsync(KubeResources.Pods, "gone-0") is null
             && await world.GetAsync(KubeResources.Services, "gone-nodes") is null
-            && await world.GetAsync(KubeResources.Certificates, "gone-node") is null, "garbage collection removed the children");
+            && await world.GetAsync(KubeResources.Certificates, "gone-node-0") is null, "garbage collection removed the children");
         Assert.Null(await world.GetAsync(KubeResources.PersistentVolumeClaims, "data-gone-0"));
         Assert.Null(await world.GetAsync(KubeResources.PersistentVolumeClaims, "data-gone-1"));
         Assert.NotNull(await world.GetAsync(KubeResources.PersistentVolumeClaims, "data-other-0"));
-        Assert.Null(await world.GetAsync(KubeResources.Secrets, "gone-node-keys"));
+        Assert.Null(await world.GetAsync(KubeResources.Secrets, "gone-node-0-key"));
+        Assert.Null(await world.GetAsync(KubeResources.Secrets, "gone-node-1-key"));
+        Assert.Null(await world.GetAsync(KubeResources.Secrets, "gone-node-0-tls"));
         Assert.Null(await world.GetAsync(KubeResources.Secrets, "gone-ca"));
         var deleted = Assert.Single(await world.EventsAsync("gone"), e => e.Reason == "DataDeleted");
         Assert.Contains("data-gone-0, data-gone-1", deleted.Note);
@@ -45,30 +45,41 @@ public sealed class DeletionTests : IAsyncLifetime
     public async Task Retain_policy_keeps_volumes_and_keys_and_a_recreated_cluster_adopts_them()
     {
         var first = await CreateAsync("kept", "Retain");
-        await ClaimAsync("data-kept-0");
-        var keys = await world.Api.GetAsync<Secret>("default", "kept-node-keys", CancellationToken.None);
+        var keys = await KeysAsync("kept");
 
         await world.Kubectl.SucceedAsync("delete secretcluster kept --wait=false");
 
         await OperatorWorld.EventuallyAsync(async () => await world.ClusterAsync("kept") is null, "the SecretCluster is gone");
-        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.StatefulSets, "kept") is null, "the StatefulSet is collected");
+        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "kept-0") is null, "the pods are collected");
         Assert.NotNull(await world.GetAsync(KubeResources.PersistentVolumeClaims, "data-kept-0"));
-        var orphaned = await world.Api.GetAsync<Secret>("default", "kept-node-keys", CancellationToken.None);
-        Assert.NotNull(orphaned);
-        Assert.Empty(orphaned.Metadata.OwnerReferences ?? []);
+        for (var ordinal = 0; ordinal < 2; ordinal++)
+        {
+            var orphaned = await world.Api.GetAsync<Secret>("default", $"kept-node-{ordinal}-key", CancellationToken.None);
+            Assert.NotNull(orphaned);
+            Assert.Empty(orphaned.Metadata.OwnerReferences ?? []);
+        }
+
         Assert.Contains(await world.EventsAsync("kept"), e => e.Reason == "DataRetained" && e.Note!.Contains("data-kept-0", StringComparison.Ordinal));
 
         var second = await CreateAsync("kept", "Retain");
 
         Assert.NotEqual(first, second);
         await OperatorWorld.EventuallyAsync(async () =>
-            (await world.Api.GetAsync<Secret>("default", "kept-node-keys", CancellationToken.None))?.Metadata.OwnerReferences?.SingleOrDefault()?.Uid == second,
+            (await world.Api.GetAsync<Secret>("default", "kept-node-1-key", CancellationToken.None))?.Metadata.OwnerReferences?.SingleOrDefault()?.Uid == second,
             "the new SecretCluster owns the kept keys");
-        var adopted = await world.Api.GetAsync<Secret>("default", "kept-node-keys", CancellationToken.None);
-        foreach (var (file, key) in keys!.Data!)
+        Assert.Equal(keys, await KeysAsync("kept"));
+    }
+
+    private async Task<List<string>> KeysAsync(string name)
+    {
+        var keys = new List<string>();
+        for (var ordinal = 0; ordinal < 2; ordinal++)
         {
-            Assert.Equal(key, adopted!.Data![file]);
+            var secret = await world.Api.GetAsync<Secret>("default", $"{name}-node-{ordinal}-key", CancellationToken.None);
+            keys.Add(Convert.ToHexString(secret!.Data!["node.key"]));
         }
+
+        return keys;
     }
 
     private async Task<string> CreateAsync(string name, string policy)
@@ -79,11 +90,11 @@ public sealed class DeletionTests : IAsyncLifetime
             metadata: {name: {{name}}}
             spec: {replicas: 2, threshold: 2, deletionPolicy: {{policy}}}
             """);
-        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.StatefulSets, name) is not null, $"StatefulSet {name} exists");
+        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, $"{name}-1") is not null, $"the pods of {name} exist");
         return (await world.ClusterAsync(name))!.Metadata.Uid!;
     }
 
-    /// <summary>A PVC like the StatefulSet controller makes from the volume claim template (no kubelet here).</summary>
+    /// <summary>A PVC of the same naming that belongs to no cluster here.</summary>
     private Task ClaimAsync(string name) =>
         world.Kubectl.SucceedAsync("apply -f -", $$"""
             apiVersion: v1

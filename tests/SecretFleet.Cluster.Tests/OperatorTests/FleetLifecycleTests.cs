@@ -5,9 +5,9 @@ using SecretFleet.Kube.SecretClusters;
 namespace SecretFleet.Cluster.Tests.OperatorTests;
 
 /// <summary>
-/// The operator's fleet path end to end: certificates from the emulated cert-manager, real node processes
-/// standing in for pods, the coordinator over mTLS with the operator certificate read from its Secret, and the
-/// operation log in status.
+/// The operator's fleet path end to end: certificates from the emulated cert-manager (one per node), real node
+/// processes standing in for the operator's pods with exactly the Secrets each pod mounts, the coordinator over mTLS
+/// with the operator certificate read from its Secret, and the operation log in status.
 /// </summary>
 [Trait("Category", "Cluster")]
 public sealed class FleetLifecycleTests : IAsyncLifetime
@@ -33,7 +33,7 @@ public sealed class FleetLifecycleTests : IAsyncLifetime
     public async Task Fleet_forms_refreshes_on_request_and_rebuilds_a_new_nodes_shares()
     {
         await world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
-        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.StatefulSets, "demo") is not null, "the StatefulSet exists");
+        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "demo-2") is not null, "the operator made the node pods");
         await pods.SyncAsync();
 
         var formed = await world.WaitForClusterAsync("demo", c => c.Status is { Epoch: 0, Phase: SecretClusterPhase.Ready, ReadyReplicas: 3 }, "the fleet forms and is Ready", TimeSpan.FromSeconds(60));
@@ -65,7 +65,7 @@ public sealed class FleetLifecycleTests : IAsyncLifetime
         }
 
         await world.Kubectl.SucceedAsync("patch secretcluster demo --type=merge -p '{\"spec\":{\"replicas\":4}}'");
-        await OperatorWorld.EventuallyAsync(async () => (int?)(await world.Api.GetAsync<StatefulSet>("default", "demo", CancellationToken.None))!.Spec!["replicas"] == 4, "the StatefulSet has 4 replicas");
+        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "demo-3") is not null, "the operator made pod demo-3");
         await pods.SyncAsync();
 
         var grown = await world.WaitForClusterAsync("demo", c => c.Status is { ReadyReplicas: 4, Phase: SecretClusterPhase.Ready }, "the new node's shares are rebuilt", TimeSpan.FromSeconds(60));

@@ -26,7 +26,7 @@ public sealed class OperatorProcessTests : IAsyncLifetime
             var health = new Uri(started.Split(' ').Single(p => p.StartsWith("health=", StringComparison.Ordinal))["health=".Length..]);
             await world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
 
-            await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.StatefulSets, "demo") is not null, "the binary creates the StatefulSet");
+            await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the binary creates the node pods");
             using var http = new HttpClient();
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(health, "/readyz"))).StatusCode);
             var lease = await world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
@@ -74,7 +74,7 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         await OperatorWorld.EventuallyAsync(() => Task.FromResult(first.IsLeader), "the first replica leads");
         await using var second = await Operator.Hosting.OperatorHost.StartAsync(options with { Identity = "second" });
         await world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
-        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.StatefulSets, "demo") is not null, "the leader reconciles");
+        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the leader reconciles");
         Assert.False(second.IsLeader);
         Assert.True(second.IsReady, "a standby reports ready");
 
@@ -84,8 +84,8 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         var lease = await world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
         Assert.Equal("second", lease!.Spec.HolderIdentity);
         Assert.Equal(1, lease.Spec.LeaseTransitions);
-        await world.Kubectl.SucceedAsync("delete statefulset demo");
-        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.StatefulSets, "demo") is not null, "the new leader re-creates what was deleted");
+        await world.Kubectl.SucceedAsync("delete pod demo-0");
+        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the new leader re-creates what was deleted");
     }
 
     private static Process Start(params string[] args)

@@ -1,51 +1,50 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
+using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Cluster.Tests.OperatorTests;
 
 /// <summary>
-/// Just enough of a kubelet for the operator's own end-to-end tests, until the emulated kubelet lands: runs the
-/// StatefulSet's ordinals as real secretfleet-node processes on their own loopback address (127.x.y.i+1, fixed
-/// ports 7443/8080 as in a pod), with the TLS and key Secrets written to files, and publishes a Ready Pod with
-/// that address. Data directories survive a process restart. Not a general kubelet: no probes, no restarts.
+/// Just enough of a kubelet for the operator's own end-to-end tests: runs each node pod the operator made as a real
+/// secretfleet-node process on its own loopback address (127.x.y.i+1, fixed ports 7443/8080 as in a pod), with
+/// exactly the Secrets that pod's spec mounts written to files at its mount paths (so a pod given another node's
+/// Secret would run with it), and publishes the pod Ready with that address. A pod's volume directory is kept per
+/// PVC, so data survives a process restart. Not a general kubelet: no probes, no restarts.
 /// </summary>
 internal sealed class ProcessPods(OperatorWorld world, string cluster, string directory) : IAsyncDisposable
 {
     private readonly Dictionary<int, Process> processes = [];
     private readonly string subnet = $"127.{RandomNumberGenerator.GetInt32(100, 250)}.{RandomNumberGenerator.GetInt32(1, 250)}";
+    private readonly ChildNames names = new("default", cluster);
 
     public string Address(int ordinal) => $"{subnet}.{ordinal + 1}";
 
-    /// <summary>Starts a node for every ordinal below the StatefulSet's replicas that has none, and publishes its Pod.</summary>
+    /// <summary>Starts a node for every pod of the cluster that has none yet, and publishes it Ready.</summary>
     public async Task SyncAsync()
     {
-        var statefulSet = await world.Api.GetAsync<StatefulSet>("default", cluster, CancellationToken.None)
-            ?? throw new InvalidOperationException($"StatefulSet {cluster} does not exist yet.");
-        var replicas = (int)statefulSet.Spec!["replicas"]!;
-        var threshold = statefulSet.Metadata.Annotation(LabelsAndAnnotations.FleetThreshold)!;
-        for (var ordinal = 0; ordinal < replicas; ordinal++)
+        var pods = await world.Api.ListAsync<Pod>("default", new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={cluster}" }, CancellationToken.None);
+        foreach (var pod in pods.Items.Where(p => p.Metadata.DeletionTimestamp is null))
         {
-            if (!processes.ContainsKey(ordinal))
+            if (names.PodOrdinal(pod.Metadata.Name!) is { } ordinal && !processes.ContainsKey(ordinal))
             {
-                processes[ordinal] = await StartAsync(ordinal, threshold);
-                await PublishPodAsync(statefulSet, ordinal);
+                processes[ordinal] = await StartAsync(pod, ordinal);
+                await PublishReadyAsync(pod, ordinal);
             }
         }
     }
 
-    /// <summary>A fleet client with the cluster's client certificate (Secret NAME-client-tls), verifying each node's TLS name.</summary>
-    public async Task<Core.Client.FleetClient> ClientAsync(int replicas, int threshold)
+    /// <summary>A fleet client with the cluster's client certificate (Secret NAME-client-tls), expecting each node's own name and identity.</summary>
+    public async Task<Core.Client.FleetClient> ClientAsync(int replicas, int threshold, IReadOnlyList<int>? ordinals = null)
     {
-        var secret = await world.Api.GetAsync<Secret>("default", $"{cluster}-client-tls", CancellationToken.None);
+        var secret = await world.Api.GetAsync<Secret>("default", names.ClientTlsSecret, CancellationToken.None);
         string Pem(string key) => System.Text.Encoding.UTF8.GetString(secret!.Data![key]);
         var tls = Core.Identity.TlsMaterial.FromPem(Pem("tls.crt"), Pem("tls.key"), Pem("ca.crt"));
-        var members = Enumerable.Range(0, replicas)
-            .Select(o => new Core.Epochs.FleetMember((byte)(o + 1), new Uri($"https://{Address(o)}:7443"), $"{cluster}-{o}.{cluster}-nodes.default.svc",
-                new Core.Identity.FleetIdentity(tls.Identity.TrustDomain, Core.Identity.FleetRole.Node, cluster)))
+        var members = (ordinals ?? [.. Enumerable.Range(0, replicas)])
+            .Select(o => new Core.Epochs.FleetMember((byte)(o + 1), new Uri($"https://{Address(o)}:7443"), names.PodTlsName(o),
+                new Core.Identity.FleetIdentity(tls.Identity.TrustDomain, Core.Identity.FleetRole.Node, names.NodeIdentityName(o))))
             .ToList();
         return new Core.Client.FleetClient(new Core.Client.FleetClientOptions(members, threshold, tls));
     }
@@ -57,21 +56,35 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
         return JsonNode.Parse(await http.GetStringAsync(new Uri($"http://{Address(ordinal)}:8080/readyz")))!;
     }
 
-    private async Task<Process> StartAsync(int ordinal, string threshold)
+    private async Task<Process> StartAsync(Pod pod, int ordinal)
     {
-        var root = Path.Combine(directory, $"{cluster}-{ordinal}");
-        var tls = Path.Combine(root, "tls");
-        Directory.CreateDirectory(tls);
-        Directory.CreateDirectory(Path.Combine(root, "data"));
-        var tlsSecret = await world.Api.GetAsync<Secret>("default", $"{cluster}-node-tls", CancellationToken.None);
-        foreach (var (file, bytes) in tlsSecret!.Data!)
+        var root = Path.Combine(directory, names.Pod(ordinal));
+        var mounts = new List<(string MountPath, string HostPath)>();
+        var container = pod.Spec!["containers"]![0]!;
+        foreach (var mount in container["volumeMounts"]!.AsArray().OfType<JsonObject>())
         {
-            await File.WriteAllBytesAsync(Path.Combine(tls, file), bytes);
-        }
+            var volume = pod.Spec["volumes"]!.AsArray().OfType<JsonObject>().Single(v => (string?)v["name"] == (string?)mount["name"]);
+            string host;
+            if (volume["persistentVolumeClaim"]?["claimName"] is { } claim)
+            {
+                host = Path.Combine(directory, "claims", (string)claim!);
+                Directory.CreateDirectory(host);
+            }
+            else
+            {
+                var secretName = (string)volume["secret"]!["secretName"]!;
+                var secret = await world.Api.GetAsync<Secret>("default", secretName, CancellationToken.None)
+                    ?? throw new InvalidOperationException($"Pod {pod.Metadata.Name} mounts Secret {secretName}, which does not exist.");
+                host = Path.Combine(root, (string)mount["name"]!);
+                Directory.CreateDirectory(host);
+                foreach (var (file, bytes) in secret.Data!)
+                {
+                    await File.WriteAllBytesAsync(Path.Combine(host, file), bytes);
+                }
+            }
 
-        var keys = await world.Api.GetAsync<Secret>("default", $"{cluster}-node-keys", CancellationToken.None);
-        var keyFile = Path.Combine(root, "node.key");
-        await File.WriteAllBytesAsync(keyFile, keys!.Data![$"node-{ordinal}.key"]);
+            mounts.Add(((string)mount["mountPath"]!, host));
+        }
 
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "secretfleet-node"))
         {
@@ -79,14 +92,13 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
+        foreach (var arg in container["args"]!.AsArray().Select(a => (string)a!))
         {
-            "--cluster", cluster, "--ordinal", ordinal.ToString(CultureInfo.InvariantCulture), "--threshold", threshold,
-            "--data-dir", Path.Combine(root, "data"), "--tls-dir", tls, "--key-file", keyFile,
-            "--listen", $"{Address(ordinal)}:7443", "--http-listen", $"{Address(ordinal)}:8080",
-        })
-        {
-            start.ArgumentList.Add(arg);
+            // What the container would see at its own paths and addresses, remapped to this pod's directories and IP.
+            var mounted = mounts.Where(m => arg.StartsWith(m.MountPath, StringComparison.Ordinal)).OrderByDescending(m => m.MountPath.Length).FirstOrDefault();
+            start.ArgumentList.Add(mounted.MountPath is not null ? mounted.HostPath + arg[mounted.MountPath.Length..]
+                : arg.StartsWith("0.0.0.0:", StringComparison.Ordinal) ? Address(ordinal) + arg["0.0.0.0".Length..]
+                : arg);
         }
 
         var process = Process.Start(start)!;
@@ -102,29 +114,11 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
             }
         }
 
-        throw new InvalidOperationException($"Node {cluster}-{ordinal} exited before it was ready: {await errors}");
+        throw new InvalidOperationException($"Node {pod.Metadata.Name} exited before it was ready: {await errors}");
     }
 
-    private async Task PublishPodAsync(StatefulSet statefulSet, int ordinal)
+    private async Task PublishReadyAsync(Pod pod, int ordinal)
     {
-        var template = statefulSet.Spec!["template"]!;
-        var pod = new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Pod",
-            ["metadata"] = new JsonObject
-            {
-                ["name"] = $"{cluster}-{ordinal}",
-                ["namespace"] = "default",
-                ["labels"] = template["metadata"]!["labels"]!.DeepClone(),
-                ["ownerReferences"] = new JsonArray(new JsonObject
-                {
-                    ["apiVersion"] = "apps/v1", ["kind"] = "StatefulSet", ["name"] = cluster, ["uid"] = statefulSet.Metadata.Uid, ["controller"] = true,
-                }),
-            },
-            ["spec"] = template["spec"]!.DeepClone(),
-        };
-        await world.Api.CreateAsync(KubeResources.Pods, new KubeObject("v1", "Pod", System.Text.Json.JsonSerializer.Deserialize<ObjectMeta>(pod["metadata"]!.ToJsonString(), Kube.Json.KubeJson.Options)!, new JsonObject { ["spec"] = pod["spec"]!.DeepClone() }), CancellationToken.None);
         var status = new JsonObject
         {
             ["status"] = new JsonObject
@@ -134,7 +128,7 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
                 ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }),
             },
         };
-        await world.Api.PatchStatusAsync<Pod>("default", $"{cluster}-{ordinal}", KubePatch.Merge(status), CancellationToken.None);
+        await world.Api.PatchStatusAsync<Pod>("default", pod.Metadata.Name!, KubePatch.Merge(status), CancellationToken.None);
     }
 
     /// <summary>Kills a node's process (its pod object stays: this is not a kubelet).</summary>

@@ -16,7 +16,7 @@ public sealed class ProvisioningTests : IAsyncLifetime
     public async Task DisposeAsync() => await world.DisposeAsync();
 
     [Fact]
-    public async Task Sample_gets_certificates_then_service_statefulset_pdb_and_node_keys_owned_by_it()
+    public async Task Sample_gets_certificates_then_service_pdb_and_per_node_keys_volumes_and_pods_owned_by_it()
     {
         var host = await world.StartOperatorAsync();
         await world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
@@ -27,11 +27,17 @@ public sealed class ProvisioningTests : IAsyncLifetime
         foreach (var (resource, name) in new[]
         {
             (KubeResources.Services, "demo-nodes"),
-            (KubeResources.StatefulSets, "demo"),
             (KubeResources.PodDisruptionBudgets, "demo"),
-            (KubeResources.Secrets, "demo-node-keys"),
+            (KubeResources.Pods, "demo-0"),
+            (KubeResources.Pods, "demo-1"),
+            (KubeResources.Pods, "demo-2"),
+            (KubeResources.Secrets, "demo-node-0-key"),
+            (KubeResources.Secrets, "demo-node-1-key"),
+            (KubeResources.Secrets, "demo-node-2-key"),
             (KubeResources.Certificates, "demo-ca"),
-            (KubeResources.Certificates, "demo-node"),
+            (KubeResources.Certificates, "demo-node-0"),
+            (KubeResources.Certificates, "demo-node-1"),
+            (KubeResources.Certificates, "demo-node-2"),
             (KubeResources.Certificates, "demo-operator"),
             (KubeResources.Certificates, "demo-client"),
             (KubeResources.Issuers, "demo-selfsigned"),
@@ -46,14 +52,16 @@ public sealed class ProvisioningTests : IAsyncLifetime
             Assert.Equal(LabelsAndAnnotations.ManagedByOperator, child.Metadata.Label(LabelsAndAnnotations.ManagedBy));
         }
 
-        var keys = await world.Api.GetAsync<Secret>("default", "demo-node-keys", CancellationToken.None);
-        Assert.Equal(["node-0.key", "node-1.key", "node-2.key"], keys!.Data!.Keys.Order());
-        Assert.All(keys.Data.Values, k => Assert.Equal(32, k.Length));
-        var statefulSet = await world.Api.GetAsync<StatefulSet>("default", "demo", CancellationToken.None);
-        Assert.Equal(3, (int)statefulSet!.Spec!["replicas"]!);
-        Assert.Equal("demo-nodes", (string?)statefulSet.Spec["serviceName"]);
-        Assert.Equal("OnDelete", (string?)statefulSet.Spec["updateStrategy"]!["type"]);
-        foreach (var secret in new[] { "demo-ca", "demo-node-tls", "demo-operator-tls", "demo-client-tls" })
+        for (var ordinal = 0; ordinal < 3; ordinal++)
+        {
+            var key = await world.Api.GetAsync<Secret>("default", $"demo-node-{ordinal}-key", CancellationToken.None);
+            Assert.Equal(32, Assert.Single(key!.Data!, d => d.Key == "node.key").Value.Length);
+            var claim = await world.GetAsync(KubeResources.PersistentVolumeClaims, $"data-demo-{ordinal}");
+            Assert.True(claim is not null && claim.Metadata.OwnerReferences is null, $"data-demo-{ordinal} is missing or owned: garbage collection must never take it");
+        }
+
+        Assert.Null(await world.GetAsync(KubeResources.StatefulSets, "demo"));
+        foreach (var secret in new[] { "demo-ca", "demo-node-0-tls", "demo-node-1-tls", "demo-node-2-tls", "demo-operator-tls", "demo-client-tls" })
         {
             var tls = await world.Api.GetAsync<Secret>("default", secret, CancellationToken.None);
             Assert.True(tls?.Data?.ContainsKey("tls.crt") == true, $"Secret {secret} holds no certificate");
@@ -120,9 +128,9 @@ public sealed class ProvisioningTests : IAsyncLifetime
 
         Assert.Null(await world.GetAsync(KubeResources.Certificates, "byo-ca"));
         Assert.Null(await world.GetAsync(KubeResources.Issuers, "byo-selfsigned"));
-        var node = await world.GetAsync(KubeResources.Certificates, "byo-node");
+        var node = await world.GetAsync(KubeResources.Certificates, "byo-node-0");
         Assert.Equal("corp-ca", (string?)node!.Body["spec"]!["issuerRef"]!["name"]);
-        Assert.NotNull(await world.GetAsync(KubeResources.StatefulSets, "byo"));
+        Assert.NotNull(await world.GetAsync(KubeResources.Pods, "byo-0"));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class SpecPolicyTests : IAsyncLifetime
             metadata: {name: vault}
             spec: {replicas: 5, threshold: 3}
             """);
-        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.StatefulSets, "vault") is not null, "the StatefulSet exists");
+        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "vault-4") is not null, "the node pods exist");
 
         // The fleet formed at epoch 0 (what the operator records once its nodes hold shares).
         await world.Kubectl.SucceedAsync("patch secretcluster vault --subresource=status --type=merge -p '{\"status\":{\"epoch\":0}}'");
@@ -38,9 +38,11 @@ public sealed class SpecPolicyTests : IAsyncLifetime
         var progressing = Condition.Find(refused.Status!.Conditions, Conditions.Progressing)!;
         Assert.False(progressing.IsTrue);
         Assert.Contains("spec.replicas 2 is below the threshold 3", progressing.Message);
-        var statefulSet = await world.Api.GetAsync<StatefulSet>("default", "vault", CancellationToken.None);
-        Assert.Equal(5, (int)statefulSet!.Spec!["replicas"]!);
-        Assert.Contains("\"--threshold\",\"3\"", statefulSet.Spec["template"]!.ToJsonString());
+        var service = await world.GetAsync(KubeResources.Services, "vault-nodes");
+        Assert.Equal(("5", "3"), (service!.Metadata.Annotation(LabelsAndAnnotations.FleetReplicas), service.Metadata.Annotation(LabelsAndAnnotations.FleetThreshold)));
+        var pods = await world.Api.ListAsync<Pod>("default", new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}=vault" }, CancellationToken.None);
+        Assert.Equal(5, pods.Items.Count(p => p.Metadata.DeletionTimestamp is null));
+        Assert.All(pods.Items, p => Assert.Contains("\"--threshold\",\"3\"", p.Spec!.ToJsonString()));
         await OperatorWorld.EventuallyAsync(async () => (await world.EventsAsync("vault")).Any(e => e.Reason == "ScaleRefused" && e.Type == "Warning"), "a ScaleRefused warning is recorded");
 
         // Setting it back clears the refusal.

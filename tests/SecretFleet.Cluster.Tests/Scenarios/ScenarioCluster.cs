@@ -16,8 +16,9 @@ internal sealed class ScenarioCluster(KubeApi api, string ns, string name) : IDi
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// Kinds the operator owns for a SecretCluster. Secrets are apart: the node keys stay with deletionPolicy Retain,
-    /// and cert-manager (real or emulated) leaves a deleted Certificate's Secret behind; PVCs belong to the StatefulSet.
+    /// Kinds the operator owns for a SecretCluster (StatefulSets only in fleets from before per-node identities). Secrets
+    /// are apart: the node keys stay with deletionPolicy Retain, and cert-manager (real or emulated) leaves a deleted
+    /// Certificate's Secret behind; PVCs are never owned (Retain keeps them).
     /// </summary>
     public static readonly IReadOnlyList<KubeResource> ChildKinds =
     [

@@ -15,7 +15,7 @@ public sealed class SecretClusterLifecycleTests
     private const string Secret = "db-password";
 
     [Fact]
-    public async Task SecretCluster_goes_from_install_through_refresh_pod_loss_scaling_and_operator_crash_to_deletion()
+    public async Task SecretCluster_goes_from_install_through_refresh_pod_loss_scaling_and_operator_crash_to_deletion_with_one_identity_per_node()
     {
         using var run = new CancellationTokenSource(TimeSpan.FromMinutes(25));
         var ct = run.Token;
@@ -42,6 +42,13 @@ public sealed class SecretClusterLifecycleTests
 
             await story.StepAsync("the SecretCluster becomes Ready with 3 nodes", () =>
                 cluster.WaitAsync(c => ScenarioCluster.IsReady(c, 3) && c!.Status!.Epoch is not null, "Ready with 3 ready replicas and an epoch", patience, ct));
+
+            await story.StepAsync("each node has its own certificate and key, and its pod mounts no other node's", async () =>
+            {
+                var sc = (await cluster.GetAsync(ct))!;
+                await NodeIsolation.AssertEachNodeHasItsOwnIdentityAsync(cluster.Api, sc, 3, ct);
+                NodeIsolation.AssertNoPodReadsAnotherNodesSecrets(await cluster.PodsAsync(ct), sc, 3);
+            });
 
             await story.StepAsync("plain kubectl get secretclusters lists it", async () =>
             {
@@ -76,6 +83,9 @@ public sealed class SecretClusterLifecycleTests
                 var holders = await cli.HoldersAsync(ct);
                 Assert.True(holders.GetValueOrDefault(Secret) == 5, $"nodes holding {Secret}: {holders.GetValueOrDefault(Secret)} of 5");
                 Assert.Equal(value, await cli.RecoverAsync(Secret, ct));
+                var sc = (await cluster.GetAsync(ct))!;
+                await NodeIsolation.AssertEachNodeHasItsOwnIdentityAsync(cluster.Api, sc, 5, ct);
+                NodeIsolation.AssertNoPodReadsAnotherNodesSecrets(await cluster.PodsAsync(ct), sc, 5);
             });
 
             await story.StepAsync("the operator crashes during an epoch and the epoch still finishes", async () =>
@@ -96,7 +106,7 @@ public sealed class SecretClusterLifecycleTests
                 await cluster.WaitForNoChildrenAsync(patience, ct);
                 var claims = await cluster.Api.ListAsync<KubeObject>(SecretFleet.Kube.KubeResources.PersistentVolumeClaims, ns, null, ct);
                 Assert.Equal(Enumerable.Range(0, 5).Select(i => $"data-{Name}-{i}"), claims.Items.Select(c => c.Metadata.Name).Order());
-                Assert.Equal([$"{Name}-node-keys"], await cluster.OwnSecretsAsync(ct));
+                Assert.Equal(Enumerable.Range(0, 5).Select(i => $"{Name}-node-{i}-key"), (await cluster.OwnSecretsAsync(ct)).Order());
             });
         }
         finally

@@ -22,6 +22,7 @@ public sealed class RbacTests
     {
         var used = new HashSet<string>(StringComparer.Ordinal);
         await ReconcilerLifecycleAsync(used);
+        await LegacyMigrationAsync(used);
         await ControllerAndLeaseAsync(used);
 
         var granted = Granted();
@@ -42,6 +43,8 @@ public sealed class RbacTests
         h.Patch(new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [LabelsAndAnnotations.RefreshRequestedAt] = h.Time.GetUtcNow().ToString("O") } } });
         await h.ReconcileUntilIdleAsync();
         h.PatchSpec(new JsonObject { ["replicas"] = 4, ["image"] = "ghcr.io/secretfleet/node:next" });
+        await h.ReconcileAsync();
+        h.Api.IssueCertificates();
         await h.ReconcileAsync();
         h.Coordinator.NonMembers.Add(4);
         h.ReadyPods(3);
@@ -66,6 +69,20 @@ public sealed class RbacTests
         Add(used, h.Api.Calls);
     }
 
+    /// <summary>A fleet of the layout before per-node identities moves to it, and is then deleted with Retain.</summary>
+    private static async Task LegacyMigrationAsync(HashSet<string> used)
+    {
+        await using var h = new ReconcilerHarness();
+        h.SeedLegacyFleet(whenDeleted: "Delete");
+        await h.ProvisionAsync();
+        await LegacyMigrationTests.ReplaceEveryPodAsync(h);
+        Assert.Null(h.Api.Raw(KubeResources.Secrets, "vault", "demo-node-keys"));
+        h.Delete();
+        await h.ReconcileAsync();
+        Assert.Null(h.Api.Raw(KubeResources.SecretClusters, "vault", "demo"));
+        Add(used, h.Api.Calls);
+    }
+
     private static async Task ControllerAndLeaseAsync(HashSet<string> used)
     {
         var time = new ManualTimeProvider(TestClusters.Created);
@@ -75,7 +92,7 @@ public sealed class RbacTests
         var controller = new SecretClusterController(api, new ControllerSettings(null, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1)), queue, metrics, time, NullLoggerFactory.Instance);
         using var stop = new CancellationTokenSource();
         var run = controller.RunAsync((_, _) => Task.FromResult(ReconcileResult.Success()), stop.Token);
-        await Eventually.TrueAsync(() => api.Calls.Count(c => c.Verb == "watch") == 5, "every watch is open");
+        await Eventually.TrueAsync(() => api.Calls.Count(c => c.Verb == "watch") == 4, "every watch is open");
         await stop.CancelAsync();
         await run;
 

@@ -17,47 +17,40 @@ public sealed class DeletionReconcilerTests : IAsyncLifetime
     public async Task DisposeAsync() => await h.DisposeAsync();
 
     [Fact]
-    public async Task Delete_policy_waits_for_the_pods_then_deletes_volumes_keys_and_certificates()
+    public async Task Delete_policy_stops_the_pods_then_deletes_volumes_keys_and_certificates()
     {
         await FormAsync(DeletionPolicy.Delete);
-        foreach (var claim in new[] { "data-demo-0", "data-demo-1", "data-demo-2", "data-other-0", "data-demo-x" })
+        foreach (var claim in new[] { "data-other-0", "data-demo-x" })
         {
             Claim(claim);
         }
 
-        CertificateSecret("demo-node-tls", "demo");
+        CertificateSecret("demo-node-0-tls", "demo");
         CertificateSecret("unrelated-tls", "other");
         await h.Api.DeleteAsync(KubeResources.SecretClusters, "vault", "demo", null, CancellationToken.None);
 
         var waiting = await h.ReconcileAsync();
 
         Assert.Equal(ReconcileOutcome.Requeue, waiting.Outcome);
-        Assert.Null(h.Api.Raw(KubeResources.StatefulSets, "vault", "demo"));
+        Assert.Empty(h.Api.All(KubeResources.Pods));
         Assert.Equal(5, h.Api.All(KubeResources.PersistentVolumeClaims).Count);
-
-        foreach (var pod in new[] { "demo-0", "demo-1", "demo-2" })
-        {
-            await h.Api.DeleteAsync(KubeResources.Pods, "vault", pod, null, CancellationToken.None);
-        }
 
         var done = await h.ReconcileAsync();
 
         Assert.Equal(ReconcileOutcome.Success, done.Outcome);
         Assert.Equal(["data-demo-x", "data-other-0"], h.Api.All(KubeResources.PersistentVolumeClaims).Select(c => (string)c["metadata"]!["name"]!).Order());
-        Assert.Null(h.Api.Raw(KubeResources.Secrets, "vault", "demo-node-keys"));
-        Assert.Null(h.Api.Raw(KubeResources.Secrets, "vault", "demo-node-tls"));
-        Assert.NotNull(h.Api.Raw(KubeResources.Secrets, "vault", "unrelated-tls"));
+        Assert.Equal(["unrelated-tls"], h.Api.All(KubeResources.Secrets).Select(c => (string)c["metadata"]!["name"]!));
+        Assert.Empty(h.Api.All(KubeResources.Certificates));
         Assert.Null(h.Api.Raw(KubeResources.SecretClusters, "vault", "demo"));
         var deleted = Assert.Single(h.Events.Recorded, e => e.Reason == "DataDeleted");
         Assert.Equal(Operator.Reconciliation.EventSeverity.Warning, deleted.Severity);
-        Assert.Contains("deleted PVCs data-demo-0, data-demo-1, data-demo-2 and Secret demo-node-keys", deleted.Note);
+        Assert.Contains("deleted PVCs data-demo-0, data-demo-1, data-demo-2 and key Secrets demo-node-0-key, demo-node-1-key, demo-node-2-key", deleted.Note);
     }
 
     [Fact]
     public async Task Retain_policy_waits_for_a_running_refresh_then_keeps_volumes_and_releases_the_keys()
     {
         await FormAsync(DeletionPolicy.Retain);
-        Claim("data-demo-0");
         h.Coordinator.Gate = new TaskCompletionSource();
         await h.Api.PatchAsync<SecretCluster>("vault", "demo", KubePatch.Annotations([KeyValuePair.Create(LabelsAndAnnotations.RefreshRequestedAt, (string?)h.Time.GetUtcNow().ToString("O"))]), CancellationToken.None);
         await h.ReconcileAsync();
@@ -76,9 +69,14 @@ public sealed class DeletionReconcilerTests : IAsyncLifetime
         Assert.Equal(ReconcileOutcome.Success, done.Outcome);
         Assert.Null(h.Api.Raw(KubeResources.SecretClusters, "vault", "demo"));
         Assert.NotNull(h.Api.Raw(KubeResources.PersistentVolumeClaims, "vault", "data-demo-0"));
-        var keys = h.Api.Raw(KubeResources.Secrets, "vault", "demo-node-keys")!;
-        Assert.Empty(keys["metadata"]!["ownerReferences"]?.AsArray() ?? []);
-        Assert.Contains(h.Events.Recorded, e => e.Reason == "DataRetained" && e.Note.Contains("kept PVCs data-demo-0 and Secret demo-node-keys", StringComparison.Ordinal));
+        for (var ordinal = 0; ordinal < 3; ordinal++)
+        {
+            var keys = h.Api.Raw(KubeResources.Secrets, "vault", $"demo-node-{ordinal}-key")!;
+            Assert.Empty(keys["metadata"]!["ownerReferences"]?.AsArray() ?? []);
+        }
+
+        Assert.Contains(h.Events.Recorded, e => e.Reason == "DataRetained"
+            && e.Note.Contains("kept PVCs data-demo-0, data-demo-1, data-demo-2 and key Secrets demo-node-0-key, demo-node-1-key, demo-node-2-key", StringComparison.Ordinal));
     }
 
     private async Task FormAsync(DeletionPolicy policy)

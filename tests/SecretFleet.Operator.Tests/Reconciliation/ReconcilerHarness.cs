@@ -8,7 +8,6 @@ using SecretFleet.Operator.Epochs;
 using SecretFleet.Operator.Observability;
 using SecretFleet.Operator.Queue;
 using SecretFleet.Operator.Reconciliation;
-using SecretFleet.Operator.Specs;
 using SecretFleet.Operator.Tests.Support;
 
 namespace SecretFleet.Operator.Tests.Reconciliation;
@@ -65,38 +64,78 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
         await ReconcileAsync();
     }
 
-    /// <summary>Ready pods for the given ordinals, running the StatefulSet's current template.</summary>
+    /// <summary>What a kubelet does: the operator's pods for the given ordinals are Running and Ready, with an IP.</summary>
     public void ReadyPods(params int[] ordinals)
     {
-        var statefulSet = Api.GetAsync<StatefulSet>("vault", "demo", CancellationToken.None).Result!;
-        var hash = StatefulSetSpec.TemplateHashOf(statefulSet)!;
         foreach (var ordinal in ordinals)
         {
-            Pod(ordinal, hash, ready: true);
+            SetPodStatus(ordinal, ready: true);
         }
     }
 
-    public Pod Pod(int ordinal, string hash, bool ready)
+    /// <summary>Sets the status of pod demo-i (which the operator, or a test, created) as a kubelet would.</summary>
+    public void SetPodStatus(int ordinal, bool ready)
     {
-        var labels = new Dictionary<string, string>
+        Assert.True(Api.Raw(KubeResources.Pods, "vault", $"demo-{ordinal}") is not null, $"pod demo-{ordinal} does not exist: the operator has not created it");
+        Api.SetStatus(KubeResources.Pods, "vault", $"demo-{ordinal}", new JsonObject
         {
-            [LabelsAndAnnotations.Cluster] = "demo",
-            [LabelsAndAnnotations.Component] = LabelsAndAnnotations.Components.Node,
-            [LabelsAndAnnotations.TemplateHash] = hash,
-        };
-        using var quiet = Api.Quiet();
-        Api.DeleteAsync(KubeResources.Pods, "vault", $"demo-{ordinal}", null, CancellationToken.None).Wait();
-        return Api.Seed(new Pod
-        {
-            Metadata = new ObjectMeta { Name = $"demo-{ordinal}", Namespace = "vault", Labels = labels },
-            Status = new PodStatus
-            {
-                Phase = "Running",
-                PodIP = $"10.0.0.{ordinal + 1}",
-                Conditions = [new PodCondition { Type = "Ready", Status = ready ? "True" : "False" }],
-            },
+            ["phase"] = "Running",
+            ["podIP"] = $"10.0.0.{ordinal + 1}",
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = ready ? "True" : "False" }),
         });
     }
+
+    /// <summary>The pod spec the operator gave demo-i.</summary>
+    public JsonObject PodSpec(int ordinal) => (JsonObject)Api.Raw(KubeResources.Pods, "vault", $"demo-{ordinal}")!["spec"]!;
+
+    /// <summary>
+    /// A fleet exactly as the operator before per-node identities left it (its spec builders' output, recorded in
+    /// Specs/legacy): StatefulSet demo with <paramref name="whenDeleted"/>, Certificate demo-node and its Secret,
+    /// Secret demo-node-keys, Ready pods demo-0…2 made by the StatefulSet, PVCs data-demo-0…2, and status.epoch 0.
+    /// </summary>
+    public void SeedLegacyFleet(string whenDeleted = "Delete")
+    {
+        using var quiet = Api.Quiet();
+        var statefulSet = Legacy("demo-statefulset");
+        statefulSet["spec"]!["persistentVolumeClaimRetentionPolicy"]!["whenDeleted"] = whenDeleted;
+        var seeded = Api.Seed(KubeResources.StatefulSets, KubeObjects(statefulSet));
+        Api.Seed(KubeResources.Certificates, KubeObjects(Legacy("demo-certificate-node")));
+        var keys = Kube.Json.KubeJson.Deserialize<Secret>(Legacy("demo-node-keys").ToJsonString())!;
+        Api.Seed(keys with { Data = Enumerable.Range(0, 3).ToDictionary(o => $"node-{o}.key", LegacyKey) });
+        Api.Seed(new Secret
+        {
+            Metadata = new ObjectMeta { Name = "demo-node-tls", Namespace = "vault", Labels = new Dictionary<string, string> { [LabelsAndAnnotations.Cluster] = "demo" } },
+            Type = "kubernetes.io/tls",
+        });
+        var template = statefulSet["spec"]!["template"]!;
+        for (var ordinal = 0; ordinal < 3; ordinal++)
+        {
+            var labels = Kube.Json.KubeJson.Deserialize<Dictionary<string, string>>(template["metadata"]!["labels"]!.ToJsonString())!;
+            Api.Seed(new Pod
+            {
+                Metadata = new ObjectMeta
+                {
+                    Name = $"demo-{ordinal}",
+                    Namespace = "vault",
+                    Labels = labels,
+                    OwnerReferences = [new OwnerReference { ApiVersion = "apps/v1", Kind = "StatefulSet", Name = "demo", Uid = seeded.Metadata.Uid!, Controller = true }],
+                },
+                Spec = (JsonObject)template["spec"]!.DeepClone(),
+            });
+            Api.Seed(KubeResources.PersistentVolumeClaims, new KubeObject("v1", "PersistentVolumeClaim", new ObjectMeta { Name = $"data-demo-{ordinal}", Namespace = "vault" }, new JsonObject { ["spec"] = new JsonObject() }));
+            ReadyPods(ordinal);
+        }
+
+        PatchStatus(new JsonObject { ["epoch"] = 0 });
+    }
+
+    /// <summary>Node i's key in the seeded legacy Secret: unlike any key the harness would make (<see cref="TestClusters.Key"/>).</summary>
+    public static byte[] LegacyKey(int ordinal) => Enumerable.Repeat((byte)(0xA0 + ordinal), 32).ToArray();
+
+    private static JsonObject Legacy(string name) =>
+        JsonNode.Parse(File.ReadAllText(RepoPaths.Of("tests", "SecretFleet.Operator.Tests", "Specs", "legacy", name + ".json")))!.AsObject();
+
+    private static KubeObject KubeObjects(JsonObject json) => Kube.Json.KubeJson.Deserialize<KubeObject>(json.ToJsonString())!;
 
     public void PatchSpec(JsonObject spec) => Patch(new JsonObject { ["spec"] = spec });
 

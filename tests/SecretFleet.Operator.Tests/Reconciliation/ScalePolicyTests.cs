@@ -1,8 +1,6 @@
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Reconciliation;
-using SecretFleet.Operator.Specs;
 using SecretFleet.Operator.Tests.Support;
 
 namespace SecretFleet.Operator.Tests.Reconciliation;
@@ -11,7 +9,7 @@ namespace SecretFleet.Operator.Tests.Reconciliation;
 public sealed class ScalePolicyTests
 {
     [Fact]
-    public void Without_a_StatefulSet_the_spec_is_taken_as_it_is()
+    public void Without_an_applied_shape_the_spec_is_taken_as_it_is()
     {
         var shape = ScalePolicy.Decide(TestClusters.Demo(5, 3), null, operationRunning: true);
 
@@ -70,6 +68,5 @@ public sealed class ScalePolicyTests
 
     private static SecretCluster Formed(SecretCluster cluster) => cluster with { Status = new SecretClusterStatus { Epoch = 4 } };
 
-    private static StatefulSet Live(int replicas, int threshold) =>
-        KubeObjects.As<StatefulSet>(StatefulSetSpec.Build(TestClusters.Demo(replicas, threshold), "node:1", replicas, threshold));
+    private static AppliedShape Live(int replicas, int threshold) => new(replicas, threshold);
 }

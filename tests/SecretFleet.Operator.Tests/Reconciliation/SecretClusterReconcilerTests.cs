@@ -3,7 +3,6 @@ using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Queue;
-using SecretFleet.Operator.Specs;
 
 namespace SecretFleet.Operator.Tests.Reconciliation;
 
@@ -17,23 +16,24 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     public async Task DisposeAsync() => await h.DisposeAsync();
 
     [Fact]
-    public async Task No_StatefulSet_while_the_certificates_are_pending()
+    public async Task No_workload_while_the_certificates_are_pending()
     {
         await h.ReconcileAsync();
 
         Assert.Contains(LabelsAndAnnotations.CleanupFinalizer, h.Cluster.Metadata.Finalizers ?? []);
-        Assert.Equal(4, h.Api.All(KubeResources.Certificates).Count);
+        Assert.Equal(["demo-ca", "demo-client", "demo-node-0", "demo-node-1", "demo-node-2", "demo-operator"], Names(KubeResources.Certificates));
         Assert.Equal(2, h.Api.All(KubeResources.Issuers).Count);
-        Assert.Empty(h.Api.All(KubeResources.StatefulSets));
+        Assert.Empty(h.Api.All(KubeResources.Pods));
+        Assert.Empty(h.Api.All(KubeResources.Services));
         Assert.Empty(h.Api.All(KubeResources.Secrets));
         Assert.Equal(SecretClusterPhase.Pending, h.Cluster.Status!.Phase);
         var certificates = h.Condition(Conditions.CertificatesReady)!;
         Assert.False(certificates.IsTrue);
-        Assert.Contains("Certificate demo-node: waiting for cert-manager", certificates.Message);
+        Assert.Contains("Certificate demo-node-1: waiting for cert-manager", certificates.Message);
     }
 
     [Fact]
-    public async Task Issued_certificates_bring_the_workload_with_the_keys_Secret_first()
+    public async Task Issued_certificates_bring_each_node_its_key_Secret_then_its_volume_then_its_pod()
     {
         await h.ReconcileAsync();
         h.Api.IssueCertificates();
@@ -41,17 +41,44 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
 
         await h.ReconcileAsync();
 
-        var writes = h.Api.Writes.Select(c => $"{c.Verb} {c.Resource.Plural}").ToList();
-        Assert.True(writes.IndexOf("create secrets") < writes.IndexOf("patch statefulsets"), string.Join(", ", writes));
-        foreach (var resource in new[] { KubeResources.Services, KubeResources.StatefulSets, KubeResources.PodDisruptionBudgets, KubeResources.Secrets })
+        var writes = h.Api.Writes.Select(c => $"{c.Verb} {c.Resource.Plural} {c.Name}").ToList();
+        for (var ordinal = 0; ordinal < 3; ordinal++)
         {
-            var child = Assert.Single(h.Api.All(resource));
-            Assert.Equal(Support.TestClusters.Uid, (string?)child["metadata"]!["ownerReferences"]![0]!["uid"]);
+            var key = writes.IndexOf($"create secrets demo-node-{ordinal}-key");
+            var claim = writes.IndexOf($"create persistentvolumeclaims data-demo-{ordinal}");
+            var pod = writes.IndexOf($"create pods demo-{ordinal}");
+            Assert.True(key >= 0 && key < claim && claim < pod, string.Join(", ", writes));
         }
 
+        foreach (var resource in new[] { KubeResources.Services, KubeResources.PodDisruptionBudgets, KubeResources.Secrets, KubeResources.Pods })
+        {
+            Assert.All(h.Api.All(resource), child => Assert.Equal(Support.TestClusters.Uid, (string?)child["metadata"]!["ownerReferences"]![0]!["uid"]));
+        }
+
+        // Garbage collection must never take a node's volume: PVCs have no owner.
+        Assert.Equal(["data-demo-0", "data-demo-1", "data-demo-2"], Names(KubeResources.PersistentVolumeClaims));
+        Assert.All(h.Api.All(KubeResources.PersistentVolumeClaims), c => Assert.Null(c["metadata"]!["ownerReferences"]));
+        Assert.Equal(["demo-node-0-key", "demo-node-1-key", "demo-node-2-key"], Names(KubeResources.Secrets));
+        Assert.Empty(h.Api.All(KubeResources.StatefulSets));
         Assert.True(h.Condition(Conditions.CertificatesReady)!.IsTrue);
         Assert.Equal(SecretClusterPhase.Provisioning, h.Cluster.Status!.Phase);
         Assert.Equal(["CertificatesIssued"], h.Events.Reasons);
+    }
+
+    [Fact]
+    public async Task Each_pod_mounts_only_its_own_certificate_and_key_and_the_coordinator_expects_each_nodes_own_identity()
+    {
+        await FormAsync();
+
+        for (var ordinal = 0; ordinal < 3; ordinal++)
+        {
+            var secrets = h.PodSpec(ordinal)["volumes"]!.AsArray().Select(v => (string?)v!["secret"]?["secretName"]).OfType<string>();
+            Assert.Equal([$"demo-node-{ordinal}-tls", $"demo-node-{ordinal}-key"], secrets);
+        }
+
+        var members = h.Coordinator.Views[^1].Members;
+        Assert.Equal(["spiffe://secretfleet.local/node/demo-0", "spiffe://secretfleet.local/node/demo-1", "spiffe://secretfleet.local/node/demo-2"],
+            members.OrderBy(m => m.X).Select(m => m.Identity.ToString()));
     }
 
     [Fact]
@@ -95,7 +122,7 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     {
         await FormAsync();
         Annotate(h.Time.GetUtcNow().ToString("O"));
-        h.Pod(1, StatefulSetSpec.TemplateHashOf(StatefulSet())!, ready: false);
+        h.SetPodStatus(1, ready: false);
 
         await h.ReconcileAsync();
 
@@ -153,7 +180,7 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Scale_up_adds_keys_then_rebuilds_the_new_nodes_shares_before_they_count()
+    public async Task Scale_up_adds_keys_and_pods_once_their_certificates_are_issued_then_rebuilds_the_new_nodes_shares()
     {
         await FormAsync();
         var keysBefore = Keys();
@@ -161,11 +188,18 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
 
         await h.ReconcileAsync();
 
-        Assert.Equal(5, StatefulSetSpec.ReplicasOf(StatefulSet()));
-        var keys = Keys();
-        Assert.Equal(["node-0.key", "node-1.key", "node-2.key", "node-3.key", "node-4.key"], keys.Keys.Order());
-        Assert.All(keysBefore, k => Assert.Equal(k.Value, keys[k.Key]));
+        Assert.Equal(5, Applied().Replicas);
         Assert.Contains(h.Events.Recorded, e => e.Reason == "Scaled" && e.Note.StartsWith("Scaled from 3 to 5 nodes", StringComparison.Ordinal));
+        Assert.Equal(["demo-0", "demo-1", "demo-2"], Names(KubeResources.Pods));
+        Assert.NotEqual(SecretClusterPhase.Pending, h.Cluster.Status!.Phase);
+
+        h.Api.IssueCertificates();
+        await h.ReconcileAsync();
+
+        var keys = Keys();
+        Assert.Equal(["demo-node-0-key", "demo-node-1-key", "demo-node-2-key", "demo-node-3-key", "demo-node-4-key"], keys.Keys.Order());
+        Assert.All(keysBefore, k => Assert.Equal(k.Value, keys[k.Key]));
+        Assert.Equal(["demo-0", "demo-1", "demo-2", "demo-3", "demo-4"], Names(KubeResources.Pods));
 
         h.Coordinator.NonMembers.UnionWith([4, 5]);
         h.ReadyPods(3, 4);
@@ -179,10 +213,58 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scale_down_removes_the_pods_and_identities_above_the_count_and_keeps_their_volumes_and_keys()
+    {
+        await FormAsync();
+        h.PatchSpec(new JsonObject { ["replicas"] = 2 });
+
+        await h.ReconcileAsync();
+        await h.ReconcileAsync();
+
+        Assert.Equal(["demo-0", "demo-1"], Names(KubeResources.Pods));
+        Assert.DoesNotContain("demo-node-2", Names(KubeResources.Certificates));
+        Assert.Contains("data-demo-2", Names(KubeResources.PersistentVolumeClaims));
+        Assert.Contains("demo-node-2-key", Names(KubeResources.Secrets));
+    }
+
+    [Fact]
+    public async Task A_volume_without_its_key_gets_no_new_key_and_no_pod()
+    {
+        await FormAsync();
+        using (h.Api.Quiet())
+        {
+            await h.Api.DeleteAsync(KubeResources.Secrets, "vault", "demo-node-1-key", null, CancellationToken.None);
+            await h.Api.DeleteAsync(KubeResources.Pods, "vault", "demo-1", null, CancellationToken.None);
+        }
+
+        await h.ReconcileAsync();
+
+        Assert.Null(h.Api.Raw(KubeResources.Secrets, "vault", "demo-node-1-key"));
+        Assert.Null(h.Api.Raw(KubeResources.Pods, "vault", "demo-1"));
+        var progressing = h.Condition(Conditions.Progressing)!;
+        Assert.Equal(Conditions.Reasons.NodeKeyMissing, progressing.Reason);
+        Assert.Contains("PVC data-demo-1 exists but Secret demo-node-1-key", progressing.Message);
+        Assert.Single(h.Events.Recorded, e => e.Reason == "NodeKeyMissing" && e.Severity == Operator.Reconciliation.EventSeverity.Warning);
+
+        // Without the volume the node starts afresh: a new key, and share recovery rebuilds its shares.
+        using (h.Api.Quiet())
+        {
+            await h.Api.DeleteAsync(KubeResources.PersistentVolumeClaims, "vault", "data-demo-1", null, CancellationToken.None);
+        }
+
+        await h.ReconcileAsync();
+
+        Assert.NotNull(h.Api.Raw(KubeResources.Secrets, "vault", "demo-node-1-key"));
+        Assert.NotNull(h.Api.Raw(KubeResources.Pods, "vault", "demo-1"));
+    }
+
+    [Fact]
     public async Task A_new_node_that_is_not_yet_rebuilt_does_not_count_as_ready()
     {
         await FormAsync();
         h.PatchSpec(new JsonObject { ["replicas"] = 4 });
+        await h.ReconcileAsync();
+        h.Api.IssueCertificates();
         await h.ReconcileAsync();
         h.Coordinator.NonMembers.Add(4);
         h.ReadyPods(3);
@@ -206,7 +288,8 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
 
         await h.ReconcileAsync();
 
-        Assert.Equal(3, StatefulSetSpec.ReplicasOf(StatefulSet()));
+        Assert.Equal(3, Applied().Replicas);
+        Assert.Equal(3, h.Api.All(KubeResources.Pods).Count);
         Assert.Contains("waits for operation refresh-9", h.Condition(Conditions.Progressing)!.Message);
         Assert.True(h.Condition(Conditions.Refreshing)!.IsTrue);
     }
@@ -215,14 +298,13 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     public async Task Stale_pods_are_replaced_one_at_a_time_and_never_during_an_operation()
     {
         await FormAsync();
-        var oldHash = StatefulSetSpec.TemplateHashOf(StatefulSet())!;
+        var old = Uids();
         h.PatchSpec(new JsonObject { ["image"] = "ghcr.io/secretfleet/node:next" });
         h.PatchStatus(new JsonObject { ["refresh"] = new JsonObject { ["id"] = "refresh-9", ["targetEpoch"] = 1, ["participants"] = new JsonArray(0, 1, 2) } });
 
         await h.ReconcileAsync();
 
-        Assert.NotEqual(oldHash, StatefulSetSpec.TemplateHashOf(StatefulSet()));
-        Assert.Equal(3, h.Api.All(KubeResources.Pods).Count);
+        Assert.Equal(old, Uids());
         Assert.Contains("once the running operation finishes", h.Condition(Conditions.Progressing)!.Message);
 
         // The open operation is resumed in the background; once it is closed, replacement starts.
@@ -231,8 +313,24 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
         await h.ReconcileAsync();
         await h.ReconcileAsync();
 
-        Assert.Equal(["demo-1", "demo-2"], h.Api.All(KubeResources.Pods).Select(p => (string)p["metadata"]!["name"]!));
+        // demo-0 was deleted and made anew with the new image; the others wait until it is Ready and holds its shares.
+        var now = Uids();
+        Assert.NotEqual(old[0], now[0]);
+        Assert.Equal(old.Skip(1), now.Skip(1));
+        Assert.Equal("ghcr.io/secretfleet/node:next", (string?)h.PodSpec(0)["containers"]![0]!["image"]);
         Assert.Single(h.Events.Recorded, e => e.Reason == "PodReplaced" && e.Note.StartsWith("Deleted demo-0", StringComparison.Ordinal));
+
+        // Ready is not enough: the next one goes only once the survey found demo-0 holding its shares again.
+        h.ReadyPods(0);
+        await h.ReconcileAsync();
+        Assert.Equal(old.Skip(1), Uids().Skip(1));
+
+        await Eventually.TrueAsync(() => !h.Supervisor.Busy, "the membership survey finished");
+        await h.ReconcileAsync();
+        await h.ReconcileAsync();
+
+        Assert.Equal(old[2], Uids()[2]);
+        Assert.NotEqual(old[1], Uids()[1]);
     }
 
     [Fact]
@@ -259,7 +357,7 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
 
         Assert.Equal(SecretClusterPhase.Pending, h.Cluster.Status!.Phase);
         Assert.StartsWith("cert-manager is not installed", h.Condition(Conditions.CertificatesReady)!.Message, StringComparison.Ordinal);
-        Assert.Empty(h.Api.All(KubeResources.StatefulSets));
+        Assert.Empty(h.Api.All(KubeResources.Pods));
     }
 
     [Fact]
@@ -288,7 +386,14 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     private void Annotate(string value) =>
         h.Api.PatchAsync<SecretCluster>("vault", "demo", KubePatch.Annotations([KeyValuePair.Create(LabelsAndAnnotations.RefreshRequestedAt, (string?)value)]), CancellationToken.None).Wait();
 
-    private StatefulSet StatefulSet() => h.Api.GetAsync<StatefulSet>("vault", "demo", CancellationToken.None).Result!;
+    private Operator.Reconciliation.AppliedShape Applied() =>
+        Operator.Reconciliation.AppliedShape.OfService(h.Api.GetAsync<KubeObject>(KubeResources.Services, "vault", "demo-nodes", CancellationToken.None).Result)!;
 
-    private IReadOnlyDictionary<string, byte[]> Keys() => h.Api.GetAsync<Secret>("vault", "demo-node-keys", CancellationToken.None).Result!.Data!;
+    /// <summary>Key Secret name → its node.key.</summary>
+    private Dictionary<string, byte[]> Keys() =>
+        h.Api.All(KubeResources.Secrets).ToDictionary(s => (string)s["metadata"]!["name"]!, s => Convert.FromBase64String((string)s["data"]!["node.key"]!));
+
+    private List<string> Names(KubeResource resource) => [.. h.Api.All(resource).Select(o => (string)o["metadata"]!["name"]!).Order()];
+
+    private List<string> Uids() => [.. Enumerable.Range(0, 3).Select(o => (string)h.Api.Raw(KubeResources.Pods, "vault", $"demo-{o}")!["metadata"]!["uid"]!)];
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using SecretFleet.Kube.Json;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
+using SecretFleet.Operator.Reconciliation;
 using SecretFleet.Operator.Specs;
 using SecretFleet.Operator.Tests.Support;
 
@@ -33,18 +34,20 @@ public sealed class SpecBuilderTests
         var custom = Custom;
         (string, IKubeObject)[] all =
         [
-            ("demo-service", HeadlessServiceSpec.Build(demo)),
-            ("demo-statefulset", StatefulSetSpec.Build(demo, "ghcr.io/secretfleet/node:0.1.0", 3, 2)),
+            ("demo-service", HeadlessServiceSpec.Build(demo, 3, 2)),
+            ("demo-pod-0", NodePodSpec.Build(demo, "ghcr.io/secretfleet/node:0.1.0", 0, 2)),
+            ("demo-claim-0", DataClaimSpec.Build(demo, 0)),
             ("demo-pdb", PodDisruptionBudgetSpec.Build(demo, 2)),
             ("demo-issuer-selfsigned", IssuerSpecs.SelfSigned(demo)),
             ("demo-issuer-ca", IssuerSpecs.CertificateAuthority(demo)),
             ("demo-certificate-ca", CertificateSpecs.CertificateAuthority(demo)),
-            ("demo-certificate-node", CertificateSpecs.Node(demo)),
+            ("demo-certificate-node-0", CertificateSpecs.Node(demo, 0)),
             ("demo-certificate-operator", CertificateSpecs.Operator(demo)),
             ("demo-certificate-client", CertificateSpecs.Client(demo)),
-            ("demo-node-keys", NodeKeysSecretSpec.Build(demo, 3, TestClusters.Key)),
-            ("custom-statefulset", StatefulSetSpec.Build(custom, "ghcr.io/secretfleet/node:0.1.0", 5, 3)),
-            ("custom-certificate-node", CertificateSpecs.Node(custom)),
+            ("demo-node-0-key", NodeKeySecretSpec.Build(demo, 0, TestClusters.Key(0))),
+            ("custom-pod-4", NodePodSpec.Build(custom, "ghcr.io/secretfleet/node:0.1.0", 4, 3)),
+            ("custom-claim-4", DataClaimSpec.Build(custom, 4)),
+            ("custom-certificate-node-4", CertificateSpecs.Node(custom, 4)),
             ("custom-pdb", PodDisruptionBudgetSpec.Build(custom, 3)),
         ];
         return [.. all.Select(a => (a.Item1, JsonSerializer.SerializeToNode(a.Item2, a.Item2.GetType(), KubeJson.Options)!.AsObject()))];
@@ -87,80 +90,104 @@ public sealed class SpecBuilderTests
     [Fact]
     public async Task A_broken_object_is_caught_by_the_schema_check()
     {
-        var statefulSet = Built().Single(b => b.Golden == "demo-statefulset").Object;
-        statefulSet["spec"]!["template"]!["spec"]!["containers"]![0]!["ports"]![0]!["containerPort"] = "7443";
+        var pod = Built().Single(b => b.Golden == "demo-pod-0").Object;
+        pod["spec"]!["containers"]![0]!["ports"]![0]!["containerPort"] = "7443";
 
-        var result = Assert.Single(await UpstreamSchemas.ValidateAsync([statefulSet]));
+        var result = Assert.Single(await UpstreamSchemas.ValidateAsync([pod]));
 
         Assert.Contains(result.Errors, e => e.Contains("containerPort", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Node_certificate_names_every_pod_of_the_headless_service_and_the_node_identity()
+    public void Each_node_certificate_names_only_its_own_pod_and_identity()
     {
-        var spec = CertificateSpecs.Node(TestClusters.Demo()).Body["spec"]!;
+        var demo = TestClusters.Demo();
 
-        Assert.Equal(["*.demo-nodes.vault.svc", "*.demo-nodes.vault.svc.cluster.local"], spec["dnsNames"]!.AsArray().Select(n => (string?)n));
-        Assert.Equal(["spiffe://secretfleet.local/node/demo"], spec["uris"]!.AsArray().Select(n => (string?)n));
-        Assert.Contains("server auth", spec["usages"]!.AsArray().Select(n => (string?)n));
-        Assert.Contains("client auth", spec["usages"]!.AsArray().Select(n => (string?)n));
-        Assert.Equal("demo-node-tls", (string?)spec["secretName"]);
-        Assert.Equal("demo-ca", (string?)spec["issuerRef"]!["name"]);
+        for (var ordinal = 0; ordinal < 3; ordinal++)
+        {
+            var certificate = CertificateSpecs.Node(demo, ordinal);
+            var spec = certificate.Body["spec"]!;
+            Assert.Equal($"demo-node-{ordinal}", certificate.Metadata.Name);
+            Assert.Equal([$"demo-{ordinal}.demo-nodes.vault.svc", $"demo-{ordinal}.demo-nodes.vault.svc.cluster.local"], spec["dnsNames"]!.AsArray().Select(n => (string?)n));
+            Assert.Equal([$"spiffe://secretfleet.local/node/demo-{ordinal}"], spec["uris"]!.AsArray().Select(n => (string?)n));
+            Assert.Equal(CertificateSpecs.NodeIdentity(demo, ordinal).ToString(), (string?)spec["uris"]![0]);
+            Assert.Equal(["digital signature", "server auth", "client auth"], spec["usages"]!.AsArray().Select(n => (string?)n));
+            Assert.Equal($"demo-node-{ordinal}-tls", (string?)spec["secretName"]);
+            Assert.Equal("demo-ca", (string?)spec["issuerRef"]!["name"]);
+        }
+    }
+
+    [Fact]
+    public void A_node_pod_mounts_only_its_own_certificate_and_key_Secrets_and_its_own_volume()
+    {
+        var pod = KubeObjects.As<Pod>(NodePodSpec.Build(TestClusters.Demo(), "node:1", 1, 2));
+        var volumes = pod.Spec!["volumes"]!.AsArray();
+
+        Assert.Equal(["demo-node-1-tls", "demo-node-1-key"], NodePodSpec.MountedSecrets(pod));
+        Assert.Equal("data-demo-1", (string?)volumes.Single(v => (string?)v!["name"] == "data")!["persistentVolumeClaim"]!["claimName"]);
+        Assert.Equal(("demo-1", "demo-nodes"), ((string?)pod.Spec["hostname"], (string?)pod.Spec["subdomain"]));
+        var args = pod.Spec["containers"]![0]!["args"]!.AsArray().Select(a => (string?)a).ToList();
+        Assert.Equal("/etc/secretfleet/key/node.key", args[args.IndexOf("--key-file") + 1]);
+        Assert.Equal("1", args[args.IndexOf("--ordinal") + 1]);
+        Assert.DoesNotContain("--key-dir", args);
+        Assert.Equal(TestClusters.Uid, Assert.Single(pod.Metadata.OwnerReferences!).Uid);
     }
 
     [Fact]
     public void With_an_issuerRef_there_is_no_own_CA_and_leaves_use_the_given_issuer()
     {
-        var all = CertificateSpecs.All(Custom);
+        var all = CertificateSpecs.All(Custom, 2);
 
-        Assert.Equal(["demo-node", "demo-operator", "demo-client"], all.Select(c => c.Metadata.Name));
+        Assert.Equal(["demo-node-0", "demo-node-1", "demo-operator", "demo-client"], all.Select(c => c.Metadata.Name));
         Assert.All(all, c => Assert.Equal(("corp-ca", "ClusterIssuer"), ((string?)c.Body["spec"]!["issuerRef"]!["name"], (string?)c.Body["spec"]!["issuerRef"]!["kind"])));
-        Assert.Equal("spiffe://corp.example/operator/secretfleet-operator", (string?)all[1].Body["spec"]!["uris"]![0]);
+        Assert.Equal("spiffe://corp.example/operator/secretfleet-operator", (string?)all[2].Body["spec"]!["uris"]![0]);
+        Assert.Equal("demo-ca", CertificateSpecs.All(TestClusters.Demo(), 2)[0].Metadata.Name);
     }
 
     [Fact]
-    public void Template_hash_follows_the_pod_template_and_not_the_replica_count()
+    public void Template_hash_follows_the_pod_spec()
     {
         var demo = TestClusters.Demo();
-        string Hash(KubeObject o) => StatefulSetSpec.TemplateHashOf(Kube(o))!;
+        string Hash(int ordinal, string image) => NodePodSpec.TemplateHashOf(NodePodSpec.Build(demo, image, ordinal, 2))!;
 
-        var three = Hash(StatefulSetSpec.Build(demo, "node:1", 3, 2));
-        var five = Hash(StatefulSetSpec.Build(demo, "node:1", 5, 2));
-        var newImage = Hash(StatefulSetSpec.Build(demo, "node:2", 3, 2));
-
-        Assert.Equal(three, five);
-        Assert.NotEqual(three, newImage);
-        Assert.Matches("^[0-9a-f]{16}$", three);
+        Assert.Equal(Hash(0, "node:1"), Hash(0, "node:1"));
+        Assert.NotEqual(Hash(0, "node:1"), Hash(0, "node:2"));
+        Assert.NotEqual(Hash(0, "node:1"), Hash(1, "node:1"));
+        Assert.Matches("^[0-9a-f]{16}$", Hash(0, "node:1"));
     }
 
     [Fact]
-    public void StatefulSet_records_the_threshold_and_reads_it_back()
+    public void Service_records_the_applied_shape_and_it_reads_back()
     {
-        var built = Kube(StatefulSetSpec.Build(TestClusters.Demo(5, 3), "node:1", 5, 3));
+        var service = HeadlessServiceSpec.Build(TestClusters.Demo(5, 3), 5, 3);
 
-        Assert.Equal(3, StatefulSetSpec.ThresholdOf(built));
-        Assert.Equal(5, StatefulSetSpec.ReplicasOf(built));
+        Assert.Equal(new AppliedShape(5, 3), AppliedShape.OfService(service));
     }
 
     [Fact]
-    public void Node_keys_are_added_for_new_ordinals_only()
+    public void A_legacy_StatefulSet_gives_its_shape()
     {
-        var existing = NodeKeysSecretSpec.Build(TestClusters.Demo(), 3, TestClusters.Key);
+        var legacy = JsonSerializer.Deserialize<StatefulSet>(File.ReadAllText(RepoPaths.Of("tests", "SecretFleet.Operator.Tests", "Specs", "legacy", "demo-statefulset.json")), KubeJson.Options)!;
 
-        var missing = NodeKeysSecretSpec.MissingKeys(existing, 5, _ => new byte[32]);
+        Assert.Equal(new AppliedShape(3, 2), AppliedShape.OfLegacy(legacy));
+    }
 
-        Assert.Equal(["node-3.key", "node-4.key"], missing.Keys);
-        Assert.Empty(NodeKeysSecretSpec.MissingKeys(existing, 2));
+    [Fact]
+    public void A_node_key_Secret_holds_exactly_32_bytes_in_node_key()
+    {
+        var secret = NodeKeySecretSpec.Build(TestClusters.Demo(), 2, TestClusters.Key(2));
+
+        Assert.Equal("demo-node-2-key", secret.Metadata.Name);
+        Assert.Equal(TestClusters.Key(2), Assert.Single(secret.Data!, d => d.Key == "node.key").Value);
+        Assert.Throws<InvalidOperationException>(() => NodeKeySecretSpec.Build(TestClusters.Demo(), 2, new byte[31]));
     }
 
     [Fact]
     public void Fresh_node_keys_are_32_random_bytes_each()
     {
-        var secret = NodeKeysSecretSpec.Build(TestClusters.Demo(), 3);
+        var keys = Enumerable.Range(0, 3).Select(NodeKeySecretSpec.NewKey).ToList();
 
-        Assert.All(secret.Data!.Values, k => Assert.Equal(32, k.Length));
-        Assert.Equal(3, secret.Data.Values.Select(Convert.ToHexString).Distinct().Count());
+        Assert.All(keys, k => Assert.Equal(32, k.Length));
+        Assert.Equal(3, keys.Select(Convert.ToHexString).Distinct().Count());
     }
-
-    private static StatefulSet Kube(KubeObject obj) => Operator.Reconciliation.KubeObjects.As<StatefulSet>(obj);
 }

@@ -9,8 +9,8 @@ using SecretFleet.Kube.Watch;
 
 namespace SecretFleet.Operator.Tests.Support;
 
-/// <summary>One request the fake API was asked, in RBAC terms (verb, resource, subresource).</summary>
-internal sealed record ApiCall(string Verb, KubeResource Resource, string? Namespace, string Name, string? Subresource = null)
+/// <summary>One request the fake API was asked, in RBAC terms (verb, resource, subresource), and a delete's propagation policy.</summary>
+internal sealed record ApiCall(string Verb, KubeResource Resource, string? Namespace, string Name, string? Subresource = null, string? Propagation = null)
 {
     public override string ToString() => $"{Verb} {Resource}{(Subresource is null ? "" : "/" + Subresource)} {Namespace}/{Name}";
 }
@@ -194,7 +194,7 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
         lock (sync)
         {
             var key = Key(resource, @namespace, name);
-            Record(new ApiCall("delete", resource, @namespace, name));
+            Record(new ApiCall("delete", resource, @namespace, name, Propagation: options?.PropagationPolicy));
             if (!objects.TryGetValue(key, out var live))
             {
                 return Task.FromResult(false);

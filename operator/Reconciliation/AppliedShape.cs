@@ -1,0 +1,30 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SecretFleet.Kube;
+using SecretFleet.Kube.Models;
+
+namespace SecretFleet.Operator.Reconciliation;
+
+/// <summary>
+/// The replicas and threshold the operator last applied, as the cluster records them: annotations on the headless
+/// Service, or, for a fleet from before per-node identities, its StatefulSet's replicas and threshold annotation.
+/// </summary>
+/// <param name="Replicas">The nodes the operator runs now.</param>
+/// <param name="Threshold">The threshold the shares were dealt with, when recorded.</param>
+internal sealed record AppliedShape(int Replicas, int? Threshold)
+{
+    /// <summary>The shape recorded on the headless Service, if it records one.</summary>
+    public static AppliedShape? OfService(KubeObject? service) =>
+        Integer(service?.Metadata.Annotation(LabelsAndAnnotations.FleetReplicas)) is { } replicas
+            ? new AppliedShape(replicas, Integer(service!.Metadata.Annotation(LabelsAndAnnotations.FleetThreshold)))
+            : null;
+
+    /// <summary>The shape of an older fleet's StatefulSet <c>NAME</c>.</summary>
+    public static AppliedShape? OfLegacy(StatefulSet? statefulSet) =>
+        statefulSet?.Spec?["replicas"] is JsonValue value && value.TryGetValue<int>(out var replicas)
+            ? new AppliedShape(replicas, Integer(statefulSet.Metadata.Annotation(LabelsAndAnnotations.FleetThreshold)))
+            : null;
+
+    private static int? Integer(string? text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+}

@@ -1,0 +1,93 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json.Nodes;
+using SecretFleet.Core.Identity;
+using SecretFleet.Kube;
+using SecretFleet.Kube.Models;
+using SecretFleet.Kube.SecretClusters;
+
+namespace SecretFleet.Cluster.Tests.Scenarios;
+
+/// <summary>
+/// What "one identity per node" means on Kubernetes, checked through the API alone (so on either backend): each
+/// node's TLS Secret holds a certificate naming exactly that node, under a key no other node has; and each node pod,
+/// as the operator built it, mounts its own TLS and key Secret and no other node's, nor the shared ones of older fleets.
+/// </summary>
+internal static class NodeIsolation
+{
+    /// <summary>Node i's TLS Secret names <c>spiffe://TD/node/NAME-i</c> and pod i's DNS names only, with a key of its own.</summary>
+    public static async Task AssertEachNodeHasItsOwnIdentityAsync(KubeApi api, SecretCluster cluster, int replicas, CancellationToken cancellationToken)
+    {
+        var names = ChildNames.Of(cluster);
+        var publicKeys = new HashSet<string>(StringComparer.Ordinal);
+        for (var ordinal = 0; ordinal < replicas; ordinal++)
+        {
+            var secretName = names.NodeTlsSecret(ordinal);
+            var secret = await api.GetAsync<Secret>(names.Namespace, secretName, cancellationToken)
+                ?? throw new InvalidOperationException($"Secret {secretName} (node {ordinal}'s certificate) does not exist");
+            string Pem(string key) => Encoding.UTF8.GetString(secret.Data![key]);
+            using var tls = TlsMaterial.FromPem(Pem("tls.crt"), Pem("tls.key"), Pem("ca.crt"));
+            Assert.Equal(new FleetIdentity(cluster.Spec.TrustDomain, FleetRole.Node, names.NodeIdentityName(ordinal)), tls.Identity);
+            var dns = tls.Certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames()).Order(StringComparer.Ordinal);
+            Assert.Equal(names.PodDnsNames(ordinal).Order(StringComparer.Ordinal), dns);
+            Assert.True(publicKeys.Add(Convert.ToHexString(tls.Certificate.GetPublicKey())), $"node {ordinal}'s certificate has the key of another node's");
+        }
+    }
+
+    /// <summary>Every node pod mounts (or reads into its environment) exactly its own TLS and key Secrets.</summary>
+    public static void AssertNoPodReadsAnotherNodesSecrets(IReadOnlyList<Pod> pods, SecretCluster cluster, int replicas)
+    {
+        var names = ChildNames.Of(cluster);
+        var seen = 0;
+        foreach (var pod in pods.Where(p => p.Metadata.DeletionTimestamp is null))
+        {
+            if (names.PodOrdinal(pod.Metadata.Name ?? "") is not { } ordinal || ordinal >= replicas)
+            {
+                continue;
+            }
+
+            seen++;
+            Assert.Equal([names.NodeKeySecret(ordinal), names.NodeTlsSecret(ordinal)], SecretsRead(pod).Order(StringComparer.Ordinal));
+        }
+
+        Assert.Equal(replicas, seen);
+    }
+
+    /// <summary>Every Secret a pod reads: secret volumes, projected sources, env and envFrom of every container.</summary>
+    public static IReadOnlySet<string> SecretsRead(Pod pod)
+    {
+        var spec = pod.Spec ?? [];
+        var secrets = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var volume in (spec["volumes"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            Add(secrets, volume["secret"]?["secretName"]);
+            foreach (var source in (volume["projected"]?["sources"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                Add(secrets, source["secret"]?["name"]);
+            }
+        }
+
+        foreach (var container in new[] { "initContainers", "containers" }.SelectMany(k => (spec[k] as JsonArray ?? []).OfType<JsonObject>()))
+        {
+            foreach (var variable in (container["env"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                Add(secrets, variable["valueFrom"]?["secretKeyRef"]?["name"]);
+            }
+
+            foreach (var from in (container["envFrom"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                Add(secrets, from["secretRef"]?["name"]);
+            }
+        }
+
+        return secrets;
+    }
+
+    private static void Add(HashSet<string> secrets, JsonNode? name)
+    {
+        if (name is JsonValue value && value.TryGetValue<string>(out var text))
+        {
+            secrets.Add(text);
+        }
+    }
+}
