@@ -143,11 +143,16 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
             digests[j] = BatchCheck.Digest(values[j], masks[j]);
         }
         var idsHash = DealTranscript.IdsHash(pairKeys, pairBlocks);
-        var challenge = BatchCheck.Challenge(DealTranscript.ChallengeContext(operation, dealerX, batch), idsHash, digests);
-        var combined = dealt.CombinedCoefficients(challenge);
+        var context = DealTranscript.ChallengeContext(operation, dealerX, batch);
+        var published = Published(digests, dealt.CombinedCoefficients(BatchCheck.Challenge(context, idsHash, digests)));
+        // An honest dealer publishes the same digests and combined polynomial to every receiver;
+        // a test build may show one receiver another story (a Q to match), which only the
+        // coordinator's transcript comparison can catch.
+        var perReceiver = _receiverXs.Select(x => tamper?.PublishedDigests(batch, x, digests) is { } shown && !ReferenceEquals(shown, digests)
+            ? Published(shown, dealt.CombinedCoefficients(BatchCheck.Challenge(context, idsHash, shown)))
+            : published).ToArray();
 
-        var built = new BuiltBatch(batch, last, pairKeys, pairBlocks, values, masks, combined,
-            [.. _receiverXs.Select((x, j) => new ReceiverDigest { X = x, Digest = DealTranscript.Wrap(digests[j]) })]);
+        var built = new BuiltBatch(batch, last, pairKeys, pairBlocks, values, masks, perReceiver);
         _batches[batch] = built;
         _built = batch + 1;
         _finished = last;
@@ -165,7 +170,10 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
         _gate.Dispose();
     }
 
-    private sealed record BuiltBatch(ulong Index, bool Last, byte[] PairKeys, byte[] PairBlocks, byte[][] Values, byte[][] Masks, byte[] Combined, ReceiverDigest[] Digests)
+    private (byte[] Combined, ReceiverDigest[] Digests) Published(byte[][] digests, byte[] combined) =>
+        (combined, [.. _receiverXs.Select((x, j) => new ReceiverDigest { X = x, Digest = DealTranscript.Wrap(digests[j]) })]);
+
+    private sealed record BuiltBatch(ulong Index, bool Last, byte[] PairKeys, byte[] PairBlocks, byte[][] Values, byte[][] Masks, (byte[] Combined, ReceiverDigest[] Digests)[] Published)
     {
         /// <summary>Zeroes the sub-shares once no receiver can ask for them again.</summary>
         public void Erase()
@@ -190,9 +198,9 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
                 PairBlocks = DealTranscript.Wrap(PairBlocks),
                 Values = DealTranscript.Wrap(Values[receiverIndex]),
                 Mask = DealTranscript.Wrap(Masks[receiverIndex]),
-                Combined = DealTranscript.Wrap(Combined),
+                Combined = DealTranscript.Wrap(Published[receiverIndex].Combined),
             };
-            response.Digests.Add(Digests);
+            response.Digests.Add(Published[receiverIndex].Digests);
             return response;
         }
     }

@@ -14,4 +14,7 @@ internal interface IDealerTamper
 
     /// <summary>May alter the sub-shares dealt to <paramref name="receiverX"/> in <paramref name="batch"/>, before their digest is taken.</summary>
     void SubShares(ulong batch, byte receiverX, Span<byte> values);
+
+    /// <summary>The receivers' digests as shown to <paramref name="receiverX"/>: <paramref name="digests"/> itself, or another list (the dealer then publishes a combined polynomial to match).</summary>
+    byte[][] PublishedDigests(ulong batch, byte receiverX, byte[][] digests);
 }

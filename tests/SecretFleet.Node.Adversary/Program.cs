@@ -7,7 +7,7 @@ using SecretFleet.Node.Tests.Support;
 var cheatAt = Array.IndexOf(args, "--cheat");
 if (cheatAt < 0 || cheatAt + 1 >= args.Length)
 {
-    await Console.Error.WriteLineAsync("secretfleet-node-adversary: --cheat flip-sub-share|skip-pair is required.");
+    await Console.Error.WriteLineAsync("secretfleet-node-adversary: --cheat flip-sub-share|skip-pair|two-stories is required.");
     return 2;
 }
 var ordinal = args.SkipWhile(a => a != "--ordinal").Skip(1).Select(int.Parse).FirstOrDefault();
@@ -15,6 +15,7 @@ IDealerTamper? cheat = args[cheatAt + 1] switch
 {
     "flip-sub-share" => new FlippedSubShare((byte)(ordinal + 1)),
     "skip-pair" => new SkippedPair(),
+    "two-stories" => new TwoStories((byte)(ordinal + 1)),
     _ => null,
 };
 if (cheat is null)

@@ -16,6 +16,7 @@ public sealed class CheatingDealerTests
     [Theory]
     [InlineData("flip-sub-share")] // inconsistent sub-shares with matching digests: the batch check catches it
     [InlineData("skip-pair")] // one secret left out, to keep its shares unrefreshed: the agreed snapshot catches it
+    [InlineData("two-stories")] // one receiver shown other digests and a matching polynomial: the transcript comparison catches it
     public async Task A_cheating_dealer_makes_the_refresh_abort_is_named_and_the_old_epoch_stays(string cheat)
     {
         await using var fleet = await ProcessFleet.StartAsync(n: 5, threshold: 3, cheater: 4, cheat: cheat);

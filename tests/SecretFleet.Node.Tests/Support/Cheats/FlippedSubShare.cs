@@ -15,4 +15,6 @@ internal sealed class FlippedSubShare(byte dealerX) : IDealerTamper
             values[0] ^= 0x01;
         }
     }
+
+    public byte[][] PublishedDigests(ulong batch, byte receiverX, byte[][] digests) => digests;
 }

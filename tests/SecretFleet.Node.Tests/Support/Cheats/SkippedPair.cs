@@ -12,4 +12,6 @@ internal sealed class SkippedPair(int index = 0) : IDealerTamper
     public void SubShares(ulong batch, byte receiverX, Span<byte> values)
     {
     }
+
+    public byte[][] PublishedDigests(ulong batch, byte receiverX, byte[][] digests) => digests;
 }
