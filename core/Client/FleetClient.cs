@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Google.Protobuf;
+using SecretFleet.Core.Naming;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
 using SecretFleet.Core.Sharing;
@@ -127,9 +127,9 @@ public sealed partial class FleetClient : IDisposable
 
     internal static void CheckName(string name)
     {
-        if (!SecretName().IsMatch(name))
+        if (!SecretName.IsValid(name))
         {
-            throw new FleetClientException(FleetErrorKind.InvalidInput, $"'{name}' is not a valid secret name: use 1-253 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+            throw new FleetClientException(FleetErrorKind.InvalidInput, $"{SecretName.Quote(name)} is not a valid secret name: use {SecretName.Rule}.");
         }
     }
 
@@ -137,9 +137,6 @@ public sealed partial class FleetClient : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _channels.Dispose();
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$")]
-    private static partial Regex SecretName();
 
     internal static string Format(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 }

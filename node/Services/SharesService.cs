@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using SecretFleet.Core.Naming;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
 using SecretFleet.Node.Hosting;
@@ -11,7 +11,7 @@ namespace SecretFleet.Node.Services;
 /// another client gets PERMISSION_DENIED. A node whose shares are being rebuilt accepts writes
 /// but refuses reads (UNAVAILABLE) until share recovery made it a member.
 /// </summary>
-internal sealed partial class SharesService(ShareStore store, NodeOptions options)
+internal sealed class SharesService(ShareStore store, NodeOptions options)
 {
     public const string Name = "secretfleet.v1.Shares";
     private const int MaxPageSize = 1000;
@@ -136,9 +136,9 @@ internal sealed partial class SharesService(ShareStore store, NodeOptions option
 
     private static void CheckName(string name)
     {
-        if (!SecretName().IsMatch(name))
+        if (!SecretName.IsValid(name))
         {
-            throw new RpcException(RpcStatusCode.InvalidArgument, "name must be 1-253 characters of letters, digits, '.', '_' and '-', starting with a letter or digit.");
+            throw new RpcException(RpcStatusCode.InvalidArgument, $"name must be {SecretName.Rule}.");
         }
     }
 
@@ -149,7 +149,4 @@ internal sealed partial class SharesService(ShareStore store, NodeOptions option
             throw new RpcException(RpcStatusCode.InvalidArgument, $"version must be 1 to {long.MaxValue}{(allowZero ? " (or 0 for the newest)" : "")}.");
         }
     }
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$")]
-    private static partial Regex SecretName();
 }

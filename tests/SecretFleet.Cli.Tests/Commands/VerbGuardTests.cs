@@ -75,6 +75,27 @@ public sealed class VerbGuardTests
         Assert.Equal(0, fleets.Opened);
     }
 
+    [Theory]
+    [InlineData("store", "name\n")]
+    [InlineData("recover", "name\n")]
+    [InlineData("delete", "name\n")]
+    [InlineData("store", "na\u001b[2Jme")]
+    [InlineData("recover", "name\r")]
+    public async Task A_name_with_a_trailing_newline_or_a_control_character_is_refused_on_one_line(string verb, string name)
+    {
+        var fleets = new NoFleet();
+
+        string[] args = verb == "delete" ? [verb, name, "--yes"] : [verb, name];
+
+        var result = await InProcessCli.RunAsync(args, fleets, stdin: [1]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("not a valid secret name", result.Stderr);
+        Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain('\u001b', result.Stderr);
+        Assert.Equal(0, fleets.Opened);
+    }
+
     [Fact]
     public async Task Store_prompts_on_a_terminal_without_echo()
     {

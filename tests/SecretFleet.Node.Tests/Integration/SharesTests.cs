@@ -1,7 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using SecretFleet.Core.Client;
+using Google.Protobuf;
 using SecretFleet.Core.Identity;
+using SecretFleet.Core.Protos;
+using SecretFleet.Core.Rpc;
 using SecretFleet.Node.Tests.Support;
 
 namespace SecretFleet.Node.Tests.Integration;
@@ -10,6 +13,8 @@ namespace SecretFleet.Node.Tests.Integration;
 [Trait("Category", "Integration")]
 public sealed class SharesTests(SharedFleet shared) : IClassFixture<SharedFleet>
 {
+    private const string SharesService = "secretfleet.v1.Shares";
+
     [Theory]
     [InlineData(1)]
     [InlineData(32)]
@@ -86,6 +91,33 @@ public sealed class SharesTests(SharedFleet shared) : IClassFixture<SharedFleet>
     {
         var error = await Assert.ThrowsAsync<FleetClientException>(() => shared.Fleet.Client().RecoverAsync("never-stored", default));
         Assert.Equal(FleetErrorKind.NotFound, error.Kind);
+    }
+
+    [Theory]
+    [InlineData("name\n")]
+    [InlineData("name\r\n")]
+    [InlineData("na\u0000me")]
+    [InlineData("name\u001b")]
+    public async Task The_node_refuses_a_name_with_a_trailing_newline_or_a_control_character_on_every_call(string name)
+    {
+        var node = shared.Fleet.View.Members[0];
+        using var tls = shared.Fleet.Issue(FleetRole.Client, "alice").ToTlsMaterial();
+        using var channel = new RpcChannel(new RpcChannelOptions { Address = node.Endpoint, Tls = tls, TlsServerName = "localhost" });
+        var options = new RpcCallOptions(TimeSpan.FromSeconds(10));
+        var put = new PutShareRequest
+        {
+            Name = name, Version = 1, X = node.X, Threshold = (uint)shared.Fleet.Threshold,
+            Share = ByteString.CopyFrom(new byte[48]), Commitment = ByteString.CopyFrom(new byte[32]),
+        };
+
+        var errors = new[]
+        {
+            await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(SharesService, "Put", put, PutShareResponse.Parser, options, default)),
+            await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(SharesService, "Get", new GetShareRequest { Name = name }, GetShareResponse.Parser, options, default)),
+            await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(SharesService, "Delete", new DeleteShareRequest { Name = name }, DeleteShareResponse.Parser, options, default)),
+        };
+
+        Assert.All(errors, e => Assert.Equal(RpcStatusCode.InvalidArgument, e.StatusCode));
     }
 
     [Fact]
