@@ -80,7 +80,7 @@ public sealed partial class FleetClient : IDisposable
         var xs = failed.Select(a => a.Node.X).ToArray();
         if (failed.Any(a => a.Is(RpcStatusCode.PermissionDenied)))
         {
-            return new FleetClientException(FleetErrorKind.PermissionDenied, $"Secret '{name}' belongs to another client identity; nothing was stored.", xs);
+            return new FleetClientException(FleetErrorKind.PermissionDenied, $"The name '{name}' is taken by another client identity; choose another name. Nothing was stored.", xs);
         }
         if (failed.Any(a => a.Is(RpcStatusCode.AlreadyExists)))
         {

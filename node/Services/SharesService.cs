@@ -7,9 +7,13 @@ using SecretFleet.Node.Storage;
 namespace SecretFleet.Node.Services;
 
 /// <summary>
-/// secretfleet.v1.Shares for clients. The caller's certificate identity owns what it stores;
-/// another client gets PERMISSION_DENIED. A node whose shares are being rebuilt accepts writes
-/// but refuses reads (UNAVAILABLE) until share recovery made it a member.
+/// secretfleet.v1.Shares for clients. The caller's certificate identity owns what it stores.
+/// Get and Delete of another client's secret answer exactly as for a name nobody stored
+/// (NOT_FOUND, same text), so reads and deletes do not tell another client that a name exists;
+/// the audit row still records the attempt as OwnedByAnother. Put of such a name is refused with
+/// PERMISSION_DENIED: names are global, so a write necessarily learns that a name is taken
+/// (docs/protocol.md, "What another client learns"). A node whose shares are being rebuilt
+/// accepts writes but refuses reads (UNAVAILABLE) until share recovery made it a member.
 /// </summary>
 internal sealed class SharesService(ShareStore store, NodeOptions options)
 {
@@ -78,8 +82,7 @@ internal sealed class SharesService(ShareStore store, NodeOptions options)
         {
             throw result.Status switch
             {
-                ReadStatus.NotFound => new RpcException(RpcStatusCode.NotFound, request.Version == 0 ? $"No secret '{request.Name}' on this node." : $"No version {request.Version} of '{request.Name}' on this node."),
-                ReadStatus.OwnedByAnother => Denied(request.Name),
+                ReadStatus.NotFound or ReadStatus.OwnedByAnother => NotFound(request.Name, request.Version),
                 _ => new RpcException(RpcStatusCode.DataLoss, $"This node's share of '{request.Name}' fails its integrity check; recover from the other nodes."),
             };
         }
@@ -102,8 +105,8 @@ internal sealed class SharesService(ShareStore store, NodeOptions options)
         return result.Status switch
         {
             DeleteStatus.Deleted => new DeleteShareResponse { DeletedVersions = (uint)result.DeletedVersions },
-            DeleteStatus.NotFound => throw new RpcException(RpcStatusCode.NotFound, $"No secret '{request.Name}' on this node."),
-            _ => throw Denied(request.Name),
+            DeleteStatus.NotFound or DeleteStatus.OwnedByAnother => throw NotFound(request.Name, request.Version),
+            _ => throw new InvalidOperationException($"Unhandled delete status {result.Status}."),
         };
     }
 
@@ -132,7 +135,12 @@ internal sealed class SharesService(ShareStore store, NodeOptions options)
         context.Peer?.ToString() ?? throw new RpcException(RpcStatusCode.Unauthenticated, "A client certificate is required.");
 
     private static RpcException Denied(string name) =>
-        new(RpcStatusCode.PermissionDenied, $"Secret '{name}' belongs to another client identity.");
+        new(RpcStatusCode.PermissionDenied, $"The name '{name}' is taken by another client identity; choose another name.");
+
+    // One answer for "nobody stored it" and "someone else did": the code and the text depend only
+    // on the request, never on what the node holds for other owners.
+    private static RpcException NotFound(string name, ulong version) =>
+        new(RpcStatusCode.NotFound, version == 0 ? $"No secret '{name}' on this node." : $"No version {version} of '{name}' on this node.");
 
     private static void CheckName(string name)
     {

@@ -89,20 +89,27 @@ public sealed class SharedFleetTests(SharedFleet shared)
     }
 
     [Fact]
-    public async Task Another_client_identity_gets_exit_4_on_someone_elses_secret()
+    public async Task Another_client_identity_is_told_not_found_on_reading_or_deleting_someone_elses_secret()
     {
         var name = NewName("owned");
+        var missing = NewName("missing");
         Assert.Equal(0, (await _cli.RunAsync("store", name, "--from-literal", "alice's")).ExitCode);
 
         var read = await _cli.RunAsync("recover", name, "--as", "mallory");
-        var overwrite = await _cli.RunAsync("store", name, "--from-literal", "x", "--overwrite", "--as", "mallory");
+        var readMissing = await _cli.RunAsync("recover", missing, "--as", "mallory");
         var delete = await _cli.RunAsync("delete", name, "--yes", "--as", "mallory");
+        var deleteMissing = await _cli.RunAsync("delete", missing, "--yes", "--as", "mallory");
+        var overwrite = await _cli.RunAsync("store", name, "--from-literal", "x", "--overwrite", "--as", "mallory");
 
-        Assert.Equal(4, read.ExitCode);
-        Assert.Contains("another client identity", read.Stderr);
+        // Exactly what a name nobody stored gets: exit 2 and the same words.
+        Assert.Equal(2, read.ExitCode);
         Assert.Empty(read.StdoutBytes);
+        Assert.Equal(readMissing.Stderr.Replace(missing, name, StringComparison.Ordinal), read.Stderr);
+        Assert.Equal(2, delete.ExitCode);
+        Assert.Equal(deleteMissing.Stderr.Replace(missing, name, StringComparison.Ordinal), delete.Stderr);
+        // A write cannot take the name, and cannot help learning that it is taken.
         Assert.Equal(4, overwrite.ExitCode);
-        Assert.Equal(4, delete.ExitCode);
+        Assert.Contains("taken by another client identity", overwrite.Stderr);
         Assert.Equal("alice's", (await _cli.RunAsync("recover", name)).Stdout);
         Assert.DoesNotContain(name, (await _cli.RunAsync("list", "--as", "mallory")).Stdout);
     }
