@@ -108,10 +108,11 @@ internal static class RecoveryDecision
         {
             return new FleetClientException(FleetErrorKind.NotEnoughNodes, $"No node returned a usable share of '{name}' ({Details(bad, unreachable)}); bring nodes back and retry.", named);
         }
-        var disagreeing = inconsistent.Except(bad).ToArray();
-        return disagreeing.Length > 0
+        // Members of a group that failed are not listed: most of them may be right, and which are
+        // not cannot be told from so few shares.
+        return inconsistent.Except(bad).Any()
             ? new FleetClientException(FleetErrorKind.NotEnoughNodes,
-                $"The shares of '{name}' do not recover the secret: fewer than {t} nodes gave right shares (the shares of {FleetClient.Describe(disagreeing)} do not agree, so some of them are wrong; {Details(bad, unreachable)}). Bring nodes back and retry.", named)
+                $"The shares of '{name}' do not recover the secret: fewer than {t} nodes gave right shares, and too few answered to tell which are wrong ({Details(bad, unreachable)}). Bring nodes back and retry.", named)
             : new FleetClientException(FleetErrorKind.NotEnoughNodes,
                 $"Only {holders} of {n} nodes returned a usable share of '{name}', {t} are needed ({Details(bad, unreachable)}). Bring nodes back and retry.", named);
     }
