@@ -57,14 +57,22 @@ public sealed partial class FleetClient : IDisposable
         }
         var version = NextVersion();
         var commitment = ByteString.CopyFrom(split.Commitment);
-        var answers = await _channels.FanOutAsync(SharesService, "Put", node => new PutShareRequest
+        NodeAnswer<PutShareResponse>[] answers;
+        try
         {
-            Name = name, Version = version, X = node.X, Threshold = (uint)_options.Threshold, CreateOnly = !options.Overwrite,
-            Share = UnsafeByteOperations.UnsafeWrap(split.Shares[node.X - 1].Value), Commitment = commitment,
-        }, PutShareResponse.Parser, cancellationToken).ConfigureAwait(false);
-        foreach (var share in split.Shares)
+            // The requests wrap the split's arrays (no copy), so zeroing those clears them too.
+            answers = await _channels.FanOutAsync(SharesService, "Put", node => new PutShareRequest
+            {
+                Name = name, Version = version, X = node.X, Threshold = (uint)_options.Threshold, CreateOnly = !options.Overwrite,
+                Share = UnsafeByteOperations.UnsafeWrap(split.Shares[node.X - 1].Value), Commitment = commitment,
+            }, PutShareResponse.Parser, cancellationToken).ConfigureAwait(false);
+        }
+        finally
         {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(share.Value);
+            foreach (var share in split.Shares)
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(share.Value);
+            }
         }
         if (answers.All(a => a.Ok))
         {

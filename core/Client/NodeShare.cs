@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using Google.Protobuf;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Sharing;
 
@@ -44,23 +42,8 @@ internal sealed record NodeShare(byte X, ulong Version, ulong Epoch, byte[] Comm
             && length >= MinValueBytes && length <= MaxValueBytes && length % Gf128.BlockSize == 0
             && response.OlderVersions.All(v => v > 0 && v < response.Version);
         return wellFormed
-            ? new NodeShare(answer.Node.X, response.Version, response.Epoch, response.Commitment.ToByteArray(), Buffer(response.Share), [.. response.OlderVersions])
+            // The share is the parser's own buffer, not a copy: it exists once here and one wipe clears it.
+            ? new NodeShare(answer.Node.X, response.Version, response.Epoch, response.Commitment.ToByteArray(), WireBytes.Expose(response.Share), [.. response.OlderVersions])
             : null;
     }
-
-    /// <summary>Zeroes the share bytes a response holds (they are the parser's own array).</summary>
-    public static void Wipe(GetShareResponse? response)
-    {
-        if (response is not null)
-        {
-            MemoryMarshal.AsMemory(response.Share.Memory).Span.Clear();
-        }
-    }
-
-    // The parser gives every bytes field an array of its own; use it rather than copy it, so the
-    // share exists once in this process and one wipe clears it.
-    private static byte[] Buffer(ByteString share) =>
-        MemoryMarshal.TryGetArray(share.Memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : share.ToByteArray();
 }

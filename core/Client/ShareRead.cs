@@ -57,7 +57,7 @@ internal sealed class ShareRead : IDisposable
         }
         foreach (var answer in Answers)
         {
-            NodeShare.Wipe(answer.Response);
+            WireBytes.Wipe(answer.Response?.Share);
         }
     }
 }

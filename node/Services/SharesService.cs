@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using SecretFleet.Core.Naming;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
@@ -25,16 +26,32 @@ internal sealed class SharesService(ShareStore store, NodeOptions options)
     {
         // Tell the writer a Put is coming, so a transaction starting now can wait for it.
         var announcement = store.Database.Writes.Announce();
-        Task<PutResult> written;
+        var write = (ShareWrite?)null;
+        PutResult result;
         try
         {
-            written = Validate(request, context);
+            Task<PutResult> written;
+            try
+            {
+                write = Validate(request, context);
+                written = store.PutAsync(write, context.CancellationToken);
+            }
+            finally
+            {
+                announcement.Dispose();
+            }
+            result = await written.ConfigureAwait(false);
         }
         finally
         {
-            announcement.Dispose();
+            // The writer is done with the share once its task completed (a cancelled write is
+            // dropped before it runs), so the plaintext can go now; only the sealed value stays.
+            WireBytes.Wipe(request.Share);
+            if (write is not null)
+            {
+                CryptographicOperations.ZeroMemory(write.Share);
+            }
         }
-        var result = await written.ConfigureAwait(false);
         return result.Status switch
         {
             PutStatus.Stored => new PutShareResponse { Epoch = result.Epoch },
@@ -47,8 +64,8 @@ internal sealed class SharesService(ShareStore store, NodeOptions options)
         };
     }
 
-    // Checks the request and queues the write (returns once it is queued, not written).
-    private Task<PutResult> Validate(PutShareRequest request, RpcContext context)
+    // Checks the request and says what to write.
+    private ShareWrite Validate(PutShareRequest request, RpcContext context)
     {
         CheckName(request.Name);
         CheckVersion(request.Version, allowZero: false);
@@ -68,8 +85,8 @@ internal sealed class SharesService(ShareStore store, NodeOptions options)
         {
             throw new RpcException(RpcStatusCode.FailedPrecondition, $"This fleet uses threshold {options.Threshold}; the secret was split with {request.Threshold}.");
         }
-        var write = new ShareWrite(Owner(context), request.Name, request.Version, request.Share.ToByteArray(), request.Commitment.ToByteArray(), (int)request.Threshold, request.CreateOnly);
-        return store.PutAsync(write, context.CancellationToken);
+        // The request's own buffer, not a copy; PutAsync wipes it.
+        return new ShareWrite(Owner(context), request.Name, request.Version, WireBytes.Expose(request.Share), request.Commitment.ToByteArray(), (int)request.Threshold, request.CreateOnly);
     }
 
     public async Task<GetShareResponse> GetAsync(GetShareRequest request, RpcContext context)
@@ -87,6 +104,8 @@ internal sealed class SharesService(ShareStore store, NodeOptions options)
             };
         }
         var share = result.Share!;
+        // The opened share goes out by reference; it is zeroed once the response has been sent.
+        context.HttpContext.Response.RegisterForDispose(new Zeroing(share.Share));
         var response = new GetShareResponse
         {
             Name = share.Name, Version = share.Version, Epoch = share.Epoch, X = options.X,
@@ -121,6 +140,11 @@ internal sealed class SharesService(ShareStore store, NodeOptions options)
             Name = s.Name, Version = s.Version, Epoch = s.Epoch, Threshold = (uint)s.Threshold, Blocks = (uint)s.Blocks, UpdatedUnixMs = s.UpdatedUnixMs,
         }));
         return response;
+    }
+
+    private sealed class Zeroing(byte[] buffer) : IDisposable
+    {
+        public void Dispose() => CryptographicOperations.ZeroMemory(buffer);
     }
 
     private void RequireMember()
