@@ -206,6 +206,30 @@ public sealed class SharedFleetTests(SharedFleet shared)
     }
 
     [Fact]
+    public void The_fleet_directories_are_0700_and_each_nodes_database_files_0600()
+    {
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        var fleet = shared.Fleet.FleetDirectory;
+        string[] directories =
+        [
+            _cli.Home, fleet, Path.Combine(fleet, "ca"), Path.Combine(fleet, "certs"), Path.Combine(fleet, "certs", "operator"),
+            Path.Combine(fleet, "certs", "clients"), Path.Combine(fleet, "certs", "clients", "default"), Path.Combine(fleet, "nodes"),
+            .. Enumerable.Range(0, 5).SelectMany(i => new[] { "", "data", "tls" }.Select(sub => Path.Combine(fleet, "nodes", $"node-{i}", sub))),
+        ];
+
+        Assert.All(directories, path => Assert.True(File.GetUnixFileMode(path) == Private, $"{path} is {File.GetUnixFileMode(path)}"));
+        for (var i = 0; i < 5; i++)
+        {
+            // The nodes are running, so their WAL and shared-memory files exist too.
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                var file = Path.Combine(fleet, "nodes", $"node-{i}", "data", "shares.db" + suffix);
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Status_table_names_every_node_and_the_schedule()
     {
         var status = await _cli.RunAsync("status");
