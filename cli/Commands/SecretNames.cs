@@ -1,17 +1,14 @@
-using System.Text.RegularExpressions;
+using SecretFleet.Core.Naming;
 
 namespace SecretFleet.Cli.Commands;
 
 /// <summary>
-/// The secret-name rule of the fleet client, checked before the CLI reads a value or prompts for
-/// one, so a typo fails before the user types a secret.
+/// The fleet's secret-name rule (<see cref="SecretName"/>), checked before the CLI reads a value
+/// or prompts for one, so a typo fails before the user types a secret.
 /// </summary>
-internal static partial class SecretNames
+internal static class SecretNames
 {
-    public static string Check(string name) => Valid().IsMatch(name)
+    public static string Check(string name) => SecretName.IsValid(name)
         ? name
-        : throw CliException.Usage($"'{name}' is not a valid secret name: use 1-253 letters, digits, '.', '_' or '-', starting with a letter or digit.");
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$")]
-    private static partial Regex Valid();
+        : throw CliException.Usage($"{SecretName.Quote(name)} is not a valid secret name: use {SecretName.Rule}.");
 }

@@ -50,7 +50,7 @@ internal sealed class FleetHome(string path)
 
     public void MakeCurrent(string fleetDirectory)
     {
-        Directory.CreateDirectory(Path);
+        PrivateDirectory.Ensure(Path);
         AtomicFile.WriteAllText(CurrentFile, JsonSerializer.Serialize(new CurrentFleet("local", System.IO.Path.GetFullPath(fleetDirectory)), CliJson.Options));
     }
 

@@ -30,6 +30,7 @@ internal sealed class LocalPki(string fleetDirectory)
     /// <summary>Loads the CA, creating it for <paramref name="trustDomain"/> if there is none.</summary>
     public LocalCertificateAuthority EnsureAuthority(string trustDomain)
     {
+        PrivateDirectory.Ensure(AuthorityDirectory);
         if (File.Exists(Path.Combine(AuthorityDirectory, LocalCertificateAuthority.CertificateFileName)))
         {
             return LocalCertificateAuthority.Load(AuthorityDirectory);
@@ -45,23 +46,33 @@ internal sealed class LocalPki(string fleetDirectory)
     public static void EnsureNode(LocalCertificateAuthority authority, string tlsDirectory, int ordinal) =>
         EnsureLeaf(authority, tlsDirectory, FleetRole.Node, NodeName(ordinal));
 
-    public void EnsureOperator(LocalCertificateAuthority authority) =>
+    public void EnsureOperator(LocalCertificateAuthority authority)
+    {
+        PrivateDirectory.Ensure(Path.Combine(fleetDirectory, "certs"));
         EnsureLeaf(authority, OperatorDirectory(fleetDirectory), FleetRole.Operator, OperatorName);
+    }
 
     /// <summary>Client TLS material for <paramref name="client"/>, issued by the local CA on first use.</summary>
     public TlsMaterial LoadClient(string client)
     {
-        var directory = ClientDirectory(fleetDirectory, client);
-        if (!IsFresh(directory))
+        // Checked every time, not only on issue: a name like "../operator" must not reach another directory.
+        try
         {
-            try
-            {
-                _ = new FleetIdentity("validation.local", FleetRole.Client, client);
-            }
-            catch (ArgumentException)
-            {
-                throw CliException.Usage($"'{client}' is not a valid client name: use letters, digits, '.', '-' or '_'.");
-            }
+            _ = new FleetIdentity("validation.local", FleetRole.Client, client);
+        }
+        catch (ArgumentException)
+        {
+            throw CliException.Usage($"'{client}' is not a valid client name: use letters, digits, '.', '-' or '_'.");
+        }
+        var directory = ClientDirectory(fleetDirectory, client);
+        PrivateDirectory.Ensure(Path.Combine(fleetDirectory, "certs"));
+        PrivateDirectory.Ensure(Path.GetDirectoryName(directory)!);
+        if (IsFresh(directory))
+        {
+            PrivateDirectory.Ensure(directory);
+        }
+        else
+        {
             using var authority = LocalCertificateAuthority.Load(AuthorityDirectory);
             EnsureLeaf(authority, directory, FleetRole.Client, client);
         }
@@ -70,8 +81,10 @@ internal sealed class LocalPki(string fleetDirectory)
 
     public TlsMaterial LoadOperator() => TlsMaterial.LoadFromDirectory(OperatorDirectory(fleetDirectory));
 
+    // The leaf's directory is created (or set to) 0700 before the key is written into it.
     private static void EnsureLeaf(LocalCertificateAuthority authority, string directory, FleetRole role, string name)
     {
+        PrivateDirectory.Ensure(directory);
         if (IsFresh(directory))
         {
             return;

@@ -15,10 +15,15 @@ internal static partial class NodeLauncher
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>Creates the node's directories and its 32-byte sealing key (mode 0600) when missing.</summary>
+    /// <summary>
+    /// Creates the node's directories (0700; existing ones are set to 0700) and its 32-byte sealing
+    /// key (mode 0600) when missing. The node creates its database files 0600 itself.
+    /// </summary>
     public static void Prepare(LocalNode node)
     {
-        Directory.CreateDirectory(node.DataDirectory);
+        PrivateDirectory.Ensure(Path.GetDirectoryName(node.NodeDirectory)!);
+        PrivateDirectory.Ensure(node.NodeDirectory);
+        PrivateDirectory.Ensure(node.DataDirectory);
         if (File.Exists(node.KeyFile))
         {
             return;

@@ -12,9 +12,11 @@ public sealed partial class FleetClient
     {
         CheckName(name);
         var answers = await _channels.FanOutAsync(SharesService, "Delete", _ => new DeleteShareRequest { Name = name }, DeleteShareResponse.Parser, cancellationToken).ConfigureAwait(false);
-        if (answers.Any(a => a.Is(RpcStatusCode.PermissionDenied)))
+        // Nodes answer NOT_FOUND for another client's secret too; PERMISSION_DENIED means this
+        // certificate may not make the call at all, and the node's words say why.
+        if (answers.FirstOrDefault(a => a.Is(RpcStatusCode.PermissionDenied)) is { } denied)
         {
-            throw new FleetClientException(FleetErrorKind.PermissionDenied, $"Secret '{name}' belongs to another client identity.");
+            throw new FleetClientException(FleetErrorKind.PermissionDenied, $"Node x {denied.Node.X} refused the delete: {denied.Error!.Detail}");
         }
         var deleted = answers.Count(a => a.Ok);
         var failed = answers.Where(a => !a.Ok && !a.Is(RpcStatusCode.NotFound)).Select(a => a.Node.X).ToArray();

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Google.Protobuf;
+using SecretFleet.Core.Naming;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
 using SecretFleet.Core.Sharing;
@@ -57,14 +57,22 @@ public sealed partial class FleetClient : IDisposable
         }
         var version = NextVersion();
         var commitment = ByteString.CopyFrom(split.Commitment);
-        var answers = await _channels.FanOutAsync(SharesService, "Put", node => new PutShareRequest
+        NodeAnswer<PutShareResponse>[] answers;
+        try
         {
-            Name = name, Version = version, X = node.X, Threshold = (uint)_options.Threshold, CreateOnly = !options.Overwrite,
-            Share = UnsafeByteOperations.UnsafeWrap(split.Shares[node.X - 1].Value), Commitment = commitment,
-        }, PutShareResponse.Parser, cancellationToken).ConfigureAwait(false);
-        foreach (var share in split.Shares)
+            // The requests wrap the split's arrays (no copy), so zeroing those clears them too.
+            answers = await _channels.FanOutAsync(SharesService, "Put", node => new PutShareRequest
+            {
+                Name = name, Version = version, X = node.X, Threshold = (uint)_options.Threshold, CreateOnly = !options.Overwrite,
+                Share = UnsafeByteOperations.UnsafeWrap(split.Shares[node.X - 1].Value), Commitment = commitment,
+            }, PutShareResponse.Parser, cancellationToken).ConfigureAwait(false);
+        }
+        finally
         {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(share.Value);
+            foreach (var share in split.Shares)
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(share.Value);
+            }
         }
         if (answers.All(a => a.Ok))
         {
@@ -80,7 +88,7 @@ public sealed partial class FleetClient : IDisposable
         var xs = failed.Select(a => a.Node.X).ToArray();
         if (failed.Any(a => a.Is(RpcStatusCode.PermissionDenied)))
         {
-            return new FleetClientException(FleetErrorKind.PermissionDenied, $"Secret '{name}' belongs to another client identity; nothing was stored.", xs);
+            return new FleetClientException(FleetErrorKind.PermissionDenied, $"The name '{name}' is taken by another client identity; choose another name. Nothing was stored.", xs);
         }
         if (failed.Any(a => a.Is(RpcStatusCode.AlreadyExists)))
         {
@@ -127,9 +135,9 @@ public sealed partial class FleetClient : IDisposable
 
     internal static void CheckName(string name)
     {
-        if (!SecretName().IsMatch(name))
+        if (!SecretName.IsValid(name))
         {
-            throw new FleetClientException(FleetErrorKind.InvalidInput, $"'{name}' is not a valid secret name: use 1-253 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+            throw new FleetClientException(FleetErrorKind.InvalidInput, $"{SecretName.Quote(name)} is not a valid secret name: use {SecretName.Rule}.");
         }
     }
 
@@ -137,9 +145,6 @@ public sealed partial class FleetClient : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _channels.Dispose();
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$")]
-    private static partial Regex SecretName();
 
     internal static string Format(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 }

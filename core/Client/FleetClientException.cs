@@ -12,7 +12,10 @@ public enum FleetErrorKind
     /// <summary>Too few nodes answered (or answered correctly) to complete the operation.</summary>
     NotEnoughNodes,
 
-    /// <summary>The secret belongs to another client identity.</summary>
+    /// <summary>
+    /// A store of a name another client identity holds, or a call this certificate may not make.
+    /// Reads and deletes of another client's secret are <see cref="NotFound"/>: nodes do not tell.
+    /// </summary>
     PermissionDenied,
 
     /// <summary>The secret exists and overwriting was not asked for.</summary>

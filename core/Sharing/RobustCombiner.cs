@@ -31,22 +31,35 @@ internal static class RobustCombiner
             xs[i] = shares[i].X;
         }
         var ys = CombinedValues(shares);
+        try
+        {
+            return Decide(shares, commitment, t, xs, ys, payload.Span, firstVerifies);
+        }
+        finally
+        {
+            // Each y folds one share's blocks; t of them interpolate to a fold of the payload's.
+            ys.AsSpan().Clear();
+        }
+    }
 
+    private static RobustCombineResult Decide(IReadOnlyList<ShareValue> shares, ReadOnlySpan<byte> commitment, int t, ReadOnlySpan<byte> xs, Gf128[] ys, Span<byte> payload, bool firstVerifies)
+    {
+        var m = shares.Count;
         if (firstVerifies)
         {
-            return Recovered(payload.Span, xs, Agreeing(xs, ys, xs[..t]));
+            return Recovered(payload, xs, Agreeing(xs, ys, xs[..t]));
         }
         var decoded = ReedSolomonDecoder.Decode(xs, ys, t);
-        if (decoded is { } agreeing && TryCandidate(shares, xs, agreeing, t, commitment, payload.Span))
+        if (decoded is { } agreeing && TryCandidate(shares, xs, agreeing, t, commitment, payload))
         {
-            return Recovered(payload.Span, xs, agreeing);
+            return Recovered(payload, xs, agreeing);
         }
         if (Combinations(m, t) <= SubsetSearchLimit)
         {
-            var found = SearchSubsets(shares, xs, ys, t, commitment, payload.Span);
+            var found = SearchSubsets(shares, xs, ys, t, commitment, payload);
             if (found is { } set)
             {
-                return Recovered(payload.Span, xs, set);
+                return Recovered(payload, xs, set);
             }
             return RobustCombineResult.Failed($"No {t} of the {m} shares reconstruct the committed secret: fewer than {t} are right.");
         }

@@ -70,6 +70,8 @@ public static class Shamir
             }
         }
 
+        // The accumulators hold the last block's share values; the stack frame outlives this call.
+        acc.Clear();
         var shares = new ShareValue[shareCount];
         for (var i = 0; i < shareCount; i++)
         {

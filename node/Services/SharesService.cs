@@ -1,4 +1,5 @@
-using System.Text.RegularExpressions;
+using System.Security.Cryptography;
+using SecretFleet.Core.Naming;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
 using SecretFleet.Node.Hosting;
@@ -7,11 +8,15 @@ using SecretFleet.Node.Storage;
 namespace SecretFleet.Node.Services;
 
 /// <summary>
-/// secretfleet.v1.Shares for clients. The caller's certificate identity owns what it stores;
-/// another client gets PERMISSION_DENIED. A node whose shares are being rebuilt accepts writes
-/// but refuses reads (UNAVAILABLE) until share recovery made it a member.
+/// secretfleet.v1.Shares for clients. The caller's certificate identity owns what it stores.
+/// Get and Delete of another client's secret answer exactly as for a name nobody stored
+/// (NOT_FOUND, same text), so reads and deletes do not tell another client that a name exists;
+/// the audit row still records the attempt as OwnedByAnother. Put of such a name is refused with
+/// PERMISSION_DENIED: names are global, so a write necessarily learns that a name is taken
+/// (docs/protocol.md, "What another client learns"). A node whose shares are being rebuilt
+/// accepts writes but refuses reads (UNAVAILABLE) until share recovery made it a member.
 /// </summary>
-internal sealed partial class SharesService(ShareStore store, NodeOptions options)
+internal sealed class SharesService(ShareStore store, NodeOptions options)
 {
     public const string Name = "secretfleet.v1.Shares";
     private const int MaxPageSize = 1000;
@@ -21,16 +26,32 @@ internal sealed partial class SharesService(ShareStore store, NodeOptions option
     {
         // Tell the writer a Put is coming, so a transaction starting now can wait for it.
         var announcement = store.Database.Writes.Announce();
-        Task<PutResult> written;
+        var write = (ShareWrite?)null;
+        PutResult result;
         try
         {
-            written = Validate(request, context);
+            Task<PutResult> written;
+            try
+            {
+                write = Validate(request, context);
+                written = store.PutAsync(write, context.CancellationToken);
+            }
+            finally
+            {
+                announcement.Dispose();
+            }
+            result = await written.ConfigureAwait(false);
         }
         finally
         {
-            announcement.Dispose();
+            // The writer is done with the share once its task completed (a cancelled write is
+            // dropped before it runs), so the plaintext can go now; only the sealed value stays.
+            WireBytes.Wipe(request.Share);
+            if (write is not null)
+            {
+                CryptographicOperations.ZeroMemory(write.Share);
+            }
         }
-        var result = await written.ConfigureAwait(false);
         return result.Status switch
         {
             PutStatus.Stored => new PutShareResponse { Epoch = result.Epoch },
@@ -43,8 +64,8 @@ internal sealed partial class SharesService(ShareStore store, NodeOptions option
         };
     }
 
-    // Checks the request and queues the write (returns once it is queued, not written).
-    private Task<PutResult> Validate(PutShareRequest request, RpcContext context)
+    // Checks the request and says what to write.
+    private ShareWrite Validate(PutShareRequest request, RpcContext context)
     {
         CheckName(request.Name);
         CheckVersion(request.Version, allowZero: false);
@@ -64,8 +85,8 @@ internal sealed partial class SharesService(ShareStore store, NodeOptions option
         {
             throw new RpcException(RpcStatusCode.FailedPrecondition, $"This fleet uses threshold {options.Threshold}; the secret was split with {request.Threshold}.");
         }
-        var write = new ShareWrite(Owner(context), request.Name, request.Version, request.Share.ToByteArray(), request.Commitment.ToByteArray(), (int)request.Threshold, request.CreateOnly);
-        return store.PutAsync(write, context.CancellationToken);
+        // The request's own buffer, not a copy; PutAsync wipes it.
+        return new ShareWrite(Owner(context), request.Name, request.Version, WireBytes.Expose(request.Share), request.Commitment.ToByteArray(), (int)request.Threshold, request.CreateOnly);
     }
 
     public async Task<GetShareResponse> GetAsync(GetShareRequest request, RpcContext context)
@@ -78,12 +99,13 @@ internal sealed partial class SharesService(ShareStore store, NodeOptions option
         {
             throw result.Status switch
             {
-                ReadStatus.NotFound => new RpcException(RpcStatusCode.NotFound, request.Version == 0 ? $"No secret '{request.Name}' on this node." : $"No version {request.Version} of '{request.Name}' on this node."),
-                ReadStatus.OwnedByAnother => Denied(request.Name),
+                ReadStatus.NotFound or ReadStatus.OwnedByAnother => NotFound(request.Name, request.Version),
                 _ => new RpcException(RpcStatusCode.DataLoss, $"This node's share of '{request.Name}' fails its integrity check; recover from the other nodes."),
             };
         }
         var share = result.Share!;
+        // The opened share goes out by reference; it is zeroed once the response has been sent.
+        context.HttpContext.Response.RegisterForDispose(new Zeroing(share.Share));
         var response = new GetShareResponse
         {
             Name = share.Name, Version = share.Version, Epoch = share.Epoch, X = options.X,
@@ -102,8 +124,8 @@ internal sealed partial class SharesService(ShareStore store, NodeOptions option
         return result.Status switch
         {
             DeleteStatus.Deleted => new DeleteShareResponse { DeletedVersions = (uint)result.DeletedVersions },
-            DeleteStatus.NotFound => throw new RpcException(RpcStatusCode.NotFound, $"No secret '{request.Name}' on this node."),
-            _ => throw Denied(request.Name),
+            DeleteStatus.NotFound or DeleteStatus.OwnedByAnother => throw NotFound(request.Name, request.Version),
+            _ => throw new InvalidOperationException($"Unhandled delete status {result.Status}."),
         };
     }
 
@@ -120,6 +142,11 @@ internal sealed partial class SharesService(ShareStore store, NodeOptions option
         return response;
     }
 
+    private sealed class Zeroing(byte[] buffer) : IDisposable
+    {
+        public void Dispose() => CryptographicOperations.ZeroMemory(buffer);
+    }
+
     private void RequireMember()
     {
         if (!store.State.IsMember)
@@ -132,13 +159,18 @@ internal sealed partial class SharesService(ShareStore store, NodeOptions option
         context.Peer?.ToString() ?? throw new RpcException(RpcStatusCode.Unauthenticated, "A client certificate is required.");
 
     private static RpcException Denied(string name) =>
-        new(RpcStatusCode.PermissionDenied, $"Secret '{name}' belongs to another client identity.");
+        new(RpcStatusCode.PermissionDenied, $"The name '{name}' is taken by another client identity; choose another name.");
+
+    // One answer for "nobody stored it" and "someone else did": the code and the text depend only
+    // on the request, never on what the node holds for other owners.
+    private static RpcException NotFound(string name, ulong version) =>
+        new(RpcStatusCode.NotFound, version == 0 ? $"No secret '{name}' on this node." : $"No version {version} of '{name}' on this node.");
 
     private static void CheckName(string name)
     {
-        if (!SecretName().IsMatch(name))
+        if (!SecretName.IsValid(name))
         {
-            throw new RpcException(RpcStatusCode.InvalidArgument, "name must be 1-253 characters of letters, digits, '.', '_' and '-', starting with a letter or digit.");
+            throw new RpcException(RpcStatusCode.InvalidArgument, $"name must be {SecretName.Rule}.");
         }
     }
 
@@ -149,7 +181,4 @@ internal sealed partial class SharesService(ShareStore store, NodeOptions option
             throw new RpcException(RpcStatusCode.InvalidArgument, $"version must be 1 to {long.MaxValue}{(allowZero ? " (or 0 for the newest)" : "")}.");
         }
     }
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$")]
-    private static partial Regex SecretName();
 }

@@ -38,15 +38,15 @@ internal sealed class StoreDatabase : IAsyncDisposable
 
     public static StoreDatabase Open(string dataDirectory)
     {
+        var path = System.IO.Path.Combine(dataDirectory, FileName);
         try
         {
-            Directory.CreateDirectory(dataDirectory);
+            CreatePrivate(dataDirectory, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new NodeConfigurationException($"Cannot create the data directory '{dataDirectory}' ({e.Message}); pass a writable --data-dir.");
+            throw new NodeConfigurationException($"Cannot create the data directory '{dataDirectory}' or its database ({e.Message}); pass a writable --data-dir.");
         }
-        var path = System.IO.Path.Combine(dataDirectory, FileName);
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false };
         var writer = new SqliteConnection(builder.ToString());
         try
@@ -91,6 +91,36 @@ internal sealed class StoreDatabase : IAsyncDisposable
         }
         var readers = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = true, DefaultTimeout = 30 };
         return new StoreDatabase(path, writer, readers.ToString());
+    }
+
+    /// <summary>
+    /// Only the node's user may open its share files: a new data directory is made 0700 and the
+    /// database file 0600 before SQLite opens it (SQLite gives -wal and -shm the database file's
+    /// mode). Files an older node created with the umask's 0644 are set to 0600. An existing
+    /// directory keeps its mode: on Kubernetes it is a volume's root, which the platform owns.
+    /// </summary>
+    private static void CreatePrivate(string dataDirectory, string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dataDirectory);
+            return;
+        }
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Directory.CreateDirectory(dataDirectory, OwnerOnly | UnixFileMode.UserExecute);
+        if (!File.Exists(path))
+        {
+            // An empty file is a new database to SQLite.
+            using var created = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly });
+            return;
+        }
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            if (File.Exists(file) && File.GetUnixFileMode(file) != OwnerOnly)
+            {
+                File.SetUnixFileMode(file, OwnerOnly);
+            }
+        }
     }
 
     /// <summary>A pooled connection for reads; WAL lets readers run beside the writer.</summary>

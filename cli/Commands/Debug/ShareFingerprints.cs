@@ -53,9 +53,9 @@ internal sealed class ShareFingerprints(CommandContext context)
         {
             var answer = await channel.UnaryAsync("secretfleet.v1.Shares", "Get", new GetShareRequest { Name = name }, GetShareResponse.Parser,
                 new RpcCallOptions(TimeSpan.FromSeconds(10)), cancellationToken).ConfigureAwait(false);
-            var share = answer.Share.ToByteArray();
-            var digest = SHA256.HashData(share);
-            CryptographicOperations.ZeroMemory(share);
+            // Hashed in place, then wiped: no copy of the share is made.
+            var digest = SHA256.HashData(answer.Share.Span);
+            WireBytes.Wipe(answer.Share);
             return new ShareRow(member.Ordinal, answer.Epoch, answer.Version, Convert.ToHexStringLower(digest.AsSpan(0, FingerprintBytes)), null);
         }
         catch (RpcException e)

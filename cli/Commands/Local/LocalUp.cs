@@ -37,7 +37,7 @@ internal sealed class LocalUp(CommandContext context)
         }
 
         var binary = NodeBinaryLocator.Find(console);
-        Directory.CreateDirectory(directory);
+        PrivateDirectory.Ensure(directory);
         fleet = fleet with { NodeBinary = binary };
         PrepareFiles(fleet);
         if (coordinatorAlive)

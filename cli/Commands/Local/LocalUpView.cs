@@ -41,7 +41,7 @@ internal static class LocalUpView
         output.Human.Write(table);
         if (state == State.Created)
         {
-            output.Line("Try: kubectl secrets store demo --from-literal 's3cr3t' && kubectl secrets recover demo --show");
+            output.Line("Try: kubectl secrets store demo (type a value at the hidden prompt, or pipe it in), then kubectl secrets recover demo --show");
         }
     }
 

@@ -9,10 +9,15 @@ internal static class SecretSource
     // Far above any fleet's limit: enough to let the fleet name its own limit in the error.
     private const int ReadLimit = 16 * 1024 * 1024;
 
+    public const string LiteralWarning =
+        "warning: --from-literal puts the secret on the command line, where every user of this machine can read it in the process list while the command runs, and your shell keeps it in its history; pipe it on stdin instead (printf %s \"$VALUE\" | kubectl secrets store NAME), use --from-file, or omit both to type it at a hidden prompt.";
+
     public static async Task<byte[]> ReadAsync(StoreRequest request, CliConsole console, CancellationToken cancellationToken)
     {
         if (request.Literal is { } literal)
         {
+            // Too late to protect this value, but the next one can come in another way.
+            console.Error.WriteLine(LiteralWarning);
             return Encoding.UTF8.GetBytes(literal);
         }
         if (request.File is { } file)

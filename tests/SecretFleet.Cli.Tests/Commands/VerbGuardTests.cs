@@ -75,6 +75,55 @@ public sealed class VerbGuardTests
         Assert.Equal(0, fleets.Opened);
     }
 
+    [Theory]
+    [InlineData("store", "name\n")]
+    [InlineData("recover", "name\n")]
+    [InlineData("delete", "name\n")]
+    [InlineData("store", "na\u001b[2Jme")]
+    [InlineData("recover", "name\r")]
+    public async Task A_name_with_a_trailing_newline_or_a_control_character_is_refused_on_one_line(string verb, string name)
+    {
+        var fleets = new NoFleet();
+
+        string[] args = verb == "delete" ? [verb, name, "--yes"] : [verb, name];
+
+        var result = await InProcessCli.RunAsync(args, fleets, stdin: [1]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("not a valid secret name", result.Stderr);
+        Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain('\u001b', result.Stderr);
+        Assert.Equal(0, fleets.Opened);
+    }
+
+    [Fact]
+    public async Task Store_from_literal_warns_on_stderr_that_the_value_is_visible_without_repeating_it()
+    {
+        var result = await InProcessCli.RunAsync(["store", "db-password", "--from-literal", "hunter2-literal"], new NoFleet());
+
+        var warning = Assert.Single(result.Stderr.Split('\n'), line => line.StartsWith("warning:", StringComparison.Ordinal));
+        Assert.Contains("process list", warning);
+        Assert.Contains("shell", warning);
+        Assert.Contains("| kubectl secrets store NAME", warning);
+        Assert.DoesNotContain("hunter2-literal", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Store_from_stdin_or_a_file_does_not_warn(bool fromFile)
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("value");
+        await File.WriteAllTextAsync(file, "v");
+        string[] args = fromFile ? ["store", "db-password", "--from-file", file] : ["store", "db-password"];
+
+        var result = await InProcessCli.RunAsync(args, new NoFleet(), stdin: "v"u8.ToArray());
+
+        Assert.DoesNotContain("warning:", result.Stderr);
+        Assert.Equal(2, result.ExitCode); // it went on to open the (missing) fleet
+    }
+
     [Fact]
     public async Task Store_prompts_on_a_terminal_without_echo()
     {

@@ -89,20 +89,27 @@ public sealed class SharedFleetTests(SharedFleet shared)
     }
 
     [Fact]
-    public async Task Another_client_identity_gets_exit_4_on_someone_elses_secret()
+    public async Task Another_client_identity_is_told_not_found_on_reading_or_deleting_someone_elses_secret()
     {
         var name = NewName("owned");
+        var missing = NewName("missing");
         Assert.Equal(0, (await _cli.RunAsync("store", name, "--from-literal", "alice's")).ExitCode);
 
         var read = await _cli.RunAsync("recover", name, "--as", "mallory");
-        var overwrite = await _cli.RunAsync("store", name, "--from-literal", "x", "--overwrite", "--as", "mallory");
+        var readMissing = await _cli.RunAsync("recover", missing, "--as", "mallory");
         var delete = await _cli.RunAsync("delete", name, "--yes", "--as", "mallory");
+        var deleteMissing = await _cli.RunAsync("delete", missing, "--yes", "--as", "mallory");
+        var overwrite = await _cli.RunAsync("store", name, "--from-literal", "x", "--overwrite", "--as", "mallory");
 
-        Assert.Equal(4, read.ExitCode);
-        Assert.Contains("another client identity", read.Stderr);
+        // Exactly what a name nobody stored gets: exit 2 and the same words.
+        Assert.Equal(2, read.ExitCode);
         Assert.Empty(read.StdoutBytes);
+        Assert.Equal(readMissing.Stderr.Replace(missing, name, StringComparison.Ordinal), read.Stderr);
+        Assert.Equal(2, delete.ExitCode);
+        Assert.Equal(deleteMissing.Stderr.Replace(missing, name, StringComparison.Ordinal), delete.Stderr);
+        // A write cannot take the name, and cannot help learning that it is taken.
         Assert.Equal(4, overwrite.ExitCode);
-        Assert.Equal(4, delete.ExitCode);
+        Assert.Contains("taken by another client identity", overwrite.Stderr);
         Assert.Equal("alice's", (await _cli.RunAsync("recover", name)).Stdout);
         Assert.DoesNotContain(name, (await _cli.RunAsync("list", "--as", "mallory")).Stdout);
     }
@@ -196,6 +203,30 @@ public sealed class SharedFleetTests(SharedFleet shared)
         Assert.Equal("via kubectl", (await _cli.KubectlAsync("recover", name)).Stdout);
         Assert.Equal(2, (await _cli.KubectlAsync("recover", "missing-" + name)).ExitCode);
         Assert.Contains("Exit codes", (await _cli.KubectlAsync("--help")).Stdout);
+    }
+
+    [Fact]
+    public void The_fleet_directories_are_0700_and_each_nodes_database_files_0600()
+    {
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        var fleet = shared.Fleet.FleetDirectory;
+        string[] directories =
+        [
+            _cli.Home, fleet, Path.Combine(fleet, "ca"), Path.Combine(fleet, "certs"), Path.Combine(fleet, "certs", "operator"),
+            Path.Combine(fleet, "certs", "clients"), Path.Combine(fleet, "certs", "clients", "default"), Path.Combine(fleet, "nodes"),
+            .. Enumerable.Range(0, 5).SelectMany(i => new[] { "", "data", "tls" }.Select(sub => Path.Combine(fleet, "nodes", $"node-{i}", sub))),
+        ];
+
+        Assert.All(directories, path => Assert.True(File.GetUnixFileMode(path) == Private, $"{path} is {File.GetUnixFileMode(path)}"));
+        for (var i = 0; i < 5; i++)
+        {
+            // The nodes are running, so their WAL and shared-memory files exist too.
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                var file = Path.Combine(fleet, "nodes", $"node-{i}", "data", "shares.db" + suffix);
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            }
+        }
     }
 
     [Fact]

@@ -1,7 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using SecretFleet.Core.Client;
+using Google.Protobuf;
 using SecretFleet.Core.Identity;
+using SecretFleet.Core.Protos;
+using SecretFleet.Core.Rpc;
 using SecretFleet.Node.Tests.Support;
 
 namespace SecretFleet.Node.Tests.Integration;
@@ -10,6 +13,8 @@ namespace SecretFleet.Node.Tests.Integration;
 [Trait("Category", "Integration")]
 public sealed class SharesTests(SharedFleet shared) : IClassFixture<SharedFleet>
 {
+    private const string SharesService = "secretfleet.v1.Shares";
+
     [Theory]
     [InlineData(1)]
     [InlineData(32)]
@@ -69,23 +74,87 @@ public sealed class SharesTests(SharedFleet shared) : IClassFixture<SharedFleet>
     }
 
     [Fact]
-    public async Task Another_client_identity_gets_permission_denied()
+    public async Task Another_client_identity_cannot_tell_by_reading_or_deleting_that_a_name_exists()
     {
         await shared.Fleet.Client("alice").StoreAsync("alices-secret", new byte[] { 7, 7, 7 }, new StoreOptions(Overwrite: true), default);
         var bob = shared.Fleet.Client("bob");
 
         var read = await Assert.ThrowsAsync<FleetClientException>(() => bob.RecoverAsync("alices-secret", default));
-        var write = await Assert.ThrowsAsync<FleetClientException>(() => bob.StoreAsync("alices-secret", new byte[] { 0 }, new StoreOptions(Overwrite: true), default));
         var delete = await Assert.ThrowsAsync<FleetClientException>(() => bob.DeleteAsync("alices-secret", default));
+        var readMissing = await Assert.ThrowsAsync<FleetClientException>(() => bob.RecoverAsync("nobodys-secret", default));
+        var deleteMissing = await Assert.ThrowsAsync<FleetClientException>(() => bob.DeleteAsync("nobodys-secret", default));
+        var write = await Assert.ThrowsAsync<FleetClientException>(() => bob.StoreAsync("alices-secret", new byte[] { 0 }, new StoreOptions(Overwrite: true), default));
 
-        Assert.All(new[] { read, write, delete }, e => Assert.Equal(FleetErrorKind.PermissionDenied, e.Kind));
+        Assert.All(new[] { read, delete }, e => Assert.Equal(FleetErrorKind.NotFound, e.Kind));
+        Assert.Equal(readMissing.Message.Replace("nobodys-secret", "alices-secret", StringComparison.Ordinal), read.Message);
+        Assert.Equal(deleteMissing.Message.Replace("nobodys-secret", "alices-secret", StringComparison.Ordinal), delete.Message);
+        // Names are global: a write cannot help learning that the name is taken (docs/protocol.md).
+        Assert.Equal(FleetErrorKind.PermissionDenied, write.Kind);
+        Assert.Equal([7, 7, 7], (await shared.Fleet.Client("alice").RecoverAsync("alices-secret", default)).Secret);
     }
+
+    [Fact]
+    public async Task A_node_answers_get_and_delete_of_another_clients_secret_exactly_as_for_a_missing_one()
+    {
+        var stored = await shared.Fleet.Client("alice").StoreAsync("alices-own", new byte[] { 9 }, new StoreOptions(Overwrite: true), default);
+        var node = shared.Fleet.View.Members[1];
+        using var tls = shared.Fleet.Issue(FleetRole.Client, "bob").ToTlsMaterial();
+        using var channel = new RpcChannel(new RpcChannelOptions { Address = node.Endpoint, Tls = tls, TlsServerName = "localhost" });
+
+        foreach (var version in new[] { 0UL, stored.Version, stored.Version + 1 })
+        {
+            var taken = await StatusOfAsync(channel, "alices-own", version);
+            var free = await StatusOfAsync(channel, "nobody-owns", version);
+            Assert.Equal(free.Get with { Detail = free.Get.Detail.Replace("nobody-owns", "alices-own", StringComparison.Ordinal) }, taken.Get);
+            Assert.Equal(free.Delete with { Detail = free.Delete.Detail.Replace("nobody-owns", "alices-own", StringComparison.Ordinal) }, taken.Delete);
+            Assert.Equal(RpcStatusCode.NotFound, taken.Get.Code);
+            Assert.Equal(RpcStatusCode.NotFound, taken.Delete.Code);
+        }
+        Assert.Equal([9], (await shared.Fleet.Client("alice").RecoverAsync("alices-own", default)).Secret);
+    }
+
+    private static async Task<(Status Get, Status Delete)> StatusOfAsync(RpcChannel channel, string name, ulong version)
+    {
+        var options = new RpcCallOptions(TimeSpan.FromSeconds(10));
+        var get = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(SharesService, "Get", new GetShareRequest { Name = name, Version = version }, GetShareResponse.Parser, options, default));
+        var delete = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(SharesService, "Delete", new DeleteShareRequest { Name = name, Version = version }, DeleteShareResponse.Parser, options, default));
+        return (new Status(get.StatusCode, get.Detail), new Status(delete.StatusCode, delete.Detail));
+    }
+
+    private sealed record Status(RpcStatusCode Code, string Detail);
 
     [Fact]
     public async Task An_unknown_name_is_not_found()
     {
         var error = await Assert.ThrowsAsync<FleetClientException>(() => shared.Fleet.Client().RecoverAsync("never-stored", default));
         Assert.Equal(FleetErrorKind.NotFound, error.Kind);
+    }
+
+    [Theory]
+    [InlineData("name\n")]
+    [InlineData("name\r\n")]
+    [InlineData("na\u0000me")]
+    [InlineData("name\u001b")]
+    public async Task The_node_refuses_a_name_with_a_trailing_newline_or_a_control_character_on_every_call(string name)
+    {
+        var node = shared.Fleet.View.Members[0];
+        using var tls = shared.Fleet.Issue(FleetRole.Client, "alice").ToTlsMaterial();
+        using var channel = new RpcChannel(new RpcChannelOptions { Address = node.Endpoint, Tls = tls, TlsServerName = "localhost" });
+        var options = new RpcCallOptions(TimeSpan.FromSeconds(10));
+        var put = new PutShareRequest
+        {
+            Name = name, Version = 1, X = node.X, Threshold = (uint)shared.Fleet.Threshold,
+            Share = ByteString.CopyFrom(new byte[48]), Commitment = ByteString.CopyFrom(new byte[32]),
+        };
+
+        var errors = new[]
+        {
+            await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(SharesService, "Put", put, PutShareResponse.Parser, options, default)),
+            await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(SharesService, "Get", new GetShareRequest { Name = name }, GetShareResponse.Parser, options, default)),
+            await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(SharesService, "Delete", new DeleteShareRequest { Name = name }, DeleteShareResponse.Parser, options, default)),
+        };
+
+        Assert.All(errors, e => Assert.Equal(RpcStatusCode.InvalidArgument, e.StatusCode));
     }
 
     [Fact]
