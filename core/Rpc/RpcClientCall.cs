@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using Google.Protobuf;
 
 namespace SecretFleet.Core.Rpc;
@@ -68,6 +69,12 @@ internal sealed class RpcClientCall<TResponse> : IAsyncDisposable
         {
             throw translated;
         }
+        finally
+        {
+            // The serialized request may hold a share (Put) or sub-shares; the response headers
+            // arrive only after the server read it, so it is not needed any more.
+            CryptographicOperations.ZeroMemory(payload);
+        }
     }
 
     /// <summary>The next response message, or null after the last one (the status was OK).</summary>
@@ -112,7 +119,8 @@ internal sealed class RpcClientCall<TResponse> : IAsyncDisposable
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                // Pooled buffers outlive the call: a response may have carried shares or sub-shares.
+                ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
             }
         }
         catch (Exception e) when (Translate(e) is { } translated)
