@@ -16,8 +16,6 @@ namespace SecretFleet.Node.Epochs;
 /// </summary>
 internal sealed partial class EpochParticipant(FleetIdentity self, OperationStore store, IPeerTransport peers, IDealerTamper? tamper, NodeMetrics metrics, ILogger<EpochParticipant> log) : IAsyncDisposable
 {
-    /// <summary>Pairs per SnapshotPairs page: 1.4 MB of records and counts.</summary>
-    private const int SnapshotPairsPage = 50_000;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private OperationRecord? _record;
     private DealerSession? _dealer;
@@ -96,7 +94,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
     };
 
     /// <summary>This dealer's snapshot pairs in the given key buckets, a page at a time, for the coordinator's reconciliation.</summary>
-    public async Task<SnapshotPairsResponse> SnapshotPairsAsync(SnapshotPairsRequest request, CancellationToken cancellationToken)
+    public Task<SnapshotPairsResponse> SnapshotPairsAsync(SnapshotPairsRequest request, CancellationToken cancellationToken)
     {
         var record = Require(request.OperationId);
         var summary = _summary ?? throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"This node does not deal in operation {record.Id}.");
@@ -104,29 +102,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         {
             throw new OperationRejectedException(OperationRejection.InvalidArgument, $"buckets must be ascending numbers below {SnapshotBuckets.Count}.");
         }
-        var pairs = new List<SnapshotEntry>();
-        var cursor = (long)Math.Min(request.Cursor, long.MaxValue);
-        foreach (var bucket in request.Buckets)
-        {
-            var (first, end) = summary.Range((int)bucket);
-            if (first == 0 || end <= cursor)
-            {
-                continue;
-            }
-            var rows = await store.ReadSnapshotRangeAsync(Math.Max(cursor, first - 1), end, SnapshotPairsPage - pairs.Count, cancellationToken).ConfigureAwait(false);
-            pairs.AddRange(rows.Select(r => new SnapshotEntry(r.Key, r.Version, r.Blocks)));
-            if (rows.Count > 0)
-            {
-                cursor = rows[^1].Seq;
-            }
-            if (pairs.Count >= SnapshotPairsPage)
-            {
-                break;
-            }
-        }
-        var last = request.Buckets.All(b => summary.Range((int)b).Last <= cursor);
-        var (records, blockCounts) = SnapshotEntry.Encode(pairs);
-        return new SnapshotPairsResponse { PairKeys = UnsafeByteOperations.UnsafeWrap(records), PairBlocks = UnsafeByteOperations.UnsafeWrap(blockCounts), NextCursor = (ulong)cursor, Last = last };
+        return summary.PageAsync(store, [.. request.Buckets.Select(b => (int)b)], (long)Math.Min(request.Cursor, long.MaxValue), cancellationToken);
     }
 
     public async Task VerifyAsync(VerifyRequest request, CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using Google.Protobuf;
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Protos;
 
 namespace SecretFleet.Node.Epochs;
 
@@ -11,6 +13,9 @@ namespace SecretFleet.Node.Epochs;
 /// </summary>
 internal sealed class SnapshotSummary
 {
+    /// <summary>Pairs per page: 1.4 MB of records and counts.</summary>
+    public const int DefaultPage = 50_000;
+
     private readonly (long First, long Last)[] _ranges;
 
     private SnapshotSummary(byte[] digests, (long First, long Last)[] ranges)
@@ -22,8 +27,33 @@ internal sealed class SnapshotSummary
     /// <summary><see cref="SnapshotBuckets.Count"/> SHA-256 digests, bucket by bucket.</summary>
     public byte[] Digests { get; }
 
-    /// <summary>The sequence numbers bucket <paramref name="bucket"/> spans; (0, 0) when empty.</summary>
-    public (long First, long Last) Range(int bucket) => _ranges[bucket];
+    /// <summary>
+    /// The next page of the snapshot's pairs in <paramref name="buckets"/> (ascending) after the
+    /// snapshot row <paramref name="cursor"/>; the response's cursor is the last row it holds.
+    /// </summary>
+    public async Task<SnapshotPairsResponse> PageAsync(OperationStore store, IReadOnlyList<int> buckets, long cursor, CancellationToken cancellationToken, int pageSize = DefaultPage)
+    {
+        var pairs = new List<SnapshotEntry>();
+        foreach (var bucket in buckets)
+        {
+            var (first, last) = _ranges[bucket];
+            if (first == 0 || last <= cursor || pairs.Count >= pageSize)
+            {
+                continue;
+            }
+            var rows = await store.ReadSnapshotRangeAsync(Math.Max(cursor, first - 1), last, pageSize - pairs.Count, cancellationToken).ConfigureAwait(false);
+            pairs.AddRange(rows.Select(r => new SnapshotEntry(r.Key, r.Version, r.Blocks)));
+            cursor = rows.Count > 0 ? rows[^1].Seq : cursor;
+        }
+        var (records, blockCounts) = SnapshotEntry.Encode(pairs);
+        return new SnapshotPairsResponse
+        {
+            PairKeys = UnsafeByteOperations.UnsafeWrap(records),
+            PairBlocks = UnsafeByteOperations.UnsafeWrap(blockCounts),
+            NextCursor = (ulong)cursor,
+            Last = buckets.All(b => _ranges[b].Last <= cursor),
+        };
+    }
 
     /// <summary>Builds the summary from the snapshot's rows, read in sequence order.</summary>
     public sealed class Builder : IDisposable
