@@ -103,8 +103,7 @@ public sealed class PeerAuthorizationTests
         var secrets = await StoreManyAsync(client, 5);
         using var rogueOperator = fleet.Issue(FleetRole.Operator, "rogue").ToTlsMaterial();
         using var node = fleet.Issue(FleetRole.Node, "node-1").ToTlsMaterial();
-        var begin = new BeginRequest { OperationId = "refresh-rogue", Kind = OperationKind.Refresh, Epoch = 0, TargetEpoch = 1, Threshold = 2, FleetId = fleet.View.FleetId };
-        begin.Dealers.Add(fleet.View.Members.Select(m => new Participant { X = m.X, Endpoint = m.Endpoint.ToString(), TlsName = m.TlsName, Identity = m.Identity.ToString() }));
+        var begin = RefreshBegins.Of(fleet.View, "refresh-rogue");
 
         foreach (var tls in new[] { rogueOperator, node })
         {

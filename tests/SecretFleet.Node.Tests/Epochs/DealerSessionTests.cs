@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using SecretFleet.Core.Protos;
 using SecretFleet.Node.Epochs;
 using SecretFleet.Node.Tests.Support;
 
@@ -17,8 +16,7 @@ public sealed class DealerSessionTests
         {
             await fleet.StoreAsync($"s-{i}", RandomNumberGenerator.GetBytes(32));
         }
-        var begin = new BeginRequest { OperationId = "refresh-bogus", Kind = OperationKind.Refresh, Epoch = 0, TargetEpoch = 1, Threshold = 2, FleetId = fleet.View.FleetId, BatchBlocks = 64 };
-        begin.Dealers.Add(fleet.View.Members.Select(m => new Participant { X = m.X, Endpoint = m.Endpoint.ToString(), TlsName = m.TlsName, Identity = m.Identity.ToString() }));
+        var begin = RefreshBegins.Of(fleet.View, "refresh-bogus", batchBlocks: 64);
         var record = OperationRequests.ToRecord(begin, fleet[1].Store.State, InProcessFleet.NodeIdentity(1));
         var store = new OperationStore(fleet[1].Store);
         await store.BeginAsync(record, "test", CancellationToken.None);

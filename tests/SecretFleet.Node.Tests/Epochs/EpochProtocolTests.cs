@@ -225,8 +225,7 @@ public sealed class EpochProtocolTests
     {
         await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);
         await fleet.StoreAsync("s", [9, 9, 9]);
-        var begin = new BeginRequest { OperationId = "refresh-orphan", Kind = OperationKind.Refresh, Epoch = 0, TargetEpoch = 1, Threshold = 2, FleetId = fleet.View.FleetId };
-        begin.Dealers.Add(fleet.View.Members.Select(m => new Participant { X = m.X, Endpoint = m.Endpoint.ToString(), TlsName = m.TlsName, Identity = m.Identity.ToString() }));
+        var begin = RefreshBegins.Of(fleet.View, "refresh-orphan");
         for (byte x = 1; x <= 3; x++)
         {
             await fleet[x].Participant.BeginAsync(begin, "test", CancellationToken.None);

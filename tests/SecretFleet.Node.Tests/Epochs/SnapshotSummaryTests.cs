@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using SecretFleet.Core.Epochs;
-using SecretFleet.Core.Protos;
 using SecretFleet.Node.Epochs;
 using SecretFleet.Node.Tests.Support;
 
@@ -19,8 +18,7 @@ public sealed class SnapshotSummaryTests
             await fleet.StoreAsync($"s-{i}", RandomNumberGenerator.GetBytes(32));
         }
         var store = new OperationStore(fleet[1].Store);
-        var begin = new BeginRequest { OperationId = "refresh-pages", Kind = OperationKind.Refresh, Epoch = 0, TargetEpoch = 1, Threshold = 2, FleetId = fleet.View.FleetId };
-        begin.Dealers.Add(fleet.View.Members.Select(m => new Participant { X = m.X, Endpoint = m.Endpoint.ToString(), TlsName = m.TlsName, Identity = m.Identity.ToString() }));
+        var begin = RefreshBegins.Of(fleet.View, "refresh-pages");
         await store.BeginAsync(OperationRequests.ToRecord(begin, fleet[1].Store.State, InProcessFleet.NodeIdentity(1)), "test", CancellationToken.None);
         var summary = await store.SummarizeSnapshotAsync(CancellationToken.None);
         var everything = await store.ReadSnapshotRangeAsync(0, long.MaxValue, 1000, CancellationToken.None);
