@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SecretFleet.Core.Retry;
 using SecretFleet.Kube.Models;
 
 namespace SecretFleet.Kube.Watch;
@@ -24,7 +25,8 @@ public sealed partial class ListWatch<T>(
 
     public async IAsyncEnumerable<ListWatchEvent<T>> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var backoff = new ExponentialBackoff(options.InitialBackoff, options.MaxBackoff);
+        var backoff = new Backoff(options.InitialBackoff, options.MaxBackoff, jitter: 0.5);
+        var failures = 0;
         var known = new Dictionary<string, T>(StringComparer.Ordinal);
         string? version = null;
         while (true)
@@ -35,13 +37,13 @@ public sealed partial class ListWatch<T>(
                 var (list, listError) = await TryListAsync(cancellationToken).ConfigureAwait(false);
                 if (list is null)
                 {
-                    var delay = backoff.Next();
+                    var delay = backoff.Delay(++failures);
                     LogListFailed(this.log, resource.ToString(), delay.TotalSeconds, listError!);
                     await Task.Delay(delay, options.TimeProvider, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
-                backoff.Reset();
+                failures = 0;
                 version = list.Metadata.ResourceVersion;
                 var fresh = new Dictionary<string, T>(StringComparer.Ordinal);
                 foreach (var item in list.Items)
@@ -98,7 +100,7 @@ public sealed partial class ListWatch<T>(
                         continue;
                     }
 
-                    backoff.Reset();
+                    failures = 0;
                     var key = Key(ev.Object);
                     if (ev.Type == WatchEventType.Deleted)
                     {
@@ -118,7 +120,7 @@ public sealed partial class ListWatch<T>(
             // waits, so a server that keeps closing streams cannot make us spin.
             if (failure is not null || (events == 0 && version is not null))
             {
-                var delay = backoff.Next();
+                var delay = backoff.Delay(++failures);
                 if (failure is not null)
                 {
                     LogWatchFailed(this.log, resource.ToString(), delay.TotalSeconds, failure);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Google.Protobuf;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
+using SecretFleet.Core.Retry;
 using SecretFleet.Core.Rpc;
 
 namespace SecretFleet.Node.Epochs;
@@ -16,6 +17,7 @@ internal sealed class RpcPeerTransport(TlsMaterial tls, byte ownX, Func<EpochPar
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(30);
+    private static readonly Backoff UnavailableBackoff = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1));
     private readonly ConcurrentDictionary<(string Endpoint, string TlsName, string Identity), RpcChannel> _channels = new();
 
     public async Task<DealResponse> DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken) =>
@@ -41,7 +43,7 @@ internal sealed class RpcPeerTransport(TlsMaterial tls, byte ownX, Func<EpochPar
             TimeProvider = time,
         }));
         var giveUp = time.GetUtcNow() + RetryFor;
-        var delay = TimeSpan.FromMilliseconds(50);
+        var failures = 0;
         while (true)
         {
             try
@@ -50,8 +52,7 @@ internal sealed class RpcPeerTransport(TlsMaterial tls, byte ownX, Func<EpochPar
             }
             catch (RpcException e) when (e.StatusCode == RpcStatusCode.Unavailable && time.GetUtcNow() < giveUp)
             {
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+                await Task.Delay(UnavailableBackoff.Delay(++failures), time, cancellationToken).ConfigureAwait(false);
             }
             catch (RpcException e)
             {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Retry;
 using SecretFleet.Kube;
 using SecretFleet.Operator.Controller;
 using SecretFleet.Operator.Observability;
@@ -123,8 +124,7 @@ internal sealed partial class FleetSupervisor(ClusterKey key, FleetSupervisorCon
             else
             {
                 consecutiveFailures++;
-                var ticks = Math.Min(context.MaxRetryDelay.Ticks, context.RetryDelay.Ticks * Math.Pow(2, Math.Min(consecutiveFailures - 1, 20)));
-                retry = context.Time.GetUtcNow() + TimeSpan.FromTicks((long)ticks);
+                retry = context.Time.GetUtcNow() + new Backoff(context.RetryDelay, context.MaxRetryDelay).Delay(consecutiveFailures);
             }
 
             state = state with { Busy = false, Activity = null, Refreshing = false, Failure = failure, RetryNotBefore = retry };

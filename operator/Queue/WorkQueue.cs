@@ -26,7 +26,7 @@ internal sealed partial class WorkQueue : IDisposable
     private readonly WorkQueueOptions options;
     private readonly TimeProvider time;
     private readonly ILogger<WorkQueue> logger;
-    private readonly ExponentialBackoff backoff;
+    private readonly FailureCounts backoff;
     private readonly WorkQueueMetrics metrics;
     private readonly ITimer timer;
     private bool shuttingDown;
@@ -38,7 +38,7 @@ internal sealed partial class WorkQueue : IDisposable
         this.options = options;
         this.time = time;
         this.logger = logger;
-        backoff = new ExponentialBackoff(options);
+        backoff = new FailureCounts(options.Backoff);
         metrics = new WorkQueueMetrics(options.Name);
         timer = time.CreateTimer(static state => ((WorkQueue)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }

@@ -1,3 +1,5 @@
+using SecretFleet.Core.Retry;
+
 namespace SecretFleet.Operator.Queue;
 
 /// <summary>Concurrency and retry settings of a <see cref="WorkQueue"/>.</summary>
@@ -21,14 +23,12 @@ internal sealed record WorkQueueOptions
     /// </summary>
     public double Jitter { get; init; } = 0.2;
 
+    /// <summary>The retry delays these settings describe; throws when they are out of range.</summary>
+    public Backoff Backoff => new(BaseDelay, MaxDelay, Jitter);
+
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Workers, 1, nameof(Workers));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(BaseDelay, TimeSpan.Zero, nameof(BaseDelay));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxDelay, BaseDelay, nameof(MaxDelay));
-        if (Jitter is < 0 or > 1 || double.IsNaN(Jitter))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Jitter), Jitter, "Jitter is a fraction between 0 and 1.");
-        }
+        _ = Backoff;
     }
 }

@@ -1,12 +1,9 @@
-using System.Security.Cryptography;
+using SecretFleet.Core.Retry;
 
 namespace SecretFleet.Operator.Queue;
 
-/// <summary>
-/// Per-key failure counts and the delay they imply: base · 2^(failures−1), capped, shortened
-/// by up to <see cref="WorkQueueOptions.Jitter"/> of itself at random.
-/// </summary>
-internal sealed class ExponentialBackoff(WorkQueueOptions options)
+/// <summary>Per-key counts of consecutive failures, and the <see cref="Backoff"/> delay they imply.</summary>
+internal sealed class FailureCounts(Backoff backoff)
 {
     private readonly Lock sync = new();
     private readonly Dictionary<string, int> failures = new(StringComparer.Ordinal);
@@ -21,15 +18,7 @@ internal sealed class ExponentialBackoff(WorkQueueOptions options)
             failures[key] = ++count;
         }
 
-        // Doubles as a double so a long failure streak saturates at the cap instead of overflowing.
-        var ticks = Math.Min(options.MaxDelay.Ticks, options.BaseDelay.Ticks * Math.Pow(2, Math.Min(count - 1, 62)));
-        if (options.Jitter > 0)
-        {
-            var unit = RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue;
-            ticks *= 1 - (options.Jitter * unit);
-        }
-
-        return TimeSpan.FromTicks((long)ticks);
+        return backoff.Delay(count);
     }
 
     /// <summary>Failures counted for <paramref name="key"/> since it last succeeded.</summary>
