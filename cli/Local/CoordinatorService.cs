@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Identity;
 using SecretFleet.Core.Scheduling;
 
 namespace SecretFleet.Cli.Local;
@@ -102,7 +103,7 @@ internal sealed partial class CoordinatorService(string directory, TimeProvider 
         foreach (var x in await coordinator.EnsureMembershipAsync(allowFormation: false, cancellationToken).ConfigureAwait(false))
         {
             var outcome = await coordinator.RecoverAsync(x, cancellationToken).ConfigureAwait(false);
-            LogRebuilt(log, x - 1, outcome.Decision, outcome.Reason);
+            LogRebuilt(log, NodeIndex.OrdinalOf(x), outcome.Decision, outcome.Reason);
         }
     }
 

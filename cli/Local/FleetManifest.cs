@@ -89,7 +89,7 @@ internal sealed record LocalNode
 {
     public required int Ordinal { get; init; }
 
-    public int X => Ordinal + 1;
+    public int X => NodeIndex.XOf(Ordinal);
 
     public int GrpcPort { get; init; }
 

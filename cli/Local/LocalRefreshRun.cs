@@ -1,3 +1,4 @@
+using SecretFleet.Core.Identity;
 using SecretFleet.Cli.Commands;
 using SecretFleet.Core.Epochs;
 
@@ -13,7 +14,7 @@ internal static class LocalRefreshRun
         var silent = epochs.Where(e => e.Value is null).Select(e => e.Key).ToArray();
         if (silent.Length > 0)
         {
-            var message = $"A refresh needs every node, and {NodeNames.Describe(silent)} {(silent.Length == 1 ? "does" : "do")} not answer; start {(silent.Length == 1 ? "it" : "them")} with `kubectl secrets local up` and retry.";
+            var message = $"A refresh needs every node, and {NodeIndex.Describe(silent)} {(silent.Length == 1 ? "does" : "do")} not answer; start {(silent.Length == 1 ? "it" : "them")} with `kubectl secrets local up` and retry.";
             Record(directory, time, null, "failed", message);
             throw new CliException(ExitCodes.NotEnoughNodes, message);
         }

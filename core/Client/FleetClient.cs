@@ -1,5 +1,6 @@
 using System.Globalization;
 using Google.Protobuf;
+using SecretFleet.Core.Identity;
 using SecretFleet.Core.Naming;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
@@ -64,7 +65,7 @@ public sealed partial class FleetClient : IDisposable
             answers = await _channels.FanOutAsync(SharesService, "Put", node => new PutShareRequest
             {
                 Name = name, Version = version, X = node.X, Threshold = (uint)_options.Threshold, CreateOnly = !options.Overwrite,
-                Share = UnsafeByteOperations.UnsafeWrap(split.Shares[node.X - 1].Value), Commitment = commitment,
+                Share = UnsafeByteOperations.UnsafeWrap(split.Shares[node.Ordinal].Value), Commitment = commitment,
             }, PutShareResponse.Parser, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -141,7 +142,7 @@ public sealed partial class FleetClient : IDisposable
         }
     }
 
-    internal static string Describe(IEnumerable<byte> xs) => string.Join(", ", xs.Order().Select(x => $"node-{x - 1}"));
+    internal static string Describe(IEnumerable<byte> xs) => NodeIndex.Describe(xs);
 
     /// <inheritdoc />
     public void Dispose() => _channels.Dispose();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
 
 namespace SecretFleet.Core.Epochs;
@@ -35,11 +36,11 @@ public sealed partial class EpochCoordinator(INodeOperations nodes, IOperationLo
             var infos = await FleetSurvey.TakeAsync(nodes, fleet, cancellationToken, tolerateUnreachable: true).ConfigureAwait(false);
             if (!infos.Reachable(targetX))
             {
-                throw new OperationRefusedException($"Node x {targetX} (ordinal {targetX - 1}) is unreachable; its shares can be rebuilt once it answers.");
+                throw new OperationRefusedException($"Node x {targetX} (ordinal {NodeIndex.OrdinalOf(targetX)}) is unreachable; its shares can be rebuilt once it answers.");
             }
             if (infos.IsMember(targetX))
             {
-                throw new OperationRefusedException($"Node x {targetX} (ordinal {targetX - 1}) already holds its shares; nothing to recover.");
+                throw new OperationRefusedException($"Node x {targetX} (ordinal {NodeIndex.OrdinalOf(targetX)}) already holds its shares; nothing to recover.");
             }
             var helpers = fleet.Members.Where(m => m.X != targetX && infos.IsMember(m.X)).Select(m => m.X).ToArray();
             if (helpers.Length < fleet.Threshold)

@@ -1,3 +1,4 @@
+using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
 
 namespace SecretFleet.Core.Epochs;
@@ -36,7 +37,7 @@ internal sealed class FleetSurvey
         if (!tolerateUnreachable && survey._errors.Count > 0)
         {
             var (x, error) = survey._errors.OrderBy(e => e.Key).First();
-            throw new OperationRefusedException($"Node x {x} (ordinal {x - 1}) is unreachable ({error}); a refresh needs every node.");
+            throw new OperationRefusedException($"Node x {x} (ordinal {NodeIndex.OrdinalOf(x)}) is unreachable ({error}); a refresh needs every node.");
         }
         return survey;
     }
@@ -55,7 +56,7 @@ internal sealed class FleetSurvey
         {
             if (!IsMember(x))
             {
-                throw new OperationRefusedException($"Node x {x} (ordinal {x - 1}) does not hold its shares yet; rebuild it with a recovery first.");
+                throw new OperationRefusedException($"Node x {x} (ordinal {NodeIndex.OrdinalOf(x)}) does not hold its shares yet; rebuild it with a recovery first.");
             }
             var info = _infos[x];
             if (info.Operation is { Phase: OperationPhase.Staged } open)

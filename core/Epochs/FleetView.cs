@@ -11,7 +11,7 @@ namespace SecretFleet.Core.Epochs;
 public sealed record FleetMember(byte X, Uri Endpoint, string TlsName, FleetIdentity Identity)
 {
     /// <summary>The StatefulSet ordinal (x − 1).</summary>
-    public int Ordinal => X - 1;
+    public int Ordinal => NodeIndex.OrdinalOf(X);
 }
 
 /// <summary>The fleet an operation runs on: its identity, threshold and members.</summary>

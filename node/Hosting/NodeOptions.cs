@@ -1,4 +1,5 @@
 using System.Net;
+using SecretFleet.Core.Identity;
 
 namespace SecretFleet.Node.Hosting;
 
@@ -33,5 +34,5 @@ internal sealed record NodeOptions
 
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
-    public byte X => (byte)(Ordinal + 1);
+    public byte X => NodeIndex.XOf(Ordinal);
 }

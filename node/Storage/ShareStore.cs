@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using SecretFleet.Core.Identity;
 
 namespace SecretFleet.Node.Storage;
 
@@ -84,7 +85,7 @@ internal sealed class ShareStore : IAsyncDisposable
         }
         if (byte.Parse(storedX, CultureInfo.InvariantCulture) is var stored && stored != x)
         {
-            throw new NodeConfigurationException($"The database '{path}' belongs to ordinal {stored - 1}, not {x - 1}; give each node its own data directory.");
+            throw new NodeConfigurationException($"The database '{path}' belongs to ordinal {NodeIndex.OrdinalOf(stored)}, not {NodeIndex.OrdinalOf(x)}; give each node its own data directory.");
         }
         var epoch = ulong.Parse(StoreDatabase.ReadState(context, "epoch") ?? "0", CultureInfo.InvariantCulture);
         var state = new NodeState(x, epoch, StoreDatabase.ReadState(context, "fleet_id") ?? "");

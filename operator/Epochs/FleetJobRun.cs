@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Reconciliation;
@@ -82,7 +83,7 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
         areaInProgress = FleetFailureArea.Recovery;
         foreach (var x in nonMembers.Order())
         {
-            var pod = names.Pod(x - 1);
+            var pod = names.Pod(NodeIndex.OrdinalOf(x));
             supervisor.SetActivity($"rebuilding the shares of {pod}");
             var outcome = await coordinator.RecoverAsync(job.Fleet, x, cancellationToken).ConfigureAwait(false);
             await ReportAsync(outcome, resumed: false, cancellationToken).ConfigureAwait(false);
@@ -91,7 +92,7 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
                 return Failure(FleetFailureArea.Recovery, $"Rebuilding the shares of {pod} aborted: {outcome.Reason}");
             }
 
-            members[x - 1] = job.PodUids[x - 1];
+            members[NodeIndex.OrdinalOf(x)] = job.PodUids[NodeIndex.OrdinalOf(x)];
             supervisor.SetMembers(new Dictionary<int, string>(members));
         }
 
@@ -170,7 +171,7 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
     private string Culprits(OperationOutcome outcome) =>
         outcome.Culprits.Count == 0
             ? ""
-            : $" (culprit nodes: {string.Join(", ", outcome.Culprits.Order().Select(x => $"{names.Pod(x - 1)} x={x}"))})";
+            : $" (culprit nodes: {string.Join(", ", outcome.Culprits.Order().Select(x => $"{names.Pod(NodeIndex.OrdinalOf(x))} x={x}"))})";
 
     private static string Decision(OperationOutcome outcome) => outcome.Decision.ToString().ToLowerInvariant();
 

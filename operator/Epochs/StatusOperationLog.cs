@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Json;
 using SecretFleet.Kube.SecretClusters;
@@ -70,7 +71,7 @@ internal sealed partial class StatusOperationLog(IKubeApi api, string @namespace
             }
             else if (record.Decision == OperationDecision.Commit && record.Kind == CoreKind.Recovery)
             {
-                var recovered = new SortedSet<int>(cluster.Status?.RecoveredOrdinals ?? []) { record.RecoveryTargetX - 1 };
+                var recovered = new SortedSet<int>(cluster.Status?.RecoveredOrdinals ?? []) { NodeIndex.OrdinalOf(record.RecoveryTargetX) };
                 status["recoveredOrdinals"] = new JsonArray([.. recovered.Select(o => (JsonNode)o)]);
             }
         }
@@ -105,8 +106,8 @@ internal sealed partial class StatusOperationLog(IKubeApi api, string @namespace
             _ => null,
         },
         StartedAt = record.StartedAt,
-        Participants = [.. record.Participants.Select(x => x - 1)],
-        RecoveryOrdinal = record.RecoveryTargetX == 0 ? null : record.RecoveryTargetX - 1,
+        Participants = [.. record.Participants.Select(x => NodeIndex.OrdinalOf(x))],
+        RecoveryOrdinal = record.RecoveryTargetX == 0 ? null : NodeIndex.OrdinalOf(record.RecoveryTargetX),
         Reason = record.Reason.Length == 0 ? null : record.Reason,
         ReasonCode = record.ReasonCode.Length == 0 ? null : record.ReasonCode,
     };
@@ -127,8 +128,8 @@ internal sealed partial class StatusOperationLog(IKubeApi api, string @namespace
             kind,
             from,
             target,
-            [.. (refresh.Participants ?? []).Select(o => (byte)(o + 1))],
-            refresh.RecoveryOrdinal is { } ordinal ? (byte)(ordinal + 1) : (byte)0,
+            [.. (refresh.Participants ?? []).Select(NodeIndex.XOf)],
+            refresh.RecoveryOrdinal is { } ordinal ? NodeIndex.XOf(ordinal) : (byte)0,
             refresh.Decision switch
             {
                 RefreshDecision.Commit => OperationDecision.Commit,

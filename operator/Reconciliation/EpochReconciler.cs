@@ -1,4 +1,5 @@
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Identity;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Controller;
@@ -87,6 +88,6 @@ internal sealed class EpochReconciler(FleetSupervisors supervisors, TimeProvider
     /// </summary>
     private static FleetMember Member(ClusterState state, int ordinal, Pod pod) =>
         // UriBuilder brackets IPv6 pod IPs.
-        new((byte)(ordinal + 1), new UriBuilder(Uri.UriSchemeHttps, pod.Status!.PodIP, ChildNames.GrpcPort).Uri, state.Names.PodTlsName(ordinal),
+        new(NodeIndex.XOf(ordinal), new UriBuilder(Uri.UriSchemeHttps, pod.Status!.PodIP, ChildNames.GrpcPort).Uri, state.Names.PodTlsName(ordinal),
             state.IsLegacy(pod) ? CertificateSpecs.LegacyNodeIdentity(state.Cluster) : CertificateSpecs.NodeIdentity(state.Cluster, ordinal));
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SecretFleet.Core.Identity;
 using SecretFleet.Core.Client;
 using Spectre.Console;
 
@@ -20,7 +21,7 @@ internal sealed class ListSecrets(CommandContext context)
         {
             // The listing does not say which nodes were silent; the health check does.
             var silent = (await client.StatusAsync(cancellationToken).ConfigureAwait(false)).Where(n => n.Error is not null).Select(n => n.X).ToArray();
-            throw CliException.NotEnoughNodes($"Listing needs {target.View.Threshold} nodes and {NodeNames.Describe(silent)} did not answer; bring them back and retry.");
+            throw CliException.NotEnoughNodes($"Listing needs {target.View.Threshold} nodes and {NodeIndex.Describe(silent)} did not answer; bring them back and retry.");
         }
         Render(context.Output, secrets, target.View.Members.Count);
         return ExitCodes.Ok;

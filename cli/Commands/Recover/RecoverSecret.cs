@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using SecretFleet.Cli.Local;
 using SecretFleet.Core.Client;
+using SecretFleet.Core.Identity;
 using Spectre.Console;
 
 namespace SecretFleet.Cli.Commands.Recover;
@@ -79,11 +80,11 @@ internal sealed class RecoverSecret(CommandContext context)
         }
     }
 
-    private static string Nodes(IEnumerable<byte> xs) => NodeNames.Describe(xs);
+    private static string Nodes(IEnumerable<byte> xs) => NodeIndex.Describe(xs);
 
     private static RecoverJson Json(RecoverResult r, string? file, byte[]? secret) => new(
         r.Name, r.Version, r.Epoch, r.Secret.Length,
-        [.. r.UsedXs.Select(x => x - 1)], [.. r.BadXs.Select(x => x - 1)], [.. r.UnreachableXs.Select(x => x - 1)],
+        [.. r.UsedXs.Select(x => NodeIndex.OrdinalOf(x))], [.. r.BadXs.Select(x => NodeIndex.OrdinalOf(x))], [.. r.UnreachableXs.Select(x => NodeIndex.OrdinalOf(x))],
         file is null ? null : Path.GetFullPath(file),
         secret is null ? null : Convert.ToBase64String(secret),
         secret is null ? null : TryUtf8(secret));
