@@ -9,14 +9,16 @@ public sealed class RefreshSchedule
     /// <summary>Shorter intervals are rejected: a refresh touches every share on every node.</summary>
     public static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(10);
 
-    private RefreshSchedule(CronExpression? cron, TimeSpan? interval)
+    private static readonly DateTimeOffset NeverFiresProbe = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private RefreshSchedule(CronSchedule? cron, TimeSpan? interval)
     {
         Cron = cron;
         Interval = interval;
     }
 
     /// <summary>The cron expression, when the schedule is one.</summary>
-    public CronExpression? Cron { get; }
+    public CronSchedule? Cron { get; }
 
     /// <summary>The interval, when the schedule is one.</summary>
     public TimeSpan? Interval { get; }
@@ -25,8 +27,9 @@ public sealed class RefreshSchedule
     /// <exception cref="ScheduleFormatException">Malformed, or it never fires (<c>0 0 30 2 *</c>).</exception>
     public static RefreshSchedule FromCron(string expression)
     {
-        var cron = CronExpression.Parse(expression);
-        if (!cron.CanFire)
+        var cron = CronSchedule.Parse(expression);
+        // Every date pattern recurs within one 400-year Gregorian cycle, so no occurrence from 2000 on means never.
+        if (cron.GetNextOccurrence(NeverFiresProbe) is null)
         {
             throw new ScheduleFormatException(
                 "schedule", expression,
@@ -74,7 +77,7 @@ public sealed class RefreshSchedule
             (true, true) => throw new ScheduleFormatException(
                 "refresh", $"{schedule} / {interval}", "refresh sets both schedule and interval; keep one of them."),
             _ => throw new ScheduleFormatException(
-                "refresh", string.Empty, "refresh sets neither schedule nor interval; set one, e.g. interval '24h' or schedule '@daily'."),
+                "refresh", string.Empty, "refresh sets neither schedule nor interval; set one, e.g. interval '24h' or schedule '0 3 * * *'."),
         };
     }
 

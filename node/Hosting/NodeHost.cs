@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Observability;
 using SecretFleet.Core.Protos;
@@ -32,15 +33,14 @@ internal sealed partial class NodeHost : IAsyncDisposable
     private readonly EpochParticipant _participant;
     private readonly StoreStatistics _statistics;
     private readonly RpcPeerTransport _peers;
-    private readonly PrometheusExporter _exporter;
-    private readonly ProcessMetrics _processMetrics;
+    private readonly HostMetrics _hostMetrics;
     private readonly NodeMetrics _metrics;
     private readonly TlsMaterial _tls;
     private readonly HealthService _health;
     private volatile bool _stopping;
 
     private NodeHost(WebApplication grpc, WebApplication http, ShareStore store, EpochParticipant participant, StoreStatistics statistics,
-        RpcPeerTransport peers, PrometheusExporter exporter, ProcessMetrics processMetrics, NodeMetrics metrics, TlsMaterial tls, HealthService health)
+        RpcPeerTransport peers, HostMetrics hostMetrics, NodeMetrics metrics, TlsMaterial tls, HealthService health)
     {
         _grpc = grpc;
         _http = http;
@@ -48,8 +48,7 @@ internal sealed partial class NodeHost : IAsyncDisposable
         _participant = participant;
         _statistics = statistics;
         _peers = peers;
-        _exporter = exporter;
-        _processMetrics = processMetrics;
+        _hostMetrics = hostMetrics;
         _metrics = metrics;
         _tls = tls;
         _health = health;
@@ -67,8 +66,7 @@ internal sealed partial class NodeHost : IAsyncDisposable
         var time = TimeProvider.System;
         var tls = LoadTls(options);
         var key = NodeKey.Load(options.KeyFile);
-        var exporter = new PrometheusExporter();
-        var processMetrics = new ProcessMetrics();
+        var hostMetrics = new HostMetrics();
         var store = await ShareStore.OpenAsync(options.DataDirectory, key, options.X, time, cancellationToken).ConfigureAwait(false);
         var statistics = new StoreStatistics(store, time);
         await statistics.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -82,8 +80,8 @@ internal sealed partial class NodeHost : IAsyncDisposable
         var health = new HealthService();
         var grpc = BuildGrpc(options, tls, loggers, store, participant, statistics, health, authorization);
         NodeHost? host = null;
-        var http = BuildHttp(options, loggers, exporter, () => host);
-        host = new NodeHost(grpc, http, store, participant, statistics, peers, exporter, processMetrics, metrics, tls, health);
+        var http = BuildHttp(options, loggers, hostMetrics, () => host);
+        host = new NodeHost(grpc, http, store, participant, statistics, peers, hostMetrics, metrics, tls, health);
         await grpc.StartAsync(cancellationToken).ConfigureAwait(false);
         await http.StartAsync(cancellationToken).ConfigureAwait(false);
         host.GrpcAddress = BoundAddress(grpc, "https");
@@ -153,7 +151,7 @@ internal sealed partial class NodeHost : IAsyncDisposable
         return app;
     }
 
-    private static WebApplication BuildHttp(NodeOptions options, ILoggerFactory loggers, PrometheusExporter exporter, Func<NodeHost?> host)
+    private static WebApplication BuildHttp(NodeOptions options, ILoggerFactory loggers, HostMetrics hostMetrics, Func<NodeHost?> host)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -164,7 +162,7 @@ internal sealed partial class NodeHost : IAsyncDisposable
         app.MapGet("/readyz", () => host() is { } node && !node._stopping
             ? Results.Json(new { ready = true, x = node._store.State.X, epoch = node._store.State.Epoch, member = node._store.State.IsMember })
             : Results.Json(new { ready = false }, statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapPrometheusMetrics("/metrics", exporter);
+        app.MapMetrics("/metrics", hostMetrics.Registry);
         return app;
     }
 
@@ -193,8 +191,7 @@ internal sealed partial class NodeHost : IAsyncDisposable
         await _store.DisposeAsync().ConfigureAwait(false);
         _peers.Dispose();
         _metrics.Dispose();
-        _processMetrics.Dispose();
-        _exporter.Dispose();
+        _hostMetrics.Dispose();
         _tls.Dispose();
     }
 

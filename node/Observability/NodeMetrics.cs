@@ -7,6 +7,7 @@ namespace SecretFleet.Node.Observability;
 /// <summary>
 /// The node's own instruments (the RPC layer records calls by method and code). Labels are
 /// fixed small sets: operation kind, outcome, abort reason code; never names or values.
+/// Exported as <c>secretfleet_node_</c> + the instrument name (counters get <c>_total</c>), see docs/metrics.md.
 /// </summary>
 internal sealed class NodeMetrics : IDisposable
 {
@@ -21,13 +22,13 @@ internal sealed class NodeMetrics : IDisposable
 
     public NodeMetrics(Func<ulong> epoch, Func<long> secrets, Func<long> storeBytes)
     {
-        _operations = _meter.CreateCounter<long>("secretfleet_node_operations", description: "Refresh and recovery operations this node finished, by kind and outcome.");
-        _pairs = _meter.CreateCounter<long>("secretfleet_node_refreshed_pairs", description: "(secret, version) pairs this node committed in refreshes and recoveries.");
-        _sentBytes = _meter.CreateCounter<long>("secretfleet_node_peer_sent", unit: "By", description: "Protobuf payload bytes this node served to peers (dealt batches and masked recovery values).");
-        _duration = _meter.CreateHistogram<double>("secretfleet_node_operation_duration", unit: "s", description: "Time from Begin to Commit or Abort of an operation on this node.");
-        _meter.CreateObservableGauge("secretfleet_node_epoch", () => (long)epoch(), description: "The epoch of this node's shares.");
-        _meter.CreateObservableGauge("secretfleet_node_secrets", secrets, description: "Secrets with a share on this node.");
-        _meter.CreateObservableGauge("secretfleet_node_store_size", storeBytes, unit: "By", description: "Bytes of the share database and its WAL.");
+        _operations = _meter.CreateCounter<long>("operations", description: "Refresh and recovery operations this node finished, by kind and outcome.");
+        _pairs = _meter.CreateCounter<long>("refreshed_pairs", description: "(secret, version) pairs this node committed in refreshes and recoveries.");
+        _sentBytes = _meter.CreateCounter<long>("peer_sent_bytes", unit: "By", description: "Protobuf payload bytes this node served to peers (dealt batches and masked recovery values).");
+        _duration = _meter.CreateHistogram<double>("operation_duration_seconds", unit: "s", description: "Time from Begin to Commit or Abort of an operation on this node.");
+        _meter.CreateObservableGauge("epoch", () => (long)epoch(), description: "The epoch of this node's shares.");
+        _meter.CreateObservableGauge("secrets", secrets, description: "Secrets with a share on this node.");
+        _meter.CreateObservableGauge("store_size_bytes", storeBytes, unit: "By", description: "Bytes of the share database and its WAL.");
     }
 
     public void PeerBytesSent(long bytes) => _sentBytes.Add(bytes);

@@ -101,10 +101,9 @@ public sealed partial class OperatorHost : IAsyncDisposable
 
         var metrics = new OperatorMetrics();
         owned.Add(metrics);
-        var exporter = new PrometheusExporter();
-        owned.Add(exporter);
-        owned.Add(new ProcessMetrics());
-        await StartServersAsync(health, metricsAt, exporter, loggers, cancellationToken).ConfigureAwait(false);
+        var hostMetrics = new HostMetrics();
+        owned.Add(hostMetrics);
+        await StartServersAsync(health, metricsAt, hostMetrics, loggers, cancellationToken).ConfigureAwait(false);
 
         var queue = new WorkQueue(new WorkQueueOptions { Workers = options.Workers }, time, loggers.CreateLogger<WorkQueue>());
         owned.Add(queue);
@@ -222,13 +221,13 @@ public sealed partial class OperatorHost : IAsyncDisposable
         }
     }
 
-    private async Task StartServersAsync(System.Net.IPEndPoint? health, System.Net.IPEndPoint? metricsAt, PrometheusExporter exporter, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private async Task StartServersAsync(System.Net.IPEndPoint? health, System.Net.IPEndPoint? metricsAt, HostMetrics hostMetrics, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         bool Healthy() => !Completion.IsFaulted;
         if (health is not null)
         {
             var shared = metricsAt is not null && metricsAt.Equals(health);
-            var server = await ProbeServer.StartAsync(health, probes: true, shared ? exporter : null, Healthy, () => IsReady, loggers, cancellationToken).ConfigureAwait(false);
+            var server = await ProbeServer.StartAsync(health, probes: true, shared ? hostMetrics : null, Healthy, () => IsReady, loggers, cancellationToken).ConfigureAwait(false);
             servers.Add(server);
             HealthAddress = server.Address;
             if (shared)
@@ -240,7 +239,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
 
         if (metricsAt is not null)
         {
-            var server = await ProbeServer.StartAsync(metricsAt, probes: false, exporter, Healthy, () => IsReady, loggers, cancellationToken).ConfigureAwait(false);
+            var server = await ProbeServer.StartAsync(metricsAt, probes: false, hostMetrics, Healthy, () => IsReady, loggers, cancellationToken).ConfigureAwait(false);
             servers.Add(server);
             MetricsAddress = server.Address;
         }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 using SecretFleet.Core.Observability;
 
 namespace SecretFleet.Operator.Hosting;
@@ -25,7 +26,7 @@ internal sealed class ProbeServer : IAsyncDisposable
     public Uri Address { get; }
 
     public static async Task<ProbeServer> StartAsync(
-        IPEndPoint endpoint, bool probes, PrometheusExporter? metrics, Func<bool> healthy, Func<bool> ready, ILoggerFactory loggers, CancellationToken cancellationToken)
+        IPEndPoint endpoint, bool probes, HostMetrics? metrics, Func<bool> healthy, Func<bool> ready, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -40,7 +41,7 @@ internal sealed class ProbeServer : IAsyncDisposable
 
         if (metrics is not null)
         {
-            app.MapPrometheusMetrics("/metrics", metrics);
+            app.MapMetrics("/metrics", metrics.Registry);
         }
 
         try

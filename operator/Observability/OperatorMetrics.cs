@@ -19,19 +19,19 @@ internal sealed class OperatorMetrics : IDisposable
     private int leader;
     private int clusters;
 
-    /// <param name="meterName">The meter's name; tests give each instance its own, so that parallel
-    /// tests' gauges (which carry no labels) do not overwrite each other in one exporter.</param>
-    public OperatorMetrics(string meterName = MeterName)
+    /// <param name="meterScope">The meter's scope; tests give each instance its own and export only that
+    /// scope, so that parallel tests' gauges (which carry no labels) do not overwrite each other.</param>
+    public OperatorMetrics(object? meterScope = null)
     {
-        meter = new Meter(meterName);
+        meter = new Meter(new MeterOptions(MeterName) { Scope = meterScope });
         operations = meter.CreateCounter<long>(
-            "secretfleet.operator.operations", description: "Refreshes and share recoveries the operator ran, by kind and outcome (committed, aborted, refused, failed).");
+            "operations", description: "Refreshes and share recoveries the operator ran, by kind and outcome (committed, aborted, refused, failed).");
         operationDuration = meter.CreateHistogram<double>(
-            "secretfleet.operator.operation.duration", "s", "Duration of refreshes and share recoveries that ran to a decision, by kind and outcome.",
+            "operation_duration_seconds", "s", "Duration of refreshes and share recoveries that ran to a decision, by kind and outcome.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800] });
-        events = meter.CreateCounter<long>("secretfleet.operator.events", description: "Kubernetes Events recorded, by type (Normal, Warning).");
-        meter.CreateObservableGauge("secretfleet.operator.leader", () => Volatile.Read(ref leader), description: "1 while this replica holds the leader lease (or runs without leader election), else 0.");
-        meter.CreateObservableGauge("secretfleet.operator.clusters", () => Volatile.Read(ref clusters), description: "SecretClusters this operator currently watches.");
+        events = meter.CreateCounter<long>("events", description: "Kubernetes Events recorded, by type (Normal, Warning).");
+        meter.CreateObservableGauge("leader", () => Volatile.Read(ref leader), description: "1 while this replica holds the leader lease (or runs without leader election), else 0.");
+        meter.CreateObservableGauge("clusters", () => Volatile.Read(ref clusters), description: "SecretClusters this operator currently watches.");
     }
 
     /// <summary>An operation ended: outcome is committed, aborted, refused or failed.</summary>

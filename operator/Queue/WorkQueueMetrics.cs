@@ -3,12 +3,12 @@ using System.Diagnostics.Metrics;
 namespace SecretFleet.Operator.Queue;
 
 /// <summary>
-/// The queue's instruments on meter <c>SecretFleet.Operator.Queue</c>, tagged with the queue
-/// name; exported as <c>secretfleet_workqueue_*</c> (see docs/metrics.md).
+/// The queue's instruments on meter <c>SecretFleet.WorkQueue</c>, tagged with the queue
+/// name; exported as <c>secretfleet_workqueue_*</c> (meter and instrument name joined, see docs/metrics.md).
 /// </summary>
 internal sealed class WorkQueueMetrics : IDisposable
 {
-    public const string MeterName = "SecretFleet.Operator.Queue";
+    public const string MeterName = "SecretFleet.WorkQueue";
 
     private readonly Meter meter = new(MeterName);
     private readonly KeyValuePair<string, object?> queueTag;
@@ -22,14 +22,14 @@ internal sealed class WorkQueueMetrics : IDisposable
     public WorkQueueMetrics(string queueName)
     {
         queueTag = new("queue", queueName);
-        depth = meter.CreateUpDownCounter<int>("secretfleet.workqueue.depth", description: "Keys waiting to be reconciled now.");
-        adds = meter.CreateCounter<long>("secretfleet.workqueue.adds", description: "Keys put on the queue (duplicates of queued keys not counted).");
-        retries = meter.CreateCounter<long>("secretfleet.workqueue.retries", description: "Keys scheduled again after a failed reconcile.");
-        busyWorkers = meter.CreateUpDownCounter<int>("secretfleet.workqueue.busy_workers", description: "Reconciles in progress.");
+        depth = meter.CreateUpDownCounter<int>("depth", description: "Keys waiting to be reconciled now.");
+        adds = meter.CreateCounter<long>("adds", description: "Keys put on the queue (duplicates of queued keys not counted).");
+        retries = meter.CreateCounter<long>("retries", description: "Keys scheduled again after a failed reconcile.");
+        busyWorkers = meter.CreateUpDownCounter<int>("busy_workers", description: "Reconciles in progress.");
         queueDuration = meter.CreateHistogram<double>(
-            "secretfleet.workqueue.queue.duration", "s", "Time a key waited in the queue before its reconcile started.");
+            "queue_duration_seconds", "s", "Time a key waited in the queue before its reconcile started.");
         reconcileDuration = meter.CreateHistogram<double>(
-            "secretfleet.workqueue.reconcile.duration", "s", "Duration of reconciles, by result (success, requeue, failure, error).");
+            "reconcile_duration_seconds", "s", "Duration of reconciles, by result (success, requeue, failure, error).");
     }
 
     public void Enqueued()

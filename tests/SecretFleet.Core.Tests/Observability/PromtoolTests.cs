@@ -1,36 +1,33 @@
 using System.Diagnostics;
-using SecretFleet.Core.Observability;
 
 namespace SecretFleet.Core.Tests.Observability;
 
-/// <summary>Runs the real <c>promtool check metrics</c> (Debian package <c>prometheus</c>) on exporter output.</summary>
+/// <summary>Runs the real <c>promtool check metrics</c> (Debian package <c>prometheus</c>) on what a host serves at /metrics.</summary>
 [Trait("Category", "Integration")]
 public sealed class PromtoolTests
 {
     [Fact]
     public async Task Promtool_accepts_a_realistic_scrape()
     {
-        using var test = new TestMeter();
-        using var process = new ProcessMetrics();
-        using var exporter = new PrometheusExporter(new PrometheusExporterOptions { MeterPrefixes = [test.Name, ProcessMetrics.MeterName] });
-        var meter = test.Meter;
-        var puts = meter.CreateCounter<long>("secretfleet.shares.puts", description: "Share writes by outcome.");
+        await using var host = await MetricsHost.StartAsync();
+        var meter = host.Meter;
+        var puts = meter.CreateCounter<long>("shares_puts", description: "Share writes by outcome.");
         puts.Add(3, new("outcome", "ok"), new("client", "spiffe://fleet/client/\"quoted\"\nname\\x"));
         puts.Add(1, new("outcome", "rejected"), new("client", "plain"));
-        meter.CreateUpDownCounter<int>("secretfleet.refresh.inflight", description: "Refreshes in progress.").Add(1);
-        var duration = meter.CreateHistogram<double>("secretfleet.refresh.duration", "s", "Duration of a refresh, by result.");
+        meter.CreateUpDownCounter<int>("refresh_inflight", description: "Refreshes in progress.").Add(1);
+        var duration = meter.CreateHistogram<double>("refresh_duration_seconds", "s", "Duration of a refresh, by result.");
         duration.Record(0.2, new KeyValuePair<string, object?>("result", "committed"));
         duration.Record(12, new KeyValuePair<string, object?>("result", "aborted"));
-        meter.CreateObservableGauge("secretfleet.epoch", () => 42L, description: "Current epoch.");
-        meter.CreateObservableCounter("secretfleet.wire.sent", () => 4096L, "By", "Bytes sent to peers.");
-        meter.CreateGauge<double>("secretfleet.ratio", description: "A ratio with a\nnewline and \\ in its help.").Record(0.75);
+        meter.CreateObservableGauge("epoch", () => 42L, description: "Current epoch.");
+        meter.CreateObservableCounter("wire_sent_bytes", () => 4096L, "By", "Bytes sent to peers.");
+        meter.CreateGauge<double>("ratio", description: "A ratio with a\nnewline and \\ in its help.").Record(0.75);
 
-        var text = exporter.Scrape();
+        var (_, text) = await host.ScrapeAsync();
         var (code, output) = await CheckMetricsAsync(text);
 
         Assert.True(code == 0, $"promtool check metrics exited {code}:\n{output}\n--- input ---\n{text}");
         Assert.Contains("process_cpu_seconds_total", text, StringComparison.Ordinal);
-        Assert.Contains("\\\"quoted\\\"\\nname\\\\x", text, StringComparison.Ordinal);
+        Assert.Contains("client=\"spiffe://fleet/client/\\\"quoted\\\"\\nname\\\\x\",outcome=\"ok\"} 3", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,6 +44,13 @@ internal sealed record CronModel(string Text, bool[][] Allowed, bool DayOfMonthS
         return null;
     }
 
+    /// <summary>True when the UTC minute of <paramref name="instant"/> satisfies every field of the model.</summary>
+    public bool Matches(DateTimeOffset instant)
+    {
+        var t = instant.UtcDateTime;
+        return Allowed[0][t.Minute] && Allowed[1][t.Hour] && Allowed[3][t.Month] && DayAllowed(t.Date);
+    }
+
     private bool DayAllowed(DateTime day)
     {
         var dom = Allowed[2][day.Day];
@@ -64,7 +71,7 @@ internal sealed record CronModel(string Text, bool[][] Allowed, bool DayOfMonthS
             from kind in Gen.Choose(0, 5)
             from a in Gen.Choose(min, max)
             from b in Gen.Choose(min, max)
-            from step in Gen.Choose(1, max - min + 1)
+            from step in Gen.Choose(1, max) // Steps past the field maximum are refused (Cronos does too).
             select Item(field, kind, Math.Min(a, b), Math.Max(a, b), step);
         return from count in Gen.Choose(1, 3)
                from items in Gen.ListOf(item, count)

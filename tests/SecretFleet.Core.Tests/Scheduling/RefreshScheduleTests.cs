@@ -71,9 +71,9 @@ public sealed class RefreshScheduleTests
     [Fact]
     public void Spec_must_set_exactly_one_of_schedule_and_interval()
     {
-        Assert.Contains("both", Assert.Throws<ScheduleFormatException>(() => RefreshSchedule.Parse("@daily", "1h")).Message, StringComparison.Ordinal);
+        Assert.Contains("both", Assert.Throws<ScheduleFormatException>(() => RefreshSchedule.Parse("0 3 * * *", "1h")).Message, StringComparison.Ordinal);
         Assert.Contains("neither", Assert.Throws<ScheduleFormatException>(() => RefreshSchedule.Parse(null, " ")).Message, StringComparison.Ordinal);
-        Assert.NotNull(RefreshSchedule.Parse("@daily", null).Cron);
+        Assert.NotNull(RefreshSchedule.Parse("0 3 * * *", null).Cron);
         Assert.Equal(TimeSpan.FromHours(1), RefreshSchedule.Parse(null, "1h").Interval);
     }
 
@@ -83,6 +83,17 @@ public sealed class RefreshScheduleTests
         var e = Assert.Throws<ScheduleFormatException>(() => RefreshSchedule.FromCron("0 0 30 2 *"));
 
         Assert.Contains("never fires", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("@daily", "Cron macro '@daily' is not supported")]
+    [InlineData("0 0 ? * MON", "day-of-month field '?' is not a number")]
+    [InlineData("0 0 * * 8", "day-of-week field '8' is out of range 0-7")]
+    public void Cron_syntax_the_crd_does_not_allow_is_rejected_with_the_field_at_fault(string expression, string reason)
+    {
+        var e = Assert.Throws<ScheduleFormatException>(() => RefreshSchedule.Parse(expression, null));
+
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,10 +114,10 @@ public sealed class RefreshScheduleTests
 
     [Theory]
     [InlineData("10m")]
-    [InlineData("@hourly")]
+    [InlineData("0 * * * *")]
     public void A_missed_refresh_is_due_now_once_not_once_per_missed_occurrence(string spec)
     {
-        var schedule = spec.StartsWith('@') ? RefreshSchedule.FromCron(spec) : RefreshSchedule.FromInterval(spec);
+        var schedule = spec.Contains(' ', StringComparison.Ordinal) ? RefreshSchedule.FromCron(spec) : RefreshSchedule.FromInterval(spec);
         var now = T0.AddDays(3);
 
         Assert.Equal(now, schedule.NextAfter(T0, now));

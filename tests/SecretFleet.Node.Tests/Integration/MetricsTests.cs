@@ -22,6 +22,11 @@ public sealed class MetricsTests(SharedFleet shared) : IClassFixture<SharedFleet
         Assert.Contains("secretfleet_rpc_server_duration_seconds_bucket", text);
         Assert.Contains("secretfleet_node_epoch", text);
         Assert.Contains("secretfleet_node_store_size_bytes", text);
+        // Types as docs/metrics.md promises them: counters stay counters through prometheus-net.
+        Assert.Contains("# TYPE secretfleet_rpc_server_calls_total counter\n", text);
+        Assert.Contains("# TYPE secretfleet_rpc_server_duration_seconds histogram\n", text);
+        Assert.Contains("# TYPE secretfleet_node_epoch gauge\n", text);
+        Assert.Contains("# TYPE process_cpu_seconds_total counter\n", text);
         Assert.DoesNotContain("metered", text);
     }
 

@@ -10,7 +10,8 @@ public sealed class WorkQueueMetricsTests
     [Fact]
     public async Task Queue_metrics_count_adds_retries_and_reconciles_by_result()
     {
-        using var exporter = new PrometheusExporter(new PrometheusExporterOptions { MeterPrefixes = [WorkQueueMetrics.MeterName] });
+        // Each queue name is unique, so another test's queues never share these series.
+        using var hostMetrics = new HostMetrics();
         var name = $"test-{Guid.NewGuid():N}";
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var queue = new WorkQueue(
@@ -32,7 +33,7 @@ public sealed class WorkQueueMetricsTests
         await stop.CancelAsync();
         await loop.WaitAsync(TimeSpan.FromSeconds(10));
 
-        var lines = exporter.Scrape().Split('\n').Where(l => l.Contains(name, StringComparison.Ordinal)).ToList();
+        var lines = (await hostMetrics.ScrapeAsync(CancellationToken.None)).Split('\n').Where(l => l.Contains(name, StringComparison.Ordinal)).ToList();
         Assert.Contains($"secretfleet_workqueue_adds_total{{queue=\"{name}\"}} 2", lines);
         Assert.Contains($"secretfleet_workqueue_retries_total{{queue=\"{name}\"}} 1", lines);
         Assert.Contains($"secretfleet_workqueue_depth{{queue=\"{name}\"}} 0", lines);

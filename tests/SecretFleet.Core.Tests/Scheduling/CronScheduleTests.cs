@@ -3,7 +3,7 @@ using SecretFleet.Core.Scheduling;
 namespace SecretFleet.Core.Tests.Scheduling;
 
 [Trait("Category", "Unit")]
-public sealed class CronExpressionTests
+public sealed class CronScheduleTests
 {
     [Theory]
     [InlineData("*/15 * * * *", "2026-01-01T10:07:30Z", "2026-01-01T10:15:00Z")]
@@ -24,16 +24,9 @@ public sealed class CronExpressionTests
     [InlineData("0 0 29 2 *", "2096-03-01T00:00:00Z", "2104-02-29T00:00:00Z")]
     [InlineData("30 6 * * *", "2026-06-15T08:00:00+02:00", "2026-06-15T06:30:00Z")]
     [InlineData("30 6 * * *", "2026-06-15T08:31:00+02:00", "2026-06-16T06:30:00Z")]
-    [InlineData("@hourly", "2026-01-01T10:00:00Z", "2026-01-01T11:00:00Z")]
-    [InlineData("@daily", "2026-01-01T10:00:00Z", "2026-01-02T00:00:00Z")]
-    [InlineData("@midnight", "2026-01-01T10:00:00Z", "2026-01-02T00:00:00Z")]
-    [InlineData("@weekly", "2026-11-21T12:00:00Z", "2026-11-22T00:00:00Z")]
-    [InlineData("@monthly", "2026-01-15T00:00:00Z", "2026-02-01T00:00:00Z")]
-    [InlineData("@yearly", "2026-01-15T00:00:00Z", "2027-01-01T00:00:00Z")]
-    [InlineData("@ANNUALLY", "2026-01-15T00:00:00Z", "2027-01-01T00:00:00Z")]
     public void Next_occurrence_is_the_first_matching_minute_strictly_after(string expression, string after, string expected)
     {
-        var next = CronExpression.Parse(expression).GetNextOccurrence(DateTimeOffset.Parse(after, System.Globalization.CultureInfo.InvariantCulture));
+        var next = CronSchedule.Parse(expression).GetNextOccurrence(DateTimeOffset.Parse(after, System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), next);
         Assert.Equal(TimeSpan.Zero, next!.Value.Offset);
@@ -43,7 +36,7 @@ public sealed class CronExpressionTests
     public void Restricted_day_of_month_and_day_of_week_match_either()
     {
         // 2 January 2026 is a Friday, before the 13th.
-        var next = CronExpression.Parse("0 0 13 * FRI").GetNextOccurrence(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var next = CronSchedule.Parse("0 0 13 * FRI").GetNextOccurrence(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
         Assert.Equal(new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero), next);
     }
@@ -52,7 +45,7 @@ public sealed class CronExpressionTests
     public void A_day_field_starting_with_a_star_is_unrestricted_so_both_must_match()
     {
         // Vixie cron: "*/2" sets the star flag; odd days that are Fridays: 9 January 2026.
-        var next = CronExpression.Parse("0 0 */2 * FRI").GetNextOccurrence(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var next = CronSchedule.Parse("0 0 */2 * FRI").GetNextOccurrence(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
         Assert.Equal(new DateTimeOffset(2026, 1, 9, 0, 0, 0, TimeSpan.Zero), next);
     }
@@ -63,11 +56,10 @@ public sealed class CronExpressionTests
     [InlineData("0 0 30,31 FEB *")]
     public void Impossible_schedules_return_null_at_once(string expression)
     {
-        var cron = CronExpression.Parse(expression);
+        var cron = CronSchedule.Parse(expression);
         var next = cron.GetNextOccurrence(DateTimeOffset.UnixEpoch);
 
         Assert.Null(next);
-        Assert.False(cron.CanFire);
     }
 
     [Fact]
@@ -75,7 +67,7 @@ public sealed class CronExpressionTests
     {
         // "*/7" in day-of-week is Sunday with the star flag, so both day fields must match:
         // 29 February on a Sunday, next in 2032 and then 2060.
-        var cron = CronExpression.Parse("0 0 29 2 */7");
+        var cron = CronSchedule.Parse("0 0 29 2 */7");
 
         Assert.Equal(new DateTimeOffset(2032, 2, 29, 0, 0, 0, TimeSpan.Zero), cron.GetNextOccurrence(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
         Assert.Equal(new DateTimeOffset(2060, 2, 29, 0, 0, 0, TimeSpan.Zero), cron.GetNextOccurrence(new DateTimeOffset(2032, 2, 29, 0, 0, 0, TimeSpan.Zero)));
@@ -84,7 +76,7 @@ public sealed class CronExpressionTests
     [Fact]
     public void Occurrences_past_year_9999_are_null()
     {
-        var next = CronExpression.Parse("0 0 1 1 *").GetNextOccurrence(new DateTimeOffset(9999, 6, 1, 0, 0, 0, TimeSpan.Zero));
+        var next = CronSchedule.Parse("0 0 1 1 *").GetNextOccurrence(new DateTimeOffset(9999, 6, 1, 0, 0, 0, TimeSpan.Zero));
 
         Assert.Null(next);
     }
@@ -107,9 +99,15 @@ public sealed class CronExpressionTests
     [InlineData("0 * * * * *", "expression", "0 * * * * *", "seconds are not supported")]
     [InlineData("", "expression", "", "has 0 fields")]
     [InlineData("@reboot", "expression", "@reboot", "Cron macro '@reboot' is not supported")]
+    [InlineData("@daily", "expression", "@daily", "e.g. '0 0 * * *' for daily")]
+    [InlineData("0 0 L * *", "day-of-month", "L", "day-of-month field 'L' is not a number")]
+    [InlineData("0 0 1W * *", "day-of-month", "1W", "day-of-month field '1W' is not a number")]
+    [InlineData("0 0 * * 5#3", "day-of-week", "5#3", "day-of-week field '5#3' is not a number or a name (SUN..SAT)")]
+    [InlineData("0 0 * * SAT-SUN", "day-of-week", "SAT-SUN", "is a backwards range")]
+    [InlineData("*/60 * * * *", "minute", "*/60", "a step must be a whole number from 1 to 59")]
     public void Malformed_expressions_name_the_field_and_value(string expression, string field, string value, string message)
     {
-        var e = Assert.Throws<ScheduleFormatException>(() => CronExpression.Parse(expression));
+        var e = Assert.Throws<ScheduleFormatException>(() => CronSchedule.Parse(expression));
 
         Assert.IsAssignableFrom<FormatException>(e);
         Assert.Equal(field, e.Field);
@@ -120,10 +118,10 @@ public sealed class CronExpressionTests
     [Fact]
     public void TryParse_reports_the_reason_instead_of_throwing()
     {
-        Assert.False(CronExpression.TryParse("0 0 * * 8", out var none, out var error));
+        Assert.False(CronSchedule.TryParse("0 0 * * 8", out var none, out var error));
         Assert.Null(none);
         Assert.Contains("day-of-week field '8' is out of range 0-7", error, StringComparison.Ordinal);
-        Assert.True(CronExpression.TryParse("  0   0 * * 1 ", out var cron, out _));
+        Assert.True(CronSchedule.TryParse("  0   0 * * 1 ", out var cron, out _));
         Assert.Equal("0 0 * * 1", cron.ToString());
     }
 }

@@ -5,7 +5,7 @@ using SecretFleet.Core.Scheduling;
 namespace SecretFleet.Core.Tests.Scheduling;
 
 [Trait("Category", "Unit")]
-public sealed class CronExpressionPropertyTests
+public sealed class CronSchedulePropertyTests
 {
     private const int HorizonDays = 366 * 12;
 
@@ -22,7 +22,7 @@ public sealed class CronExpressionPropertyTests
         var property = Prop.ForAll(cases, c =>
         {
             var (model, after) = c;
-            var fast = CronExpression.Parse(model.Text).GetNextOccurrence(after);
+            var fast = CronSchedule.Parse(model.Text).GetNextOccurrence(after);
             var slow = model.SlowNext(after, HorizonDays);
             var agrees = slow is not null
                 ? fast == slow
@@ -40,10 +40,10 @@ public sealed class CronExpressionPropertyTests
         var property = Prop.ForAll(cases, c =>
         {
             var (model, after) = c;
-            var cron = CronExpression.Parse(model.Text);
+            var cron = CronSchedule.Parse(model.Text);
             var next = cron.GetNextOccurrence(after);
             var ok = next is null
-                || (next > after && next.Value.Ticks % TimeSpan.TicksPerMinute == 0 && cron.Matches(next.Value)
+                || (next > after && next.Value.Ticks % TimeSpan.TicksPerMinute == 0 && model.Matches(next.Value)
                     && next.Value.Offset == TimeSpan.Zero);
             return ok.Label($"'{model.Text}' after {after:o}: {next:o}");
         });

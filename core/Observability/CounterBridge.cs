@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Prometheus;
+
+namespace SecretFleet.Core.Observability;
+
+/// <summary>
+/// Publishes <see cref="Counter{T}"/> and <see cref="ObservableCounter{T}"/> instruments as
+/// prometheus-net counters named <c>…_total</c>. prometheus-net 8's <c>MeterAdapter</c> turns them
+/// into gauges (it fears instruments re-created at zero; ours live as long as their host) and
+/// expires idle series, which would lose the first increment an alert on <c>increase()</c> needs.
+/// Names and labels follow the adapter's rules, so every family reads alike.
+/// </summary>
+internal sealed class CounterBridge : IDisposable
+{
+    private readonly MeterListener listener = new();
+    private readonly IMetricFactory factory;
+    private readonly ConcurrentDictionary<Instrument, Family> families = new();
+    private volatile bool disposed;
+
+    public CounterBridge(CollectorRegistry registry, Func<Instrument, bool> exported)
+    {
+        factory = Metrics.WithCustomRegistry(registry);
+        listener.InstrumentPublished = (instrument, source) =>
+        {
+            if (Handles(instrument) && exported(instrument))
+            {
+                families[instrument] = new Family(ExportedName(instrument), string.IsNullOrWhiteSpace(instrument.Description) ? instrument.Name : instrument.Description);
+                source.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.MeasurementsCompleted = (instrument, state) => families.TryRemove(instrument, out var removed);
+        listener.SetMeasurementEventCallback<byte>((i, m, t, _) => Record(i, m, t));
+        listener.SetMeasurementEventCallback<short>((i, m, t, _) => Record(i, m, t));
+        listener.SetMeasurementEventCallback<int>((i, m, t, _) => Record(i, m, t));
+        listener.SetMeasurementEventCallback<long>((i, m, t, _) => Record(i, m, t));
+        listener.SetMeasurementEventCallback<float>((i, m, t, _) => Record(i, m, t));
+        listener.SetMeasurementEventCallback<double>((i, m, t, _) => Record(i, m, t));
+        listener.SetMeasurementEventCallback<decimal>((i, m, t, _) => Record(i, (double)m, t));
+        listener.Start();
+        // Observable counters report when asked; ask before every collection of this registry.
+        registry.AddBeforeCollectCallback(() =>
+        {
+            if (!disposed)
+            {
+                listener.RecordObservableInstruments();
+            }
+        });
+    }
+
+    /// <summary>The instrument kinds this bridge exports instead of the adapter.</summary>
+    public static bool Handles(Instrument instrument)
+    {
+        var type = instrument.GetType();
+        return type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Counter<>) || type.GetGenericTypeDefinition() == typeof(ObservableCounter<>));
+    }
+
+    /// <summary><c>SecretFleet.Node</c> + <c>operations</c> → <c>secretfleet_node_operations_total</c>.</summary>
+    public static string ExportedName(Instrument instrument)
+    {
+        var name = PrometheusName($"{instrument.Meter.Name}_{instrument.Name}");
+        return name.EndsWith("_total", StringComparison.Ordinal) ? name : name + "_total";
+    }
+
+    /// <summary>The adapter's rule: lowercase; outside <c>[a-z0-9_]</c> becomes <c>_</c>; no leading digit.</summary>
+    public static string PrometheusName(string text)
+    {
+        var chars = new char[text.Length];
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = char.ToLowerInvariant(text[i]);
+            chars[i] = char.IsAsciiLetterLower(c) || c == '_' || (i > 0 && char.IsAsciiDigit(c)) ? c : '_';
+        }
+
+        return new string(chars);
+    }
+
+    public void Dispose()
+    {
+        disposed = true;
+        listener.Dispose();
+    }
+
+    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        // A counter only grows; a negative add is a bug in the caller and must not poison the series.
+        if (value < 0 || !families.TryGetValue(instrument, out var family))
+        {
+            return;
+        }
+
+        var sorted = tags.ToArray();
+        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        var names = new string[sorted.Length];
+        var values = new string[sorted.Length];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            names[i] = PrometheusName(sorted[i].Key);
+            values[i] = Convert.ToString(sorted[i].Value, CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+
+        var counter = factory.CreateCounter(family.Name, family.Help, names).WithLabels(values);
+        if (instrument is ObservableCounter<byte> or ObservableCounter<short> or ObservableCounter<int> or ObservableCounter<long>
+            or ObservableCounter<float> or ObservableCounter<double> or ObservableCounter<decimal>)
+        {
+            counter.IncTo(value);
+        }
+        else
+        {
+            counter.Inc(value);
+        }
+    }
+
+    private sealed record Family(string Name, string Help);
+}
