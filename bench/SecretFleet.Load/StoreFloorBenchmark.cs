@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SecretFleet.Node.Storage;
-using SecretFleet.Node.Tests.Support;
 
 namespace SecretFleet.Load;
 

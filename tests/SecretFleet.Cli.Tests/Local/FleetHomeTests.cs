@@ -1,6 +1,5 @@
 using SecretFleet.Cli.Local;
 using SecretFleet.Cli.Output;
-using SecretFleet.Cli.Tests.Support;
 
 namespace SecretFleet.Cli.Tests.Local;
 

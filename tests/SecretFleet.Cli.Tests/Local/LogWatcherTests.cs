@@ -1,6 +1,5 @@
 using SecretFleet.Cli.Commands;
 using SecretFleet.Cli.Local;
-using SecretFleet.Cli.Tests.Support;
 
 namespace SecretFleet.Cli.Tests.Local;
 

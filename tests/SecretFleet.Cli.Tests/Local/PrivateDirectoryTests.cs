@@ -1,5 +1,4 @@
 using SecretFleet.Cli.Local;
-using SecretFleet.Cli.Tests.Support;
 
 namespace SecretFleet.Cli.Tests.Local;
 

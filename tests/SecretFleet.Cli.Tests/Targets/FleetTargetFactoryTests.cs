@@ -1,7 +1,6 @@
 using SecretFleet.Cli.Commands;
 using SecretFleet.Cli.Output;
 using SecretFleet.Cli.Targets;
-using SecretFleet.Cli.Tests.Support;
 
 namespace SecretFleet.Cli.Tests.Targets;
 

@@ -87,19 +87,8 @@ internal sealed class EmulatorWorld : IAsyncDisposable
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds, failing with <paramref name="what"/> after the deadline.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
-    {
-        using var timeout = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(10));
-        while (!await condition())
-        {
-            if (timeout.IsCancellationRequested)
-            {
-                Assert.Fail($"Timed out waiting until {what}");
-            }
-
-            await Task.Delay(25);
-        }
-    }
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null) =>
+        Eventually.TrueAsync(condition, what, deadline);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,4 @@
 using SecretFleet.Kube.Config;
-using SecretFleet.Kube.Tests.Support;
 
 namespace SecretFleet.Kube.Tests.Config;
 

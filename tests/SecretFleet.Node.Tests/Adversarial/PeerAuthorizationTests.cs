@@ -6,7 +6,6 @@ using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
 using SecretFleet.Node.Tests.Support;
-using SecretFleet.Tests.Shared;
 
 namespace SecretFleet.Node.Tests.Adversarial;
 

@@ -9,7 +9,6 @@ using SecretFleet.Core.Rpc;
 using SecretFleet.Node.Hosting;
 using SecretFleet.Node.Services;
 using SecretFleet.Node.Storage;
-using SecretFleet.Node.Tests.Support;
 
 namespace SecretFleet.Node.Tests.Services;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using SecretFleet.Node.Storage;
-using SecretFleet.Node.Tests.Support;
 
 namespace SecretFleet.Node.Tests.Storage;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using SecretFleet.Node.Storage;
-using SecretFleet.Node.Tests.Support;
 
 namespace SecretFleet.Node.Tests.Storage;
 

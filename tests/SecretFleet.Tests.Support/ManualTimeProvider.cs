@@ -5,7 +5,7 @@ namespace SecretFleet.Tests.Shared;
 /// time order, each at its own due time, on the calling thread. Shared by the test projects
 /// (linked, not referenced: tests/Shared is test code only).
 /// </summary>
-internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock sync = new();
     private readonly List<ManualTimer> timers = [];

@@ -11,7 +11,7 @@ namespace SecretFleet.Tests.Shared;
 /// scalars as YAML 1.2's core schema does (null, booleans, integers, floats); quoted scalars stay strings.
 /// Linked into the test projects that read YAML (the emulator, the CRD tests).
 /// </summary>
-internal static partial class YamlJson
+public static partial class YamlJson
 {
     public static (JsonObject? Object, string? Error) ParseObject(string text)
     {
