@@ -1,4 +1,5 @@
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Identity;
 using Grpc.Health.V1;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
@@ -23,7 +24,7 @@ public sealed partial class FleetClient
         if (failed.Length > 0)
         {
             throw new FleetClientException(FleetErrorKind.NotEnoughNodes,
-                $"Nodes {Describe(failed)} did not delete their share of '{name}'; run the delete again when they are up.", failed);
+                $"Nodes {NodeIndex.Describe(failed)} did not delete their share of '{name}'; run the delete again when they are up.", failed);
         }
         return deleted > 0
             ? deleted
@@ -38,7 +39,7 @@ public sealed partial class FleetClient
         if (_options.Nodes.Count - silent.Length < _options.Threshold)
         {
             throw new FleetClientException(FleetErrorKind.NotEnoughNodes,
-                $"Only {_options.Nodes.Count - silent.Length} of {_options.Nodes.Count} nodes answered (not: {Describe(silent)}) and listing needs {_options.Threshold}; start those nodes and list again.", silent);
+                $"Only {_options.Nodes.Count - silent.Length} of {_options.Nodes.Count} nodes answered (not: {NodeIndex.Describe(silent)}) and listing needs {_options.Threshold}; start those nodes and list again.", silent);
         }
         var seen = new Dictionary<string, List<SecretSummary>>(StringComparer.Ordinal);
         foreach (var secret in pages.SelectMany(p => p ?? []))

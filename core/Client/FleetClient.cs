@@ -100,7 +100,7 @@ public sealed partial class FleetClient : IDisposable
             return new FleetClientException(FleetErrorKind.InvalidInput, $"Node x {refused.Node.X} refused the share: {refused.Error!.Detail} Nothing was stored.", xs);
         }
         return new FleetClientException(FleetErrorKind.NotEnoughNodes,
-            $"Nodes {Describe(xs)} did not store their share ({failed[0].Error!.Detail}); nothing was stored. Bring every node up and retry.", xs);
+            $"Nodes {NodeIndex.Describe(xs)} did not store their share ({failed[0].Error!.Detail}); nothing was stored. Bring every node up and retry.", xs);
     }
 
     private async Task RollBackAsync(string name, ulong version, IEnumerable<Epochs.FleetMember> written, CancellationToken cancellationToken)
@@ -141,8 +141,6 @@ public sealed partial class FleetClient : IDisposable
             throw new FleetClientException(FleetErrorKind.InvalidInput, $"{SecretName.Quote(name)} is not a valid secret name: use {SecretName.Rule}.");
         }
     }
-
-    internal static string Describe(IEnumerable<byte> xs) => NodeIndex.Describe(xs);
 
     /// <inheritdoc />
     public void Dispose() => _channels.Dispose();

@@ -1,3 +1,4 @@
+using SecretFleet.Core.Identity;
 using SecretFleet.Core.Rpc;
 using SecretFleet.Core.Sharing;
 
@@ -118,8 +119,8 @@ internal static class RecoveryDecision
     }
 
     private static string Details(IReadOnlyCollection<byte> bad, byte[] unreachable) =>
-        (bad.Count > 0 ? $"wrong answers from {FleetClient.Describe(bad)}; " : "")
-        + $"unreachable: {(unreachable.Length > 0 ? FleetClient.Describe(unreachable) : "none")}";
+        (bad.Count > 0 ? $"wrong answers from {NodeIndex.Describe(bad)}; " : "")
+        + $"unreachable: {(unreachable.Length > 0 ? NodeIndex.Describe(unreachable) : "none")}";
 }
 
 /// <summary>What a full read decided: a result, or a failure with what to try next.</summary>
