@@ -21,7 +21,8 @@ namespace SecretFleet.Core.Rpc;
 /// between the write and its return to the pool, so the wipe happens there: after
 /// <c>WriteAsync</c> completed (SocketsHttpHandler copied the bytes into its own frame buffer)
 /// and before grpc-dotnet hands the array back. Copies in the HTTP/2 and TLS buffers below stay
-/// out of reach (docs/threat-model.md).
+/// out of reach (docs/threat-model.md). Fleet channels have no retry or hedging policy, which
+/// would send the same buffer again.
 /// </summary>
 internal sealed class FleetHttpHandler(HttpMessageHandler inner, string? authority) : DelegatingHandler(inner)
 {
