@@ -12,17 +12,18 @@ namespace SecretFleet.Core.Rpc;
 /// <item>A refused TLS handshake (wrong CA, wrong name, wrong identity) is UNAVAILABLE for the
 /// caller, as for any server it cannot reach; grpc-dotnet would say INTERNAL, and the client's
 /// quorum logic treats INTERNAL as a node that answered wrongly.</item>
-/// <item>Zeroing every request message once the HTTP/2 layer has taken it (below).</item>
+/// <item>The request message is sent as one buffer of known length with the headers, as the
+/// hand-written layer did, instead of grpc-dotnet's push content: SocketsHttpHandler treats a push
+/// content as duplex and flushes the HEADERS frame on its own, so every call cost the server an
+/// extra read and wake-up (measured: docs/benchmarks.md). Fleet channels carry unary and
+/// server-streaming calls only, whose single request message is complete before it is sent.</item>
+/// <item>Share-bearing bytes zeroed: grpc-dotnet serializes a request into a buffer it rents
+/// from <see cref="System.Buffers.ArrayPool{T}.Shared"/> and returns uncleared; this handler
+/// copies it out and clears it while grpc-dotnet writes it, and clears its own copy once the
+/// response headers arrived (the node has read the request by then). It is a fresh array, never
+/// pooled, so a node that answers early cannot make another call's bytes go out in its place.
+/// Copies in the HTTP/2 and TLS buffers below stay out of reach (docs/threat-model.md).</item>
 /// </list>
-/// Zeroes every request message once the HTTP/2 layer has taken it. grpc-dotnet serializes a
-/// request into a buffer it rents from <see cref="System.Buffers.ArrayPool{T}.Shared"/> and
-/// returns uncleared after writing it to the request stream; requests carry shares (Put) and the
-/// coordinator's pair lists. The stream below grpc-dotnet is the one place that sees that buffer
-/// between the write and its return to the pool, so the wipe happens there: after
-/// <c>WriteAsync</c> completed (SocketsHttpHandler copied the bytes into its own frame buffer)
-/// and before grpc-dotnet hands the array back. Copies in the HTTP/2 and TLS buffers below stay
-/// out of reach (docs/threat-model.md). Fleet channels have no retry or hedging policy, which
-/// would send the same buffer again.
 /// </summary>
 internal sealed class FleetHttpHandler(HttpMessageHandler inner, string? authority) : DelegatingHandler(inner)
 {
@@ -33,9 +34,22 @@ internal sealed class FleetHttpHandler(HttpMessageHandler inner, string? authori
             request.Headers.Host = request.RequestUri is { IsDefaultPort: false } uri ? $"{authority}:{uri.Port}" : authority;
         }
 
+        byte[]? body = null;
         if (request.Content is { } content)
         {
-            request.Content = new WipingContent(content);
+            using var collected = new CollectingStream();
+            await content.CopyToAsync(collected, cancellationToken).ConfigureAwait(false);
+            body = collected.ToArray();
+            var buffered = new ByteArrayContent(body);
+            foreach (var header in content.Headers.NonValidated)
+            {
+                if (!header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                {
+                    buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+            }
+            content.Dispose();
+            request.Content = buffered;
         }
 
         try
@@ -46,92 +60,88 @@ internal sealed class FleetHttpHandler(HttpMessageHandler inner, string? authori
         {
             throw new HttpRequestException($"The TLS handshake with {request.RequestUri?.Authority} failed: {refused.Message}", new IOException(refused.Message, refused), e.StatusCode);
         }
-    }
-
-    private sealed class WipingContent : HttpContent
-    {
-        private readonly HttpContent _inner;
-
-        public WipingContent(HttpContent inner)
+        finally
         {
-            _inner = inner;
-            foreach (var header in inner.Headers.NonValidated)
+            if (body is not null)
             {
-                Headers.TryAddWithoutValidation(header.Key, header.Value);
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(body);
             }
-        }
-
-        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
-            SerializeToStreamAsync(stream, context, CancellationToken.None);
-
-        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken) =>
-            _inner.CopyToAsync(new WipingStream(stream), context, cancellationToken);
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 
-    private sealed class WipingStream(Stream inner) : Stream
+    /// <summary>
+    /// Collects what grpc-dotnet writes (the 5-byte frame header, then the message) and clears
+    /// each written buffer right after copying it, before grpc-dotnet returns it to the pool.
+    /// Its own growth buffers are cleared before they are dropped.
+    /// </summary>
+    private sealed class CollectingStream : Stream
     {
+        private byte[] _buffer = new byte[256];
+        private int _length;
+
         public override bool CanRead => false;
 
         public override bool CanSeek => false;
 
         public override bool CanWrite => true;
 
-        public override long Length => throw new NotSupportedException();
+        public override long Length => _length;
 
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
 
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        public byte[] ToArray()
         {
-            try
-            {
-                await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                // The sender is done with these bytes once the write returned (or failed).
-                System.Runtime.InteropServices.MemoryMarshal.AsMemory(buffer).Span.Clear();
-            }
+            var copy = _buffer.AsSpan(0, _length).ToArray();
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(_buffer);
+            return copy;
         }
 
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Write(byte[] buffer, int offset, int count)
+        public override void Write(ReadOnlySpan<byte> buffer)
         {
-            try
+            if (_length + buffer.Length > _buffer.Length)
             {
-                inner.Write(buffer, offset, count);
+                var grown = new byte[Math.Max(_buffer.Length * 2, _length + buffer.Length)];
+                _buffer.AsSpan(0, _length).CopyTo(grown);
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(_buffer);
+                _buffer = grown;
             }
-            finally
-            {
-                Array.Clear(buffer, offset, count);
-            }
+
+            buffer.CopyTo(_buffer.AsSpan(_length));
+            _length += buffer.Length;
+            // The sender's buffer (grpc-dotnet's pooled serialization buffer) is done with.
+            System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer), buffer.Length).Clear();
         }
 
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-        public override void Flush() => inner.Flush();
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Write(buffer.AsSpan(offset, count));
+            return Task.CompletedTask;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
         public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(_buffer);
+            base.Dispose(disposing);
+        }
     }
 }

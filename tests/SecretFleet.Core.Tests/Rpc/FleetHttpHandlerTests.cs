@@ -8,14 +8,15 @@ using SecretFleet.Core.Tests.Rpc.Protos;
 namespace SecretFleet.Core.Tests.Rpc;
 
 /// <summary>
-/// Requests carry shares: the bytes grpc-dotnet serialized a request into are zeroed once the
-/// HTTP/2 layer took them, before grpc-dotnet returns the buffer to the shared pool.
+/// What the fleet channel's handler does to a request: the bytes grpc-dotnet serialized it into
+/// (shares, for a Put) are zeroed as soon as they are copied out, before grpc-dotnet returns the
+/// buffer to the shared pool; the message goes out whole, with the :authority we verify.
 /// </summary>
-public sealed class WipeSentMessagesTests
+public sealed class FleetHttpHandlerTests
 {
     [Fact]
     [Trait("Category", "Unit")]
-    public async Task Bytes_written_to_the_request_stream_are_zeroed_after_the_write_and_still_sent()
+    public async Task The_serialized_request_is_zeroed_once_copied_out_and_still_sent_whole()
     {
         var payload = RandomNumberGenerator.GetBytes(64);
         var sent = payload.ToArray();
@@ -29,6 +30,19 @@ public sealed class WipeSentMessagesTests
         Assert.Equal(sent, recorder.Body);
         Assert.Equal("application/grpc", recorder.ContentType);
         Assert.True(payload.AsSpan().IndexOfAnyExcept((byte)0) < 0, "the serialized request outlived its write");
+    }
+
+    [Fact]
+    [Trait("Category", "Unit")]
+    public async Task The_name_to_verify_goes_out_as_the_authority_with_the_dialled_port()
+    {
+        var recorder = new RecordingHandler();
+        using var invoker = new HttpMessageInvoker(new FleetHttpHandler(recorder, authority: "demo-0.demo-nodes.ns.svc"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://10.42.0.7:7443/grpc.health.v1.Health/Check") { Content = new ArrayContent([0, 0, 0, 0, 0]) };
+
+        using var response = await invoker.SendAsync(request, CancellationToken.None);
+
+        Assert.Equal("demo-0.demo-nodes.ns.svc:7443", recorder.Host);
     }
 
     [Fact]
@@ -65,12 +79,15 @@ public sealed class WipeSentMessagesTests
 
         public string? ContentType { get; private set; }
 
+        public string? Host { get; private set; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             using var copy = new MemoryStream();
             await request.Content!.CopyToAsync(copy, cancellationToken);
             Body = copy.ToArray();
             ContentType = request.Content.Headers.ContentType?.MediaType;
+            Host = request.Headers.Host;
             return new HttpResponseMessage(HttpStatusCode.OK);
         }
     }
