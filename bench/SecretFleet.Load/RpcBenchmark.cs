@@ -20,8 +20,8 @@ internal static class RpcBenchmark
         var client = fleet.Client("load", o => o with { CallTimeout = TimeSpan.FromSeconds(30) });
         var everyNodeClient = fleet.Client("load", o => o with { CallTimeout = TimeSpan.FromSeconds(30), RecoverReads = RecoverReads.AllNodes });
         using var tls = fleet.Issue(FleetRole.Client, "load-raw").ToTlsMaterial();
-        var channels = fleet.View.Members.Select(m => new RpcChannel(new RpcChannelOptions { Address = m.Endpoint, Tls = tls, TlsServerName = "localhost" })).ToArray();
-        var call = new RpcCallOptions(TimeSpan.FromSeconds(30));
+        var channels = fleet.View.Members.Select(m => FleetChannel.Create(new RpcChannelOptions { Address = m.Endpoint, Tls = tls, TlsServerName = "localhost" })).ToArray();
+        var health = channels.Select(c => new Health.HealthClient(c)).ToArray();
         var targets = new string[1000];
         for (var i = 0; i < targets.Length; i++)
         {
@@ -35,7 +35,7 @@ internal static class RpcBenchmark
         {
             var skip = new LoopResult("skipped", concurrency, 0, 0, 1, double.NaN, double.NaN);
             var raw = only is not ("" or "raw") ? skip : await ClosedLoop.RunAsync("raw fan-out", concurrency, warmup, duration,
-                _ => Task.WhenAll(channels.Select(c => c.UnaryAsync(HealthService.ServiceName, "Check", new HealthCheckRequest(), HealthCheckResponse.Parser, call, default))), pids);
+                _ => Task.WhenAll(health.Select(h => h.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync)), pids);
             var store = only is not ("" or "store") ? skip : await ClosedLoop.RunAsync("store", concurrency, warmup, duration,
                 seq => client.StoreAsync($"load-{concurrency}-{seq}", RandomNumberGenerator.GetBytes(32), null, default), pids);
             var recover = only is not ("" or "recover") ? skip : await ClosedLoop.RunAsync("recover", concurrency, warmup, duration,

@@ -54,7 +54,7 @@ internal sealed class LocalFleetCoordinator : IDisposable
                 var info = await _operations.InfoAsync(m, cancellationToken).ConfigureAwait(false);
                 return (m.X, Epoch: (ulong?)info.Epoch);
             }
-            catch (Core.Rpc.RpcException)
+            catch (Grpc.Core.RpcException)
             {
                 return (m.X, Epoch: null);
             }

@@ -1,6 +1,7 @@
-using SecretFleet.Core.Epochs;
+using Grpc.Core;
 using SecretFleet.Core.Identity;
 using Grpc.Health.V1;
+using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
 
@@ -12,15 +13,15 @@ public sealed partial class FleetClient
     public async Task<int> DeleteAsync(string name, CancellationToken cancellationToken)
     {
         CheckName(name);
-        var answers = await _channels.FanOutAsync(SharesService, "Delete", _ => new DeleteShareRequest { Name = name }, DeleteShareResponse.Parser, cancellationToken).ConfigureAwait(false);
+        var answers = await _channels.FanOutAsync((_, client, call) => client.Shares.DeleteAsync(new DeleteShareRequest { Name = name }, call), cancellationToken).ConfigureAwait(false);
         // Nodes answer NOT_FOUND for another client's secret too; PERMISSION_DENIED means this
         // certificate may not make the call at all, and the node's words say why.
-        if (answers.FirstOrDefault(a => a.Is(RpcStatusCode.PermissionDenied)) is { } denied)
+        if (answers.FirstOrDefault(a => a.Is(StatusCode.PermissionDenied)) is { } denied)
         {
-            throw new FleetClientException(FleetErrorKind.PermissionDenied, $"Node x {denied.Node.X} refused the delete: {denied.Error!.Detail}");
+            throw new FleetClientException(FleetErrorKind.PermissionDenied, $"Node x {denied.Node.X} refused the delete: {denied.Detail}");
         }
         var deleted = answers.Count(a => a.Ok);
-        var failed = answers.Where(a => !a.Ok && !a.Is(RpcStatusCode.NotFound)).Select(a => a.Node.X).ToArray();
+        var failed = answers.Where(a => !a.Ok && !a.Is(StatusCode.NotFound)).Select(a => a.Node.X).ToArray();
         if (failed.Length > 0)
         {
             throw new FleetClientException(FleetErrorKind.NotEnoughNodes,
@@ -63,7 +64,7 @@ public sealed partial class FleetClient
             var token = "";
             do
             {
-                var page = await _channels.CallAsync(node, SharesService, "List", new ListSharesRequest { PageSize = 1000, PageToken = token }, ListSharesResponse.Parser, cancellationToken).ConfigureAwait(false);
+                var page = await _channels.CallAsync(node, (client, call) => client.Shares.ListAsync(new ListSharesRequest { PageSize = 1000, PageToken = token }, call), cancellationToken).ConfigureAwait(false);
                 secrets.AddRange(page.Secrets);
                 token = page.NextPageToken;
             }
@@ -79,15 +80,15 @@ public sealed partial class FleetClient
     /// <summary>Each node's health, epoch and membership (Health/Check and Admin/Info).</summary>
     public async Task<IReadOnlyList<NodeStatus>> StatusAsync(CancellationToken cancellationToken)
     {
-        var infos = await _channels.FanOutAsync("secretfleet.v1.Admin", "Info", _ => new InfoRequest(), InfoResponse.Parser, cancellationToken).ConfigureAwait(false);
-        var health = await _channels.FanOutAsync(HealthService.ServiceName, "Check", _ => new HealthCheckRequest(), HealthCheckResponse.Parser, cancellationToken).ConfigureAwait(false);
+        var infos = await _channels.FanOutAsync((_, client, call) => client.Admin.InfoAsync(new InfoRequest(), call), cancellationToken).ConfigureAwait(false);
+        var health = await _channels.FanOutAsync((_, client, call) => client.Health.CheckAsync(new HealthCheckRequest(), call), cancellationToken).ConfigureAwait(false);
         return [.. infos.Select((answer, i) =>
         {
             var healthy = health[i].Ok && health[i].Response!.Status == HealthCheckResponse.Types.ServingStatus.Serving;
             var info = answer.Response;
             var operation = info?.Operation is { Id.Length: > 0 } op ? $"{op.Kind.ToString().ToLowerInvariant()} {op.Id} {op.Phase.ToString().ToLowerInvariant()}" : null;
             return new NodeStatus(answer.Node.X, answer.Node.Endpoint, healthy && answer.Ok, info?.Epoch ?? 0, info?.FleetId.Length > 0, (long)(info?.Secrets ?? 0), operation,
-                answer.Error is null ? null : $"{answer.Error.StatusCode.ToWireName()}: {answer.Error.Detail}");
+                answer.Error is null ? null : $"{answer.Error.StatusCode.ToWireName()}: {answer.Detail}");
         })];
     }
 }

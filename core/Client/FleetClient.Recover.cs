@@ -118,5 +118,5 @@ public sealed partial class FleetClient
     }
 
     private Task<NodeAnswer<GetShareResponse>[]> GetAllAsync(IEnumerable<FleetMember> nodes, string name, ulong version, CancellationToken cancellationToken) =>
-        _channels.FanOutAsync(nodes, SharesService, "Get", _ => new GetShareRequest { Name = name, Version = version }, GetShareResponse.Parser, cancellationToken);
+        _channels.FanOutAsync(nodes, (_, client, call) => client.Shares.GetAsync(new GetShareRequest { Name = name, Version = version }, call), cancellationToken);
 }

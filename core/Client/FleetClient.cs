@@ -1,9 +1,9 @@
 using System.Globalization;
 using Google.Protobuf;
+using Grpc.Core;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Naming;
 using SecretFleet.Core.Protos;
-using SecretFleet.Core.Rpc;
 using SecretFleet.Core.Sharing;
 
 namespace SecretFleet.Core.Client;
@@ -15,7 +15,6 @@ namespace SecretFleet.Core.Client;
 /// </summary>
 public sealed partial class FleetClient : IDisposable
 {
-    internal const string SharesService = "secretfleet.v1.Shares";
     private readonly FleetClientOptions _options;
     private readonly NodeChannels _channels;
     private long _lastVersion;
@@ -62,11 +61,11 @@ public sealed partial class FleetClient : IDisposable
         try
         {
             // The requests wrap the split's arrays (no copy), so zeroing those clears them too.
-            answers = await _channels.FanOutAsync(SharesService, "Put", node => new PutShareRequest
+            answers = await _channels.FanOutAsync((node, client, call) => client.Shares.PutAsync(new PutShareRequest
             {
                 Name = name, Version = version, X = node.X, Threshold = (uint)_options.Threshold, CreateOnly = !options.Overwrite,
                 Share = UnsafeByteOperations.UnsafeWrap(split.Shares[node.Ordinal].Value), Commitment = commitment,
-            }, PutShareResponse.Parser, cancellationToken).ConfigureAwait(false);
+            }, call), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -87,20 +86,20 @@ public sealed partial class FleetClient : IDisposable
     {
         var failed = answers.Where(a => !a.Ok).ToArray();
         var xs = failed.Select(a => a.Node.X).ToArray();
-        if (failed.Any(a => a.Is(RpcStatusCode.PermissionDenied)))
+        if (failed.Any(a => a.Is(StatusCode.PermissionDenied)))
         {
             return new FleetClientException(FleetErrorKind.PermissionDenied, $"The name '{name}' is taken by another client identity; choose another name. Nothing was stored.", xs);
         }
-        if (failed.Any(a => a.Is(RpcStatusCode.AlreadyExists)))
+        if (failed.Any(a => a.Is(StatusCode.AlreadyExists)))
         {
             return new FleetClientException(FleetErrorKind.AlreadyExists, $"Secret '{name}' already exists; pass --overwrite to replace it. Nothing was stored.", xs);
         }
-        if (failed.FirstOrDefault(a => a.Is(RpcStatusCode.InvalidArgument) || a.Is(RpcStatusCode.FailedPrecondition)) is { } refused)
+        if (failed.FirstOrDefault(a => a.Is(StatusCode.InvalidArgument) || a.Is(StatusCode.FailedPrecondition)) is { } refused)
         {
-            return new FleetClientException(FleetErrorKind.InvalidInput, $"Node x {refused.Node.X} refused the share: {refused.Error!.Detail} Nothing was stored.", xs);
+            return new FleetClientException(FleetErrorKind.InvalidInput, $"Node x {refused.Node.X} refused the share: {refused.Detail} Nothing was stored.", xs);
         }
         return new FleetClientException(FleetErrorKind.NotEnoughNodes,
-            $"Nodes {NodeIndex.Describe(xs)} did not store their share ({failed[0].Error!.Detail}); nothing was stored. Bring every node up and retry.", xs);
+            $"Nodes {NodeIndex.Describe(xs)} did not store their share ({failed[0].Detail}); nothing was stored. Bring every node up and retry.", xs);
     }
 
     private async Task RollBackAsync(string name, ulong version, IEnumerable<Epochs.FleetMember> written, CancellationToken cancellationToken)
@@ -109,7 +108,7 @@ public sealed partial class FleetClient : IDisposable
         {
             try
             {
-                await _channels.CallAsync(node, SharesService, "Delete", new DeleteShareRequest { Name = name, Version = version }, DeleteShareResponse.Parser, cancellationToken).ConfigureAwait(false);
+                await _channels.CallAsync(node, (client, call) => client.Shares.DeleteAsync(new DeleteShareRequest { Name = name, Version = version }, call), cancellationToken).ConfigureAwait(false);
             }
             catch (RpcException)
             {

@@ -1,49 +1,49 @@
-using Google.Protobuf;
+using Grpc.Core;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Rpc;
 
 namespace SecretFleet.Core.Client;
 
-/// <summary>One mTLS channel per node, created on first use; every call carries a deadline.</summary>
+/// <summary>
+/// One mTLS channel per node, created on first use, pinned to the identity the fleet view names
+/// for that node; every call carries a deadline and the caller's cancellation.
+/// </summary>
 internal sealed class NodeChannels(IReadOnlyList<FleetMember> nodes, TlsMaterial tls, TimeSpan callTimeout, TimeProvider time, TimeSpan unreachableBackoff = default) : IDisposable
 {
-    private readonly Dictionary<byte, Lazy<RpcChannel>> _channels = nodes.ToDictionary(n => n.X, n => new Lazy<RpcChannel>(() => new RpcChannel(new RpcChannelOptions
+    private readonly Dictionary<byte, Lazy<NodeClient>> _clients = nodes.ToDictionary(n => n.X, n => new Lazy<NodeClient>(() => new NodeClient(FleetChannel.Create(new RpcChannelOptions
     {
         Address = n.Endpoint,
         Tls = tls,
         TlsServerName = n.TlsName,
         ExpectedServerRole = FleetRole.Node,
         ExpectedServerIdentity = n.Identity,
-        TimeProvider = time,
         MaxReceiveMessageBytes = 16 * 1024 * 1024,
-    })));
+    }))));
 
     private readonly long[] _unreachableUntil = new long[256];
     private int _rotation = -1;
 
     public IReadOnlyList<FleetMember> Nodes => nodes;
 
-    public Task<TResponse> CallAsync<TRequest, TResponse>(FleetMember node, string service, string method, TRequest request, MessageParser<TResponse> parser, CancellationToken cancellationToken)
-        where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse> =>
-        _channels[node.X].Value.UnaryAsync(service, method, request, parser, new RpcCallOptions(callTimeout), cancellationToken);
+    /// <summary>One call to <paramref name="node"/>: <paramref name="call"/> picks the generated client method and passes the options on.</summary>
+    public async Task<TResponse> CallAsync<TResponse>(FleetMember node, Func<NodeClient, CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken)
+    {
+        var options = new CallOptions(deadline: (time.GetUtcNow() + callTimeout).UtcDateTime, cancellationToken: cancellationToken);
+        return await call(_clients[node.X].Value, options).ResultAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Calls every node at once; each answer is the response or the RpcException it failed with.</summary>
-    public Task<NodeAnswer<TResponse>[]> FanOutAsync<TRequest, TResponse>(string service, string method, Func<FleetMember, TRequest> request, MessageParser<TResponse> parser, CancellationToken cancellationToken)
-        where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse> =>
-        FanOutAsync(nodes, service, method, request, parser, cancellationToken);
+    public Task<NodeAnswer<TResponse>[]> FanOutAsync<TResponse>(Func<FleetMember, NodeClient, CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken) =>
+        FanOutAsync(nodes, call, cancellationToken);
 
     /// <summary>Calls the given nodes at once; a node that proves unreachable is left out of <see cref="PickQuorum"/> for a while.</summary>
-    public async Task<NodeAnswer<TResponse>[]> FanOutAsync<TRequest, TResponse>(IEnumerable<FleetMember> targets, string service, string method, Func<FleetMember, TRequest> request, MessageParser<TResponse> parser, CancellationToken cancellationToken)
-        where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse> =>
+    public async Task<NodeAnswer<TResponse>[]> FanOutAsync<TResponse>(IEnumerable<FleetMember> targets, Func<FleetMember, NodeClient, CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken) =>
         await Task.WhenAll(targets.Select(async node =>
         {
             try
             {
-                return new NodeAnswer<TResponse>(node, await CallAsync(node, service, method, request(node), parser, cancellationToken).ConfigureAwait(false), null);
+                return new NodeAnswer<TResponse>(node, await CallAsync(node, (client, options) => call(node, client, options), cancellationToken).ConfigureAwait(false), null);
             }
             catch (RpcException e)
             {
@@ -79,9 +79,9 @@ internal sealed class NodeChannels(IReadOnlyList<FleetMember> nodes, TlsMaterial
 
     public void Dispose()
     {
-        foreach (var channel in _channels.Values.Where(c => c.IsValueCreated))
+        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
         {
-            channel.Value.Dispose();
+            client.Value.Dispose();
         }
     }
 }
@@ -91,8 +91,11 @@ internal sealed record NodeAnswer<T>(FleetMember Node, T? Response, RpcException
 {
     public bool Ok => Error is null;
 
-    public bool Is(RpcStatusCode code) => Error?.StatusCode == code;
+    public bool Is(StatusCode code) => Error?.StatusCode == code;
+
+    /// <summary>The status message the node (or the channel) gave.</summary>
+    public string? Detail => Error?.Status.Detail;
 
     /// <summary>No usable answer for reasons of reachability (down, timed out, not serving reads yet).</summary>
-    public bool Unreachable => Error?.StatusCode is RpcStatusCode.Unavailable or RpcStatusCode.DeadlineExceeded or RpcStatusCode.Cancelled;
+    public bool Unreachable => Error?.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled;
 }

@@ -1,5 +1,5 @@
+using Grpc.Core;
 using SecretFleet.Core.Identity;
-using SecretFleet.Core.Rpc;
 using SecretFleet.Core.Sharing;
 
 namespace SecretFleet.Core.Client;
@@ -90,7 +90,7 @@ internal static class RecoveryDecision
         SortedSet<byte> bad, SortedSet<byte> inconsistent, byte[] unreachable)
     {
         var newest = reads[0].Answers;
-        var notFound = newest.Count(a => a.Is(RpcStatusCode.NotFound));
+        var notFound = newest.Count(a => a.Is(StatusCode.NotFound));
         var holders = shares.Select(s => s.X).Distinct().Count();
         var named = (IReadOnlyList<byte>)[.. bad.Union(unreachable).Order()];
         // More than n − t nodes say they hold nothing: fewer than t can hold it, so it is not
@@ -99,11 +99,11 @@ internal static class RecoveryDecision
         {
             return new FleetClientException(FleetErrorKind.NotFound, $"No secret named '{name}'; `kubectl secrets list` shows what is stored.", [.. bad]);
         }
-        if (holders == 0 && newest.FirstOrDefault(a => a.Is(RpcStatusCode.PermissionDenied)) is { } denied)
+        if (holders == 0 && newest.FirstOrDefault(a => a.Is(StatusCode.PermissionDenied)) is { } denied)
         {
             // Nodes answer NOT_FOUND for another client's secret too; PERMISSION_DENIED means this
             // certificate may not make the call at all, and the node's words say why.
-            return new FleetClientException(FleetErrorKind.PermissionDenied, $"Node x {denied.Node.X} refused the read: {denied.Error!.Detail}", named);
+            return new FleetClientException(FleetErrorKind.PermissionDenied, $"Node x {denied.Node.X} refused the read: {denied.Detail}", named);
         }
         if (holders == 0)
         {

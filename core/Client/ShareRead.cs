@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
+using Grpc.Core;
 using SecretFleet.Core.Protos;
-using SecretFleet.Core.Rpc;
 
 namespace SecretFleet.Core.Client;
 
@@ -45,7 +45,7 @@ internal sealed class ShareRead : IDisposable
     public IReadOnlyList<byte> Malformed { get; }
 
     /// <summary>Nodes whose share failed its integrity check at the node (DATA_LOSS).</summary>
-    public IEnumerable<byte> Corrupt => Answers.Where(a => a.Is(RpcStatusCode.DataLoss)).Select(a => a.Node.X);
+    public IEnumerable<byte> Corrupt => Answers.Where(a => a.Is(StatusCode.DataLoss)).Select(a => a.Node.X);
 
     public IEnumerable<byte> Unreachable => Answers.Where(a => a.Unreachable).Select(a => a.Node.X);
 

@@ -1,4 +1,4 @@
-using Google.Protobuf;
+using Grpc.Core;
 using SecretFleet.Core.Client;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
@@ -8,9 +8,6 @@ namespace SecretFleet.Core.Epochs;
 /// <summary>The coordinator's calls to nodes over mTLS gRPC, with an operator-role certificate.</summary>
 public sealed class RpcNodeOperations : INodeOperations, IDisposable
 {
-    private const string Refresh = "secretfleet.v1.Refresh";
-    private const string Admin = "secretfleet.v1.Admin";
-
     // Begin snapshots, Commit rewrites and Abort drops one row per secret: minutes for millions.
     // Their deadline is generous so a busy node is not taken for a dead one.
     private static readonly TimeSpan BulkCallTimeout = TimeSpan.FromMinutes(15);
@@ -28,45 +25,44 @@ public sealed class RpcNodeOperations : INodeOperations, IDisposable
         _bulkChannels = new NodeChannels(members, tls, BulkCallTimeout, time ?? TimeProvider.System);
     }
 
-    private Task<T> Call<TRequest, T>(FleetMember node, string service, string method, TRequest request, MessageParser<T> parser, CancellationToken cancellationToken)
-        where TRequest : IMessage<TRequest>
-        where T : IMessage<T>
+    // Begin, Commit and Abort go through the channels with the long deadline.
+    private Task<T> Call<T>(FleetMember node, Func<NodeClient, CallOptions, AsyncUnaryCall<T>> call, bool bulk, CancellationToken cancellationToken)
     {
-        var channels = method is "Begin" or "Commit" or "Abort" ? _bulkChannels : _channels;
-        return channels.CallAsync(channels.Nodes.First(n => n.X == node.X), service, method, request, parser, cancellationToken);
+        var channels = bulk ? _bulkChannels : _channels;
+        return channels.CallAsync(channels.Nodes.First(n => n.X == node.X), call, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<InfoResponse> InfoAsync(FleetMember node, CancellationToken cancellationToken) =>
-        Call(node, Admin, "Info", new InfoRequest(), InfoResponse.Parser, cancellationToken);
+        Call(node, (c, o) => c.Admin.InfoAsync(new InfoRequest(), o), bulk: false, cancellationToken);
 
     /// <inheritdoc />
     public Task<JoinResponse> JoinAsync(FleetMember node, JoinRequest request, CancellationToken cancellationToken) =>
-        Call(node, Admin, "Join", request, JoinResponse.Parser, cancellationToken);
+        Call(node, (c, o) => c.Admin.JoinAsync(request, o), bulk: false, cancellationToken);
 
     /// <inheritdoc />
     public Task<BeginResponse> BeginAsync(FleetMember node, BeginRequest request, CancellationToken cancellationToken) =>
-        Call(node, Refresh, "Begin", request, BeginResponse.Parser, cancellationToken);
+        Call(node, (c, o) => c.Refresh.BeginAsync(request, o), bulk: true, cancellationToken);
 
     /// <inheritdoc />
     public Task<SnapshotPairsResponse> SnapshotPairsAsync(FleetMember node, SnapshotPairsRequest request, CancellationToken cancellationToken) =>
-        Call(node, Refresh, "SnapshotPairs", request, SnapshotPairsResponse.Parser, cancellationToken);
+        Call(node, (c, o) => c.Refresh.SnapshotPairsAsync(request, o), bulk: false, cancellationToken);
 
     /// <inheritdoc />
     public Task VerifyAsync(FleetMember node, VerifyRequest request, CancellationToken cancellationToken) =>
-        Call(node, Refresh, "Verify", request, VerifyResponse.Parser, cancellationToken);
+        Call(node, (c, o) => c.Refresh.VerifyAsync(request, o), bulk: false, cancellationToken);
 
     /// <inheritdoc />
     public Task<OperationStatusResponse> StatusAsync(FleetMember node, string operationId, CancellationToken cancellationToken) =>
-        Call(node, Refresh, "Status", new OperationStatusRequest { OperationId = operationId }, OperationStatusResponse.Parser, cancellationToken);
+        Call(node, (c, o) => c.Refresh.StatusAsync(new OperationStatusRequest { OperationId = operationId }, o), bulk: false, cancellationToken);
 
     /// <inheritdoc />
     public Task<CommitResponse> CommitAsync(FleetMember node, string operationId, CancellationToken cancellationToken) =>
-        Call(node, Refresh, "Commit", new CommitRequest { OperationId = operationId }, CommitResponse.Parser, cancellationToken);
+        Call(node, (c, o) => c.Refresh.CommitAsync(new CommitRequest { OperationId = operationId }, o), bulk: true, cancellationToken);
 
     /// <inheritdoc />
     public Task<AbortResponse> AbortAsync(FleetMember node, AbortRequest request, CancellationToken cancellationToken) =>
-        Call(node, Refresh, "Abort", request, AbortResponse.Parser, cancellationToken);
+        Call(node, (c, o) => c.Refresh.AbortAsync(request, o), bulk: true, cancellationToken);
 
     /// <inheritdoc />
     public void Dispose()

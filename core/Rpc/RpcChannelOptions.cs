@@ -3,7 +3,7 @@ using SecretFleet.Core.Identity;
 
 namespace SecretFleet.Core.Rpc;
 
-/// <summary>Where and how an <see cref="RpcChannel"/> connects.</summary>
+/// <summary>Where and how a channel made by <see cref="FleetChannel.Create"/> connects.</summary>
 public sealed class RpcChannelOptions
 {
     /// <summary>The server, <c>https://host:port</c> (we usually dial a pod IP).</summary>
@@ -33,9 +33,9 @@ public sealed class RpcChannelOptions
     /// <summary>How long to wait for TCP and TLS set-up before the call fails with UNAVAILABLE.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The clock of call deadlines.</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
-
     /// <summary>Where TLS rejections of the server are logged.</summary>
     public ILogger? Logger { get; init; }
+
+    /// <summary>grpc-dotnet's own client logs (call start, status); none when null.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
 }

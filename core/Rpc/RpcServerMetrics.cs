@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Grpc.Core;
 
 namespace SecretFleet.Core.Rpc;
 
@@ -23,7 +24,7 @@ internal sealed class RpcServerMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
 
-    public void CallCompleted(string method, RpcStatusCode code, TimeSpan elapsed)
+    public void CallCompleted(string method, StatusCode code, TimeSpan elapsed)
     {
         var methodTag = new KeyValuePair<string, object?>(RpcMetricNames.MethodTag, method);
         calls.Add(1, methodTag, new KeyValuePair<string, object?>(RpcMetricNames.CodeTag, code.ToWireName()));

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using SecretFleet.Core.Protos;
-using SecretFleet.Core.Sharing;
 using SecretFleet.Node.Storage;
+using Refresh = SecretFleet.Core.Sharing.Refresh;
 
 namespace SecretFleet.Node.Epochs;
 

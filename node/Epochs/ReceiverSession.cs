@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Protos;
-using SecretFleet.Core.Sharing;
 using SecretFleet.Node.Storage;
+using Refresh = SecretFleet.Core.Sharing.Refresh;
 
 namespace SecretFleet.Node.Epochs;
 

@@ -1,4 +1,6 @@
 using System.Net;
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -36,11 +38,14 @@ internal sealed partial class NodeHost : IAsyncDisposable
     private readonly HostMetrics _hostMetrics;
     private readonly NodeMetrics _metrics;
     private readonly TlsMaterial _tls;
-    private readonly HealthService _health;
+    private readonly HealthServiceImpl _health;
     private volatile bool _stopping;
 
+    // What grpc.health.v1.Health reports: the server as a whole ("") and the client-facing service.
+    private static readonly string[] HealthReported = ["", Shares.Descriptor.FullName];
+
     private NodeHost(WebApplication grpc, WebApplication http, ShareStore store, EpochParticipant participant, StoreStatistics statistics,
-        RpcPeerTransport peers, HostMetrics hostMetrics, NodeMetrics metrics, TlsMaterial tls, HealthService health)
+        RpcPeerTransport peers, HostMetrics hostMetrics, NodeMetrics metrics, TlsMaterial tls, HealthServiceImpl health)
     {
         _grpc = grpc;
         _http = http;
@@ -77,7 +82,7 @@ internal sealed partial class NodeHost : IAsyncDisposable
         await participant.InitializeAsync(cancellationToken).ConfigureAwait(false);
         var authorization = new CallAuthorization(tls.Identity, options.OperatorName, store, loggers.CreateLogger<CallAuthorization>());
 
-        var health = new HealthService();
+        var health = new HealthServiceImpl();
         var grpc = BuildGrpc(options, tls, loggers, store, participant, statistics, health, authorization);
         NodeHost? host = null;
         var http = BuildHttp(options, loggers, hostMetrics, () => host);
@@ -86,8 +91,10 @@ internal sealed partial class NodeHost : IAsyncDisposable
         await http.StartAsync(cancellationToken).ConfigureAwait(false);
         host.GrpcAddress = BoundAddress(grpc, "https");
         host.HttpAddress = BoundAddress(http, "http");
-        health.SetStatus("", Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving);
-        health.SetStatus(SharesService.Name, Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving);
+        foreach (var service in HealthReported)
+        {
+            health.SetStatus(service, HealthCheckResponse.Types.ServingStatus.Serving);
+        }
         if (tamper is not null)
         {
             LogTampered(loggers.CreateLogger<NodeHost>(), tamper.GetType().Name);
@@ -110,44 +117,37 @@ internal sealed partial class NodeHost : IAsyncDisposable
         }
     }
 
-    private static WebApplication BuildGrpc(NodeOptions options, TlsMaterial tls, ILoggerFactory loggers, ShareStore store, EpochParticipant participant, StoreStatistics statistics, HealthService health,
+    private static WebApplication BuildGrpc(NodeOptions options, TlsMaterial tls, ILoggerFactory loggers, ShareStore store, EpochParticipant participant, StoreStatistics statistics, HealthServiceImpl health,
         CallAuthorization authorization)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
-        builder.Services.AddRpc(rpc =>
+        builder.Services.AddFleetGrpc(tls, grpc =>
         {
-            rpc.TrustDomain = tls.Identity.TrustDomain;
-            rpc.MaxReceiveMessageBytes = 8 * 1024 * 1024;
-            rpc.MaxSendMessageBytes = 64 * 1024 * 1024;
+            // A Put carries one share; Verify carries the pairs a dealer missed (bounded by the
+            // snapshot reconciliation); Deal answers carry a batch of sub-shares.
+            grpc.MaxReceiveMessageSize = 8 * 1024 * 1024;
+            grpc.MaxSendMessageSize = 64 * 1024 * 1024;
+            grpc.Interceptors.Add<AuthorizationInterceptor>();
         });
+        builder.Services.AddSingleton(authorization);
+        builder.Services.AddSingleton(health);
+        builder.Services.AddSingleton(new SharesService(store, options));
+        builder.Services.AddSingleton(new RefreshService(participant));
+        builder.Services.AddSingleton(new AdminService(store, participant, statistics, options));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.Http2.MaxStreamsPerConnection = 512;
             kestrel.Listen(options.GrpcEndpoint, listen => listen.UseFleetTls(tls, loggers.CreateLogger("SecretFleet.Node.Tls")));
         });
         var app = builder.Build();
-        var shares = new SharesService(store, options);
-        var refresh = new RefreshService(participant, authorization);
-        var admin = new AdminService(store, participant, statistics, options, authorization);
-        app.MapUnaryRpc<PutShareRequest, PutShareResponse>(SharesService.Name, "Put", shares.PutAsync, FleetRole.Client);
-        app.MapUnaryRpc<GetShareRequest, GetShareResponse>(SharesService.Name, "Get", shares.GetAsync, FleetRole.Client);
-        app.MapUnaryRpc<DeleteShareRequest, DeleteShareResponse>(SharesService.Name, "Delete", shares.DeleteAsync, FleetRole.Client);
-        app.MapUnaryRpc<ListSharesRequest, ListSharesResponse>(SharesService.Name, "List", shares.ListAsync, FleetRole.Client);
-        app.MapUnaryRpc<BeginRequest, BeginResponse>(RefreshService.Name, "Begin", refresh.BeginAsync, FleetRole.Operator);
-        app.MapUnaryRpc<SnapshotPairsRequest, SnapshotPairsResponse>(RefreshService.Name, "SnapshotPairs", refresh.SnapshotPairsAsync, FleetRole.Operator);
-        app.MapUnaryRpc<VerifyRequest, VerifyResponse>(RefreshService.Name, "Verify", refresh.VerifyAsync, FleetRole.Operator);
-        app.MapUnaryRpc<OperationStatusRequest, OperationStatusResponse>(RefreshService.Name, "Status", refresh.StatusAsync, FleetRole.Operator);
-        app.MapUnaryRpc<CommitRequest, CommitResponse>(RefreshService.Name, "Commit", refresh.CommitAsync, FleetRole.Operator);
-        app.MapUnaryRpc<AbortRequest, AbortResponse>(RefreshService.Name, "Abort", refresh.AbortAsync, FleetRole.Operator);
-        app.MapUnaryRpc<DealRequest, DealResponse>(RefreshService.Name, "Deal", refresh.DealAsync, FleetRole.Node);
-        app.MapUnaryRpc<FetchRecoveredRequest, FetchRecoveredResponse>(RefreshService.Name, "FetchRecovered", refresh.FetchRecoveredAsync, FleetRole.Node);
-        app.MapUnaryRpc<InfoRequest, InfoResponse>(AdminService.Name, "Info", admin.InfoAsync);
-        app.MapUnaryRpc<JoinRequest, JoinResponse>(AdminService.Name, "Join", admin.JoinAsync, FleetRole.Operator);
-        app.MapHealthService(health);
-        app.MapGrpcFallback();
+        app.UseFleetGrpc();
+        app.MapGrpcService<SharesService>();
+        app.MapGrpcService<RefreshService>();
+        app.MapGrpcService<AdminService>();
+        app.MapFleetGrpcStandardServices();
         return app;
     }
 
@@ -177,7 +177,10 @@ internal sealed partial class NodeHost : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
-        _health.SetAllNotServing();
+        foreach (var service in HealthReported)
+        {
+            _health.SetStatus(service, HealthCheckResponse.Types.ServingStatus.NotServing);
+        }
         await _grpc.StopAsync(cancellationToken).ConfigureAwait(false);
         await _http.StopAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using SecretFleet.Core.Rpc;
 using SecretFleet.Node.Epochs;
 
@@ -12,15 +13,15 @@ internal static class OperationStatusMapping
         {
             return await call().ConfigureAwait(false);
         }
-        // A refusal for the caller's identity is left to CallAuthorization, which audits and logs it.
+        // A refusal for the caller's identity is left to the AuthorizationInterceptor, which audits and logs it.
         catch (OperationRejectedException e) when (e.Reason != OperationRejection.PermissionDenied)
         {
-            throw new RpcException(e.Reason switch
+            throw RpcFailure.Of(e.Reason switch
             {
-                OperationRejection.InvalidArgument => RpcStatusCode.InvalidArgument,
-                OperationRejection.NotFound => RpcStatusCode.NotFound,
-                OperationRejection.Unavailable => RpcStatusCode.Unavailable,
-                _ => RpcStatusCode.FailedPrecondition,
+                OperationRejection.InvalidArgument => StatusCode.InvalidArgument,
+                OperationRejection.NotFound => StatusCode.NotFound,
+                OperationRejection.Unavailable => StatusCode.Unavailable,
+                _ => StatusCode.FailedPrecondition,
             }, e.Message);
         }
     }

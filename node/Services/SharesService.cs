@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Grpc.Core;
 using SecretFleet.Core.Naming;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
@@ -16,13 +17,12 @@ namespace SecretFleet.Node.Services;
 /// (docs/protocol.md, "What another client learns"). A node whose shares are being rebuilt
 /// accepts writes but refuses reads (UNAVAILABLE) until share recovery made it a member.
 /// </summary>
-internal sealed class SharesService(ShareStore store, NodeOptions options)
+internal sealed class SharesService(ShareStore store, NodeOptions options) : Shares.SharesBase
 {
-    public const string Name = "secretfleet.v1.Shares";
     private const int MaxPageSize = 1000;
     private readonly int _maxShareBytes = (4 + options.MaxSecretBytes + 32 + 15) / 16 * 16;
 
-    public async Task<PutShareResponse> PutAsync(PutShareRequest request, RpcContext context)
+    public override async Task<PutShareResponse> Put(PutShareRequest request, ServerCallContext context)
     {
         // Tell the writer a Put is coming, so a transaction starting now can wait for it.
         var announcement = store.Database.Writes.Announce();
@@ -56,40 +56,40 @@ internal sealed class SharesService(ShareStore store, NodeOptions options)
         {
             PutStatus.Stored => new PutShareResponse { Epoch = result.Epoch },
             PutStatus.AlreadyStored => new PutShareResponse { Epoch = result.Epoch, AlreadyStored = true },
-            PutStatus.NameTaken => throw new RpcException(RpcStatusCode.AlreadyExists, $"Secret '{request.Name}' already exists; overwrite it explicitly."),
-            PutStatus.VersionConflict => throw new RpcException(RpcStatusCode.AlreadyExists, $"Version {request.Version} of '{request.Name}' already holds other content."),
-            PutStatus.NewerVersionExists => throw new RpcException(RpcStatusCode.FailedPrecondition, $"A newer version of '{request.Name}' than {request.Version} exists."),
+            PutStatus.NameTaken => throw RpcFailure.Of(StatusCode.AlreadyExists, $"Secret '{request.Name}' already exists; overwrite it explicitly."),
+            PutStatus.VersionConflict => throw RpcFailure.Of(StatusCode.AlreadyExists, $"Version {request.Version} of '{request.Name}' already holds other content."),
+            PutStatus.NewerVersionExists => throw RpcFailure.Of(StatusCode.FailedPrecondition, $"A newer version of '{request.Name}' than {request.Version} exists."),
             PutStatus.OwnedByAnother => throw Denied(request.Name),
             _ => throw new InvalidOperationException($"Unhandled put status {result.Status}."),
         };
     }
 
     // Checks the request and says what to write.
-    private ShareWrite Validate(PutShareRequest request, RpcContext context)
+    private ShareWrite Validate(PutShareRequest request, ServerCallContext context)
     {
         CheckName(request.Name);
         CheckVersion(request.Version, allowZero: false);
         if (request.Share.Length == 0 || request.Share.Length % 16 != 0 || request.Share.Length > _maxShareBytes)
         {
-            throw new RpcException(RpcStatusCode.InvalidArgument, $"share must be 16 to {_maxShareBytes} bytes in whole 16-byte blocks, not {request.Share.Length}.");
+            throw RpcFailure.Of(StatusCode.InvalidArgument, $"share must be 16 to {_maxShareBytes} bytes in whole 16-byte blocks, not {request.Share.Length}.");
         }
         if (request.Commitment.Length != 32)
         {
-            throw new RpcException(RpcStatusCode.InvalidArgument, $"commitment must be a 32-byte SHA-256 digest, not {request.Commitment.Length} bytes.");
+            throw RpcFailure.Of(StatusCode.InvalidArgument, $"commitment must be a 32-byte SHA-256 digest, not {request.Commitment.Length} bytes.");
         }
         if (request.X != options.X)
         {
-            throw new RpcException(RpcStatusCode.InvalidArgument, $"This node holds x {options.X}; the share sent here is for x {request.X}.");
+            throw RpcFailure.Of(StatusCode.InvalidArgument, $"This node holds x {options.X}; the share sent here is for x {request.X}.");
         }
         if (request.Threshold != options.Threshold)
         {
-            throw new RpcException(RpcStatusCode.FailedPrecondition, $"This fleet uses threshold {options.Threshold}; the secret was split with {request.Threshold}.");
+            throw RpcFailure.Of(StatusCode.FailedPrecondition, $"This fleet uses threshold {options.Threshold}; the secret was split with {request.Threshold}.");
         }
         // The request's own buffer, not a copy; PutAsync wipes it.
         return new ShareWrite(Owner(context), request.Name, request.Version, WireBytes.Expose(request.Share), request.Commitment.ToByteArray(), (int)request.Threshold, request.CreateOnly);
     }
 
-    public async Task<GetShareResponse> GetAsync(GetShareRequest request, RpcContext context)
+    public override async Task<GetShareResponse> Get(GetShareRequest request, ServerCallContext context)
     {
         CheckName(request.Name);
         CheckVersion(request.Version, allowZero: true);
@@ -100,12 +100,12 @@ internal sealed class SharesService(ShareStore store, NodeOptions options)
             throw result.Status switch
             {
                 ReadStatus.NotFound or ReadStatus.OwnedByAnother => NotFound(request.Name, request.Version),
-                _ => new RpcException(RpcStatusCode.DataLoss, $"This node's share of '{request.Name}' fails its integrity check; recover from the other nodes."),
+                _ => RpcFailure.Of(StatusCode.DataLoss, $"This node's share of '{request.Name}' fails its integrity check; recover from the other nodes."),
             };
         }
         var share = result.Share!;
         // The opened share goes out by reference; it is zeroed once the response has been sent.
-        context.HttpContext.Response.RegisterForDispose(new Zeroing(share.Share));
+        context.GetHttpContext().Response.RegisterForDispose(new Zeroing(share.Share));
         var response = new GetShareResponse
         {
             Name = share.Name, Version = share.Version, Epoch = share.Epoch, X = options.X,
@@ -116,7 +116,7 @@ internal sealed class SharesService(ShareStore store, NodeOptions options)
         return response;
     }
 
-    public async Task<DeleteShareResponse> DeleteAsync(DeleteShareRequest request, RpcContext context)
+    public override async Task<DeleteShareResponse> Delete(DeleteShareRequest request, ServerCallContext context)
     {
         CheckName(request.Name);
         CheckVersion(request.Version, allowZero: true);
@@ -129,7 +129,7 @@ internal sealed class SharesService(ShareStore store, NodeOptions options)
         };
     }
 
-    public async Task<ListSharesResponse> ListAsync(ListSharesRequest request, RpcContext context)
+    public override async Task<ListSharesResponse> List(ListSharesRequest request, ServerCallContext context)
     {
         RequireMember();
         var pageSize = request.PageSize == 0 ? 100 : (int)Math.Min(request.PageSize, MaxPageSize);
@@ -151,26 +151,27 @@ internal sealed class SharesService(ShareStore store, NodeOptions options)
     {
         if (!store.State.IsMember)
         {
-            throw new RpcException(RpcStatusCode.Unavailable, $"Node x {options.X} does not hold its shares yet (share recovery pending); read from the other nodes.");
+            throw RpcFailure.Of(StatusCode.Unavailable, $"Node x {options.X} does not hold its shares yet (share recovery pending); read from the other nodes.");
         }
     }
 
-    private static string Owner(RpcContext context) =>
-        context.Peer?.ToString() ?? throw new RpcException(RpcStatusCode.Unauthenticated, "A client certificate is required.");
+    // The interceptor let only client identities through; the identity owns what it stores.
+    private static string Owner(ServerCallContext context) =>
+        context.GetFleetPeer()?.ToString() ?? throw RpcFailure.Of(StatusCode.Unauthenticated, "A client certificate is required.");
 
     private static RpcException Denied(string name) =>
-        new(RpcStatusCode.PermissionDenied, $"The name '{name}' is taken by another client identity; choose another name.");
+        RpcFailure.Of(StatusCode.PermissionDenied, $"The name '{name}' is taken by another client identity; choose another name.");
 
     // One answer for "nobody stored it" and "someone else did": the code and the text depend only
     // on the request, never on what the node holds for other owners.
     private static RpcException NotFound(string name, ulong version) =>
-        new(RpcStatusCode.NotFound, version == 0 ? $"No secret '{name}' on this node." : $"No version {version} of '{name}' on this node.");
+        RpcFailure.Of(StatusCode.NotFound, version == 0 ? $"No secret '{name}' on this node." : $"No version {version} of '{name}' on this node.");
 
     private static void CheckName(string name)
     {
         if (!SecretName.IsValid(name))
         {
-            throw new RpcException(RpcStatusCode.InvalidArgument, $"name must be {SecretName.Rule}.");
+            throw RpcFailure.Of(StatusCode.InvalidArgument, $"name must be {SecretName.Rule}.");
         }
     }
 
@@ -178,7 +179,7 @@ internal sealed class SharesService(ShareStore store, NodeOptions options)
     {
         if ((!allowZero && version == 0) || version > long.MaxValue)
         {
-            throw new RpcException(RpcStatusCode.InvalidArgument, $"version must be 1 to {long.MaxValue}{(allowZero ? " (or 0 for the newest)" : "")}.");
+            throw RpcFailure.Of(StatusCode.InvalidArgument, $"version must be 1 to {long.MaxValue}{(allowZero ? " (or 0 for the newest)" : "")}.");
         }
     }
 }

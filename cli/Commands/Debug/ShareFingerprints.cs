@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Grpc.Core;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
@@ -40,7 +41,7 @@ internal sealed class ShareFingerprints(CommandContext context)
 
     private static async Task<ShareRow> FingerprintAsync(FleetMember member, TlsMaterial tls, string name, CancellationToken cancellationToken)
     {
-        using var channel = new RpcChannel(new RpcChannelOptions
+        using var channel = FleetChannel.Create(new RpcChannelOptions
         {
             Address = member.Endpoint,
             Tls = tls,
@@ -51,8 +52,8 @@ internal sealed class ShareFingerprints(CommandContext context)
         });
         try
         {
-            var answer = await channel.UnaryAsync("secretfleet.v1.Shares", "Get", new GetShareRequest { Name = name }, GetShareResponse.Parser,
-                new RpcCallOptions(TimeSpan.FromSeconds(10)), cancellationToken).ConfigureAwait(false);
+            var answer = await new Shares.SharesClient(channel).GetAsync(new GetShareRequest { Name = name },
+                deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken).ResultAsync(cancellationToken).ConfigureAwait(false);
             // Hashed in place, then wiped: no copy of the share is made.
             var digest = SHA256.HashData(answer.Share.Span);
             WireBytes.Wipe(answer.Share);
@@ -60,7 +61,7 @@ internal sealed class ShareFingerprints(CommandContext context)
         }
         catch (RpcException e)
         {
-            return new ShareRow(member.Ordinal, null, null, null, $"{e.StatusCode.ToWireName()}: {e.Detail}");
+            return new ShareRow(member.Ordinal, null, null, null, $"{e.StatusCode.ToWireName()}: {e.Status.Detail}");
         }
     }
 

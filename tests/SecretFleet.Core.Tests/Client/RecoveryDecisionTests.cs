@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
+using Grpc.Core;
 using SecretFleet.Core.Client;
 using SecretFleet.Core.Protos;
-using SecretFleet.Core.Rpc;
 using static SecretFleet.Core.Tests.Client.SharesOnTheWire;
 
 namespace SecretFleet.Core.Tests.Client;
@@ -45,7 +45,7 @@ public sealed class RecoveryDecisionTests
         var outcome = wire.Decide(wire.Read(wire.Answers(x => x switch
         {
             Liar => Answer(x, Lie(wire, lie)),
-            4 => Error(x, RpcStatusCode.Unavailable),
+            4 => Error(x, StatusCode.Unavailable),
             _ => null,
         })));
 
@@ -135,7 +135,7 @@ public sealed class RecoveryDecisionTests
         var outcome = wire.Decide(wire.Read(wire.Answers(x => x switch
         {
             Liar => Answer(x, later),
-            4 => Error(x, RpcStatusCode.Unavailable),
+            4 => Error(x, StatusCode.Unavailable),
             _ => null,
         })));
 
@@ -157,7 +157,7 @@ public sealed class RecoveryDecisionTests
         var outcome = wire.Decide(wire.Read(wire.Answers(x => x switch
         {
             Liar => Answer(x, zero),
-            4 or 5 => Error(x, RpcStatusCode.Unavailable),
+            4 or 5 => Error(x, StatusCode.Unavailable),
             _ => null,
         })));
 
@@ -178,7 +178,7 @@ public sealed class RecoveryDecisionTests
         var outcome = wire.Decide(wire.Read(wire.Answers(x => x switch
         {
             Liar => Answer(x, garbage),
-            4 or 5 => Error(x, RpcStatusCode.Unavailable),
+            4 or 5 => Error(x, StatusCode.Unavailable),
             _ => null,
         })));
 
@@ -197,7 +197,7 @@ public sealed class RecoveryDecisionTests
         {
             1 or 2 => Answer(x, WithOlder(wire.Honest(x), older.Version)),
             3 or 4 => Answer(x, older.Honest(x)),
-            _ => Error(x, RpcStatusCode.Unavailable),
+            _ => Error(x, StatusCode.Unavailable),
         }));
         var asked = Assert.Single(wire.Decide(newest).Older);
         Assert.Equal(older.Version, asked.Version);
@@ -221,7 +221,7 @@ public sealed class RecoveryDecisionTests
         {
             1 or 2 => Answer(x, WithOlder(wire.Honest(x), older.Version)),
             3 or 4 => Answer(x, older.Honest(x)),
-            _ => Error(x, RpcStatusCode.Unavailable),
+            _ => Error(x, StatusCode.Unavailable),
         }));
         Assert.Equal([(byte)1, (byte)2], Assert.Single(wire.Decide(newest).Older).Nodes);
 
@@ -244,7 +244,7 @@ public sealed class RecoveryDecisionTests
             1 => Answer(x, WithOlder(wire.Honest(x), older.Version)),
             Liar => Answer(x, WithOlder(WithOlder(WithOlder(wire.Honest(x), 6), 4), 3)),
             3 or 4 => Answer(x, older.Honest(x)),
-            _ => Error(x, RpcStatusCode.Unavailable),
+            _ => Error(x, StatusCode.Unavailable),
         }));
 
         var reads = wire.Decide(newest).Older;
@@ -261,7 +261,7 @@ public sealed class RecoveryDecisionTests
         {
             1 or 2 => Answer(x, WithOlder(WithEpoch(wire.Honest(x), wire.Epoch + 1), 5)),
             3 or 4 => Answer(x, WithOlder(wire.Honest(x), 5)),
-            _ => Error(x, RpcStatusCode.Unavailable),
+            _ => Error(x, StatusCode.Unavailable),
         })));
 
         Assert.True(outcome.Straddling);
@@ -291,7 +291,7 @@ public sealed class RecoveryDecisionTests
     {
         var wire = new SharesOnTheWire(n: 5, threshold: 3);
 
-        var result = wire.Decide(wire.Read(wire.Answers(x => x == 4 ? Error(x, RpcStatusCode.DataLoss) : null))).Result!;
+        var result = wire.Decide(wire.Read(wire.Answers(x => x == 4 ? Error(x, StatusCode.DataLoss) : null))).Result!;
 
         Assert.Equal(wire.Secret, result.Secret);
         Assert.Equal([(byte)4], result.BadXs);
@@ -302,7 +302,7 @@ public sealed class RecoveryDecisionTests
     {
         var wire = new SharesOnTheWire(n: 5, threshold: 3);
 
-        var outcome = wire.Decide(wire.Read(wire.Answers(x => x == Liar ? Answer(x, wire.Honest(x)) : Error(x, RpcStatusCode.NotFound))));
+        var outcome = wire.Decide(wire.Read(wire.Answers(x => x == Liar ? Answer(x, wire.Honest(x)) : Error(x, StatusCode.NotFound))));
 
         Assert.Equal(FleetErrorKind.NotFound, outcome.Failure!.Kind);
         Assert.Empty(outcome.Failure.Nodes);

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
+using Grpc.Core;
 using SecretFleet.Core.Client;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
-using SecretFleet.Core.Rpc;
 using SecretFleet.Core.Sharing;
 
 namespace SecretFleet.Core.Tests.Client;
@@ -51,7 +51,7 @@ internal sealed class SharesOnTheWire
 
     public static NodeAnswer<GetShareResponse> Answer(byte x, GetShareResponse response) => new(Member(x), response, null);
 
-    public static NodeAnswer<GetShareResponse> Error(byte x, RpcStatusCode code) => new(Member(x), null, new RpcException(code, "test"));
+    public static NodeAnswer<GetShareResponse> Error(byte x, StatusCode code) => new(Member(x), null, new RpcException(new Status(code, "test")));
 
     /// <summary>Every node's answer: honest, unless <paramref name="answer"/> says otherwise for x.</summary>
     public NodeAnswer<GetShareResponse>[] Answers(Func<byte, NodeAnswer<GetShareResponse>?>? answer = null) =>

@@ -5,7 +5,7 @@ using SecretFleet.Core.Identity;
 namespace SecretFleet.Core.Tests.Rpc;
 
 /// <summary>
-/// Sends hand-made gRPC requests (broken frames, odd headers) that <see cref="SecretFleet.Core.Rpc.RpcChannel"/>
+/// Sends hand-made gRPC requests (broken frames, odd headers) that a gRPC client
 /// would never produce, and reads back the raw status.
 /// </summary>
 internal sealed class RawGrpcClient(Uri address, TlsMaterial? material) : IDisposable

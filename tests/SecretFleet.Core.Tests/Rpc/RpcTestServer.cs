@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
+using Grpc.AspNetCore.Server;
+using Grpc.HealthCheck;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,20 +12,20 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Rpc;
-using SecretFleet.Core.Tests.Rpc.Protos;
 
 namespace SecretFleet.Core.Tests.Rpc;
 
 /// <summary>
-/// An in-process Kestrel server on a free loopback port, with mutual TLS, the echo service,
-/// the health service and the UNIMPLEMENTED fallback. Captures logs and metrics.
+/// An in-process Kestrel server on a free loopback port, set up as the node sets up its own
+/// (<see cref="FleetGrpcServerExtensions"/>): mutual TLS, certificate authentication, the echo
+/// service, health and reflection. Captures logs and metrics.
 /// </summary>
 internal sealed class RpcTestServer : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly MeterListener listener = new();
 
-    private RpcTestServer(WebApplication app, EchoService echo, HealthService health, CapturingLoggerProvider logs)
+    private RpcTestServer(WebApplication app, EchoService echo, HealthServiceImpl health, CapturingLoggerProvider logs)
     {
         this.app = app;
         Echo = echo;
@@ -32,7 +35,7 @@ internal sealed class RpcTestServer : IAsyncDisposable
 
     public EchoService Echo { get; }
 
-    public HealthService Health { get; }
+    public HealthServiceImpl Health { get; }
 
     public CapturingLoggerProvider Logs { get; }
 
@@ -46,33 +49,24 @@ internal sealed class RpcTestServer : IAsyncDisposable
     /// <summary>Duration measurements by method.</summary>
     public ConcurrentDictionary<string, int> Durations { get; } = new();
 
-    public static async Task<RpcTestServer> StartAsync(TlsMaterial material, Action<RpcServerOptions>? configure = null, TimeProvider? time = null)
+    public static async Task<RpcTestServer> StartAsync(TlsMaterial material, Action<GrpcServiceOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(logs);
-        if (time is not null)
-        {
-            builder.Services.AddSingleton(time);
-        }
-
-        builder.Services.AddRpc(options =>
-        {
-            options.TrustDomain = material.Identity.TrustDomain;
-            configure?.Invoke(options);
-        });
+        var echo = new EchoService();
+        builder.Services.AddFleetGrpc(material, configure);
+        builder.Services.AddSingleton(echo);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseFleetTls(material)));
         var app = builder.Build();
 
-        var echo = new EchoService();
-        var health = new HealthService();
-        app.MapUnaryRpc<EchoRequest, EchoReply>(EchoService.ServiceName, "Say", echo.SayAsync);
-        app.MapUnaryRpc<EchoRequest, EchoReply>(EchoService.ServiceName, "SayAsClient", echo.SayAsync, FleetRole.Client);
-        app.MapServerStreamingRpc<EchoRequest, EchoReply>(EchoService.ServiceName, "Count", echo.CountAsync);
-        app.MapHealthService(health);
-        app.MapGrpcFallback();
+        app.UseFleetGrpc();
+        app.MapGrpcService<EchoService>();
+        app.MapFleetGrpcStandardServices();
+        var health = app.Services.GetRequiredService<HealthServiceImpl>();
+        health.SetStatus("", Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving);
 
         var server = new RpcTestServer(app, echo, health, logs);
         server.ListenToMetrics(app.Services.GetRequiredService<IMeterFactory>());
@@ -82,11 +76,11 @@ internal sealed class RpcTestServer : IAsyncDisposable
         return server;
     }
 
-    public RpcChannel Channel(TlsMaterial material, Action<RpcChannelOptionsBuilder>? configure = null)
+    public GrpcChannel Channel(TlsMaterial material, Action<RpcChannelOptionsBuilder>? configure = null)
     {
         var options = new RpcChannelOptionsBuilder { Address = Address, Tls = material };
         configure?.Invoke(options);
-        return new RpcChannel(options.Build());
+        return FleetChannel.Create(options.Build());
     }
 
     public long CallCount(string method, string code) => Calls.GetValueOrDefault((method, code));

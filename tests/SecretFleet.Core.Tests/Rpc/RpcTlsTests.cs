@@ -1,3 +1,4 @@
+using Grpc.Core;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Rpc;
 using SecretFleet.Core.Tests.Identity;
@@ -27,7 +28,7 @@ public sealed class RpcTlsTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<RpcException>(() => RpcCallTests.SayAsync(foreign, new EchoRequest()));
 
-        Assert.Equal(RpcStatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Empty(server.Calls);
         await AssertStillServesAsync();
         Assert.Contains(server.Logs.Entries, e => e.Event.Id == 1100 && e.Message.Contains("mallory", StringComparison.Ordinal));
@@ -40,7 +41,7 @@ public sealed class RpcTlsTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<RpcException>(() => RpcCallTests.SayAsync(expired, new EchoRequest()));
 
-        Assert.Equal(RpcStatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Empty(server.Calls);
         await AssertStillServesAsync();
         Assert.Contains(server.Logs.Entries, e => e.Event.Id == 1100 && e.Message.Contains("CN=late", StringComparison.Ordinal));
@@ -64,7 +65,7 @@ public sealed class RpcTlsTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<RpcException>(() => RpcCallTests.SayAsync(serverOnly, new EchoRequest()));
 
-        Assert.Equal(RpcStatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Contains(server.Logs.Entries, e => e.Event.Id == 1100 && e.Message.Contains("CN=server-only", StringComparison.Ordinal));
     }
 
@@ -85,7 +86,7 @@ public sealed class RpcTlsTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<RpcException>(() => RpcCallTests.SayAsync(channel, new EchoRequest()));
 
-        Assert.Equal(RpcStatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Empty(impostor.Calls);
     }
 
@@ -101,7 +102,7 @@ public sealed class RpcTlsTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<RpcException>(() => RpcCallTests.SayAsync(channel, new EchoRequest()));
 
-        Assert.Equal(RpcStatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public sealed class RpcTlsTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<RpcException>(() => RpcCallTests.SayAsync(wrong, new EchoRequest()));
 
         Assert.Equal("by name", reply.Text);
-        Assert.Equal(RpcStatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }
 
     [Fact]
@@ -126,7 +127,7 @@ public sealed class RpcTlsTests : IAsyncLifetime
         await RpcCallTests.AssertStillServesAsync(asNode);
         var error = await Assert.ThrowsAsync<RpcException>(() => RpcCallTests.SayAsync(asOperator, new EchoRequest()));
 
-        Assert.Equal(RpcStatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }
 
     [Fact]
@@ -134,11 +135,11 @@ public sealed class RpcTlsTests : IAsyncLifetime
     {
         var port = server.Port;
         await server.DisposeAsync();
-        using var channel = new RpcChannel(new RpcChannelOptions { Address = new Uri($"https://127.0.0.1:{port}"), Tls = pki.Client() });
+        using var channel = FleetChannel.Create(new RpcChannelOptions { Address = new Uri($"https://127.0.0.1:{port}"), Tls = pki.Client() });
 
         var error = await Assert.ThrowsAsync<RpcException>(() => RpcCallTests.SayAsync(channel, new EchoRequest()));
 
-        Assert.Equal(RpcStatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         server = await RpcTestServer.StartAsync(pki.Node()); // for DisposeAsync
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Grpc.Core;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
@@ -54,10 +55,10 @@ public sealed class AtRestTests
         await fleet.StartNodeAsync(1);
         var caller = edit.StartsWith("owner", StringComparison.Ordinal) ? "mallory" : "alice";
         using var tls = fleet.Issue(FleetRole.Client, caller).ToTlsMaterial();
-        using var channel = new RpcChannel(new RpcChannelOptions { Address = fleet.View.Member(1).Endpoint, Tls = tls, TlsServerName = "localhost" });
+        using var channel = new GrpcTestChannel(new RpcChannelOptions { Address = fleet.View.Member(1).Endpoint, Tls = tls, TlsServerName = "localhost" });
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync("secretfleet.v1.Shares", "Get", new GetShareRequest { Name = "s" }, GetShareResponse.Parser, new RpcCallOptions(TimeSpan.FromSeconds(10)), default));
+        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync("secretfleet.v1.Shares", "Get", new GetShareRequest { Name = "s" }, GetShareResponse.Parser, TimeSpan.FromSeconds(10), default));
 
-        Assert.Equal(RpcStatusCode.DataLoss, error.StatusCode);
+        Assert.Equal(StatusCode.DataLoss, error.StatusCode);
     }
 }

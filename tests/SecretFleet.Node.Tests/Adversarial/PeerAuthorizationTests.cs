@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Google.Protobuf;
+using Grpc.Core;
 using SecretFleet.Core.Client;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
@@ -18,7 +19,7 @@ namespace SecretFleet.Node.Tests.Adversarial;
 public sealed class PeerAuthorizationTests
 {
     private const string Refresh = "secretfleet.v1.Refresh";
-    private static readonly RpcCallOptions Quick = new(TimeSpan.FromSeconds(10));
+    private static readonly TimeSpan Quick = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task Node_cannot_fetch_the_dealing_meant_for_another_node()
@@ -28,7 +29,7 @@ public sealed class PeerAuthorizationTests
         var secrets = await StoreManyAsync(client, 50);
         using var operations = fleet.Operations();
         using var thief = fleet.Issue(FleetRole.Node, "node-0").ToTlsMaterial();
-        var attempts = new ConcurrentBag<(uint ReceiverX, RpcStatusCode? Code)>();
+        var attempts = new ConcurrentBag<(uint ReceiverX, StatusCode? Code)>();
         var hooked = new HookedOperations(operations)
         {
             // Node 2 deals now; node x 1 (holding its own real certificate) asks for the batches meant for others.
@@ -50,7 +51,7 @@ public sealed class PeerAuthorizationTests
         var outcome = await fleet.Coordinator(hooked).RefreshAsync(fleet.View, null, default);
 
         Assert.Equal(4, attempts.Count);
-        Assert.All(attempts, a => Assert.True(a.Code == RpcStatusCode.PermissionDenied, $"Deal for x {a.ReceiverX} answered {a.Code?.ToString() ?? "with sub-shares"}"));
+        Assert.All(attempts, a => Assert.True(a.Code == StatusCode.PermissionDenied, $"Deal for x {a.ReceiverX} answered {a.Code?.ToString() ?? "with sub-shares"}"));
         Assert.True(outcome.Committed, outcome.Reason);
         await AssertAllRecoverAsync(client, secrets);
         await AssertRefusalRecordedAsync(fleet, 2, "spiffe://test.local/node/node-0", "Deal");
@@ -67,7 +68,7 @@ public sealed class PeerAuthorizationTests
         await fleet.StartNodeAsync(5);
         using var operations = fleet.Operations();
         using var thief = fleet.Issue(FleetRole.Node, "node-0").ToTlsMaterial();
-        RpcStatusCode? answered = RpcStatusCode.Ok;
+        StatusCode? answered = StatusCode.OK;
         var attacked = false;
         var hooked = new HookedOperations(operations)
         {
@@ -88,7 +89,7 @@ public sealed class PeerAuthorizationTests
         var outcome = await fleet.Coordinator(hooked).RecoverAsync(fleet.View, 5, null, default);
 
         Assert.True(attacked);
-        Assert.Equal(RpcStatusCode.PermissionDenied, answered);
+        Assert.Equal(StatusCode.PermissionDenied, answered);
         Assert.True(outcome.Committed, outcome.Reason);
         await AssertAllRecoverAsync(fleet.Client(configure: o => o with { RecoverReads = RecoverReads.AllNodes }), secrets);
         await AssertRefusalRecordedAsync(fleet, 2, "spiffe://test.local/node/node-0", "FetchRecovered");
@@ -107,9 +108,9 @@ public sealed class PeerAuthorizationTests
         foreach (var tls in new[] { rogueOperator, node })
         {
             using var channel = Channel(fleet, 1, tls);
-            Assert.Equal(RpcStatusCode.PermissionDenied, await CodeOfAsync(() => channel.UnaryAsync(Refresh, "Begin", begin, BeginResponse.Parser, Quick, default)));
-            Assert.Equal(RpcStatusCode.PermissionDenied, await CodeOfAsync(() => channel.UnaryAsync(Refresh, "Abort", new AbortRequest { OperationId = "refresh-rogue" }, AbortResponse.Parser, Quick, default)));
-            Assert.Equal(RpcStatusCode.PermissionDenied, await CodeOfAsync(() => channel.UnaryAsync("secretfleet.v1.Admin", "Join", new JoinRequest { FleetId = "stolen" }, JoinResponse.Parser, Quick, default)));
+            Assert.Equal(StatusCode.PermissionDenied, await CodeOfAsync(() => channel.UnaryAsync(Refresh, "Begin", begin, BeginResponse.Parser, Quick, default)));
+            Assert.Equal(StatusCode.PermissionDenied, await CodeOfAsync(() => channel.UnaryAsync(Refresh, "Abort", new AbortRequest { OperationId = "refresh-rogue" }, AbortResponse.Parser, Quick, default)));
+            Assert.Equal(StatusCode.PermissionDenied, await CodeOfAsync(() => channel.UnaryAsync("secretfleet.v1.Admin", "Join", new JoinRequest { FleetId = "stolen" }, JoinResponse.Parser, Quick, default)));
         }
 
         Assert.Null((await fleet.Operations().InfoAsync(fleet.View.Member(1), default)).Operation);
@@ -166,10 +167,10 @@ public sealed class PeerAuthorizationTests
         Assert.DoesNotContain((byte)1, recovered.UsedXs);
     }
 
-    private static RpcChannel Channel(ProcessFleet fleet, byte x, TlsMaterial tls) =>
+    private static GrpcTestChannel Channel(ProcessFleet fleet, byte x, TlsMaterial tls) =>
         new(new RpcChannelOptions { Address = fleet.View.Member(x).Endpoint, Tls = tls, TlsServerName = "localhost", MaxReceiveMessageBytes = 64 * 1024 * 1024 });
 
-    private static async Task<RpcStatusCode?> CodeOfAsync<T>(Func<Task<T>> call)
+    private static async Task<StatusCode?> CodeOfAsync<T>(Func<Task<T>> call)
     {
         try
         {

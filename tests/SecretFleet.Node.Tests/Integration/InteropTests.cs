@@ -44,14 +44,78 @@ public sealed class InteropTests(SharedFleet shared) : IClassFixture<SharedFleet
         Assert.StartsWith("status=NOT_FOUND", output.Trim());
     }
 
-    private async Task<string> CallAsync(string peer, string proto, string service, string method, string request, string identity)
+    [Theory]
+    [InlineData("python")]
+    [InlineData("node")]
+    public async Task A_peer_with_a_node_certificate_is_refused_the_shares_service(string peer)
+    {
+        var output = await CallAsync(peer, "secretfleet/v1/shares.proto", "secretfleet.v1.Shares", "Get", """{"name": "anything"}""", $"{peer}-as-node", FleetRole.Node);
+
+        Assert.StartsWith("status=PERMISSION_DENIED", output.Trim(), StringComparison.Ordinal);
+        await AssertStillServesAsync();
+    }
+
+    [Theory]
+    [InlineData("python")]
+    [InlineData("node")]
+    public async Task A_peer_with_a_certificate_of_a_foreign_CA_cannot_connect(string peer)
+    {
+        var files = shared.Fleet.Directory.Combine("interop", $"{peer}-foreign");
+        Directory.CreateDirectory(files);
+        // The fleet's CA to trust the node, but a client certificate from a CA of its own.
+        shared.Fleet.Issue(FleetRole.Client, "mallory").WriteTo(files);
+        using var foreign = LocalCertificateAuthority.Create(ProcessFleet.TrustDomain, TimeSpan.FromDays(1));
+        var issued = foreign.Issue(new LeafCertificateRequest(new FleetIdentity(ProcessFleet.TrustDomain, FleetRole.Client, "mallory"), TimeSpan.FromDays(1)));
+        await File.WriteAllTextAsync(Path.Combine(files, "tls.crt"), issued.CertificatePem);
+        await File.WriteAllTextAsync(Path.Combine(files, "tls.key"), issued.PrivateKeyPem);
+
+        var output = await CallAsync(peer, "secretfleet/v1/shares.proto", "secretfleet.v1.Shares", "Get", """{"name": "anything"}""", $"{peer}-foreign");
+
+        Assert.StartsWith("status=UNAVAILABLE", output.Trim(), StringComparison.Ordinal);
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Reflection_lists_the_services_to_a_client_that_is_not_ours()
+    {
+        var files = Identity("reflection", FleetRole.Client);
+        var node = shared.Fleet.View.Members[0].Endpoint;
+        var (code, stdout, stderr) = await Repository.RunAsync("/usr/bin/python3",
+        [
+            Repository.Path("tests", "interop", "grpc_reflection.py"),
+            "--ca", Path.Combine(files, "ca.crt"), "--cert", Path.Combine(files, "tls.crt"), "--key", Path.Combine(files, "tls.key"),
+            "--target", $"127.0.0.1:{node.Port}", "--server-name", "localhost",
+        ]);
+        Assert.True(code == 0, $"reflection client exited {code}: {stderr}");
+
+        var services = JsonDocument.Parse(stdout).RootElement.GetProperty("services");
+        string[] Methods(string service) => [.. services.GetProperty(service).EnumerateArray().Select(m => m.GetString()!)];
+        Assert.Equal(["Delete", "Get", "List", "Put"], Methods("secretfleet.v1.Shares"));
+        Assert.Contains("Deal", Methods("secretfleet.v1.Refresh"));
+        Assert.Equal(["Info", "Join"], Methods("secretfleet.v1.Admin"));
+        Assert.Equal(["Check", "Watch"], Methods("grpc.health.v1.Health"));
+    }
+
+    private async Task AssertStillServesAsync()
+    {
+        var output = await CallAsync("python", "grpc/health/v1/health.proto", "grpc.health.v1.Health", "Check", """{"service": ""}""", "python-health");
+        Assert.Equal("SERVING", JsonDocument.Parse(output).RootElement.GetProperty("status").GetString());
+    }
+
+    private string Identity(string identity, FleetRole role)
     {
         var files = shared.Fleet.Directory.Combine("interop", identity);
         if (!Directory.Exists(files))
         {
             Directory.CreateDirectory(files);
-            shared.Fleet.Issue(FleetRole.Client, identity).WriteTo(files);
+            shared.Fleet.Issue(role, identity).WriteTo(files);
         }
+        return files;
+    }
+
+    private async Task<string> CallAsync(string peer, string proto, string service, string method, string request, string identity, FleetRole role = FleetRole.Client)
+    {
+        var files = Identity(identity, role);
         var (program, script) = peer == "python" ? ("/usr/bin/python3", Repository.Path("tests", "interop", "grpc_client.py")) : ("node", Repository.Path("tests", "interop", "grpc_client.js"));
         var node = shared.Fleet.View.Members[0].Endpoint;
         var (code, stdout, stderr) = await Repository.RunAsync(program,

@@ -116,12 +116,12 @@ public sealed partial class QuorumReadTests
         using var tls = fleet.Issue(FleetRole.Client, "alice").ToTlsMaterial();
         foreach (var x in onto)
         {
-            using var channel = new RpcChannel(new RpcChannelOptions { Address = fleet.View.Members[x - 1].Endpoint, Tls = tls, TlsServerName = "localhost" });
+            using var channel = new GrpcTestChannel(new RpcChannelOptions { Address = fleet.View.Members[x - 1].Endpoint, Tls = tls, TlsServerName = "localhost" });
             await channel.UnaryAsync("secretfleet.v1.Shares", "Put", new PutShareRequest
             {
                 Name = name, Version = version, X = x, Threshold = (uint)fleet.Threshold,
                 Share = ByteString.CopyFrom(split.Shares[x - 1].Value), Commitment = ByteString.CopyFrom(split.Commitment),
-            }, PutShareResponse.Parser, new RpcCallOptions(TimeSpan.FromSeconds(10)), default);
+            }, PutShareResponse.Parser, TimeSpan.FromSeconds(10), default);
         }
     }
 

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using SecretFleet.Core.Client;
 using Google.Protobuf;
+using Grpc.Core;
+using SecretFleet.Core.Client;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
@@ -99,7 +100,7 @@ public sealed class SharesTests(SharedFleet shared) : IClassFixture<SharedFleet>
         var stored = await shared.Fleet.Client("alice").StoreAsync("alices-own", new byte[] { 9 }, new StoreOptions(Overwrite: true), default);
         var node = shared.Fleet.View.Members[1];
         using var tls = shared.Fleet.Issue(FleetRole.Client, "bob").ToTlsMaterial();
-        using var channel = new RpcChannel(new RpcChannelOptions { Address = node.Endpoint, Tls = tls, TlsServerName = "localhost" });
+        using var channel = new GrpcTestChannel(new RpcChannelOptions { Address = node.Endpoint, Tls = tls, TlsServerName = "localhost" });
 
         foreach (var version in new[] { 0UL, stored.Version, stored.Version + 1 })
         {
@@ -107,21 +108,21 @@ public sealed class SharesTests(SharedFleet shared) : IClassFixture<SharedFleet>
             var free = await StatusOfAsync(channel, "nobody-owns", version);
             Assert.Equal(free.Get with { Detail = free.Get.Detail.Replace("nobody-owns", "alices-own", StringComparison.Ordinal) }, taken.Get);
             Assert.Equal(free.Delete with { Detail = free.Delete.Detail.Replace("nobody-owns", "alices-own", StringComparison.Ordinal) }, taken.Delete);
-            Assert.Equal(RpcStatusCode.NotFound, taken.Get.Code);
-            Assert.Equal(RpcStatusCode.NotFound, taken.Delete.Code);
+            Assert.Equal(StatusCode.NotFound, taken.Get.Code);
+            Assert.Equal(StatusCode.NotFound, taken.Delete.Code);
         }
         Assert.Equal([9], (await shared.Fleet.Client("alice").RecoverAsync("alices-own", default)).Secret);
     }
 
-    private static async Task<(Status Get, Status Delete)> StatusOfAsync(RpcChannel channel, string name, ulong version)
+    private static async Task<(Status Get, Status Delete)> StatusOfAsync(GrpcTestChannel channel, string name, ulong version)
     {
-        var options = new RpcCallOptions(TimeSpan.FromSeconds(10));
+        var options = TimeSpan.FromSeconds(10);
         var get = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(SharesService, "Get", new GetShareRequest { Name = name, Version = version }, GetShareResponse.Parser, options, default));
         var delete = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(SharesService, "Delete", new DeleteShareRequest { Name = name, Version = version }, DeleteShareResponse.Parser, options, default));
-        return (new Status(get.StatusCode, get.Detail), new Status(delete.StatusCode, delete.Detail));
+        return (new Status(get.StatusCode, get.Status.Detail), new Status(delete.StatusCode, delete.Status.Detail));
     }
 
-    private sealed record Status(RpcStatusCode Code, string Detail);
+    private sealed record Status(StatusCode Code, string Detail);
 
     [Fact]
     public async Task An_unknown_name_is_not_found()
@@ -139,8 +140,8 @@ public sealed class SharesTests(SharedFleet shared) : IClassFixture<SharedFleet>
     {
         var node = shared.Fleet.View.Members[0];
         using var tls = shared.Fleet.Issue(FleetRole.Client, "alice").ToTlsMaterial();
-        using var channel = new RpcChannel(new RpcChannelOptions { Address = node.Endpoint, Tls = tls, TlsServerName = "localhost" });
-        var options = new RpcCallOptions(TimeSpan.FromSeconds(10));
+        using var channel = new GrpcTestChannel(new RpcChannelOptions { Address = node.Endpoint, Tls = tls, TlsServerName = "localhost" });
+        var options = TimeSpan.FromSeconds(10);
         var put = new PutShareRequest
         {
             Name = name, Version = 1, X = node.X, Threshold = (uint)shared.Fleet.Threshold,
@@ -154,7 +155,7 @@ public sealed class SharesTests(SharedFleet shared) : IClassFixture<SharedFleet>
             await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(SharesService, "Delete", new DeleteShareRequest { Name = name }, DeleteShareResponse.Parser, options, default)),
         };
 
-        Assert.All(errors, e => Assert.Equal(RpcStatusCode.InvalidArgument, e.StatusCode));
+        Assert.All(errors, e => Assert.Equal(StatusCode.InvalidArgument, e.StatusCode));
     }
 
     [Fact]

@@ -1,14 +1,15 @@
 using System.Net;
 using System.Security.Cryptography;
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
-using SecretFleet.Core.Rpc;
 using SecretFleet.Node.Hosting;
 using SecretFleet.Node.Services;
 using SecretFleet.Node.Storage;
+using SecretFleet.Node.Tests.Support;
 
 namespace SecretFleet.Node.Tests.Services;
 
@@ -44,7 +45,7 @@ public sealed class SharesServiceTests : IAsyncLifetime
         var share = RandomNumberGenerator.GetBytes(64);
         var received = share.ToArray();
 
-        await _service.PutAsync(Put("wiped-put", received), Context(new RecordingResponse()));
+        await _service.Put(Put("wiped-put", received), Context(new RecordingResponse()));
 
         Assert.True(received.AsSpan().IndexOfAnyExcept((byte)0) < 0, "the request's share bytes are still there");
         Assert.Equal(share, (await _store.GetAsync(Alice.ToString(), "wiped-put", 0, default)).Share!.Share);
@@ -53,10 +54,10 @@ public sealed class SharesServiceTests : IAsyncLifetime
     [Fact]
     public async Task Put_zeroes_the_share_it_received_when_the_write_is_refused()
     {
-        await _service.PutAsync(Put("taken", RandomNumberGenerator.GetBytes(64)), Context(new RecordingResponse()));
+        await _service.Put(Put("taken", RandomNumberGenerator.GetBytes(64)), Context(new RecordingResponse()));
         var received = RandomNumberGenerator.GetBytes(64);
 
-        await Assert.ThrowsAsync<RpcException>(() => _service.PutAsync(Put("taken", received, createOnly: true), Context(new RecordingResponse())));
+        await Assert.ThrowsAsync<RpcException>(() => _service.Put(Put("taken", received, createOnly: true), Context(new RecordingResponse())));
 
         Assert.True(received.AsSpan().IndexOfAnyExcept((byte)0) < 0, "the refused request's share bytes are still there");
     }
@@ -65,10 +66,10 @@ public sealed class SharesServiceTests : IAsyncLifetime
     public async Task Get_zeroes_the_share_it_sent_once_the_response_is_complete()
     {
         var share = RandomNumberGenerator.GetBytes(64);
-        await _service.PutAsync(Put("wiped-get", share.ToArray()), Context(new RecordingResponse()));
+        await _service.Put(Put("wiped-get", share.ToArray()), Context(new RecordingResponse()));
         var response = new RecordingResponse();
 
-        var answer = await _service.GetAsync(new GetShareRequest { Name = "wiped-get" }, Context(response));
+        var answer = await _service.Get(new GetShareRequest { Name = "wiped-get" }, Context(response));
         Assert.Equal(share, answer.Share.ToByteArray());
         await response.CompleteAsync();
 
@@ -81,11 +82,11 @@ public sealed class SharesServiceTests : IAsyncLifetime
         Share = UnsafeByteOperations.UnsafeWrap(share), Commitment = ByteString.CopyFrom(SHA256.HashData(share)),
     };
 
-    private static RpcContext Context(RecordingResponse response)
+    private static TestCallContext Context(RecordingResponse response)
     {
         var http = new DefaultHttpContext();
         http.Features.Set<IHttpResponseFeature>(response);
-        return new RpcContext("secretfleet.v1.Shares/Test", Alice, null, http, CancellationToken.None);
+        return new TestCallContext("/secretfleet.v1.Shares/Test", Alice, http);
     }
 
     /// <summary>Keeps what the handler registers to run after the response, as Kestrel would, and runs it on demand.</summary>

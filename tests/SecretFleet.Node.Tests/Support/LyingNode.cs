@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,11 +25,11 @@ namespace SecretFleet.Node.Tests.Support;
 internal sealed class LyingNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly Dictionary<byte, RpcChannel> _honest;
+    private readonly Dictionary<byte, GrpcChannel> _honest;
     private readonly List<IDisposable> _owned;
     private int _gets;
 
-    private LyingNode(byte x, WebApplication app, Dictionary<byte, RpcChannel> honest, List<IDisposable> owned)
+    private LyingNode(byte x, WebApplication app, Dictionary<byte, GrpcChannel> honest, List<IDisposable> owned)
     {
         X = x;
         _app = app;
@@ -58,26 +60,33 @@ internal sealed class LyingNode : IAsyncDisposable
         var clientTls = fleet.Issue(FleetRole.Client, client).ToTlsMaterial();
         owned.Add(serverTls);
         owned.Add(clientTls);
-        var honest = fleet.View.Members.ToDictionary(m => m.X, m => new RpcChannel(new RpcChannelOptions
+        var honest = fleet.View.Members.ToDictionary(m => m.X, m => FleetChannel.Create(new RpcChannelOptions
         {
             Address = m.Endpoint, Tls = clientTls, TlsServerName = m.TlsName, ExpectedServerRole = FleetRole.Node, ExpectedServerIdentity = m.Identity,
         }));
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddRpc(rpc => rpc.TrustDomain = serverTls.Identity.TrustDomain);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseFleetTls(serverTls)));
-        var app = builder.Build();
+        builder.Services.AddFleetGrpc(serverTls);
         LyingNode? node = null;
-        app.MapUnaryRpc<GetShareRequest, GetShareResponse>("secretfleet.v1.Shares", "Get", (request, context) =>
+        builder.Services.AddSingleton(new LyingShares(request =>
         {
             Interlocked.Increment(ref node!._gets);
-            return lie(request, from => honest[from].UnaryAsync("secretfleet.v1.Shares", "Get", request, GetShareResponse.Parser, new RpcCallOptions(TimeSpan.FromSeconds(10)), context.CancellationToken));
-        }, FleetRole.Client);
-        app.MapGrpcFallback();
+            return lie(request, from => new Shares.SharesClient(honest[from]).GetAsync(request, deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+        }));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseFleetTls(serverTls)));
+        var app = builder.Build();
+        app.UseFleetGrpc();
+        app.MapGrpcService<LyingShares>();
         await app.StartAsync();
         node = new LyingNode(x, app, honest, owned);
         return node;
+    }
+
+    /// <summary>Shares/Get answered by the lie; every other method UNIMPLEMENTED (the generated base's default).</summary>
+    private sealed class LyingShares(Func<GetShareRequest, Task<GetShareResponse>> get) : Shares.SharesBase
+    {
+        public override Task<GetShareResponse> Get(GetShareRequest request, ServerCallContext context) => get(request);
     }
 
     /// <summary>
