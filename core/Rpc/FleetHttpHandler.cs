@@ -9,9 +9,10 @@ namespace SecretFleet.Core.Rpc;
 /// <c>10.42.0.7</c> but verify <c>demo-0.demo-nodes.ns.svc</c>. SocketsHttpHandler takes the TLS
 /// target host (SNI and the name the certificate must be valid for) from the request's Host, not
 /// from <c>SslOptions.TargetHost</c>, so the Host must carry that name.</item>
-/// <item>A refused TLS handshake (wrong CA, wrong name, wrong identity) is UNAVAILABLE for the
-/// caller, as for any server it cannot reach; grpc-dotnet would say INTERNAL, and the client's
-/// quorum logic treats INTERNAL as a node that answered wrongly.</item>
+/// <item>A refused TLS handshake (wrong CA, wrong name, wrong identity), or a connection the
+/// server closed before HTTP/2 started (how TLS 1.3 servers often refuse a client certificate),
+/// is UNAVAILABLE for the caller, as for any server it cannot reach; grpc-dotnet would say
+/// INTERNAL, and the client's quorum logic treats INTERNAL as a node that answered wrongly.</item>
 /// <item>The request message is sent as one buffer of known length with the headers, as the
 /// hand-written layer did, instead of grpc-dotnet's push content: SocketsHttpHandler treats a push
 /// content as duplex and flushes the HEADERS frame on its own, so every call cost the server an
@@ -59,6 +60,12 @@ internal sealed class FleetHttpHandler(HttpMessageHandler inner, string? authori
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException refused)
         {
             throw new HttpRequestException($"The TLS handshake with {request.RequestUri?.Authority} failed: {refused.Message}", new IOException(refused.Message, refused), e.StatusCode);
+        }
+        catch (HttpRequestException e) when (e.InnerException is not (IOException or System.Net.Sockets.SocketException))
+        {
+            // With TLS 1.3 the server judges our certificate after our side of the handshake has
+            // finished, so a refusal can also arrive as a connection closed before HTTP/2 started.
+            throw new HttpRequestException($"No HTTP/2 connection to {request.RequestUri?.Authority}: {e.Message}", new IOException(e.Message, e), e.StatusCode);
         }
         finally
         {
