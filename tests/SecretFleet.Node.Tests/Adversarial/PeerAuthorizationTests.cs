@@ -88,9 +88,9 @@ public sealed class PeerAuthorizationTests
 
         var outcome = await fleet.Coordinator(hooked).RecoverAsync(fleet.View, 5, null, default);
 
+        Assert.True(outcome.Committed, outcome.Reason);
         Assert.True(attacked);
         Assert.Equal(StatusCode.PermissionDenied, answered);
-        Assert.True(outcome.Committed, outcome.Reason);
         await AssertAllRecoverAsync(fleet.Client(configure: o => o with { RecoverReads = RecoverReads.AllNodes }), secrets);
         await AssertRefusalRecordedAsync(fleet, 2, "spiffe://test.local/node/node-0", "FetchRecovered");
     }
