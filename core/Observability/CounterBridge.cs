@@ -90,17 +90,20 @@ internal sealed class CounterBridge : IDisposable
             return;
         }
 
-        var sorted = tags.ToArray();
-        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var names = new string[sorted.Length];
-        var values = new string[sorted.Length];
-        for (var i = 0; i < sorted.Length; i++)
+        // Measured per gRPC call: the label layout is worked out once per tag-key sequence.
+        var layout = family.Layout;
+        if (layout is null || !layout.Matches(tags))
         {
-            names[i] = PrometheusName(sorted[i].Key);
-            values[i] = Convert.ToString(sorted[i].Value, CultureInfo.InvariantCulture) ?? string.Empty;
+            layout = family.Layout = LabelLayout.Of(factory, family, tags);
         }
 
-        var counter = factory.CreateCounter(family.Name, family.Help, names).WithLabels(values);
+        var values = new string[tags.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Convert.ToString(tags[layout.SourceIndex[i]].Value, CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+
+        var counter = layout.Counter.WithLabels(values);
         if (instrument is ObservableCounter<byte> or ObservableCounter<short> or ObservableCounter<int> or ObservableCounter<long>
             or ObservableCounter<float> or ObservableCounter<double> or ObservableCounter<decimal>)
         {
@@ -112,5 +115,51 @@ internal sealed class CounterBridge : IDisposable
         }
     }
 
-    private sealed record Family(string Name, string Help);
+    private sealed class Family(string name, string help)
+    {
+        public string Name { get; } = name;
+
+        public string Help { get; } = help;
+
+        public volatile LabelLayout? Layout;
+    }
+
+    /// <summary>One family's labels for one sequence of tag keys: names sorted, and where each value comes from.</summary>
+    private sealed class LabelLayout(string[] keys, int[] sourceIndex, Counter counter)
+    {
+        public int[] SourceIndex { get; } = sourceIndex;
+
+        public Counter Counter { get; } = counter;
+
+        public static LabelLayout Of(IMetricFactory factory, Family family, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var keys = new string[tags.Length];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keys[i] = tags[i].Key;
+            }
+
+            var sourceIndex = Enumerable.Range(0, keys.Length).Order(Comparer<int>.Create((a, b) => string.CompareOrdinal(keys[a], keys[b]))).ToArray();
+            var names = sourceIndex.Select(i => PrometheusName(keys[i])).ToArray();
+            return new LabelLayout(keys, sourceIndex, factory.CreateCounter(family.Name, family.Help, names));
+        }
+
+        public bool Matches(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (tags.Length != keys.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (!string.Equals(tags[i].Key, keys[i], StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
 }

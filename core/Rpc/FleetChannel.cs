@@ -38,6 +38,10 @@ public static class FleetChannel
             UseCookies = false,
             AllowAutoRedirect = false,
         };
+        // One address per channel, so grpc-dotnet's client-side balancer has nothing to pick
+        // from, yet it would add a connection-manager pick and a stream wrapper to every call
+        // (docs/benchmarks.md). This is the switch its maintainers point to (grpc-dotnet#2312).
+        sockets.Properties["__GrpcLoadBalancingDisabled"] = true;
         return GrpcChannel.ForAddress(options.Address, new GrpcChannelOptions
         {
             HttpHandler = new FleetHttpHandler(sockets, options.TlsServerName),

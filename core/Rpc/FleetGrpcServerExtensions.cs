@@ -23,7 +23,7 @@ public static class FleetGrpcServerExtensions
     /// Registers grpc-dotnet (4 MiB messages each way unless <paramref name="configure"/> says
     /// otherwise; exception texts never sent to callers), the certificate authentication handler
     /// (chained certificates only, the fleet CA as the only root, client-auth usage, validity
-    /// checked; results cached per certificate) whose principal carries the caller's
+    /// checked; each connection's verdict cached, <see cref="ConnectionCertificateCache"/>) whose principal carries the caller's
     /// <c>spiffe://</c> identity as <see cref="FleetPeer.IdentityClaim"/>,
     /// <see cref="HealthServiceImpl"/> as a singleton, reflection and the call metrics.
     /// Kestrel's handshake (<see cref="KestrelTlsExtensions.UseFleetTls"/>) already refuses a
@@ -63,20 +63,21 @@ public static class FleetGrpcServerExtensions
                     OnCertificateValidated = context =>
                     {
                         var claims = new List<Claim>();
-                        if (FleetIdentity.FromCertificate(context.ClientCertificate) is { } identity)
+                        var identity = FleetIdentity.FromCertificate(context.ClientCertificate);
+                        if (identity is not null)
                         {
                             claims.Add(new Claim(FleetPeer.IdentityClaim, identity.ToString(), ClaimValueTypes.String, context.Options.ClaimsIssuer));
                             claims.Add(new Claim(ClaimTypes.Role, FleetIdentity.RoleSegment(identity.Role), ClaimValueTypes.String, context.Options.ClaimsIssuer));
                         }
 
                         claims.Add(new Claim(ClaimTypes.Thumbprint, context.ClientCertificate.Thumbprint, ClaimValueTypes.Base64Binary, context.Options.ClaimsIssuer));
-                        context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, context.Scheme.Name));
+                        context.Principal = new ClaimsPrincipal(new FleetClaimsIdentity(identity, claims, context.Scheme.Name));
                         context.Success();
                         return Task.CompletedTask;
                     },
                 };
-            })
-            .AddCertificateCache();
+            });
+        services.TryAddSingleton<ICertificateValidationCache, ConnectionCertificateCache>();
         return services;
     }
 

@@ -133,6 +133,7 @@ internal sealed partial class NodeHost : IAsyncDisposable
             grpc.Interceptors.Add<AuthorizationInterceptor>();
         });
         builder.Services.AddSingleton(authorization);
+        builder.Services.AddSingleton<AuthorizationInterceptor>();
         builder.Services.AddSingleton(health);
         builder.Services.AddSingleton(new SharesService(store, options));
         builder.Services.AddSingleton(new RefreshService(participant));

@@ -49,7 +49,8 @@ internal sealed class RpcTestServer : IAsyncDisposable
     /// <summary>Duration measurements by method.</summary>
     public ConcurrentDictionary<string, int> Durations { get; } = new();
 
-    public static async Task<RpcTestServer> StartAsync(TlsMaterial material, Action<GrpcServiceOptions>? configure = null)
+    /// <summary>Starts the server; <paramref name="time"/>, when given, is its clock (certificate validity included).</summary>
+    public static async Task<RpcTestServer> StartAsync(TlsMaterial material, Action<GrpcServiceOptions>? configure = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         var logs = new CapturingLoggerProvider();
@@ -57,6 +58,11 @@ internal sealed class RpcTestServer : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(logs);
         var echo = new EchoService();
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.Services.AddFleetGrpc(material, configure);
         builder.Services.AddSingleton(echo);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseFleetTls(material)));

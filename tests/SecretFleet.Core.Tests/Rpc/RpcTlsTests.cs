@@ -48,6 +48,22 @@ public sealed class RpcTlsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connection_that_outlives_its_client_certificate_loses_its_identity()
+    {
+        var time = new ManualTimeProvider();
+        await using var clocked = await RpcTestServer.StartAsync(pki.Node(), time: time);
+        using var alice = pki.Client();
+        using var channel = clocked.Channel(alice);
+        Assert.Equal($"spiffe://{TestPki.TrustDomain}/client/alice", (await RpcCallTests.SayAsync(channel, new EchoRequest())).Peer);
+
+        // Kestrel judged the certificate once, at the handshake; the connection stays open.
+        time.Advance(alice.Certificate.NotAfter.ToUniversalTime() - time.GetUtcNow() + TimeSpan.FromMinutes(1));
+
+        Assert.Equal(string.Empty, (await RpcCallTests.SayAsync(channel, new EchoRequest())).Peer);
+        Assert.Contains(clocked.Logs.Entries, e => e.Message.Contains("expired while its connection was open", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Client_without_a_certificate_cannot_connect()
     {
         using var anonymous = new RawGrpcClient(server.Address, material: null);
