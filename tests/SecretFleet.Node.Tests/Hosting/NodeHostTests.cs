@@ -31,10 +31,9 @@ public sealed class NodeHostTests
         using var http = new HttpClient();
         var ready = await http.GetStringAsync(new Uri(endpoints.Http, "/readyz"));
         var metrics = await http.GetStringAsync(new Uri(endpoints.Http, "/metrics"));
+        // Without TLS the plain server speaks HTTP/1.1 (it refuses HTTP/2 outright); a gRPC path finds no route there.
         using var grpcOverPlainHttp = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoints.Http, "/secretfleet.v1.Shares/List"))
         {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = new ByteArrayContent(new byte[5]) { Headers = { { "Content-Type", "application/grpc" } } },
         };
         using var refused = await http.SendAsync(grpcOverPlainHttp);
