@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Core.Observability;
@@ -9,7 +10,7 @@ namespace SecretFleet.Operator.Hosting;
 /// /healthz and /readyz on --health-listen, /metrics on --metrics-listen (one server when both are the same
 /// address; none for an address turned off).
 /// </summary>
-internal sealed class ProbeEndpoints(OperatorOptions options, HostMetrics metrics, ControllerService controller, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+internal sealed class ProbeEndpoints(OperatorOptions options, HostMetrics metrics, ControllerService controller, ILoggerFactory loggers, IMeterFactory meterFactory) : IHostedService, IAsyncDisposable
 {
     private readonly List<ProbeServer> _servers = [];
 
@@ -28,7 +29,7 @@ internal sealed class ProbeEndpoints(OperatorOptions options, HostMetrics metric
         if (health is not null)
         {
             var shared = metricsAt is not null && metricsAt.Equals(health);
-            var server = await ProbeServer.StartAsync(health, probes: true, shared ? metrics : null, Healthy, Ready, loggers, cancellationToken).ConfigureAwait(false);
+            var server = await ProbeServer.StartAsync(health, probes: true, shared ? metrics : null, Healthy, Ready, loggers, meterFactory, cancellationToken).ConfigureAwait(false);
             _servers.Add(server);
             HealthAddress = server.Address;
             if (shared)
@@ -40,7 +41,7 @@ internal sealed class ProbeEndpoints(OperatorOptions options, HostMetrics metric
 
         if (metricsAt is not null)
         {
-            var server = await ProbeServer.StartAsync(metricsAt, probes: false, metrics, Healthy, Ready, loggers, cancellationToken).ConfigureAwait(false);
+            var server = await ProbeServer.StartAsync(metricsAt, probes: false, metrics, Healthy, Ready, loggers, meterFactory, cancellationToken).ConfigureAwait(false);
             _servers.Add(server);
             MetricsAddress = server.Address;
         }

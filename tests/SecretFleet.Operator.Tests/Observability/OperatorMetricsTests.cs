@@ -21,7 +21,7 @@ public sealed class OperatorMetricsTests
         using var hostMetrics = new HostMetrics(meterFactory);
         using var metrics = new OperatorMetrics(meterFactory);
         await using var server = await ProbeServer.StartAsync(
-            new IPEndPoint(IPAddress.Loopback, 0), probes: false, hostMetrics, () => true, () => true, NullLoggerFactory.Instance, CancellationToken.None);
+            new IPEndPoint(IPAddress.Loopback, 0), probes: false, hostMetrics, () => true, () => true, NullLoggerFactory.Instance, meterFactory, CancellationToken.None);
         metrics.SetLeader(true);
         metrics.SetClusters(2);
         metrics.Operation("refresh", "committed", TimeSpan.FromSeconds(3));
