@@ -1,3 +1,3 @@
 using SecretFleet.Node.Hosting;
 
-return await NodeRunner.RunAsync(args, "secretfleet-node");
+return await NodeProgram.RunAsync(args, "secretfleet-node");

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Operator.Crd;
 using SecretFleet.Operator.Hosting;
@@ -7,9 +6,11 @@ using SecretFleet.Operator.Leadership;
 const int Stopped = 0, Failed = 1, BadConfiguration = 2;
 
 OperatorCommand command;
+OperatorOptions options;
 try
 {
-    command = OperatorArguments.Parse(args);
+    command = OperatorCommand.Parse(args);
+    options = command.Verb == "run" ? OperatorSettings.Read(command.Arguments) : new OperatorOptions();
 }
 catch (OperatorConfigurationException e)
 {
@@ -20,15 +21,16 @@ catch (OperatorConfigurationException e)
 switch (command.Verb)
 {
     case "help":
-        Console.WriteLine(OperatorArguments.Usage);
+        Console.WriteLine(OperatorFlags.Usage);
         return Stopped;
     case "version":
         Console.WriteLine($"secretfleet-operator {OperatorVersion.Current} (node image {OperatorVersion.DefaultNodeImage})");
         return Stopped;
     case "generate-crds":
+        var directory = command.Arguments[0];
         try
         {
-            foreach (var path in CrdGenerator.WriteAll(command.Directory!))
+            foreach (var path in CrdGenerator.WriteAll(directory))
             {
                 Console.WriteLine($"wrote {path}");
             }
@@ -37,35 +39,24 @@ switch (command.Verb)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await Console.Error.WriteLineAsync($"secretfleet-operator: cannot write CRDs into {command.Directory}: {e.Message}");
+            await Console.Error.WriteLineAsync($"secretfleet-operator: cannot write CRDs into {directory}: {e.Message}");
             return BadConfiguration;
         }
 }
 
-var options = command.Options;
-using var loggers = LoggerFactory.Create(logging => logging
-    .AddSimpleConsole(console =>
-    {
-        console.SingleLine = true;
-        console.TimestampFormat = "HH:mm:ss.fff ";
-    })
-    .SetMinimumLevel(options.LogLevel));
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-{
-    context.Cancel = true;
-    stop.Cancel();
-});
-
 OperatorHost host;
 try
 {
-    host = await OperatorHost.StartAsync(options, loggers, stop.Token);
+    host = await OperatorHost.StartAsync(
+        options,
+        logging => logging
+            .AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss.fff ";
+            })
+            .SetMinimumLevel(options.LogLevel),
+        CancellationToken.None);
 }
 catch (OperatorConfigurationException e)
 {
@@ -78,13 +69,12 @@ await using (host)
     // One machine-readable line, so launchers and tests wait for it instead of sleeping.
     Console.WriteLine($"secretfleet-operator started identity={host.Identity} health={host.HealthAddress?.ToString() ?? "off"} metrics={host.MetricsAddress?.ToString() ?? "off"}");
     await Console.Out.FlushAsync();
+
+    // SIGTERM or Ctrl-C stops the host (the controller releases the lease); so does the controller stopping on its own.
+    await host.WaitForShutdownAsync();
     try
     {
-        await host.Completion.WaitAsync(stop.Token);
-    }
-    catch (OperationCanceledException) when (stop.IsCancellationRequested)
-    {
-        await host.StopAsync();
+        await host.Completion;
         return Stopped;
     }
     catch (LeadershipLostException e)
@@ -97,6 +87,4 @@ await using (host)
         await Console.Error.WriteLineAsync($"secretfleet-operator: stopped on a failure: {e.Message}");
         return Failed;
     }
-
-    return Stopped;
 }

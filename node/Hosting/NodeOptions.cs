@@ -3,7 +3,7 @@ using SecretFleet.Core.Identity;
 
 namespace SecretFleet.Node.Hosting;
 
-/// <summary>Everything a node needs to start; built by <see cref="NodeOptionsParser"/> from flags and environment.</summary>
+/// <summary>Everything a node needs to start; validated from flags and environment by <see cref="NodeSettings"/>.</summary>
 internal sealed record NodeOptions
 {
     public required string Cluster { get; init; }

@@ -13,15 +13,17 @@ internal sealed class NodeMetrics : IDisposable
 {
     public const string MeterName = "SecretFleet.Node";
     private static readonly HashSet<string> ReasonCodes = ["dealer-misbehaved", "transcript-mismatch", "node-failed", "unreachable", "timeout", "cancelled", "superseded", "snapshots-diverge"];
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
     private readonly Counter<long> _operations;
     private readonly Counter<long> _pairs;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _sentBytes;
     private long _startedTimestamp;
 
-    public NodeMetrics(Func<ulong> epoch, Func<long> secrets, Func<long> storeBytes)
+    // meterFactory: the host's, whose meters are the ones its /metrics exports; tests may pass none.
+    public NodeMetrics(Func<ulong> epoch, Func<long> secrets, Func<long> storeBytes, IMeterFactory? meterFactory = null)
     {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _operations = _meter.CreateCounter<long>("operations", description: "Refresh and recovery operations this node finished, by kind and outcome.");
         _pairs = _meter.CreateCounter<long>("refreshed_pairs", description: "(secret, version) pairs this node committed in refreshes and recoveries.");
         _sentBytes = _meter.CreateCounter<long>("peer_sent_bytes", unit: "By", description: "Protobuf payload bytes this node served to peers (dealt batches and masked recovery values).");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using SecretFleet.Node.Storage;
 
 namespace SecretFleet.Node.Observability;
@@ -6,25 +7,25 @@ namespace SecretFleet.Node.Observability;
 /// Share counts, recounted in the background: counting a million rows on every scrape or Info
 /// call would cost more than the call itself. A count waits at least <see cref="MinimumPeriod"/>
 /// and at least <see cref="CostRatio"/> times as long as the last one took, so counting never
-/// takes more than about 2 % of a core however many shares the node holds.
+/// takes more than about 2 % of a core however many shares the node holds. Each round also
+/// retries secure erasure a busy database deferred.
 /// </summary>
-internal sealed class StoreStatistics(ShareStore store, TimeProvider time) : IAsyncDisposable
+internal sealed class StoreStatistics(ShareStore store, TimeProvider time) : BackgroundService
 {
     private static readonly TimeSpan MinimumPeriod = TimeSpan.FromSeconds(10);
     private const int CostRatio = 50;
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
     private (long Secrets, long Rows) _latest;
 
     public (long Secrets, long Rows) Latest => _latest;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Counts once before the host goes on, so the first Info and scrape see real numbers.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         _latest = await store.CountAsync(cancellationToken).ConfigureAwait(false);
-        _loop = Task.Run(LoopAsync, CancellationToken.None);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task LoopAsync()
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var lastCost = TimeSpan.Zero;
         try
@@ -32,26 +33,16 @@ internal sealed class StoreStatistics(ShareStore store, TimeProvider time) : IAs
             while (true)
             {
                 var wait = lastCost * CostRatio > MinimumPeriod ? lastCost * CostRatio : MinimumPeriod;
-                await Task.Delay(wait, time, _stop.Token).ConfigureAwait(false);
+                await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
                 var started = time.GetTimestamp();
-                _latest = await store.CountAsync(_stop.Token).ConfigureAwait(false);
+                _latest = await store.CountAsync(stoppingToken).ConfigureAwait(false);
                 lastCost = time.GetElapsedTime(started);
-                await store.Database.RetryPendingErasureAsync(TimeSpan.FromSeconds(2), _stop.Token).ConfigureAwait(false);
+                await store.Database.RetryPendingErasureAsync(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping.
+            // The host is stopping.
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        _stop.Dispose();
     }
 }

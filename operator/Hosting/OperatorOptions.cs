@@ -60,6 +60,9 @@ public sealed record OperatorOptions
 
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a stop (SIGTERM) waits for the controller to release the lease and running refreshes to cancel.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Timeouts of refreshes and recoveries (core's coordinator).</summary>
     public CoordinatorOptions Coordinator { get; init; } = new();
 

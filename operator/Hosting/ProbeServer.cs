@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -26,11 +27,13 @@ internal sealed class ProbeServer : IAsyncDisposable
     public Uri Address { get; }
 
     public static async Task<ProbeServer> StartAsync(
-        IPEndPoint endpoint, bool probes, HostMetrics? metrics, Func<bool> healthy, Func<bool> ready, ILoggerFactory loggers, CancellationToken cancellationToken)
+        IPEndPoint endpoint, bool probes, HostMetrics? metrics, Func<bool> healthy, Func<bool> ready, ILoggerFactory loggers, IMeterFactory meterFactory, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
+        // The operator host's one meter factory, so Kestrel's instruments here belong to that host too.
+        builder.Services.AddSingleton(meterFactory);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
         var app = builder.Build();
         if (probes)

@@ -19,11 +19,11 @@ internal sealed class OperatorMetrics : IDisposable
     private int leader;
     private int clusters;
 
-    /// <param name="meterScope">The meter's scope; tests give each instance its own and export only that
-    /// scope, so that parallel tests' gauges (which carry no labels) do not overwrite each other.</param>
-    public OperatorMetrics(object? meterScope = null)
+    /// <param name="meterFactory">The host's (its /metrics exports that factory's meters alone); tests give each
+    /// instance a factory of its own, so that parallel tests' gauges (which carry no labels) do not overwrite each other.</param>
+    public OperatorMetrics(IMeterFactory? meterFactory = null)
     {
-        meter = new Meter(new MeterOptions(MeterName) { Scope = meterScope });
+        meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         operations = meter.CreateCounter<long>(
             "operations", description: "Refreshes and share recoveries the operator ran, by kind and outcome (committed, aborted, refused, failed).");
         operationDuration = meter.CreateHistogram<double>(

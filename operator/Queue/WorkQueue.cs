@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace SecretFleet.Operator.Queue;
@@ -32,14 +33,15 @@ internal sealed partial class WorkQueue : IDisposable
     private bool shuttingDown;
     private int running;
 
-    public WorkQueue(WorkQueueOptions options, TimeProvider time, ILogger<WorkQueue> logger)
+    /// <summary>A queue; its instruments come from <c>meterFactory</c>, the host's, when given (tests may pass none).</summary>
+    public WorkQueue(WorkQueueOptions options, TimeProvider time, ILogger<WorkQueue> logger, IMeterFactory? meterFactory = null)
     {
         options.Validate();
         this.options = options;
         this.time = time;
         this.logger = logger;
         backoff = new FailureCounts(options.Backoff);
-        metrics = new WorkQueueMetrics(options.Name);
+        metrics = new WorkQueueMetrics(options.Name, meterFactory);
         timer = time.CreateTimer(static state => ((WorkQueue)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 

@@ -10,7 +10,7 @@ internal sealed class WorkQueueMetrics : IDisposable
 {
     public const string MeterName = "SecretFleet.WorkQueue";
 
-    private readonly Meter meter = new(MeterName);
+    private readonly Meter meter;
     private readonly KeyValuePair<string, object?> queueTag;
     private readonly UpDownCounter<int> depth;
     private readonly Counter<long> adds;
@@ -19,8 +19,9 @@ internal sealed class WorkQueueMetrics : IDisposable
     private readonly Histogram<double> queueDuration;
     private readonly Histogram<double> reconcileDuration;
 
-    public WorkQueueMetrics(string queueName)
+    public WorkQueueMetrics(string queueName, IMeterFactory? meterFactory = null)
     {
+        meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         queueTag = new("queue", queueName);
         depth = meter.CreateUpDownCounter<int>("depth", description: "Keys waiting to be reconciled now.");
         adds = meter.CreateCounter<long>("adds", description: "Keys put on the queue (duplicates of queued keys not counted).");

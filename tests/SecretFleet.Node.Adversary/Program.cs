@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SecretFleet.Node.Epochs;
 using SecretFleet.Node.Hosting;
 using SecretFleet.Node.Tests.Support;
@@ -23,4 +24,4 @@ if (cheat is null)
     await Console.Error.WriteLineAsync($"secretfleet-node-adversary: unknown cheat '{args[cheatAt + 1]}'.");
     return 2;
 }
-return await NodeRunner.RunAsync([.. args.Take(cheatAt), .. args.Skip(cheatAt + 2)], "secretfleet-node-adversary", cheat);
+return await NodeProgram.RunAsync([.. args.Take(cheatAt), .. args.Skip(cheatAt + 2)], "secretfleet-node-adversary", services => services.AddSingleton(cheat));

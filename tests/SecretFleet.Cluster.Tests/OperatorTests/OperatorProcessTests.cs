@@ -60,6 +60,20 @@ public sealed class OperatorProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Binary_reads_SECRETFLEET_variables_and_a_flag_beats_them()
+    {
+        // The flag's --workers 2 overrides the variable's "zero"; the variable alone sets the log level.
+        using var process = Start(
+            new Dictionary<string, string> { ["SECRETFLEET_WORKERS"] = "zero", ["SECRETFLEET_LOG_LEVEL"] = "loud" },
+            "run", "--workers", "2");
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal("secretfleet-operator: --log-level 'loud' must be trace, debug, information, warning, error, critical or none.", stderr.Trim());
+    }
+
+    [Fact]
     public async Task Standby_replica_takes_over_when_the_leader_stops()
     {
         var options = world.Options() with
@@ -88,10 +102,41 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the new leader re-creates what was deleted");
     }
 
-    private static Process Start(params string[] args)
+    [Fact]
+    public async Task Leader_whose_lease_is_taken_stops_on_its_own_and_says_why()
+    {
+        var options = world.Options() with
+        {
+            LeaderElect = true,
+            LeaseNamespace = "default",
+            Identity = "first",
+            LeaseDuration = TimeSpan.FromSeconds(30),
+            RenewDeadline = TimeSpan.FromSeconds(1),
+            RetryPeriod = TimeSpan.FromMilliseconds(200),
+        };
+        await using var first = await Operator.Hosting.OperatorHost.StartAsync(options);
+        await OperatorWorld.EventuallyAsync(() => Task.FromResult(first.IsLeader), "the replica leads");
+        var lease = await world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
+
+        await world.Api.ReplaceAsync(lease! with { Spec = lease.Spec with { HolderIdentity = "usurper", RenewTime = DateTimeOffset.UtcNow } }, CancellationToken.None);
+
+        var lost = await Assert.ThrowsAnyAsync<Exception>(() => first.Completion.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal("LeadershipLostException", lost.GetType().Name);
+        Assert.StartsWith("Lost the leader lease default/secretfleet-operator", lost.Message);
+        Assert.False(first.IsReady);
+    }
+
+    private static Process Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    private static Process Start(Dictionary<string, string> environment, params string[] args)
     {
         var binary = Path.Combine(AppContext.BaseDirectory, "secretfleet-operator.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         start.ArgumentList.Add(binary);
         foreach (var arg in args)
         {

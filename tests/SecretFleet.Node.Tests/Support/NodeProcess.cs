@@ -32,6 +32,9 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>The exit code, once <see cref="StopAsync"/> returned.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public static string BinaryPath => Path.Combine(AppContext.BaseDirectory, "secretfleet-node");
 
     /// <summary>The test-only build of a node that deals dishonestly (<c>--cheat NAME</c>).</summary>
@@ -92,12 +95,16 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the node binary to completion (for configuration errors): exit code and all output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IEnumerable<string> arguments)
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(BinaryPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -41,7 +41,7 @@ public sealed class ChartTests
         var container = deployment["spec"]!["template"]!["spec"]!["containers"]![0]!;
         var args = container["args"]!.AsArray().Select(a => (string)a!).ToList();
 
-        var options = OperatorArguments.Parse(args).Options;
+        var options = OperatorSettings.Read(OperatorCommand.Parse(args).Arguments);
 
         Assert.Equal("ghcr.io/secretfleet/operator:0.1.0", (string?)container["image"]);
         Assert.Equal(("ghcr.io/secretfleet/node:0.1.0", true, "secretfleet-operator", "secretfleet-system"), (options.NodeImage, options.LeaderElect, options.LeaseName, options.LeaseNamespace));
@@ -68,7 +68,7 @@ public sealed class ChartTests
         Assert.Equal(("sf", "vault"), ((string?)role["metadata"]!["name"], (string?)role["metadata"]!["namespace"]));
         Assert.Equal("Role", (string?)Single(objects, "RoleBinding")["roleRef"]!["kind"]);
         var args = Single(objects, "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string)a!).ToList();
-        var options = OperatorArguments.Parse(args).Options;
+        var options = OperatorSettings.Read(OperatorCommand.Parse(args).Arguments);
         Assert.Equal(("vault", false, "", "ghcr.io/secretfleet/node:1.2.3"), (options.Namespace, options.LeaderElect, options.MetricsListen, options.NodeImage));
     }
 

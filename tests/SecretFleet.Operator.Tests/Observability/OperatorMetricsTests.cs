@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecretFleet.Core.Observability;
 using SecretFleet.Operator.Hosting;
@@ -13,12 +15,13 @@ public sealed class OperatorMetricsTests
     [Fact]
     public async Task Operator_metrics_are_served_with_bounded_labels_and_pass_promtool()
     {
-        // A scope of our own: parallel tests' unlabelled gauges (leader, clusters) stay out of this scrape.
-        var scope = new object();
-        using var hostMetrics = new HostMetrics(scope);
-        using var metrics = new OperatorMetrics(scope);
+        // A meter factory of our own, as each host has: parallel tests' unlabelled gauges (leader, clusters) stay out of this scrape.
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = services.GetRequiredService<IMeterFactory>();
+        using var hostMetrics = new HostMetrics(meterFactory);
+        using var metrics = new OperatorMetrics(meterFactory);
         await using var server = await ProbeServer.StartAsync(
-            new IPEndPoint(IPAddress.Loopback, 0), probes: false, hostMetrics, () => true, () => true, NullLoggerFactory.Instance, CancellationToken.None);
+            new IPEndPoint(IPAddress.Loopback, 0), probes: false, hostMetrics, () => true, () => true, NullLoggerFactory.Instance, meterFactory, CancellationToken.None);
         metrics.SetLeader(true);
         metrics.SetClusters(2);
         metrics.Operation("refresh", "committed", TimeSpan.FromSeconds(3));

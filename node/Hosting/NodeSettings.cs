@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using SecretFleet.Core.Identity;
+
+namespace SecretFleet.Node.Hosting;
+
+/// <summary>
+/// The node's settings as given, bound from configuration (flags over SECRETFLEET_* variables, see
+/// <see cref="NodeFlags"/>), and the one validation that turns them into <see cref="NodeOptions"/>.
+/// Kept as text so that each bad value gets a message naming its flag, not the binder's type error.
+/// </summary>
+internal sealed partial class NodeSettings
+{
+    public string? Cluster { get; set; }
+
+    public string? Ordinal { get; set; }
+
+    [ConfigurationKeyName("ORDINAL_FROM_HOSTNAME")]
+    public string? OrdinalFromHostname { get; set; }
+
+    public string? Threshold { get; set; }
+
+    [ConfigurationKeyName("DATA_DIR")]
+    public string? DataDir { get; set; }
+
+    [ConfigurationKeyName("TLS_DIR")]
+    public string? TlsDir { get; set; }
+
+    [ConfigurationKeyName("KEY_FILE")]
+    public string? KeyFile { get; set; }
+
+    [ConfigurationKeyName("KEY_DIR")]
+    public string? KeyDir { get; set; }
+
+    public string? Listen { get; set; }
+
+    [ConfigurationKeyName("HTTP_LISTEN")]
+    public string? HttpListen { get; set; }
+
+    [ConfigurationKeyName("MAX_SECRET_BYTES")]
+    public string? MaxSecretBytes { get; set; }
+
+    [ConfigurationKeyName("OPERATOR_NAME")]
+    public string? OperatorName { get; set; }
+
+    /// <summary>SECRETFLEET_LOG_LEVEL (no flag): trace, debug, information, warning, error.</summary>
+    [ConfigurationKeyName("LOG_LEVEL")]
+    public string? LogLevel { get; set; }
+
+    public static NodeSettings From(IConfiguration configuration) => configuration.Get<NodeSettings>() ?? new NodeSettings();
+
+    /// <summary>Validates every setting; the first bad one throws, naming its flag and what to give.</summary>
+    /// <param name="hostname">HOSTNAME, for --ordinal-from-hostname.</param>
+    /// <exception cref="NodeConfigurationException">A setting is missing or not usable.</exception>
+    public NodeOptions ToOptions(string? hostname)
+    {
+        var ordinal = Switch("ordinal-from-hostname", OrdinalFromHostname)
+            ? OrdinalOf(hostname)
+            : Integer("ordinal", Required("ordinal", Ordinal), 0, 254);
+        var threshold = Integer("threshold", Required("threshold", Threshold), 1, 255);
+        return new NodeOptions
+        {
+            Cluster = Required("cluster", Cluster),
+            Ordinal = ordinal,
+            Threshold = threshold,
+            DataDirectory = Required("data-dir", DataDir),
+            TlsDirectory = Required("tls-dir", TlsDir),
+            KeyFile = KeyFile is { Length: > 0 }
+                ? KeyFile
+                : KeyDir is { Length: > 0 }
+                    ? Path.Combine(KeyDir, $"node-{ordinal}.key")
+                    : throw new NodeConfigurationException("--key-file or --key-dir is required (or SECRETFLEET_KEY_FILE / SECRETFLEET_KEY_DIR)."),
+            GrpcEndpoint = Endpoint("listen", Listen ?? "0.0.0.0:7443"),
+            HttpEndpoint = Endpoint("http-listen", HttpListen ?? "0.0.0.0:8080"),
+            MaxSecretBytes = Integer("max-secret-bytes", MaxSecretBytes ?? "65536", 1, 16 * 1024 * 1024),
+            OperatorName = Operator(OperatorName ?? NodeOptions.DefaultOperatorName),
+        };
+    }
+
+    private static string Required(string flag, string? value) => value is { Length: > 0 }
+        ? value
+        : throw new NodeConfigurationException($"--{flag} is required (or {NodeFlags.All.EnvironmentVariable(flag)}).");
+
+    private static bool Switch(string flag, string? text) => text switch
+    {
+        null or "" => false,
+        _ when bool.TryParse(text, out var value) => value,
+        _ => throw new NodeConfigurationException($"--{flag} '{text}' must be true or false."),
+    };
+
+    private static string Operator(string name) =>
+        FleetIdentity.TryParse($"spiffe://validation.local/operator/{name}", out _)
+            ? name
+            : throw new NodeConfigurationException($"--operator-name '{name}' is not a valid identity name: use letters, digits, '.', '-' or '_'.");
+
+    private static int Integer(string flag, string text, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new NodeConfigurationException($"--{flag} '{text}' must be a whole number from {min} to {max}.");
+
+    private static IPEndPoint Endpoint(string flag, string text) =>
+        IPEndPoint.TryParse(text, out var endpoint) && text.Contains(':', StringComparison.Ordinal)
+            ? endpoint
+            : throw new NodeConfigurationException($"--{flag} '{text}' must be IP:PORT, e.g. 0.0.0.0:7443 (port 0 picks a free one).");
+
+    private static int OrdinalOf(string? hostname)
+    {
+        var match = hostname is null ? null : TrailingOrdinal().Match(hostname);
+        return match is { Success: true }
+            ? Integer("ordinal-from-hostname", match.Groups[1].Value, 0, 254)
+            : throw new NodeConfigurationException($"--ordinal-from-hostname: HOSTNAME '{hostname}' does not end in -N (a StatefulSet pod name).");
+    }
+
+    [GeneratedRegex(@"-(\d+)$")]
+    private static partial Regex TrailingOrdinal();
+}
