@@ -21,13 +21,16 @@ internal sealed class ConnectionCertificateCache(TimeProvider time) : ICertifica
     private static readonly AuthenticateResult ExpiredDuringConnection =
         AuthenticateResult.Fail("The client certificate expired while its connection was open; reconnect with a renewed certificate.");
 
-    private readonly ConditionalWeakTable<X509Certificate2, AuthenticateResult> _verdicts = [];
+    private readonly ConditionalWeakTable<X509Certificate2, Verdict> _verdicts = [];
 
     public AuthenticateResult? Get(HttpContext context, X509Certificate2 certificate) =>
         !_verdicts.TryGetValue(certificate, out var verdict) ? null
-        : time.GetUtcNow() < certificate.NotAfter.ToUniversalTime() ? verdict
+        : time.GetUtcNow() < verdict.ExpiresAt ? verdict.Result
         : ExpiredDuringConnection;
 
     public void Put(HttpContext context, X509Certificate2 certificate, AuthenticateResult result) =>
-        _verdicts.AddOrUpdate(certificate, result);
+        _verdicts.AddOrUpdate(certificate, new Verdict(result, certificate.NotAfter.ToUniversalTime()));
+
+    /// <summary>The handler's answer and when it stops counting, read from the certificate once per connection.</summary>
+    private sealed record Verdict(AuthenticateResult Result, DateTimeOffset ExpiresAt);
 }
