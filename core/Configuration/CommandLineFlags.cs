@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
 
 namespace SecretFleet.Core.Configuration;
 
@@ -43,6 +44,26 @@ public sealed class CommandLineFlags
 
     /// <summary>The environment variable that sets <paramref name="flag"/> when the command line does not.</summary>
     public string EnvironmentVariable(string flag) => EnvironmentPrefix + new CommandLineFlag(flag).Key;
+
+    /// <summary>
+    /// What the user typed to give <paramref name="flag"/>'s value, for an error about it: <c>SECRETFLEET_WORKERS</c>
+    /// when the value came from the environment (or <paramref name="flag"/> is a variable with no flag), else <c>--workers</c>.
+    /// </summary>
+    /// <param name="configuration">The configuration <see cref="AddTo"/> filled.</param>
+    /// <param name="flag">The flag without its dashes: <c>workers</c>.</param>
+    public string NameOf(IConfigurationRoot configuration, string flag)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!_byArgument.ContainsKey("--" + flag))
+        {
+            return EnvironmentVariable(flag);
+        }
+
+        // The configuration returns the value of the last provider that holds the key.
+        var key = new CommandLineFlag(flag).Key;
+        var source = configuration.Providers.LastOrDefault(provider => provider.TryGet(key, out _));
+        return source is EnvironmentVariablesConfigurationProvider ? EnvironmentVariable(flag) : "--" + flag;
+    }
 
     /// <summary>Adds the environment, then the command line (which wins), to <paramref name="configuration"/>.</summary>
     /// <param name="configuration">The host's configuration.</param>

@@ -10,7 +10,7 @@ internal static class NodeFlags
 
           --cluster NAME          fleet name (SECRETFLEET_CLUSTER)
           --ordinal N             StatefulSet ordinal, 0..254; x = N + 1 (SECRETFLEET_ORDINAL);
-                                  or --ordinal-from-hostname to read it from HOSTNAME (name-N)
+                                  or --ordinal-from-hostname[=BOOL] to read it from HOSTNAME (name-N)
           --threshold T           the fleet's threshold (SECRETFLEET_THRESHOLD)
           --data-dir PATH         share database directory (SECRETFLEET_DATA_DIR)
           --tls-dir PATH          tls.crt, tls.key, ca.crt (SECRETFLEET_TLS_DIR)
@@ -22,6 +22,9 @@ internal static class NodeFlags
           --operator-name NAME    the operator whose epoch changes this node follows:
                                   spiffe://<this node's trust domain>/operator/NAME,
                                   default secretfleet-operator (SECRETFLEET_OPERATOR_NAME)
+
+        BOOL is true or false. SECRETFLEET_LOG_LEVEL (no flag): trace, debug, information (default),
+        warning, error, critical or none. A bad value exits 2 naming its flag or variable.
         """;
 
     public static readonly CommandLineFlags All = new(

@@ -39,9 +39,8 @@ internal static partial class NodeHostBuilder
         // Only our flags and SECRETFLEET_* variables: no appsettings.json, no ASPNETCORE_URLS.
         builder.Configuration.Sources.Clear();
         NodeFlags.All.AddTo(builder.Configuration, arguments);
-        var settings = NodeSettings.From(builder.Configuration);
-        var options = settings.ToOptions(Environment.GetEnvironmentVariable("HOSTNAME"));
-        ConfigureLogging(builder.Logging, settings.LogLevel);
+        var options = NodeSettings.From(builder.Configuration).ToOptions(Environment.GetEnvironmentVariable("HOSTNAME"));
+        ConfigureLogging(builder.Logging, options.LogLevel);
 
         var time = TimeProvider.System;
         var tls = LoadTls(options);
@@ -134,7 +133,7 @@ internal static partial class NodeHostBuilder
         services.AddSingleton<NodeEndpoints>();
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, string? level)
+    private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
     {
         logging.ClearProviders();
         logging.AddSimpleConsole(console =>
@@ -144,7 +143,7 @@ internal static partial class NodeHostBuilder
         });
         // ASP.NET Core logs two lines per request at Information; a node serves thousands a second.
         logging.AddFilter("Microsoft", LogLevel.Warning);
-        logging.SetMinimumLevel(Enum.TryParse<LogLevel>(level, true, out var parsed) ? parsed : LogLevel.Information);
+        logging.SetMinimumLevel(level);
     }
 
     private static TlsMaterial LoadTls(NodeOptions options)

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using SecretFleet.Core.Identity;
 
 namespace SecretFleet.Node.Hosting;
@@ -31,6 +32,9 @@ internal sealed record NodeOptions
     public string OperatorName { get; init; } = DefaultOperatorName;
 
     public const string DefaultOperatorName = "secretfleet-operator";
+
+    /// <summary>SECRETFLEET_LOG_LEVEL: the least severe level the node logs (ASP.NET Core's own categories stay at Warning).</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using SecretFleet.Core.Configuration;
 using SecretFleet.Core.Identity;
 
 namespace SecretFleet.Node.Hosting;
@@ -9,10 +9,12 @@ namespace SecretFleet.Node.Hosting;
 /// <summary>
 /// The node's settings as given, bound from configuration (flags over SECRETFLEET_* variables, see
 /// <see cref="NodeFlags"/>), and the one validation that turns them into <see cref="NodeOptions"/>.
-/// Kept as text so that each bad value gets a message naming its flag, not the binder's type error.
+/// Kept as text so that each bad value gets a message naming the flag or variable it came from, not the binder's type error.
 /// </summary>
 internal sealed partial class NodeSettings
 {
+    private IConfigurationRoot? _configuration;
+
     public string? Cluster { get; set; }
 
     public string? Ordinal { get; set; }
@@ -45,21 +47,40 @@ internal sealed partial class NodeSettings
     [ConfigurationKeyName("OPERATOR_NAME")]
     public string? OperatorName { get; set; }
 
-    /// <summary>SECRETFLEET_LOG_LEVEL (no flag): trace, debug, information, warning, error.</summary>
+    /// <summary>SECRETFLEET_LOG_LEVEL (no flag): trace, debug, information (default), warning, error, critical or none.</summary>
     [ConfigurationKeyName("LOG_LEVEL")]
     public string? LogLevel { get; set; }
 
-    public static NodeSettings From(IConfiguration configuration) => configuration.Get<NodeSettings>() ?? new NodeSettings();
+    /// <param name="configuration">What <see cref="CommandLineFlags.AddTo"/> filled; it also tells which values came from the environment.</param>
+    public static NodeSettings From(IConfigurationRoot configuration)
+    {
+        var settings = configuration.Get<NodeSettings>() ?? new NodeSettings();
+        settings._configuration = configuration;
+        return settings;
+    }
 
-    /// <summary>Validates every setting; the first bad one throws, naming its flag and what to give.</summary>
+    /// <summary>Validates every setting; the first bad one throws, naming its flag or variable and what to give.</summary>
     /// <param name="hostname">HOSTNAME, for --ordinal-from-hostname.</param>
     /// <exception cref="NodeConfigurationException">A setting is missing or not usable.</exception>
     public NodeOptions ToOptions(string? hostname)
     {
-        var ordinal = Switch("ordinal-from-hostname", OrdinalFromHostname)
+        try
+        {
+            return Validate(hostname);
+        }
+        catch (ConfigurationValueException e)
+        {
+            throw new NodeConfigurationException(e.Message, e);
+        }
+    }
+
+    private NodeOptions Validate(string? hostname)
+    {
+        // An empty switch is no switch, as an empty required setting is a missing one.
+        var ordinal = OrdinalFromHostname is { Length: > 0 } && ConfigurationValue.Boolean(NameOf("ordinal-from-hostname"), OrdinalFromHostname)
             ? OrdinalOf(hostname)
-            : Integer("ordinal", Required("ordinal", Ordinal), 0, 254);
-        var threshold = Integer("threshold", Required("threshold", Threshold), 1, 255);
+            : ConfigurationValue.Integer(NameOf("ordinal"), Required("ordinal", Ordinal), 0, 254);
+        var threshold = ConfigurationValue.Integer(NameOf("threshold"), Required("threshold", Threshold), 1, 255);
         return new NodeOptions
         {
             Cluster = Required("cluster", Cluster),
@@ -72,44 +93,36 @@ internal sealed partial class NodeSettings
                 : KeyDir is { Length: > 0 }
                     ? Path.Combine(KeyDir, $"node-{ordinal}.key")
                     : throw new NodeConfigurationException("--key-file or --key-dir is required (or SECRETFLEET_KEY_FILE / SECRETFLEET_KEY_DIR)."),
-            GrpcEndpoint = Endpoint("listen", Listen ?? "0.0.0.0:7443"),
-            HttpEndpoint = Endpoint("http-listen", HttpListen ?? "0.0.0.0:8080"),
-            MaxSecretBytes = Integer("max-secret-bytes", MaxSecretBytes ?? "65536", 1, 16 * 1024 * 1024),
-            OperatorName = Operator(OperatorName ?? NodeOptions.DefaultOperatorName),
+            GrpcEndpoint = Endpoint(NameOf("listen"), Listen ?? "0.0.0.0:7443"),
+            HttpEndpoint = Endpoint(NameOf("http-listen"), HttpListen ?? "0.0.0.0:8080"),
+            MaxSecretBytes = ConfigurationValue.Integer(NameOf("max-secret-bytes"), MaxSecretBytes ?? "65536", 1, 16 * 1024 * 1024),
+            OperatorName = Operator(NameOf("operator-name"), OperatorName ?? NodeOptions.DefaultOperatorName),
+            LogLevel = LogLevel is null ? Microsoft.Extensions.Logging.LogLevel.Information : ConfigurationValue.LogLevel(NameOf("log-level"), LogLevel),
         };
     }
+
+    /// <summary>What the user typed to give <paramref name="flag"/>'s value: <c>--flag</c>, or its SECRETFLEET_* variable.</summary>
+    private string NameOf(string flag) => _configuration is null ? "--" + flag : NodeFlags.All.NameOf(_configuration, flag);
 
     private static string Required(string flag, string? value) => value is { Length: > 0 }
         ? value
         : throw new NodeConfigurationException($"--{flag} is required (or {NodeFlags.All.EnvironmentVariable(flag)}).");
 
-    private static bool Switch(string flag, string? text) => text switch
-    {
-        null or "" => false,
-        _ when bool.TryParse(text, out var value) => value,
-        _ => throw new NodeConfigurationException($"--{flag} '{text}' must be true or false."),
-    };
-
-    private static string Operator(string name) =>
+    private static string Operator(string setting, string name) =>
         FleetIdentity.TryParse($"spiffe://validation.local/operator/{name}", out _)
             ? name
-            : throw new NodeConfigurationException($"--operator-name '{name}' is not a valid identity name: use letters, digits, '.', '-' or '_'.");
+            : throw new NodeConfigurationException($"{setting} '{name}' is not a valid identity name: use letters, digits, '.', '-' or '_'.");
 
-    private static int Integer(string flag, string text, int min, int max) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new NodeConfigurationException($"--{flag} '{text}' must be a whole number from {min} to {max}.");
-
-    private static IPEndPoint Endpoint(string flag, string text) =>
+    private static IPEndPoint Endpoint(string setting, string text) =>
         IPEndPoint.TryParse(text, out var endpoint) && text.Contains(':', StringComparison.Ordinal)
             ? endpoint
-            : throw new NodeConfigurationException($"--{flag} '{text}' must be IP:PORT, e.g. 0.0.0.0:7443 (port 0 picks a free one).");
+            : throw new NodeConfigurationException($"{setting} '{text}' must be IP:PORT, e.g. 0.0.0.0:7443 (port 0 picks a free one).");
 
-    private static int OrdinalOf(string? hostname)
+    private int OrdinalOf(string? hostname)
     {
         var match = hostname is null ? null : TrailingOrdinal().Match(hostname);
         return match is { Success: true }
-            ? Integer("ordinal-from-hostname", match.Groups[1].Value, 0, 254)
+            ? ConfigurationValue.Integer(NameOf("ordinal-from-hostname"), match.Groups[1].Value, 0, 254)
             : throw new NodeConfigurationException($"--ordinal-from-hostname: HOSTNAME '{hostname}' does not end in -N (a StatefulSet pod name).");
     }
 

@@ -19,13 +19,13 @@ internal static class OperatorFlags
           --namespace NS           watch only this namespace (default: all namespaces)
           --node-image IMAGE       node image for SecretClusters without spec.image
                                    (default: ghcr.io/secretfleet/node:<operator version>)
-          --leader-elect[=BOOL]    hold a Lease before reconciling (default: false)
+          --leader-elect[=BOOL]    hold a Lease before reconciling; BOOL is true or false (default: false)
           --lease-name NAME        the Lease (default: secretfleet-operator)
           --lease-namespace NS     its namespace (default: the operator's own, or the kubeconfig's)
           --metrics-listen IP:PORT /metrics (default 0.0.0.0:8080; empty turns it off)
           --health-listen IP:PORT  /healthz and /readyz (default 0.0.0.0:8081; empty turns it off)
           --workers N              SecretClusters reconciled at once (default 4)
-          --log-level LEVEL        trace, debug, information, warning, error (default information)
+          --log-level LEVEL        trace, debug, information, warning, error, critical or none (default information)
 
         Exit codes: 0 stopped by SIGTERM/Ctrl-C, 1 stopped on a failure (e.g. the leader lease was lost), 2 bad flags or configuration.
         """;

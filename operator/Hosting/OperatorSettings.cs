@@ -1,16 +1,17 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
+using SecretFleet.Core.Configuration;
 
 namespace SecretFleet.Operator.Hosting;
 
 /// <summary>
 /// The flags of <c>run</c> as given, bound from configuration (flags over SECRETFLEET_* variables, see
 /// <see cref="OperatorFlags"/>), and the one validation that turns them into <see cref="OperatorOptions"/>.
-/// Kept as text so that each bad value gets a message naming its flag, not the binder's type error.
+/// Kept as text so that each bad value gets a message naming the flag or variable it came from, not the binder's type error.
 /// </summary>
 internal sealed class OperatorSettings
 {
+    private IConfigurationRoot? _configuration;
+
     public string? Kubeconfig { get; set; }
 
     public string? Context { get; set; }
@@ -49,13 +50,32 @@ internal sealed class OperatorSettings
             throw new OperatorConfigurationException(error!);
         }
 
-        var configuration = OperatorFlags.All.AddTo(new ConfigurationBuilder(), arguments).Build();
-        return (configuration.Get<OperatorSettings>() ?? new OperatorSettings()).ToOptions();
+        return From(OperatorFlags.All.AddTo(new ConfigurationBuilder(), arguments).Build()).ToOptions();
     }
 
-    /// <summary>Validates every setting; the first bad one throws, naming its flag and what to give.</summary>
+    /// <param name="configuration">What <see cref="CommandLineFlags.AddTo"/> filled; it also tells which values came from the environment.</param>
+    public static OperatorSettings From(IConfigurationRoot configuration)
+    {
+        var settings = configuration.Get<OperatorSettings>() ?? new OperatorSettings();
+        settings._configuration = configuration;
+        return settings;
+    }
+
+    /// <summary>Validates every setting; the first bad one throws, naming its flag or variable and what to give.</summary>
     /// <exception cref="OperatorConfigurationException">A setting the operator cannot use.</exception>
     public OperatorOptions ToOptions()
+    {
+        try
+        {
+            return Validate();
+        }
+        catch (ConfigurationValueException e)
+        {
+            throw new OperatorConfigurationException(e.Message, e);
+        }
+    }
+
+    private OperatorOptions Validate()
     {
         var defaults = new OperatorOptions();
         var options = new OperatorOptions
@@ -64,45 +84,24 @@ internal sealed class OperatorSettings
             Context = NonEmpty("context", Context),
             Namespace = Namespace,
             NodeImage = NonEmpty("node-image", NodeImage) ?? defaults.NodeImage,
-            LeaderElect = LeaderElect is null ? defaults.LeaderElect : Boolean(LeaderElect),
+            LeaderElect = LeaderElect is null ? defaults.LeaderElect : ConfigurationValue.Boolean(NameOf("leader-elect"), LeaderElect),
             LeaseName = NonEmpty("lease-name", LeaseName) ?? defaults.LeaseName,
             LeaseNamespace = NonEmpty("lease-namespace", LeaseNamespace),
             MetricsListen = MetricsListen ?? defaults.MetricsListen,
             HealthListen = HealthListen ?? defaults.HealthListen,
-            Workers = Workers is null ? defaults.Workers : WorkerCount(Workers),
-            LogLevel = LogLevel is null ? defaults.LogLevel : Level(LogLevel),
+            Workers = Workers is null ? defaults.Workers : ConfigurationValue.Integer(NameOf("workers"), Workers, 1, 64),
+            LogLevel = LogLevel is null ? defaults.LogLevel : ConfigurationValue.LogLevel(NameOf("log-level"), LogLevel),
         };
 
-        // Fail on bad addresses now, with the flag's name, not when the host starts.
-        ListenAddress.Parse(options.MetricsListen, "--metrics-listen");
-        ListenAddress.Parse(options.HealthListen, "--health-listen");
+        // Fail on bad addresses now, naming what was typed, not when the host starts.
+        ListenAddress.Parse(options.MetricsListen, NameOf("metrics-listen"));
+        ListenAddress.Parse(options.HealthListen, NameOf("health-listen"));
         return options;
     }
 
-    private static string? NonEmpty(string flag, string? value) =>
-        value is null or { Length: > 0 } ? value : throw new OperatorConfigurationException($"--{flag} needs a non-empty value.");
+    /// <summary>What the user typed to give <paramref name="flag"/>'s value: <c>--flag</c>, or its SECRETFLEET_* variable.</summary>
+    private string NameOf(string flag) => _configuration is null ? "--" + flag : OperatorFlags.All.NameOf(_configuration, flag);
 
-    private static bool Boolean(string text) => text.ToLowerInvariant() switch
-    {
-        "true" or "1" or "yes" => true,
-        "false" or "0" or "no" => false,
-        _ => throw new OperatorConfigurationException($"--leader-elect '{text}' must be true or false."),
-    };
-
-    private static int WorkerCount(string text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var workers) && workers is >= 1 and <= 64
-            ? workers
-            : throw new OperatorConfigurationException($"--workers '{text}' must be a whole number from 1 to 64.");
-
-    private static LogLevel Level(string text) => text.ToLowerInvariant() switch
-    {
-        "trace" => Microsoft.Extensions.Logging.LogLevel.Trace,
-        "debug" => Microsoft.Extensions.Logging.LogLevel.Debug,
-        "info" or "information" => Microsoft.Extensions.Logging.LogLevel.Information,
-        "warn" or "warning" => Microsoft.Extensions.Logging.LogLevel.Warning,
-        "error" => Microsoft.Extensions.Logging.LogLevel.Error,
-        "critical" => Microsoft.Extensions.Logging.LogLevel.Critical,
-        "none" => Microsoft.Extensions.Logging.LogLevel.None,
-        _ => throw new OperatorConfigurationException($"--log-level '{text}' must be trace, debug, information, warning, error, critical or none."),
-    };
+    private string? NonEmpty(string flag, string? value) =>
+        value is null or { Length: > 0 } ? value : throw new OperatorConfigurationException($"{NameOf(flag)} needs a non-empty value.");
 }

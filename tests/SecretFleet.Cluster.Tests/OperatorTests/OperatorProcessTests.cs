@@ -70,7 +70,7 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         await process.WaitForExitAsync();
 
         Assert.Equal(2, process.ExitCode);
-        Assert.Equal("secretfleet-operator: --log-level 'loud' must be trace, debug, information, warning, error, critical or none.", stderr.Trim());
+        Assert.Equal("secretfleet-operator: SECRETFLEET_LOG_LEVEL 'loud' must be trace, debug, information, warning, error, critical or none.", stderr.Trim());
     }
 
     [Fact]

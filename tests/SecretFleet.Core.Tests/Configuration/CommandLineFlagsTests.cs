@@ -13,7 +13,7 @@ public sealed class CommandLineFlagsTests : IDisposable
     private CommandLineFlags Flags() => new(
         _prefix, [new("data-dir"), new("leader-elect", IsSwitch: true), new("namespace", ShortName: "n")], example: "--data-dir PATH", unknownFlagHint: " (see --help).");
 
-    private IConfiguration Read(params string[] args)
+    private IConfigurationRoot Read(params string[] args)
     {
         var flags = Flags();
         Assert.True(flags.TryNormalize(args, out var normalized, out var error), error);
@@ -82,4 +82,25 @@ public sealed class CommandLineFlagsTests : IDisposable
     [Fact]
     public void The_variable_of_a_flag_is_the_prefix_and_its_key() =>
         Assert.Equal(_prefix + "DATA_DIR", Flags().EnvironmentVariable("data-dir"));
+
+    [Fact]
+    public void A_value_from_the_environment_is_named_by_its_variable()
+    {
+        SetVariable("DATA_DIR", "/from-env");
+
+        Assert.Equal(_prefix + "DATA_DIR", Flags().NameOf(Read("-n", "vault"), "data-dir"));
+    }
+
+    [Fact]
+    public void A_value_from_the_command_line_is_named_by_its_flag_even_over_a_variable()
+    {
+        SetVariable("DATA_DIR", "/from-env");
+
+        Assert.Equal("--data-dir", Flags().NameOf(Read("--data-dir", "/from-flag"), "data-dir"));
+        Assert.Equal("--namespace", Flags().NameOf(Read("-n", "vault"), "namespace"));
+    }
+
+    [Fact]
+    public void A_setting_without_a_flag_is_named_by_its_variable() =>
+        Assert.Equal(_prefix + "LOG_LEVEL", Flags().NameOf(Read(), "log-level"));
 }

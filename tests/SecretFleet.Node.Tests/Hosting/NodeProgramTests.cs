@@ -33,15 +33,36 @@ public sealed class NodeProgramTests
         Assert.Contains("\"member\":true", ready);
     }
 
+    // Every setting a node needs, pointing nowhere: the tests below must fail on the value at fault, before any file is read.
+    private static readonly string[] Nowhere =
+        ["--cluster", "c", "--ordinal", "0", "--threshold", "1", "--data-dir", "/nonexistent", "--tls-dir", "/nonexistent", "--key-file", "/nonexistent"];
+
     [Fact]
-    public async Task A_bad_value_from_the_environment_exits_2_naming_its_flag()
+    public async Task A_bad_value_from_the_environment_exits_2_naming_its_variable()
+    {
+        var (code, output) = await NodeProcess.RunToExitAsync(Nowhere, new Dictionary<string, string> { ["SECRETFLEET_MAX_SECRET_BYTES"] = "lots" });
+
+        Assert.Equal(2, code);
+        Assert.Equal("secretfleet-node: SECRETFLEET_MAX_SECRET_BYTES 'lots' must be a whole number from 1 to 16777216.", output.Trim());
+    }
+
+    [Fact]
+    public async Task A_bad_flag_over_a_good_variable_exits_2_naming_the_flag()
     {
         var (code, output) = await NodeProcess.RunToExitAsync(
-            ["--cluster", "c", "--ordinal", "0", "--threshold", "1", "--data-dir", "/nonexistent", "--tls-dir", "/nonexistent", "--key-file", "/nonexistent"],
-            new Dictionary<string, string> { ["SECRETFLEET_MAX_SECRET_BYTES"] = "lots" });
+            [.. Nowhere, "--max-secret-bytes", "lots"], new Dictionary<string, string> { ["SECRETFLEET_MAX_SECRET_BYTES"] = "1024" });
 
         Assert.Equal(2, code);
         Assert.Equal("secretfleet-node: --max-secret-bytes 'lots' must be a whole number from 1 to 16777216.", output.Trim());
+    }
+
+    [Fact]
+    public async Task A_bad_log_level_exits_2_instead_of_logging_at_information()
+    {
+        var (code, output) = await NodeProcess.RunToExitAsync(Nowhere, new Dictionary<string, string> { ["SECRETFLEET_LOG_LEVEL"] = "loud" });
+
+        Assert.Equal(2, code);
+        Assert.Equal("secretfleet-node: SECRETFLEET_LOG_LEVEL 'loud' must be trace, debug, information, warning, error, critical or none.", output.Trim());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Operator.Hosting;
 
@@ -37,8 +38,52 @@ public sealed class OperatorSettingsTests
     [InlineData("--leader-elect=false", false)]
     [InlineData("--leader-elect=true", true)]
     [InlineData("--leader-elect", true)]
-    public void Leader_election_takes_an_optional_value(string flag, bool expected) =>
+    [InlineData("--leader-elect=TRUE", true)]
+    [InlineData("--leader-elect=False", false)]
+    public void Leader_election_takes_an_optional_true_or_false_in_any_case(string flag, bool expected) =>
         Assert.Equal(expected, Read(flag).LeaderElect);
+
+    // The same spellings as the node's --ordinal-from-hostname (NodeSettingsTests): one parser for both.
+    [Theory]
+    [InlineData("yes")]
+    [InlineData("no")]
+    [InlineData("1")]
+    [InlineData("0")]
+    public void Leader_election_refuses_every_spelling_but_true_and_false(string value)
+    {
+        var error = Assert.Throws<OperatorConfigurationException>(() => Read($"--leader-elect={value}"));
+
+        Assert.Equal($"--leader-elect '{value}' must be true or false.", error.Message);
+    }
+
+    // The same spellings as the node's SECRETFLEET_LOG_LEVEL (NodeSettingsTests).
+    [Theory]
+    [InlineData("WARN", LogLevel.Warning)]
+    [InlineData("info", LogLevel.Information)]
+    [InlineData("Debug", LogLevel.Debug)]
+    [InlineData("none", LogLevel.None)]
+    public void The_log_level_takes_a_name_or_short_name_in_any_case(string value, LogLevel expected) =>
+        Assert.Equal(expected, Read("--log-level", value).LogLevel);
+
+    [Fact]
+    public void A_bad_value_from_the_environment_is_named_by_its_variable()
+    {
+        // A prefix of this test's own stands for SECRETFLEET_, so that no other test reads the variable.
+        var prefix = $"SFTEST_{Guid.NewGuid():N}_";
+        Environment.SetEnvironmentVariable(prefix + "WORKERS", "zero");
+        try
+        {
+            var configuration = new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build();
+
+            var error = Assert.Throws<OperatorConfigurationException>(() => OperatorSettings.From(configuration).ToOptions());
+
+            Assert.Equal("SECRETFLEET_WORKERS 'zero' must be a whole number from 1 to 64.", error.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(prefix + "WORKERS", null);
+        }
+    }
 
     [Fact]
     public void A_bare_switch_does_not_swallow_the_next_flag()
@@ -60,8 +105,11 @@ public sealed class OperatorSettingsTests
     public void Short_namespace_flag_is_the_namespace() => Assert.Equal("vault", Read("-n", "vault").Namespace);
 
     [Theory]
-    [InlineData("--workers 0", "--workers '0' must be a whole number from 1 to 64")]
-    [InlineData("--log-level loud", "--log-level 'loud' must be trace, debug")]
+    [InlineData("--workers 0", "--workers '0' must be a whole number from 1 to 64.")]
+    [InlineData("--workers 65", "--workers '65' must be a whole number from 1 to 64.")]
+    [InlineData("--workers four", "--workers 'four' must be a whole number from 1 to 64.")]
+    [InlineData("--log-level loud", "--log-level 'loud' must be trace, debug, information, warning, error, critical or none.")]
+    [InlineData("--log-level 2", "--log-level '2' must be trace, debug, information, warning, error, critical or none.")]
     [InlineData("--metrics-listen localhost", "--metrics-listen 'localhost' must be IP:PORT")]
     [InlineData("--leader-elect=maybe", "--leader-elect 'maybe' must be true or false")]
     [InlineData("--context", "--context needs a value")]
