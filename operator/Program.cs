@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using SecretFleet.Operator.Crd;
 using SecretFleet.Operator.Hosting;
 using SecretFleet.Operator.Leadership;
+using SecretFleet.Operator.Rendering;
 
 const int Stopped = 0, Failed = 1, BadConfiguration = 2;
 
@@ -20,6 +21,8 @@ catch (OperatorConfigurationException e)
 
 switch (command.Verb)
 {
+    case "render":
+        return RenderCommand.Run(command.Arguments, Console.In, Console.Out, Console.Error);
     case "help":
         Console.WriteLine(OperatorFlags.Usage);
         return Stopped;

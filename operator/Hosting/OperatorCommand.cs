@@ -1,8 +1,9 @@
 namespace SecretFleet.Operator.Hosting;
 
 /// <summary>
-/// What <c>secretfleet-operator</c> was asked to do: a verb (run, generate-crds, version, help) and its
-/// arguments. The flags of run are not read here but by the host's configuration (<see cref="OperatorSettings"/>).
+/// What <c>secretfleet-operator</c> was asked to do: a verb (run, render, generate-crds, version, help) and its
+/// arguments. The flags of run are not read here but by the host's configuration (<see cref="OperatorSettings"/>),
+/// those of render by <see cref="Rendering.RenderArguments"/>.
 /// </summary>
 internal sealed record OperatorCommand(string Verb, IReadOnlyList<string> Arguments)
 {
@@ -20,14 +21,14 @@ internal sealed record OperatorCommand(string Verb, IReadOnlyList<string> Argume
         var rest = verbGiven ? args.Skip(1).ToList() : [.. args];
         return verb switch
         {
-            "run" => new OperatorCommand(verb, rest),
+            "run" or "render" => new OperatorCommand(verb, rest),
             "generate-crds" => rest.Count == 1 && !rest[0].StartsWith('-')
                 ? new OperatorCommand(verb, rest)
                 : throw new OperatorConfigurationException("generate-crds takes one argument, the directory to write into (e.g. generate-crds crds)."),
             "version" or "help" => rest.Count == 0
                 ? new OperatorCommand(verb, [])
                 : throw new OperatorConfigurationException($"{verb} takes no arguments."),
-            _ => throw new OperatorConfigurationException($"Unknown command '{verb}'; use run, generate-crds or version (see --help)."),
+            _ => throw new OperatorConfigurationException($"Unknown command '{verb}'; use run, render, generate-crds or version (see --help)."),
         };
     }
 }

@@ -10,6 +10,8 @@ internal static class OperatorFlags
 
         Usage:
           secretfleet-operator [run] [flags]          reconcile SecretClusters until SIGTERM
+          secretfleet-operator render -f FILE [-o yaml|json] [-n NS] [--node-image IMAGE]
+                                                      print, offline, every object the operator would create
           secretfleet-operator generate-crds DIR      write the CustomResourceDefinitions into DIR
           secretfleet-operator version                print the version
 
@@ -27,7 +29,24 @@ internal static class OperatorFlags
           --workers N              SecretClusters reconciled at once (default 4)
           --log-level LEVEL        trace, debug, information, warning, error, critical or none (default information)
 
-        Exit codes: 0 stopped by SIGTERM/Ctrl-C, 1 stopped on a failure (e.g. the leader lease was lost), 2 bad flags or configuration.
+        Flags of render (no API server, no kubeconfig; like helm template):
+          -f, --filename FILE      the SecretCluster manifest (YAML or JSON, several documents allowed; - reads stdin)
+          -o, --output FORMAT      yaml: documents separated by --- (default); json: one v1 List
+          -n, --namespace NS       for a manifest without metadata.namespace (default: default)
+          --node-image IMAGE       as run's --node-image, for SecretClusters without spec.image
+                                   (default: ghcr.io/secretfleet/node:<operator version>)
+          The manifest is checked as the API server checks it against this operator's CRD (defaults, schema,
+          CEL rules) and as the operator checks spec.refresh. What exists only at run time is printed so:
+          owner references carry metadata.uid if the manifest has one (kubectl get -o yaml), else the
+          placeholder 00000000-0000-0000-0000-000000000000; each node's key Secret is printed without its
+          data (the operator draws the 32-byte key when it creates the Secret; render never prints one);
+          the objects are printed whole although the operator creates pods only once their node's
+          Certificate is issued. The output is for review, diffs and bug reports: the operator creates these
+          objects, do not kubectl apply them.
+
+        Exit codes: 0 stopped by SIGTERM/Ctrl-C (render: printed), 1 stopped on a failure (e.g. the leader lease was lost),
+        2 bad flags or configuration (render: bad flags, an unreadable file or a manifest the operator would refuse;
+        one line on stderr naming the field, nothing on stdout).
         """;
 
     public static readonly CommandLineFlags All = new(

@@ -44,14 +44,15 @@ internal sealed class CertificateReconciler(IKubeApi api)
     private async Task<CertificateReport> ApplyAsync(SecretCluster cluster, int replicas, CancellationToken cancellationToken)
     {
         var names = ChildNames.Of(cluster);
-        if (cluster.Spec.IssuerRef is null)
-        {
-            await api.ApplyAsync(IssuerSpecs.SelfSigned(cluster), ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
-            await api.ApplyAsync(IssuerSpecs.CertificateAuthority(cluster), ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
-        }
-        else
+        var issuers = IssuerSpecs.All(cluster);
+        if (issuers.Count == 0)
         {
             await PruneOwnAuthorityAsync(names, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var issuer in issuers)
+        {
+            await api.ApplyAsync(issuer, ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
         }
 
         var pending = new List<string>();

@@ -11,6 +11,13 @@ namespace SecretFleet.Operator.Specs;
 /// </summary>
 internal static class IssuerSpecs
 {
+    /// <summary>The issuers a cluster needs, in the order they are applied: none when <c>spec.issuerRef</c> names the user's.</summary>
+    public static IReadOnlyList<KubeObject> All(SecretCluster cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return cluster.Spec.IssuerRef is null ? [SelfSigned(cluster), CertificateAuthority(cluster)] : [];
+    }
+
     public static KubeObject SelfSigned(SecretCluster cluster)
     {
         var names = ChildNames.Of(cluster);

@@ -33,6 +33,15 @@ public sealed class OperatorCommandTests
         Assert.Equal("help", OperatorCommand.Parse(args.Split(' ')).Verb);
 
     [Fact]
+    public void Render_keeps_its_flags_for_the_render_command()
+    {
+        var command = OperatorCommand.Parse(["render", "-f", "cluster.yaml", "-o", "json"]);
+
+        Assert.Equal("render", command.Verb);
+        Assert.Equal(["-f", "cluster.yaml", "-o", "json"], command.Arguments);
+    }
+
+    [Fact]
     public void Generate_crds_takes_the_directory()
     {
         var command = OperatorCommand.Parse(["generate-crds", "out/crds"]);

@@ -1,0 +1,43 @@
+using SecretFleet.Kube.Models;
+using SecretFleet.Kube.SecretClusters;
+using SecretFleet.Operator.Reconciliation;
+using SecretFleet.Operator.Specs;
+
+namespace SecretFleet.Operator.Rendering;
+
+/// <summary>
+/// Every object the operator creates for a new SecretCluster, from its own spec builders, in the order the
+/// reconcilers apply them (a test replays the reconciler and compares): the issuers and Certificates, the headless
+/// Service and the PodDisruptionBudget, then per node its key Secret, its PVC and its pod.
+/// </summary>
+internal static class FleetObjects
+{
+    /// <param name="cluster">The SecretCluster, with the namespace and uid its children should name.</param>
+    /// <param name="defaultNodeImage">What the operator's <c>--node-image</c> would be (for a cluster without spec.image).</param>
+    public static IReadOnlyList<IKubeObject> Build(SecretCluster cluster, string defaultNodeImage)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        // A cluster that does not exist yet has no applied shape and runs no operation: the spec's shape, as the operator decides it.
+        var shape = ScalePolicy.Decide(cluster, live: null, operationRunning: false);
+        var all = new List<IKubeObject>();
+        all.AddRange(IssuerSpecs.All(cluster));
+        all.AddRange(CertificateSpecs.All(cluster, shape.Replicas));
+        all.Add(HeadlessServiceSpec.Build(cluster, shape.Replicas, shape.Threshold));
+        all.Add(PodDisruptionBudgetSpec.Build(cluster, shape.Threshold));
+        for (var ordinal = 0; ordinal < shape.Replicas; ordinal++)
+        {
+            all.Add(KeySecretWithoutKey(cluster, ordinal));
+            all.Add(DataClaimSpec.Build(cluster, ordinal));
+            all.Add(NodePodSpec.Build(cluster, defaultNodeImage, ordinal, shape.Threshold));
+        }
+
+        return all;
+    }
+
+    /// <summary>
+    /// Node i's key Secret as the operator makes it, less its data: the key is 32 random bytes the operator draws
+    /// when it creates the Secret, so there is nothing true to print, and a printed key would be a key on disk.
+    /// </summary>
+    private static Secret KeySecretWithoutKey(SecretCluster cluster, int ordinal) =>
+        NodeKeySecretSpec.Build(cluster, ordinal, new byte[NodeKeySecretSpec.KeyBytes]) with { Data = null };
+}
