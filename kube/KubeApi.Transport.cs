@@ -26,7 +26,7 @@ public sealed partial class KubeApi
         }
         catch (Exception e) when (e is IOException or HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new KubeApiException($"{method} {PathOnly(pathAndQuery)}: reading the response from {server} failed: {e.Message}", innerException: e);
+            throw new KubeApiException($"{method} {PathOnly(pathAndQuery)}: reading the response from {_server} failed: {e.Message}", innerException: e);
         }
     }
 
@@ -36,7 +36,7 @@ public sealed partial class KubeApi
     {
         for (var attempt = 0; ; attempt++)
         {
-            using var request = new HttpRequestMessage(method, new Uri(server, pathAndQuery));
+            using var request = new HttpRequestMessage(method, new Uri(_server, pathAndQuery));
             request.Headers.Accept.Add(AcceptJson);
             if (body is not null)
             {
@@ -45,13 +45,13 @@ public sealed partial class KubeApi
             }
 
             HttpResponseMessage response;
-            using (var timeout = new CancellationTokenSource(options.RequestTimeout, options.TimeProvider))
+            using (var timeout = new CancellationTokenSource(_options.RequestTimeout, _options.TimeProvider))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
             {
                 try
                 {
                     var completion = streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead;
-                    response = await http.SendAsync(request, completion, linked.Token).ConfigureAwait(false);
+                    response = await _http.SendAsync(request, completion, linked.Token).ConfigureAwait(false);
                 }
                 catch (KubeConfigException e)
                 {
@@ -59,12 +59,12 @@ public sealed partial class KubeApi
                 }
                 catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
-                    var what = e is OperationCanceledException ? $"no answer within {options.RequestTimeout.TotalSeconds:0.#} s" : e.Message;
-                    throw new KubeApiException($"{method} {PathOnly(pathAndQuery)}: could not reach the API server at {server}: {what}", innerException: e);
+                    var what = e is OperationCanceledException ? $"no answer within {_options.RequestTimeout.TotalSeconds:0.#} s" : e.Message;
+                    throw new KubeApiException($"{method} {PathOnly(pathAndQuery)}: could not reach the API server at {_server}: {what}", innerException: e);
                 }
             }
 
-            LogResponse(log, method.Method, PathOnly(pathAndQuery), (int)response.StatusCode);
+            LogResponse(_log, method.Method, PathOnly(pathAndQuery), (int)response.StatusCode);
             if (response.IsSuccessStatusCode)
             {
                 return response;
@@ -73,11 +73,11 @@ public sealed partial class KubeApi
             using (response)
             {
                 var error = await ErrorFromAsync(method, pathAndQuery, response, cancellationToken).ConfigureAwait(false);
-                if (error.RetryAfter is { } wait && error.IsTransient && attempt < options.MaxRetries)
+                if (error.RetryAfter is { } wait && error.IsTransient && attempt < _options.MaxRetries)
                 {
-                    var delay = wait < options.MaxRetryAfter ? wait : options.MaxRetryAfter;
-                    LogThrottled(log, method.Method, PathOnly(pathAndQuery), (int)response.StatusCode, delay.TotalSeconds, attempt + 1);
-                    await Task.Delay(delay, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                    var delay = wait < _options.MaxRetryAfter ? wait : _options.MaxRetryAfter;
+                    LogThrottled(_log, method.Method, PathOnly(pathAndQuery), (int)response.StatusCode, delay.TotalSeconds, attempt + 1);
+                    await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -123,7 +123,7 @@ public sealed partial class KubeApi
 
             if (r.Headers.RetryAfter?.Date is { } date)
             {
-                var wait = date - options.TimeProvider.GetUtcNow();
+                var wait = date - _options.TimeProvider.GetUtcNow();
                 return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
             }
 
@@ -139,7 +139,7 @@ public sealed partial class KubeApi
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
-            throw new KubeApiException($"WATCH {path}: the connection to {server} dropped: {e.Message}", innerException: e);
+            throw new KubeApiException($"WATCH {path}: the connection to {_server} dropped: {e.Message}", innerException: e);
         }
     }
 

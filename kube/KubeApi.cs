@@ -18,20 +18,20 @@ public sealed partial class KubeApi : IKubeApi, IDisposable
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
     private static readonly MediaTypeHeaderValue ApplyType = new("application/apply-patch+yaml");
 
-    private readonly HttpClient http;
-    private readonly Uri server;
-    private readonly KubeApiOptions options;
-    private readonly ILogger log;
+    private readonly HttpClient _http;
+    private readonly Uri _server;
+    private readonly KubeApiOptions _options;
+    private readonly ILogger _log;
 
     /// <summary>Over any handler (tests pass a fake). Authentication, if any, is the handler's business.</summary>
     public KubeApi(HttpMessageHandler handler, Uri server, KubeApiOptions? options = null, ILogger<KubeApi>? log = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(server);
-        http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        this.server = server;
-        this.options = options ?? new KubeApiOptions();
-        this.log = (ILogger?)log ?? NullLogger.Instance;
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _server = server;
+        _options = options ?? new KubeApiOptions();
+        _log = (ILogger?)log ?? NullLogger.Instance;
     }
 
     /// <summary>A client for a loaded kubeconfig or in-cluster configuration.</summary>
@@ -141,7 +141,7 @@ public sealed partial class KubeApi : IKubeApi, IDisposable
 
         if (response is null)
         {
-            LogWatchExpired(log, path, options?.ResourceVersion);
+            LogWatchExpired(_log, path, options?.ResourceVersion);
             yield return new WatchEvent<T>(WatchEventType.Expired, null, gone?.Status);
             yield break;
         }
@@ -161,14 +161,14 @@ public sealed partial class KubeApi : IKubeApi, IDisposable
                 yield return ev;
                 if (ev.Type == WatchEventType.Expired)
                 {
-                    LogWatchExpired(log, path, options?.ResourceVersion);
+                    LogWatchExpired(_log, path, options?.ResourceVersion);
                     yield break;
                 }
             }
         }
     }
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 
     private Task<T> ApplyAsync<T>(KubeResource resource, T obj, ApplyOptions options, string? subresource, CancellationToken cancellationToken)
         where T : class, IKubeObject

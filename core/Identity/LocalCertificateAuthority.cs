@@ -20,15 +20,15 @@ public sealed class LocalCertificateAuthority : IDisposable
     // Issued certificates start a little in the past so a peer whose clock is slightly behind accepts them.
     private static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromMinutes(5);
 
-    private readonly ECDsa key;
-    private readonly TimeProvider time;
+    private readonly ECDsa _key;
+    private readonly TimeProvider _time;
 
     private LocalCertificateAuthority(X509Certificate2 certificate, ECDsa key, string trustDomain, TimeProvider time)
     {
         Certificate = certificate;
-        this.key = key;
+        _key = key;
         TrustDomain = trustDomain;
-        this.time = time;
+        _time = time;
     }
 
     /// <summary>The CA certificate (public part only).</summary>
@@ -103,7 +103,7 @@ public sealed class LocalCertificateAuthority : IDisposable
     {
         Directory.CreateDirectory(directory);
         PemFiles.WritePublic(Path.Combine(directory, CertificateFileName), CertificatePem);
-        PemFiles.WritePrivate(Path.Combine(directory, PrivateKeyFileName), key.ExportPkcs8PrivateKeyPem());
+        PemFiles.WritePrivate(Path.Combine(directory, PrivateKeyFileName), _key.ExportPkcs8PrivateKeyPem());
     }
 
     /// <summary>Issues a leaf certificate with a fresh P-256 key.</summary>
@@ -126,13 +126,13 @@ public sealed class LocalCertificateAuthority : IDisposable
         leaf.CertificateExtensions.Add(SubjectAlternativeName(request));
 
         // A leaf cannot be valid outside its issuer's window (CertificateRequest refuses it too).
-        var notBefore = Max(request.NotBefore ?? time.GetUtcNow() - ClockSkewAllowance, Certificate.NotBefore);
+        var notBefore = Max(request.NotBefore ?? _time.GetUtcNow() - ClockSkewAllowance, Certificate.NotBefore);
         var notAfter = Min(notBefore + request.Lifetime, Certificate.NotAfter);
 
         var serial = new byte[16];
         RandomNumberGenerator.Fill(serial);
         serial[0] &= 0x7F; // positive INTEGER
-        using var caWithKey = Certificate.CopyWithPrivateKey(key);
+        using var caWithKey = Certificate.CopyWithPrivateKey(_key);
         using var issued = leaf.Create(caWithKey, notBefore, notAfter, serial);
         return new IssuedCertificate(request.Identity, issued.ExportCertificatePem(), leafKey.ExportPkcs8PrivateKeyPem(), CertificatePem);
     }
@@ -140,7 +140,7 @@ public sealed class LocalCertificateAuthority : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        key.Dispose();
+        _key.Dispose();
         Certificate.Dispose();
     }
 

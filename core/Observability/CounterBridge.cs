@@ -14,37 +14,37 @@ namespace SecretFleet.Core.Observability;
 /// </summary>
 internal sealed class CounterBridge : IDisposable
 {
-    private readonly MeterListener listener = new();
-    private readonly IMetricFactory factory;
-    private readonly ConcurrentDictionary<Instrument, Family> families = new();
-    private volatile bool disposed;
+    private readonly MeterListener _listener = new();
+    private readonly IMetricFactory _factory;
+    private readonly ConcurrentDictionary<Instrument, Family> _families = new();
+    private volatile bool _disposed;
 
     public CounterBridge(CollectorRegistry registry, Func<Instrument, bool> exported)
     {
-        factory = Metrics.WithCustomRegistry(registry);
-        listener.InstrumentPublished = (instrument, source) =>
+        _factory = Metrics.WithCustomRegistry(registry);
+        _listener.InstrumentPublished = (instrument, source) =>
         {
             if (Handles(instrument) && exported(instrument))
             {
-                families[instrument] = new Family(ExportedName(instrument), string.IsNullOrWhiteSpace(instrument.Description) ? instrument.Name : instrument.Description);
+                _families[instrument] = new Family(ExportedName(instrument), string.IsNullOrWhiteSpace(instrument.Description) ? instrument.Name : instrument.Description);
                 source.EnableMeasurementEvents(instrument);
             }
         };
-        listener.MeasurementsCompleted = (instrument, state) => families.TryRemove(instrument, out var removed);
-        listener.SetMeasurementEventCallback<byte>((i, m, t, _) => Record(i, m, t));
-        listener.SetMeasurementEventCallback<short>((i, m, t, _) => Record(i, m, t));
-        listener.SetMeasurementEventCallback<int>((i, m, t, _) => Record(i, m, t));
-        listener.SetMeasurementEventCallback<long>((i, m, t, _) => Record(i, m, t));
-        listener.SetMeasurementEventCallback<float>((i, m, t, _) => Record(i, m, t));
-        listener.SetMeasurementEventCallback<double>((i, m, t, _) => Record(i, m, t));
-        listener.SetMeasurementEventCallback<decimal>((i, m, t, _) => Record(i, (double)m, t));
-        listener.Start();
+        _listener.MeasurementsCompleted = (instrument, state) => _families.TryRemove(instrument, out var removed);
+        _listener.SetMeasurementEventCallback<byte>((i, m, t, _) => Record(i, m, t));
+        _listener.SetMeasurementEventCallback<short>((i, m, t, _) => Record(i, m, t));
+        _listener.SetMeasurementEventCallback<int>((i, m, t, _) => Record(i, m, t));
+        _listener.SetMeasurementEventCallback<long>((i, m, t, _) => Record(i, m, t));
+        _listener.SetMeasurementEventCallback<float>((i, m, t, _) => Record(i, m, t));
+        _listener.SetMeasurementEventCallback<double>((i, m, t, _) => Record(i, m, t));
+        _listener.SetMeasurementEventCallback<decimal>((i, m, t, _) => Record(i, (double)m, t));
+        _listener.Start();
         // Observable counters report when asked; ask before every collection of this registry.
         registry.AddBeforeCollectCallback(() =>
         {
-            if (!disposed)
+            if (!_disposed)
             {
-                listener.RecordObservableInstruments();
+                _listener.RecordObservableInstruments();
             }
         });
     }
@@ -78,14 +78,14 @@ internal sealed class CounterBridge : IDisposable
 
     public void Dispose()
     {
-        disposed = true;
-        listener.Dispose();
+        _disposed = true;
+        _listener.Dispose();
     }
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         // A counter only grows; a negative add is a bug in the caller and must not poison the series.
-        if (value < 0 || !families.TryGetValue(instrument, out var family))
+        if (value < 0 || !_families.TryGetValue(instrument, out var family))
         {
             return;
         }
@@ -94,7 +94,7 @@ internal sealed class CounterBridge : IDisposable
         var layout = family.Layout;
         if (layout is null || !layout.Matches(tags))
         {
-            layout = family.Layout = LabelLayout.Of(factory, family, tags);
+            layout = family.Layout = LabelLayout.Of(_factory, family, tags);
         }
 
         var values = new string[tags.Length];

@@ -32,8 +32,8 @@ public sealed class HostMetrics : IDisposable
     /// </summary>
     private static readonly TimeSpan IdleSeriesLifetime = TimeSpan.FromDays(1);
 
-    private readonly IDisposable adapter;
-    private readonly CounterBridge counters;
+    private readonly IDisposable _adapter;
+    private readonly CounterBridge _counters;
 
     /// <summary>Starts listening at once; instruments created earlier are picked up too.</summary>
     /// <param name="meterScope">
@@ -49,8 +49,8 @@ public sealed class HostMetrics : IDisposable
             instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal)
             && (meterScope is null || ReferenceEquals(instrument.Meter.Scope, meterScope));
 
-        counters = new CounterBridge(Registry, Exported);
-        adapter = MeterAdapter.StartListening(new MeterAdapterOptions
+        _counters = new CounterBridge(Registry, Exported);
+        _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = Registry,
             // MetricFactory defaults to the static default factory and wins over Registry: set both.
@@ -75,7 +75,7 @@ public sealed class HostMetrics : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        adapter.Dispose();
-        counters.Dispose();
+        _adapter.Dispose();
+        _counters.Dispose();
     }
 }

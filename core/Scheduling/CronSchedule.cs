@@ -19,13 +19,13 @@ namespace SecretFleet.Core.Scheduling;
 /// </remarks>
 public sealed class CronSchedule
 {
-    private readonly CronExpression[] alternatives;
-    private readonly string text;
+    private readonly CronExpression[] _alternatives;
+    private readonly string _text;
 
     private CronSchedule(string text, CronExpression[] alternatives)
     {
-        this.text = text;
-        this.alternatives = alternatives;
+        _text = text;
+        _alternatives = alternatives;
     }
 
     /// <summary>Parses <paramref name="expression"/>.</summary>
@@ -66,7 +66,7 @@ public sealed class CronSchedule
     public DateTimeOffset? GetNextOccurrence(DateTimeOffset after)
     {
         DateTime? earliest = null;
-        foreach (var cron in alternatives)
+        foreach (var cron in _alternatives)
         {
             if (cron.GetNextOccurrence(after.UtcDateTime, TimeZoneInfo.Utc) is { } next && (earliest is null || next < earliest))
             {
@@ -78,7 +78,7 @@ public sealed class CronSchedule
     }
 
     /// <summary>The expression as parsed (trimmed, single spaces).</summary>
-    public override string ToString() => text;
+    public override string ToString() => _text;
 
     private static CronExpression Build(string fields, string expression)
     {

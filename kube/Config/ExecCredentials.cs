@@ -13,26 +13,26 @@ namespace SecretFleet.Kube.Config;
 internal sealed class ExecCredentials(ExecEntry exec, string baseDirectory, TimeProvider time) : IKubeCredentials
 {
     private static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private AuthenticationHeaderValue? header;
-    private DateTimeOffset? expires;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private AuthenticationHeaderValue? _header;
+    private DateTimeOffset? _expires;
 
     public async ValueTask<AuthenticationHeaderValue?> GetAuthorizationAsync(CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (header is not null && (expires is null || time.GetUtcNow() < expires.Value - Skew))
+            if (_header is not null && (_expires is null || time.GetUtcNow() < _expires.Value - Skew))
             {
-                return header;
+                return _header;
             }
 
-            (header, expires) = await RunAsync(cancellationToken).ConfigureAwait(false);
-            return header;
+            (_header, _expires) = await RunAsync(cancellationToken).ConfigureAwait(false);
+            return _header;
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 

@@ -10,21 +10,21 @@ namespace SecretFleet.Kube.Config;
 internal sealed class TokenFileCredentials(string path, TimeProvider time) : IKubeCredentials
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
-    private readonly Lock gate = new();
-    private (string Target, long Length, DateTime Written) key;
-    private DateTimeOffset readAt;
-    private AuthenticationHeaderValue? header;
+    private readonly Lock _gate = new();
+    private (string Target, long Length, DateTime Written) _key;
+    private DateTimeOffset _readAt;
+    private AuthenticationHeaderValue? _header;
 
     public string Path => path;
 
     public async ValueTask<AuthenticationHeaderValue?> GetAuthorizationAsync(CancellationToken cancellationToken)
     {
         var current = KeyOf();
-        lock (gate)
+        lock (_gate)
         {
-            if (header is not null && current == key && time.GetUtcNow() - readAt < MaxAge)
+            if (_header is not null && current == _key && time.GetUtcNow() - _readAt < MaxAge)
             {
-                return header;
+                return _header;
             }
         }
 
@@ -44,11 +44,11 @@ internal sealed class TokenFileCredentials(string path, TimeProvider time) : IKu
         }
 
         var fresh = new AuthenticationHeaderValue("Bearer", token);
-        lock (gate)
+        lock (_gate)
         {
-            key = current;
-            readAt = time.GetUtcNow();
-            header = fresh;
+            _key = current;
+            _readAt = time.GetUtcNow();
+            _header = fresh;
         }
 
         return fresh;

@@ -20,12 +20,12 @@ public sealed partial class ListWatch<T>(
     ILogger? log = null)
     where T : class, IKubeObject
 {
-    private readonly ListWatchOptions options = options ?? new ListWatchOptions();
-    private readonly ILogger log = log ?? NullLogger.Instance;
+    private readonly ListWatchOptions _options = options ?? new ListWatchOptions();
+    private readonly ILogger _log = log ?? NullLogger.Instance;
 
     public async IAsyncEnumerable<ListWatchEvent<T>> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(options.InitialBackoff, options.MaxBackoff, jitter: 0.5);
+        var backoff = new Backoff(_options.InitialBackoff, _options.MaxBackoff, jitter: 0.5);
         var failures = 0;
         var known = new Dictionary<string, T>(StringComparer.Ordinal);
         string? version = null;
@@ -38,8 +38,8 @@ public sealed partial class ListWatch<T>(
                 if (list is null)
                 {
                     var delay = backoff.Delay(++failures);
-                    LogListFailed(this.log, resource.ToString(), delay.TotalSeconds, listError!);
-                    await Task.Delay(delay, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                    LogListFailed(_log, resource.ToString(), delay.TotalSeconds, listError!);
+                    await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -60,15 +60,15 @@ public sealed partial class ListWatch<T>(
                 }
 
                 known = fresh;
-                LogListed(this.log, resource.ToString(), list.Items.Count, version);
+                LogListed(_log, resource.ToString(), list.Items.Count, version);
                 yield return new ListWatchEvent<T>(ListWatchEventType.Resynced, null, list.Items);
             }
 
             var watchOptions = new WatchOptions
             {
                 ResourceVersion = version,
-                LabelSelector = options.LabelSelector,
-                FieldSelector = options.FieldSelector,
+                LabelSelector = _options.LabelSelector,
+                FieldSelector = _options.FieldSelector,
                 TimeoutSeconds = WatchTimeoutSeconds(),
             };
             var events = 0;
@@ -89,7 +89,7 @@ public sealed partial class ListWatch<T>(
                     var ev = enumerator.Current;
                     if (ev.Type == WatchEventType.Expired)
                     {
-                        LogExpired(this.log, resource.ToString(), version);
+                        LogExpired(_log, resource.ToString(), version);
                         version = null;
                         break;
                     }
@@ -123,10 +123,10 @@ public sealed partial class ListWatch<T>(
                 var delay = backoff.Delay(++failures);
                 if (failure is not null)
                 {
-                    LogWatchFailed(this.log, resource.ToString(), delay.TotalSeconds, failure);
+                    LogWatchFailed(_log, resource.ToString(), delay.TotalSeconds, failure);
                 }
 
-                await Task.Delay(delay, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -135,7 +135,7 @@ public sealed partial class ListWatch<T>(
     {
         try
         {
-            var listOptions = new ListOptions { LabelSelector = options.LabelSelector, FieldSelector = options.FieldSelector };
+            var listOptions = new ListOptions { LabelSelector = _options.LabelSelector, FieldSelector = _options.FieldSelector };
             return (await api.ListAsync<T>(resource, @namespace, listOptions, cancellationToken).ConfigureAwait(false), null);
         }
         catch (KubeApiException e)
@@ -158,7 +158,7 @@ public sealed partial class ListWatch<T>(
 
     private int WatchTimeoutSeconds()
     {
-        var min = Math.Max(1, (int)options.MinWatchTimeout.TotalSeconds);
+        var min = Math.Max(1, (int)_options.MinWatchTimeout.TotalSeconds);
         return min + RandomNumberGenerator.GetInt32(min);
     }
 

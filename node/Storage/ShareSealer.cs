@@ -142,22 +142,22 @@ internal sealed class ShareSealer : IDisposable
     // A CSPRNG call costs about the same for 12 bytes as for 3 KB: draw nonces 256 at a time
     // per thread and wipe each one from the pool as it is handed out.
     [ThreadStatic]
-    private static byte[]? t_nonces;
+    private static byte[]? _nonces;
 
     [ThreadStatic]
-    private static int t_nextNonce;
+    private static int _nextNonce;
 
     private static void NextNonce(Span<byte> nonce)
     {
-        var pool = t_nonces ??= new byte[NonceBytes * 256];
-        if (t_nextNonce == 0)
+        var pool = _nonces ??= new byte[NonceBytes * 256];
+        if (_nextNonce == 0)
         {
             RandomNumberGenerator.Fill(pool);
         }
-        var slice = pool.AsSpan(t_nextNonce, NonceBytes);
+        var slice = pool.AsSpan(_nextNonce, NonceBytes);
         slice.CopyTo(nonce);
         slice.Clear();
-        t_nextNonce = (t_nextNonce + NonceBytes) % pool.Length;
+        _nextNonce = (_nextNonce + NonceBytes) % pool.Length;
     }
 
     private SealingChain ChainFor(ulong epoch)

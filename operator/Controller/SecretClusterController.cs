@@ -16,12 +16,12 @@ namespace SecretFleet.Operator.Controller;
 /// </summary>
 internal sealed partial class SecretClusterController(IKubeApi api, ControllerSettings settings, WorkQueue queue, OperatorMetrics metrics, TimeProvider time, ILoggerFactory loggers)
 {
-    private readonly ConcurrentDictionary<ClusterKey, byte> known = new();
-    private readonly ILogger log = loggers.CreateLogger<SecretClusterController>();
-    private int synced;
+    private readonly ConcurrentDictionary<ClusterKey, byte> _known = new();
+    private readonly ILogger _log = loggers.CreateLogger<SecretClusterController>();
+    private int _synced;
 
     /// <summary>True once the first list of SecretClusters completed (readiness).</summary>
-    public bool Synced => Volatile.Read(ref synced) == 1;
+    public bool Synced => Volatile.Read(ref _synced) == 1;
 
     /// <summary>Runs until cancelled; a watch loop that fails for good (a bug) stops everything and is rethrown.</summary>
     public async Task RunAsync(Func<string, CancellationToken, Task<ReconcileResult>> reconcile, CancellationToken cancellationToken)
@@ -48,17 +48,17 @@ internal sealed partial class SecretClusterController(IKubeApi api, ControllerSe
             switch (e.Type)
             {
                 case ListWatchEventType.Resynced:
-                    known.Clear();
+                    _known.Clear();
                     foreach (var cluster in e.Snapshot)
                     {
                         Enqueue(ClusterKey.Of(cluster), remember: true);
                     }
 
-                    Volatile.Write(ref synced, 1);
-                    LogSynced(log, e.Snapshot.Count);
+                    Volatile.Write(ref _synced, 1);
+                    LogSynced(_log, e.Snapshot.Count);
                     break;
                 case ListWatchEventType.Deleted:
-                    known.TryRemove(ClusterKey.Of(e.Object!), out _);
+                    _known.TryRemove(ClusterKey.Of(e.Object!), out _);
                     queue.Add(ClusterKey.Of(e.Object!).ToString());
                     break;
                 default:
@@ -66,7 +66,7 @@ internal sealed partial class SecretClusterController(IKubeApi api, ControllerSe
                     break;
             }
 
-            metrics.SetClusters(known.Count);
+            metrics.SetClusters(_known.Count);
         }
     }
 
@@ -91,7 +91,7 @@ internal sealed partial class SecretClusterController(IKubeApi api, ControllerSe
         while (true)
         {
             await Task.Delay(settings.ResyncPeriod, time, cancellationToken).ConfigureAwait(false);
-            foreach (var key in known.Keys)
+            foreach (var key in _known.Keys)
             {
                 queue.Add(key.ToString());
             }
@@ -102,7 +102,7 @@ internal sealed partial class SecretClusterController(IKubeApi api, ControllerSe
     {
         if (remember)
         {
-            known[key] = 0;
+            _known[key] = 0;
         }
 
         queue.Add(key.ToString());
@@ -127,7 +127,7 @@ internal sealed partial class SecretClusterController(IKubeApi api, ControllerSe
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogLoopFailed(log, what, e);
+            LogLoopFailed(_log, what, e);
             await stop.CancelAsync().ConfigureAwait(false);
             throw;
         }

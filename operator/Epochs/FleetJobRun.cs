@@ -12,8 +12,8 @@ namespace SecretFleet.Operator.Epochs;
 /// <summary>One job of a <see cref="FleetSupervisor"/>: resume, membership, recoveries, refresh, in that order.</summary>
 internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext context, FleetSupervisor supervisor)
 {
-    private readonly ChildNames names = ChildNames.Of(job.Cluster);
-    private FleetFailureArea areaInProgress = FleetFailureArea.Resume;
+    private readonly ChildNames _names = ChildNames.Of(job.Cluster);
+    private FleetFailureArea _areaInProgress = FleetFailureArea.Resume;
 
     /// <summary>Null when everything asked for was done; otherwise what failed (already reported as an Event).</summary>
     public async Task<FleetFailure?> ExecuteAsync(CancellationToken cancellationToken)
@@ -36,19 +36,19 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
             }
             catch (OperationRefusedException e)
             {
-                context.Metrics.Operation(areaInProgress == FleetFailureArea.Refresh ? "refresh" : "recovery", "refused", null);
+                context.Metrics.Operation(_areaInProgress == FleetFailureArea.Refresh ? "refresh" : "recovery", "refused", null);
 
                 // The same refusal again (retried with backoff) is not worth another Event.
                 if (supervisor.Snapshot.Failure?.Message != e.Message)
                 {
-                    await EventAsync(EventSeverity.Warning, EventReasons.OperationRefused, areaInProgress.ToString(), e.Message, cancellationToken).ConfigureAwait(false);
+                    await EventAsync(EventSeverity.Warning, EventReasons.OperationRefused, _areaInProgress.ToString(), e.Message, cancellationToken).ConfigureAwait(false);
                 }
 
-                return Failure(areaInProgress, e.Message);
+                return Failure(_areaInProgress, e.Message);
             }
             catch (KubeApiException e) when (!cancellationToken.IsCancellationRequested)
             {
-                return Failure(areaInProgress, $"A Kubernetes API call failed: {e.Message}");
+                return Failure(_areaInProgress, $"A Kubernetes API call failed: {e.Message}");
             }
         }
     }
@@ -57,7 +57,7 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
     {
         if (job.Resume)
         {
-            areaInProgress = FleetFailureArea.Resume;
+            _areaInProgress = FleetFailureArea.Resume;
             supervisor.SetActivity("finishing the open operation recorded in status.refresh", refreshing: true);
             var resumed = await coordinator.ResumeAsync(job.Fleet, cancellationToken).ConfigureAwait(false);
             if (resumed is not null)
@@ -70,7 +70,7 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
             }
         }
 
-        areaInProgress = FleetFailureArea.Membership;
+        _areaInProgress = FleetFailureArea.Membership;
         supervisor.SetActivity("checking which nodes hold their shares");
         var nonMembers = await coordinator.EnsureMembershipAsync(job.Fleet, job.AllowFormation, cancellationToken).ConfigureAwait(false);
         var members = job.Fleet.Members.Where(m => !nonMembers.Contains(m.X)).ToDictionary(m => m.Ordinal, m => job.PodUids[m.Ordinal]);
@@ -80,10 +80,10 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
             await RecordEpochAsync(coordinator, members.Count, cancellationToken).ConfigureAwait(false);
         }
 
-        areaInProgress = FleetFailureArea.Recovery;
+        _areaInProgress = FleetFailureArea.Recovery;
         foreach (var x in nonMembers.Order())
         {
-            var pod = names.Pod(NodeIndex.OrdinalOf(x));
+            var pod = _names.Pod(NodeIndex.OrdinalOf(x));
             supervisor.SetActivity($"rebuilding the shares of {pod}");
             var outcome = await coordinator.RecoverAsync(job.Fleet, x, cancellationToken).ConfigureAwait(false);
             await ReportAsync(outcome, resumed: false, cancellationToken).ConfigureAwait(false);
@@ -101,7 +101,7 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
             return null;
         }
 
-        areaInProgress = FleetFailureArea.Refresh;
+        _areaInProgress = FleetFailureArea.Refresh;
         supervisor.SetActivity("refreshing every share into a new epoch", refreshing: true);
         var trigger = job.Refresh.Trigger == RefreshTrigger.Requested
             ? $"requested at {job.Refresh.RequestedAt}"
@@ -127,7 +127,7 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
         }
 
         var patch = new JsonObject { ["status"] = new JsonObject { ["epoch"] = (long)epoch.Value } };
-        await context.Api.PatchStatusAsync<SecretCluster>(names.Namespace, names.Cluster, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false);
+        await context.Api.PatchStatusAsync<SecretCluster>(_names.Namespace, _names.Cluster, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false);
         var note = job.AllowFormation
             ? $"The fleet formed: {members} nodes hold shares at epoch {epoch}."
             : $"The fleet was adopted: {members} nodes already hold shares at epoch {epoch}.";
@@ -171,7 +171,7 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
     private string Culprits(OperationOutcome outcome) =>
         outcome.Culprits.Count == 0
             ? ""
-            : $" (culprit nodes: {string.Join(", ", outcome.Culprits.Order().Select(x => $"{names.Pod(NodeIndex.OrdinalOf(x))} x={x}"))})";
+            : $" (culprit nodes: {string.Join(", ", outcome.Culprits.Order().Select(x => $"{_names.Pod(NodeIndex.OrdinalOf(x))} x={x}"))})";
 
     private static string Decision(OperationOutcome outcome) => outcome.Decision.ToString().ToLowerInvariant();
 
@@ -185,7 +185,7 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
 
     private FleetFailure Failure(FleetFailureArea area, string message)
     {
-        LogFailure(context.Log, names.FleetId, area, message);
+        LogFailure(context.Log, _names.FleetId, area, message);
         return new FleetFailure(area, message, context.Time.GetUtcNow());
     }
 

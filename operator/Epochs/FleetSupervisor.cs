@@ -32,12 +32,12 @@ internal sealed record FleetSupervisorContext(
 /// </summary>
 internal sealed partial class FleetSupervisor(ClusterKey key, FleetSupervisorContext context) : IAsyncDisposable
 {
-    private readonly Lock sync = new();
-    private readonly CancellationTokenSource stopping = new();
-    private SupervisorSnapshot state = SupervisorSnapshot.Initial;
-    private Task running = Task.CompletedTask;
-    private int consecutiveFailures;
-    private bool disposed;
+    private readonly Lock _sync = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private SupervisorSnapshot _state = SupervisorSnapshot.Initial;
+    private Task _running = Task.CompletedTask;
+    private int _consecutiveFailures;
+    private bool _disposed;
 
     public ClusterKey Key => key;
 
@@ -45,9 +45,9 @@ internal sealed partial class FleetSupervisor(ClusterKey key, FleetSupervisorCon
     {
         get
         {
-            lock (sync)
+            lock (_sync)
             {
-                return state;
+                return _state;
             }
         }
     }
@@ -56,15 +56,15 @@ internal sealed partial class FleetSupervisor(ClusterKey key, FleetSupervisorCon
     public bool TryStart(FleetJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        lock (sync)
+        lock (_sync)
         {
-            if (disposed || state.Busy || (state.RetryNotBefore is { } notBefore && context.Time.GetUtcNow() < notBefore))
+            if (_disposed || _state.Busy || (_state.RetryNotBefore is { } notBefore && context.Time.GetUtcNow() < notBefore))
             {
                 return false;
             }
 
-            state = state with { Busy = true, Activity = "connecting to the nodes", Refreshing = false };
-            running = Task.Run(() => RunAsync(job, stopping.Token), CancellationToken.None);
+            _state = _state with { Busy = true, Activity = "connecting to the nodes", Refreshing = false };
+            _running = Task.Run(() => RunAsync(job, _stopping.Token), CancellationToken.None);
             return true;
         }
     }
@@ -73,15 +73,15 @@ internal sealed partial class FleetSupervisor(ClusterKey key, FleetSupervisorCon
     public async ValueTask DisposeAsync()
     {
         Task job;
-        lock (sync)
+        lock (_sync)
         {
-            disposed = true;
-            job = running;
+            _disposed = true;
+            job = _running;
         }
 
-        await stopping.CancelAsync().ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await job.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        stopping.Dispose();
+        _stopping.Dispose();
     }
 
     private async Task RunAsync(FleetJob job, CancellationToken cancellationToken)
@@ -114,44 +114,44 @@ internal sealed partial class FleetSupervisor(ClusterKey key, FleetSupervisorCon
 
     private void Finish(FleetFailure? failure)
     {
-        lock (sync)
+        lock (_sync)
         {
             DateTimeOffset? retry = null;
             if (failure is null)
             {
-                consecutiveFailures = 0;
+                _consecutiveFailures = 0;
             }
             else
             {
-                consecutiveFailures++;
-                retry = context.Time.GetUtcNow() + new Backoff(context.RetryDelay, context.MaxRetryDelay).Delay(consecutiveFailures);
+                _consecutiveFailures++;
+                retry = context.Time.GetUtcNow() + new Backoff(context.RetryDelay, context.MaxRetryDelay).Delay(_consecutiveFailures);
             }
 
-            state = state with { Busy = false, Activity = null, Refreshing = false, Failure = failure, RetryNotBefore = retry };
+            _state = _state with { Busy = false, Activity = null, Refreshing = false, Failure = failure, RetryNotBefore = retry };
         }
     }
 
     internal void SetActivity(string activity, bool refreshing = false)
     {
-        lock (sync)
+        lock (_sync)
         {
-            state = state with { Activity = activity, Refreshing = refreshing };
+            _state = _state with { Activity = activity, Refreshing = refreshing };
         }
     }
 
     internal void SetMembers(IReadOnlyDictionary<int, string> members)
     {
-        lock (sync)
+        lock (_sync)
         {
-            state = state with { Members = members };
+            _state = _state with { Members = members };
         }
     }
 
     internal void RefreshFinished(OperationOutcome outcome, string? honouredRequest)
     {
-        lock (sync)
+        lock (_sync)
         {
-            state = state with { LastRefresh = outcome, HandledRequest = honouredRequest ?? state.HandledRequest };
+            _state = _state with { LastRefresh = outcome, HandledRequest = honouredRequest ?? _state.HandledRequest };
         }
     }
 

@@ -6,20 +6,20 @@ namespace SecretFleet.Operator.Epochs;
 /// <summary>One <see cref="FleetSupervisor"/> per SecretCluster, created on first use.</summary>
 internal sealed class FleetSupervisors(FleetSupervisorContext context) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<ClusterKey, FleetSupervisor> supervisors = new();
+    private readonly ConcurrentDictionary<ClusterKey, FleetSupervisor> _supervisors = new();
 
-    public int Count => supervisors.Count;
+    public int Count => _supervisors.Count;
 
-    public FleetSupervisor Get(ClusterKey key) => supervisors.GetOrAdd(key, k => new FleetSupervisor(k, context));
+    public FleetSupervisor Get(ClusterKey key) => _supervisors.GetOrAdd(key, k => new FleetSupervisor(k, context));
 
     /// <summary>The supervisor's state, without creating one.</summary>
     public SupervisorSnapshot Snapshot(ClusterKey key) =>
-        supervisors.TryGetValue(key, out var supervisor) ? supervisor.Snapshot : SupervisorSnapshot.Initial;
+        _supervisors.TryGetValue(key, out var supervisor) ? supervisor.Snapshot : SupervisorSnapshot.Initial;
 
     /// <summary>Stops and forgets the supervisor of a cluster that is gone (cancelling a running job).</summary>
     public async Task RemoveAsync(ClusterKey key)
     {
-        if (supervisors.TryRemove(key, out var supervisor))
+        if (_supervisors.TryRemove(key, out var supervisor))
         {
             await supervisor.DisposeAsync().ConfigureAwait(false);
         }
@@ -27,8 +27,8 @@ internal sealed class FleetSupervisors(FleetSupervisorContext context) : IAsyncD
 
     public async ValueTask DisposeAsync()
     {
-        var all = supervisors.Values.ToList();
-        supervisors.Clear();
+        var all = _supervisors.Values.ToList();
+        _supervisors.Clear();
         await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
     }
 }

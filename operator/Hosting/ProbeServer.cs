@@ -15,11 +15,11 @@ namespace SecretFleet.Operator.Hosting;
 /// <summary>Plain HTTP for probes and scrapes: <c>/healthz</c>, <c>/readyz</c> and/or <c>/metrics</c> on one address.</summary>
 internal sealed class ProbeServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
     private ProbeServer(WebApplication app, Uri address)
     {
-        this.app = app;
+        _app = app;
         Address = address;
     }
 
@@ -66,9 +66,9 @@ internal sealed class ProbeServer : IAsyncDisposable
     {
         using (var quick = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
         {
-            await app.StopAsync(quick.Token).ConfigureAwait(false);
+            await _app.StopAsync(quick.Token).ConfigureAwait(false);
         }
 
-        await app.DisposeAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
     }
 }

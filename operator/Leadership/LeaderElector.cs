@@ -11,11 +11,11 @@ namespace SecretFleet.Operator.Leadership;
 /// </summary>
 internal sealed partial class LeaderElector(IKubeApi api, LeaderElectionSettings settings, TimeProvider time, ILogger log)
 {
-    private LeaseSpec? observed;
-    private DateTimeOffset observedAt;
-    private volatile bool leader;
+    private LeaseSpec? _observed;
+    private DateTimeOffset _observedAt;
+    private volatile bool _leader;
 
-    public bool IsLeader => leader;
+    public bool IsLeader => _leader;
 
     /// <summary>
     /// Waits for the lease, then runs <paramref name="leading"/> while renewing it. Returns after
@@ -28,7 +28,7 @@ internal sealed partial class LeaderElector(IKubeApi api, LeaderElectionSettings
         ArgumentNullException.ThrowIfNull(leading);
         await AcquireAsync(cancellationToken).ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        leader = true;
+        _leader = true;
         LogAcquired(log, settings.LeaseNamespace, settings.LeaseName, settings.Identity);
         var work = Task.Run(() => leading(stop.Token), CancellationToken.None);
         bool kept;
@@ -40,7 +40,7 @@ internal sealed partial class LeaderElector(IKubeApi api, LeaderElectionSettings
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await work.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            leader = false;
+            _leader = false;
         }
 
         if (!kept)
@@ -137,13 +137,13 @@ internal sealed partial class LeaderElector(IKubeApi api, LeaderElectionSettings
         }
 
         var spec = lease.Spec;
-        if (!Same(spec, observed))
+        if (!Same(spec, _observed))
         {
             Observe(spec, now);
         }
 
         var mine = spec.HolderIdentity == settings.Identity;
-        if (!mine && !string.IsNullOrEmpty(spec.HolderIdentity) && observedAt + TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? 0) > now)
+        if (!mine && !string.IsNullOrEmpty(spec.HolderIdentity) && _observedAt + TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? 0) > now)
         {
             return false;
         }
@@ -201,8 +201,8 @@ internal sealed partial class LeaderElector(IKubeApi api, LeaderElectionSettings
 
     private void Observe(LeaseSpec spec, DateTimeOffset now)
     {
-        observed = spec;
-        observedAt = now;
+        _observed = spec;
+        _observedAt = now;
     }
 
     private static bool Same(LeaseSpec a, LeaseSpec? b) =>

@@ -5,17 +5,17 @@ namespace SecretFleet.Operator.Queue;
 /// <summary>Per-key counts of consecutive failures, and the <see cref="Backoff"/> delay they imply.</summary>
 internal sealed class FailureCounts(Backoff backoff)
 {
-    private readonly Lock sync = new();
-    private readonly Dictionary<string, int> failures = new(StringComparer.Ordinal);
+    private readonly Lock _sync = new();
+    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
 
     /// <summary>Counts one more failure of <paramref name="key"/> and returns how long to wait.</summary>
     public TimeSpan NextDelay(string key)
     {
         int count;
-        lock (sync)
+        lock (_sync)
         {
-            failures.TryGetValue(key, out count);
-            failures[key] = ++count;
+            _failures.TryGetValue(key, out count);
+            _failures[key] = ++count;
         }
 
         return backoff.Delay(count);
@@ -24,17 +24,17 @@ internal sealed class FailureCounts(Backoff backoff)
     /// <summary>Failures counted for <paramref name="key"/> since it last succeeded.</summary>
     public int Failures(string key)
     {
-        lock (sync)
+        lock (_sync)
         {
-            return failures.GetValueOrDefault(key);
+            return _failures.GetValueOrDefault(key);
         }
     }
 
     public void Forget(string key)
     {
-        lock (sync)
+        lock (_sync)
         {
-            failures.Remove(key);
+            _failures.Remove(key);
         }
     }
 }

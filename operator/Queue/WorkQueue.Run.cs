@@ -13,12 +13,12 @@ internal sealed partial class WorkQueue
     public async Task RunAsync(Func<string, CancellationToken, Task<ReconcileResult>> reconcile, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reconcile);
-        if (Interlocked.Exchange(ref running, 1) == 1)
+        if (Interlocked.Exchange(ref _running, 1) == 1)
         {
-            throw new InvalidOperationException($"Work queue '{options.Name}' is already running; call RunAsync once.");
+            throw new InvalidOperationException($"Work queue '{_options.Name}' is already running; call RunAsync once.");
         }
 
-        var workers = new Task[options.Workers];
+        var workers = new Task[_options.Workers];
         for (var i = 0; i < workers.Length; i++)
         {
             workers[i] = Task.Run(() => WorkAsync(reconcile, cancellationToken), CancellationToken.None);
@@ -67,7 +67,7 @@ internal sealed partial class WorkQueue
     private async Task ReconcileOneAsync(
         string key, Func<string, CancellationToken, Task<ReconcileResult>> reconcile, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
+        var started = _time.GetTimestamp();
         string outcome;
         try
         {
@@ -82,11 +82,11 @@ internal sealed partial class WorkQueue
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var delay = AddRateLimited(key);
-            LogReconcileThrew(logger, options.Name, key, delay, e);
+            LogReconcileThrew(_logger, _options.Name, key, delay, e);
             outcome = "error";
         }
 
-        metrics.Finished(outcome, time.GetElapsedTime(started));
+        _metrics.Finished(outcome, _time.GetElapsedTime(started));
     }
 
     private string Apply(string key, ReconcileResult result)
@@ -102,7 +102,7 @@ internal sealed partial class WorkQueue
                 return "requeue";
             default:
                 var delay = AddRateLimited(key);
-                LogReconcileFailed(logger, options.Name, key, result.Reason!, Failures(key), delay);
+                LogReconcileFailed(_logger, _options.Name, key, result.Reason!, Failures(key), delay);
                 return "failure";
         }
     }

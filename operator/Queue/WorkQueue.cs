@@ -16,33 +16,33 @@ namespace SecretFleet.Operator.Queue;
 /// </summary>
 internal sealed partial class WorkQueue : IDisposable
 {
-    private readonly Lock sync = new();
-    private readonly Queue<string> ready = new();
-    private readonly HashSet<string> dirty = new(StringComparer.Ordinal);
-    private readonly HashSet<string> processing = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> enqueuedAt = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTimeOffset> waiting = new(StringComparer.Ordinal);
-    private readonly PriorityQueue<string, DateTimeOffset> waitingOrder = new();
-    private readonly SemaphoreSlim available = new(0);
-    private readonly WorkQueueOptions options;
-    private readonly TimeProvider time;
-    private readonly ILogger<WorkQueue> logger;
-    private readonly FailureCounts backoff;
-    private readonly WorkQueueMetrics metrics;
-    private readonly ITimer timer;
-    private bool shuttingDown;
-    private int running;
+    private readonly Lock _sync = new();
+    private readonly Queue<string> _ready = new();
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _processing = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _enqueuedAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _waiting = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<string, DateTimeOffset> _waitingOrder = new();
+    private readonly SemaphoreSlim _available = new(0);
+    private readonly WorkQueueOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WorkQueue> _logger;
+    private readonly FailureCounts _backoff;
+    private readonly WorkQueueMetrics _metrics;
+    private readonly ITimer _timer;
+    private bool _shuttingDown;
+    private int _running;
 
     /// <summary>A queue; its instruments come from <c>meterFactory</c>, the host's, when given (tests may pass none).</summary>
     public WorkQueue(WorkQueueOptions options, TimeProvider time, ILogger<WorkQueue> logger, IMeterFactory? meterFactory = null)
     {
         options.Validate();
-        this.options = options;
-        this.time = time;
-        this.logger = logger;
-        backoff = new FailureCounts(options.Backoff);
-        metrics = new WorkQueueMetrics(options.Name, meterFactory);
-        timer = time.CreateTimer(static state => ((WorkQueue)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _backoff = new FailureCounts(options.Backoff);
+        _metrics = new WorkQueueMetrics(options.Name, meterFactory);
+        _timer = time.CreateTimer(static state => ((WorkQueue)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Keys ready to be handed out now (not counting delayed or in-flight ones).</summary>
@@ -50,9 +50,9 @@ internal sealed partial class WorkQueue : IDisposable
     {
         get
         {
-            lock (sync)
+            lock (_sync)
             {
-                return ready.Count;
+                return _ready.Count;
             }
         }
     }
@@ -62,9 +62,9 @@ internal sealed partial class WorkQueue : IDisposable
     {
         get
         {
-            lock (sync)
+            lock (_sync)
             {
-                return waiting.Count;
+                return _waiting.Count;
             }
         }
     }
@@ -73,7 +73,7 @@ internal sealed partial class WorkQueue : IDisposable
     public void Add(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        lock (sync)
+        lock (_sync)
         {
             AddLocked(key);
         }
@@ -89,21 +89,21 @@ internal sealed partial class WorkQueue : IDisposable
             return;
         }
 
-        lock (sync)
+        lock (_sync)
         {
-            if (shuttingDown)
+            if (_shuttingDown)
             {
                 return;
             }
 
-            var at = time.GetUtcNow() + delay;
-            if (waiting.TryGetValue(key, out var pending) && pending <= at)
+            var at = _time.GetUtcNow() + delay;
+            if (_waiting.TryGetValue(key, out var pending) && pending <= at)
             {
                 return;
             }
 
-            waiting[key] = at;
-            waitingOrder.Enqueue(key, at);
+            _waiting[key] = at;
+            _waitingOrder.Enqueue(key, at);
             ArmTimerLocked();
         }
     }
@@ -111,17 +111,17 @@ internal sealed partial class WorkQueue : IDisposable
     /// <summary>Queues <paramref name="key"/> after its next backoff delay, and returns that delay.</summary>
     public TimeSpan AddRateLimited(string key)
     {
-        var delay = backoff.NextDelay(key);
-        metrics.Retried();
+        var delay = _backoff.NextDelay(key);
+        _metrics.Retried();
         AddAfter(key, delay);
         return delay;
     }
 
     /// <summary>Resets the backoff of <paramref name="key"/> (after a success).</summary>
-    public void Forget(string key) => backoff.Forget(key);
+    public void Forget(string key) => _backoff.Forget(key);
 
     /// <summary>Failures of <paramref name="key"/> since its last <see cref="Forget"/>.</summary>
-    public int Failures(string key) => backoff.Failures(key);
+    public int Failures(string key) => _backoff.Failures(key);
 
     /// <summary>
     /// The next key to process, marked in flight until <see cref="Done"/>; null once the queue
@@ -130,21 +130,21 @@ internal sealed partial class WorkQueue : IDisposable
     public async ValueTask<string?> GetAsync(CancellationToken cancellationToken)
     {
         // The semaphore counts ready keys (plus one wake-up after shutdown).
-        await available.WaitAsync(cancellationToken).ConfigureAwait(false);
-        lock (sync)
+        await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+        lock (_sync)
         {
-            if (shuttingDown)
+            if (_shuttingDown)
             {
                 // Pass the wake-up on, so every waiting worker sees the shutdown.
-                available.Release();
+                _available.Release();
                 return null;
             }
 
-            var key = ready.Dequeue();
-            dirty.Remove(key);
-            processing.Add(key);
-            enqueuedAt.Remove(key, out var since);
-            metrics.Started(time.GetElapsedTime(since));
+            var key = _ready.Dequeue();
+            _dirty.Remove(key);
+            _processing.Add(key);
+            _enqueuedAt.Remove(key, out var since);
+            _metrics.Started(_time.GetElapsedTime(since));
             return key;
         }
     }
@@ -152,10 +152,10 @@ internal sealed partial class WorkQueue : IDisposable
     /// <summary>Ends processing of <paramref name="key"/>; if it was added meanwhile it is queued again.</summary>
     public void Done(string key)
     {
-        lock (sync)
+        lock (_sync)
         {
-            processing.Remove(key);
-            if (dirty.Contains(key) && !shuttingDown)
+            _processing.Remove(key);
+            if (_dirty.Contains(key) && !_shuttingDown)
             {
                 Enqueue(key);
             }
@@ -165,36 +165,36 @@ internal sealed partial class WorkQueue : IDisposable
     /// <summary>Stops handing out keys and ignores further adds; waiting <see cref="GetAsync"/> calls return null.</summary>
     public void ShutDown()
     {
-        lock (sync)
+        lock (_sync)
         {
-            if (shuttingDown)
+            if (_shuttingDown)
             {
                 return;
             }
 
-            shuttingDown = true;
-            timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _shuttingDown = true;
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
 
-        available.Release();
+        _available.Release();
     }
 
     public void Dispose()
     {
         ShutDown();
-        timer.Dispose();
-        metrics.Dispose();
+        _timer.Dispose();
+        _metrics.Dispose();
     }
 
     private void AddLocked(string key)
     {
-        if (shuttingDown || !dirty.Add(key))
+        if (_shuttingDown || !_dirty.Add(key))
         {
             return;
         }
 
         // A key in flight stays out of the ready queue; Done puts it back.
-        if (!processing.Contains(key))
+        if (!_processing.Contains(key))
         {
             Enqueue(key);
         }
@@ -202,24 +202,24 @@ internal sealed partial class WorkQueue : IDisposable
 
     private void Enqueue(string key)
     {
-        ready.Enqueue(key);
-        enqueuedAt[key] = time.GetTimestamp();
-        metrics.Enqueued();
-        available.Release();
+        _ready.Enqueue(key);
+        _enqueuedAt[key] = _time.GetTimestamp();
+        _metrics.Enqueued();
+        _available.Release();
     }
 
     private void OnTimer()
     {
-        lock (sync)
+        lock (_sync)
         {
-            var now = time.GetUtcNow();
-            while (waitingOrder.TryPeek(out var key, out var at) && at <= now)
+            var now = _time.GetUtcNow();
+            while (_waitingOrder.TryPeek(out var key, out var at) && at <= now)
             {
-                waitingOrder.Dequeue();
+                _waitingOrder.Dequeue();
                 // Entries superseded by an earlier AddAfter stay in the heap; skip them.
-                if (waiting.TryGetValue(key, out var current) && current == at)
+                if (_waiting.TryGetValue(key, out var current) && current == at)
                 {
-                    waiting.Remove(key);
+                    _waiting.Remove(key);
                     AddLocked(key);
                 }
             }
@@ -230,18 +230,18 @@ internal sealed partial class WorkQueue : IDisposable
 
     private void ArmTimerLocked()
     {
-        while (waitingOrder.TryPeek(out var key, out var at) && !(waiting.TryGetValue(key, out var current) && current == at))
+        while (_waitingOrder.TryPeek(out var key, out var at) && !(_waiting.TryGetValue(key, out var current) && current == at))
         {
-            waitingOrder.Dequeue();
+            _waitingOrder.Dequeue();
         }
 
-        if (shuttingDown || !waitingOrder.TryPeek(out _, out var next))
+        if (_shuttingDown || !_waitingOrder.TryPeek(out _, out var next))
         {
-            timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             return;
         }
 
-        var due = next - time.GetUtcNow();
-        timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        var due = next - _time.GetUtcNow();
+        _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 }

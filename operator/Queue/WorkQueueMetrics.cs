@@ -10,49 +10,49 @@ internal sealed class WorkQueueMetrics : IDisposable
 {
     public const string MeterName = "SecretFleet.WorkQueue";
 
-    private readonly Meter meter;
-    private readonly KeyValuePair<string, object?> queueTag;
-    private readonly UpDownCounter<int> depth;
-    private readonly Counter<long> adds;
-    private readonly Counter<long> retries;
-    private readonly UpDownCounter<int> busyWorkers;
-    private readonly Histogram<double> queueDuration;
-    private readonly Histogram<double> reconcileDuration;
+    private readonly Meter _meter;
+    private readonly KeyValuePair<string, object?> _queueTag;
+    private readonly UpDownCounter<int> _depth;
+    private readonly Counter<long> _adds;
+    private readonly Counter<long> _retries;
+    private readonly UpDownCounter<int> _busyWorkers;
+    private readonly Histogram<double> _queueDuration;
+    private readonly Histogram<double> _reconcileDuration;
 
     public WorkQueueMetrics(string queueName, IMeterFactory? meterFactory = null)
     {
-        meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        queueTag = new("queue", queueName);
-        depth = meter.CreateUpDownCounter<int>("depth", description: "Keys waiting to be reconciled now.");
-        adds = meter.CreateCounter<long>("adds", description: "Keys put on the queue (duplicates of queued keys not counted).");
-        retries = meter.CreateCounter<long>("retries", description: "Keys scheduled again after a failed reconcile.");
-        busyWorkers = meter.CreateUpDownCounter<int>("busy_workers", description: "Reconciles in progress.");
-        queueDuration = meter.CreateHistogram<double>(
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _queueTag = new("queue", queueName);
+        _depth = _meter.CreateUpDownCounter<int>("depth", description: "Keys waiting to be reconciled now.");
+        _adds = _meter.CreateCounter<long>("adds", description: "Keys put on the queue (duplicates of queued keys not counted).");
+        _retries = _meter.CreateCounter<long>("retries", description: "Keys scheduled again after a failed reconcile.");
+        _busyWorkers = _meter.CreateUpDownCounter<int>("busy_workers", description: "Reconciles in progress.");
+        _queueDuration = _meter.CreateHistogram<double>(
             "queue_duration_seconds", "s", "Time a key waited in the queue before its reconcile started.");
-        reconcileDuration = meter.CreateHistogram<double>(
+        _reconcileDuration = _meter.CreateHistogram<double>(
             "reconcile_duration_seconds", "s", "Duration of reconciles, by result (success, requeue, failure, error).");
     }
 
     public void Enqueued()
     {
-        adds.Add(1, queueTag);
-        depth.Add(1, queueTag);
+        _adds.Add(1, _queueTag);
+        _depth.Add(1, _queueTag);
     }
 
     public void Started(TimeSpan waited)
     {
-        depth.Add(-1, queueTag);
-        busyWorkers.Add(1, queueTag);
-        queueDuration.Record(waited.TotalSeconds, queueTag);
+        _depth.Add(-1, _queueTag);
+        _busyWorkers.Add(1, _queueTag);
+        _queueDuration.Record(waited.TotalSeconds, _queueTag);
     }
 
     public void Finished(string result, TimeSpan took)
     {
-        busyWorkers.Add(-1, queueTag);
-        reconcileDuration.Record(took.TotalSeconds, queueTag, new KeyValuePair<string, object?>("result", result));
+        _busyWorkers.Add(-1, _queueTag);
+        _reconcileDuration.Record(took.TotalSeconds, _queueTag, new KeyValuePair<string, object?>("result", result));
     }
 
-    public void Retried() => retries.Add(1, queueTag);
+    public void Retried() => _retries.Add(1, _queueTag);
 
-    public void Dispose() => meter.Dispose();
+    public void Dispose() => _meter.Dispose();
 }

@@ -17,40 +17,40 @@ namespace SecretFleet.Operator.Reconciliation;
 /// </summary>
 internal sealed partial class SecretClusterReconciler
 {
-    private readonly IKubeApi api;
-    private readonly ReconcilerSettings settings;
-    private readonly FleetSupervisors supervisors;
-    private readonly IEventRecorder events;
-    private readonly OperatorMetrics metrics;
-    private readonly TimeProvider time;
-    private readonly ILogger log;
-    private readonly CertificateReconciler certificates;
-    private readonly NodeKeyReconciler keys;
-    private readonly WorkloadReconciler workload;
-    private readonly LegacyLayoutMigrator migrator;
-    private readonly PodRoller roller;
-    private readonly EpochReconciler epochs;
-    private readonly StatusWriter status;
-    private readonly DeletionReconciler deletion;
+    private readonly IKubeApi _api;
+    private readonly ReconcilerSettings _settings;
+    private readonly FleetSupervisors _supervisors;
+    private readonly IEventRecorder _events;
+    private readonly OperatorMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly CertificateReconciler _certificates;
+    private readonly NodeKeyReconciler _keys;
+    private readonly WorkloadReconciler _workload;
+    private readonly LegacyLayoutMigrator _migrator;
+    private readonly PodRoller _roller;
+    private readonly EpochReconciler _epochs;
+    private readonly StatusWriter _status;
+    private readonly DeletionReconciler _deletion;
 
     public SecretClusterReconciler(
         IKubeApi api, ReconcilerSettings settings, FleetSupervisors supervisors, IEventRecorder events, OperatorMetrics metrics, TimeProvider time, ILogger log, Func<int, byte[]>? newKey = null)
     {
-        this.api = api;
-        this.settings = settings;
-        this.supervisors = supervisors;
-        this.events = events;
-        this.metrics = metrics;
-        this.time = time;
-        this.log = log;
-        certificates = new CertificateReconciler(api);
-        keys = new NodeKeyReconciler(api, newKey ?? NodeKeySecretSpec.NewKey);
-        workload = new WorkloadReconciler(api, settings.NodeImage, keys);
-        migrator = new LegacyLayoutMigrator(api, keys);
-        roller = new PodRoller(api);
-        epochs = new EpochReconciler(supervisors, time);
-        status = new StatusWriter(api);
-        deletion = new DeletionReconciler(api, supervisors, events, settings.PollInterval);
+        _api = api;
+        _settings = settings;
+        _supervisors = supervisors;
+        _events = events;
+        _metrics = metrics;
+        _time = time;
+        _log = log;
+        _certificates = new CertificateReconciler(api);
+        _keys = new NodeKeyReconciler(api, newKey ?? NodeKeySecretSpec.NewKey);
+        _workload = new WorkloadReconciler(api, settings.NodeImage, _keys);
+        _migrator = new LegacyLayoutMigrator(api, _keys);
+        _roller = new PodRoller(api);
+        _epochs = new EpochReconciler(supervisors, time);
+        _status = new StatusWriter(api);
+        _deletion = new DeletionReconciler(api, supervisors, events, settings.PollInterval);
     }
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
@@ -68,46 +68,46 @@ internal sealed partial class SecretClusterReconciler
 
     private async Task<ReconcileResult> ReconcileAsync(ClusterKey key, CancellationToken cancellationToken)
     {
-        var cluster = await api.GetAsync<SecretCluster>(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false);
+        var cluster = await _api.GetAsync<SecretCluster>(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false);
         if (cluster is null)
         {
-            await supervisors.RemoveAsync(key).ConfigureAwait(false);
+            await _supervisors.RemoveAsync(key).ConfigureAwait(false);
             return ReconcileResult.Success();
         }
 
         if (cluster.Metadata.DeletionTimestamp is not null)
         {
-            return await deletion.ReconcileAsync(cluster, cancellationToken).ConfigureAwait(false);
+            return await _deletion.ReconcileAsync(cluster, cancellationToken).ConfigureAwait(false);
         }
 
         if (!cluster.Metadata.HasFinalizer(LabelsAndAnnotations.CleanupFinalizer))
         {
-            cluster = await Finalizers.AddAsync(api, cluster, cancellationToken).ConfigureAwait(false);
+            cluster = await Finalizers.AddAsync(_api, cluster, cancellationToken).ConfigureAwait(false);
         }
 
-        var state = await ClusterState.ReadAsync(api, cluster, cancellationToken).ConfigureAwait(false);
-        var running = supervisors.Snapshot(key).Busy || cluster.Status?.Refresh?.Id is not null;
+        var state = await ClusterState.ReadAsync(_api, cluster, cancellationToken).ConfigureAwait(false);
+        var running = _supervisors.Snapshot(key).Busy || cluster.Status?.Refresh?.Id is not null;
         var shape = ScalePolicy.Decide(cluster, state.Applied, running);
-        var issued = await certificates.ReconcileAsync(state, shape.Replicas, cancellationToken).ConfigureAwait(false);
+        var issued = await _certificates.ReconcileAsync(state, shape.Replicas, cancellationToken).ConfigureAwait(false);
         var applied = WorkloadReport.None;
         var migration = MigrationReport.None;
         var roll = RollReport.None;
         if (issued.FleetReady)
         {
             // Nothing of the workload before the fleet's certificates exist; each pod also waits for its own.
-            var nodeKeys = await keys.ReadAsync(state.Names, cancellationToken).ConfigureAwait(false);
-            applied = await workload.ReconcileAsync(state, shape, issued, nodeKeys, cancellationToken).ConfigureAwait(false);
-            migration = await migrator.ReconcileAsync(state, nodeKeys.Legacy is not null, issued, shape.Replicas, running, cancellationToken).ConfigureAwait(false);
-            roll = await roller.RollAsync(state, shape.Replicas, o => workload.DesiredHash(cluster, o, shape.Threshold), running, supervisors.Snapshot(key), cancellationToken).ConfigureAwait(false);
+            var nodeKeys = await _keys.ReadAsync(state.Names, cancellationToken).ConfigureAwait(false);
+            applied = await _workload.ReconcileAsync(state, shape, issued, nodeKeys, cancellationToken).ConfigureAwait(false);
+            migration = await _migrator.ReconcileAsync(state, nodeKeys.Legacy is not null, issued, shape.Replicas, running, cancellationToken).ConfigureAwait(false);
+            roll = await _roller.RollAsync(state, shape.Replicas, o => _workload.DesiredHash(cluster, o, shape.Threshold), running, _supervisors.Snapshot(key), cancellationToken).ConfigureAwait(false);
         }
 
-        var epochReport = epochs.Reconcile(state, issued.FleetReady, shape, roll);
-        var snapshot = supervisors.Snapshot(key);
-        var now = time.GetUtcNow();
+        var epochReport = _epochs.Reconcile(state, issued.FleetReady, shape, roll);
+        var snapshot = _supervisors.Snapshot(key);
+        var now = _time.GetUtcNow();
         var desired = StatusBuilder.Build(new StatusInputs(state, shape, issued, applied, migration, roll, epochReport, snapshot, now));
-        if (await status.WriteAsync(cluster, desired, cancellationToken).ConfigureAwait(false))
+        if (await _status.WriteAsync(cluster, desired, cancellationToken).ConfigureAwait(false))
         {
-            LogStatus(log, key.ToString(), desired.Phase, desired.ReadyReplicas);
+            LogStatus(_log, key.ToString(), desired.Phase, desired.ReadyReplicas);
         }
 
         await TransitionEventsAsync(cluster, state, desired, shape, roll, migration, issued.FleetReady, cancellationToken).ConfigureAwait(false);
@@ -157,8 +157,8 @@ internal sealed partial class SecretClusterReconciler
 
     private Task EventAsync(SecretCluster cluster, EventSeverity severity, string reason, string action, string note, CancellationToken cancellationToken)
     {
-        metrics.Event(severity.ToString());
-        return events.RecordAsync(cluster, severity, reason, action, note, cancellationToken);
+        _metrics.Event(severity.ToString());
+        return _events.RecordAsync(cluster, severity, reason, action, note, cancellationToken);
     }
 
     /// <summary>When to look again without a watch event: the next scheduled refresh or the end of a failure's backoff.</summary>
@@ -174,7 +174,7 @@ internal sealed partial class SecretClusterReconciler
             }
         }
 
-        return after is { } delay ? ReconcileResult.Requeue(delay < settings.MaxRequeue ? delay : settings.MaxRequeue) : ReconcileResult.Success();
+        return after is { } delay ? ReconcileResult.Requeue(delay < _settings.MaxRequeue ? delay : _settings.MaxRequeue) : ReconcileResult.Success();
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "SecretCluster {Cluster}: status {Phase}, {Ready} ready")]

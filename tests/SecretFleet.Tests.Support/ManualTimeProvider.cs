@@ -7,9 +7,9 @@ namespace SecretFleet.Tests.Shared;
 /// </summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
-    private readonly Lock sync = new();
-    private readonly List<ManualTimer> timers = [];
-    private DateTimeOffset now = start;
+    private readonly Lock _sync = new();
+    private readonly List<ManualTimer> _timers = [];
+    private DateTimeOffset _now = start;
 
     public ManualTimeProvider()
         : this(DateTimeOffset.UtcNow)
@@ -25,18 +25,18 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     {
         get
         {
-            lock (sync)
+            lock (_sync)
             {
-                return timers.Count(t => t.DueAt is not null);
+                return _timers.Count(t => t.DueAt is not null);
             }
         }
     }
 
     public override DateTimeOffset GetUtcNow()
     {
-        lock (sync)
+        lock (_sync)
         {
-            return now;
+            return _now;
         }
     }
 
@@ -45,9 +45,9 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);
-        lock (sync)
+        lock (_sync)
         {
-            timers.Add(timer);
+            _timers.Add(timer);
         }
 
         timer.Change(dueTime, period);
@@ -57,29 +57,29 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     public void Advance(TimeSpan by)
     {
         DateTimeOffset target;
-        lock (sync)
+        lock (_sync)
         {
-            target = now + by;
+            target = _now + by;
         }
 
         while (true)
         {
             ManualTimer? next;
-            lock (sync)
+            lock (_sync)
             {
-                next = timers.Where(t => t.DueAt <= target).MinBy(t => t.DueAt);
+                next = _timers.Where(t => t.DueAt <= target).MinBy(t => t.DueAt);
                 if (next is null)
                 {
-                    now = target;
+                    _now = target;
                     return;
                 }
 
-                if (next.DueAt > now)
+                if (next.DueAt > _now)
                 {
-                    now = next.DueAt.Value;
+                    _now = next.DueAt.Value;
                 }
 
-                next.DueAt = next.Period is { } period ? now + period : null;
+                next.DueAt = next.Period is { } period ? _now + period : null;
             }
 
             next.Fire();
@@ -88,18 +88,18 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     private void Schedule(ManualTimer timer, TimeSpan dueTime, TimeSpan period)
     {
-        lock (sync)
+        lock (_sync)
         {
-            timer.DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : now + dueTime;
+            timer.DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : _now + dueTime;
             timer.Period = period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero ? null : period;
         }
     }
 
     private void Remove(ManualTimer timer)
     {
-        lock (sync)
+        lock (_sync)
         {
-            timers.Remove(timer);
+            _timers.Remove(timer);
         }
     }
 

@@ -7,15 +7,15 @@ namespace SecretFleet.Cluster.Tests.OperatorTests;
 [Trait("Category", "Cluster")]
 public sealed class DeletionTests : IAsyncLifetime
 {
-    private OperatorWorld world = null!;
+    private OperatorWorld _world = null!;
 
     public async Task InitializeAsync()
     {
-        world = await OperatorWorld.StartAsync();
-        await world.StartOperatorAsync();
+        _world = await OperatorWorld.StartAsync();
+        await _world.StartOperatorAsync();
     }
 
-    public async Task DisposeAsync() => await world.DisposeAsync();
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public async Task Delete_policy_removes_children_volumes_and_keys_and_says_so()
@@ -23,21 +23,21 @@ public sealed class DeletionTests : IAsyncLifetime
         await CreateAsync("gone", "Delete");
         await ClaimAsync("data-other-0");
 
-        await world.Kubectl.SucceedAsync("delete secretcluster gone --wait=false");
+        await _world.Kubectl.SucceedAsync("delete secretcluster gone --wait=false");
 
-        await OperatorWorld.EventuallyAsync(async () => await world.ClusterAsync("gone") is null, "the SecretCluster is gone");
+        await OperatorWorld.EventuallyAsync(async () => await _world.ClusterAsync("gone") is null, "the SecretCluster is gone");
         await OperatorWorld.EventuallyAsync(async () =>
-            await world.GetAsync(KubeResources.Pods, "gone-0") is null
-            && await world.GetAsync(KubeResources.Services, "gone-nodes") is null
-            && await world.GetAsync(KubeResources.Certificates, "gone-node-0") is null, "garbage collection removed the children");
-        Assert.Null(await world.GetAsync(KubeResources.PersistentVolumeClaims, "data-gone-0"));
-        Assert.Null(await world.GetAsync(KubeResources.PersistentVolumeClaims, "data-gone-1"));
-        Assert.NotNull(await world.GetAsync(KubeResources.PersistentVolumeClaims, "data-other-0"));
-        Assert.Null(await world.GetAsync(KubeResources.Secrets, "gone-node-0-key"));
-        Assert.Null(await world.GetAsync(KubeResources.Secrets, "gone-node-1-key"));
-        Assert.Null(await world.GetAsync(KubeResources.Secrets, "gone-node-0-tls"));
-        Assert.Null(await world.GetAsync(KubeResources.Secrets, "gone-ca"));
-        var deleted = Assert.Single(await world.EventsAsync("gone"), e => e.Reason == "DataDeleted");
+            await _world.GetAsync(KubeResources.Pods, "gone-0") is null
+            && await _world.GetAsync(KubeResources.Services, "gone-nodes") is null
+            && await _world.GetAsync(KubeResources.Certificates, "gone-node-0") is null, "garbage collection removed the children");
+        Assert.Null(await _world.GetAsync(KubeResources.PersistentVolumeClaims, "data-gone-0"));
+        Assert.Null(await _world.GetAsync(KubeResources.PersistentVolumeClaims, "data-gone-1"));
+        Assert.NotNull(await _world.GetAsync(KubeResources.PersistentVolumeClaims, "data-other-0"));
+        Assert.Null(await _world.GetAsync(KubeResources.Secrets, "gone-node-0-key"));
+        Assert.Null(await _world.GetAsync(KubeResources.Secrets, "gone-node-1-key"));
+        Assert.Null(await _world.GetAsync(KubeResources.Secrets, "gone-node-0-tls"));
+        Assert.Null(await _world.GetAsync(KubeResources.Secrets, "gone-ca"));
+        var deleted = Assert.Single(await _world.EventsAsync("gone"), e => e.Reason == "DataDeleted");
         Assert.Contains("data-gone-0, data-gone-1", deleted.Note);
     }
 
@@ -47,25 +47,25 @@ public sealed class DeletionTests : IAsyncLifetime
         var first = await CreateAsync("kept", "Retain");
         var keys = await KeysAsync("kept");
 
-        await world.Kubectl.SucceedAsync("delete secretcluster kept --wait=false");
+        await _world.Kubectl.SucceedAsync("delete secretcluster kept --wait=false");
 
-        await OperatorWorld.EventuallyAsync(async () => await world.ClusterAsync("kept") is null, "the SecretCluster is gone");
-        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "kept-0") is null, "the pods are collected");
-        Assert.NotNull(await world.GetAsync(KubeResources.PersistentVolumeClaims, "data-kept-0"));
+        await OperatorWorld.EventuallyAsync(async () => await _world.ClusterAsync("kept") is null, "the SecretCluster is gone");
+        await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, "kept-0") is null, "the pods are collected");
+        Assert.NotNull(await _world.GetAsync(KubeResources.PersistentVolumeClaims, "data-kept-0"));
         for (var ordinal = 0; ordinal < 2; ordinal++)
         {
-            var orphaned = await world.Api.GetAsync<Secret>("default", $"kept-node-{ordinal}-key", CancellationToken.None);
+            var orphaned = await _world.Api.GetAsync<Secret>("default", $"kept-node-{ordinal}-key", CancellationToken.None);
             Assert.NotNull(orphaned);
             Assert.Empty(orphaned.Metadata.OwnerReferences ?? []);
         }
 
-        Assert.Contains(await world.EventsAsync("kept"), e => e.Reason == "DataRetained" && e.Note!.Contains("data-kept-0", StringComparison.Ordinal));
+        Assert.Contains(await _world.EventsAsync("kept"), e => e.Reason == "DataRetained" && e.Note!.Contains("data-kept-0", StringComparison.Ordinal));
 
         var second = await CreateAsync("kept", "Retain");
 
         Assert.NotEqual(first, second);
         await OperatorWorld.EventuallyAsync(async () =>
-            (await world.Api.GetAsync<Secret>("default", "kept-node-1-key", CancellationToken.None))?.Metadata.OwnerReferences?.SingleOrDefault()?.Uid == second,
+            (await _world.Api.GetAsync<Secret>("default", "kept-node-1-key", CancellationToken.None))?.Metadata.OwnerReferences?.SingleOrDefault()?.Uid == second,
             "the new SecretCluster owns the kept keys");
         Assert.Equal(keys, await KeysAsync("kept"));
     }
@@ -75,7 +75,7 @@ public sealed class DeletionTests : IAsyncLifetime
         var keys = new List<string>();
         for (var ordinal = 0; ordinal < 2; ordinal++)
         {
-            var secret = await world.Api.GetAsync<Secret>("default", $"{name}-node-{ordinal}-key", CancellationToken.None);
+            var secret = await _world.Api.GetAsync<Secret>("default", $"{name}-node-{ordinal}-key", CancellationToken.None);
             keys.Add(Convert.ToHexString(secret!.Data!["node.key"]));
         }
 
@@ -84,19 +84,19 @@ public sealed class DeletionTests : IAsyncLifetime
 
     private async Task<string> CreateAsync(string name, string policy)
     {
-        await world.Kubectl.SucceedAsync("apply -f -", $$"""
+        await _world.Kubectl.SucceedAsync("apply -f -", $$"""
             apiVersion: secretfleet.io/v1alpha1
             kind: SecretCluster
             metadata: {name: {{name}}}
             spec: {replicas: 2, threshold: 2, deletionPolicy: {{policy}}}
             """);
-        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, $"{name}-1") is not null, $"the pods of {name} exist");
-        return (await world.ClusterAsync(name))!.Metadata.Uid!;
+        await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, $"{name}-1") is not null, $"the pods of {name} exist");
+        return (await _world.ClusterAsync(name))!.Metadata.Uid!;
     }
 
     /// <summary>A PVC of the same naming that belongs to no cluster here.</summary>
     private Task ClaimAsync(string name) =>
-        world.Kubectl.SucceedAsync("apply -f -", $$"""
+        _world.Kubectl.SucceedAsync("apply -f -", $$"""
             apiVersion: v1
             kind: PersistentVolumeClaim
             metadata: {name: {{name}}}

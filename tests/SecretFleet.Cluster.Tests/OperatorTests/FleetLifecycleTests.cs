@@ -12,72 +12,72 @@ namespace SecretFleet.Cluster.Tests.OperatorTests;
 [Trait("Category", "Cluster")]
 public sealed class FleetLifecycleTests : IAsyncLifetime
 {
-    private OperatorWorld world = null!;
-    private ProcessPods pods = null!;
+    private OperatorWorld _world = null!;
+    private ProcessPods _pods = null!;
 
     public async Task InitializeAsync()
     {
-        world = await OperatorWorld.StartAsync();
-        pods = new ProcessPods(world, "demo", world.World.Directory);
-        await world.StartOperatorAsync();
+        _world = await OperatorWorld.StartAsync();
+        _pods = new ProcessPods(_world, "demo", _world.World.Directory);
+        await _world.StartOperatorAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await world.StopOperatorAsync();
-        await pods.DisposeAsync();
-        await world.DisposeAsync();
+        await _world.StopOperatorAsync();
+        await _pods.DisposeAsync();
+        await _world.DisposeAsync();
     }
 
     [Fact]
     public async Task Fleet_forms_refreshes_on_request_and_rebuilds_a_new_nodes_shares()
     {
-        await world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
-        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "demo-2") is not null, "the operator made the node pods");
-        await pods.SyncAsync();
+        await _world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
+        await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, "demo-2") is not null, "the operator made the node pods");
+        await _pods.SyncAsync();
 
-        var formed = await world.WaitForClusterAsync("demo", c => c.Status is { Epoch: 0, Phase: SecretClusterPhase.Ready, ReadyReplicas: 3 }, "the fleet forms and is Ready", TimeSpan.FromSeconds(60));
-        Assert.True((bool)(await pods.ReadyzAsync(2))["member"]!);
+        var formed = await _world.WaitForClusterAsync("demo", c => c.Status is { Epoch: 0, Phase: SecretClusterPhase.Ready, ReadyReplicas: 3 }, "the fleet forms and is Ready", TimeSpan.FromSeconds(60));
+        Assert.True((bool)(await _pods.ReadyzAsync(2))["member"]!);
         Assert.NotNull(formed.Status!.NextRefreshTime);
         var secret = "correct horse battery staple"u8.ToArray();
-        using (var client = await pods.ClientAsync(3, 2))
+        using (var client = await _pods.ClientAsync(3, 2))
         {
             await client.StoreAsync("db-password", secret, null, CancellationToken.None);
         }
 
         var requested = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        await world.Kubectl.SucceedAsync($"annotate secretcluster demo {LabelsAndAnnotations.RefreshRequestedAt}={requested} --overwrite");
+        await _world.Kubectl.SucceedAsync($"annotate secretcluster demo {LabelsAndAnnotations.RefreshRequestedAt}={requested} --overwrite");
 
-        var refreshed = await world.WaitForClusterAsync("demo", c => c.Status is { Epoch: 1, Refresh: null, LastRefreshTime: not null }, "epoch 1 is committed", TimeSpan.FromSeconds(60));
-        Assert.Equal(1, (long)(await pods.ReadyzAsync(0))["epoch"]!);
-        Assert.Equal(1, (long)(await pods.ReadyzAsync(2))["epoch"]!);
-        var events = await world.EventsAsync("demo");
+        var refreshed = await _world.WaitForClusterAsync("demo", c => c.Status is { Epoch: 1, Refresh: null, LastRefreshTime: not null }, "epoch 1 is committed", TimeSpan.FromSeconds(60));
+        Assert.Equal(1, (long)(await _pods.ReadyzAsync(0))["epoch"]!);
+        Assert.Equal(1, (long)(await _pods.ReadyzAsync(2))["epoch"]!);
+        var events = await _world.EventsAsync("demo");
         Assert.Contains(events, e => e.Reason == "FleetFormed");
         Assert.Contains(events, e => e.Reason == "EpochStarted" && e.Note!.Contains("requested at", StringComparison.Ordinal));
         Assert.Contains(events, e => e.Reason == "EpochCompleted");
-        await world.WaitForClusterAsync("demo", c => Condition.Find(c.Status?.Conditions, Conditions.Refreshing)?.Reason == Conditions.Reasons.RefreshCompleted, "Refreshing says the refresh completed");
+        await _world.WaitForClusterAsync("demo", c => Condition.Find(c.Status?.Conditions, Conditions.Refreshing)?.Reason == Conditions.Reasons.RefreshCompleted, "Refreshing says the refresh completed");
         Assert.True(refreshed.Status!.LastRefreshTime > formed.Metadata.CreationTimestamp);
-        using (var client = await pods.ClientAsync(3, 2))
+        using (var client = await _pods.ClientAsync(3, 2))
         {
             var recovered = await client.RecoverAsync("db-password", CancellationToken.None);
             Assert.Equal(secret, recovered.Secret);
             Assert.Equal(1UL, recovered.Epoch);
         }
 
-        await world.Kubectl.SucceedAsync("patch secretcluster demo --type=merge -p '{\"spec\":{\"replicas\":4}}'");
-        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "demo-3") is not null, "the operator made pod demo-3");
-        await pods.SyncAsync();
+        await _world.Kubectl.SucceedAsync("patch secretcluster demo --type=merge -p '{\"spec\":{\"replicas\":4}}'");
+        await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, "demo-3") is not null, "the operator made pod demo-3");
+        await _pods.SyncAsync();
 
-        var grown = await world.WaitForClusterAsync("demo", c => c.Status is { ReadyReplicas: 4, Phase: SecretClusterPhase.Ready }, "the new node's shares are rebuilt", TimeSpan.FromSeconds(60));
+        var grown = await _world.WaitForClusterAsync("demo", c => c.Status is { ReadyReplicas: 4, Phase: SecretClusterPhase.Ready }, "the new node's shares are rebuilt", TimeSpan.FromSeconds(60));
         Assert.Equal([3], grown.Status!.RecoveredOrdinals);
-        Assert.True((bool)(await pods.ReadyzAsync(3))["member"]!);
-        Assert.Equal(1, (long)(await pods.ReadyzAsync(3))["epoch"]!);
-        Assert.Contains(await world.EventsAsync("demo"), e => e.Reason == "SharesRecovered");
+        Assert.True((bool)(await _pods.ReadyzAsync(3))["member"]!);
+        Assert.Equal(1, (long)(await _pods.ReadyzAsync(3))["epoch"]!);
+        Assert.Contains(await _world.EventsAsync("demo"), e => e.Reason == "SharesRecovered");
 
         // The rebuilt node's share works with any other: stop two of the old nodes and recover with the new one.
-        pods.Stop(0);
-        pods.Stop(1);
-        using (var client = await pods.ClientAsync(4, 2))
+        _pods.Stop(0);
+        _pods.Stop(1);
+        using (var client = await _pods.ClientAsync(4, 2))
         {
             var recovered = await client.RecoverAsync("db-password", CancellationToken.None);
             Assert.Equal(secret, recovered.Secret);

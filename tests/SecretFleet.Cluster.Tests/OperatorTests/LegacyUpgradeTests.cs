@@ -28,11 +28,11 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
     private const string Name = "demo";
     private const string LegacyUid = "7d3c1b2a-0000-4000-8000-000000000001";
     private static readonly ChildNames Names = new(Ns, Name);
-    private OperatorWorld world = null!;
+    private OperatorWorld _world = null!;
 
-    public async Task InitializeAsync() => world = await OperatorWorld.StartAsync(new EmulatorOptions { Kubelet = new KubeletOptions() });
+    public async Task InitializeAsync() => _world = await OperatorWorld.StartAsync(new EmulatorOptions { Kubelet = new KubeletOptions() });
 
-    public async Task DisposeAsync() => await world.DisposeAsync();
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public async Task Legacy_fleet_with_stored_secrets_moves_to_per_node_identities_and_every_secret_recovers()
@@ -44,58 +44,58 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
         var stored = Enumerable.Range(0, 5).ToDictionary(i => $"secret-{i}", _ => RandomNumberGenerator.GetBytes(24));
         await FormAndStoreAsync(cluster, legacyPods, stored);
         var claims = await ClaimUidsAsync();
-        await OperatorWorld.EventuallyAsync(async () => (await world.GetAsync(KubeResources.PersistentVolumeClaims, Names.DataClaim(0), Ns))!.Metadata.OwnerReferences?.SingleOrDefault()?.Kind == "StatefulSet",
+        await OperatorWorld.EventuallyAsync(async () => (await _world.GetAsync(KubeResources.PersistentVolumeClaims, Names.DataClaim(0), Ns))!.Metadata.OwnerReferences?.SingleOrDefault()?.Kind == "StatefulSet",
             "the StatefulSet owns its PVCs (whenDeleted: Delete), so garbage collection would take them with it");
 
-        await world.StartOperatorAsync();
+        await _world.StartOperatorAsync();
 
         await OperatorWorld.EventuallyAsync(async () =>
             await ClaimsKeptAsync(claims)
-            && await world.GetAsync(KubeResources.StatefulSets, Names.LegacyStatefulSet, Ns) is null
-            && await world.GetAsync(KubeResources.Secrets, Names.LegacyNodeKeysSecret, Ns) is null
-            && await world.GetAsync(KubeResources.Secrets, Names.LegacyNodeTlsSecret, Ns) is null
-            && await world.GetAsync(KubeResources.Certificates, Names.LegacyNodeCertificate, Ns) is null
-            && (await world.ClusterAsync(Name, Ns))?.Status is { Phase: SecretClusterPhase.Ready, ReadyReplicas: 3 },
+            && await _world.GetAsync(KubeResources.StatefulSets, Names.LegacyStatefulSet, Ns) is null
+            && await _world.GetAsync(KubeResources.Secrets, Names.LegacyNodeKeysSecret, Ns) is null
+            && await _world.GetAsync(KubeResources.Secrets, Names.LegacyNodeTlsSecret, Ns) is null
+            && await _world.GetAsync(KubeResources.Certificates, Names.LegacyNodeCertificate, Ns) is null
+            && (await _world.ClusterAsync(Name, Ns))?.Status is { Phase: SecretClusterPhase.Ready, ReadyReplicas: 3 },
             "the fleet moved to per-node identities and is Ready", TimeSpan.FromMinutes(3));
 
         // Same volumes, same keys, same epoch: nothing was re-dealt or lost.
         Assert.Equal(claims, await ClaimUidsAsync());
         for (var ordinal = 0; ordinal < 3; ordinal++)
         {
-            var key = await world.Api.GetAsync<Secret>(Ns, Names.NodeKeySecret(ordinal), CancellationToken.None);
+            var key = await _world.Api.GetAsync<Secret>(Ns, Names.NodeKeySecret(ordinal), CancellationToken.None);
             Assert.Equal(legacyKeys[ordinal], key!.Data![ChildNames.NodeKeyFile]);
         }
 
-        cluster = (await world.ClusterAsync(Name, Ns))!;
+        cluster = (await _world.ClusterAsync(Name, Ns))!;
         Assert.Equal(0, cluster.Status!.Epoch);
-        await NodeIsolation.AssertEachNodeHasItsOwnIdentityAsync(world.Api, cluster, 3, CancellationToken.None);
+        await NodeIsolation.AssertEachNodeHasItsOwnIdentityAsync(_world.Api, cluster, 3, CancellationToken.None);
         var pods = await WaitForPodsAsync(pod => pod.IsReady, "the new pods are Ready");
         NodeIsolation.AssertNoPodReadsAnotherNodesSecrets(pods, cluster, 3);
         Assert.All(pods, p => Assert.DoesNotContain(p.Metadata.Uid, legacyPods.Select(l => l.Metadata.Uid)));
-        Assert.Contains(await world.EventsAsync(Name, Ns), e => e.Reason == "IdentitiesMigrated" && e.Note!.StartsWith("Moved to per-node identities", StringComparison.Ordinal));
+        Assert.Contains(await _world.EventsAsync(Name, Ns), e => e.Reason == "IdentitiesMigrated" && e.Note!.StartsWith("Moved to per-node identities", StringComparison.Ordinal));
 
         await RecoverEveryAsync(stored, 0UL);
-        var cli = new KubectlSecrets(world.Kubeconfig, Ns, Name, "direct", world.World.Directory);
+        var cli = new KubectlSecrets(_world.Kubeconfig, Ns, Name, "direct", _world.World.Directory);
         await cli.StoreAsync("after-upgrade", "stored through per-node identities", CancellationToken.None);
         Assert.Equal("stored through per-node identities", await cli.RecoverAsync("after-upgrade", CancellationToken.None));
 
         // The moved fleet refreshes like any other, and the shares stored before the move come back after it.
         var requested = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        await world.Kubectl.SucceedAsync($"-n {Ns} annotate secretcluster {Name} {LabelsAndAnnotations.RefreshRequestedAt}={requested} --overwrite");
-        await world.WaitForClusterAsync(Name, c => c.Status is { Epoch: 1, Refresh: null }, "epoch 1 is committed", TimeSpan.FromMinutes(1), Ns);
+        await _world.Kubectl.SucceedAsync($"-n {Ns} annotate secretcluster {Name} {LabelsAndAnnotations.RefreshRequestedAt}={requested} --overwrite");
+        await _world.WaitForClusterAsync(Name, c => c.Status is { Epoch: 1, Refresh: null }, "epoch 1 is committed", TimeSpan.FromMinutes(1), Ns);
         await RecoverEveryAsync(stored, 1UL);
     }
 
     private async Task<SecretCluster> CreateClusterAsync()
     {
-        await world.Kubectl.SucceedAsync($"create namespace {Ns}");
-        await world.Kubectl.SucceedAsync("apply -f -", $$"""
+        await _world.Kubectl.SucceedAsync($"create namespace {Ns}");
+        await _world.Kubectl.SucceedAsync("apply -f -", $$"""
             apiVersion: secretfleet.io/v1alpha1
             kind: SecretCluster
             metadata: {name: {{Name}}, namespace: {{Ns}}}
             spec: {replicas: 3, threshold: 2, refresh: {interval: 10m}, deletionPolicy: Delete}
             """);
-        return (await world.ClusterAsync(Name, Ns))!;
+        return (await _world.ClusterAsync(Name, Ns))!;
     }
 
     /// <summary>
@@ -121,7 +121,7 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
             }
 
             var obj = KubeJson.Deserialize<KubeObject>(json.ToJsonString())!;
-            await world.Api.ApplyAsync(KubeResources.Get(obj.ApiVersion!, obj.Kind!), obj, ApplyOptions.Operator, CancellationToken.None);
+            await _world.Api.ApplyAsync(KubeResources.Get(obj.ApiVersion!, obj.Kind!), obj, ApplyOptions.Operator, CancellationToken.None);
         }
 
         return keys;
@@ -135,11 +135,11 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
         using (var operatorTls = await TlsAsync(Names.OperatorTlsSecret))
         using (var operations = new RpcNodeOperations(members, operatorTls))
         {
-            var coordinator = new EpochCoordinator(operations, new FileOperationLog(Path.Combine(world.World.Directory, "legacy.oplog")), TimeProvider.System, NullLogger<EpochCoordinator>.Instance);
+            var coordinator = new EpochCoordinator(operations, new FileOperationLog(Path.Combine(_world.World.Directory, "legacy.oplog")), TimeProvider.System, NullLogger<EpochCoordinator>.Instance);
             Assert.Empty(await coordinator.EnsureMembershipAsync(new FleetView(Names.FleetId, 2, members), allowFormation: true, CancellationToken.None));
         }
 
-        await world.Api.PatchStatusAsync<SecretCluster>(Ns, Name, KubePatch.Merge(new JsonObject { ["status"] = new JsonObject { ["epoch"] = 0 } }), CancellationToken.None);
+        await _world.Api.PatchStatusAsync<SecretCluster>(Ns, Name, KubePatch.Merge(new JsonObject { ["status"] = new JsonObject { ["epoch"] = 0 } }), CancellationToken.None);
         using var client = new FleetClient(new FleetClientOptions(members, 2, await TlsAsync(Names.ClientTlsSecret)));
         foreach (var (name, value) in stored)
         {
@@ -151,7 +151,7 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
     private async Task RecoverEveryAsync(IReadOnlyDictionary<string, byte[]> stored, ulong epoch)
     {
         var pods = await WaitForPodsAsync(pod => pod.IsReady, "every pod is Ready");
-        var cluster = (await world.ClusterAsync(Name, Ns))!;
+        var cluster = (await _world.ClusterAsync(Name, Ns))!;
         using var client = new FleetClient(new FleetClientOptions(
             Members(pods, ordinal => new FleetIdentity(cluster.Spec.TrustDomain, FleetRole.Node, Names.NodeIdentityName(ordinal))), 2, await TlsAsync(Names.ClientTlsSecret)));
         foreach (var (name, value) in stored)
@@ -171,7 +171,7 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
         IReadOnlyList<Pod> pods = [];
         await OperatorWorld.EventuallyAsync(async () =>
         {
-            var list = await world.Api.ListAsync<Pod>(Ns, new Kube.ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={Name}" }, CancellationToken.None);
+            var list = await _world.Api.ListAsync<Pod>(Ns, new Kube.ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={Name}" }, CancellationToken.None);
             pods = [.. list.Items.Where(p => p.Metadata.DeletionTimestamp is null)];
             return pods.Count == 3 && pods.All(condition) && pods.All(p => p.Status?.PodIP is { Length: > 0 });
         }, what, TimeSpan.FromMinutes(2));
@@ -181,7 +181,7 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
     private async Task<TlsMaterial> TlsAsync(string secretName)
     {
         Secret? secret = null;
-        await OperatorWorld.EventuallyAsync(async () => (secret = await world.Api.GetAsync<Secret>(Ns, secretName, CancellationToken.None))?.Data?.ContainsKey("tls.crt") == true,
+        await OperatorWorld.EventuallyAsync(async () => (secret = await _world.Api.GetAsync<Secret>(Ns, secretName, CancellationToken.None))?.Data?.ContainsKey("tls.crt") == true,
             $"cert-manager issued {secretName}");
         string Pem(string key) => Encoding.UTF8.GetString(secret!.Data![key]);
         return TlsMaterial.FromPem(Pem("tls.crt"), Pem("tls.key"), Pem("ca.crt"));
@@ -192,7 +192,7 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
     {
         for (var ordinal = 0; ordinal < uids.Count; ordinal++)
         {
-            var claim = await world.GetAsync(KubeResources.PersistentVolumeClaims, Names.DataClaim(ordinal), Ns);
+            var claim = await _world.GetAsync(KubeResources.PersistentVolumeClaims, Names.DataClaim(ordinal), Ns);
             Assert.True(claim is not null && claim.Metadata.Uid == uids[ordinal] && claim.Metadata.DeletionTimestamp is null,
                 $"PVC {Names.DataClaim(ordinal)} was deleted during the upgrade: node {ordinal}'s shares are gone");
         }
@@ -201,5 +201,5 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
     }
 
     private async Task<List<string>> ClaimUidsAsync() =>
-        [.. await Task.WhenAll(Enumerable.Range(0, 3).Select(async o => (await world.GetAsync(KubeResources.PersistentVolumeClaims, Names.DataClaim(o), Ns))!.Metadata.Uid!))];
+        [.. await Task.WhenAll(Enumerable.Range(0, 3).Select(async o => (await _world.GetAsync(KubeResources.PersistentVolumeClaims, Names.DataClaim(o), Ns))!.Metadata.Uid!))];
 }

@@ -9,34 +9,34 @@ namespace SecretFleet.Cluster.Tests.OperatorTests;
 [Trait("Category", "Cluster")]
 public sealed class OperatorProcessTests : IAsyncLifetime
 {
-    private OperatorWorld world = null!;
+    private OperatorWorld _world = null!;
 
-    public async Task InitializeAsync() => world = await OperatorWorld.StartAsync();
+    public async Task InitializeAsync() => _world = await OperatorWorld.StartAsync();
 
-    public async Task DisposeAsync() => await world.DisposeAsync();
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public async Task Binary_reconciles_with_the_emulators_kubeconfig_and_exits_0_on_SIGTERM()
     {
-        using var process = Start("run", "--kubeconfig", world.Kubeconfig, "--health-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0",
+        using var process = Start("run", "--kubeconfig", _world.Kubeconfig, "--health-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0",
             "--leader-elect", "--lease-namespace", "default", "--log-level", "warning");
         try
         {
             var started = await ReadLineAsync(process, "secretfleet-operator started");
             var health = new Uri(started.Split(' ').Single(p => p.StartsWith("health=", StringComparison.Ordinal))["health=".Length..]);
-            await world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
+            await _world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
 
-            await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the binary creates the node pods");
+            await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the binary creates the node pods");
             using var http = new HttpClient();
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(health, "/readyz"))).StatusCode);
-            var lease = await world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
+            var lease = await _world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
             Assert.False(string.IsNullOrEmpty(lease?.Spec.HolderIdentity));
 
             Signal(process, "TERM");
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await process.WaitForExitAsync(deadline.Token);
             Assert.Equal(0, process.ExitCode);
-            var released = await world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
+            var released = await _world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
             Assert.Equal("", released!.Spec.HolderIdentity ?? "");
         }
         finally
@@ -76,7 +76,7 @@ public sealed class OperatorProcessTests : IAsyncLifetime
     [Fact]
     public async Task Standby_replica_takes_over_when_the_leader_stops()
     {
-        var options = world.Options() with
+        var options = _world.Options() with
         {
             LeaderElect = true,
             LeaseNamespace = "default",
@@ -87,25 +87,25 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         await using var first = await Operator.Hosting.OperatorHost.StartAsync(options with { Identity = "first" });
         await OperatorWorld.EventuallyAsync(() => Task.FromResult(first.IsLeader), "the first replica leads");
         await using var second = await Operator.Hosting.OperatorHost.StartAsync(options with { Identity = "second" });
-        await world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
-        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the leader reconciles");
+        await _world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
+        await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the leader reconciles");
         Assert.False(second.IsLeader);
         Assert.True(second.IsReady, "a standby reports ready");
 
         await first.StopAsync();
 
         await OperatorWorld.EventuallyAsync(() => Task.FromResult(second.IsLeader), "the standby takes over");
-        var lease = await world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
+        var lease = await _world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
         Assert.Equal("second", lease!.Spec.HolderIdentity);
         Assert.Equal(1, lease.Spec.LeaseTransitions);
-        await world.Kubectl.SucceedAsync("delete pod demo-0");
-        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the new leader re-creates what was deleted");
+        await _world.Kubectl.SucceedAsync("delete pod demo-0");
+        await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the new leader re-creates what was deleted");
     }
 
     [Fact]
     public async Task Leader_whose_lease_is_taken_stops_on_its_own_and_says_why()
     {
-        var options = world.Options() with
+        var options = _world.Options() with
         {
             LeaderElect = true,
             LeaseNamespace = "default",
@@ -116,9 +116,9 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         };
         await using var first = await Operator.Hosting.OperatorHost.StartAsync(options);
         await OperatorWorld.EventuallyAsync(() => Task.FromResult(first.IsLeader), "the replica leads");
-        var lease = await world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
+        var lease = await _world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
 
-        await world.Api.ReplaceAsync(lease! with { Spec = lease.Spec with { HolderIdentity = "usurper", RenewTime = DateTimeOffset.UtcNow } }, CancellationToken.None);
+        await _world.Api.ReplaceAsync(lease! with { Spec = lease.Spec with { HolderIdentity = "usurper", RenewTime = DateTimeOffset.UtcNow } }, CancellationToken.None);
 
         var lost = await Assert.ThrowsAnyAsync<Exception>(() => first.Completion.WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Equal("LeadershipLostException", lost.GetType().Name);

@@ -16,11 +16,11 @@ namespace SecretFleet.Cluster.Tests.OperatorTests;
 /// </summary>
 internal sealed class ProcessPods(OperatorWorld world, string cluster, string directory) : IAsyncDisposable
 {
-    private readonly Dictionary<int, Process> processes = [];
-    private readonly string subnet = $"127.{RandomNumberGenerator.GetInt32(100, 250)}.{RandomNumberGenerator.GetInt32(1, 250)}";
-    private readonly ChildNames names = new("default", cluster);
+    private readonly Dictionary<int, Process> _processes = [];
+    private readonly string _subnet = $"127.{RandomNumberGenerator.GetInt32(100, 250)}.{RandomNumberGenerator.GetInt32(1, 250)}";
+    private readonly ChildNames _names = new("default", cluster);
 
-    public string Address(int ordinal) => $"{subnet}.{ordinal + 1}";
+    public string Address(int ordinal) => $"{_subnet}.{ordinal + 1}";
 
     /// <summary>Starts a node for every pod of the cluster that has none yet, and publishes it Ready.</summary>
     public async Task SyncAsync()
@@ -28,9 +28,9 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
         var pods = await world.Api.ListAsync<Pod>("default", new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={cluster}" }, CancellationToken.None);
         foreach (var pod in pods.Items.Where(p => p.Metadata.DeletionTimestamp is null))
         {
-            if (names.PodOrdinal(pod.Metadata.Name!) is { } ordinal && !processes.ContainsKey(ordinal))
+            if (_names.PodOrdinal(pod.Metadata.Name!) is { } ordinal && !_processes.ContainsKey(ordinal))
             {
-                processes[ordinal] = await StartAsync(pod, ordinal);
+                _processes[ordinal] = await StartAsync(pod, ordinal);
                 await PublishReadyAsync(pod, ordinal);
             }
         }
@@ -39,12 +39,12 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
     /// <summary>A fleet client with the cluster's client certificate (Secret NAME-client-tls), expecting each node's own name and identity.</summary>
     public async Task<Core.Client.FleetClient> ClientAsync(int replicas, int threshold, IReadOnlyList<int>? ordinals = null)
     {
-        var secret = await world.Api.GetAsync<Secret>("default", names.ClientTlsSecret, CancellationToken.None);
+        var secret = await world.Api.GetAsync<Secret>("default", _names.ClientTlsSecret, CancellationToken.None);
         string Pem(string key) => System.Text.Encoding.UTF8.GetString(secret!.Data![key]);
         var tls = Core.Identity.TlsMaterial.FromPem(Pem("tls.crt"), Pem("tls.key"), Pem("ca.crt"));
         var members = (ordinals ?? [.. Enumerable.Range(0, replicas)])
-            .Select(o => new Core.Epochs.FleetMember((byte)(o + 1), new Uri($"https://{Address(o)}:7443"), names.PodTlsName(o),
-                new Core.Identity.FleetIdentity(tls.Identity.TrustDomain, Core.Identity.FleetRole.Node, names.NodeIdentityName(o))))
+            .Select(o => new Core.Epochs.FleetMember((byte)(o + 1), new Uri($"https://{Address(o)}:7443"), _names.PodTlsName(o),
+                new Core.Identity.FleetIdentity(tls.Identity.TrustDomain, Core.Identity.FleetRole.Node, _names.NodeIdentityName(o))))
             .ToList();
         return new Core.Client.FleetClient(new Core.Client.FleetClientOptions(members, threshold, tls));
     }
@@ -58,7 +58,7 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
 
     private async Task<Process> StartAsync(Pod pod, int ordinal)
     {
-        var root = Path.Combine(directory, names.Pod(ordinal));
+        var root = Path.Combine(directory, _names.Pod(ordinal));
         var mounts = new List<(string MountPath, string HostPath)>();
         var container = pod.Spec!["containers"]![0]!;
         foreach (var mount in container["volumeMounts"]!.AsArray().OfType<JsonObject>())
@@ -134,13 +134,13 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
     /// <summary>Kills a node's process (its pod object stays: this is not a kubelet).</summary>
     public void Stop(int ordinal)
     {
-        processes[ordinal].Kill(entireProcessTree: true);
-        processes[ordinal].WaitForExit();
+        _processes[ordinal].Kill(entireProcessTree: true);
+        _processes[ordinal].WaitForExit();
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in processes.Values)
+        foreach (var process in _processes.Values)
         {
             if (!process.HasExited)
             {

@@ -9,19 +9,19 @@ namespace SecretFleet.Cluster.Tests.OperatorTests;
 [Trait("Category", "Cluster")]
 public sealed class ProvisioningTests : IAsyncLifetime
 {
-    private OperatorWorld world = null!;
+    private OperatorWorld _world = null!;
 
-    public async Task InitializeAsync() => world = await OperatorWorld.StartAsync();
+    public async Task InitializeAsync() => _world = await OperatorWorld.StartAsync();
 
-    public async Task DisposeAsync() => await world.DisposeAsync();
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public async Task Sample_gets_certificates_then_service_pdb_and_per_node_keys_volumes_and_pods_owned_by_it()
     {
-        var host = await world.StartOperatorAsync();
-        await world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
+        var host = await _world.StartOperatorAsync();
+        await _world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
 
-        var cluster = await world.WaitForClusterAsync("demo", c => Condition.Find(c.Status?.Conditions, Conditions.CertificatesReady)?.IsTrue == true, "CertificatesReady is True");
+        var cluster = await _world.WaitForClusterAsync("demo", c => Condition.Find(c.Status?.Conditions, Conditions.CertificatesReady)?.IsTrue == true, "CertificatesReady is True");
 
         Assert.Contains(LabelsAndAnnotations.CleanupFinalizer, cluster.Metadata.Finalizers ?? []);
         foreach (var (resource, name) in new[]
@@ -44,7 +44,7 @@ public sealed class ProvisioningTests : IAsyncLifetime
             (KubeResources.Issuers, "demo-ca"),
         })
         {
-            var child = await world.GetAsync(resource, name);
+            var child = await _world.GetAsync(resource, name);
             Assert.True(child is not null, $"{resource} {name} was not created");
             var owner = Assert.Single(child.Metadata.OwnerReferences ?? []);
             Assert.Equal((cluster.Metadata.Uid, true), (owner.Uid, owner.Controller));
@@ -54,24 +54,24 @@ public sealed class ProvisioningTests : IAsyncLifetime
 
         for (var ordinal = 0; ordinal < 3; ordinal++)
         {
-            var key = await world.Api.GetAsync<Secret>("default", $"demo-node-{ordinal}-key", CancellationToken.None);
+            var key = await _world.Api.GetAsync<Secret>("default", $"demo-node-{ordinal}-key", CancellationToken.None);
             Assert.Equal(32, Assert.Single(key!.Data!, d => d.Key == "node.key").Value.Length);
-            var claim = await world.GetAsync(KubeResources.PersistentVolumeClaims, $"data-demo-{ordinal}");
+            var claim = await _world.GetAsync(KubeResources.PersistentVolumeClaims, $"data-demo-{ordinal}");
             Assert.True(claim is not null && claim.Metadata.OwnerReferences is null, $"data-demo-{ordinal} is missing or owned: garbage collection must never take it");
         }
 
-        Assert.Null(await world.GetAsync(KubeResources.StatefulSets, "demo"));
+        Assert.Null(await _world.GetAsync(KubeResources.StatefulSets, "demo"));
         foreach (var secret in new[] { "demo-ca", "demo-node-0-tls", "demo-node-1-tls", "demo-node-2-tls", "demo-operator-tls", "demo-client-tls" })
         {
-            var tls = await world.Api.GetAsync<Secret>("default", secret, CancellationToken.None);
+            var tls = await _world.Api.GetAsync<Secret>("default", secret, CancellationToken.None);
             Assert.True(tls?.Data?.ContainsKey("tls.crt") == true, $"Secret {secret} holds no certificate");
         }
 
         // No node runs in the emulator without a kubelet: the fleet waits to form, and says so.
-        cluster = await world.WaitForClusterAsync("demo", c => c.Status?.Phase == SecretClusterPhase.Provisioning, "phase Provisioning");
+        cluster = await _world.WaitForClusterAsync("demo", c => c.Status?.Phase == SecretClusterPhase.Provisioning, "phase Provisioning");
         Assert.Contains("0/3 nodes are Ready", Condition.Find(cluster.Status!.Conditions, Conditions.Ready)!.Message);
         Assert.Equal(cluster.Metadata.Generation, cluster.Status.ObservedGeneration);
-        Assert.Contains(await world.EventsAsync("demo"), e => e.Reason == "CertificatesIssued");
+        Assert.Contains(await _world.EventsAsync("demo"), e => e.Reason == "CertificatesIssued");
 
         using var http = new HttpClient();
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(host.HealthAddress!, "/readyz"))).StatusCode);
@@ -83,7 +83,7 @@ public sealed class ProvisioningTests : IAsyncLifetime
     [Fact]
     public async Task Threshold_above_replicas_is_rejected_by_the_API_with_the_CEL_message()
     {
-        var result = await world.Kubectl.RunAsync("apply -f -", """
+        var result = await _world.Kubectl.RunAsync("apply -f -", """
             apiVersion: secretfleet.io/v1alpha1
             kind: SecretCluster
             metadata: {name: wrong}
@@ -92,7 +92,7 @@ public sealed class ProvisioningTests : IAsyncLifetime
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("threshold must not exceed replicas", result.Stderr);
-        Assert.Null(await world.ClusterAsync("wrong"));
+        Assert.Null(await _world.ClusterAsync("wrong"));
     }
 
     [Fact]
@@ -100,19 +100,19 @@ public sealed class ProvisioningTests : IAsyncLifetime
     {
         foreach (var sample in Directory.GetFiles(OperatorWorld.RepositoryPath("crds", "samples"), "*.yaml"))
         {
-            await world.Kubectl.SucceedAsync($"apply -f {sample}");
+            await _world.Kubectl.SucceedAsync($"apply -f {sample}");
         }
 
-        Assert.NotNull(await world.ClusterAsync("demo"));
-        var vault = await world.ClusterAsync("vault");
+        Assert.NotNull(await _world.ClusterAsync("demo"));
+        var vault = await _world.ClusterAsync("vault");
         Assert.Equal(("0 3 * * *", "corp-ca", DeletionPolicy.Delete), (vault!.Spec.Refresh.Schedule, vault.Spec.IssuerRef!.Name, vault.Spec.DeletionPolicy));
     }
 
     [Fact]
     public async Task With_an_issuerRef_leaf_certificates_use_it_and_no_own_CA_is_made()
     {
-        await world.StartOperatorAsync();
-        await world.Kubectl.SucceedAsync("apply -f -", """
+        await _world.StartOperatorAsync();
+        await _world.Kubectl.SucceedAsync("apply -f -", """
             apiVersion: cert-manager.io/v1
             kind: ClusterIssuer
             metadata: {name: corp-ca}
@@ -124,27 +124,27 @@ public sealed class ProvisioningTests : IAsyncLifetime
             spec: {issuerRef: {name: corp-ca, kind: ClusterIssuer}}
             """);
 
-        await world.WaitForClusterAsync("byo", c => Condition.Find(c.Status?.Conditions, Conditions.CertificatesReady)?.IsTrue == true, "CertificatesReady is True");
+        await _world.WaitForClusterAsync("byo", c => Condition.Find(c.Status?.Conditions, Conditions.CertificatesReady)?.IsTrue == true, "CertificatesReady is True");
 
-        Assert.Null(await world.GetAsync(KubeResources.Certificates, "byo-ca"));
-        Assert.Null(await world.GetAsync(KubeResources.Issuers, "byo-selfsigned"));
-        var node = await world.GetAsync(KubeResources.Certificates, "byo-node-0");
+        Assert.Null(await _world.GetAsync(KubeResources.Certificates, "byo-ca"));
+        Assert.Null(await _world.GetAsync(KubeResources.Issuers, "byo-selfsigned"));
+        var node = await _world.GetAsync(KubeResources.Certificates, "byo-node-0");
         Assert.Equal("corp-ca", (string?)node!.Body["spec"]!["issuerRef"]!["name"]);
-        Assert.NotNull(await world.GetAsync(KubeResources.Pods, "byo-0"));
+        Assert.NotNull(await _world.GetAsync(KubeResources.Pods, "byo-0"));
     }
 
     [Fact]
     public async Task Status_is_written_only_when_it_changes()
     {
-        await world.StartOperatorAsync(world.Options() with { ResyncPeriod = TimeSpan.FromMilliseconds(100) });
-        await world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
-        var settled = await world.WaitForClusterAsync("demo", c => c.Status?.Phase == SecretClusterPhase.Provisioning, "phase Provisioning");
+        await _world.StartOperatorAsync(_world.Options() with { ResyncPeriod = TimeSpan.FromMilliseconds(100) });
+        await _world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
+        var settled = await _world.WaitForClusterAsync("demo", c => c.Status?.Phase == SecretClusterPhase.Provisioning, "phase Provisioning");
 
         // Resyncs every 100 ms reconcile again and again; none of them may write an unchanged status.
-        var reconciledBefore = world.Operator!.Reconciles;
-        await OperatorWorld.EventuallyAsync(() => Task.FromResult(world.Operator.Reconciles >= reconciledBefore + 5), "five more reconciles ran");
+        var reconciledBefore = _world.Operator!.Reconciles;
+        await OperatorWorld.EventuallyAsync(() => Task.FromResult(_world.Operator.Reconciles >= reconciledBefore + 5), "five more reconciles ran");
 
-        var after = await world.ClusterAsync("demo");
+        var after = await _world.ClusterAsync("demo");
         Assert.Equal(settled.Metadata.ResourceVersion, after!.Metadata.ResourceVersion);
     }
 }

@@ -8,60 +8,60 @@ namespace SecretFleet.Cluster.Tests.OperatorTests;
 [Trait("Category", "Cluster")]
 public sealed class SpecPolicyTests : IAsyncLifetime
 {
-    private OperatorWorld world = null!;
+    private OperatorWorld _world = null!;
 
     public async Task InitializeAsync()
     {
-        world = await OperatorWorld.StartAsync();
-        await world.StartOperatorAsync();
+        _world = await OperatorWorld.StartAsync();
+        await _world.StartOperatorAsync();
     }
 
-    public async Task DisposeAsync() => await world.DisposeAsync();
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public async Task Scaling_a_formed_fleet_below_its_threshold_is_refused_with_a_condition_and_an_event()
     {
-        await world.Kubectl.SucceedAsync("apply -f -", """
+        await _world.Kubectl.SucceedAsync("apply -f -", """
             apiVersion: secretfleet.io/v1alpha1
             kind: SecretCluster
             metadata: {name: vault}
             spec: {replicas: 5, threshold: 3}
             """);
-        await OperatorWorld.EventuallyAsync(async () => await world.GetAsync(KubeResources.Pods, "vault-4") is not null, "the node pods exist");
+        await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, "vault-4") is not null, "the node pods exist");
 
         // The fleet formed at epoch 0 (what the operator records once its nodes hold shares).
-        await world.Kubectl.SucceedAsync("patch secretcluster vault --subresource=status --type=merge -p '{\"status\":{\"epoch\":0}}'");
-        await world.Kubectl.SucceedAsync("patch secretcluster vault --type=merge -p '{\"spec\":{\"replicas\":2,\"threshold\":2}}'");
+        await _world.Kubectl.SucceedAsync("patch secretcluster vault --subresource=status --type=merge -p '{\"status\":{\"epoch\":0}}'");
+        await _world.Kubectl.SucceedAsync("patch secretcluster vault --type=merge -p '{\"spec\":{\"replicas\":2,\"threshold\":2}}'");
 
-        var refused = await world.WaitForClusterAsync("vault",
+        var refused = await _world.WaitForClusterAsync("vault",
             c => Condition.Find(c.Status?.Conditions, Conditions.Progressing)?.Reason == Conditions.Reasons.ScaleBelowThresholdRefused, "the scale-down is refused");
         var progressing = Condition.Find(refused.Status!.Conditions, Conditions.Progressing)!;
         Assert.False(progressing.IsTrue);
         Assert.Contains("spec.replicas 2 is below the threshold 3", progressing.Message);
-        var service = await world.GetAsync(KubeResources.Services, "vault-nodes");
+        var service = await _world.GetAsync(KubeResources.Services, "vault-nodes");
         Assert.Equal(("5", "3"), (service!.Metadata.Annotation(LabelsAndAnnotations.FleetReplicas), service.Metadata.Annotation(LabelsAndAnnotations.FleetThreshold)));
-        var pods = await world.Api.ListAsync<Pod>("default", new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}=vault" }, CancellationToken.None);
+        var pods = await _world.Api.ListAsync<Pod>("default", new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}=vault" }, CancellationToken.None);
         Assert.Equal(5, pods.Items.Count(p => p.Metadata.DeletionTimestamp is null));
         Assert.All(pods.Items, p => Assert.Contains("\"--threshold\",\"3\"", p.Spec!.ToJsonString()));
-        await OperatorWorld.EventuallyAsync(async () => (await world.EventsAsync("vault")).Any(e => e.Reason == "ScaleRefused" && e.Type == "Warning"), "a ScaleRefused warning is recorded");
+        await OperatorWorld.EventuallyAsync(async () => (await _world.EventsAsync("vault")).Any(e => e.Reason == "ScaleRefused" && e.Type == "Warning"), "a ScaleRefused warning is recorded");
 
         // Setting it back clears the refusal.
-        await world.Kubectl.SucceedAsync("patch secretcluster vault --type=merge -p '{\"spec\":{\"replicas\":5,\"threshold\":3}}'");
-        await world.WaitForClusterAsync("vault",
+        await _world.Kubectl.SucceedAsync("patch secretcluster vault --type=merge -p '{\"spec\":{\"replicas\":5,\"threshold\":3}}'");
+        await _world.WaitForClusterAsync("vault",
             c => Condition.Find(c.Status?.Conditions, Conditions.Progressing)?.Reason != Conditions.Reasons.ScaleBelowThresholdRefused, "the refusal clears");
     }
 
     [Fact]
     public async Task A_cron_schedule_that_never_fires_fails_the_cluster_with_the_reason()
     {
-        await world.Kubectl.SucceedAsync("apply -f -", """
+        await _world.Kubectl.SucceedAsync("apply -f -", """
             apiVersion: secretfleet.io/v1alpha1
             kind: SecretCluster
             metadata: {name: never}
             spec: {refresh: {schedule: "0 0 30 2 *"}}
             """);
 
-        var failed = await world.WaitForClusterAsync("never", c => c.Status?.Phase == SecretClusterPhase.Failed, "phase Failed");
+        var failed = await _world.WaitForClusterAsync("never", c => c.Status?.Phase == SecretClusterPhase.Failed, "phase Failed");
 
         var progressing = Condition.Find(failed.Status!.Conditions, Conditions.Progressing)!;
         Assert.Equal(Conditions.Reasons.InvalidSpec, progressing.Reason);

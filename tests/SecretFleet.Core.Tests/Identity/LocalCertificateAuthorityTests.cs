@@ -7,19 +7,19 @@ namespace SecretFleet.Core.Tests.Identity;
 [Trait("Category", "Unit")]
 public sealed class LocalCertificateAuthorityTests : IDisposable
 {
-    private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("sf-ca-");
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("sf-ca-");
 
-    public void Dispose() => directory.Delete(recursive: true);
+    public void Dispose() => _directory.Delete(recursive: true);
 
     [Fact]
     public void Saved_CA_loads_back_and_issues_certificates_that_chain_to_it()
     {
         using (var created = LocalCertificateAuthority.Create("local.fleet", TimeSpan.FromDays(365)))
         {
-            created.Save(directory.FullName);
+            created.Save(_directory.FullName);
         }
 
-        using var loaded = LocalCertificateAuthority.Load(directory.FullName);
+        using var loaded = LocalCertificateAuthority.Load(_directory.FullName);
         var issued = loaded.Issue(new LeafCertificateRequest(new FleetIdentity("local.fleet", FleetRole.Node, "node-0"), TimeSpan.FromDays(1)));
         using var material = issued.ToTlsMaterial();
 
@@ -32,13 +32,13 @@ public sealed class LocalCertificateAuthorityTests : IDisposable
     public void Private_keys_are_written_readable_by_the_owner_only()
     {
         using var authority = LocalCertificateAuthority.Create("local.fleet", TimeSpan.FromDays(1));
-        authority.Save(directory.FullName);
+        authority.Save(_directory.FullName);
         authority.Issue(new LeafCertificateRequest(new FleetIdentity("local.fleet", FleetRole.Client, "me"), TimeSpan.FromDays(1)))
-            .WriteTo(Path.Combine(directory.FullName, "client"));
+            .WriteTo(Path.Combine(_directory.FullName, "client"));
 
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(directory.FullName, "ca.key")));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(directory.FullName, "client", "tls.key")));
-        Assert.Empty(Directory.GetFiles(directory.FullName, "*.tmp", SearchOption.AllDirectories));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_directory.FullName, "ca.key")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_directory.FullName, "client", "tls.key")));
+        Assert.Empty(Directory.GetFiles(_directory.FullName, "*.tmp", SearchOption.AllDirectories));
     }
 
     [Fact]
@@ -94,8 +94,8 @@ public sealed class LocalCertificateAuthorityTests : IDisposable
     [Fact]
     public void Loading_from_an_empty_directory_names_the_missing_file()
     {
-        var error = Assert.Throws<TlsMaterialException>(() => LocalCertificateAuthority.Load(directory.FullName));
+        var error = Assert.Throws<TlsMaterialException>(() => LocalCertificateAuthority.Load(_directory.FullName));
 
-        Assert.Contains(Path.Combine(directory.FullName, "ca.crt"), error.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_directory.FullName, "ca.crt"), error.Message, StringComparison.Ordinal);
     }
 }

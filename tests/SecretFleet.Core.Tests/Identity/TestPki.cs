@@ -13,13 +13,13 @@ internal sealed class TestPki : IDisposable
     public const string TrustDomain = "fleet.test";
     public const string NodeDnsName = "node-0.nodes.test.svc";
 
-    private readonly List<IDisposable> owned = [];
+    private readonly List<IDisposable> _owned = [];
 
     public TestPki()
     {
         // Backdated, so it can also issue certificates that have already expired.
         Authority = LocalCertificateAuthority.Create(TrustDomain, TimeSpan.FromDays(30), new ShiftedTimeProvider(TimeSpan.FromDays(-3)));
-        owned.Add(Authority);
+        _owned.Add(Authority);
     }
 
     public LocalCertificateAuthority Authority { get; }
@@ -38,7 +38,7 @@ internal sealed class TestPki : IDisposable
     public TlsMaterial ForeignClient()
     {
         var foreign = LocalCertificateAuthority.Create(TrustDomain, TimeSpan.FromDays(30));
-        owned.Add(foreign);
+        _owned.Add(foreign);
         var material = Issue(foreign, FleetRole.Client, "mallory");
         // It must trust our CA to get as far as presenting its certificate.
         return Own(TlsMaterial.CreateUnchecked(material.Certificate, Authority.Certificate, material.Identity));
@@ -89,7 +89,7 @@ internal sealed class TestPki : IDisposable
 
     public void Dispose()
     {
-        foreach (var item in owned)
+        foreach (var item in _owned)
         {
             item.Dispose();
         }
@@ -130,7 +130,7 @@ internal sealed class TestPki : IDisposable
 
     private TlsMaterial Own(TlsMaterial material)
     {
-        owned.Add(material);
+        _owned.Add(material);
         return material;
     }
 }

@@ -5,47 +5,47 @@ namespace SecretFleet.Core.Tests.Identity;
 [Trait("Category", "Unit")]
 public sealed class TlsMaterialTests : IDisposable
 {
-    private readonly TestPki pki = new();
-    private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("sf-tls-");
+    private readonly TestPki _pki = new();
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("sf-tls-");
 
     public void Dispose()
     {
-        pki.Dispose();
-        directory.Delete(recursive: true);
+        _pki.Dispose();
+        _directory.Delete(recursive: true);
     }
 
     [Fact]
     public void Material_written_by_the_local_CA_loads_from_a_secret_shaped_directory()
     {
-        pki.WriteClientFiles(directory.FullName, FleetRole.Client, "bob");
+        _pki.WriteClientFiles(_directory.FullName, FleetRole.Client, "bob");
 
-        using var material = TlsMaterial.LoadFromDirectory(directory.FullName);
+        using var material = TlsMaterial.LoadFromDirectory(_directory.FullName);
 
         Assert.Equal("spiffe://fleet.test/client/bob", material.Identity.ToString());
         Assert.True(material.Certificate.HasPrivateKey);
-        Assert.Equal(pki.Authority.Certificate.Thumbprint, material.CertificateAuthority.Thumbprint);
+        Assert.Equal(_pki.Authority.Certificate.Thumbprint, material.CertificateAuthority.Thumbprint);
     }
 
     [Fact]
     public void Missing_file_is_named_in_the_error()
     {
-        pki.WriteClientFiles(directory.FullName, FleetRole.Client, "bob");
-        File.Delete(Path.Combine(directory.FullName, "ca.crt"));
+        _pki.WriteClientFiles(_directory.FullName, FleetRole.Client, "bob");
+        File.Delete(Path.Combine(_directory.FullName, "ca.crt"));
 
-        var error = Assert.Throws<TlsMaterialException>(() => TlsMaterial.LoadFromDirectory(directory.FullName));
+        var error = Assert.Throws<TlsMaterialException>(() => TlsMaterial.LoadFromDirectory(_directory.FullName));
 
-        Assert.Contains(Path.Combine(directory.FullName, "ca.crt"), error.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_directory.FullName, "ca.crt"), error.Message, StringComparison.Ordinal);
         Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void File_that_is_not_PEM_is_named_in_the_error()
     {
-        pki.WriteClientFiles(directory.FullName, FleetRole.Client, "bob");
-        var certificate = Path.Combine(directory.FullName, "tls.crt");
+        _pki.WriteClientFiles(_directory.FullName, FleetRole.Client, "bob");
+        var certificate = Path.Combine(_directory.FullName, "tls.crt");
         File.WriteAllText(certificate, "this is not a certificate");
 
-        var error = Assert.Throws<TlsMaterialException>(() => TlsMaterial.LoadFromDirectory(directory.FullName));
+        var error = Assert.Throws<TlsMaterialException>(() => TlsMaterial.LoadFromDirectory(_directory.FullName));
 
         Assert.Contains(certificate, error.Message, StringComparison.Ordinal);
         Assert.Contains("no PEM certificate", error.Message, StringComparison.Ordinal);
@@ -54,11 +54,11 @@ public sealed class TlsMaterialTests : IDisposable
     [Fact]
     public void Key_file_without_a_key_is_named_in_the_error()
     {
-        pki.WriteClientFiles(directory.FullName, FleetRole.Client, "bob");
-        var key = Path.Combine(directory.FullName, "tls.key");
+        _pki.WriteClientFiles(_directory.FullName, FleetRole.Client, "bob");
+        var key = Path.Combine(_directory.FullName, "tls.key");
         File.WriteAllText(key, "garbage");
 
-        var error = Assert.Throws<TlsMaterialException>(() => TlsMaterial.LoadFromDirectory(directory.FullName));
+        var error = Assert.Throws<TlsMaterialException>(() => TlsMaterial.LoadFromDirectory(_directory.FullName));
 
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
@@ -66,14 +66,14 @@ public sealed class TlsMaterialTests : IDisposable
     [Fact]
     public void Key_of_another_certificate_is_refused()
     {
-        pki.WriteClientFiles(directory.FullName, FleetRole.Client, "bob");
-        var other = pki.Authority.Issue(new LeafCertificateRequest(new FleetIdentity(TestPki.TrustDomain, FleetRole.Client, "carol"), TimeSpan.FromDays(1))
+        _pki.WriteClientFiles(_directory.FullName, FleetRole.Client, "bob");
+        var other = _pki.Authority.Issue(new LeafCertificateRequest(new FleetIdentity(TestPki.TrustDomain, FleetRole.Client, "carol"), TimeSpan.FromDays(1))
         {
             NotBefore = DateTimeOffset.UtcNow.AddMinutes(-1),
         });
-        File.WriteAllText(Path.Combine(directory.FullName, "tls.key"), other.PrivateKeyPem);
+        File.WriteAllText(Path.Combine(_directory.FullName, "tls.key"), other.PrivateKeyPem);
 
-        var error = Assert.Throws<TlsMaterialException>(() => TlsMaterial.LoadFromDirectory(directory.FullName));
+        var error = Assert.Throws<TlsMaterialException>(() => TlsMaterial.LoadFromDirectory(_directory.FullName));
 
         Assert.Contains("does not belong to the certificate", error.Message, StringComparison.Ordinal);
     }
@@ -81,7 +81,7 @@ public sealed class TlsMaterialTests : IDisposable
     [Fact]
     public void Expired_certificate_is_refused_with_its_expiry_date()
     {
-        var issued = pki.Authority.Issue(new LeafCertificateRequest(new FleetIdentity(TestPki.TrustDomain, FleetRole.Node, "old"), TimeSpan.FromDays(1))
+        var issued = _pki.Authority.Issue(new LeafCertificateRequest(new FleetIdentity(TestPki.TrustDomain, FleetRole.Node, "old"), TimeSpan.FromDays(1))
         {
             NotBefore = DateTimeOffset.UtcNow.AddDays(-2),
         });
@@ -98,7 +98,7 @@ public sealed class TlsMaterialTests : IDisposable
         using var other = LocalCertificateAuthority.Create(TestPki.TrustDomain, TimeSpan.FromDays(1));
         var issued = other.Issue(new LeafCertificateRequest(new FleetIdentity(TestPki.TrustDomain, FleetRole.Client, "x"), TimeSpan.FromDays(1)));
 
-        var error = Assert.Throws<TlsMaterialException>(() => TlsMaterial.FromPem(issued.CertificatePem, issued.PrivateKeyPem, pki.Authority.CertificatePem));
+        var error = Assert.Throws<TlsMaterialException>(() => TlsMaterial.FromPem(issued.CertificatePem, issued.PrivateKeyPem, _pki.Authority.CertificatePem));
 
         Assert.Contains("does not chain to the CA", error.Message, StringComparison.Ordinal);
     }
@@ -106,7 +106,7 @@ public sealed class TlsMaterialTests : IDisposable
     [Fact]
     public void A_leaf_given_as_the_CA_is_refused()
     {
-        var issued = pki.Authority.Issue(new LeafCertificateRequest(new FleetIdentity(TestPki.TrustDomain, FleetRole.Client, "x"), TimeSpan.FromDays(1))
+        var issued = _pki.Authority.Issue(new LeafCertificateRequest(new FleetIdentity(TestPki.TrustDomain, FleetRole.Client, "x"), TimeSpan.FromDays(1))
         {
             NotBefore = DateTimeOffset.UtcNow.AddMinutes(-1),
         });
@@ -119,7 +119,7 @@ public sealed class TlsMaterialTests : IDisposable
     [Fact]
     public void Issued_certificate_never_prints_its_private_key()
     {
-        var issued = pki.Authority.Issue(new LeafCertificateRequest(new FleetIdentity(TestPki.TrustDomain, FleetRole.Client, "x"), TimeSpan.FromDays(1)));
+        var issued = _pki.Authority.Issue(new LeafCertificateRequest(new FleetIdentity(TestPki.TrustDomain, FleetRole.Client, "x"), TimeSpan.FromDays(1)));
 
         Assert.DoesNotContain("PRIVATE KEY", issued.ToString(), StringComparison.Ordinal);
     }

@@ -17,15 +17,15 @@ namespace SecretFleet.Core.Tests.Observability;
 /// </summary>
 internal sealed class MetricsHost : IAsyncDisposable
 {
-    private readonly WebApplication app;
-    private readonly HttpClient client;
+    private readonly WebApplication _app;
+    private readonly HttpClient _client;
 
     private MetricsHost(WebApplication app, HostMetrics metrics, Meter meter, Uri address)
     {
-        this.app = app;
+        _app = app;
         Metrics = metrics;
         Meter = meter;
-        client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        _client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public HostMetrics Metrics { get; }
@@ -50,7 +50,7 @@ internal sealed class MetricsHost : IAsyncDisposable
     /// <summary>GET /metrics as Prometheus does (text format 0.0.4).</summary>
     public async Task<(HttpResponseMessage Response, string Body)> ScrapeAsync()
     {
-        var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        var response = await _client.GetAsync(new Uri("/metrics", UriKind.Relative));
         return (response, await response.Content.ReadAsStringAsync());
     }
 
@@ -60,9 +60,9 @@ internal sealed class MetricsHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        client.Dispose();
-        await app.StopAsync();
-        await app.DisposeAsync();
+        _client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
         Meter.Dispose();
         Metrics.Dispose();
     }

@@ -11,14 +11,14 @@ internal sealed class EchoService : Echo.EchoBase
     public const string ServiceName = "secretfleet.test.v1.Echo";
     public const string SecretInExceptions = "share=0x5ec4e7";
 
-    private readonly TaskCompletionSource<ServerCallContext> cancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<ServerCallContext> _cancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when a waiting handler saw its token fire.</summary>
-    public Task<ServerCallContext> HandlerCancelled => cancelled.Task;
+    public Task<ServerCallContext> HandlerCancelled => _cancelled.Task;
 
     /// <summary>Completes when a handler started waiting for cancellation.</summary>
-    public Task HandlerWaiting => waiting.Task;
+    public Task HandlerWaiting => _waiting.Task;
 
     public override async Task<EchoReply> Say(EchoRequest request, ServerCallContext context)
     {
@@ -60,14 +60,14 @@ internal sealed class EchoService : Echo.EchoBase
 
     private async Task WaitForCancellationAsync(ServerCallContext context)
     {
-        waiting.TrySetResult();
+        _waiting.TrySetResult();
         try
         {
             await Task.Delay(Timeout.Infinite, context.CancellationToken);
         }
         catch (OperationCanceledException)
         {
-            cancelled.TrySetResult(context);
+            _cancelled.TrySetResult(context);
             throw;
         }
     }

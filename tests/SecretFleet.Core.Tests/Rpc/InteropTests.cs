@@ -16,22 +16,22 @@ public sealed class InteropTests : IAsyncLifetime
     private static readonly string HealthProto = Path.Combine(Root, "core", "Protos", "grpc", "health", "v1", "health.proto");
     private static readonly string EchoProto = Path.Combine(Root, "tests", "SecretFleet.Core.Tests", "Rpc", "Protos", "echo.proto");
 
-    private readonly TestPki pki = new();
-    private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("sf-interop-");
-    private RpcTestServer server = null!;
+    private readonly TestPki _pki = new();
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("sf-interop-");
+    private RpcTestServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        server = await RpcTestServer.StartAsync(pki.Node());
-        pki.WriteClientFiles(Path.Combine(directory.FullName, "client"), FleetRole.Client, "interop");
-        pki.WriteClientFiles(Path.Combine(directory.FullName, "node"), FleetRole.Node, "node-7");
+        _server = await RpcTestServer.StartAsync(_pki.Node());
+        _pki.WriteClientFiles(Path.Combine(_directory.FullName, "client"), FleetRole.Client, "interop");
+        _pki.WriteClientFiles(Path.Combine(_directory.FullName, "node"), FleetRole.Node, "node-7");
     }
 
     public async Task DisposeAsync()
     {
-        await server.DisposeAsync();
-        pki.Dispose();
-        directory.Delete(recursive: true);
+        await _server.DisposeAsync();
+        _pki.Dispose();
+        _directory.Delete(recursive: true);
     }
 
     [Theory]
@@ -78,9 +78,9 @@ public sealed class InteropTests : IAsyncLifetime
         Assert.StartsWith("status=DEADLINE_EXCEEDED", output.Trim(), StringComparison.Ordinal);
         // On a loaded machine the peer's deadline can pass before its request leaves; only a
         // handler that started can be cancelled, and one that started must be.
-        if (server.Echo.HandlerWaiting.IsCompleted)
+        if (_server.Echo.HandlerWaiting.IsCompleted)
         {
-            await server.Echo.HandlerCancelled.WaitAsync(TimeSpan.FromSeconds(10));
+            await _server.Echo.HandlerCancelled.WaitAsync(TimeSpan.FromSeconds(10));
         }
     }
 
@@ -97,7 +97,7 @@ public sealed class InteropTests : IAsyncLifetime
 
     private async Task<string> CallAsync(string peer, string proto, string service, string method, string request, string identity = "client", string timeoutSeconds = "20")
     {
-        var files = Path.Combine(directory.FullName, identity);
+        var files = Path.Combine(_directory.FullName, identity);
         var (program, script) = peer == "python"
             ? ("/usr/bin/python3", Path.Combine(Root, "tests", "interop", "grpc_client.py"))
             : ("node", Path.Combine(Root, "tests", "interop", "grpc_client.js"));
@@ -106,7 +106,7 @@ public sealed class InteropTests : IAsyncLifetime
         {
             script, "--proto", proto, "--service", service, "--method", method, "--request", request,
             "--ca", Path.Combine(files, "ca.crt"), "--cert", Path.Combine(files, "tls.crt"), "--key", Path.Combine(files, "tls.key"),
-            "--target", $"127.0.0.1:{server.Port}", "--server-name", TestPki.NodeDnsName, "--timeout", timeoutSeconds,
+            "--target", $"127.0.0.1:{_server.Port}", "--server-name", TestPki.NodeDnsName, "--timeout", timeoutSeconds,
         })
         {
             start.ArgumentList.Add(argument);

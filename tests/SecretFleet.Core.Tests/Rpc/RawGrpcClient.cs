@@ -10,7 +10,7 @@ namespace SecretFleet.Core.Tests.Rpc;
 /// </summary>
 internal sealed class RawGrpcClient(Uri address, TlsMaterial? material) : IDisposable
 {
-    private readonly HttpClient http = new(new SocketsHttpHandler
+    private readonly HttpClient _http = new(new SocketsHttpHandler
     {
         SslOptions = material is null
             ? new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "localhost", RemoteCertificateValidationCallback = (_, _, _, _) => true }
@@ -43,7 +43,7 @@ internal sealed class RawGrpcClient(Uri address, TlsMaterial? material) : IDispo
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var bytes = await response.Content.ReadAsByteArrayAsync();
         string? Header(string name) =>
             response.Headers.TryGetValues(name, out var v) ? v.Single()
@@ -52,7 +52,7 @@ internal sealed class RawGrpcClient(Uri address, TlsMaterial? material) : IDispo
         return new RawResponse(response.StatusCode, Header("grpc-status"), Header("grpc-message"), response.Headers.Contains("grpc-status"), bytes);
     }
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 }
 
 internal sealed record RawResponse(HttpStatusCode HttpStatus, string? GrpcStatus, string? GrpcMessage, bool TrailersOnly, byte[] Body);

@@ -22,12 +22,12 @@ namespace SecretFleet.Core.Tests.Rpc;
 /// </summary>
 internal sealed class RpcTestServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
-    private readonly MeterListener listener = new();
+    private readonly WebApplication _app;
+    private readonly MeterListener _listener = new();
 
     private RpcTestServer(WebApplication app, EchoService echo, HealthServiceImpl health, CapturingLoggerProvider logs)
     {
-        this.app = app;
+        _app = app;
         Echo = echo;
         Health = health;
         Logs = logs;
@@ -93,14 +93,14 @@ internal sealed class RpcTestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        listener.Dispose();
-        await app.StopAsync();
-        await app.DisposeAsync();
+        _listener.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 
     private void ListenToMetrics(IMeterFactory factory)
     {
-        listener.InstrumentPublished = (instrument, l) =>
+        _listener.InstrumentPublished = (instrument, l) =>
         {
             // Only this server's meter: tests run in parallel, each with its own DI container.
             if (instrument.Meter.Name == RpcMetricNames.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
@@ -108,7 +108,7 @@ internal sealed class RpcTestServer : IAsyncDisposable
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
             if (instrument.Name == RpcMetricNames.ServerCalls)
             {
@@ -117,14 +117,14 @@ internal sealed class RpcTestServer : IAsyncDisposable
                 Calls.AddOrUpdate((method, code), value, (_, old) => old + value);
             }
         });
-        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) =>
+        _listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) =>
         {
             if (instrument.Name == RpcMetricNames.ServerDuration && instrument.Unit == "s")
             {
                 Durations.AddOrUpdate(Tag(tags, RpcMetricNames.MethodTag), 1, (_, old) => old + 1);
             }
         });
-        listener.Start();
+        _listener.Start();
     }
 
     private static string Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string name)

@@ -6,15 +6,15 @@ namespace SecretFleet.Kube.Tests.Config;
 [Trait("Category", "Integration")]
 public sealed class ExecCredentialsTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TempDirectory _dir = new();
 
-    public void Dispose() => dir.Dispose();
+    public void Dispose() => _dir.Dispose();
 
     private KubeEnvironment Env() => new()
     {
         GetVariable = _ => null,
-        HomeDirectory = dir.Path,
-        ServiceAccountDirectory = Path.Combine(dir.Path, "no-service-account"),
+        HomeDirectory = _dir.Path,
+        ServiceAccountDirectory = Path.Combine(_dir.Path, "no-service-account"),
     };
 
     private static async Task<string?> AuthorizationOf(KubeClientConfig config) =>
@@ -23,8 +23,8 @@ public sealed class ExecCredentialsTests : IDisposable
     [Fact]
     public async Task An_exec_plugin_token_is_used_and_cached_until_it_expires()
     {
-        var log = Path.Combine(dir.Path, "calls");
-        var plugin = dir.Write("bin/cred-plugin", $$$"""
+        var log = Path.Combine(_dir.Path, "calls");
+        var plugin = _dir.Write("bin/cred-plugin", $$$"""
             #!/bin/sh
             echo called >> "{{{log}}}"
             echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"exec-token","expirationTimestamp":"2999-01-01T00:00:00Z"}}'
@@ -34,7 +34,7 @@ public sealed class ExecCredentialsTests : IDisposable
             File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        var file = dir.Write("config", """
+        var file = _dir.Write("config", """
             current-context: dev
             contexts: [{name: dev, context: {cluster: c, user: cloud}}]
             clusters: [{name: c, cluster: {server: "https://c.example"}}]
@@ -56,13 +56,13 @@ public sealed class ExecCredentialsTests : IDisposable
     [Fact]
     public async Task A_failing_exec_plugin_names_the_command_and_its_error()
     {
-        var plugin = dir.Write("bin/broken", "#!/bin/sh\necho 'login expired, run cloud auth login' >&2\nexit 3\n");
+        var plugin = _dir.Write("bin/broken", "#!/bin/sh\necho 'login expired, run cloud auth login' >&2\nexit 3\n");
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        var file = dir.Write("config", """
+        var file = _dir.Write("config", """
             current-context: dev
             contexts: [{name: dev, context: {cluster: c, user: cloud}}]
             clusters: [{name: c, cluster: {server: "https://c.example"}}]

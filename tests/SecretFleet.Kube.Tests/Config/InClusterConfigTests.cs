@@ -7,13 +7,13 @@ namespace SecretFleet.Kube.Tests.Config;
 [Trait("Category", "Integration")]
 public sealed class InClusterConfigTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
-    private readonly TestCertificates certs = new();
+    private readonly TempDirectory _dir = new();
+    private readonly TestCertificates _certs = new();
 
     public void Dispose()
     {
-        dir.Dispose();
-        certs.Dispose();
+        _dir.Dispose();
+        _certs.Dispose();
     }
 
     private KubeEnvironment PodEnvironment(Uri server, string? kubeconfig = null) => new()
@@ -25,18 +25,18 @@ public sealed class InClusterConfigTests : IDisposable
             "KUBECONFIG" => kubeconfig,
             _ => null,
         },
-        HomeDirectory = dir.Path,
-        ServiceAccountDirectory = Path.Combine(dir.Path, "serviceaccount"),
+        HomeDirectory = _dir.Path,
+        ServiceAccountDirectory = Path.Combine(_dir.Path, "serviceaccount"),
     };
 
     /// <summary>Lays out the service account the way the kubelet does: files behind a ..data symlink that is swapped on rotation.</summary>
     private void MountServiceAccount(string generation, string token)
     {
-        var root = Path.Combine(dir.Path, "serviceaccount");
+        var root = Path.Combine(_dir.Path, "serviceaccount");
         var data = Path.Combine(root, $"..{generation}");
         Directory.CreateDirectory(data);
         File.WriteAllText(Path.Combine(data, "token"), token);
-        File.WriteAllText(Path.Combine(data, "ca.crt"), certs.CaPem);
+        File.WriteAllText(Path.Combine(data, "ca.crt"), _certs.CaPem);
         File.WriteAllText(Path.Combine(data, "namespace"), "secretfleet-system");
         // The kubelet renames a new link over ..data; delete-and-create is close enough for one reader.
         var dataLink = Path.Combine(root, "..data");
@@ -59,7 +59,7 @@ public sealed class InClusterConfigTests : IDisposable
     [Fact]
     public async Task In_cluster_config_uses_the_service_account_and_picks_up_a_rotated_token()
     {
-        await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, """{"metadata":{"name":"operator","namespace":"secretfleet-system"}}"""), certs);
+        await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, """{"metadata":{"name":"operator","namespace":"secretfleet-system"}}"""), _certs);
         MountServiceAccount("2026_01_01", "token-one");
         var config = KubeConfigLoader.Load(environment: PodEnvironment(stub.Url));
         using var api = KubeApi.Create(config);
@@ -78,7 +78,7 @@ public sealed class InClusterConfigTests : IDisposable
     public void KUBECONFIG_wins_over_in_cluster_config()
     {
         MountServiceAccount("1", "token");
-        var kubeconfig = dir.Write("config", """
+        var kubeconfig = _dir.Write("config", """
             current-context: dev
             contexts: [{name: dev, context: {cluster: c}}]
             clusters: [{name: c, cluster: {server: "https://c.example"}}]

@@ -5,15 +5,15 @@ namespace SecretFleet.Kube.Tests.Config;
 [Trait("Category", "Unit")]
 public sealed class KubeConfigLoaderTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TempDirectory _dir = new();
 
-    public void Dispose() => dir.Dispose();
+    public void Dispose() => _dir.Dispose();
 
     private KubeEnvironment Env(string? kubeconfig = null) => new()
     {
         GetVariable = name => name == "KUBECONFIG" ? kubeconfig : null,
-        HomeDirectory = Path.Combine(dir.Path, "home"),
-        ServiceAccountDirectory = Path.Combine(dir.Path, "no-service-account"),
+        HomeDirectory = Path.Combine(_dir.Path, "home"),
+        ServiceAccountDirectory = Path.Combine(_dir.Path, "no-service-account"),
     };
 
     private static async Task<string?> AuthorizationOf(KubeClientConfig config) =>
@@ -22,7 +22,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     [Fact]
     public async Task KUBECONFIG_files_merge_in_order_and_the_first_definition_wins()
     {
-        var first = dir.Write("a/config", """
+        var first = _dir.Write("a/config", """
             apiVersion: v1
             kind: Config
             current-context: dev
@@ -33,7 +33,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
             - name: dev-cluster
               cluster: {server: "https://dev.example:6443"}
             """);
-        var second = dir.Write("b/config", """
+        var second = _dir.Write("b/config", """
             current-context: prod
             contexts:
             - name: dev
@@ -51,7 +51,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
             - name: bob
               user: {token: bob-token}
             """);
-        var missing = Path.Combine(dir.Path, "missing");
+        var missing = Path.Combine(_dir.Path, "missing");
 
         var config = KubeConfigLoader.Load(environment: Env(string.Join(Path.PathSeparator, missing, first, second)));
 
@@ -64,7 +64,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     [Fact]
     public void Context_and_namespace_flags_override_the_file()
     {
-        var file = dir.Write("config", """
+        var file = _dir.Write("config", """
             current-context: dev
             contexts:
             - {name: dev, context: {cluster: c, namespace: team-a}}
@@ -85,7 +85,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     [Fact]
     public void A_context_without_namespace_means_default()
     {
-        var file = dir.Write("config", """
+        var file = _dir.Write("config", """
             current-context: dev
             contexts: [{name: dev, context: {cluster: c}}]
             clusters: [{name: c, cluster: {server: "https://c.example"}}]
@@ -97,7 +97,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     [Fact]
     public void An_unknown_context_names_it_and_lists_the_known_ones()
     {
-        var file = dir.Write("config", """
+        var file = _dir.Write("config", """
             current-context: dev
             contexts: [{name: dev, context: {cluster: c}}]
             clusters: [{name: c, cluster: {server: "https://c.example"}}]
@@ -120,7 +120,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     [Fact]
     public void A_missing_kubeconfig_flag_file_is_named()
     {
-        var path = Path.Combine(dir.Path, "nope.yaml");
+        var path = Path.Combine(_dir.Path, "nope.yaml");
 
         var e = Assert.Throws<KubeConfigException>(() => KubeConfigLoader.Load(new KubeConfigOptions { KubeconfigPath = path }, Env()));
 
@@ -131,7 +131,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     [Fact]
     public void Home_kubeconfig_is_the_last_resort()
     {
-        dir.Write("home/.kube/config", """
+        _dir.Write("home/.kube/config", """
             current-context: home
             contexts: [{name: home, context: {cluster: c}}]
             clusters: [{name: c, cluster: {server: "https://home.example"}}]
@@ -143,7 +143,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     [Fact]
     public void Invalid_base64_data_names_the_user_and_field()
     {
-        var file = dir.Write("config", """
+        var file = _dir.Write("config", """
             current-context: dev
             contexts: [{name: dev, context: {cluster: c, user: alice}}]
             clusters: [{name: c, cluster: {server: "https://c.example"}}]
@@ -158,13 +158,13 @@ public sealed class KubeConfigLoaderTests : IDisposable
     [Fact]
     public async Task A_relative_tokenFile_resolves_next_to_its_kubeconfig_and_is_reread_when_it_changes()
     {
-        var file = dir.Write("kube/config", """
+        var file = _dir.Write("kube/config", """
             current-context: dev
             contexts: [{name: dev, context: {cluster: c, user: robot}}]
             clusters: [{name: c, cluster: {server: "https://c.example"}}]
             users: [{name: robot, user: {tokenFile: tokens/robot}}]
             """);
-        var tokenPath = dir.Write("kube/tokens/robot", "first-token\n");
+        var tokenPath = _dir.Write("kube/tokens/robot", "first-token\n");
         var config = KubeConfigLoader.Load(new KubeConfigOptions { KubeconfigPath = file }, Env());
 
         var before = await AuthorizationOf(config);

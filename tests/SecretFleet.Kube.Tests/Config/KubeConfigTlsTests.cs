@@ -9,16 +9,16 @@ namespace SecretFleet.Kube.Tests.Config;
 public sealed class KubeConfigTlsTests : IDisposable
 {
     private const string NamespaceJson = """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"default"}}""";
-    private readonly TempDirectory dir = new();
-    private readonly TestCertificates certs = new();
+    private readonly TempDirectory _dir = new();
+    private readonly TestCertificates _certs = new();
 
     public void Dispose()
     {
-        dir.Dispose();
-        certs.Dispose();
+        _dir.Dispose();
+        _certs.Dispose();
     }
 
-    private string Kubeconfig(KubeStub stub, string cluster, string user) => dir.Write("kube/config", $"""
+    private string Kubeconfig(KubeStub stub, string cluster, string user) => _dir.Write("kube/config", $"""
         apiVersion: v1
         kind: Config
         current-context: test
@@ -46,8 +46,8 @@ public sealed class KubeConfigTlsTests : IDisposable
     [Fact]
     public async Task Certificate_authority_data_and_a_token_reach_the_server()
     {
-        await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, NamespaceJson), certs);
-        var file = Kubeconfig(stub, $"    certificate-authority-data: {TestCertificates.Base64(certs.CaPem)}", "      token: sekret");
+        await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, NamespaceJson), _certs);
+        var file = Kubeconfig(stub, $"    certificate-authority-data: {TestCertificates.Base64(_certs.CaPem)}", "      token: sekret");
 
         var ns = await GetNamespaceAsync(file);
 
@@ -58,10 +58,10 @@ public sealed class KubeConfigTlsTests : IDisposable
     [Fact]
     public async Task A_relative_certificate_authority_file_and_client_certificate_files_authenticate_by_mTLS()
     {
-        await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, NamespaceJson), certs, requireClientCertificate: true);
-        dir.Write("kube/pki/ca.crt", certs.CaPem);
-        dir.Write("kube/pki/me.crt", certs.ClientPem);
-        dir.Write("kube/pki/me.key", certs.ClientKeyPem);
+        await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, NamespaceJson), _certs, requireClientCertificate: true);
+        _dir.Write("kube/pki/ca.crt", _certs.CaPem);
+        _dir.Write("kube/pki/me.crt", _certs.ClientPem);
+        _dir.Write("kube/pki/me.key", _certs.ClientKeyPem);
         var file = Kubeconfig(stub, "    certificate-authority: pki/ca.crt", "      client-certificate: pki/me.crt\n      client-key: pki/me.key");
 
         await GetNamespaceAsync(file);
@@ -74,11 +74,11 @@ public sealed class KubeConfigTlsTests : IDisposable
     [Fact]
     public async Task Client_certificate_data_and_key_data_authenticate_by_mTLS()
     {
-        await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, NamespaceJson), certs, requireClientCertificate: true);
+        await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, NamespaceJson), _certs, requireClientCertificate: true);
         var file = Kubeconfig(
             stub,
-            $"    certificate-authority-data: {TestCertificates.Base64(certs.CaPem)}",
-            $"      client-certificate-data: {TestCertificates.Base64(certs.ClientPem)}\n      client-key-data: {TestCertificates.Base64(certs.ClientKeyPem)}");
+            $"    certificate-authority-data: {TestCertificates.Base64(_certs.CaPem)}",
+            $"      client-certificate-data: {TestCertificates.Base64(_certs.ClientPem)}\n      client-key-data: {TestCertificates.Base64(_certs.ClientKeyPem)}");
 
         await GetNamespaceAsync(file);
 
@@ -89,7 +89,7 @@ public sealed class KubeConfigTlsTests : IDisposable
     public async Task A_server_the_CA_did_not_sign_is_refused()
     {
         using var otherCa = new TestCertificates();
-        await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, NamespaceJson), certs);
+        await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, NamespaceJson), _certs);
         var file = Kubeconfig(stub, $"    certificate-authority-data: {TestCertificates.Base64(otherCa.CaPem)}", "      token: sekret");
 
         var e = await Assert.ThrowsAsync<KubeApiException>(() => GetNamespaceAsync(file));
@@ -102,7 +102,7 @@ public sealed class KubeConfigTlsTests : IDisposable
     [Fact]
     public async Task Insecure_skip_tls_verify_accepts_an_unknown_server_certificate()
     {
-        await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, NamespaceJson), certs);
+        await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, NamespaceJson), _certs);
         var file = Kubeconfig(stub, "    insecure-skip-tls-verify: true", "      token: sekret");
 
         var ns = await GetNamespaceAsync(file);

@@ -28,11 +28,11 @@ internal sealed record RecordedRequest(
 /// </summary>
 internal sealed class KubeStub : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
     private KubeStub(WebApplication app, Uri url)
     {
-        this.app = app;
+        _app = app;
         Url = url;
     }
 
@@ -85,8 +85,8 @@ internal sealed class KubeStub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 
     /// <summary>Writes a JSON body with a status code.</summary>

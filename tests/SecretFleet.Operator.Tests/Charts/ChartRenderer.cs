@@ -14,7 +14,7 @@ namespace SecretFleet.Operator.Tests.Charts;
 /// </summary>
 internal sealed partial class ChartRenderer(string chartDirectory, IReadOnlyDictionary<string, object?> values, string releaseName, string releaseNamespace)
 {
-    private readonly Dictionary<string, object?> chart = (Dictionary<string, object?>)Yaml.Load(File.ReadAllText(Path.Combine(chartDirectory, "Chart.yaml")))!;
+    private readonly Dictionary<string, object?> _chart = (Dictionary<string, object?>)Yaml.Load(File.ReadAllText(Path.Combine(chartDirectory, "Chart.yaml")))!;
 
     /// <summary>The chart's values.yaml with <paramref name="overrides"/> merged over it (maps merge, the rest replaces).</summary>
     public static Dictionary<string, object?> Values(string chartDirectory, Dictionary<string, object?>? overrides = null)
@@ -136,7 +136,7 @@ internal sealed partial class ChartRenderer(string chartDirectory, IReadOnlyDict
         {
             "Values" => values,
             "Release" => new Dictionary<string, object?> { ["Name"] = releaseName, ["Namespace"] = releaseNamespace },
-            "Chart" => new Dictionary<string, object?> { ["Name"] = chart["name"], ["Version"] = chart["version"], ["AppVersion"] = chart["appVersion"] },
+            "Chart" => new Dictionary<string, object?> { ["Name"] = _chart["name"], ["Version"] = _chart["version"], ["AppVersion"] = _chart["appVersion"] },
             _ => throw new InvalidOperationException($"{name}: '{path}' is not a .Values/.Release/.Chart reference"),
         };
         foreach (var part in parts.Skip(1))

@@ -14,15 +14,15 @@ namespace SecretFleet.Operator.Tests.Epochs;
 public sealed class StatusOperationLogTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
-    private readonly ManualTimeProvider time = new(Now);
-    private readonly FakeKubeApi api;
-    private readonly StatusOperationLog log;
+    private readonly ManualTimeProvider _time = new(Now);
+    private readonly FakeKubeApi _api;
+    private readonly StatusOperationLog _log;
 
     public StatusOperationLogTests()
     {
-        api = new FakeKubeApi(time);
-        api.Seed(TestClusters.Demo() with { Status = new SecretClusterStatus { Epoch = 4, RecoveredOrdinals = [1] } });
-        log = new StatusOperationLog(api, "vault", "demo", time, NullLogger.Instance);
+        _api = new FakeKubeApi(_time);
+        _api.Seed(TestClusters.Demo() with { Status = new SecretClusterStatus { Epoch = 4, RecoveredOrdinals = [1] } });
+        _log = new StatusOperationLog(_api, "vault", "demo", _time, NullLogger.Instance);
     }
 
     private static OperationLogRecord Refresh => new("refresh-0a", OperationKind.Refresh, 4, 5, [1, 2, 3], 0, OperationDecision.None, "", "", Now.AddMinutes(-1), Completed: false);
@@ -30,13 +30,13 @@ public sealed class StatusOperationLogTests
     [Fact]
     public async Task An_open_record_is_written_to_status_refresh_and_reads_back_the_same()
     {
-        await log.SaveAsync(Refresh, CancellationToken.None);
+        await _log.SaveAsync(Refresh, CancellationToken.None);
 
         var refresh = Status().Refresh!;
         Assert.Equal(("refresh-0a", RefreshKind.Refresh, 4L, 5L, RefreshPhase.Dealing), (refresh.Id, refresh.Kind!.Value, refresh.FromEpoch!.Value, refresh.TargetEpoch!.Value, refresh.Phase!.Value));
         Assert.Null(refresh.Decision);
         Assert.Equal([0, 1, 2], refresh.Participants);
-        var loaded = await log.LoadAsync(CancellationToken.None);
+        var loaded = await _log.LoadAsync(CancellationToken.None);
         Assert.Equal(Refresh with { Participants = [] }, loaded! with { Participants = [] });
         Assert.Equal(Refresh.Participants, loaded.Participants);
     }
@@ -44,9 +44,9 @@ public sealed class StatusOperationLogTests
     [Fact]
     public async Task The_decision_is_recorded_before_completion()
     {
-        await log.SaveAsync(Refresh, CancellationToken.None);
+        await _log.SaveAsync(Refresh, CancellationToken.None);
 
-        await log.SaveAsync(Refresh with { Decision = OperationDecision.Abort, Reason = "node x 2 failed the batch check", ReasonCode = "dealer" }, CancellationToken.None);
+        await _log.SaveAsync(Refresh with { Decision = OperationDecision.Abort, Reason = "node x 2 failed the batch check", ReasonCode = "dealer" }, CancellationToken.None);
 
         var refresh = Status().Refresh!;
         Assert.Equal((RefreshPhase.Aborting, RefreshDecision.Abort, "dealer"), (refresh.Phase!.Value, refresh.Decision!.Value, refresh.ReasonCode));
@@ -56,27 +56,27 @@ public sealed class StatusOperationLogTests
     [Fact]
     public async Task A_completed_commit_clears_the_record_and_moves_epoch_and_last_refresh_in_one_write()
     {
-        await log.SaveAsync(Refresh with { Decision = OperationDecision.Commit }, CancellationToken.None);
-        api.ClearCalls();
+        await _log.SaveAsync(Refresh with { Decision = OperationDecision.Commit }, CancellationToken.None);
+        _api.ClearCalls();
 
-        await log.SaveAsync(Refresh with { Decision = OperationDecision.Commit, Completed = true }, CancellationToken.None);
+        await _log.SaveAsync(Refresh with { Decision = OperationDecision.Commit, Completed = true }, CancellationToken.None);
 
         var status = Status();
         Assert.Null(status.Refresh);
         Assert.Equal(5, status.Epoch);
         Assert.Equal(Now, status.LastRefreshTime);
-        Assert.Single(api.Writes);
-        Assert.Null(await log.LoadAsync(CancellationToken.None));
+        Assert.Single(_api.Writes);
+        Assert.Null(await _log.LoadAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task A_completed_recovery_adds_its_ordinal_and_keeps_the_epoch()
     {
         var recovery = new OperationLogRecord("recovery-1", OperationKind.Recovery, 4, 4, [1, 2], 4, OperationDecision.Commit, "", "", Now, Completed: false);
-        await log.SaveAsync(recovery, CancellationToken.None);
+        await _log.SaveAsync(recovery, CancellationToken.None);
         Assert.Equal(3, Status().Refresh!.RecoveryOrdinal);
 
-        await log.SaveAsync(recovery with { Completed = true }, CancellationToken.None);
+        await _log.SaveAsync(recovery with { Completed = true }, CancellationToken.None);
 
         Assert.Equal(4, Status().Epoch);
         Assert.Equal([1, 3], Status().RecoveredOrdinals!);
@@ -87,22 +87,22 @@ public sealed class StatusOperationLogTests
     public async Task A_conflicting_status_write_is_re_read_and_retried()
     {
         var conflicts = 2;
-        api.FailWhen = c => c.Subresource == "status" && conflicts-- > 0
+        _api.FailWhen = c => c.Subresource == "status" && conflicts-- > 0
             ? FakeKubeApi.Error(HttpStatusCode.Conflict, "Conflict", "the object has been modified")
             : null;
 
-        await log.SaveAsync(Refresh, CancellationToken.None);
+        await _log.SaveAsync(Refresh, CancellationToken.None);
 
         Assert.Equal("refresh-0a", Status().Refresh!.Id);
-        Assert.Equal(3, api.Calls.Count(c => c.Subresource == "status"));
+        Assert.Equal(3, _api.Calls.Count(c => c.Subresource == "status"));
     }
 
     [Fact]
     public async Task Another_operations_open_record_is_never_replaced()
     {
-        await log.SaveAsync(Refresh with { Decision = OperationDecision.Commit }, CancellationToken.None);
+        await _log.SaveAsync(Refresh with { Decision = OperationDecision.Commit }, CancellationToken.None);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => log.SaveAsync(Refresh with { Id = "refresh-0b" }, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _log.SaveAsync(Refresh with { Id = "refresh-0b" }, CancellationToken.None));
 
         Assert.Contains("records operation refresh-0a", error.Message);
         Assert.Equal(RefreshDecision.Commit, Status().Refresh!.Decision);
@@ -111,9 +111,9 @@ public sealed class StatusOperationLogTests
     [Fact]
     public async Task A_restarted_coordinator_resends_a_recorded_commit_and_completes_the_epoch()
     {
-        await log.SaveAsync(Refresh with { Decision = OperationDecision.Commit }, CancellationToken.None);
+        await _log.SaveAsync(Refresh with { Decision = OperationDecision.Commit }, CancellationToken.None);
         var nodes = new DecisionRecorder();
-        var coordinator = new EpochCoordinator(nodes, log, time, NullLogger<EpochCoordinator>.Instance);
+        var coordinator = new EpochCoordinator(nodes, _log, _time, NullLogger<EpochCoordinator>.Instance);
 
         var outcome = await coordinator.ResumeAsync(Fleet(), CancellationToken.None);
 
@@ -125,9 +125,9 @@ public sealed class StatusOperationLogTests
     [Fact]
     public async Task A_restarted_coordinator_aborts_an_undecided_operation()
     {
-        await log.SaveAsync(Refresh, CancellationToken.None);
+        await _log.SaveAsync(Refresh, CancellationToken.None);
         var nodes = new DecisionRecorder();
-        var coordinator = new EpochCoordinator(nodes, log, time, NullLogger<EpochCoordinator>.Instance);
+        var coordinator = new EpochCoordinator(nodes, _log, _time, NullLogger<EpochCoordinator>.Instance);
 
         var outcome = await coordinator.ResumeAsync(Fleet(), CancellationToken.None);
 
@@ -137,7 +137,7 @@ public sealed class StatusOperationLogTests
         Assert.Null(Status().Refresh);
     }
 
-    private SecretClusterStatus Status() => api.GetAsync<SecretCluster>("vault", "demo", CancellationToken.None).Result!.Status!;
+    private SecretClusterStatus Status() => _api.GetAsync<SecretCluster>("vault", "demo", CancellationToken.None).Result!.Status!;
 
     private static FleetView Fleet() =>
         new("vault/demo", 2, [.. Enumerable.Range(1, 3).Select(x => new FleetMember((byte)x, new Uri($"https://10.0.0.{x}:7443"), $"demo-{x - 1}.demo-nodes.vault.svc", new FleetIdentity("demo.vault", FleetRole.Node, $"demo-{x - 1}")))]);
@@ -145,7 +145,7 @@ public sealed class StatusOperationLogTests
     /// <summary>Nodes that only take decisions, and remember them.</summary>
     private sealed class DecisionRecorder : INodeOperations
     {
-        private readonly Lock sync = new();
+        private readonly Lock _sync = new();
 
         public List<string> Calls { get; } = [];
 
@@ -175,7 +175,7 @@ public sealed class StatusOperationLogTests
 
         private void Add(string call)
         {
-            lock (sync)
+            lock (_sync)
             {
                 Calls.Add(call);
             }

@@ -204,7 +204,7 @@ public sealed class WorkQueueRunTests
     /// <summary>A queue running <c>reconcile</c>; every reconcile start is reported on a channel with the clock time.</summary>
     private sealed class Run : IAsyncDisposable
     {
-        private readonly Channel<DateTimeOffset> starts = Channel.CreateUnbounded<DateTimeOffset>();
+        private readonly Channel<DateTimeOffset> _starts = Channel.CreateUnbounded<DateTimeOffset>();
 
         public Run(int workers, Func<string, CancellationToken, Task<ReconcileResult>> reconcile)
         {
@@ -215,7 +215,7 @@ public sealed class WorkQueueRunTests
             Loop = Queue.RunAsync(
                 (key, ct) =>
                 {
-                    starts.Writer.TryWrite(Clock.GetUtcNow());
+                    _starts.Writer.TryWrite(Clock.GetUtcNow());
                     return reconcile(key, ct);
                 },
                 Stop.Token);
@@ -229,7 +229,7 @@ public sealed class WorkQueueRunTests
 
         public Task Loop { get; }
 
-        public async Task<DateTimeOffset> NextAsync() => await starts.Reader.ReadAsync().AsTask().WaitAsync(Deadline);
+        public async Task<DateTimeOffset> NextAsync() => await _starts.Reader.ReadAsync().AsTask().WaitAsync(Deadline);
 
         public async ValueTask DisposeAsync()
         {

@@ -17,14 +17,14 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
 {
     public const string Key = "vault/demo";
 
-    private readonly OperatorMetrics metrics = new();
+    private readonly OperatorMetrics _metrics = new();
 
     public ReconcilerHarness(SecretCluster? cluster = null)
     {
         Api = new FakeKubeApi(Time);
-        Supervisors = new FleetSupervisors(new FleetSupervisorContext(Api, Coordinator, Events, metrics, Time, NullLogger.Instance, k => Finished.Enqueue(k.ToString())));
+        Supervisors = new FleetSupervisors(new FleetSupervisorContext(Api, Coordinator, Events, _metrics, Time, NullLogger.Instance, k => Finished.Enqueue(k.ToString())));
         Reconciler = new SecretClusterReconciler(Api, new ReconcilerSettings("ghcr.io/secretfleet/node:test", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
-            Supervisors, Events, metrics, Time, NullLogger.Instance, TestClusters.Key);
+            Supervisors, Events, _metrics, Time, NullLogger.Instance, TestClusters.Key);
         Api.Seed(cluster ?? TestClusters.Demo());
     }
 
@@ -164,6 +164,6 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Supervisors.DisposeAsync();
-        metrics.Dispose();
+        _metrics.Dispose();
     }
 }

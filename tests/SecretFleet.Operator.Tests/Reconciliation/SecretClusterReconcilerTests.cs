@@ -9,25 +9,25 @@ namespace SecretFleet.Operator.Tests.Reconciliation;
 [Trait("Category", "Unit")]
 public sealed class SecretClusterReconcilerTests : IAsyncLifetime
 {
-    private readonly ReconcilerHarness h = new();
+    private readonly ReconcilerHarness _h = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await h.DisposeAsync();
+    public async Task DisposeAsync() => await _h.DisposeAsync();
 
     [Fact]
     public async Task No_workload_while_the_certificates_are_pending()
     {
-        await h.ReconcileAsync();
+        await _h.ReconcileAsync();
 
-        Assert.Contains(LabelsAndAnnotations.CleanupFinalizer, h.Cluster.Metadata.Finalizers ?? []);
+        Assert.Contains(LabelsAndAnnotations.CleanupFinalizer, _h.Cluster.Metadata.Finalizers ?? []);
         Assert.Equal(["demo-ca", "demo-client", "demo-node-0", "demo-node-1", "demo-node-2", "demo-operator"], Names(KubeResources.Certificates));
-        Assert.Equal(2, h.Api.All(KubeResources.Issuers).Count);
-        Assert.Empty(h.Api.All(KubeResources.Pods));
-        Assert.Empty(h.Api.All(KubeResources.Services));
-        Assert.Empty(h.Api.All(KubeResources.Secrets));
-        Assert.Equal(SecretClusterPhase.Pending, h.Cluster.Status!.Phase);
-        var certificates = h.Condition(Conditions.CertificatesReady)!;
+        Assert.Equal(2, _h.Api.All(KubeResources.Issuers).Count);
+        Assert.Empty(_h.Api.All(KubeResources.Pods));
+        Assert.Empty(_h.Api.All(KubeResources.Services));
+        Assert.Empty(_h.Api.All(KubeResources.Secrets));
+        Assert.Equal(SecretClusterPhase.Pending, _h.Cluster.Status!.Phase);
+        var certificates = _h.Condition(Conditions.CertificatesReady)!;
         Assert.False(certificates.IsTrue);
         Assert.Contains("Certificate demo-node-1: waiting for cert-manager", certificates.Message);
     }
@@ -35,13 +35,13 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     [Fact]
     public async Task Issued_certificates_bring_each_node_its_key_Secret_then_its_volume_then_its_pod()
     {
-        await h.ReconcileAsync();
-        h.Api.IssueCertificates();
-        h.Api.ClearCalls();
+        await _h.ReconcileAsync();
+        _h.Api.IssueCertificates();
+        _h.Api.ClearCalls();
 
-        await h.ReconcileAsync();
+        await _h.ReconcileAsync();
 
-        var writes = h.Api.Writes.Select(c => $"{c.Verb} {c.Resource.Plural} {c.Name}").ToList();
+        var writes = _h.Api.Writes.Select(c => $"{c.Verb} {c.Resource.Plural} {c.Name}").ToList();
         for (var ordinal = 0; ordinal < 3; ordinal++)
         {
             var key = writes.IndexOf($"create secrets demo-node-{ordinal}-key");
@@ -52,17 +52,17 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
 
         foreach (var resource in new[] { KubeResources.Services, KubeResources.PodDisruptionBudgets, KubeResources.Secrets, KubeResources.Pods })
         {
-            Assert.All(h.Api.All(resource), child => Assert.Equal(Support.TestClusters.Uid, (string?)child["metadata"]!["ownerReferences"]![0]!["uid"]));
+            Assert.All(_h.Api.All(resource), child => Assert.Equal(Support.TestClusters.Uid, (string?)child["metadata"]!["ownerReferences"]![0]!["uid"]));
         }
 
         // Garbage collection must never take a node's volume: PVCs have no owner.
         Assert.Equal(["data-demo-0", "data-demo-1", "data-demo-2"], Names(KubeResources.PersistentVolumeClaims));
-        Assert.All(h.Api.All(KubeResources.PersistentVolumeClaims), c => Assert.Null(c["metadata"]!["ownerReferences"]));
+        Assert.All(_h.Api.All(KubeResources.PersistentVolumeClaims), c => Assert.Null(c["metadata"]!["ownerReferences"]));
         Assert.Equal(["demo-node-0-key", "demo-node-1-key", "demo-node-2-key"], Names(KubeResources.Secrets));
-        Assert.Empty(h.Api.All(KubeResources.StatefulSets));
-        Assert.True(h.Condition(Conditions.CertificatesReady)!.IsTrue);
-        Assert.Equal(SecretClusterPhase.Provisioning, h.Cluster.Status!.Phase);
-        Assert.Equal(["CertificatesIssued"], h.Events.Reasons);
+        Assert.Empty(_h.Api.All(KubeResources.StatefulSets));
+        Assert.True(_h.Condition(Conditions.CertificatesReady)!.IsTrue);
+        Assert.Equal(SecretClusterPhase.Provisioning, _h.Cluster.Status!.Phase);
+        Assert.Equal(["CertificatesIssued"], _h.Events.Reasons);
     }
 
     [Fact]
@@ -72,11 +72,11 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
 
         for (var ordinal = 0; ordinal < 3; ordinal++)
         {
-            var secrets = h.PodSpec(ordinal)["volumes"]!.AsArray().Select(v => (string?)v!["secret"]?["secretName"]).OfType<string>();
+            var secrets = _h.PodSpec(ordinal)["volumes"]!.AsArray().Select(v => (string?)v!["secret"]?["secretName"]).OfType<string>();
             Assert.Equal([$"demo-node-{ordinal}-tls", $"demo-node-{ordinal}-key"], secrets);
         }
 
-        var members = h.Coordinator.Views[^1].Members;
+        var members = _h.Coordinator.Views[^1].Members;
         Assert.Equal(["spiffe://secretfleet.local/node/demo-0", "spiffe://secretfleet.local/node/demo-1", "spiffe://secretfleet.local/node/demo-2"],
             members.OrderBy(m => m.X).Select(m => m.Identity.ToString()));
     }
@@ -84,36 +84,36 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     [Fact]
     public async Task An_unchanged_world_writes_no_status_and_no_event()
     {
-        await h.ProvisionAsync();
-        await h.ReconcileAsync();
-        var events = h.Events.Recorded.Count;
-        h.Api.ClearCalls();
+        await _h.ProvisionAsync();
+        await _h.ReconcileAsync();
+        var events = _h.Events.Recorded.Count;
+        _h.Api.ClearCalls();
 
-        await h.ReconcileAsync();
+        await _h.ReconcileAsync();
 
-        Assert.DoesNotContain(h.Api.Calls, c => c.Subresource == "status");
-        Assert.Equal(events, h.Events.Recorded.Count);
+        Assert.DoesNotContain(_h.Api.Calls, c => c.Subresource == "status");
+        Assert.Equal(events, _h.Events.Recorded.Count);
     }
 
     [Fact]
     public async Task Fleet_forms_when_every_node_is_ready_and_then_reports_Ready()
     {
-        await h.ProvisionAsync();
-        h.ReadyPods(0, 1);
-        await h.ReconcileAsync();
-        Assert.Empty(h.Coordinator.Calls);
-        Assert.Contains("forms once all 3 nodes are Ready (2 are)", h.Condition(Conditions.Progressing)!.Message);
+        await _h.ProvisionAsync();
+        _h.ReadyPods(0, 1);
+        await _h.ReconcileAsync();
+        Assert.Empty(_h.Coordinator.Calls);
+        Assert.Contains("forms once all 3 nodes are Ready (2 are)", _h.Condition(Conditions.Progressing)!.Message);
 
-        h.ReadyPods(2);
-        await h.ReconcileUntilIdleAsync();
+        _h.ReadyPods(2);
+        await _h.ReconcileUntilIdleAsync();
 
-        Assert.Equal(["connect 3", "membership formation=True", "epoch"], h.Coordinator.Calls);
-        Assert.Contains("FleetFormed", h.Events.Reasons);
-        var status = h.Cluster.Status!;
+        Assert.Equal(["connect 3", "membership formation=True", "epoch"], _h.Coordinator.Calls);
+        Assert.Contains("FleetFormed", _h.Events.Reasons);
+        var status = _h.Cluster.Status!;
         Assert.Equal(0, status.Epoch);
         Assert.Equal(SecretClusterPhase.Ready, status.Phase);
         Assert.Equal(3, status.ReadyReplicas);
-        Assert.True(h.Condition(Conditions.Ready)!.IsTrue);
+        Assert.True(_h.Condition(Conditions.Ready)!.IsTrue);
         Assert.Equal(Support.TestClusters.Created + TimeSpan.FromMinutes(10), status.NextRefreshTime);
     }
 
@@ -121,24 +121,24 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     public async Task Requested_refresh_runs_once_every_node_is_ready_and_is_not_repeated()
     {
         await FormAsync();
-        Annotate(h.Time.GetUtcNow().ToString("O"));
-        h.SetPodStatus(1, ready: false);
+        Annotate(_h.Time.GetUtcNow().ToString("O"));
+        _h.SetPodStatus(1, ready: false);
 
-        await h.ReconcileAsync();
+        await _h.ReconcileAsync();
 
-        Assert.DoesNotContain("refresh", h.Coordinator.Calls);
-        var waiting = h.Condition(Conditions.Refreshing)!;
+        Assert.DoesNotContain("refresh", _h.Coordinator.Calls);
+        var waiting = _h.Condition(Conditions.Refreshing)!;
         Assert.Equal(Conditions.Reasons.RefreshWaitingForNodes, waiting.Reason);
         Assert.Contains("2 of 3 are", waiting.Message);
-        Assert.Equal(SecretClusterPhase.Degraded, h.Cluster.Status!.Phase);
+        Assert.Equal(SecretClusterPhase.Degraded, _h.Cluster.Status!.Phase);
 
-        h.ReadyPods(1);
-        await h.ReconcileUntilIdleAsync();
-        await h.ReconcileUntilIdleAsync();
+        _h.ReadyPods(1);
+        await _h.ReconcileUntilIdleAsync();
+        await _h.ReconcileUntilIdleAsync();
 
-        Assert.Single(h.Coordinator.Calls, "refresh");
-        Assert.Contains("EpochStarted", h.Events.Reasons);
-        var completed = Assert.Single(h.Events.Recorded, e => e.Reason == "EpochCompleted");
+        Assert.Single(_h.Coordinator.Calls, "refresh");
+        Assert.Contains("EpochStarted", _h.Events.Reasons);
+        var completed = Assert.Single(_h.Events.Recorded, e => e.Reason == "EpochCompleted");
         Assert.Contains("Epoch 1 committed", completed.Note);
     }
 
@@ -147,36 +147,36 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     {
         await FormAsync();
 
-        var result = await h.ReconcileAsync();
+        var result = await _h.ReconcileAsync();
 
         Assert.Equal(ReconcileOutcome.Requeue, result.Outcome);
         Assert.Equal(TimeSpan.FromMinutes(9), result.RequeueAfter);
-        h.Time.Advance(TimeSpan.FromMinutes(9));
-        await h.ReconcileUntilIdleAsync();
-        Assert.Contains("refresh", h.Coordinator.Calls);
-        Assert.Contains(h.Events.Recorded, e => e.Reason == "EpochStarted" && e.Note.Contains("scheduled (every 10m)", StringComparison.Ordinal));
+        _h.Time.Advance(TimeSpan.FromMinutes(9));
+        await _h.ReconcileUntilIdleAsync();
+        Assert.Contains("refresh", _h.Coordinator.Calls);
+        Assert.Contains(_h.Events.Recorded, e => e.Reason == "EpochStarted" && e.Note.Contains("scheduled (every 10m)", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Failed_refresh_names_the_culprits_and_backs_off()
     {
         await FormAsync();
-        h.Coordinator.RefreshDecision = Core.Epochs.OperationDecision.Abort;
-        h.Coordinator.Culprits = [2];
-        Annotate(h.Time.GetUtcNow().ToString("O"));
+        _h.Coordinator.RefreshDecision = Core.Epochs.OperationDecision.Abort;
+        _h.Coordinator.Culprits = [2];
+        Annotate(_h.Time.GetUtcNow().ToString("O"));
 
-        await h.ReconcileUntilIdleAsync();
+        await _h.ReconcileUntilIdleAsync();
 
-        var failed = Assert.Single(h.Events.Recorded, e => e.Reason == "EpochFailed");
+        var failed = Assert.Single(_h.Events.Recorded, e => e.Reason == "EpochFailed");
         Assert.Equal(Operator.Reconciliation.EventSeverity.Warning, failed.Severity);
         Assert.Contains("culprit nodes: demo-1 x=2", failed.Note);
-        Assert.Equal(Conditions.Reasons.RefreshAborted, h.Condition(Conditions.Refreshing)!.Reason);
-        var calls = h.Coordinator.Calls.Count;
-        await h.ReconcileAsync();
-        Assert.Equal(calls, h.Coordinator.Calls.Count);
-        h.Time.Advance(TimeSpan.FromSeconds(6));
-        await h.ReconcileUntilIdleAsync();
-        Assert.Equal(2, h.Coordinator.Calls.Count(c => c == "refresh"));
+        Assert.Equal(Conditions.Reasons.RefreshAborted, _h.Condition(Conditions.Refreshing)!.Reason);
+        var calls = _h.Coordinator.Calls.Count;
+        await _h.ReconcileAsync();
+        Assert.Equal(calls, _h.Coordinator.Calls.Count);
+        _h.Time.Advance(TimeSpan.FromSeconds(6));
+        await _h.ReconcileUntilIdleAsync();
+        Assert.Equal(2, _h.Coordinator.Calls.Count(c => c == "refresh"));
     }
 
     [Fact]
@@ -184,42 +184,42 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     {
         await FormAsync();
         var keysBefore = Keys();
-        h.PatchSpec(new JsonObject { ["replicas"] = 5 });
+        _h.PatchSpec(new JsonObject { ["replicas"] = 5 });
 
-        await h.ReconcileAsync();
+        await _h.ReconcileAsync();
 
         Assert.Equal(5, Applied().Replicas);
-        Assert.Contains(h.Events.Recorded, e => e.Reason == "Scaled" && e.Note.StartsWith("Scaled from 3 to 5 nodes", StringComparison.Ordinal));
+        Assert.Contains(_h.Events.Recorded, e => e.Reason == "Scaled" && e.Note.StartsWith("Scaled from 3 to 5 nodes", StringComparison.Ordinal));
         Assert.Equal(["demo-0", "demo-1", "demo-2"], Names(KubeResources.Pods));
-        Assert.NotEqual(SecretClusterPhase.Pending, h.Cluster.Status!.Phase);
+        Assert.NotEqual(SecretClusterPhase.Pending, _h.Cluster.Status!.Phase);
 
-        h.Api.IssueCertificates();
-        await h.ReconcileAsync();
+        _h.Api.IssueCertificates();
+        await _h.ReconcileAsync();
 
         var keys = Keys();
         Assert.Equal(["demo-node-0-key", "demo-node-1-key", "demo-node-2-key", "demo-node-3-key", "demo-node-4-key"], keys.Keys.Order());
         Assert.All(keysBefore, k => Assert.Equal(k.Value, keys[k.Key]));
         Assert.Equal(["demo-0", "demo-1", "demo-2", "demo-3", "demo-4"], Names(KubeResources.Pods));
 
-        h.Coordinator.NonMembers.UnionWith([4, 5]);
-        h.ReadyPods(3, 4);
-        await h.ReconcileAsync();
-        await Eventually.TrueAsync(() => !h.Supervisor.Busy, "the recovery job finished");
+        _h.Coordinator.NonMembers.UnionWith([4, 5]);
+        _h.ReadyPods(3, 4);
+        await _h.ReconcileAsync();
+        await Eventually.TrueAsync(() => !_h.Supervisor.Busy, "the recovery job finished");
 
-        Assert.Equal(["recover 4", "recover 5"], h.Coordinator.Calls.Where(c => c.StartsWith("recover", StringComparison.Ordinal)));
-        Assert.Equal(2, h.Events.Reasons.Count(r => r == "SharesRecovered"));
-        await h.ReconcileAsync();
-        Assert.Equal(5, h.Cluster.Status!.ReadyReplicas);
+        Assert.Equal(["recover 4", "recover 5"], _h.Coordinator.Calls.Where(c => c.StartsWith("recover", StringComparison.Ordinal)));
+        Assert.Equal(2, _h.Events.Reasons.Count(r => r == "SharesRecovered"));
+        await _h.ReconcileAsync();
+        Assert.Equal(5, _h.Cluster.Status!.ReadyReplicas);
     }
 
     [Fact]
     public async Task Scale_down_removes_the_pods_and_identities_above_the_count_and_keeps_their_volumes_and_keys()
     {
         await FormAsync();
-        h.PatchSpec(new JsonObject { ["replicas"] = 2 });
+        _h.PatchSpec(new JsonObject { ["replicas"] = 2 });
 
-        await h.ReconcileAsync();
-        await h.ReconcileAsync();
+        await _h.ReconcileAsync();
+        await _h.ReconcileAsync();
 
         Assert.Equal(["demo-0", "demo-1"], Names(KubeResources.Pods));
         Assert.DoesNotContain("demo-node-2", Names(KubeResources.Certificates));
@@ -231,50 +231,50 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     public async Task A_volume_without_its_key_gets_no_new_key_and_no_pod()
     {
         await FormAsync();
-        using (h.Api.Quiet())
+        using (_h.Api.Quiet())
         {
-            await h.Api.DeleteAsync(KubeResources.Secrets, "vault", "demo-node-1-key", null, CancellationToken.None);
-            await h.Api.DeleteAsync(KubeResources.Pods, "vault", "demo-1", null, CancellationToken.None);
+            await _h.Api.DeleteAsync(KubeResources.Secrets, "vault", "demo-node-1-key", null, CancellationToken.None);
+            await _h.Api.DeleteAsync(KubeResources.Pods, "vault", "demo-1", null, CancellationToken.None);
         }
 
-        await h.ReconcileAsync();
+        await _h.ReconcileAsync();
 
-        Assert.Null(h.Api.Raw(KubeResources.Secrets, "vault", "demo-node-1-key"));
-        Assert.Null(h.Api.Raw(KubeResources.Pods, "vault", "demo-1"));
-        var progressing = h.Condition(Conditions.Progressing)!;
+        Assert.Null(_h.Api.Raw(KubeResources.Secrets, "vault", "demo-node-1-key"));
+        Assert.Null(_h.Api.Raw(KubeResources.Pods, "vault", "demo-1"));
+        var progressing = _h.Condition(Conditions.Progressing)!;
         Assert.Equal(Conditions.Reasons.NodeKeyMissing, progressing.Reason);
         Assert.Contains("PVC data-demo-1 exists but Secret demo-node-1-key", progressing.Message);
-        Assert.Single(h.Events.Recorded, e => e.Reason == "NodeKeyMissing" && e.Severity == Operator.Reconciliation.EventSeverity.Warning);
+        Assert.Single(_h.Events.Recorded, e => e.Reason == "NodeKeyMissing" && e.Severity == Operator.Reconciliation.EventSeverity.Warning);
 
         // Without the volume the node starts afresh: a new key, and share recovery rebuilds its shares.
-        using (h.Api.Quiet())
+        using (_h.Api.Quiet())
         {
-            await h.Api.DeleteAsync(KubeResources.PersistentVolumeClaims, "vault", "data-demo-1", null, CancellationToken.None);
+            await _h.Api.DeleteAsync(KubeResources.PersistentVolumeClaims, "vault", "data-demo-1", null, CancellationToken.None);
         }
 
-        await h.ReconcileAsync();
+        await _h.ReconcileAsync();
 
-        Assert.NotNull(h.Api.Raw(KubeResources.Secrets, "vault", "demo-node-1-key"));
-        Assert.NotNull(h.Api.Raw(KubeResources.Pods, "vault", "demo-1"));
+        Assert.NotNull(_h.Api.Raw(KubeResources.Secrets, "vault", "demo-node-1-key"));
+        Assert.NotNull(_h.Api.Raw(KubeResources.Pods, "vault", "demo-1"));
     }
 
     [Fact]
     public async Task A_new_node_that_is_not_yet_rebuilt_does_not_count_as_ready()
     {
         await FormAsync();
-        h.PatchSpec(new JsonObject { ["replicas"] = 4 });
-        await h.ReconcileAsync();
-        h.Api.IssueCertificates();
-        await h.ReconcileAsync();
-        h.Coordinator.NonMembers.Add(4);
-        h.ReadyPods(3);
+        _h.PatchSpec(new JsonObject { ["replicas"] = 4 });
+        await _h.ReconcileAsync();
+        _h.Api.IssueCertificates();
+        await _h.ReconcileAsync();
+        _h.Coordinator.NonMembers.Add(4);
+        _h.ReadyPods(3);
 
         // The recovery job cannot connect: the new node is Ready but holds no shares.
-        h.Coordinator.ConnectFailure = new Operator.Epochs.FleetUnavailableException("Secret vault/demo-operator-tls has no tls.crt yet.");
-        await h.ReconcileUntilIdleAsync();
+        _h.Coordinator.ConnectFailure = new Operator.Epochs.FleetUnavailableException("Secret vault/demo-operator-tls has no tls.crt yet.");
+        await _h.ReconcileUntilIdleAsync();
 
-        Assert.Equal(3, h.Cluster.Status!.ReadyReplicas);
-        var progressing = h.Condition(Conditions.Progressing)!;
+        Assert.Equal(3, _h.Cluster.Status!.ReadyReplicas);
+        var progressing = _h.Condition(Conditions.Progressing)!;
         Assert.Equal(Conditions.Reasons.OperationFailed, progressing.Reason);
         Assert.Contains("demo-operator-tls has no tls.crt yet", progressing.Message);
     }
@@ -283,15 +283,15 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     public async Task Replica_changes_wait_while_an_operation_is_open()
     {
         await FormAsync();
-        h.PatchStatus(new JsonObject { ["refresh"] = new JsonObject { ["id"] = "refresh-9", ["targetEpoch"] = 1, ["participants"] = new JsonArray(0, 1, 2) } });
-        h.PatchSpec(new JsonObject { ["replicas"] = 2 });
+        _h.PatchStatus(new JsonObject { ["refresh"] = new JsonObject { ["id"] = "refresh-9", ["targetEpoch"] = 1, ["participants"] = new JsonArray(0, 1, 2) } });
+        _h.PatchSpec(new JsonObject { ["replicas"] = 2 });
 
-        await h.ReconcileAsync();
+        await _h.ReconcileAsync();
 
         Assert.Equal(3, Applied().Replicas);
-        Assert.Equal(3, h.Api.All(KubeResources.Pods).Count);
-        Assert.Contains("waits for operation refresh-9", h.Condition(Conditions.Progressing)!.Message);
-        Assert.True(h.Condition(Conditions.Refreshing)!.IsTrue);
+        Assert.Equal(3, _h.Api.All(KubeResources.Pods).Count);
+        Assert.Contains("waits for operation refresh-9", _h.Condition(Conditions.Progressing)!.Message);
+        Assert.True(_h.Condition(Conditions.Refreshing)!.IsTrue);
     }
 
     [Fact]
@@ -299,35 +299,35 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     {
         await FormAsync();
         var old = Uids();
-        h.PatchSpec(new JsonObject { ["image"] = "ghcr.io/secretfleet/node:next" });
-        h.PatchStatus(new JsonObject { ["refresh"] = new JsonObject { ["id"] = "refresh-9", ["targetEpoch"] = 1, ["participants"] = new JsonArray(0, 1, 2) } });
+        _h.PatchSpec(new JsonObject { ["image"] = "ghcr.io/secretfleet/node:next" });
+        _h.PatchStatus(new JsonObject { ["refresh"] = new JsonObject { ["id"] = "refresh-9", ["targetEpoch"] = 1, ["participants"] = new JsonArray(0, 1, 2) } });
 
-        await h.ReconcileAsync();
+        await _h.ReconcileAsync();
 
         Assert.Equal(old, Uids());
-        Assert.Contains("once the running operation finishes", h.Condition(Conditions.Progressing)!.Message);
+        Assert.Contains("once the running operation finishes", _h.Condition(Conditions.Progressing)!.Message);
 
         // The open operation is resumed in the background; once it is closed, replacement starts.
-        await Eventually.TrueAsync(() => !h.Supervisor.Busy, "the resume job finished");
-        h.PatchStatus(new JsonObject { ["refresh"] = null });
-        await h.ReconcileAsync();
-        await h.ReconcileAsync();
+        await Eventually.TrueAsync(() => !_h.Supervisor.Busy, "the resume job finished");
+        _h.PatchStatus(new JsonObject { ["refresh"] = null });
+        await _h.ReconcileAsync();
+        await _h.ReconcileAsync();
 
         // demo-0 was deleted and made anew with the new image; the others wait until it is Ready and holds its shares.
         var now = Uids();
         Assert.NotEqual(old[0], now[0]);
         Assert.Equal(old.Skip(1), now.Skip(1));
-        Assert.Equal("ghcr.io/secretfleet/node:next", (string?)h.PodSpec(0)["containers"]![0]!["image"]);
-        Assert.Single(h.Events.Recorded, e => e.Reason == "PodReplaced" && e.Note.StartsWith("Deleted demo-0", StringComparison.Ordinal));
+        Assert.Equal("ghcr.io/secretfleet/node:next", (string?)_h.PodSpec(0)["containers"]![0]!["image"]);
+        Assert.Single(_h.Events.Recorded, e => e.Reason == "PodReplaced" && e.Note.StartsWith("Deleted demo-0", StringComparison.Ordinal));
 
         // Ready is not enough: the next one goes only once the survey found demo-0 holding its shares again.
-        h.ReadyPods(0);
-        await h.ReconcileAsync();
+        _h.ReadyPods(0);
+        await _h.ReconcileAsync();
         Assert.Equal(old.Skip(1), Uids().Skip(1));
 
-        await Eventually.TrueAsync(() => !h.Supervisor.Busy, "the membership survey finished");
-        await h.ReconcileAsync();
-        await h.ReconcileAsync();
+        await Eventually.TrueAsync(() => !_h.Supervisor.Busy, "the membership survey finished");
+        await _h.ReconcileAsync();
+        await _h.ReconcileAsync();
 
         Assert.Equal(old[2], Uids()[2]);
         Assert.NotEqual(old[1], Uids()[1]);
@@ -336,11 +336,11 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_API_call_is_a_failure_result_naming_it()
     {
-        h.Api.FailWhen = c => c.Verb == "patch" && c.Resource == KubeResources.Certificates
+        _h.Api.FailWhen = c => c.Verb == "patch" && c.Resource == KubeResources.Certificates
             ? Support.FakeKubeApi.Error(System.Net.HttpStatusCode.Forbidden, "Forbidden", "certificates.cert-manager.io is forbidden")
             : null;
 
-        var result = await h.ReconcileAsync();
+        var result = await _h.ReconcileAsync();
 
         Assert.Equal(ReconcileOutcome.Failure, result.Outcome);
         Assert.Contains("forbidden", result.Reason, StringComparison.Ordinal);
@@ -349,51 +349,51 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     [Fact]
     public async Task Without_cert_manager_the_status_says_to_install_it()
     {
-        h.Api.FailWhen = c => c.Resource.Group == "cert-manager.io"
+        _h.Api.FailWhen = c => c.Resource.Group == "cert-manager.io"
             ? Support.FakeKubeApi.Error(System.Net.HttpStatusCode.NotFound, "NotFound", "the server could not find the requested resource")
             : null;
 
-        await h.ReconcileAsync();
+        await _h.ReconcileAsync();
 
-        Assert.Equal(SecretClusterPhase.Pending, h.Cluster.Status!.Phase);
-        Assert.StartsWith("cert-manager is not installed", h.Condition(Conditions.CertificatesReady)!.Message, StringComparison.Ordinal);
-        Assert.Empty(h.Api.All(KubeResources.Pods));
+        Assert.Equal(SecretClusterPhase.Pending, _h.Cluster.Status!.Phase);
+        Assert.StartsWith("cert-manager is not installed", _h.Condition(Conditions.CertificatesReady)!.Message, StringComparison.Ordinal);
+        Assert.Empty(_h.Api.All(KubeResources.Pods));
     }
 
     [Fact]
     public async Task Deleting_a_cluster_runs_its_policy_through_the_finalizer_and_stops_its_supervisor()
     {
         await FormAsync();
-        await h.Api.DeleteAsync(KubeResources.SecretClusters, "vault", "demo", null, CancellationToken.None);
+        await _h.Api.DeleteAsync(KubeResources.SecretClusters, "vault", "demo", null, CancellationToken.None);
 
-        var result = await h.ReconcileAsync();
+        var result = await _h.ReconcileAsync();
 
         Assert.Equal(ReconcileOutcome.Success, result.Outcome);
-        Assert.Null(h.Api.Raw(KubeResources.SecretClusters, "vault", "demo"));
-        Assert.Equal(0, h.Supervisors.Count);
-        Assert.Contains("DataRetained", h.Events.Reasons);
-        Assert.Equal(ReconcileOutcome.Success, (await h.ReconcileAsync()).Outcome);
+        Assert.Null(_h.Api.Raw(KubeResources.SecretClusters, "vault", "demo"));
+        Assert.Equal(0, _h.Supervisors.Count);
+        Assert.Contains("DataRetained", _h.Events.Reasons);
+        Assert.Equal(ReconcileOutcome.Success, (await _h.ReconcileAsync()).Outcome);
     }
 
     private async Task FormAsync()
     {
-        await h.ProvisionAsync();
-        h.ReadyPods(0, 1, 2);
-        await h.ReconcileUntilIdleAsync();
-        Assert.Equal(0, h.Cluster.Status!.Epoch);
+        await _h.ProvisionAsync();
+        _h.ReadyPods(0, 1, 2);
+        await _h.ReconcileUntilIdleAsync();
+        Assert.Equal(0, _h.Cluster.Status!.Epoch);
     }
 
     private void Annotate(string value) =>
-        h.Api.PatchAsync<SecretCluster>("vault", "demo", KubePatch.Annotations([KeyValuePair.Create(LabelsAndAnnotations.RefreshRequestedAt, (string?)value)]), CancellationToken.None).Wait();
+        _h.Api.PatchAsync<SecretCluster>("vault", "demo", KubePatch.Annotations([KeyValuePair.Create(LabelsAndAnnotations.RefreshRequestedAt, (string?)value)]), CancellationToken.None).Wait();
 
     private Operator.Reconciliation.AppliedShape Applied() =>
-        Operator.Reconciliation.AppliedShape.OfService(h.Api.GetAsync<KubeObject>(KubeResources.Services, "vault", "demo-nodes", CancellationToken.None).Result)!;
+        Operator.Reconciliation.AppliedShape.OfService(_h.Api.GetAsync<KubeObject>(KubeResources.Services, "vault", "demo-nodes", CancellationToken.None).Result)!;
 
     /// <summary>Key Secret name → its node.key.</summary>
     private Dictionary<string, byte[]> Keys() =>
-        h.Api.All(KubeResources.Secrets).ToDictionary(s => (string)s["metadata"]!["name"]!, s => Convert.FromBase64String((string)s["data"]!["node.key"]!));
+        _h.Api.All(KubeResources.Secrets).ToDictionary(s => (string)s["metadata"]!["name"]!, s => Convert.FromBase64String((string)s["data"]!["node.key"]!));
 
-    private List<string> Names(KubeResource resource) => [.. h.Api.All(resource).Select(o => (string)o["metadata"]!["name"]!).Order()];
+    private List<string> Names(KubeResource resource) => [.. _h.Api.All(resource).Select(o => (string)o["metadata"]!["name"]!).Order()];
 
-    private List<string> Uids() => [.. Enumerable.Range(0, 3).Select(o => (string)h.Api.Raw(KubeResources.Pods, "vault", $"demo-{o}")!["metadata"]!["uid"]!)];
+    private List<string> Uids() => [.. Enumerable.Range(0, 3).Select(o => (string)_h.Api.Raw(KubeResources.Pods, "vault", $"demo-{o}")!["metadata"]!["uid"]!)];
 }

@@ -11,8 +11,8 @@ namespace SecretFleet.Operator.Tests.Support;
 /// </summary>
 internal sealed class FakeCoordinator : IFleetCoordinator, IFleetCoordinatorFactory
 {
-    private readonly Lock sync = new();
-    private readonly List<string> calls = [];
+    private readonly Lock _sync = new();
+    private readonly List<string> _calls = [];
 
     public HashSet<byte> NonMembers { get; } = [];
 
@@ -35,9 +35,9 @@ internal sealed class FakeCoordinator : IFleetCoordinator, IFleetCoordinatorFact
     {
         get
         {
-            lock (sync)
+            lock (_sync)
             {
-                return [.. calls];
+                return [.. _calls];
             }
         }
     }
@@ -104,9 +104,9 @@ internal sealed class FakeCoordinator : IFleetCoordinator, IFleetCoordinatorFact
 
     private void Add(string call)
     {
-        lock (sync)
+        lock (_sync)
         {
-            calls.Add(call);
+            _calls.Add(call);
         }
     }
 }

@@ -12,7 +12,7 @@ internal sealed partial class FakeKubeApi
 {
     private void Commit((string, string, string) key, JsonObject json)
     {
-        var live = objects[key];
+        var live = _objects[key];
         if (JsonNode.DeepEquals(live, json))
         {
             return;
@@ -26,11 +26,11 @@ internal sealed partial class FakeKubeApi
         Bump(json);
         if (json["metadata"]!["deletionTimestamp"] is not null && json["metadata"]!["finalizers"] is not JsonArray { Count: > 0 })
         {
-            objects.Remove(key);
+            _objects.Remove(key);
             return;
         }
 
-        objects[key] = Canonical(json);
+        _objects[key] = Canonical(json);
     }
 
     /// <summary>Stored as a server would: parsed JSON, so numbers read as any numeric type.</summary>
@@ -48,7 +48,7 @@ internal sealed partial class FakeKubeApi
         {
             metadata["uid"] ??= Guid.NewGuid().ToString();
             metadata["generation"] ??= 1;
-            metadata["creationTimestamp"] ??= JsonSerializer.SerializeToNode(clock.GetUtcNow(), KubeJson.Options);
+            metadata["creationTimestamp"] ??= JsonSerializer.SerializeToNode(_clock.GetUtcNow(), KubeJson.Options);
             Bump(json);
             return;
         }
@@ -60,7 +60,7 @@ internal sealed partial class FakeKubeApi
     }
 
     private void Bump(JsonObject json) =>
-        json["metadata"]!["resourceVersion"] = (++revision).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        json["metadata"]!["resourceVersion"] = (++_revision).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static void CheckVersion(JsonObject live, string? expected)
     {
@@ -72,9 +72,9 @@ internal sealed partial class FakeKubeApi
 
     private void Record(ApiCall call)
     {
-        if (!quiet.Value)
+        if (!_quiet.Value)
         {
-            calls.Add(call);
+            _calls.Add(call);
         }
 
         if (FailWhen?.Invoke(call) is { } failure)
@@ -115,6 +115,6 @@ internal sealed partial class FakeKubeApi
 
     private sealed class Unquiet(FakeKubeApi api) : IDisposable
     {
-        public void Dispose() => api.quiet.Value = false;
+        public void Dispose() => api._quiet.Value = false;
     }
 }

@@ -23,12 +23,12 @@ internal sealed record ApiCall(string Verb, KubeResource Resource, string? Names
 /// </summary>
 internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
 {
-    private readonly Lock sync = new();
-    private readonly Dictionary<(string Resource, string Namespace, string Name), JsonObject> objects = [];
-    private readonly List<ApiCall> calls = [];
-    private readonly TimeProvider clock = time ?? TimeProvider.System;
-    private readonly AsyncLocal<bool> quiet = new();
-    private long revision = 100;
+    private readonly Lock _sync = new();
+    private readonly Dictionary<(string Resource, string Namespace, string Name), JsonObject> _objects = [];
+    private readonly List<ApiCall> _calls = [];
+    private readonly TimeProvider _clock = time ?? TimeProvider.System;
+    private readonly AsyncLocal<bool> _quiet = new();
+    private long _revision = 100;
 
     /// <summary>Return an exception to make the call fail (before it changes anything).</summary>
     public Func<ApiCall, KubeApiException?>? FailWhen { get; set; }
@@ -37,9 +37,9 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     {
         get
         {
-            lock (sync)
+            lock (_sync)
             {
-                return [.. calls];
+                return [.. _calls];
             }
         }
     }
@@ -47,15 +47,15 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     /// <summary>Calls made in this async flow until disposal are not recorded (a test arranging the world, not the operator).</summary>
     public IDisposable Quiet()
     {
-        quiet.Value = true;
+        _quiet.Value = true;
         return new Unquiet(this);
     }
 
     public void ClearCalls()
     {
-        lock (sync)
+        lock (_sync)
         {
-            calls.Clear();
+            _calls.Clear();
         }
     }
 
@@ -65,11 +65,11 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     public T Seed<T>(KubeResource resource, T obj)
         where T : class, IKubeObject
     {
-        lock (sync)
+        lock (_sync)
         {
             var json = ToJson(obj);
             Stamp(json, null);
-            objects[Key(resource, obj.Metadata.Namespace, obj.Metadata.Name!)] = Canonical(json);
+            _objects[Key(resource, obj.Metadata.Namespace, obj.Metadata.Name!)] = Canonical(json);
             return FromJson<T>(json);
         }
     }
@@ -79,40 +79,40 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
 
     public JsonObject? Raw(KubeResource resource, string? ns, string name)
     {
-        lock (sync)
+        lock (_sync)
         {
-            return objects.TryGetValue(Key(resource, ns, name), out var json) ? (JsonObject)json.DeepClone() : null;
+            return _objects.TryGetValue(Key(resource, ns, name), out var json) ? (JsonObject)json.DeepClone() : null;
         }
     }
 
     public IReadOnlyList<JsonObject> All(KubeResource resource)
     {
-        lock (sync)
+        lock (_sync)
         {
-            return [.. objects.Where(o => o.Key.Resource == resource.ToString()).Select(o => (JsonObject)o.Value.DeepClone())];
+            return [.. _objects.Where(o => o.Key.Resource == resource.ToString()).Select(o => (JsonObject)o.Value.DeepClone())];
         }
     }
 
     /// <summary>Sets status of an object directly (what another controller would write).</summary>
     public void SetStatus(KubeResource resource, string? ns, string name, JsonNode status)
     {
-        lock (sync)
+        lock (_sync)
         {
-            var json = objects[Key(resource, ns, name)];
+            var json = _objects[Key(resource, ns, name)];
             json["status"] = status.DeepClone();
             Bump(json);
-            objects[Key(resource, ns, name)] = Canonical(json);
+            _objects[Key(resource, ns, name)] = Canonical(json);
         }
     }
 
     /// <summary>What cert-manager does: every Certificate Ready for its generation.</summary>
     public void IssueCertificates()
     {
-        lock (sync)
+        lock (_sync)
         {
-            foreach (var key in objects.Keys.Where(k => k.Resource == KubeResources.Certificates.ToString()).ToList())
+            foreach (var key in _objects.Keys.Where(k => k.Resource == KubeResources.Certificates.ToString()).ToList())
             {
-                var json = objects[key];
+                var json = _objects[key];
                 json["status"] = new JsonObject
                 {
                     ["conditions"] = new JsonArray(new JsonObject
@@ -122,7 +122,7 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
                     }),
                 };
                 Bump(json);
-                objects[key] = Canonical(json);
+                _objects[key] = Canonical(json);
             }
         }
     }
@@ -130,44 +130,44 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     public Task<T?> GetAsync<T>(KubeResource resource, string? @namespace, string name, CancellationToken cancellationToken)
         where T : class, IKubeObject
     {
-        lock (sync)
+        lock (_sync)
         {
             Record(new ApiCall("get", resource, @namespace, name));
-            return Task.FromResult(objects.TryGetValue(Key(resource, @namespace, name), out var json) ? FromJson<T>(json) : null);
+            return Task.FromResult(_objects.TryGetValue(Key(resource, @namespace, name), out var json) ? FromJson<T>(json) : null);
         }
     }
 
     public Task<KubeList<T>> ListAsync<T>(KubeResource resource, string? @namespace, ListOptions? options, CancellationToken cancellationToken)
         where T : class, IKubeObject
     {
-        lock (sync)
+        lock (_sync)
         {
             Record(new ApiCall("list", resource, @namespace, ""));
-            var items = objects
+            var items = _objects
                 .Where(o => o.Key.Resource == resource.ToString() && (@namespace is null || o.Key.Namespace == @namespace))
                 .Where(o => Matches(o.Value, options?.LabelSelector))
                 .OrderBy(o => o.Key.Name, StringComparer.Ordinal)
                 .Select(o => FromJson<T>(o.Value))
                 .ToList();
-            return Task.FromResult(new KubeList<T> { Items = items, Metadata = new ListMeta { ResourceVersion = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
+            return Task.FromResult(new KubeList<T> { Items = items, Metadata = new ListMeta { ResourceVersion = _revision.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
         }
     }
 
     public Task<T> CreateAsync<T>(KubeResource resource, T obj, CancellationToken cancellationToken)
         where T : class, IKubeObject
     {
-        lock (sync)
+        lock (_sync)
         {
             var key = Key(resource, obj.Metadata.Namespace, obj.Metadata.Name!);
             Record(new ApiCall("create", resource, obj.Metadata.Namespace, obj.Metadata.Name!));
-            if (objects.ContainsKey(key))
+            if (_objects.ContainsKey(key))
             {
                 throw Error(HttpStatusCode.Conflict, "AlreadyExists", $"{resource} \"{obj.Metadata.Name}\" already exists");
             }
 
             var json = ToJson(obj);
             Stamp(json, null);
-            objects[key] = Canonical(json);
+            _objects[key] = Canonical(json);
             return Task.FromResult(FromJson<T>(json));
         }
     }
@@ -175,11 +175,11 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     public Task<T> ReplaceAsync<T>(KubeResource resource, T obj, CancellationToken cancellationToken)
         where T : class, IKubeObject
     {
-        lock (sync)
+        lock (_sync)
         {
             var key = Key(resource, obj.Metadata.Namespace, obj.Metadata.Name!);
             Record(new ApiCall("update", resource, obj.Metadata.Namespace, obj.Metadata.Name!));
-            var live = objects.TryGetValue(key, out var found) ? found : throw Error(HttpStatusCode.NotFound, "NotFound", "not found");
+            var live = _objects.TryGetValue(key, out var found) ? found : throw Error(HttpStatusCode.NotFound, "NotFound", "not found");
             CheckVersion(live, obj.Metadata.ResourceVersion);
             var json = ToJson(obj);
             Stamp(json, live);
@@ -191,11 +191,11 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
 
     public Task<bool> DeleteAsync(KubeResource resource, string? @namespace, string name, DeleteOptions? options, CancellationToken cancellationToken)
     {
-        lock (sync)
+        lock (_sync)
         {
             var key = Key(resource, @namespace, name);
             Record(new ApiCall("delete", resource, @namespace, name, Propagation: options?.PropagationPolicy));
-            if (!objects.TryGetValue(key, out var live))
+            if (!_objects.TryGetValue(key, out var live))
             {
                 return Task.FromResult(false);
             }
@@ -207,12 +207,12 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
 
             if (live["metadata"]!["finalizers"] is JsonArray { Count: > 0 })
             {
-                live["metadata"]!["deletionTimestamp"] ??= JsonSerializer.SerializeToNode(clock.GetUtcNow(), KubeJson.Options);
+                live["metadata"]!["deletionTimestamp"] ??= JsonSerializer.SerializeToNode(_clock.GetUtcNow(), KubeJson.Options);
                 Bump(live);
             }
             else
             {
-                objects.Remove(key);
+                _objects.Remove(key);
             }
 
             return Task.FromResult(true);
@@ -222,24 +222,24 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     public Task<T> ApplyAsync<T>(KubeResource resource, T obj, ApplyOptions options, CancellationToken cancellationToken)
         where T : class, IKubeObject
     {
-        lock (sync)
+        lock (_sync)
         {
             var key = Key(resource, obj.Metadata.Namespace, obj.Metadata.Name!);
             Record(new ApiCall("patch", resource, obj.Metadata.Namespace, obj.Metadata.Name!));
             var json = ToJson(obj);
-            if (!objects.TryGetValue(key, out var live))
+            if (!_objects.TryGetValue(key, out var live))
             {
                 // Server-side apply that creates needs create permission as well.
                 Record(new ApiCall("create", resource, obj.Metadata.Namespace, obj.Metadata.Name!));
                 Stamp(json, null);
-                objects[key] = Canonical(json);
+                _objects[key] = Canonical(json);
                 return Task.FromResult(FromJson<T>(json));
             }
 
             Stamp(json, live);
             json["status"] = live["status"]?.DeepClone();
             Commit(key, json);
-            return Task.FromResult(FromJson<T>(objects[key]));
+            return Task.FromResult(FromJson<T>(_objects[key]));
         }
     }
 
@@ -256,7 +256,7 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(KubeResource resource, string? @namespace, WatchOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : class, IKubeObject
     {
-        lock (sync)
+        lock (_sync)
         {
             Record(new ApiCall("watch", resource, @namespace, ""));
         }
@@ -268,7 +268,7 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     private Task<T> Patch<T>(KubeResource resource, string? ns, string name, KubePatch patch, string? subresource)
         where T : class, IKubeObject
     {
-        lock (sync)
+        lock (_sync)
         {
             var key = Key(resource, ns, name);
             Record(new ApiCall("patch", resource, ns, name, subresource));
@@ -277,7 +277,7 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
                 throw new NotSupportedException("The fake API takes merge patches only.");
             }
 
-            var live = objects.TryGetValue(key, out var found) ? found : throw Error(HttpStatusCode.NotFound, "NotFound", $"{resource} \"{name}\" not found");
+            var live = _objects.TryGetValue(key, out var found) ? found : throw Error(HttpStatusCode.NotFound, "NotFound", $"{resource} \"{name}\" not found");
             CheckVersion(live, (string?)patch.Body["metadata"]?["resourceVersion"]);
             var patched = (JsonObject)JsonMerge.Apply(live, patch.Body)!;
             JsonObject json;
@@ -294,7 +294,7 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
             }
 
             Commit(key, json);
-            return Task.FromResult(FromJson<T>(objects.TryGetValue(key, out var after) ? after : json));
+            return Task.FromResult(FromJson<T>(_objects.TryGetValue(key, out var after) ? after : json));
         }
     }
 }

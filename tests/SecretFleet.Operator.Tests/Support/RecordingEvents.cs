@@ -6,16 +6,16 @@ namespace SecretFleet.Operator.Tests.Support;
 /// <summary>An event recorder that keeps what it was given.</summary>
 internal sealed class RecordingEvents : IEventRecorder
 {
-    private readonly Lock sync = new();
-    private readonly List<(EventSeverity Severity, string Reason, string Note)> recorded = [];
+    private readonly Lock _sync = new();
+    private readonly List<(EventSeverity Severity, string Reason, string Note)> _recorded = [];
 
     public IReadOnlyList<(EventSeverity Severity, string Reason, string Note)> Recorded
     {
         get
         {
-            lock (sync)
+            lock (_sync)
             {
-                return [.. recorded];
+                return [.. _recorded];
             }
         }
     }
@@ -24,9 +24,9 @@ internal sealed class RecordingEvents : IEventRecorder
 
     public Task RecordAsync(SecretCluster regarding, EventSeverity severity, string reason, string action, string note, CancellationToken cancellationToken)
     {
-        lock (sync)
+        lock (_sync)
         {
-            recorded.Add((severity, reason, note));
+            _recorded.Add((severity, reason, note));
         }
 
         return Task.CompletedTask;
