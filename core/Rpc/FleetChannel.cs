@@ -38,9 +38,10 @@ public static class FleetChannel
             UseCookies = false,
             AllowAutoRedirect = false,
         };
-        // One address per channel, so grpc-dotnet's client-side balancer has nothing to pick
-        // from, yet it would add a connection-manager pick and a stream wrapper to every call
-        // (docs/benchmarks.md). This is the switch its maintainers point to (grpc-dotnet#2312).
+        // One address per channel, so nothing to balance: with this switch (the one grpc-dotnet's
+        // maintainers point to, grpc-dotnet#2312) SocketsHttpHandler opens and pools its own
+        // connections instead of grpc-dotnet taking them over through a connect callback and a
+        // wrapper around each connection's stream. grpc-dotnet's passive pick still runs per call.
         sockets.Properties["__GrpcLoadBalancingDisabled"] = true;
         return GrpcChannel.ForAddress(options.Address, new GrpcChannelOptions
         {
