@@ -2,7 +2,8 @@
 # make bench: the BenchmarkDotNet suites (field, Shamir split/combine, refresh deal/digest/
 # verify/apply), the one-node refresh measurement for 1,000,000 secrets, then the peer
 # comparison, which ends with "split+combine speedup vs fastest peer: <N>x"; then the load tool
-# against real local fleets: store/recover vs a raw RPC fan-out, and refresh/recovery of
+# against real local fleets: store/recover vs a raw RPC fan-out and vs a local 5-member etcd
+# (installs Debian's etcd-server if missing; ends with "vs etcd: ..."), and refresh/recovery of
 # 100,000 and 1,000,000 secrets (LOAD_SECRETS, LOAD_SMALL_SECRETS scale it down).
 # BENCH_FILTER narrows the BenchmarkDotNet run (its --filter syntax, default '*').
 set -euo pipefail
@@ -21,8 +22,8 @@ echo
 load_dll=$root/bench/SecretFleet.Load/bin/$config/net10.0/secretfleet-load.dll
 [[ -f $load_dll ]] || dotnet build "$root/bench/SecretFleet.Load" -c "$config" >/dev/null
 echo
-echo "store and recover vs a raw RPC fan-out (secretfleet-load rpc)"
-dotnet "$load_dll" rpc --nodes 5 --threshold 3 --concurrency 1,16,64 --seconds 10 --warmup 3
+echo "store and recover vs a raw RPC fan-out, then vs etcd put and get (secretfleet-load rpc --compare-etcd)"
+dotnet "$load_dll" rpc --nodes 5 --threshold 3 --concurrency 1,16,64 --seconds 10 --warmup 3 --compare-etcd
 echo "a node's durable Put without RPC, and SQLite's one-row floor (secretfleet-load store-floor)"
 dotnet "$load_dll" store-floor --concurrency 16 --seconds 8
 echo "refresh and share recovery (secretfleet-load refresh)"

@@ -3,6 +3,7 @@ using SecretFleet.Load;
 
 // secretfleet-load: end-to-end benchmarks against real local fleets (docs/benchmarks.md).
 //   rpc     [--nodes 5] [--threshold 3] [--concurrency 1,16,64] [--seconds 10] [--warmup 3] [--only raw|store|recover|recover-all]
+//           [--compare-etcd]   (then the same concurrencies against a local 5-member etcd with mTLS)
 //   refresh [--nodes 5] [--threshold 3] [--secrets 100000,1000000]
 //   store-floor [--concurrency 16] [--seconds 8]   (a node's durable Put without RPC, and SQLite's one-row floor)
 var verb = args.Length > 0 ? args[0] : "";
@@ -17,8 +18,17 @@ int[] Ints(string name, string fallback) => [.. Option(name, fallback).Split(','
 switch (verb)
 {
     case "rpc":
-        Console.WriteLine(await RpcBenchmark.RunAsync(Int("nodes", 5), Int("threshold", 3), Ints("concurrency", "1,16,64"),
-            TimeSpan.FromSeconds(Int("warmup", 3)), TimeSpan.FromSeconds(Int("seconds", 10)), Option("only", "")));
+        var concurrencies = Ints("concurrency", "1,16,64");
+        var (warmup, seconds) = (TimeSpan.FromSeconds(Int("warmup", 3)), TimeSpan.FromSeconds(Int("seconds", 10)));
+        var secretFleet = await RpcBenchmark.RunAsync(Int("nodes", 5), Int("threshold", 3), concurrencies, warmup, seconds, Option("only", ""));
+        Console.WriteLine(secretFleet.Table);
+        if (args.Contains("--compare-etcd"))
+        {
+            // After the fleet has stopped: each system has the machine to itself.
+            var etcd = await SecretFleet.Load.Etcd.EtcdBenchmark.RunAsync(members: 5, valueBytes: 32, concurrencies, warmup, seconds);
+            Console.WriteLine(SecretFleet.Load.Etcd.EtcdComparison.Format(secretFleet.Rows, etcd));
+        }
+
         return 0;
     case "refresh":
         Console.WriteLine(RefreshBenchmark.Header);

@@ -14,7 +14,7 @@ namespace SecretFleet.Load;
 /// </summary>
 internal static class RpcBenchmark
 {
-    public static async Task<string> RunAsync(int nodes, int threshold, int[] concurrencies, TimeSpan warmup, TimeSpan duration, string only = "")
+    public static async Task<RpcResults> RunAsync(int nodes, int threshold, int[] concurrencies, TimeSpan warmup, TimeSpan duration, string only = "")
     {
         await using var fleet = await ProcessFleet.StartAsync(nodes, threshold);
         var client = fleet.Client("load", o => o with { CallTimeout = TimeSpan.FromSeconds(30) });
@@ -64,6 +64,9 @@ internal static class RpcBenchmark
             text.AppendLine(FormattableString.Invariant(
                 $"| {raw.Concurrency} | {raw.PerSecond:F0} | {store.PerSecond:F0} | {store.PerSecond / raw.PerSecond:P0} | {store.P50Ms:F2} | {store.P99Ms:F2} | {recover.PerSecond:F0} | {recover.PerSecond / raw.PerSecond:P0} | {recover.P50Ms:F2} | {recover.P99Ms:F2} | {all.PerSecond:F0} | {all.PerSecond / raw.PerSecond:P0} | {raw.Failures + store.Failures + recover.Failures + all.Failures} |"));
         }
-        return text.ToString();
+        return new RpcResults(text.ToString(), rows);
     }
 }
+
+/// <summary>The load tool's table, and the cells behind it for comparisons.</summary>
+internal sealed record RpcResults(string Table, IReadOnlyList<(LoopResult Raw, LoopResult Store, LoopResult Recover, LoopResult RecoverAll)> Rows);
