@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.EmulatorTests;
+namespace SecretFleet.KubeEmulator.Tests;
 
 /// <summary>Manifests the emulator tests apply.</summary>
 internal static class Manifests

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.EmulatorTests;
+namespace SecretFleet.KubeEmulator.Tests;
 
 [Trait("Category", "Cluster")]
 public sealed class ServerSideApplyTests : IAsyncLifetime

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using SecretFleet.Cluster.Tests.Emulator;
 
-namespace SecretFleet.Cluster.Tests.EmulatorTests;
+namespace SecretFleet.KubeEmulator.Tests;
 
 [Trait("Category", "Unit")]
 public sealed class StructuralSchemaTests

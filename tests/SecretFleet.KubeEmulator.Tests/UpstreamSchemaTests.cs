@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.EmulatorTests;
+namespace SecretFleet.KubeEmulator.Tests;
 
 [Trait("Category", "Cluster")]
 public sealed class UpstreamSchemaTests : IAsyncLifetime

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using SecretFleet.Cluster.Tests.Emulator;
 
-namespace SecretFleet.Cluster.Tests.EmulatorTests;
+namespace SecretFleet.KubeEmulator.Tests;
 
 [Trait("Category", "Cluster")]
 public sealed class WatchTests : IAsyncLifetime

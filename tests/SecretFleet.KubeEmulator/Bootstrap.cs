@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>What a fresh cluster already has: the usual namespaces and cert-manager's CRDs.</summary>
 internal static class Bootstrap

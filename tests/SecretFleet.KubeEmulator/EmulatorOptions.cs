@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>How an <see cref="ApiServerEmulator"/> behaves; the defaults suit tests.</summary>
 public sealed record EmulatorOptions

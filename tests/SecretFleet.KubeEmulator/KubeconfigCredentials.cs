@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>How the user of a written kubeconfig authenticates to the emulator.</summary>
 public enum KubeconfigCredentials

@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>Finds the repository root (the folder with SecretFleet.sln) above the test binaries.</summary>
 internal static class RepositoryRoot

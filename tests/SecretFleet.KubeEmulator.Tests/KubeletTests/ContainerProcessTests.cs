@@ -1,6 +1,4 @@
-using SecretFleet.Cluster.Tests.Emulator;
-
-namespace SecretFleet.Cluster.Tests.KubeletTests;
+namespace SecretFleet.KubeEmulator.Tests.KubeletTests;
 
 /// <summary>Stopping a container process as a runtime does: SIGTERM, the grace period, then SIGKILL.</summary>
 [Trait("Category", "Integration")]

@@ -1,14 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
-using SecretFleet.Cluster.Tests.Emulator;
-using SecretFleet.Cluster.Tests.EmulatorTests;
 using SecretFleet.Core.Client;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
 using SecretFleet.Kube.SecretClusters;
 
-namespace SecretFleet.Cluster.Tests.KubeletTests;
+namespace SecretFleet.KubeEmulator.Tests.KubeletTests;
 
 /// <summary>
 /// An emulator with an emulated node, its own temp dir, kubeconfig and kubectl, and helpers that read pods the way a

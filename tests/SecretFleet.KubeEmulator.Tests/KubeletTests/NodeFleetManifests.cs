@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SecretFleet.Cluster.Tests.KubeletTests;
+namespace SecretFleet.KubeEmulator.Tests.KubeletTests;
 
 /// <summary>
 /// A node fleet written out by hand so the kubelet (and its StatefulSet controller) is tested on its own:

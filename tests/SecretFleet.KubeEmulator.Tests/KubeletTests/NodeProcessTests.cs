@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using SecretFleet.Cluster.Tests.Emulator;
 
-namespace SecretFleet.Cluster.Tests.KubeletTests;
+namespace SecretFleet.KubeEmulator.Tests.KubeletTests;
 
 [Trait("Category", "Cluster")]
 public sealed class NodeProcessTests

@@ -1,6 +1,4 @@
-using SecretFleet.Cluster.Tests.Emulator;
-
-namespace SecretFleet.Cluster.Tests.KubeletTests;
+namespace SecretFleet.KubeEmulator.Tests.KubeletTests;
 
 [Trait("Category", "Cluster")]
 public sealed class PodLifecycleTests

@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>One reason a request was refused, as in <c>Status.details.causes</c>: the field path uses dots and [i] like a real API server.</summary>
 internal sealed record StatusCause(string Reason, string Message, string Field)

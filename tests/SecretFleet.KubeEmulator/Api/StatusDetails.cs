@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>The <c>details</c> of a Status: which object, and for Invalid and apply conflicts, the causes.</summary>
 internal sealed record StatusDetails(string? Name, string Group, string Kind, IReadOnlyList<StatusCause>? Causes = null)

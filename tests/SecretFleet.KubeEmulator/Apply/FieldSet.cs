@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// A set of field paths in the vocabulary of <c>managedFields</c> (FieldsV1): <c>f:name</c> for a field,

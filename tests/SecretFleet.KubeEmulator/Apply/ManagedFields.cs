@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>Reads and writes <c>metadata.managedFields</c>, and the ownership rule of non-apply writes.</summary>
 internal static class ManagedFields

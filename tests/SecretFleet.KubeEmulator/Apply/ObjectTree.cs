@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>Navigation, removal and merging of objects along <see cref="FieldSet"/> paths.</summary>
 internal static class ObjectTree

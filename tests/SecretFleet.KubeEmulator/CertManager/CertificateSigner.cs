@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// Issues the X.509 certificate a Certificate asks for: key (RSA or ECDSA, size, PKCS1/SEC1 or PKCS8 encoding),

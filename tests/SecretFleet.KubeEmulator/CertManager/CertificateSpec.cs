@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>The fields of a cert-manager Certificate's spec the emulated cert-manager honours.</summary>
 internal sealed partial record CertificateSpec(

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>Sets a <c>status.conditions</c> entry the way controllers do: lastTransitionTime moves only when the status does.</summary>
 internal static class Conditions

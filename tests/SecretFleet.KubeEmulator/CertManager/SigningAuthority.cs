@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>A CA Issuer's key pair (from its Secret): the certificate with its private key, and the PEMs to hand on.</summary>
 internal sealed record SigningAuthority(X509Certificate2 Certificate, string CertificatePem, string CaPem) : IDisposable

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// Runs each registered controller on its own loop: the current state first (as ADDED events), then every later

@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// The garbage collector, by owner uid: deletes objects all of whose owners are gone (background cascade, which

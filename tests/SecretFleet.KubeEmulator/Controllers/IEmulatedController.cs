@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// A controller running inside the emulator (garbage collector, namespace cleanup, cert-manager, and later the

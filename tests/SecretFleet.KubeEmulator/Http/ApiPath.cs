@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// A resource URL taken apart: <c>/api/v1/namespaces/{ns}/{plural}/{name}/{subresource}</c>,

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// The legacy (unaggregated) discovery documents: <c>/version</c>, <c>/api</c>, <c>/apis</c>, <c>/apis/{group}</c>,

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// A seam for subresources the emulator itself does not serve (<c>pods/log</c>, <c>pods/portforward</c>, …):

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// kubectl's typed clients (<c>kubectl create namespace|configmap|secret|serviceaccount</c>) send

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>Maps HTTP methods and query parameters on a resource URL to the verbs of <see cref="ResourceService"/>.</summary>
 internal sealed class ResourceEndpoint(ResourceService service, WatchStreamer watches, ScaleSubresource scale, TimeProvider time)

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// <c>/scale</c> (autoscaling/v1 Scale) over <c>spec.replicas</c>: what <c>kubectl scale</c> reads and patches.

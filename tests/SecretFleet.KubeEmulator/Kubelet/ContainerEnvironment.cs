@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// A container's own environment as a kubelet builds it: <c>HOSTNAME</c>, then <c>envFrom</c>, then <c>env</c> in

@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// The output of one container run (stdout and stderr interleaved, as a container runtime keeps it), bounded to the

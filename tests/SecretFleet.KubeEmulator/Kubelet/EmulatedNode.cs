@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// Plugs one emulated node into an emulator: the StatefulSet controller, the volume controller, the kubelet (which

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>What every pod worker of the emulated kubelet shares.</summary>
 internal sealed record KubeletContext(

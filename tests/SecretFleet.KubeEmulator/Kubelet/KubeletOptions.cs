@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// How the emulated kubelet (with the StatefulSet and volume controllers that come with it) behaves. The defaults suit

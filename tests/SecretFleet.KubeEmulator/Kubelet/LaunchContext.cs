@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>Everything <see cref="ContainerLaunch"/> needs to turn a pod's container into a process on this machine.</summary>
 internal sealed record LaunchContext(

@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>A container's launch plan, or why it cannot start (a container waiting reason and message, as kubectl shows them).</summary>
 internal sealed record LaunchResult(LaunchPlan? Plan, string Reason, string Message)

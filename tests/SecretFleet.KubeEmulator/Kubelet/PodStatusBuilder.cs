@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// A pod's <c>status</c> from its containers, as a kubelet reports it: phase, the PodScheduled, Initialized,

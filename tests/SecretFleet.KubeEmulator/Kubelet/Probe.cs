@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// A readiness or liveness probe of a container: <c>httpGet</c> (HTTP, 200–399 is success) or <c>tcpSocket</c>, on the

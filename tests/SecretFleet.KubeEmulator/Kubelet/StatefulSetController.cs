@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// The StatefulSet controller: keeps pods <c>NAME-i</c> for the ordinals in range (creating their claims first, waiting

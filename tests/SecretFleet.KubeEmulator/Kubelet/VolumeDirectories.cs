@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// The persistent volumes behind PersistentVolumeClaims: one directory per claim uid, provisioned when the claim is

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>RFC 7386 JSON merge patch: objects merge recursively, <c>null</c> removes, everything else replaces.</summary>
 internal static class JsonMergePatch

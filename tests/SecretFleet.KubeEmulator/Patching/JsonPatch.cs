@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>RFC 6902 JSON patch (add, remove, replace, move, copy, test) with RFC 6901 pointers.</summary>
 internal static class JsonPatch

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// The part of strategic merge patch that kubectl's client-side apply and <c>kubectl patch</c> use on built-in kinds:

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>The <c>kubectl get</c> columns of the built-in kinds, close to what a real server prints.</summary>
 internal static class BuiltInColumns

@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>The built-in kinds the emulator serves from the start, as a cluster's discovery would list them.</summary>
 internal static class BuiltInResources

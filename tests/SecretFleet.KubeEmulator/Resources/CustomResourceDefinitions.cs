@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// Turns a CustomResourceDefinition into served resource types (one per served version), checks the parts of a CRD

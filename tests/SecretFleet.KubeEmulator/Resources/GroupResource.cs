@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>A resource independent of version: <c>statefulsets.apps</c>, <c>configmaps</c> (core group is "").</summary>
 internal readonly record struct GroupResource(string Group, string Resource)

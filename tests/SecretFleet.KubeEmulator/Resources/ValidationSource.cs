@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>Where the schema that checks a kind's objects comes from.</summary>
 internal enum ValidationSource

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// Runs the <c>x-kubernetes-validations</c> of one schema node with <c>self</c> bound to the value (and <c>oldSelf</c>

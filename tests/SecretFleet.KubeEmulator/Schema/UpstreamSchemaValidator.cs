@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// Checks objects against the upstream JSON schemas (npm <c>kubernetes-models</c>, <c>@kubernetes-models/cert-manager</c>)

@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>A DeleteOptions body (or its query parameters): propagation policy, preconditions, dry run, grace period.</summary>
 internal sealed record DeleteOptions(

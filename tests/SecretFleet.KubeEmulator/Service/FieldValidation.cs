@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>The <c>fieldValidation</c> query parameter: what to do with fields the schema does not declare.</summary>
 internal enum FieldValidation

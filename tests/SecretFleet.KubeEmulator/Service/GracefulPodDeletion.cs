@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// Graceful deletion of pods, as a real API server does it: a pod bound to a node (<c>spec.nodeName</c>) and not yet

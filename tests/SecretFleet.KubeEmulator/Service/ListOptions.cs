@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>Selectors and paging of a list (or watch) request.</summary>
 internal sealed record ListOptions(LabelSelector Labels, FieldSelector Fields, int? Limit = null, string? Continue = null)

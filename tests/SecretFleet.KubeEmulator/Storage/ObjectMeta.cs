@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>Reads and writes of <c>metadata</c> on untyped objects.</summary>
 internal static class ObjectMeta

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// One object as stored: its serialized JSON (immutable, so watchers on any thread can share it)
@@ -25,7 +25,7 @@ internal sealed record StoredObject(
             ObjectMeta.Uid(obj),
             resourceVersion,
             ObjectMeta.Labels(obj),
-            [.. ObjectMeta.OwnerReferences(obj).Select(r => Emulator.Json.String(r["uid"]) ?? "")],
+            [.. ObjectMeta.OwnerReferences(obj).Select(r => KubeEmulator.Json.String(r["uid"]) ?? "")],
             ObjectMeta.Finalizers(obj),
             ObjectMeta.IsDeleting(obj),
             System.Text.Encoding.UTF8.GetBytes(obj.ToJsonString()));

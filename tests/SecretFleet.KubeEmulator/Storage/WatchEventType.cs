@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>The watch event types of the Kubernetes API.</summary>
 internal enum WatchEventType

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// One watcher's queue of events. The store writes into it under its lock, so events arrive in

@@ -2,9 +2,8 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
-using SecretFleet.Cluster.Tests.Emulator;
 
-namespace SecretFleet.Cluster.Tests.EmulatorTests;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// One isolated world per test: a fresh emulator, a temp dir with its kubeconfig, kubectl bound to it, and an

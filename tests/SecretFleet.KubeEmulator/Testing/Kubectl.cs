@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SecretFleet.Cluster.Tests.EmulatorTests;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>Runs the real <c>kubectl</c> against a kubeconfig, with its own discovery cache, and captures what it prints.</summary>
 internal sealed class Kubectl(string kubeconfig, string cacheDirectory)

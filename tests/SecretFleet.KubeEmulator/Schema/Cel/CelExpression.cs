@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>The syntax tree of a CEL expression of the supported subset.</summary>
 internal abstract record CelExpression;

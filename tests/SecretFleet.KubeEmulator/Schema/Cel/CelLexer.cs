@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>Splits a CEL expression into tokens: identifiers, numbers, quoted strings, operators.</summary>
 internal static class CelLexer

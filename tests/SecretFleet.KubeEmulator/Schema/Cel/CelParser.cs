@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// Recursive-descent parser for the CEL subset the emulator evaluates: literals (int, double, string, bool, null, lists),

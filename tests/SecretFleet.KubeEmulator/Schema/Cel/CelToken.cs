@@ -1,4 +1,4 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
+namespace SecretFleet.KubeEmulator;
 
 /// <summary>A token of the CEL subset: kind, text and where it starts (for error messages).</summary>
 internal sealed record CelToken(CelTokenKind Kind, string Text, int Position);
