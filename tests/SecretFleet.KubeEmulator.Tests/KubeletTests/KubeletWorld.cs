@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SecretFleet.Core.Client;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
-using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.KubeEmulator.Tests.KubeletTests;
 
@@ -70,8 +69,11 @@ internal sealed class KubeletWorld : IAsyncDisposable
         new($"{Namespace}/{name}", threshold, [.. Enumerable.Range(0, replicas).Select(i => new FleetMember((byte)(i + 1),
             new Uri($"https://{PodIp(Pod($"{name}-{i}"))}:7443"), $"{name}-{i}.{name}-nodes.{Namespace}.svc", NodeIdentity(name, i)))]);
 
-    /// <summary>The identity node <paramref name="ordinal"/> of cluster <paramref name="name"/> carries: its own, named after its pod.</summary>
-    public static FleetIdentity NodeIdentity(string name, int ordinal) => new(NodeFleetManifests.TrustDomain, FleetRole.Node, new ChildNames(Namespace, name).NodeIdentityName(ordinal));
+    /// <summary>
+    /// The identity node <paramref name="ordinal"/> of cluster <paramref name="name"/> carries: its own, named after its pod, as
+    /// <see cref="NodeFleetManifests"/> writes it into the node's certificate (<c>spiffe://TD/node/NAME-i</c>).
+    /// </summary>
+    public static FleetIdentity NodeIdentity(string name, int ordinal) => new(NodeFleetManifests.TrustDomain, FleetRole.Node, $"{name}-{ordinal}");
 
     public FleetClient Client(string name, int replicas, int threshold) =>
         new(new FleetClientOptions(View(name, replicas, threshold).Members, threshold, Tls($"{name}-client-tls")));
