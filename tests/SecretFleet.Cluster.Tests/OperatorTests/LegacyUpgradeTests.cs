@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
-using SecretFleet.Cluster.Tests.Emulator;
 using SecretFleet.Cluster.Tests.Scenarios;
 using SecretFleet.Core.Client;
 using SecretFleet.Core.Epochs;
@@ -12,6 +11,7 @@ using SecretFleet.Kube;
 using SecretFleet.Kube.Json;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
+using SecretFleet.KubeEmulator;
 
 namespace SecretFleet.Cluster.Tests.OperatorTests;
 

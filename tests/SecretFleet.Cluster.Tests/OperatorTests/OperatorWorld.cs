@@ -1,10 +1,9 @@
 using Microsoft.Extensions.Logging;
-using SecretFleet.Cluster.Tests.Emulator;
-using SecretFleet.Cluster.Tests.EmulatorTests;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Config;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
+using SecretFleet.KubeEmulator;
 using SecretFleet.Operator.Hosting;
 
 namespace SecretFleet.Cluster.Tests.OperatorTests;

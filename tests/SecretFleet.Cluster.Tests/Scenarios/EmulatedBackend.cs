@@ -1,5 +1,4 @@
-using SecretFleet.Cluster.Tests.Emulator;
-using SecretFleet.Cluster.Tests.EmulatorTests;
+using SecretFleet.KubeEmulator;
 
 namespace SecretFleet.Cluster.Tests.Scenarios;
 

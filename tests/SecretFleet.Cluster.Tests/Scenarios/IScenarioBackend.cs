@@ -1,4 +1,4 @@
-using SecretFleet.Cluster.Tests.EmulatorTests;
+using SecretFleet.KubeEmulator;
 
 namespace SecretFleet.Cluster.Tests.Scenarios;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using SecretFleet.Cluster.Tests.Emulator;
 using SecretFleet.Kube.Models;
+using SecretFleet.KubeEmulator;
 
 namespace SecretFleet.Cluster.Tests.Scenarios;
 

@@ -1,4 +1,0 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
-
-/// <summary>What the kubelet executes for a container: the program, its arguments and its whole environment.</summary>
-internal sealed record LaunchPlan(string FileName, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment, string WorkingDirectory);

@@ -1,9 +1,0 @@
-namespace SecretFleet.Cluster.Tests.Emulator;
-
-/// <summary>The <c>fieldValidation</c> query parameter: what to do with fields the schema does not declare.</summary>
-internal enum FieldValidation
-{
-    Ignore,
-    Warn,
-    Strict,
-}
