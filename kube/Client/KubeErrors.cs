@@ -16,33 +16,34 @@ internal static class KubeErrors
     private const int MaxRetries = 5;
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
-    public static async Task<TResult> GuardAsync<TResult>(string verb, KubeResource resource, string? name, Func<Task<TResult>> call, CancellationToken cancellationToken, bool retry = true)
+    public static async Task<TResult> GuardAsync<TResult>(
+        KubeCall where, Func<CancellationToken, Task<TResult>> call, CancellationToken cancellationToken, bool retry = true)
     {
         for (var attempt = 0; ; attempt++)
         {
             KubeApiException error;
             try
             {
-                return await call().ConfigureAwait(false);
+                return await call(cancellationToken).ConfigureAwait(false);
             }
             catch (HttpOperationException e)
             {
-                error = FromResponse(verb, resource, name, e);
+                error = FromResponse(where, e);
             }
             catch (k8s.Exceptions.KubeConfigException e)
             {
                 // An exec plugin or token file that fails: no request was sent.
-                throw new KubeApiException($"{verb} {resource}: no credentials: {e.Message}", e);
+                throw new KubeApiException($"{where}: no credentials: {e.Message}", e);
             }
             catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 var what = e is OperationCanceledException ? "no answer in time" : e.Message;
-                throw new KubeApiException($"{verb} {resource}: could not reach the API server: {what}", e);
+                throw new KubeApiException($"{where}: could not reach the API server at {where.Server}: {what}", e);
             }
 
             if (error.RetryAfter is { } wait && error.IsTransient && retry && attempt < MaxRetries)
             {
-                await Task.Delay(wait < MaxRetryAfter ? wait : MaxRetryAfter, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(wait < MaxRetryAfter ? wait : MaxRetryAfter, where.Time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -59,7 +60,7 @@ internal static class KubeErrors
         Details = status.Details is null ? null : new ApiStatusDetails { Name = status.Details.Name, Kind = status.Details.Kind, Group = status.Details.Group, RetryAfterSeconds = status.Details.RetryAfterSeconds },
     };
 
-    private static KubeApiException FromResponse(string verb, KubeResource resource, string? name, HttpOperationException e)
+    private static KubeApiException FromResponse(KubeCall where, HttpOperationException e)
     {
         var response = e.Response;
         var text = response?.Content ?? "";
@@ -75,8 +76,7 @@ internal static class KubeErrors
 
         var code = response?.StatusCode ?? HttpStatusCode.InternalServerError;
         var detail = status?.Message ?? (text.Length > 200 ? text[..200] + "…" : text).Trim();
-        var what = name is null ? resource.ToString() : $"{resource} \"{name}\"";
-        return new KubeApiException($"{verb} {what}: {(int)code} {status?.Reason ?? response?.ReasonPhrase}: {detail}", code, status, RetryAfterOf(response, status), e);
+        return new KubeApiException($"{where}: {(int)code} {status?.Reason ?? response?.ReasonPhrase}: {detail}", code, status, RetryAfterOf(response, status), e);
     }
 
     private static TimeSpan? RetryAfterOf(HttpResponseMessageWrapper? response, ApiStatus? status)
@@ -89,4 +89,10 @@ internal static class KubeErrors
 
         return status?.Details?.RetryAfterSeconds is int s ? TimeSpan.FromSeconds(s) : null;
     }
+}
+
+/// <summary>One call: verb and path for messages (never a body), and the clock its retries wait on.</summary>
+internal sealed record KubeCall(string Verb, string Path, Uri? Server, TimeProvider Time)
+{
+    public override string ToString() => $"{Verb} {Path}";
 }

@@ -20,11 +20,16 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
 {
     private readonly IKubernetes _client;
     private readonly bool _ownsClient;
+    private readonly TimeProvider _time;
 
-    public KubernetesApi(IKubernetes client, bool ownsClient = true)
+    /// <param name="client">The process's client. Its HttpClientTimeout bounds each request; watches are exempt.</param>
+    /// <param name="time">The clock that Retry-After waits run on.</param>
+    /// <param name="ownsClient">Whether disposing this disposes <paramref name="client"/>.</param>
+    public KubernetesApi(IKubernetes client, TimeProvider? time = null, bool ownsClient = true)
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
+        _time = time ?? TimeProvider.System;
         _ownsClient = ownsClient;
     }
 
@@ -47,9 +52,9 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(name);
         try
         {
-            return await CallAsync<T>("GET", resource, name, () => resource.Namespaced
-                ? Objects.GetNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(resource.Group, resource.Version, Namespace(resource, @namespace, name), resource.Plural, name, cancellationToken: cancellationToken)
-                : Objects.GetClusterCustomObjectWithHttpMessagesAsync<JsonElement>(resource.Group, resource.Version, resource.Plural, name, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return await CallAsync<T>(Call("GET", resource.ItemPath(@namespace, name)), ct => resource.Namespaced
+                ? Objects.GetNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(resource.Group, resource.Version, Namespace(resource, @namespace, name), resource.Plural, name, cancellationToken: ct)
+                : Objects.GetClusterCustomObjectWithHttpMessagesAsync<JsonElement>(resource.Group, resource.Version, resource.Plural, name, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         }
         catch (KubeApiException e) when (IsObjectNotFound(e, name))
         {
@@ -62,7 +67,7 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
     {
         ArgumentNullException.ThrowIfNull(resource);
         var o = options ?? new ListOptions();
-        return CallAsync<KubeList<T>>("LIST", resource, null, () => ListCall(resource, @namespace, o.LabelSelector, o.FieldSelector, o.Limit, o.Continue, o.ResourceVersion, cancellationToken));
+        return CallAsync<KubeList<T>>(Call("GET", resource.CollectionPath(@namespace)), ct => ListCall(resource, @namespace, o.LabelSelector, o.FieldSelector, o.Limit, o.Continue, o.ResourceVersion, ct), cancellationToken);
     }
 
     public Task<T> CreateAsync<T>(KubeResource resource, T obj, CancellationToken cancellationToken)
@@ -71,9 +76,9 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(obj);
         var body = Body(obj);
-        return CallAsync<T>("POST", resource, obj.Metadata.Name, () => resource.Namespaced
-            ? Objects.CreateNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, Namespace(resource, obj.Metadata.Namespace, obj.Metadata.Name), resource.Plural, cancellationToken: cancellationToken)
-            : Objects.CreateClusterCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, resource.Plural, cancellationToken: cancellationToken));
+        return CallAsync<T>(Call("POST", resource.CollectionPath(obj.Metadata.Namespace)), ct => resource.Namespaced
+            ? Objects.CreateNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, Namespace(resource, obj.Metadata.Namespace, obj.Metadata.Name), resource.Plural, cancellationToken: ct)
+            : Objects.CreateClusterCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, resource.Plural, cancellationToken: ct), cancellationToken);
     }
 
     public Task<T> ReplaceAsync<T>(KubeResource resource, T obj, CancellationToken cancellationToken)
@@ -83,9 +88,9 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
         ArgumentNullException.ThrowIfNull(obj);
         var name = NameOf(obj);
         var body = Body(obj);
-        return CallAsync<T>("PUT", resource, name, () => resource.Namespaced
-            ? Objects.ReplaceNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, Namespace(resource, obj.Metadata.Namespace, name), resource.Plural, name, cancellationToken: cancellationToken)
-            : Objects.ReplaceClusterCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, resource.Plural, name, cancellationToken: cancellationToken));
+        return CallAsync<T>(Call("PUT", resource.ItemPath(obj.Metadata.Namespace, name)), ct => resource.Namespaced
+            ? Objects.ReplaceNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, Namespace(resource, obj.Metadata.Namespace, name), resource.Plural, name, cancellationToken: ct)
+            : Objects.ReplaceClusterCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, resource.Plural, name, cancellationToken: ct), cancellationToken);
     }
 
     public async Task<bool> DeleteAsync(KubeResource resource, string? @namespace, string name, DeleteOptions? options, CancellationToken cancellationToken)
@@ -102,11 +107,11 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
         };
         try
         {
-            await KubeErrors.GuardAsync("DELETE", resource, name, async () =>
+            await KubeErrors.GuardAsync(Call("DELETE", resource.ItemPath(@namespace, name)), async ct =>
             {
                 using var response = resource.Namespaced
-                    ? await Objects.DeleteNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(resource.Group, resource.Version, Namespace(resource, @namespace, name), resource.Plural, name, body, cancellationToken: cancellationToken).ConfigureAwait(false)
-                    : await Objects.DeleteClusterCustomObjectWithHttpMessagesAsync<JsonElement>(resource.Group, resource.Version, resource.Plural, name, body, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    ? await Objects.DeleteNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(resource.Group, resource.Version, Namespace(resource, @namespace, name), resource.Plural, name, body, cancellationToken: ct).ConfigureAwait(false)
+                    : await Objects.DeleteClusterCustomObjectWithHttpMessagesAsync<JsonElement>(resource.Group, resource.Version, resource.Plural, name, body, cancellationToken: ct).ConfigureAwait(false);
                 return true;
             }, cancellationToken).ConfigureAwait(false);
             return true;
@@ -168,7 +173,7 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
             KubeApiException? gone = null;
             try
             {
-                more = await KubeErrors.GuardAsync("WATCH", resource, null, () => enumerator.MoveNextAsync().AsTask(), cancellationToken, retry: false).ConfigureAwait(false);
+                more = await KubeErrors.GuardAsync(Call("WATCH", resource.CollectionPath(@namespace)), _ => enumerator.MoveNextAsync().AsTask(), cancellationToken, retry: false).ConfigureAwait(false);
             }
             catch (KubeApiException e) when (e.IsGone)
             {
@@ -190,7 +195,7 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
 
             var (type, obj) = enumerator.Current;
             var element = obj is JsonElement e2 ? e2 : JsonSerializer.SerializeToElement(obj);
-            yield return new WatchEvent<T>(EventTypeOf(type, resource), Read<T>(element, "WATCH", resource));
+            yield return new WatchEvent<T>(EventTypeOf(type, resource), Read<T>(element, $"WATCH {resource}"));
         }
 
         switch (failure)
@@ -237,13 +242,13 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return CallAsync<T>("PATCH", resource, name, () => (resource.Namespaced, status) switch
+        return CallAsync<T>(Call("PATCH", resource.ItemPath(@namespace, name, status ? "status" : null)), ct => (resource.Namespaced, status) switch
         {
-            (true, false) => Objects.PatchNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, Namespace(resource, @namespace, name), resource.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: cancellationToken),
-            (true, true) => Objects.PatchNamespacedCustomObjectStatusWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, Namespace(resource, @namespace, name), resource.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: cancellationToken),
-            (false, false) => Objects.PatchClusterCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, resource.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: cancellationToken),
-            (false, true) => Objects.PatchClusterCustomObjectStatusWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, resource.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: cancellationToken),
-        });
+            (true, false) => Objects.PatchNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, Namespace(resource, @namespace, name), resource.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: ct),
+            (true, true) => Objects.PatchNamespacedCustomObjectStatusWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, Namespace(resource, @namespace, name), resource.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: ct),
+            (false, false) => Objects.PatchClusterCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, resource.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: ct),
+            (false, true) => Objects.PatchClusterCustomObjectStatusWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, resource.Plural, name, fieldManager: fieldManager, force: force, cancellationToken: ct),
+        }, cancellationToken);
     }
 
     private Task<HttpOperationResponse<JsonElement>> ListCall(
@@ -262,24 +267,26 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
                 : Objects.ListNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(resource.Group, resource.Version, @namespace, resource.Plural, null, continueToken, fieldSelector, labelSelector, limit, resourceVersion, null, null, null, cancellationToken: cancellationToken);
     }
 
-    private static async Task<T> CallAsync<T>(string verb, KubeResource resource, string? name, Func<Task<HttpOperationResponse<JsonElement>>> call)
+    private static async Task<T> CallAsync<T>(KubeCall where, Func<CancellationToken, Task<HttpOperationResponse<JsonElement>>> call, CancellationToken cancellationToken)
         where T : class
     {
-        using var response = await KubeErrors.GuardAsync(verb, resource, name, call, CancellationToken.None).ConfigureAwait(false);
-        return Read<T>(response.Body, verb, resource);
+        using var response = await KubeErrors.GuardAsync(where, call, cancellationToken).ConfigureAwait(false);
+        return Read<T>(response.Body, where.ToString());
     }
 
-    private static T Read<T>(JsonElement element, string verb, KubeResource resource)
+    private KubeCall Call(string verb, string path) => new(verb, path, _client.BaseUri, _time);
+
+    private static T Read<T>(JsonElement element, string where)
         where T : class
     {
         try
         {
             return element.Deserialize<T>(KubeJson.Options)
-                ?? throw new KubeApiException($"{verb} {resource}: the server answered with an empty body.");
+                ?? throw new KubeApiException($"{where}: the server answered with an empty body.");
         }
         catch (JsonException e)
         {
-            throw new KubeApiException($"{verb} {resource}: the response is not a valid {typeof(T).Name} ({e.Message}).", e);
+            throw new KubeApiException($"{where}: the response is not a valid {typeof(T).Name} ({e.Message}).", e);
         }
     }
 
