@@ -25,14 +25,6 @@ public sealed record KubePatch(KubePatchType Type, JsonNode Body)
 
         return Merge(new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = values } });
     }
-
-    internal string ContentType => Type switch
-    {
-        KubePatchType.Merge => "application/merge-patch+json",
-        KubePatchType.Json => "application/json-patch+json",
-        KubePatchType.StrategicMerge => "application/strategic-merge-patch+json",
-        _ => throw new InvalidOperationException($"Unknown patch type {Type}."),
-    };
 }
 
 public enum KubePatchType

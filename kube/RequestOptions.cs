@@ -49,36 +49,4 @@ public sealed record DeleteOptions
     public string? PreconditionUid { get; init; }
 
     public string? PreconditionResourceVersion { get; init; }
-
-    internal byte[] ToJsonBody()
-    {
-        var body = new System.Text.Json.Nodes.JsonObject { ["apiVersion"] = "v1", ["kind"] = "DeleteOptions" };
-        if (PropagationPolicy is not null)
-        {
-            body["propagationPolicy"] = PropagationPolicy;
-        }
-
-        if (GracePeriodSeconds is not null)
-        {
-            body["gracePeriodSeconds"] = GracePeriodSeconds;
-        }
-
-        if (PreconditionUid is not null || PreconditionResourceVersion is not null)
-        {
-            var preconditions = new System.Text.Json.Nodes.JsonObject();
-            if (PreconditionUid is not null)
-            {
-                preconditions["uid"] = PreconditionUid;
-            }
-
-            if (PreconditionResourceVersion is not null)
-            {
-                preconditions["resourceVersion"] = PreconditionResourceVersion;
-            }
-
-            body["preconditions"] = preconditions;
-        }
-
-        return System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
-    }
 }

@@ -3,6 +3,7 @@ using SecretFleet.Cli.Kubernetes;
 using SecretFleet.Cli.Local;
 using SecretFleet.Cli.Output;
 using SecretFleet.Kube;
+using SecretFleet.Kube.Client;
 using SecretFleet.Kube.Config;
 using SecretFleet.Kube.SecretClusters;
 
@@ -32,10 +33,10 @@ internal sealed class FleetTargetFactory(CliConsole console, TimeProvider time) 
         {
             throw CliException.Usage("--as works with local fleets only; on Kubernetes the CLI uses the cluster's client certificate Secret.");
         }
-        KubeClientConfig config;
+        k8s.KubernetesClientConfiguration config;
         try
         {
-            config = KubeConfigLoader.Load(new KubeConfigOptions { KubeconfigPath = settings.Kubeconfig, Context = settings.Context, Namespace = settings.Namespace });
+            config = KubeClientConfiguration.Load(settings.Kubeconfig, settings.Context);
         }
         catch (KubeConfigException e) when (!wantsKubernetes)
         {
@@ -45,8 +46,8 @@ internal sealed class FleetTargetFactory(CliConsole console, TimeProvider time) 
         {
             throw CliException.Other($"Cannot use the Kubernetes configuration: {e.Message.TrimEnd('.')}.", e);
         }
-        var connection = new KubeConnection(settings.Namespace ?? config.Namespace, settings.Context, settings.Kubeconfig);
-        var api = KubeApi.Create(config);
+        var connection = new KubeConnection(settings.Namespace ?? KubeClientConfiguration.NamespaceOf(config), settings.Context, settings.Kubeconfig);
+        var api = KubernetesApi.Create(config);
         try
         {
             var name = settings.Cluster ?? await OnlyClusterAsync(api, connection.Namespace, cancellationToken).ConfigureAwait(false);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Core.Observability;
 using SecretFleet.Kube;
+using SecretFleet.Kube.Client;
 using SecretFleet.Kube.Config;
 using SecretFleet.Operator.Controller;
 using SecretFleet.Operator.Epochs;
@@ -51,10 +52,9 @@ internal static partial class OperatorHostBuilder
         else
         {
             var config = LoadKubeconfig(options);
-            defaultNamespace = config.Namespace;
-            // A factory, so that the container owns (and disposes) the client.
-            builder.Services.AddSingleton<IKubeApi>(sp => KubeApi.Create(
-                config, new KubeApiOptions { TimeProvider = sp.GetRequiredService<TimeProvider>() }, sp.GetRequiredService<ILogger<KubeApi>>()));
+            defaultNamespace = KubeClientConfiguration.NamespaceOf(config);
+            // A factory, so that the container owns (and disposes) the one client of the process.
+            builder.Services.AddSingleton<IKubeApi>(_ => KubernetesApi.Create(config));
         }
 
         builder.Services.AddSingleton(options);
@@ -130,11 +130,11 @@ internal static partial class OperatorHostBuilder
         services.AddHostedService(sp => sp.GetRequiredService<ControllerService>());
     }
 
-    private static KubeClientConfig LoadKubeconfig(OperatorOptions options)
+    private static k8s.KubernetesClientConfiguration LoadKubeconfig(OperatorOptions options)
     {
         try
         {
-            return KubeConfigLoader.Load(new KubeConfigOptions { KubeconfigPath = options.Kubeconfig, Context = options.Context });
+            return KubeClientConfiguration.Load(options.Kubeconfig, options.Context);
         }
         catch (KubeConfigException e)
         {

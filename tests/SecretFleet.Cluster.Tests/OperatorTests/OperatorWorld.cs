@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Config;
+using SecretFleet.Kube.Client;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.KubeEmulator;
@@ -14,7 +14,7 @@ namespace SecretFleet.Cluster.Tests.OperatorTests;
 /// </summary>
 internal sealed class OperatorWorld : IAsyncDisposable
 {
-    private OperatorWorld(EmulatorWorld world, KubeApi api)
+    private OperatorWorld(EmulatorWorld world, KubernetesApi api)
     {
         World = world;
         Api = api;
@@ -23,7 +23,7 @@ internal sealed class OperatorWorld : IAsyncDisposable
     public EmulatorWorld World { get; }
 
     /// <summary>Our own client (kube/), with the emulator's admin credentials.</summary>
-    public KubeApi Api { get; }
+    public KubernetesApi Api { get; }
 
     public Kubectl Kubectl => World.Kubectl;
 
@@ -40,7 +40,7 @@ internal sealed class OperatorWorld : IAsyncDisposable
         try
         {
             await world.Kubectl.SucceedAsync($"apply -f {RepositoryPath("crds", "secretfleet.io_secretclusters.yaml")}");
-            var api = KubeApi.Create(KubeConfigLoader.Load(new KubeConfigOptions { KubeconfigPath = world.Kubeconfig }));
+            var api = KubernetesApi.Create(KubeClientConfiguration.Load(world.Kubeconfig));
             return new OperatorWorld(world, api);
         }
         catch

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
+using SecretFleet.Kube.Client;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
@@ -16,7 +17,7 @@ namespace SecretFleet.Cluster.Tests.Scenarios;
 internal static class NodeIsolation
 {
     /// <summary>Node i's TLS Secret names <c>spiffe://TD/node/NAME-i</c> and pod i's DNS names only, with a key of its own.</summary>
-    public static async Task AssertEachNodeHasItsOwnIdentityAsync(KubeApi api, SecretCluster cluster, int replicas, CancellationToken cancellationToken)
+    public static async Task AssertEachNodeHasItsOwnIdentityAsync(KubernetesApi api, SecretCluster cluster, int replicas, CancellationToken cancellationToken)
     {
         var names = ChildNames.Of(cluster);
         var publicKeys = new HashSet<string>(StringComparer.Ordinal);

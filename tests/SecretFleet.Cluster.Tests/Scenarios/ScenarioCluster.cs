@@ -1,5 +1,5 @@
 using SecretFleet.Kube;
-using SecretFleet.Kube.Config;
+using SecretFleet.Kube.Client;
 using SecretFleet.Kube.Json;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
@@ -11,7 +11,7 @@ namespace SecretFleet.Cluster.Tests.Scenarios;
 /// One SecretCluster as the suite observes it through the Kubernetes API (our own client, whichever the backend):
 /// its status, its pods, its children, with waits that fail naming what did not happen and what was seen last.
 /// </summary>
-internal sealed class ScenarioCluster(KubeApi api, string ns, string name) : IDisposable
+internal sealed class ScenarioCluster(KubernetesApi api, string ns, string name) : IDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
@@ -30,10 +30,10 @@ internal sealed class ScenarioCluster(KubeApi api, string ns, string name) : IDi
 
     public string Name => name;
 
-    public KubeApi Api => api;
+    public KubernetesApi Api => api;
 
     public static ScenarioCluster Open(string kubeconfig, string ns, string name) =>
-        new(KubeApi.Create(KubeConfigLoader.FromKubeconfig([kubeconfig])), ns, name);
+        new(KubernetesApi.Create(KubeClientConfiguration.Load(kubeconfig)), ns, name);
 
     public Task<SecretCluster?> GetAsync(CancellationToken cancellationToken) => api.GetAsync<SecretCluster>(ns, name, cancellationToken);
 

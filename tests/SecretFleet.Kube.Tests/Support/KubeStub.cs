@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -19,12 +18,11 @@ internal sealed record RecordedRequest(
     IReadOnlyDictionary<string, string> Query,
     string? ContentType,
     string? Authorization,
-    string Body,
-    string? ClientCertificateSubject);
+    string Body);
 
 /// <summary>
 /// A Kestrel server on 127.0.0.1:0 standing in for the API server: each test scripts the answers, the stub
-/// records every request. With certificates it serves HTTPS and may require a client certificate.
+/// records every request.
 /// </summary>
 internal sealed class KubeStub : IAsyncDisposable
 {
@@ -40,25 +38,11 @@ internal sealed class KubeStub : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
-    public static async Task<KubeStub> StartAsync(Func<HttpContext, Task> handler, TestCertificates? tls = null, bool requireClientCertificate = false)
+    public static async Task<KubeStub> StartAsync(Func<HttpContext, Task> handler)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
-        {
-            if (tls is not null)
-            {
-                listen.UseHttps(https =>
-                {
-                    https.ServerCertificate = tls.Server;
-                    if (requireClientCertificate)
-                    {
-                        https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-                        https.ClientCertificateValidation = (certificate, _, _) => tls.Issued(certificate);
-                    }
-                });
-            }
-        }));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         KubeStub? stub = null;
         app.Run(async context =>
@@ -71,8 +55,7 @@ internal sealed class KubeStub : IAsyncDisposable
                 context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()),
                 context.Request.ContentType,
                 context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null,
-                body,
-                context.Connection.ClientCertificate?.Subject));
+                body));
             await handler(context);
         });
         await app.StartAsync();

@@ -71,7 +71,7 @@ public sealed class ListWatchTests
                 ? WriteLinesAsync(c, PodEvent("ADDED", "c", "6"), Expired410)
                 : HoldOpenAsync(c);
         });
-        using var api = new KubeApi(new SocketsHttpHandler(), stub.Url);
+        using var api = StubApi.For(stub.Url);
 
         var events = await TakeAsync(new ListWatch<Pod>(api, KubeResources.Pods, "ns", Fast), 4);
 
@@ -109,7 +109,7 @@ public sealed class ListWatchTests
             await WriteLinesAsync(c, PodEvent("MODIFIED", "a", "9"));
             await HoldOpenAsync(c);
         });
-        using var api = new KubeApi(new SocketsHttpHandler(), stub.Url);
+        using var api = StubApi.For(stub.Url);
 
         var events = await TakeAsync(new ListWatch<Pod>(api, KubeResources.Pods, "ns", Fast), 3, e =>
         {
@@ -149,7 +149,7 @@ public sealed class ListWatchTests
             await WriteLinesAsync(c, PodEvent("DELETED", "a", "10"));
             await HoldOpenAsync(c);
         });
-        using var api = new KubeApi(new SocketsHttpHandler(), stub.Url);
+        using var api = StubApi.For(stub.Url);
 
         var events = await TakeAsync(new ListWatch<Pod>(api, KubeResources.Pods, "ns", Fast), 3);
 
@@ -173,7 +173,7 @@ public sealed class ListWatchTests
                 : KubeStub.Json(c, PodList("3", "a"));
         });
         var time = new InstantDelayTimeProvider();
-        using var api = new KubeApi(new SocketsHttpHandler(), stub.Url);
+        using var api = StubApi.For(stub.Url);
         var options = new ListWatchOptions { TimeProvider = time, InitialBackoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(30) };
 
         var events = await TakeAsync(new ListWatch<Pod>(api, KubeResources.Pods, "ns", options), 1);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using SecretFleet.Kube.Client;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.Tests.Support;
 using SecretFleet.Kube.Watch;
@@ -27,7 +28,7 @@ public sealed class WatchTests
         }
     }
 
-    private static KubeApi Client(KubeStub stub) => new(new SocketsHttpHandler(), stub.Url);
+    private static KubernetesApi Client(KubeStub stub) => StubApi.For(stub.Url);
 
     private static async Task<List<WatchEvent<Pod>>> CollectAsync(IAsyncEnumerable<WatchEvent<Pod>> events)
     {
@@ -64,6 +65,36 @@ public sealed class WatchTests
         Assert.Equal("true", request.Query["allowWatchBookmarks"]);
         Assert.Equal("10", request.Query["resourceVersion"]);
         Assert.Equal("300", request.Query["timeoutSeconds"]);
+    }
+
+    [Fact]
+    public async Task A_watch_outlives_the_clients_request_timeout()
+    {
+        // ListWatch asks the server for 5-10 minute watches; the library's request timeout (100 s) must not cut them.
+        await using var stub = await KubeStub.StartAsync(async c =>
+        {
+            await WriteLinesAsync(c, PodEvent("ADDED", "node-0", "11"));
+            await Task.Delay(TimeSpan.FromSeconds(3), c.RequestAborted);
+            await c.Response.WriteAsync(PodEvent("MODIFIED", "node-0", "12") + "\n");
+        });
+        var config = new k8s.KubernetesClientConfiguration { Host = stub.Url.ToString(), HttpClientTimeout = TimeSpan.FromSeconds(1) };
+        using var api = KubernetesApi.Create(config);
+
+        var events = await CollectAsync(api.WatchAsync<Pod>("ns", null, CancellationToken.None));
+
+        Assert.Equal(["11", "12"], events.Select(e => e.ResourceVersion));
+    }
+
+    [Fact]
+    public async Task Any_other_request_is_bounded_by_the_request_timeout()
+    {
+        await using var stub = await KubeStub.StartAsync(async c => await Task.Delay(TimeSpan.FromSeconds(30), c.RequestAborted));
+        using var api = KubernetesApi.Create(new k8s.KubernetesClientConfiguration { Host = stub.Url.ToString(), HttpClientTimeout = TimeSpan.FromSeconds(1) });
+
+        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<Pod>("ns", "node-0", CancellationToken.None));
+
+        Assert.True(e.IsTransient);
+        Assert.Contains("no answer in time", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using SecretFleet.Kube.Client;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Kube.Tests.Support;
@@ -8,12 +9,11 @@ using SecretFleet.Kube.Tests.Support;
 namespace SecretFleet.Kube.Tests;
 
 [Trait("Category", "Integration")]
-public sealed class KubeApiTests
+public sealed class KubernetesApiTests
 {
     private const string Pod = """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"node-0","namespace":"ns","resourceVersion":"7"},"status":{"phase":"Running","podIP":"10.0.0.7","conditions":[{"type":"Ready","status":"True"}],"containerStatuses":[{"name":"node","ready":true,"restartCount":2}]}}""";
 
-    private static KubeApi Client(KubeStub stub, TimeProvider? time = null) =>
-        new(new SocketsHttpHandler(), stub.Url, new KubeApiOptions { TimeProvider = time ?? TimeProvider.System, RequestTimeout = TimeSpan.FromMinutes(10) });
+    private static KubernetesApi Client(KubeStub stub, TimeProvider? time = null) => StubApi.For(stub.Url, time);
 
     private static Task Echo(HttpContext context)
     {
@@ -41,7 +41,7 @@ public sealed class KubeApiTests
         var request = stub.Single();
         Assert.Equal("PATCH", request.Method);
         Assert.Equal("/apis/apps/v1/namespaces/ns/statefulsets/web", request.Path);
-        Assert.Equal("application/apply-patch+yaml", request.ContentType);
+        Assert.StartsWith("application/apply-patch+yaml", request.ContentType, StringComparison.Ordinal); // the library adds "; charset=utf-8"
         Assert.Equal("secretfleet-operator", request.Query["fieldManager"]);
         Assert.Equal(force ? "true" : "false", request.Query["force"]);
         var body = JsonNode.Parse(request.Body)!;
@@ -68,7 +68,7 @@ public sealed class KubeApiTests
 
         var request = stub.Single();
         Assert.Equal("/apis/secretfleet.io/v1alpha1/namespaces/ns/secretclusters/demo/status", request.Path);
-        Assert.Equal("application/apply-patch+yaml", request.ContentType);
+        Assert.StartsWith("application/apply-patch+yaml", request.ContentType, StringComparison.Ordinal); // the library adds "; charset=utf-8"
         Assert.Equal("true", request.Query["force"]);
         var body = JsonNode.Parse(request.Body)!;
         Assert.Equal(4, (int)body["status"]!["epoch"]!);
@@ -86,7 +86,7 @@ public sealed class KubeApiTests
         var request = stub.Single();
         Assert.Equal("PATCH", request.Method);
         Assert.Equal("/apis/secretfleet.io/v1alpha1/namespaces/ns/secretclusters/demo/status", request.Path);
-        Assert.Equal("application/merge-patch+json", request.ContentType);
+        Assert.StartsWith("application/merge-patch+json", request.ContentType, StringComparison.Ordinal); // the library adds "; charset=utf-8"
         Assert.Equal("""{"status":{"readyReplicas":2}}""", request.Body);
     }
 
@@ -102,7 +102,7 @@ public sealed class KubeApiTests
         var request = stub.Single();
         Assert.Equal("/apis/secretfleet.io/v1alpha1/namespaces/ns/secretclusters/demo", request.Path);
         Assert.Equal("kubectl-secrets", request.Query["fieldManager"]);
-        Assert.Equal("application/merge-patch+json", request.ContentType);
+        Assert.StartsWith("application/merge-patch+json", request.ContentType, StringComparison.Ordinal); // the library adds "; charset=utf-8"
         Assert.Equal("""{"metadata":{"annotations":{"secretfleet.io/refresh-requested-at":"2026-01-02T03:04:05Z"}}}""", request.Body);
     }
 
@@ -206,11 +206,11 @@ public sealed class KubeApiTests
             return KubeStub.Status(c, 429, "TooManyRequests", "too many requests");
         });
         var time = new InstantDelayTimeProvider();
-        using var api = new KubeApi(new SocketsHttpHandler(), stub.Url, new KubeApiOptions { TimeProvider = time, MaxRetries = 2, RequestTimeout = TimeSpan.FromMinutes(10) });
+        using var api = Client(stub, time);
 
         var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<Pod>("ns", "node-0", CancellationToken.None));
 
-        Assert.Equal(3, stub.Requests.Count);
+        Assert.Equal(6, stub.Requests.Count); // the first try and five retries
         Assert.True(e.IsTransient);
         Assert.Equal(TimeSpan.FromSeconds(1), e.RetryAfter);
     }
@@ -276,7 +276,7 @@ public sealed class KubeApiTests
             url = stub.Url;
         }
 
-        using var api = new KubeApi(new SocketsHttpHandler(), url);
+        using var api = StubApi.For(url);
 
         var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<Pod>("ns", "node-0", CancellationToken.None));
 

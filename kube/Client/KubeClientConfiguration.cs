@@ -1,0 +1,65 @@
+using k8s;
+using SecretFleet.Kube.Config;
+
+namespace SecretFleet.Kube.Client;
+
+/// <summary>
+/// Where the client connects and as whom, loaded by the official client: --kubeconfig (with --context), else
+/// KUBECONFIG (merged) or ~/.kube/config, else the pod's service account. Exec plugins, tokens and client
+/// certificates are the library's business; ours is only the choice of source and a clear error when none exists.
+/// </summary>
+public static class KubeClientConfiguration
+{
+    public const string NoKubeconfigMessage = "no kubeconfig found (set KUBECONFIG or use --kubeconfig)";
+
+    public static KubernetesClientConfiguration Load(string? kubeconfigPath = null, string? context = null)
+    {
+        try
+        {
+            if (!string.IsNullOrEmpty(kubeconfigPath))
+            {
+                return File.Exists(kubeconfigPath)
+                    ? KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath, context)
+                    : throw new KubeConfigException($"kubeconfig {kubeconfigPath} (from --kubeconfig) does not exist.");
+            }
+
+            var list = Environment.GetEnvironmentVariable("KUBECONFIG");
+            if (!string.IsNullOrWhiteSpace(list))
+            {
+                // As kubectl: missing files in the list are skipped; only an all-missing list is an error.
+                var files = list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Where(File.Exists)
+                    .ToArray();
+                if (files.Length == 0)
+                {
+                    throw new KubeConfigException($"{NoKubeconfigMessage}: none of the files in KUBECONFIG ({list}) exists.");
+                }
+
+                // The library merges the KUBECONFIG list only for the current context; a named one is read from the first file.
+                return context is null
+                    ? KubernetesClientConfiguration.BuildDefaultConfig()
+                    : KubernetesClientConfiguration.BuildConfigFromConfigFile(files[0], context);
+            }
+
+            if (context is null && KubernetesClientConfiguration.IsInCluster())
+            {
+                return KubernetesClientConfiguration.InClusterConfig();
+            }
+
+            return File.Exists(KubernetesClientConfiguration.KubeConfigDefaultLocation)
+                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(KubernetesClientConfiguration.KubeConfigDefaultLocation, context)
+                : throw new KubeConfigException(NoKubeconfigMessage);
+        }
+        catch (k8s.Exceptions.KubeConfigException e)
+        {
+            throw new KubeConfigException(e.Message.TrimEnd('.') + ".", e);
+        }
+    }
+
+    /// <summary>The namespace the configuration names (kubeconfig context or service account), else "default".</summary>
+    public static string NamespaceOf(KubernetesClientConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return string.IsNullOrEmpty(configuration.Namespace) ? "default" : configuration.Namespace;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using SecretFleet.KubeEmulator;
+using SecretFleet.Kube;
+using SecretFleet.Kube.Client;
+using SecretFleet.Kube.Models;
+
+namespace SecretFleet.Cluster.Tests.ClientTests;
+
+/// <summary>
+/// Our wiring of the official client's configuration, against the emulator: the library resolves the
+/// credentials (exec plugin, token, service account); we only choose the source and hand it the result.
+/// </summary>
+[Collection(ProcessEnvironment.Name)]
+public sealed class KubeconfigWiringTests : IAsyncLifetime
+{
+    private EmulatorWorld _world = null!;
+
+    public async Task InitializeAsync() => _world = await EmulatorWorld.StartAsync();
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
+
+    [Fact]
+    public async Task A_client_certificate_kubeconfig_reaches_the_API_server()
+    {
+        using var api = KubernetesApi.Create(KubeClientConfiguration.Load(_world.Kubeconfig));
+
+        Assert.NotNull(await api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
+    }
+
+    [Fact]
+    public async Task A_bearer_token_kubeconfig_reaches_the_API_server_and_names_the_namespace()
+    {
+        var path = Path.Combine(_world.Directory, "token-kubeconfig");
+        _world.Emulator.WriteKubeconfig(path, KubeconfigCredentials.Token, "vault");
+        var config = KubeClientConfiguration.Load(path);
+        using var api = KubernetesApi.Create(config);
+
+        Assert.Equal("vault", KubeClientConfiguration.NamespaceOf(config));
+        Assert.NotNull(await api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
+    }
+
+    [Fact]
+    public async Task An_exec_plugin_supplies_the_token()
+    {
+        var path = WriteExecKubeconfig(WritePlugin("credential-plugin.sh", _world.Emulator.Token));
+        using var api = KubernetesApi.Create(KubeClientConfiguration.Load(path));
+
+        Assert.NotNull(await api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
+    }
+
+    [Fact]
+    public async Task A_token_the_server_rejects_is_an_API_error_not_a_hang()
+    {
+        using var api = KubernetesApi.Create(KubeClientConfiguration.Load(WriteExecKubeconfig(WritePlugin("wrong-plugin.sh", "not-the-token"))));
+
+        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
+        Assert.Equal(HttpStatusCode.Unauthorized, e.StatusCode);
+        Assert.DoesNotContain("not-the-token", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_cluster_configuration_comes_from_the_service_account_files_and_environment()
+    {
+        var account = Path.Combine(_world.Directory, "serviceaccount");
+        Directory.CreateDirectory(account);
+        File.WriteAllText(Path.Combine(account, "token"), _world.Emulator.Token);
+        File.WriteAllText(Path.Combine(account, "ca.crt"), _world.Emulator.CaCertificatePem);
+        File.WriteAllText(Path.Combine(account, "namespace"), "vault");
+
+        using var environment = new ProcessEnvironment(account)
+        {
+            ["KUBECONFIG"] = null,
+            ["KUBERNETES_SERVICE_HOST"] = _world.Emulator.BaseAddress.Host,
+            ["KUBERNETES_SERVICE_PORT"] = _world.Emulator.BaseAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var config = KubeClientConfiguration.Load();
+        using var api = KubernetesApi.Create(config);
+
+        Assert.Equal("vault", KubeClientConfiguration.NamespaceOf(config));
+        Assert.NotNull(await api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
+    }
+
+    /// <summary>A credential plugin as kubectl's docs describe it: prints an ExecCredential on stdout.</summary>
+    private string WritePlugin(string name, string token)
+    {
+        var plugin = Path.Combine(_world.Directory, name);
+        File.WriteAllText(plugin, "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"" + token + "\"}}'\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return plugin;
+    }
+
+    private string WriteExecKubeconfig(string plugin)
+    {
+        var path = Path.Combine(_world.Directory, Path.GetFileNameWithoutExtension(plugin) + "-kubeconfig");
+        _world.Emulator.WriteKubeconfig(path, KubeconfigCredentials.Token);
+        var text = File.ReadAllText(path).Replace(
+            $"    token: {_world.Emulator.Token}\n",
+            "    exec:\n" +
+            "      apiVersion: client.authentication.k8s.io/v1\n" +
+            $"      command: {plugin}\n" +
+            "      interactiveMode: Never\n",
+            StringComparison.Ordinal);
+        File.WriteAllText(path, text);
+        return path;
+    }
+}
