@@ -72,7 +72,7 @@ internal static partial class OperatorHostBuilder
                 RenewDeadline = options.RenewDeadline,
                 RetryPeriod = options.RetryPeriod,
             };
-            builder.Services.AddSingleton(sp => new LeaderElector(sp.GetRequiredService<IKubeApi>(), lease, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LeaderElector>>()));
+            builder.Services.AddSingleton(sp => new LeaderElector(OfficialClient(sp.GetRequiredService<IKubeApi>()), lease, sp.GetRequiredService<ILogger<LeaderElector>>()));
         }
 
         var host = builder.Build();
@@ -141,6 +141,12 @@ internal static partial class OperatorHostBuilder
             throw new OperatorConfigurationException(e.Message, e);
         }
     }
+
+    // k8s.LeaderElection locks through the official client itself, not through our seam.
+    private static k8s.IKubernetes OfficialClient(IKubeApi api) =>
+        api is KubernetesApi official
+            ? official.Client
+            : throw new OperatorConfigurationException("Leader election needs the official Kubernetes client; this IKubeApi is not one.");
 
     /// <summary>Who this replica is when the options do not say: POD_NAME, else the host name and a random suffix.</summary>
     public static string DefaultIdentity() =>

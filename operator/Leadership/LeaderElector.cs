@@ -1,49 +1,66 @@
+using k8s;
+using k8s.Autorest;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
 using Microsoft.Extensions.Logging;
-using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 
 namespace SecretFleet.Operator.Leadership;
 
 /// <summary>
-/// Leader election on a coordination.k8s.io Lease. Expiry is judged by when this replica last saw the lease
-/// change on its own clock, never by the holder's renewTime, so clock skew between replicas cannot make two
-/// leaders. Writes are optimistic (resourceVersion), so two candidates never both win one round.
+/// Leader election on a coordination.k8s.io Lease with the official client's <c>k8s.LeaderElection</c>
+/// (a <see cref="LeaseLock"/>; expiry judged by when this replica last saw the lease change, as client-go does).
+/// What is ours: running the leader's work under the lease, stopping it when the lease is lost, and giving the
+/// lease up on a clean stop so a standby takes over at once instead of after the lease duration.
 /// </summary>
-internal sealed partial class LeaderElector(IKubeApi api, LeaderElectionSettings settings, TimeProvider time, ILogger log)
+internal sealed partial class LeaderElector(IKubernetes client, LeaderElectionSettings settings, ILogger log)
 {
-    private LeaseSpec? _observed;
-    private DateTimeOffset _observedAt;
     private volatile bool _leader;
 
     public bool IsLeader => _leader;
 
     /// <summary>
-    /// Waits for the lease, then runs <paramref name="leading"/> while renewing it. Returns after
-    /// <paramref name="cancellationToken"/> is cancelled (releasing the lease for a quick hand-over) or when
-    /// <paramref name="leading"/> returns; throws <see cref="LeadershipLostException"/> when renewal fails for
-    /// longer than the renew deadline (after cancelling <paramref name="leading"/>), and rethrows its failure.
+    /// Waits for the lease, then runs <paramref name="leading"/> while the library renews it. Returns after
+    /// <paramref name="cancellationToken"/> is cancelled (releasing the lease) or when <paramref name="leading"/>
+    /// returns; throws <see cref="LeadershipLostException"/> when renewal fails for longer than the renew deadline
+    /// (after cancelling <paramref name="leading"/>), and rethrows its failure.
     /// </summary>
     public async Task RunAsync(Func<CancellationToken, Task> leading, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(leading);
-        await AcquireAsync(cancellationToken).ConfigureAwait(false);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _leader = true;
-        LogAcquired(log, settings.LeaseNamespace, settings.LeaseName, settings.Identity);
-        var work = Task.Run(() => leading(stop.Token), CancellationToken.None);
-        bool kept;
-        try
+        var config = new LeaderElectionConfig(new LeaseLock(client, settings.LeaseNamespace, settings.LeaseName, settings.Identity))
         {
-            kept = await RenewAsync(work, cancellationToken).ConfigureAwait(false);
-        }
-        finally
+            LeaseDuration = settings.LeaseDuration,
+            RenewDeadline = settings.RenewDeadline,
+            RetryPeriod = settings.RetryPeriod,
+        };
+        using var elector = new k8s.LeaderElection.LeaderElector(config);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        elector.OnStartedLeading += () => started.TrySetResult();
+        elector.OnError += e => LogAttemptFailed(log, settings.LeaseNamespace, settings.LeaseName, e.Message);
+
+        LogWaiting(log, settings.LeaseNamespace, settings.LeaseName, settings.Identity);
+        using var electing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var election = elector.RunUntilLeadershipLostAsync(electing.Token);
+        if (await Task.WhenAny(started.Task, election).ConfigureAwait(false) != started.Task)
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await work.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            _leader = false;
+            // The election ended before we led: cancelled (rethrown here), or the library gave up.
+            await election.ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new LeadershipLostException($"Leader election on {settings.LeaseNamespace}/{settings.LeaseName} ended before this replica led.");
         }
 
-        if (!kept)
+        _leader = true;
+        LogAcquired(log, settings.LeaseNamespace, settings.LeaseName, settings.Identity);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var work = Task.Run(() => leading(stop.Token), CancellationToken.None);
+        var lost = await Task.WhenAny(election, work).ConfigureAwait(false) == election && !cancellationToken.IsCancellationRequested;
+        await stop.CancelAsync().ConfigureAwait(false);
+        await work.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await electing.CancelAsync().ConfigureAwait(false);
+        await election.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _leader = false;
+
+        if (lost)
         {
             LogLost(log, settings.LeaseNamespace, settings.LeaseName);
             throw new LeadershipLostException($"Lost the leader lease {settings.LeaseNamespace}/{settings.LeaseName}: it could not be renewed for {settings.RenewDeadline.TotalSeconds:0} s.");
@@ -56,167 +73,36 @@ internal sealed partial class LeaderElector(IKubeApi api, LeaderElectionSettings
         }
     }
 
-    private async Task AcquireAsync(CancellationToken cancellationToken)
-    {
-        LogWaiting(log, settings.LeaseNamespace, settings.LeaseName, settings.Identity);
-        while (true)
-        {
-            if (await TryAttemptAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            await Task.Delay(settings.RetryPeriod, time, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Renews until the work ends or we are cancelled (true), or renewal fails past the deadline (false).</summary>
-    private async Task<bool> RenewAsync(Task work, CancellationToken cancellationToken)
-    {
-        var renewed = time.GetUtcNow();
-        while (true)
-        {
-            var delay = Task.Delay(settings.RetryPeriod, time, cancellationToken);
-            if (await Task.WhenAny(delay, work).ConfigureAwait(false) == work || cancellationToken.IsCancellationRequested)
-            {
-                return true;
-            }
-
-            if (await TryAttemptAsync(cancellationToken).ConfigureAwait(false))
-            {
-                renewed = time.GetUtcNow();
-            }
-            else if (time.GetUtcNow() - renewed >= settings.RenewDeadline)
-            {
-                return false;
-            }
-        }
-    }
-
-    /// <summary>One acquire-or-renew round, bounded by the renew deadline; API failures count as "not this time".</summary>
-    private async Task<bool> TryAttemptAsync(CancellationToken cancellationToken)
-    {
-        using var deadline = new CancellationTokenSource(settings.RenewDeadline, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        try
-        {
-            return await TryAcquireOrRenewAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (KubeApiException e)
-        {
-            LogAttemptFailed(log, settings.LeaseNamespace, settings.LeaseName, e.Message);
-            return false;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            LogAttemptFailed(log, settings.LeaseNamespace, settings.LeaseName, "the API server did not answer in time");
-            return false;
-        }
-    }
-
-    internal async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var lease = await api.GetAsync<Lease>(settings.LeaseNamespace, settings.LeaseName, cancellationToken).ConfigureAwait(false);
-        if (lease is null)
-        {
-            try
-            {
-                var created = await api.CreateAsync(new Lease
-                {
-                    Metadata = new ObjectMeta { Name = settings.LeaseName, Namespace = settings.LeaseNamespace },
-                    Spec = Mine(acquired: now, now, transitions: 0),
-                }, cancellationToken).ConfigureAwait(false);
-                Observe(created.Spec, now);
-                return true;
-            }
-            catch (KubeApiException e) when (e.IsAlreadyExists)
-            {
-                return false;
-            }
-        }
-
-        var spec = lease.Spec;
-        if (!Same(spec, _observed))
-        {
-            Observe(spec, now);
-        }
-
-        var mine = spec.HolderIdentity == settings.Identity;
-        if (!mine && !string.IsNullOrEmpty(spec.HolderIdentity) && _observedAt + TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? 0) > now)
-        {
-            return false;
-        }
-
-        var next = mine
-            ? Mine(spec.AcquireTime ?? now, now, spec.LeaseTransitions ?? 0)
-            : Mine(now, now, (spec.LeaseTransitions ?? 0) + 1);
-        try
-        {
-            var replaced = await api.ReplaceAsync(lease with { Metadata = lease.Metadata with { ManagedFields = null }, Spec = next }, cancellationToken).ConfigureAwait(false);
-            Observe(replaced.Spec, now);
-            if (!mine)
-            {
-                LogTakenOver(log, settings.LeaseNamespace, settings.LeaseName, spec.HolderIdentity ?? "nobody");
-            }
-
-            return true;
-        }
-        catch (KubeApiException e) when (e.IsConflict)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Gives the lease up on a clean stop, so a standby takes over at once instead of after the lease duration.</summary>
+    /// <summary>The library does not release on stop; an empty holder lets a standby take the lease at once.</summary>
     private async Task ReleaseAsync()
     {
-        using var timeout = new CancellationTokenSource(settings.RenewDeadline, time);
+        using var timeout = new CancellationTokenSource(settings.RenewDeadline);
         try
         {
-            var lease = await api.GetAsync<Lease>(settings.LeaseNamespace, settings.LeaseName, timeout.Token).ConfigureAwait(false);
-            if (lease?.Spec.HolderIdentity != settings.Identity)
+            var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(settings.LeaseName, settings.LeaseNamespace, cancellationToken: timeout.Token).ConfigureAwait(false);
+            if (lease.Spec?.HolderIdentity != settings.Identity)
             {
                 return;
             }
 
-            var released = lease.Spec with { HolderIdentity = "", LeaseDurationSeconds = 1, RenewTime = time.GetUtcNow() };
-            await api.ReplaceAsync(lease with { Metadata = lease.Metadata with { ManagedFields = null }, Spec = released }, timeout.Token).ConfigureAwait(false);
+            lease.Metadata.ManagedFields = null;
+            lease.Spec.HolderIdentity = "";
+            lease.Spec.LeaseDurationSeconds = 1;
+            lease.Spec.RenewTime = DateTime.UtcNow;
+            await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, settings.LeaseName, settings.LeaseNamespace, cancellationToken: timeout.Token).ConfigureAwait(false);
             LogReleased(log, settings.LeaseNamespace, settings.LeaseName);
         }
-        catch (Exception e) when (e is KubeApiException or OperationCanceledException)
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
         {
             LogAttemptFailed(log, settings.LeaseNamespace, settings.LeaseName, $"release failed: {e.Message}");
         }
     }
-
-    private LeaseSpec Mine(DateTimeOffset acquired, DateTimeOffset renewed, int transitions) => new()
-    {
-        HolderIdentity = settings.Identity,
-        LeaseDurationSeconds = (int)Math.Ceiling(settings.LeaseDuration.TotalSeconds),
-        AcquireTime = acquired,
-        RenewTime = renewed,
-        LeaseTransitions = transitions,
-    };
-
-    private void Observe(LeaseSpec spec, DateTimeOffset now)
-    {
-        _observed = spec;
-        _observedAt = now;
-    }
-
-    private static bool Same(LeaseSpec a, LeaseSpec? b) =>
-        b is not null && a.HolderIdentity == b.HolderIdentity && a.RenewTime == b.RenewTime && a.AcquireTime == b.AcquireTime
-        && a.LeaseTransitions == b.LeaseTransitions && a.LeaseDurationSeconds == b.LeaseDurationSeconds;
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Waiting for the leader lease {Namespace}/{Name} as {Identity}")]
     private static partial void LogWaiting(ILogger logger, string @namespace, string name, string identity);
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Acquired the leader lease {Namespace}/{Name} as {Identity}")]
     private static partial void LogAcquired(ILogger logger, string @namespace, string name, string identity);
-
-    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Took the leader lease {Namespace}/{Name} over from {Previous}, whose lease expired")]
-    private static partial void LogTakenOver(ILogger logger, string @namespace, string name, string previous);
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Error, Message = "Lost the leader lease {Namespace}/{Name}; stopping")]
     private static partial void LogLost(ILogger logger, string @namespace, string name);

@@ -116,9 +116,20 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         };
         await using var first = await Operator.Hosting.OperatorHost.StartAsync(options);
         await OperatorWorld.EventuallyAsync(() => Task.FromResult(first.IsLeader), "the replica leads");
-        var lease = await _world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
-
-        await _world.Api.ReplaceAsync(lease! with { Spec = lease.Spec with { HolderIdentity = "usurper", RenewTime = DateTimeOffset.UtcNow } }, CancellationToken.None);
+        // The leader renews every 200 ms, so a read-then-replace can lose the race (409): retry as a real usurper would.
+        await OperatorWorld.EventuallyAsync(async () =>
+        {
+            var lease = await _world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
+            try
+            {
+                await _world.Api.ReplaceAsync(lease! with { Spec = lease.Spec with { HolderIdentity = "usurper", RenewTime = DateTimeOffset.UtcNow } }, CancellationToken.None);
+                return true;
+            }
+            catch (KubeApiException e) when (e.IsConflict)
+            {
+                return false;
+            }
+        }, "the lease is taken over");
 
         var lost = await Assert.ThrowsAnyAsync<Exception>(() => first.Completion.WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Equal("LeadershipLostException", lost.GetType().Name);

@@ -96,9 +96,18 @@ public sealed class RbacTests
         await stop.CancelAsync();
         await run;
 
-        var elector = new LeaderElector(api, new LeaderElectionSettings("secretfleet-operator", "ops", "operator-0"), time, NullLogger.Instance);
-        await elector.RunAsync(_ => Task.CompletedTask, CancellationToken.None);
         Add(used, api.Calls);
+
+        // The elector locks through the official client: record its HTTP calls (acquire, renew, release).
+        var leases = new FakeLeaseServer();
+        var elector = new LeaderElector(leases.Client(), new LeaderElectionSettings("secretfleet-operator", "ops", "operator-0"), NullLogger.Instance);
+        await elector.RunAsync(_ => Task.CompletedTask, CancellationToken.None);
+        foreach (var (method, path) in leases.Calls)
+        {
+            var verb = method switch { "GET" => "get", "POST" => "create", "PUT" => "update", _ => method };
+            used.Add($"coordination.k8s.io/leases:{verb}");
+            Assert.StartsWith("/apis/coordination.k8s.io/v1/namespaces/ops/leases", path, StringComparison.Ordinal);
+        }
     }
 
     private static void Add(HashSet<string> used, IEnumerable<ApiCall> calls)

@@ -1,132 +1,116 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
-using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Operator.Leadership;
 using SecretFleet.Operator.Tests.Support;
 
 namespace SecretFleet.Operator.Tests.Leadership;
 
+/// <summary>
+/// Our use of k8s.LeaderElection: leading runs the work, a clean stop releases the lease, a lost lease stops the
+/// work and throws. The library runs on the real clock, so the timings are short.
+/// </summary>
 [Trait("Category", "Unit")]
 public sealed class LeaderElectorTests
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
-    private readonly ManualTimeProvider _time = new(Start);
-    private readonly FakeKubeApi _api;
-    private readonly LeaderElector _elector;
-    private readonly TaskCompletionSource _leading = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private CancellationToken _leadingToken;
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private readonly FakeLeaseServer _server = new();
 
-    public LeaderElectorTests()
-    {
-        _api = new FakeKubeApi(_time);
-        _elector = new LeaderElector(_api, new LeaderElectionSettings("secretfleet-operator", "ops", "replica-a"), _time, NullLogger.Instance);
-    }
+    private LeaderElector Replica(string identity) => new(
+        _server.Client(),
+        new LeaderElectionSettings("secretfleet-operator", "ops", identity)
+        {
+            LeaseDuration = TimeSpan.FromSeconds(2),
+            RenewDeadline = TimeSpan.FromSeconds(1),
+            RetryPeriod = TimeSpan.FromMilliseconds(100),
+        },
+        NullLogger.Instance);
 
     [Fact]
     public async Task Takes_a_free_lease_leads_and_releases_it_on_stop()
     {
+        var elector = Replica("replica-a");
+        var work = new Work();
         using var stop = new CancellationTokenSource();
-        var run = _elector.RunAsync(Work, stop.Token);
+        var run = elector.RunAsync(work.RunAsync, stop.Token);
 
-        await _leading.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await work.Leading.WaitAsync(Wait);
 
-        Assert.True(_elector.IsLeader);
-        var lease = Lease();
-        Assert.Equal(("replica-a", 15, 0), (lease.Spec.HolderIdentity, lease.Spec.LeaseDurationSeconds, lease.Spec.LeaseTransitions));
+        Assert.True(elector.IsLeader);
+        Assert.Equal(("replica-a", 2), (_server.Holder, (int?)_server.Lease!["spec"]!["leaseDurationSeconds"]));
         await stop.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.True(_leadingToken.IsCancellationRequested);
-        Assert.False(_elector.IsLeader);
-        Assert.Equal(("", 1), (Lease().Spec.HolderIdentity, Lease().Spec.LeaseDurationSeconds));
+        await run.WaitAsync(Wait);
+        Assert.True(work.Token.IsCancellationRequested);
+        Assert.False(elector.IsLeader);
+        Assert.Equal(("", 1), (_server.Holder, (int?)_server.Lease!["spec"]!["leaseDurationSeconds"]));
     }
 
     [Fact]
-    public async Task Waits_while_another_replica_renews_and_takes_over_once_it_stops()
+    public async Task A_standby_waits_while_the_leader_renews_and_takes_over_once_it_stops()
     {
-        _api.Seed(new Lease { Metadata = new ObjectMeta { Name = "secretfleet-operator", Namespace = "ops" }, Spec = Held("replica-b", Start, transitions: 3) });
-        using var stop = new CancellationTokenSource();
-        var run = _elector.RunAsync(Work, stop.Token);
-        await AttemptedAsync(1);
+        var first = new Work();
+        var second = new Work();
+        using var stopFirst = new CancellationTokenSource();
+        using var stopSecond = new CancellationTokenSource();
+        var runFirst = Replica("replica-a").RunAsync(first.RunAsync, stopFirst.Token);
+        await first.Leading.WaitAsync(Wait);
+        var runSecond = Replica("replica-b").RunAsync(second.RunAsync, stopSecond.Token);
 
-        // replica-b keeps renewing for 30 s: replica-a never leads.
-        for (var i = 1; i <= 15; i++)
-        {
-            var lease = Lease();
-            await _api.ReplaceAsync(lease with { Spec = lease.Spec with { RenewTime = _time.GetUtcNow() } }, CancellationToken.None);
-            await TickAsync();
-        }
+        // Twice the lease duration: the leader keeps renewing, so the standby never leads.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.False(second.Leading.IsCompleted);
 
-        Assert.False(_leading.Task.IsCompleted);
-
-        // replica-b goes silent: after a lease duration seen unchanged, replica-a takes over.
-        for (var i = 0; i < 8 && !_leading.Task.IsCompleted; i++)
-        {
-            await TickAsync();
-        }
-
-        await _leading.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(("replica-a", 4), (Lease().Spec.HolderIdentity, Lease().Spec.LeaseTransitions));
-        await stop.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        await stopFirst.CancelAsync();
+        await runFirst.WaitAsync(Wait);
+        await second.Leading.WaitAsync(Wait);
+        Assert.Equal(("replica-b", 1), (_server.Holder, (int?)_server.Lease!["spec"]!["leaseTransitions"]));
+        await stopSecond.CancelAsync();
+        await runSecond.WaitAsync(Wait);
     }
 
     [Fact]
     public async Task Failing_to_renew_past_the_deadline_stops_the_work_and_throws()
     {
-        using var stop = new CancellationTokenSource();
-        var run = _elector.RunAsync(Work, stop.Token);
-        await _leading.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await AttemptedAsync(1);
-        _api.FailWhen = c => c.Resource == KubeResources.Leases
-            ? FakeKubeApi.Error(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable", "etcd is down")
-            : null;
+        var elector = Replica("replica-a");
+        var work = new Work();
+        var run = elector.RunAsync(work.RunAsync, CancellationToken.None);
+        await work.Leading.WaitAsync(Wait);
 
-        for (var i = 0; i < 4; i++)
-        {
-            await TickAsync();
-            Assert.False(run.IsCompleted, $"stepped down after {i + 1} failed renewals, before the 10 s deadline");
-        }
+        _server.FailWhen = _ => HttpStatusCode.ServiceUnavailable;
 
-        _time.Advance(TimeSpan.FromSeconds(2));
-
-        var lost = await Assert.ThrowsAsync<LeadershipLostException>(() => run.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Contains("ops/secretfleet-operator", lost.Message);
-        Assert.True(_leadingToken.IsCancellationRequested);
-        Assert.False(_elector.IsLeader);
+        var lost = await Assert.ThrowsAsync<LeadershipLostException>(() => run.WaitAsync(Wait));
+        Assert.Contains("ops/secretfleet-operator", lost.Message, StringComparison.Ordinal);
+        Assert.True(work.Token.IsCancellationRequested);
+        Assert.False(elector.IsLeader);
     }
 
     [Fact]
-    public async Task A_conflicting_write_means_another_replica_won_the_round()
+    public async Task A_lease_taken_by_another_replica_stops_the_work_and_throws()
     {
-        _api.FailWhen = c => c.Verb == "create" ? FakeKubeApi.Error(HttpStatusCode.Conflict, "AlreadyExists", "leases \"secretfleet-operator\" already exists") : null;
+        var elector = Replica("replica-a");
+        var work = new Work();
+        var run = elector.RunAsync(work.RunAsync, CancellationToken.None);
+        await work.Leading.WaitAsync(Wait);
 
-        Assert.False(await _elector.TryAcquireOrRenewAsync(CancellationToken.None));
+        _server.Edit(lease => lease["spec"]!["holderIdentity"] = "usurper");
+
+        await Assert.ThrowsAsync<LeadershipLostException>(() => run.WaitAsync(Wait));
+        Assert.True(work.Token.IsCancellationRequested);
+        Assert.Equal("usurper", _server.Holder);
     }
 
-    private async Task Work(CancellationToken cancellationToken)
+    private sealed class Work
     {
-        _leadingToken = cancellationToken;
-        _leading.TrySetResult();
-        await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
+        private readonly TaskCompletionSource _leading = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private static LeaseSpec Held(string holder, DateTimeOffset renewed, int transitions) =>
-        new() { HolderIdentity = holder, LeaseDurationSeconds = 15, AcquireTime = renewed, RenewTime = renewed, LeaseTransitions = transitions };
+        public Task Leading => _leading.Task;
 
-    private Lease Lease() => _api.GetAsync<Lease>("ops", "secretfleet-operator", CancellationToken.None).Result!;
+        public CancellationToken Token { get; private set; }
 
-    private int LeaseGets => _api.Calls.Count(c => c.Resource == KubeResources.Leases && c.Verb == "get");
-
-    /// <summary>Waits until the elector made <paramref name="attempts"/> attempts and sleeps on its retry timer.</summary>
-    private Task AttemptedAsync(int attempts) =>
-        Eventually.TrueAsync(() => LeaseGets >= attempts && _time.ActiveTimers == 1, $"{attempts} lease attempts");
-
-    /// <summary>One retry period later, after the elector's next attempt.</summary>
-    private async Task TickAsync()
-    {
-        var before = LeaseGets;
-        _time.Advance(TimeSpan.FromSeconds(2));
-        await AttemptedAsync(before + 1);
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            Token = cancellationToken;
+            _leading.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 }
