@@ -65,7 +65,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
                 }
                 // Never staged here, so it cannot have committed anywhere: safe to drop.
                 await StopWorkAsync().ConfigureAwait(false);
-                await store.AbortAsync(existing, identity, $"superseded by {record.Id}", cancellationToken).ConfigureAwait(false);
+                await store.AbortAsync(existing, identity, $"superseded by {record.Id}").ConfigureAwait(false);
                 metrics.OperationAborted(existing.Kind, "superseded");
             }
             var began = Stopwatch.GetTimestamp();
@@ -236,7 +236,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
             }
             var committing = Stopwatch.GetTimestamp();
             var steps = new StepTimer();
-            var state = await store.CommitAsync(record, identity, steps, cancellationToken).ConfigureAwait(false);
+            var state = await store.CommitAsync(record, identity, steps).ConfigureAwait(false);
             Finish(record with { Phase = OperationPhase.Committed });
             metrics.OperationCommitted(record.Kind, _outcome?.StagedPairs ?? _recoveredPairs);
             LogCommitted(log, record.Id, state.Epoch, Stopwatch.GetElapsedTime(committing).TotalSeconds, steps.ToString());
@@ -267,7 +267,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
                 throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"Operation {operationId} already committed here; it cannot be aborted.");
             }
             await StopWorkAsync().ConfigureAwait(false);
-            await store.AbortAsync(record, identity, reason, cancellationToken).ConfigureAwait(false);
+            await store.AbortAsync(record, identity, reason).ConfigureAwait(false);
             Finish(record with { Phase = OperationPhase.Aborted, Failure = reason });
             metrics.OperationAborted(record.Kind, reasonCode);
             LogAborted(log, record.Id, reason);

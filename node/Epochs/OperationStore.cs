@@ -206,8 +206,10 @@ internal sealed class OperationStore(ShareStore shares)
     /// meanwhile, then clears the old epoch's table wholesale. A recovery target adopts its
     /// rebuilt shares and membership; helpers drop their masked values. Then the WAL is
     /// truncated so no erased bytes linger in any file.
+    /// Not cancellable, like <see cref="AbortAsync"/>: a decision is applied whole or not at all,
+    /// so what this node holds in memory never falls behind what its files say.
     /// </summary>
-    public async Task<NodeState> CommitAsync(OperationRecord record, string identity, StepTimer steps, CancellationToken cancellationToken)
+    public async Task<NodeState> CommitAsync(OperationRecord record, string identity, StepTimer steps)
     {
         var state = await shares.Database.Writes.RunAsync(context =>
         {
@@ -216,6 +218,11 @@ internal sealed class OperationStore(ShareStore shares)
             var next = current;
             if (record.Kind == OperationKind.Refresh)
             {
+                // Committing twice would clear the new epoch's table as if it were the old one.
+                if (current.Epoch != record.Epoch)
+                {
+                    throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"Operation {record.Id} refreshes epoch {record.Epoch}, but this node is at epoch {current.Epoch}; it cannot commit here.");
+                }
                 CommitRefresh(context, current.Epoch, steps);
                 SealingState.PromoteNext(context);
                 next = current with { Epoch = record.TargetEpoch };
@@ -237,14 +244,14 @@ internal sealed class OperationStore(ShareStore shares)
             shares.Audit(context, identity, $"{Describe(record.Kind)}-commit", record.Id, $"epoch {next.Epoch}");
             shares.Publish(next);
             return next;
-        }, cancellationToken).ConfigureAwait(false);
+        }, CancellationToken.None).ConfigureAwait(false);
         steps.Lap("transaction commit");
         shares.TrackChanges = false;
         if (record.Kind == OperationKind.Refresh)
         {
             shares.Sealer.AdoptNext();
         }
-        await shares.Database.SettleErasureAsync(cancellationToken).ConfigureAwait(false);
+        await shares.Database.SettleErasureAsync(CancellationToken.None).ConfigureAwait(false);
         // Readers that started before the commit could still ask for the old epoch until now.
         shares.Sealer.ForgetPrevious();
         steps.Lap("checkpoint");
@@ -403,7 +410,8 @@ internal sealed class OperationStore(ShareStore shares)
         return count;
     }
 
-    public async Task AbortAsync(OperationRecord record, string identity, string reason, CancellationToken cancellationToken)
+    /// <summary>Aborts the operation: staged values, the next sealing key and the work tables go; not cancellable, as a commit is not.</summary>
+    public async Task AbortAsync(OperationRecord record, string identity, string reason)
     {
         await shares.Database.Writes.RunAsync(context =>
         {
@@ -416,10 +424,10 @@ internal sealed class OperationStore(ShareStore shares)
             Write(context, record with { Phase = OperationPhase.Aborted, Failure = reason });
             shares.Audit(context, identity, $"{Describe(record.Kind)}-abort", record.Id, reason);
             return 0;
-        }, cancellationToken).ConfigureAwait(false);
+        }, CancellationToken.None).ConfigureAwait(false);
         shares.TrackChanges = false;
         shares.Sealer.DiscardNext();
-        await shares.Database.SettleErasureAsync(cancellationToken).ConfigureAwait(false);
+        await shares.Database.SettleErasureAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     // The snapshot holds only secret keys, versions and block counts, no share material: its pages

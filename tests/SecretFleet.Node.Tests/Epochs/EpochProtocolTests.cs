@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Sharing;
+using SecretFleet.Node.Epochs;
 using SecretFleet.Node.Storage;
 using SecretFleet.Node.Tests.Support;
 
@@ -191,6 +192,61 @@ public sealed class EpochProtocolTests
         Assert.Equal(1UL, fleet[3].Store.State.Epoch);
         Assert.Equal(secret, await fleet.RecoverAsync("s", 1, 3));
         Assert.Equal(secret, await fleet.RecoverAsync("s", 2, 3));
+    }
+
+    [Fact]
+    public async Task A_coordinator_that_gives_up_while_a_node_commits_leaves_it_committed_and_a_successor_finishes()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);
+        var secret = RandomNumberGenerator.GetBytes(40);
+        await fleet.StoreAsync("s", secret);
+        // A reader on an old snapshot holds node 1's post-commit checkpoint, the last step of its
+        // commit; the coordinator gives up exactly there.
+        var reader = fleet[1].Store.Database.OpenReader();
+        var snapshot = reader.BeginTransaction(deferred: true);
+        using (var read = reader.CreateCommand())
+        {
+            read.Transaction = snapshot;
+            read.CommandText = "SELECT COUNT(*) FROM shares";
+            read.ExecuteScalar();
+        }
+        using var coordinatorGone = new CancellationTokenSource();
+        var giveUp = Task.Run(async () =>
+        {
+            await Eventually.TrueAsync(() => fleet[1].Store.Database.ErasurePending, "node 1 checkpoints after its commit transaction");
+            await coordinatorGone.CancelAsync();
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fleet.Coordinator.RefreshAsync(fleet.View, null, coordinatorGone.Token));
+        await giveUp;
+        snapshot.Dispose();
+        reader.Dispose();
+        var resumed = await fleet.NewCoordinator().ResumeAsync(fleet.View, CancellationToken.None);
+
+        Assert.NotNull(resumed);
+        Assert.True(resumed.AllAcknowledged);
+        Assert.All([fleet[1], fleet[2], fleet[3]], node => Assert.Equal(1UL, node.Store.State.Epoch));
+        Assert.Equal(secret, await fleet.RecoverAsync("s", 1, 2));
+        Assert.Equal(secret, await fleet.RecoverAsync("s", 1, 3));
+        Assert.False(fleet[1].Store.Database.ErasurePending);
+    }
+
+    [Fact]
+    public async Task A_refresh_committed_once_is_refused_a_second_commit_and_its_shares_stay()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);
+        var secret = RandomNumberGenerator.GetBytes(40);
+        await fleet.StoreAsync("s", secret);
+        Assert.True((await fleet.Coordinator.RefreshAsync(fleet.View, null, CancellationToken.None)).Committed);
+        var committed = fleet[1].Participant.Current!;
+
+        var again = await Assert.ThrowsAsync<OperationRejectedException>(() =>
+            new OperationStore(fleet[1].Store).CommitAsync(committed with { Phase = OperationPhase.Staged }, InProcessFleet.Operator, new StepTimer()));
+
+        Assert.Equal(OperationRejection.FailedPrecondition, again.Reason);
+        Assert.Contains("epoch 1", again.Message);
+        Assert.Equal(1UL, fleet[1].Store.State.Epoch);
+        Assert.Equal(secret, await fleet.RecoverAsync("s", 1, 2));
     }
 
     [Fact]

@@ -125,7 +125,7 @@ public sealed class EpochTests
         await fleet.StartNodeAsync(3);
         var finished = await successor.ResumeAsync(fleet.View, default);
 
-        Assert.True(finished!.AllAcknowledged);
+        Assert.True(finished!.AllAcknowledged, fleet.Diagnostics());
         Assert.All(await client.StatusAsync(default), node => Assert.Equal(1UL, node.Epoch));
         var viaNode3 = fleet.Client(configure: o => o with { Nodes = [.. o.Nodes.Where(n => n.X != 1)] });
         await AssertAllRecoverAsync(viaNode3, secrets);

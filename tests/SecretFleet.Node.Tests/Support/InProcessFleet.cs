@@ -17,7 +17,7 @@ namespace SecretFleet.Node.Tests.Support;
 internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
 {
     public const string Owner = "spiffe://test.local/client/alice";
-    private const string Operator = "spiffe://test.local/operator/coordinator";
+    public const string Operator = "spiffe://test.local/operator/coordinator";
     private readonly TempDirectory _dir = new();
     private readonly ConcurrentDictionary<byte, InProcessNode> _nodes = new();
     private readonly Dictionary<byte, byte[]> _keys = [];
@@ -209,11 +209,12 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
         {
             await hook(node.X);
         }
-        return new() { Epoch = await Reach(node.X).Participant.CommitAsync(operationId, Operator, cancellationToken) };
+        // As over the network, a caller that gives up stops waiting while the node goes on.
+        return new() { Epoch = await Reach(node.X).Participant.CommitAsync(operationId, Operator, cancellationToken).WaitAsync(cancellationToken) };
     }
 
     async Task<AbortResponse> INodeOperations.AbortAsync(FleetMember node, AbortRequest request, CancellationToken cancellationToken) =>
-        new() { Epoch = await Reach(node.X).Participant.AbortAsync(request.OperationId, request.Reason, request.ReasonCode, Operator, cancellationToken) };
+        new() { Epoch = await Reach(node.X).Participant.AbortAsync(request.OperationId, request.Reason, request.ReasonCode, Operator, cancellationToken).WaitAsync(cancellationToken) };
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Logging.Abstractions;
 using SecretFleet.Core.Client;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
@@ -36,6 +35,9 @@ internal sealed class ProcessFleet : IAsyncDisposable
 
     public TempDirectory Directory { get; } = new();
 
+    /// <summary>What every coordinator of this fleet logged, for failure messages.</summary>
+    public CapturingLoggerProvider CoordinatorLog { get; } = new();
+
     public int Count { get; private set; }
 
     public int Threshold { get; }
@@ -46,6 +48,10 @@ internal sealed class ProcessFleet : IAsyncDisposable
         [.. _addresses.OrderBy(a => a.Key).Select(a => new FleetMember(a.Key, a.Value.Grpc, "localhost", NodeIdentity(a.Key)))]);
 
     public NodeProcess this[byte x] => _nodes[x];
+
+    /// <summary>The coordinators' log and every node's output, for failure messages.</summary>
+    public string Diagnostics() =>
+        $"coordinator log:\n{CoordinatorLog.Text}\n" + string.Join('\n', _nodes.OrderBy(n => n.Key).Select(n => $"node x {n.Key}:\n{n.Value.Output}"));
 
     public static FleetIdentity NodeIdentity(byte x) => new(TrustDomain, FleetRole.Node, $"node-{x - 1}");
 
@@ -152,7 +158,7 @@ internal sealed class ProcessFleet : IAsyncDisposable
     }
 
     public EpochCoordinator Coordinator(INodeOperations operations, CoordinatorOptions? options = null) =>
-        new(operations, new FileOperationLog(Directory.Combine("operation.json")), TimeProvider.System, NullLogger<EpochCoordinator>.Instance,
+        new(operations, new FileOperationLog(Directory.Combine("operation.json")), TimeProvider.System, CoordinatorLog.CreateLogger<EpochCoordinator>(),
             options ?? new CoordinatorOptions { PollInterval = TimeSpan.FromMilliseconds(50), FinishTimeout = TimeSpan.FromSeconds(5), NodeSilenceLimit = TimeSpan.FromSeconds(10) });
 
     public async ValueTask DisposeAsync()
