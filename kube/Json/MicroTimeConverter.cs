@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace SecretFleet.Kube.Json;
 
-/// <summary>metav1.MicroTime: RFC 3339 in UTC with six fractional digits (Lease renewTime, Event eventTime).</summary>
+/// <summary>metav1.MicroTime: RFC 3339 in UTC with six fractional digits (Event eventTime).</summary>
 public sealed class MicroTimeConverter : JsonConverter<DateTimeOffset>
 {
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>

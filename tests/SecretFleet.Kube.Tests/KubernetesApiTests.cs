@@ -147,9 +147,9 @@ public sealed class KubernetesApiTests
     {
         await using var stub = await KubeStub.StartAsync(c => KubeStub.Status(c, 409, "Conflict", "Operation cannot be fulfilled: the object has been modified", "lease", "leases"));
         using var api = Client(stub);
-        var lease = new Lease { Metadata = new ObjectMeta { Name = "lease", Namespace = "ns", ResourceVersion = "3" } };
+        var secret = new Secret { Metadata = new ObjectMeta { Name = "lease", Namespace = "ns", ResourceVersion = "3" } };
 
-        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.ReplaceAsync(lease, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.ReplaceAsync(secret, CancellationToken.None));
 
         Assert.Equal("PUT", stub.Single().Method);
         Assert.True(e.IsConflict);

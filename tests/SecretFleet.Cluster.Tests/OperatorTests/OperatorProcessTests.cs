@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using k8s;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 
 namespace SecretFleet.Cluster.Tests.OperatorTests;
 
@@ -29,15 +29,15 @@ public sealed class OperatorProcessTests : IAsyncLifetime
             await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the binary creates the node pods");
             using var http = new HttpClient();
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(health, "/readyz"))).StatusCode);
-            var lease = await _world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
-            Assert.False(string.IsNullOrEmpty(lease?.Spec.HolderIdentity));
+            var lease = await LeaseAsync();
+            Assert.False(string.IsNullOrEmpty(lease.Spec.HolderIdentity));
 
             Signal(process, "TERM");
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await process.WaitForExitAsync(deadline.Token);
             Assert.Equal(0, process.ExitCode);
-            var released = await _world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
-            Assert.Equal("", released!.Spec.HolderIdentity ?? "");
+            var released = await LeaseAsync();
+            Assert.Equal("", released.Spec.HolderIdentity ?? "");
         }
         finally
         {
@@ -95,8 +95,8 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         await first.StopAsync();
 
         await OperatorWorld.EventuallyAsync(() => Task.FromResult(second.IsLeader), "the standby takes over");
-        var lease = await _world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
-        Assert.Equal("second", lease!.Spec.HolderIdentity);
+        var lease = await LeaseAsync();
+        Assert.Equal("second", lease.Spec.HolderIdentity);
         Assert.Equal(1, lease.Spec.LeaseTransitions);
         await _world.Kubectl.SucceedAsync("delete pod demo-0");
         await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the new leader re-creates what was deleted");
@@ -119,13 +119,15 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         // The leader renews every 200 ms, so a read-then-replace can lose the race (409): retry as a real usurper would.
         await OperatorWorld.EventuallyAsync(async () =>
         {
-            var lease = await _world.Api.GetAsync<Lease>("default", "secretfleet-operator", CancellationToken.None);
+            var lease = await LeaseAsync();
+            lease.Spec.HolderIdentity = "usurper";
+            lease.Spec.RenewTime = DateTime.UtcNow;
             try
             {
-                await _world.Api.ReplaceAsync(lease! with { Spec = lease.Spec with { HolderIdentity = "usurper", RenewTime = DateTimeOffset.UtcNow } }, CancellationToken.None);
+                await _world.Api.Client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, "secretfleet-operator", "default");
                 return true;
             }
-            catch (KubeApiException e) when (e.IsConflict)
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
             {
                 return false;
             }
@@ -136,6 +138,9 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         Assert.StartsWith("Lost the leader lease default/secretfleet-operator", lost.Message);
         Assert.False(first.IsReady);
     }
+
+    private Task<k8s.Models.V1Lease> LeaseAsync() =>
+        _world.Api.Client.CoordinationV1.ReadNamespacedLeaseAsync("secretfleet-operator", "default");
 
     private static Process Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 

@@ -49,14 +49,14 @@ public sealed class KubeJsonTests
     }
 
     [Fact]
-    public void Lease_times_are_written_with_microseconds()
+    public void Event_times_are_written_with_microseconds()
     {
-        var lease = new Lease { Spec = new LeaseSpec { HolderIdentity = "op-1", RenewTime = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(1234567) } };
+        var ev = new Event { EventTime = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(1234567) };
 
-        var json = JsonNode.Parse(KubeJson.Serialize(lease))!;
+        var json = JsonNode.Parse(KubeJson.Serialize(ev))!;
 
-        Assert.Equal("2026-01-02T03:04:05.123456Z", (string?)json["spec"]!["renewTime"]);
-        Assert.Equal(lease.Spec.RenewTime!.Value.AddTicks(-7), KubeJson.Deserialize<Lease>(json.ToJsonString())!.Spec.RenewTime);
+        Assert.Equal("2026-01-02T03:04:05.123456Z", (string?)json["eventTime"]);
+        Assert.Equal(ev.EventTime!.Value.AddTicks(-7), KubeJson.Deserialize<Event>(json.ToJsonString())!.EventTime);
     }
 
     [Fact]
