@@ -15,33 +15,32 @@ internal static class ClusterTopology
 {
     public static IReadOnlyList<ClusterNode> Nodes(SecretCluster cluster, IEnumerable<Pod> pods)
     {
-        var name = cluster.Metadata.Name ?? throw new ArgumentException("The SecretCluster has no name.", nameof(cluster));
-        var @namespace = cluster.Metadata.Namespace ?? "default";
+        var names = ChildNames.Of(cluster);
         var byName = pods.Where(p => p.Metadata.Name is not null).ToDictionary(p => p.Metadata.Name!, StringComparer.Ordinal);
         return [.. Enumerable.Range(0, cluster.Spec.Replicas).Select(ordinal =>
         {
-            var podName = ClusterNames.Pod(name, ordinal);
+            var podName = names.Pod(ordinal);
             byName.TryGetValue(podName, out var pod);
             var ip = pod?.Status?.PodIP is { Length: > 0 } address && pod.Metadata.DeletionTimestamp is null ? address : null;
-            return new ClusterNode(ordinal, podName, ip, pod?.IsReady == true, ClusterNames.TlsName(name, ordinal, @namespace));
+            return new ClusterNode(ordinal, podName, ip, pod?.IsReady == true, names.PodTlsName(ordinal));
         })];
     }
 
     /// <summary>The members, dialing <paramref name="endpoint"/>'s answer for each node.</summary>
     public static FleetView View(SecretCluster cluster, IReadOnlyList<ClusterNode> nodes, Func<ClusterNode, Uri> endpoint) =>
-        new(ClusterNames.FleetId(cluster.Metadata.Name!, cluster.Metadata.Namespace ?? "default"), cluster.Spec.Threshold,
-            [.. nodes.Select(n => new FleetMember(n.X, endpoint(n), n.TlsName, ClusterNames.NodeIdentity(cluster, n.Ordinal)))]);
+        new(ChildNames.Of(cluster).FleetId, cluster.Spec.Threshold,
+            [.. nodes.Select(n => new FleetMember(n.X, endpoint(n), n.TlsName, ChildNames.NodeIdentity(cluster, n.Ordinal)))]);
 
     public static Uri DirectEndpoint(ClusterNode node) => node.PodIp is { } ip
-        ? new Uri($"https://{Host(ip)}:{ClusterNames.GrpcPort.ToString(CultureInfo.InvariantCulture)}")
+        ? new Uri($"https://{Host(ip)}:{ChildNames.GrpcPort.ToString(CultureInfo.InvariantCulture)}")
         : Unreachable(node);
 
     public static Uri? MetricsEndpoint(ClusterNode node) => node.PodIp is { } ip
-        ? new Uri($"http://{Host(ip)}:{ClusterNames.HttpPort.ToString(CultureInfo.InvariantCulture)}/metrics")
+        ? new Uri($"http://{Host(ip)}:{ChildNames.HttpPort.ToString(CultureInfo.InvariantCulture)}/metrics")
         : null;
 
     /// <summary>An address under the reserved <c>.invalid</c> domain (RFC 6761): it never resolves, so calls fail at once as unavailable.</summary>
-    public static Uri Unreachable(ClusterNode node) => new($"https://{node.PodName}.no-pod-ip.invalid:{ClusterNames.GrpcPort.ToString(CultureInfo.InvariantCulture)}");
+    public static Uri Unreachable(ClusterNode node) => new($"https://{node.PodName}.no-pod-ip.invalid:{ChildNames.GrpcPort.ToString(CultureInfo.InvariantCulture)}");
 
     private static string Host(string ip) => ip.Contains(':', StringComparison.Ordinal) ? $"[{ip}]" : ip;
 }

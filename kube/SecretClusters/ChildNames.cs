@@ -1,4 +1,5 @@
 using System.Globalization;
+using SecretFleet.Core.Identity;
 
 namespace SecretFleet.Kube.SecretClusters;
 
@@ -65,6 +66,20 @@ public sealed record ChildNames(string Namespace, string Cluster)
     /// node cannot pose as another; the coordinator and the CLI accept from node i only this identity.
     /// </summary>
     public string NodeIdentityName(int ordinal) => Pod(ordinal);
+
+    /// <summary>The identity node <paramref name="ordinal"/>'s certificate carries, <c>spiffe://TD/node/NAME-i</c>: the only one its peers, the operator and the CLI accept from it.</summary>
+    public static FleetIdentity NodeIdentity(SecretCluster cluster, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return new(cluster.Spec.TrustDomain, FleetRole.Node, Of(cluster).NodeIdentityName(ordinal));
+    }
+
+    /// <summary>The identity every node's certificate carried before per-node identities (<c>spiffe://TD/node/NAME</c>).</summary>
+    public static FleetIdentity LegacyNodeIdentity(SecretCluster cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return new(cluster.Spec.TrustDomain, FleetRole.Node, Of(cluster).LegacyNodeIdentityName);
+    }
 
     /// <summary>The name node certificates carry and peers verify: <c>NAME-i.NAME-nodes.NS.svc</c>.</summary>
     public string PodTlsName(int ordinal) => $"{Pod(ordinal)}.{Service}.{Namespace}.svc";

@@ -4,7 +4,6 @@ using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Controller;
 using SecretFleet.Operator.Epochs;
-using SecretFleet.Operator.Specs;
 
 namespace SecretFleet.Operator.Reconciliation;
 
@@ -89,5 +88,5 @@ internal sealed class EpochReconciler(FleetSupervisors supervisors, TimeProvider
     private static FleetMember Member(ClusterState state, int ordinal, Pod pod) =>
         // UriBuilder brackets IPv6 pod IPs.
         new(NodeIndex.XOf(ordinal), new UriBuilder(Uri.UriSchemeHttps, pod.Status!.PodIP, ChildNames.GrpcPort).Uri, state.Names.PodTlsName(ordinal),
-            state.IsLegacy(pod) ? CertificateSpecs.LegacyNodeIdentity(state.Cluster) : CertificateSpecs.NodeIdentity(state.Cluster, ordinal));
+            state.IsLegacy(pod) ? ChildNames.LegacyNodeIdentity(state.Cluster) : ChildNames.NodeIdentity(state.Cluster, ordinal));
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
@@ -63,7 +62,7 @@ internal static class CertificateSpecs
                 ["secretName"] = names.NodeTlsSecret(ordinal),
                 ["duration"] = LeafDuration,
                 ["dnsNames"] = new JsonArray([.. names.PodDnsNames(ordinal).Select(n => (JsonNode)n)]),
-                ["uris"] = new JsonArray(NodeIdentity(cluster, ordinal).ToString()),
+                ["uris"] = new JsonArray(ChildNames.NodeIdentity(cluster, ordinal).ToString()),
                 ["privateKey"] = PrivateKey(),
                 // Peers dial each other during refreshes, so a node is a TLS client as well as a server.
                 ["usages"] = new JsonArray("digital signature", "server auth", "client auth"),
@@ -72,14 +71,6 @@ internal static class CertificateSpecs
             },
         });
     }
-
-    /// <summary>The identity node <paramref name="ordinal"/>'s certificate carries: <c>spiffe://TD/node/NAME-i</c>.</summary>
-    public static FleetIdentity NodeIdentity(SecretCluster cluster, int ordinal) =>
-        new(cluster.Spec.TrustDomain, FleetRole.Node, ChildNames.Of(cluster).NodeIdentityName(ordinal));
-
-    /// <summary>The identity every node's certificate carried before per-node identities (<c>spiffe://TD/node/NAME</c>).</summary>
-    public static FleetIdentity LegacyNodeIdentity(SecretCluster cluster) =>
-        new(cluster.Spec.TrustDomain, FleetRole.Node, ChildNames.Of(cluster).LegacyNodeIdentityName);
 
     public static KubeObject Operator(SecretCluster cluster)
     {

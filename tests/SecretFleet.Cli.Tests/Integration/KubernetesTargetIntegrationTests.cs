@@ -7,6 +7,7 @@ using SecretFleet.Cli.Targets;
 using SecretFleet.Cli.Tests.Support;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
+using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Cli.Tests.Integration;
 
@@ -50,49 +51,24 @@ public sealed class KubernetesTargetIntegrationTests
     {
         using var dir = new TempDirectory();
         await using var pods = await PodFleet.StartOnLoopbackPortsAsync(dir);
-        var kubectl = FakeKubectl(dir, pods);
+        var tunnels = new LoopbackTunnels(pod => pods.Nodes.Select((node, i) => (node, i)).FirstOrDefault(n => pod == $"{Name}-{n.i}").node?.Grpc.Port);
         // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never routed, so the 1 s probe of --connect auto fails.
-        var targets = new ApiTargets(pods.Api(pod => $"192.0.2.{pod + 1}"), kubectl);
+        var targets = new ApiTargets(pods.Api(pod => $"192.0.2.{pod + 1}"), tunnels);
 
         var store = await InProcessCli.RunAsync(["store", "via-forward", "--from-literal", "tunnelled", "--cluster", Name, "-n", Ns], targets);
         Assert.True(store.ExitCode == 0, store.ToString());
         var recover = await InProcessCli.RunAsync(["recover", "via-forward", "--cluster", Name, "-n", Ns], targets);
 
         Assert.Equal("tunnelled", recover.Stdout);
-        var calls = await File.ReadAllLinesAsync(dir.Combine("kubectl-calls"));
-        Assert.Equal(6, calls.Length);
-        Assert.Contains("port-forward pod/demo-1 :7443 --namespace vault --context ctx --kubeconfig /home/me/kube.yaml", calls);
-        var forwarders = (await File.ReadAllLinesAsync(dir.Combine("kubectl-pids"))).Select(int.Parse).ToArray();
-        Assert.All(forwarders, pid => Assert.False(Processes.IsRunning(pid), $"kubectl port-forward {pid} outlived the command"));
-    }
-
-    /// <summary>A kubectl stand-in that "forwards" pod/demo-i to the node's real loopback port, the way kubectl reports it.</summary>
-    private static string FakeKubectl(TempDirectory dir, PodFleet pods)
-    {
-        var script = dir.Combine("kubectl");
-        var cases = string.Join('\n', pods.Nodes.Select((node, i) => $"  pod/{Name}-{i}) port={node.Grpc.Port} ;;"));
-        File.WriteAllText(script, $"""
-            #!/bin/sh
-            echo "$*" >> '{dir.Combine("kubectl-calls")}'
-            echo $$ >> '{dir.Combine("kubectl-pids")}'
-            case "$2" in
-            {cases}
-              *) echo "error: pod $2 not found" >&2; exit 1 ;;
-            esac
-            echo "Forwarding from 127.0.0.1:$port -> 7443"
-            echo "Forwarding from [::1]:$port -> 7443"
-            exec sleep 300
-            """.Replace("\r", ""));
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return script;
+        Assert.Equal(["vault/demo-0:7443", "vault/demo-1:7443", "vault/demo-2:7443"], tunnels.Opened.Distinct().Order());
+        Assert.Equal(0, tunnels.Open);
     }
 
     /// <summary>Opens SecretClusters from the in-memory API with --connect auto.</summary>
-    private sealed class ApiTargets(FakeKubeApi api, string? kubectl) : IFleetTargetFactory
+    private sealed class ApiTargets(FakeKubeApi api, IPodTunnels? tunnels) : IFleetTargetFactory
     {
         public async Task<FleetTarget> OpenAsync(GlobalSettings settings, CancellationToken cancellationToken) =>
-            await KubernetesTarget.OpenAsync(api, null, new KubeConnection(settings.Namespace!, "ctx", "/home/me/kube.yaml") { Kubectl = kubectl ?? "kubectl" },
-                settings.Cluster!, ConnectMode.Auto, TimeProvider.System, cancellationToken);
+            await KubernetesTarget.OpenAsync(api, null, tunnels ?? new LoopbackTunnels(_ => null), settings.Namespace!, settings.Cluster!, ConnectMode.Auto, TimeProvider.System, cancellationToken);
     }
 
     /// <summary>Three node processes of SecretCluster vault/demo (threshold 2), formed as the operator would.</summary>
@@ -170,11 +146,12 @@ public sealed class KubernetesTargetIntegrationTests
             }
             // What the operator does first: make every node a member of fleet NS/NAME.
             var cluster = ClusterObjects.Cluster(Name, Ns, 3, 2);
-            var members = Nodes.Select((n, i) => new FleetMember((byte)(i + 1), n.Grpc, ClusterNames.TlsName(Name, i, Ns), ClusterNames.NodeIdentity(cluster, i))).ToArray();
+            var names = ChildNames.Of(cluster);
+            var members = Nodes.Select((n, i) => new FleetMember((byte)(i + 1), n.Grpc, names.PodTlsName(i), ChildNames.NodeIdentity(cluster, i))).ToArray();
             using var operatorTls = ClusterObjects.Issue(_authority, FleetRole.Operator, "secretfleet-operator").ToTlsMaterial();
             using var operations = new RpcNodeOperations(members, operatorTls);
             var coordinator = new EpochCoordinator(operations, new InMemoryLog(), TimeProvider.System, NullLogger<EpochCoordinator>.Instance);
-            await coordinator.EnsureMembershipAsync(new FleetView(ClusterNames.FleetId(Name, Ns), 2, members), allowFormation: true, CancellationToken.None);
+            await coordinator.EnsureMembershipAsync(new FleetView(names.FleetId, 2, members), allowFormation: true, CancellationToken.None);
         }
 
         private async Task StopNodesAsync()

@@ -110,7 +110,7 @@ public sealed class SpecBuilderTests
             Assert.Equal($"demo-node-{ordinal}", certificate.Metadata.Name);
             Assert.Equal([$"demo-{ordinal}.demo-nodes.vault.svc", $"demo-{ordinal}.demo-nodes.vault.svc.cluster.local"], spec["dnsNames"]!.AsArray().Select(n => (string?)n));
             Assert.Equal([$"spiffe://secretfleet.local/node/demo-{ordinal}"], spec["uris"]!.AsArray().Select(n => (string?)n));
-            Assert.Equal(CertificateSpecs.NodeIdentity(demo, ordinal).ToString(), (string?)spec["uris"]![0]);
+            Assert.Equal(ChildNames.NodeIdentity(demo, ordinal).ToString(), (string?)spec["uris"]![0]);
             Assert.Equal(["digital signature", "server auth", "client auth"], spec["usages"]!.AsArray().Select(n => (string?)n));
             Assert.Equal($"demo-node-{ordinal}-tls", (string?)spec["secretName"]);
             Assert.Equal("demo-ca", (string?)spec["issuerRef"]!["name"]);
