@@ -2,7 +2,7 @@ using SecretFleet.Cli.Commands;
 
 namespace SecretFleet.Cli.Kubernetes;
 
-/// <summary>How the CLI reaches node pods: their pod IPs, `kubectl port-forward`, or whichever works (auto).</summary>
+/// <summary>How the CLI reaches node pods: their pod IPs, port-forwarding through the API server, or whichever works (auto).</summary>
 internal enum ConnectMode
 {
     Auto,

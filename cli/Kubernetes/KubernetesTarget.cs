@@ -49,15 +49,14 @@ internal sealed class KubernetesTarget : FleetTarget
     public string Namespace => _cluster.Metadata.Namespace ?? "default";
 
     public static async Task<KubernetesTarget> OpenAsync(
-        IKubeApi api, IDisposable? ownedApi, KubeConnection connection, string name, ConnectMode mode, TimeProvider time, CancellationToken cancellationToken)
+        IKubeApi api, IDisposable? ownedApi, IPodTunnels tunnels, string ns, string name, ConnectMode mode, TimeProvider time, CancellationToken cancellationToken)
     {
-        var ns = connection.Namespace;
         var cluster = await KubeCall(() => api.GetAsync<SecretCluster>(ns, name, cancellationToken), $"read SecretCluster {ns}/{name}").ConfigureAwait(false)
             ?? throw CliException.NotFound($"No SecretCluster '{name}' in namespace {ns}; `kubectl get secretclusters -A` lists them.");
         cluster = cluster with { Metadata = cluster.Metadata with { Namespace = cluster.Metadata.Namespace ?? ns } };
         var pods = await KubeCall(() => api.ListAsync<Pod>(ns, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={name}" }, cancellationToken), $"list the pods of {ns}/{name}").ConfigureAwait(false);
         var nodes = ClusterTopology.Nodes(cluster, pods.Items);
-        var secretName = ClusterNames.ClientSecret(name);
+        var secretName = ChildNames.Of(cluster).ClientTlsSecret;
         var secret = await KubeCall(() => api.GetAsync<Secret>(ns, secretName, cancellationToken), $"read Secret {ns}/{secretName}").ConfigureAwait(false)
             ?? throw CliException.NotFound($"The client certificate Secret {ns}/{secretName} does not exist yet; wait for the operator to issue it (`kubectl get certificates -n {ns}`).");
         var client = ClientMaterial(secret, ns);
@@ -70,7 +69,7 @@ internal sealed class KubernetesTarget : FleetTarget
             {
                 if (mode == ConnectMode.PortForward && node.PodIp is not null)
                 {
-                    var forward = await PortForward.StartAsync(connection, node.PodName, cancellationToken).ConfigureAwait(false);
+                    var forward = PortForward.Start(tunnels, ns, node.PodName, ChildNames.GrpcPort);
                     forwards.Add(forward);
                     endpoints[node.Ordinal] = forward.Endpoint;
                 }
@@ -165,7 +164,7 @@ internal sealed class KubernetesTarget : FleetTarget
         timeout.CancelAfter(TimeSpan.FromSeconds(1));
         try
         {
-            await socket.ConnectAsync(System.Net.IPAddress.Parse(first.PodIp!), ClusterNames.GrpcPort, timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(System.Net.IPAddress.Parse(first.PodIp!), ChildNames.GrpcPort, timeout.Token).ConfigureAwait(false);
             return ConnectMode.Direct;
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or FormatException && !cancellationToken.IsCancellationRequested)

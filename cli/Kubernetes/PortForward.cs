@@ -1,127 +1,119 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
-using SecretFleet.Cli.Commands;
+using System.Net;
+using System.Net.Sockets;
 
 namespace SecretFleet.Cli.Kubernetes;
 
 /// <summary>
-/// One <c>kubectl port-forward pod/NAME-i :7443</c> with the user's --context, --kubeconfig and
-/// namespace. TLS stays end to end: the CLI dials 127.0.0.1:PORT and still verifies the pod's
-/// TLS name. Disposing stops kubectl.
+/// A local port on 127.0.0.1 forwarded to port 7443 of one node pod through the API server, like
+/// <c>kubectl port-forward</c> but in process: each accepted connection gets its own tunnel. TLS stays
+/// end to end: the CLI dials 127.0.0.1:PORT and still verifies the pod's TLS name. Disposing closes
+/// the port and every tunnel.
 /// </summary>
-internal sealed partial class PortForward : IAsyncDisposable
+internal sealed class PortForward : IAsyncDisposable
 {
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(20);
-    private readonly Process _kubectl;
+    private readonly TcpListener _listener;
+    private readonly IPodTunnels _tunnels;
+    private readonly string _namespace;
+    private readonly string _pod;
+    private readonly int _port;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _connections = [];
+    private readonly Task _accepting;
 
-    private PortForward(Process kubectl, int localPort)
+    private PortForward(TcpListener listener, IPodTunnels tunnels, string @namespace, string pod, int port)
     {
-        _kubectl = kubectl;
-        LocalPort = localPort;
+        _listener = listener;
+        _tunnels = tunnels;
+        _namespace = @namespace;
+        _pod = pod;
+        _port = port;
+        _accepting = AcceptAsync();
     }
 
-    public int LocalPort { get; }
+    public int LocalPort => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public Uri Endpoint => new($"https://127.0.0.1:{LocalPort.ToString(CultureInfo.InvariantCulture)}");
 
-    public static async Task<PortForward> StartAsync(KubeConnection connection, string pod, CancellationToken cancellationToken)
+    public static PortForward Start(IPodTunnels tunnels, string @namespace, string pod, int port)
     {
-        var start = new ProcessStartInfo(connection.Kubectl) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in Arguments(connection, pod))
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return new PortForward(listener, tunnels, @namespace, pod, port);
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
         {
-            start.ArgumentList.Add(argument);
-        }
-        Process kubectl;
-        try
-        {
-            kubectl = Process.Start(start) ?? throw new InvalidOperationException("kubectl did not start.");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw CliException.Other($"Cannot run kubectl for port-forwarding ({e.Message}); install kubectl or use --connect direct.", e);
-        }
-        var port = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var errors = new List<string>();
-        kubectl.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null && ParseForwardingLine(e.Data) is { } local)
+            Socket local;
+            try
             {
-                port.TrySetResult(local);
+                local = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
             }
-        };
-        kubectl.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is { Length: > 0 } line)
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
             {
-                lock (errors)
-                {
-                    errors.Add(line);
-                }
+                return;
             }
-        };
-        kubectl.EnableRaisingEvents = true;
-        kubectl.Exited += (_, _) => port.TrySetException(new InvalidOperationException("kubectl exited"));
-        kubectl.BeginOutputReadLine();
-        kubectl.BeginErrorReadLine();
-        try
-        {
-            return new PortForward(kubectl, await port.Task.WaitAsync(ReadyTimeout, cancellationToken).ConfigureAwait(false));
-        }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
-        {
-            Stop(kubectl);
-            string detail;
-            lock (errors)
+            lock (_connections)
             {
-                detail = errors.Count > 0 ? errors[^1] : "no output";
+                _connections.RemoveAll(c => c.IsCompleted);
+                _connections.Add(ForwardAsync(local));
             }
-            throw CliException.NotEnoughNodes($"kubectl port-forward to pod {pod} failed ({detail}); check the pod is running, or use --connect direct from inside the cluster network.");
         }
     }
 
-    internal static IReadOnlyList<string> Arguments(KubeConnection connection, string pod)
+    // A tunnel that cannot open closes the local connection: the caller sees the node as unreachable.
+    // Once either direction ends, both ends are closed, which also ends the other direction's read.
+    private async Task ForwardAsync(Socket local)
     {
-        var arguments = new List<string> { "port-forward", $"pod/{pod}", $":{ClusterNames.GrpcPort.ToString(CultureInfo.InvariantCulture)}", "--namespace", connection.Namespace };
-        if (connection.Context is { } context)
+        var connection = new NetworkStream(local, ownsSocket: true);
+        PodTunnel? tunnel = null;
+        try
         {
-            arguments.AddRange(["--context", context]);
+            tunnel = await _tunnels.OpenAsync(_namespace, _pod, _port, _stop.Token).ConfigureAwait(false);
+            var outbound = CopyAsync(connection, tunnel.Stream, _stop.Token);
+            var inbound = CopyAsync(tunnel.Stream, connection, _stop.Token);
+            await Task.WhenAny(outbound, inbound).ConfigureAwait(false);
+            tunnel.Dispose();
+            await connection.DisposeAsync().ConfigureAwait(false);
+            await Task.WhenAll(outbound, inbound).ConfigureAwait(false);
         }
-        if (connection.KubeconfigPath is { } kubeconfig)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            arguments.AddRange(["--kubeconfig", kubeconfig]);
+            // Opening the tunnel failed, or the connection ended badly; either way it is closed below.
         }
-        return arguments;
+        finally
+        {
+            tunnel?.Dispose();
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
-    /// <summary>kubectl prints "Forwarding from 127.0.0.1:43121 -> 7443" once the local port listens.</summary>
-    internal static int? ParseForwardingLine(string line) =>
-        ForwardingLine().Match(line) is { Success: true } match && int.TryParse(match.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            ? port
-            : null;
+    private static async Task CopyAsync(Stream from, Stream to, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await from.CopyToAsync(to, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or System.Net.WebSockets.WebSocketException)
+        {
+            // Either end went away; the connection is over.
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
-        Stop(_kubectl);
-        await _kubectl.WaitForExitAsync().ConfigureAwait(false);
-        _kubectl.Dispose();
-    }
-
-    private static void Stop(Process process)
-    {
-        try
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        await _accepting.ConfigureAwait(false);
+        Task[] open;
+        lock (_connections)
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
+            open = [.. _connections];
         }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
+        await Task.WhenAll(open).ConfigureAwait(false);
+        _listener.Dispose();
+        _stop.Dispose();
     }
-
-    [GeneratedRegex(@"^Forwarding from 127\.0\.0\.1:(?<port>\d+) -> \d+")]
-    private static partial Regex ForwardingLine();
 }

@@ -46,12 +46,12 @@ internal sealed class FleetTargetFactory(CliConsole console, TimeProvider time) 
         {
             throw CliException.Other($"Cannot use the Kubernetes configuration: {e.Message.TrimEnd('.')}.", e);
         }
-        var connection = new KubeConnection(settings.Namespace ?? KubeClientConfiguration.NamespaceOf(config), settings.Context, settings.Kubeconfig);
+        var ns = settings.Namespace ?? KubeClientConfiguration.NamespaceOf(config);
         var api = KubernetesApi.Create(config);
         try
         {
-            var name = settings.Cluster ?? await OnlyClusterAsync(api, connection.Namespace, cancellationToken).ConfigureAwait(false);
-            return await KubernetesTarget.OpenAsync(api, api, connection, name, settings.Connect, time, cancellationToken).ConfigureAwait(false);
+            var name = settings.Cluster ?? await OnlyClusterAsync(api, ns, cancellationToken).ConfigureAwait(false);
+            return await KubernetesTarget.OpenAsync(api, api, new ApiServerTunnels(api.Client), ns, name, settings.Connect, time, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -93,8 +93,8 @@ internal sealed record NodeAnswer<T>(FleetMember Node, T? Response, RpcException
 
     public bool Is(StatusCode code) => Error?.StatusCode == code;
 
-    /// <summary>The status message the node (or the channel) gave.</summary>
-    public string? Detail => Error?.Status.Detail;
+    /// <summary>The status message the node (or the channel) gave, or the bare status code when it gave none.</summary>
+    public string? Detail => Error is null ? null : Error.Status.Detail is { Length: > 0 } detail ? detail : Error.StatusCode.ToWireName();
 
     /// <summary>No usable answer for reasons of reachability (down, timed out, not serving reads yet).</summary>
     public bool Unreachable => Error?.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled;

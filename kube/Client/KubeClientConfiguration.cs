@@ -27,18 +27,22 @@ public static class KubeClientConfiguration
             if (!string.IsNullOrWhiteSpace(list))
             {
                 // As kubectl: missing files in the list are skipped; only an all-missing list is an error.
-                var files = list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Where(File.Exists)
-                    .ToArray();
+                var listed = list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var files = listed.Where(File.Exists).ToArray();
                 if (files.Length == 0)
                 {
                     throw new KubeConfigException($"{NoKubeconfigMessage}: none of the files in KUBECONFIG ({list}) exists.");
                 }
 
-                // The library merges the KUBECONFIG list only for the current context; a named one is read from the first file.
-                return context is null
-                    ? KubernetesClientConfiguration.BuildDefaultConfig()
-                    : KubernetesClientConfiguration.BuildConfigFromConfigFile(files[0], context);
+                // The library merges the whole list (only when every file exists) for the current context. Otherwise the
+                // context (named, or the first current-context set) is read from the first file that defines it.
+                if (context is null && files.Length == listed.Length)
+                {
+                    return KubernetesClientConfiguration.BuildDefaultConfig();
+                }
+
+                var chosen = context ?? files.Select(f => KubernetesClientConfiguration.LoadKubeConfig(f).CurrentContext).FirstOrDefault(c => !string.IsNullOrEmpty(c));
+                return KubernetesClientConfiguration.BuildConfigFromConfigFile(files.FirstOrDefault(f => chosen is not null && Defines(f, chosen)) ?? files[0], chosen);
             }
 
             if (context is null && KubernetesClientConfiguration.IsInCluster())
@@ -55,6 +59,9 @@ public static class KubeClientConfiguration
             throw new KubeConfigException(e.Message.TrimEnd('.') + ".", e);
         }
     }
+
+    private static bool Defines(string kubeconfig, string context) =>
+        KubernetesClientConfiguration.LoadKubeConfig(kubeconfig).Contexts?.Any(c => c.Name == context) == true;
 
     /// <summary>The namespace the configuration names (kubeconfig context or service account), else "default".</summary>
     public static string NamespaceOf(KubernetesClientConfiguration configuration)

@@ -131,6 +131,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
             });
         }));
         var app = builder.Build();
+        app.UseWebSockets();
         app.Run(handler.HandleAsync);
         return app;
     }

@@ -40,15 +40,4 @@ public sealed class ClusterTopologyTests
         Assert.Null(nodes[0].PodIp);
         Assert.Equal("https://[fd00::5]:7443/", ClusterTopology.DirectEndpoint(nodes[1]).ToString());
     }
-
-    [Fact]
-    public void Port_forward_uses_the_same_context_kubeconfig_and_namespace_and_reads_the_local_port()
-    {
-        var arguments = PortForward.Arguments(new KubeConnection("vault", "prod", "/home/me/kube.yaml"), "demo-1");
-
-        Assert.Equal(["port-forward", "pod/demo-1", ":7443", "--namespace", "vault", "--context", "prod", "--kubeconfig", "/home/me/kube.yaml"], arguments);
-        Assert.Equal(43121, PortForward.ParseForwardingLine("Forwarding from 127.0.0.1:43121 -> 7443"));
-        Assert.Null(PortForward.ParseForwardingLine("Forwarding from [::1]:43121 -> 7443"));
-        Assert.Null(PortForward.ParseForwardingLine("Handling connection for 43121"));
-    }
 }

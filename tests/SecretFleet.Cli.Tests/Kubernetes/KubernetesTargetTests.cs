@@ -25,7 +25,7 @@ public sealed class KubernetesTargetTests : IDisposable
     }
 
     private static Task<KubernetesTarget> OpenAsync(FakeKubeApi api, string name = "demo") =>
-        KubernetesTarget.OpenAsync(api, null, new KubeConnection("vault", null, null), name, ConnectMode.Direct, TimeProvider.System, CancellationToken.None);
+        KubernetesTarget.OpenAsync(api, null, new LoopbackTunnels(_ => null), "vault", name, ConnectMode.Direct, TimeProvider.System, CancellationToken.None);
 
     [Fact]
     public async Task It_reads_the_cluster_its_pods_and_the_client_certificate()

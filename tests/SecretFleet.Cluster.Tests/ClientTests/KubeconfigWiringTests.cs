@@ -80,6 +80,33 @@ public sealed class KubeconfigWiringTests : IAsyncLifetime
         Assert.NotNull(await api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
     }
 
+    [Fact]
+    public async Task A_context_from_the_second_file_of_a_KUBECONFIG_list_is_found()
+    {
+        var first = Path.Combine(_world.Directory, "first-kubeconfig");
+        File.WriteAllText(first, """
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: elsewhere, cluster: {server: "https://192.0.2.1:6443"}}]
+            users: [{name: nobody, user: {token: none}}]
+            contexts: [{name: elsewhere, context: {cluster: elsewhere, user: nobody}}]
+            current-context: elsewhere
+            """);
+        var second = Path.Combine(_world.Directory, "second-kubeconfig");
+        _world.Emulator.WriteKubeconfig(second, KubeconfigCredentials.Token, "vault");
+        using var environment = new ProcessEnvironment(Path.Combine(_world.Directory, "no-serviceaccount"))
+        {
+            ["KUBECONFIG"] = string.Join(Path.PathSeparator, first, Path.Combine(_world.Directory, "missing"), second),
+        };
+
+        var config = KubeClientConfiguration.Load(context: "emulator");
+        using var api = KubernetesApi.Create(config);
+
+        Assert.Equal("vault", KubeClientConfiguration.NamespaceOf(config));
+        Assert.NotNull(await api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
+        Assert.Equal("https://192.0.2.1:6443", KubeClientConfiguration.Load().Host.TrimEnd('/'));
+    }
+
     /// <summary>A credential plugin as kubectl's docs describe it: prints an ExecCredential on stdout.</summary>
     private string WritePlugin(string name, string token)
     {

@@ -29,7 +29,7 @@ internal sealed class EmulatedBackend : IScenarioBackend
 
     public Kubectl Kubectl { get; }
 
-    public string Connect => "direct";
+    public string Connect => "port-forward";
 
     public static async Task<EmulatedBackend> StartAsync(CancellationToken cancellationToken)
     {

@@ -18,7 +18,7 @@ internal interface IScenarioBackend : IAsyncDisposable
 
     Kubectl Kubectl { get; }
 
-    /// <summary>How <c>kubectl secrets</c> reaches node pods: <c>direct</c> (emulated) or <c>port-forward</c> (k3d).</summary>
+    /// <summary>How <c>kubectl secrets</c> reaches node pods: <c>port-forward</c> (emulated and k3d) or <c>direct</c>.</summary>
     string Connect { get; }
 
     /// <summary>The CRD and a running operator (emulated: applied and started here; k3d: installed by Helm, checked here).</summary>

@@ -24,6 +24,8 @@ internal sealed class KubeletWorld : IAsyncDisposable
 
     public string Directory => _world.Directory;
 
+    public string Kubeconfig => _world.Kubeconfig;
+
     public Kubelet Kubelet => _world.Emulator.Kubelet!;
 
     public static async Task<KubeletWorld> StartAsync(KubeletOptions? options = null) =>

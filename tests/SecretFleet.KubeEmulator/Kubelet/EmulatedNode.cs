@@ -4,7 +4,7 @@ namespace SecretFleet.KubeEmulator;
 
 /// <summary>
 /// Plugs one emulated node into an emulator: the StatefulSet controller, the volume controller, the kubelet (which
-/// also schedules) and <c>pods/log</c>. The emulator's controller host disposes the kubelet, killing its processes.
+/// also schedules), <c>pods/log</c> and <c>pods/portforward</c>. The emulator's controller host disposes the kubelet, killing its processes.
 /// </summary>
 internal static class EmulatedNode
 {
@@ -24,6 +24,7 @@ internal static class EmulatedNode
         emulator.AddController(new PersistentVolumeController(emulator.Service, claims));
         emulator.AddController(kubelet);
         emulator.MapSubresource(BuiltInResources.Pods, "log", new PodLogSubresource(emulator.Service, kubelet, time));
+        emulator.MapSubresource(BuiltInResources.Pods, "portforward", new PodPortForwardSubresource(emulator.Service, kubelet));
         return kubelet;
     }
 }
