@@ -18,8 +18,20 @@ public static class Conditions
     /// <summary>True while a refresh (epoch change) runs.</summary>
     public const string Refreshing = "Refreshing";
 
+    /// <summary>True when two or more node pods run on one host (they hold that many shares on one machine).</summary>
+    public const string SharedHost = "SharedHost";
+
     public static class Reasons
     {
+        /// <summary>SharedHost is False: every node runs on a host of its own.</summary>
+        public const string DistinctHosts = "DistinctHosts";
+
+        /// <summary>SharedHost is True and some host runs at least threshold nodes: that machine alone can recover every secret.</summary>
+        public const string HostHoldsThreshold = "HostHoldsThreshold";
+
+        /// <summary>SharedHost is True, with fewer than threshold nodes on any one host.</summary>
+        public const string HostsShared = "HostsShared";
+
         public const string AllNodesReady = "AllNodesReady";
 
         public const string NodesNotReady = "NodesNotReady";

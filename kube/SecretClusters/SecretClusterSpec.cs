@@ -31,6 +31,10 @@ public sealed record SecretClusterSpec
     [SchemaDefault("{}")]
     public StorageSpec Storage { get; init; } = new();
 
+    [Description("How node pods are kept apart: by default no two nodes of the fleet run on one host.")]
+    [SchemaDefault("{}")]
+    public SpreadSpec Spread { get; init; } = new();
+
     [Description("Compute resources of each node container.")]
     public ResourceRequirements? Resources { get; init; }
 

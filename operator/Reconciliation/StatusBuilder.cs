@@ -63,6 +63,9 @@ internal static class StatusBuilder
         var (refreshValue, refreshReason, refreshMessage) = Refresh(inputs, formed, refreshing);
         Set(Conditions.Refreshing, refreshValue, refreshReason, refreshMessage);
 
+        var (shared, sharedReason, sharedMessage) = HostSharing.Assess(inputs.State, threshold);
+        Set(Conditions.SharedHost, shared, sharedReason, sharedMessage);
+
         var phase = scheduleError is not null ? SecretClusterPhase.Failed
             : waitingForCertificates ? SecretClusterPhase.Pending
             : !formed ? SecretClusterPhase.Provisioning

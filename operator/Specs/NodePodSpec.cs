@@ -127,7 +127,7 @@ internal static class NodePodSpec
             container["resources"] = resources;
         }
 
-        return new JsonObject
+        var spec = new JsonObject
         {
             // What a StatefulSet sets: with the headless Service NAME-nodes this gives the pod its DNS name.
             ["hostname"] = names.Pod(ordinal),
@@ -151,6 +151,61 @@ internal static class NodePodSpec
                 new JsonObject { ["name"] = TlsVolume, ["secret"] = new JsonObject { ["secretName"] = names.NodeTlsSecret(ordinal) } },
                 new JsonObject { ["name"] = KeyVolume, ["secret"] = new JsonObject { ["secretName"] = names.NodeKeySecret(ordinal), ["defaultMode"] = KeyFileMode } }),
         };
+        if (Affinity(cluster.Spec.Spread ?? new(), names) is { } affinity)
+        {
+            spec["affinity"] = affinity;
+        }
+
+        return spec;
+    }
+
+    /// <summary>The kubernetes.io/hostname label every node carries: one host, one node of the fleet.</summary>
+    public const string HostTopology = "kubernetes.io/hostname";
+
+    public const string ZoneTopology = "topology.kubernetes.io/zone";
+
+    // Anti-affinity to the fleet's other node pods: with Required hosts, no machine ever runs two
+    // nodes, so no machine alone ever holds two shares of a secret.
+    private static JsonObject? Affinity(SpreadSpec spread, ChildNames names)
+    {
+        var required = new JsonArray();
+        var preferred = new JsonArray();
+        void Add(SpreadRule rule, string topology, int weight)
+        {
+            var term = new JsonObject
+            {
+                ["labelSelector"] = new JsonObject { ["matchLabels"] = ChildMetadata.ToJson(ChildMetadata.NodeSelector(names.Cluster)) },
+                ["topologyKey"] = topology,
+            };
+            if (rule == SpreadRule.Required)
+            {
+                required.Add(term);
+            }
+            else if (rule == SpreadRule.Preferred)
+            {
+                preferred.Add(new JsonObject { ["weight"] = weight, ["podAffinityTerm"] = term });
+            }
+        }
+
+        Add(spread.Hosts, HostTopology, 100);
+        Add(spread.Zones, ZoneTopology, 50);
+        if (required.Count == 0 && preferred.Count == 0)
+        {
+            return null;
+        }
+
+        var antiAffinity = new JsonObject();
+        if (required.Count > 0)
+        {
+            antiAffinity["requiredDuringSchedulingIgnoredDuringExecution"] = required;
+        }
+
+        if (preferred.Count > 0)
+        {
+            antiAffinity["preferredDuringSchedulingIgnoredDuringExecution"] = preferred;
+        }
+
+        return new JsonObject { ["podAntiAffinity"] = antiAffinity };
     }
 
     private static JsonObject Probe(string path, int periodSeconds, int failureThreshold) => new()

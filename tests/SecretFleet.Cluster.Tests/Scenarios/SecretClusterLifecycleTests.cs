@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Conditions = SecretFleet.Kube.Conditions;
 using SecretFleet.Kube.Models;
 using SecretFleet.KubeEmulator;
 
@@ -48,6 +49,15 @@ public sealed class SecretClusterLifecycleTests
                 var sc = (await cluster.GetAsync(ct))!;
                 await NodeIsolation.AssertEachNodeHasItsOwnIdentityAsync(cluster.Api, sc, 3, ct);
                 NodeIsolation.AssertNoPodReadsAnotherNodesSecrets(await cluster.PodsAsync(ct), sc, 3);
+            });
+
+            await story.StepAsync("the pods ask for a host each, and SharedHost names the one host this cluster has", async () =>
+            {
+                Assert.All(await cluster.PodsAsync(ct), pod => Assert.Equal("kubernetes.io/hostname",
+                    (string?)pod.Spec?["affinity"]?["podAntiAffinity"]?["preferredDuringSchedulingIgnoredDuringExecution"]?[0]?["podAffinityTerm"]?["topologyKey"]));
+                var shared = await cluster.WaitAsync(c => Condition.Find(c?.Status?.Conditions, Conditions.SharedHost)?.Reason == Conditions.Reasons.HostHoldsThreshold,
+                    "SharedHost says one host holds threshold shares", patience, ct);
+                Assert.Contains($"runs {Name}-0, {Name}-1, {Name}-2: one machine holds threshold (2) shares", Condition.Find(shared.Status!.Conditions, Conditions.SharedHost)!.Message, StringComparison.Ordinal);
             });
 
             await story.StepAsync("plain kubectl get secretclusters lists it", async () =>

@@ -96,6 +96,28 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Nodes_sharing_a_host_are_reported_and_a_host_holding_threshold_shares_is_named()
+    {
+        await _h.ProvisionAsync();
+        _h.ReadyPods(0, 1, 2);
+        _h.Api.Bind("vault", "demo-0", "worker-a");
+        _h.Api.Bind("vault", "demo-1", "worker-b");
+        _h.Api.Bind("vault", "demo-2", "worker-b");
+        await _h.ReconcileAsync();
+        var shared = _h.Condition(Conditions.SharedHost)!;
+
+        Assert.True(shared.IsTrue);
+        Assert.Equal(Conditions.Reasons.HostHoldsThreshold, shared.Reason);
+        Assert.StartsWith("host worker-b runs demo-1, demo-2: one machine holds threshold (2) shares", shared.Message, StringComparison.Ordinal);
+
+        _h.Api.Bind("vault", "demo-2", "worker-c");
+        await _h.ReconcileAsync();
+        var apart = _h.Condition(Conditions.SharedHost)!;
+        Assert.False(apart.IsTrue);
+        Assert.Equal(Conditions.Reasons.DistinctHosts, apart.Reason);
+    }
+
+    [Fact]
     public async Task Fleet_forms_when_every_node_is_ready_and_then_reports_Ready()
     {
         await _h.ProvisionAsync();

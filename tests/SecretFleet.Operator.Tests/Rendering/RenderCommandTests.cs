@@ -70,6 +70,22 @@ public sealed class RenderCommandTests
     }
 
     [Fact]
+    public void Rendered_pods_of_a_default_cluster_never_share_a_host()
+    {
+        var (code, stdout, _) = Run(Demo, "-f", "-");
+
+        Assert.Equal(0, code);
+        var pods = Documents(stdout).Where(o => (string?)o["kind"] == "Pod").ToList();
+        Assert.Equal(3, pods.Count);
+        Assert.All(pods, pod =>
+        {
+            var term = Assert.Single(pod["spec"]!["affinity"]!["podAntiAffinity"]!["requiredDuringSchedulingIgnoredDuringExecution"]!.AsArray())!;
+            Assert.Equal("kubernetes.io/hostname", (string?)term["topologyKey"]);
+            Assert.Equal("demo", (string?)term["labelSelector"]!["matchLabels"]!["app.kubernetes.io/instance"]);
+        });
+    }
+
+    [Fact]
     public void Node_key_Secrets_are_rendered_without_any_key_material()
     {
         var (_, stdout, _) = Run(Demo, "-f", "-");

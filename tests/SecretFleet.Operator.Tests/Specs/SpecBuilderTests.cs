@@ -24,6 +24,7 @@ public sealed class SpecBuilderTests
             IssuerRef = new IssuerRef { Name = "corp-ca", Kind = IssuerKind.ClusterIssuer },
             DeletionPolicy = DeletionPolicy.Delete,
             TrustDomain = "corp.example",
+            Spread = new SpreadSpec { Hosts = SpreadRule.Preferred, Zones = SpreadRule.Required },
         },
     };
 
@@ -115,6 +116,25 @@ public sealed class SpecBuilderTests
             Assert.Equal($"demo-node-{ordinal}-tls", (string?)spec["secretName"]);
             Assert.Equal("demo-ca", (string?)spec["issuerRef"]!["name"]);
         }
+    }
+
+    [Fact]
+    public void By_default_no_two_node_pods_of_a_fleet_may_share_a_host_and_the_rules_can_be_relaxed()
+    {
+        static JsonNode? AntiAffinity(SpreadSpec spread) =>
+            KubeObjects.As<Pod>(NodePodSpec.Build(TestClusters.Demo() with { Spec = TestClusters.Demo().Spec with { Spread = spread } }, "node:1", 1, 2)).Spec!["affinity"]?["podAntiAffinity"];
+
+        var byDefault = AntiAffinity(new SpreadSpec())!;
+        var relaxed = AntiAffinity(new SpreadSpec { Hosts = SpreadRule.Preferred, Zones = SpreadRule.Required })!;
+
+        var required = Assert.Single(byDefault["requiredDuringSchedulingIgnoredDuringExecution"]!.AsArray())!;
+        Assert.Equal("kubernetes.io/hostname", (string?)required["topologyKey"]);
+        Assert.Equal("demo", (string?)required["labelSelector"]!["matchLabels"]!["app.kubernetes.io/instance"]);
+        Assert.Equal("node", (string?)required["labelSelector"]!["matchLabels"]!["app.kubernetes.io/component"]);
+        Assert.Null(byDefault["preferredDuringSchedulingIgnoredDuringExecution"]);
+        Assert.Equal("topology.kubernetes.io/zone", (string?)Assert.Single(relaxed["requiredDuringSchedulingIgnoredDuringExecution"]!.AsArray())!["topologyKey"]);
+        Assert.Equal("kubernetes.io/hostname", (string?)Assert.Single(relaxed["preferredDuringSchedulingIgnoredDuringExecution"]!.AsArray())!["podAffinityTerm"]!["topologyKey"]);
+        Assert.Null(AntiAffinity(new SpreadSpec { Hosts = SpreadRule.None }));
     }
 
     [Fact]

@@ -105,6 +105,18 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
         }
     }
 
+    /// <summary>What the scheduler does: binds a pod to a host (<c>spec.nodeName</c>).</summary>
+    public void Bind(string? ns, string pod, string host)
+    {
+        lock (_sync)
+        {
+            var json = _objects[Key(KubeResources.Pods, ns, pod)];
+            json["spec"]!["nodeName"] = host;
+            Bump(json);
+            _objects[Key(KubeResources.Pods, ns, pod)] = Canonical(json);
+        }
+    }
+
     /// <summary>What cert-manager does: every Certificate Ready for its generation.</summary>
     public void IssueCertificates()
     {
