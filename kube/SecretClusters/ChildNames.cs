@@ -67,18 +67,28 @@ public sealed record ChildNames(string Namespace, string Cluster)
     /// </summary>
     public string NodeIdentityName(int ordinal) => Pod(ordinal);
 
+    /// <summary>The trust domain of a fleet whose spec names none: <c>NAME.NS</c>, one per fleet.</summary>
+    public string DefaultTrustDomain => $"{Cluster}.{Namespace}";
+
+    /// <summary>The fleet's SPIFFE trust domain: <c>spec.trustDomain</c>, else <see cref="DefaultTrustDomain"/>.</summary>
+    public static string TrustDomainOf(SecretCluster cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return cluster.Spec.TrustDomain ?? Of(cluster).DefaultTrustDomain;
+    }
+
     /// <summary>The identity node <paramref name="ordinal"/>'s certificate carries, <c>spiffe://TD/node/NAME-i</c>: the only one its peers, the operator and the CLI accept from it.</summary>
     public static FleetIdentity NodeIdentity(SecretCluster cluster, int ordinal)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        return new(cluster.Spec.TrustDomain, FleetRole.Node, Of(cluster).NodeIdentityName(ordinal));
+        return new(TrustDomainOf(cluster), FleetRole.Node, Of(cluster).NodeIdentityName(ordinal));
     }
 
     /// <summary>The identity every node's certificate carried before per-node identities (<c>spiffe://TD/node/NAME</c>).</summary>
     public static FleetIdentity LegacyNodeIdentity(SecretCluster cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        return new(cluster.Spec.TrustDomain, FleetRole.Node, Of(cluster).LegacyNodeIdentityName);
+        return new(TrustDomainOf(cluster), FleetRole.Node, Of(cluster).LegacyNodeIdentityName);
     }
 
     /// <summary>The name node certificates carry and peers verify: <c>NAME-i.NAME-nodes.NS.svc</c>.</summary>

@@ -45,9 +45,8 @@ public sealed record SecretClusterSpec
     [DefaultValue(DeletionPolicy.Retain)]
     public DeletionPolicy DeletionPolicy { get; init; } = DeletionPolicy.Retain;
 
-    [Description("SPIFFE trust domain of the fleet's identities (spiffe://<trustDomain>/<role>/<name>).")]
+    [Description("SPIFFE trust domain of the fleet's identities (spiffe://<trustDomain>/<role>/<name>). When omitted, <name>.<namespace>: a domain of its own for every fleet, so fleets that share an issuer never accept each other's nodes, operator or clients.")]
     [RegularExpression("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$")]
     [MaxLength(253)]
-    [DefaultValue("secretfleet.local")]
-    public string TrustDomain { get; init; } = "secretfleet.local";
+    public string? TrustDomain { get; init; }
 }

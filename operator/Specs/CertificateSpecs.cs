@@ -129,5 +129,5 @@ internal static class CertificateSpecs
         ["labels"] = ChildMetadata.ToJson(ChildMetadata.Labels(names.Cluster, LabelsAndAnnotations.Components.Certificates)),
     };
 
-    private static string Spiffe(SecretCluster cluster, string role, string name) => $"spiffe://{cluster.Spec.TrustDomain}/{role}/{name}";
+    private static string Spiffe(SecretCluster cluster, string role, string name) => $"spiffe://{ChildNames.TrustDomainOf(cluster)}/{role}/{name}";
 }

@@ -14,7 +14,7 @@ internal static class ClusterObjects
     public static SecretCluster Cluster(string name, string ns, int replicas, int threshold, SecretClusterStatus? status = null) => new()
     {
         Metadata = new ObjectMeta { Name = name, Namespace = ns, ResourceVersion = "100" },
-        Spec = new SecretClusterSpec { Replicas = replicas, Threshold = threshold, Refresh = new RefreshSpec { Interval = "24h" } },
+        Spec = new SecretClusterSpec { Replicas = replicas, Threshold = threshold, Refresh = new RefreshSpec { Interval = "24h" }, TrustDomain = TrustDomain },
         Status = status,
     };
 

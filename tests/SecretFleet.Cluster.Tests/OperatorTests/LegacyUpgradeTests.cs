@@ -93,7 +93,7 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
             apiVersion: secretfleet.io/v1alpha1
             kind: SecretCluster
             metadata: {name: {{Name}}, namespace: {{Ns}}}
-            spec: {replicas: 3, threshold: 2, refresh: {interval: 10m}, deletionPolicy: Delete}
+            spec: {replicas: 3, threshold: 2, refresh: {interval: 10m}, deletionPolicy: Delete, trustDomain: secretfleet.local}
             """);
         return (await _world.ClusterAsync(Name, Ns))!;
     }
@@ -130,7 +130,7 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
     /// <summary>What the previous operator did once its pods were Ready, then a client storing secrets: both through the shared node identity.</summary>
     private async Task FormAndStoreAsync(SecretCluster cluster, IReadOnlyList<Pod> pods, IReadOnlyDictionary<string, byte[]> stored)
     {
-        var shared = new FleetIdentity(cluster.Spec.TrustDomain, FleetRole.Node, Names.LegacyNodeIdentityName);
+        var shared = new FleetIdentity(ChildNames.TrustDomainOf(cluster), FleetRole.Node, Names.LegacyNodeIdentityName);
         var members = Members(pods, _ => shared);
         using (var operatorTls = await TlsAsync(Names.OperatorTlsSecret))
         using (var operations = new RpcNodeOperations(members, operatorTls))
@@ -153,7 +153,7 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
         var pods = await WaitForPodsAsync(pod => pod.IsReady, "every pod is Ready");
         var cluster = (await _world.ClusterAsync(Name, Ns))!;
         using var client = new FleetClient(new FleetClientOptions(
-            Members(pods, ordinal => new FleetIdentity(cluster.Spec.TrustDomain, FleetRole.Node, Names.NodeIdentityName(ordinal))), 2, await TlsAsync(Names.ClientTlsSecret)));
+            Members(pods, ordinal => new FleetIdentity(ChildNames.TrustDomainOf(cluster), FleetRole.Node, Names.NodeIdentityName(ordinal))), 2, await TlsAsync(Names.ClientTlsSecret)));
         foreach (var (name, value) in stored)
         {
             var recovered = await client.RecoverAsync(name, CancellationToken.None);

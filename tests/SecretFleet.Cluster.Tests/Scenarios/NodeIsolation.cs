@@ -28,7 +28,8 @@ internal static class NodeIsolation
                 ?? throw new InvalidOperationException($"Secret {secretName} (node {ordinal}'s certificate) does not exist");
             string Pem(string key) => Encoding.UTF8.GetString(secret.Data![key]);
             using var tls = TlsMaterial.FromPem(Pem("tls.crt"), Pem("tls.key"), Pem("ca.crt"));
-            Assert.Equal(new FleetIdentity(cluster.Spec.TrustDomain, FleetRole.Node, names.NodeIdentityName(ordinal)), tls.Identity);
+            Assert.Equal(ChildNames.NodeIdentity(cluster, ordinal), tls.Identity);
+            Assert.Equal(cluster.Spec.TrustDomain ?? $"{names.Cluster}.{names.Namespace}", tls.Identity.TrustDomain);
             var dns = tls.Certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames()).Order(StringComparer.Ordinal);
             Assert.Equal(names.PodDnsNames(ordinal).Order(StringComparer.Ordinal), dns);
             Assert.True(publicKeys.Add(Convert.ToHexString(tls.Certificate.GetPublicKey())), $"node {ordinal}'s certificate has the key of another node's");

@@ -85,7 +85,8 @@ public sealed class CrdGeneratorTests
         Assert.Equal(3L, (long)properties["replicas"]!["default"]!);
         Assert.Equal(2L, (long)properties["threshold"]!["default"]!);
         Assert.Equal("Retain", (string?)properties["deletionPolicy"]!["default"]);
-        Assert.Equal("secretfleet.local", (string?)properties["trustDomain"]!["default"]);
+        Assert.Null(properties["trustDomain"]!["default"]);
+        Assert.Contains("<name>.<namespace>", (string?)properties["trustDomain"]!["description"], StringComparison.Ordinal);
         Assert.Equal("1Gi", (string?)properties["storage"]!["properties"]!["size"]!["default"]);
         Assert.Equal(255L, (long)properties["replicas"]!["maximum"]!);
     }

@@ -19,7 +19,7 @@ public sealed class KubeJsonTests
         Assert.Equal("24h", cluster.Spec.Refresh.Interval);
         Assert.Equal("1Gi", cluster.Spec.Storage.Size.Value);
         Assert.Equal(DeletionPolicy.Retain, cluster.Spec.DeletionPolicy);
-        Assert.Equal("secretfleet.local", cluster.Spec.TrustDomain);
+        Assert.Null(cluster.Spec.TrustDomain);
         Assert.Null(cluster.Status);
     }
 

@@ -11,7 +11,7 @@ namespace SecretFleet.Operator.Tests.Reconciliation;
 [Trait("Category", "Unit")]
 public sealed class LegacyMigrationTests : IAsyncLifetime
 {
-    private readonly ReconcilerHarness _h = new();
+    private readonly ReconcilerHarness _h = new(Support.TestClusters.Legacy());
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -77,7 +77,7 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
         }
 
         var members = _h.Coordinator.Views[^1].Members;
-        Assert.Equal(["spiffe://secretfleet.local/node/demo-0", "spiffe://secretfleet.local/node/demo-1", "spiffe://secretfleet.local/node/demo-2"],
+        Assert.Equal(["spiffe://demo.vault/node/demo-0", "spiffe://demo.vault/node/demo-1", "spiffe://demo.vault/node/demo-2"],
             members.OrderBy(m => m.X).Select(m => m.Identity.ToString()));
     }
 

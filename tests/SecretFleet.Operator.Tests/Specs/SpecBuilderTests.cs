@@ -110,12 +110,29 @@ public sealed class SpecBuilderTests
             var spec = certificate.Body["spec"]!;
             Assert.Equal($"demo-node-{ordinal}", certificate.Metadata.Name);
             Assert.Equal([$"demo-{ordinal}.demo-nodes.vault.svc", $"demo-{ordinal}.demo-nodes.vault.svc.cluster.local"], spec["dnsNames"]!.AsArray().Select(n => (string?)n));
-            Assert.Equal([$"spiffe://secretfleet.local/node/demo-{ordinal}"], spec["uris"]!.AsArray().Select(n => (string?)n));
+            Assert.Equal([$"spiffe://demo.vault/node/demo-{ordinal}"], spec["uris"]!.AsArray().Select(n => (string?)n));
             Assert.Equal(ChildNames.NodeIdentity(demo, ordinal).ToString(), (string?)spec["uris"]![0]);
             Assert.Equal(["digital signature", "server auth", "client auth"], spec["usages"]!.AsArray().Select(n => (string?)n));
             Assert.Equal($"demo-node-{ordinal}-tls", (string?)spec["secretName"]);
             Assert.Equal("demo-ca", (string?)spec["issuerRef"]!["name"]);
         }
+    }
+
+    [Fact]
+    public void Fleets_sharing_an_issuer_get_trust_domains_of_their_own_unless_the_spec_names_one()
+    {
+        static SecretCluster Named(string name, string? trustDomain = null) => TestClusters.Demo() with
+        {
+            Metadata = TestClusters.Demo().Metadata with { Name = name },
+            Spec = TestClusters.Demo().Spec with { IssuerRef = new IssuerRef { Name = "corp-ca", Kind = IssuerKind.ClusterIssuer }, TrustDomain = trustDomain },
+        };
+        static string Uri(KubeObject certificate) => (string)certificate.Body["spec"]!["uris"]![0]!;
+
+        Assert.Equal("spiffe://a.vault/operator/secretfleet-operator", Uri(CertificateSpecs.Operator(Named("a"))));
+        Assert.Equal("spiffe://b.vault/operator/secretfleet-operator", Uri(CertificateSpecs.Operator(Named("b"))));
+        Assert.Equal("spiffe://a.vault/node/a-0", Uri(CertificateSpecs.Node(Named("a"), 0)));
+        Assert.Equal("spiffe://b.vault/client/default", Uri(CertificateSpecs.Client(Named("b"))));
+        Assert.Equal("spiffe://corp.example/node/a-1", Uri(CertificateSpecs.Node(Named("a", "corp.example"), 1)));
     }
 
     [Fact]

@@ -24,6 +24,9 @@ internal static class TestClusters
         Spec = new SecretClusterSpec { Replicas = replicas, Threshold = threshold, Refresh = new RefreshSpec { Interval = "10m" } },
     };
 
+    /// <summary>A SecretCluster made before per-fleet trust domains: the old CRD's default, secretfleet.local, was persisted in it.</summary>
+    public static SecretCluster Legacy() => Demo() with { Spec = Demo().Spec with { TrustDomain = "secretfleet.local" } };
+
     /// <summary>Node key material that is recognisably fake: every byte is the ordinal.</summary>
     public static byte[] Key(int ordinal) => Enumerable.Repeat((byte)ordinal, 32).ToArray();
 }
