@@ -66,6 +66,7 @@ helm install secretfleet-operator charts/secretfleet-operator \
   --namespace "$operator_namespace" --create-namespace \
   --set image.repository=secretfleet/operator --set image.tag="$tag" --set image.pullPolicy=Never \
   --set nodeImage.repository=secretfleet/node --set nodeImage.tag="$tag" \
+  --set watchAllNamespaces=true \
   --wait --timeout 5m
 
 echo "e2e: running the scenario suite against k3d"

@@ -31,6 +31,34 @@ public sealed class MetricsTests(SharedFleet shared) : IClassFixture<SharedFleet
     }
 
     [Fact]
+    public async Task Plain_http_serves_probes_and_metrics_only_and_names_no_secret_or_operation()
+    {
+        var client = shared.Fleet.Client();
+        await client.StoreAsync("plain-http-canary", new byte[] { 4, 5, 6 }, new(Overwrite: true), default);
+        using var operations = shared.Fleet.Operations();
+        var refresh = await shared.Fleet.Coordinator(operations).RefreshAsync(shared.Fleet.View, null, default);
+        Assert.True(refresh.Committed, refresh.Reason);
+        using var http = new HttpClient();
+
+        foreach (var x in new byte[] { 1, 3 })
+        {
+            foreach (var path in new[] { "/metrics", "/readyz", "/healthz" })
+            {
+                var body = await http.GetStringAsync(new Uri(shared.Fleet[x].Http, path));
+                Assert.DoesNotContain("plain-http-canary", body, StringComparison.Ordinal);
+                Assert.DoesNotContain(refresh.OperationId, body, StringComparison.Ordinal);
+                Assert.DoesNotContain(refresh.OperationId[(refresh.OperationId.IndexOf('-') + 1)..], body, StringComparison.Ordinal);
+            }
+
+            foreach (var path in new[] { "/", "/debug", "/status", "/secretfleet.v1.Shares/Get", "/secretfleet.v1.Refresh/Status" })
+            {
+                using var response = await http.GetAsync(new Uri(shared.Fleet[x].Http, path));
+                Assert.True(response.StatusCode == System.Net.HttpStatusCode.NotFound, $"{path} on x {x}: {(int)response.StatusCode}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Probes_answer_without_a_client_certificate()
     {
         using var http = new HttpClient();

@@ -26,7 +26,7 @@ public sealed class ChartTests
     {
         var objects = Objects();
 
-        Assert.Equal(["ClusterRole", "ClusterRoleBinding", "Deployment", "Role", "RoleBinding", "Service", "ServiceAccount"], objects.Select(o => (string)o["kind"]!).Order());
+        Assert.Equal(["Deployment", "Role", "Role", "RoleBinding", "RoleBinding", "Service", "ServiceAccount"], objects.Select(o => (string)o["kind"]!).Order());
         var results = await UpstreamSchemas.ValidateAsync(objects);
         for (var i = 0; i < objects.Count; i++)
         {
@@ -45,7 +45,7 @@ public sealed class ChartTests
 
         Assert.Equal("ghcr.io/secretfleet/operator:0.1.0", (string?)container["image"]);
         Assert.Equal(("ghcr.io/secretfleet/node:0.1.0", true, "secretfleet-operator", "secretfleet-system"), (options.NodeImage, options.LeaderElect, options.LeaseName, options.LeaseNamespace));
-        Assert.Equal(("", ":8080", ":8081", 4), (options.Namespace, options.MetricsListen, options.HealthListen, options.Workers));
+        Assert.Equal(("secretfleet-system", ":8080", ":8081", 4), (options.Namespace, options.MetricsListen, options.HealthListen, options.Workers));
         Assert.Equal("/readyz", (string?)container["readinessProbe"]!["httpGet"]!["path"]);
         Assert.True((bool)container["securityContext"]!["readOnlyRootFilesystem"]!);
         Assert.Equal("512Mi", (string?)Single(Objects(new() { ["resources"] = new Dictionary<string, object?> { ["limits"] = new Dictionary<string, object?> { ["memory"] = "512Mi" } } }), "Deployment")
@@ -70,6 +70,23 @@ public sealed class ChartTests
         var args = Single(objects, "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string)a!).ToList();
         var options = OperatorSettings.Read(OperatorCommand.Parse(args).Arguments);
         Assert.Equal(("vault", false, "", "ghcr.io/secretfleet/node:1.2.3"), (options.Namespace, options.LeaderElect, options.MetricsListen, options.NodeImage));
+    }
+
+    [Fact]
+    public void By_default_the_operator_is_confined_to_one_namespace_and_every_namespace_takes_a_value()
+    {
+        static JsonArray Rules(JsonObject role) => role["rules"]!.AsArray();
+        var confined = Objects();
+        var everywhere = Objects(new() { ["watchAllNamespaces"] = true });
+
+        Assert.DoesNotContain(confined, o => ((string?)o["kind"])!.StartsWith("Cluster", StringComparison.Ordinal));
+        var role = Assert.Single(confined, o => (string?)o["kind"] == "Role" && (string?)o["metadata"]!["name"] == "sf");
+        Assert.Equal("secretfleet-system", (string?)role["metadata"]!["namespace"]);
+        var clusterRole = Single(everywhere, "ClusterRole");
+        Assert.True(JsonNode.DeepEquals(Rules(role), Rules(clusterRole)), "the ClusterRole grants more than the namespaced Role");
+        Assert.Equal("ClusterRole", (string?)Single(everywhere, "ClusterRoleBinding")["roleRef"]!["kind"]);
+        var args = Single(everywhere, "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string)a!).ToList();
+        Assert.Equal("", OperatorSettings.Read(OperatorCommand.Parse(args).Arguments).Namespace);
     }
 
     [Fact]
