@@ -1,3 +1,4 @@
+using System.Net.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -17,14 +18,38 @@ public static class KestrelTlsExtensions
     /// </summary>
     public static ListenOptions UseFleetTls(this ListenOptions listen, TlsMaterial material, ILogger? logger = null, TimeSpan? handshakeTimeout = null)
     {
+        ArgumentNullException.ThrowIfNull(material);
+        return listen.UseFleetTls(() => material, logger, handshakeTimeout);
+    }
+
+    /// <summary>
+    /// As above, with the material read at each handshake: a renewed certificate (<see cref="RenewableTls"/>)
+    /// is served from the next connection on, without a restart. Options are built once per material.
+    /// </summary>
+    public static ListenOptions UseFleetTls(this ListenOptions listen, Func<TlsMaterial> material, ILogger? logger = null, TimeSpan? handshakeTimeout = null)
+    {
         ArgumentNullException.ThrowIfNull(listen);
+        ArgumentNullException.ThrowIfNull(material);
         logger ??= listen.ApplicationServices.GetService<ILoggerFactory>()?.CreateLogger("SecretFleet.Core.Identity.Tls");
-        var options = TlsOptions.CreateServerOptions(material, logger);
+        Built? built = null;
         listen.Protocols = HttpProtocols.Http2;
         return listen.UseHttps(new TlsHandshakeCallbackOptions
         {
-            OnConnection = _ => ValueTask.FromResult(options),
+            OnConnection = _ =>
+            {
+                var current = material();
+                var cached = Volatile.Read(ref built);
+                if (cached is null || !ReferenceEquals(cached.Material, current))
+                {
+                    cached = new Built(current, TlsOptions.CreateServerOptions(current, logger));
+                    Volatile.Write(ref built, cached);
+                }
+
+                return ValueTask.FromResult(cached.Options);
+            },
             HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(10),
         });
     }
+
+    private sealed record Built(TlsMaterial Material, SslServerAuthenticationOptions Options);
 }

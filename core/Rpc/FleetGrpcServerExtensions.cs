@@ -26,7 +26,7 @@ public static class FleetGrpcServerExtensions
     /// checked; each connection's verdict cached, <see cref="ConnectionCertificateCache"/>) whose principal carries the caller's
     /// <c>spiffe://</c> identity as <see cref="FleetPeer.IdentityClaim"/>,
     /// <see cref="HealthServiceImpl"/> as a singleton, reflection and the call metrics.
-    /// Kestrel's handshake (<see cref="KestrelTlsExtensions.UseFleetTls"/>) already refuses a
+    /// Kestrel's handshake (<c>KestrelTlsExtensions.UseFleetTls</c>) already refuses a
     /// certificate this handler would refuse; the handler is what turns the certificate into an
     /// identity the authorization reads.
     /// </summary>

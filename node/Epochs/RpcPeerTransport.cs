@@ -11,18 +11,19 @@ namespace SecretFleet.Node.Epochs;
 /// Peer calls over mTLS gRPC: a peer must present exactly the identity the operation names for
 /// it (one channel per peer, pinned to that identity). A dealer's own batches are served
 /// in-process. Transient failures (UNAVAILABLE, a helper not staged yet) are retried with
-/// backoff for <see cref="RetryFor"/>; anything else fails the operation at once.
+/// backoff for <see cref="RetryFor"/>; anything else fails the operation at once. Channels present the
+/// node's current certificate: after a renewal, calls go over new channels (the old ones close with the transport).
 /// </summary>
-internal sealed class RpcPeerTransport(TlsMaterial tls, byte ownX, Func<EpochParticipant> self, TimeProvider time) : IPeerTransport, IDisposable
+internal sealed class RpcPeerTransport(RenewableTls tls, byte ownX, Func<EpochParticipant> self, TimeProvider time) : IPeerTransport, IDisposable
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(30);
     private static readonly Backoff UnavailableBackoff = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1));
-    private readonly ConcurrentDictionary<(string Endpoint, string TlsName, string Identity), Lazy<(Grpc.Net.Client.GrpcChannel Channel, Refresh.RefreshClient Client)>> _peers = new();
+    private readonly ConcurrentDictionary<(string Endpoint, string TlsName, string Identity, TlsMaterial Tls), Lazy<(Grpc.Net.Client.GrpcChannel Channel, Refresh.RefreshClient Client)>> _peers = new();
 
     public async Task<DealResponse> DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken) =>
         dealer.X == ownX
-            ? SubShareBuffers.Detach(await self().DealAsync(request, tls.Identity, cancellationToken).ConfigureAwait(false))
+            ? SubShareBuffers.Detach(await self().DealAsync(request, tls.Current.Identity, cancellationToken).ConfigureAwait(false))
             : await CallAsync(dealer, "Deal", (client, options) => client.DealAsync(request, options), cancellationToken).ConfigureAwait(false);
 
     public Task<FetchRecoveredResponse> FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken) =>
@@ -30,12 +31,12 @@ internal sealed class RpcPeerTransport(TlsMaterial tls, byte ownX, Func<EpochPar
 
     private async Task<TResponse> CallAsync<TResponse>(ParticipantInfo peer, string method, Func<Refresh.RefreshClient, CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken)
     {
-        var client = _peers.GetOrAdd((peer.Endpoint, peer.TlsName, peer.Identity), key => new(() =>
+        var client = _peers.GetOrAdd((peer.Endpoint, peer.TlsName, peer.Identity, tls.Current), key => new(() =>
         {
             var channel = FleetChannel.Create(new RpcChannelOptions
             {
                 Address = new Uri(key.Endpoint),
-                Tls = tls,
+                Tls = key.Tls,
                 TlsServerName = key.TlsName,
                 ExpectedServerRole = FleetRole.Node,
                 ExpectedServerIdentity = FleetIdentity.Parse(key.Identity),

@@ -13,7 +13,9 @@ internal static class NodeFlags
                                   or --ordinal-from-hostname[=BOOL] to read it from HOSTNAME (name-N)
           --threshold T           the fleet's threshold (SECRETFLEET_THRESHOLD)
           --data-dir PATH         share database directory (SECRETFLEET_DATA_DIR)
-          --tls-dir PATH          tls.crt, tls.key, ca.crt (SECRETFLEET_TLS_DIR)
+          --tls-dir PATH          tls.crt, tls.key, ca.crt (SECRETFLEET_TLS_DIR); read again every
+                                  --tls-reload-seconds N (default 30, SECRETFLEET_TLS_RELOAD_SECONDS):
+                                  a renewed certificate is served without a restart
           --key-file PATH         32-byte node key, raw or base64 (SECRETFLEET_KEY_FILE); or
           --key-dir PATH          a directory holding node-<ordinal>.key (SECRETFLEET_KEY_DIR)
           --listen IP:PORT        gRPC over mTLS, default 0.0.0.0:7443 (SECRETFLEET_LISTEN)
@@ -32,6 +34,7 @@ internal static class NodeFlags
         [
             new("cluster"), new("ordinal"), new("ordinal-from-hostname", IsSwitch: true), new("threshold"), new("data-dir"), new("tls-dir"),
             new("key-file"), new("key-dir"), new("listen"), new("http-listen"), new("max-secret-bytes"), new("operator-name"),
+            new("tls-reload-seconds"),
         ],
         example: "--data-dir PATH",
         unknownFlagHint: "; see --help for the flags a node takes.");

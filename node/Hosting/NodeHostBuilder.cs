@@ -43,7 +43,7 @@ internal static partial class NodeHostBuilder
         ConfigureLogging(builder.Logging, options.LogLevel);
 
         var time = TimeProvider.System;
-        var tls = LoadTls(options);
+        var tls = new RenewableTls(options.TlsDirectory, LoadTls(options));
         ShareStore store;
         try
         {
@@ -66,7 +66,7 @@ internal static partial class NodeHostBuilder
         {
             kestrel.Limits.Http2.MaxStreamsPerConnection = 512;
             var log = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("SecretFleet.Node.Tls");
-            kestrel.Listen(options.GrpcEndpoint, listen => listen.UseFleetTls(tls, log));
+            kestrel.Listen(options.GrpcEndpoint, listen => listen.UseFleetTls(() => tls.Current, log));
         });
 
         var app = builder.Build();
@@ -93,12 +93,13 @@ internal static partial class NodeHostBuilder
         return app;
     }
 
-    private static void AddNode(IServiceCollection services, NodeOptions options, TlsMaterial tls)
+    private static void AddNode(IServiceCollection services, NodeOptions options, RenewableTls tls)
     {
         services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         // The ready line is what launchers read; the lifetime's "Application started" lines would only add noise.
         services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        services.AddFleetGrpc(tls, grpc =>
+        // The CA is fixed for the node's life (a renewal that brings another CA is refused).
+        services.AddFleetGrpc(tls.Current, grpc =>
         {
             // A Put carries one share; Verify carries the pairs a dealer missed (bounded by the
             // snapshot reconciliation); Deal answers carry a batch of sub-shares.
@@ -119,14 +120,15 @@ internal static partial class NodeHostBuilder
         // The transport reaches the participant lazily: the participant deals its own batches in-process.
         services.AddSingleton(sp => new RpcPeerTransport(tls, options.X, sp.GetRequiredService<EpochParticipant>, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new EpochParticipant(
-            tls.Identity, sp.GetRequiredService<OperationStore>(), sp.GetRequiredService<RpcPeerTransport>(), sp.GetService<IDealerTamper>(),
+            tls.Current.Identity, sp.GetRequiredService<OperationStore>(), sp.GetRequiredService<RpcPeerTransport>(), sp.GetService<IDealerTamper>(),
             sp.GetRequiredService<NodeMetrics>(), sp.GetRequiredService<ILogger<EpochParticipant>>()));
-        services.AddSingleton(sp => new CallAuthorization(tls.Identity, options.OperatorName, sp.GetRequiredService<ShareStore>(), sp.GetRequiredService<ILogger<CallAuthorization>>()));
+        services.AddSingleton(sp => new CallAuthorization(tls.Current.Identity, options.OperatorName, sp.GetRequiredService<ShareStore>(), sp.GetRequiredService<ILogger<CallAuthorization>>()));
         services.AddSingleton<AuthorizationInterceptor>();
         services.AddSingleton<SharesService>();
         services.AddSingleton<RefreshService>();
         services.AddSingleton<AdminService>();
         services.AddSingleton<NodeServing>();
+        services.AddHostedService(sp => new TlsRenewal(tls, options.TlsReloadInterval, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TlsRenewal>>()));
         services.AddHostedService(sp => sp.GetRequiredService<NodeServing>());
         services.AddSingleton<NodeProbeServer>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeProbeServer>());

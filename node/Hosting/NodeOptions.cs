@@ -38,5 +38,8 @@ internal sealed record NodeOptions
 
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>How often the TLS directory is read again for a renewed certificate (Kubernetes updates a mounted Secret within about a minute).</summary>
+    public TimeSpan TlsReloadInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     public byte X => NodeIndex.XOf(Ordinal);
 }

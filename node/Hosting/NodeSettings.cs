@@ -47,6 +47,9 @@ internal sealed partial class NodeSettings
     [ConfigurationKeyName("OPERATOR_NAME")]
     public string? OperatorName { get; set; }
 
+    [ConfigurationKeyName("TLS_RELOAD_SECONDS")]
+    public string? TlsReloadSeconds { get; set; }
+
     /// <summary>SECRETFLEET_LOG_LEVEL (no flag): trace, debug, information (default), warning, error, critical or none.</summary>
     [ConfigurationKeyName("LOG_LEVEL")]
     public string? LogLevel { get; set; }
@@ -97,6 +100,7 @@ internal sealed partial class NodeSettings
             HttpEndpoint = Endpoint(NameOf("http-listen"), HttpListen ?? "0.0.0.0:8080"),
             MaxSecretBytes = ConfigurationValue.Integer(NameOf("max-secret-bytes"), MaxSecretBytes ?? "65536", 1, 16 * 1024 * 1024),
             OperatorName = Operator(NameOf("operator-name"), OperatorName ?? NodeOptions.DefaultOperatorName),
+            TlsReloadInterval = TimeSpan.FromSeconds(ConfigurationValue.Integer(NameOf("tls-reload-seconds"), TlsReloadSeconds ?? "30", 1, 3600)),
             LogLevel = LogLevel is null ? Microsoft.Extensions.Logging.LogLevel.Information : ConfigurationValue.LogLevel(NameOf("log-level"), LogLevel),
         };
     }

@@ -15,8 +15,11 @@ internal static class CertificateSpecs
     /// <summary>Ten years: renewing the CA would strand every leaf until it is reissued.</summary>
     public const string CaDuration = "87600h";
 
-    /// <summary>90 days, renewed by cert-manager at two thirds of their life.</summary>
-    public const string LeafDuration = "2160h";
+    /// <summary>A day: a stolen leaf key is good for hours, not months. Nodes serve a renewed certificate without a restart.</summary>
+    public const string LeafDuration = "24h";
+
+    /// <summary>Renewed at two thirds of their life, eight hours before they expire.</summary>
+    public const string LeafRenewBefore = "8h";
 
     /// <summary>The Certificates a fleet of <paramref name="replicas"/> nodes needs, in the order they are applied.</summary>
     public static IReadOnlyList<KubeObject> All(SecretCluster cluster, int replicas)
@@ -61,6 +64,8 @@ internal static class CertificateSpecs
             {
                 ["secretName"] = names.NodeTlsSecret(ordinal),
                 ["duration"] = LeafDuration,
+            ["renewBefore"] = LeafRenewBefore,
+                ["renewBefore"] = LeafRenewBefore,
                 ["dnsNames"] = new JsonArray([.. names.PodDnsNames(ordinal).Select(n => (JsonNode)n)]),
                 ["uris"] = new JsonArray(ChildNames.NodeIdentity(cluster, ordinal).ToString()),
                 ["privateKey"] = PrivateKey(),
@@ -89,6 +94,7 @@ internal static class CertificateSpecs
         {
             ["secretName"] = secretName,
             ["duration"] = LeafDuration,
+            ["renewBefore"] = LeafRenewBefore,
             ["uris"] = new JsonArray(uri),
             ["privateKey"] = PrivateKey(),
             ["usages"] = new JsonArray("digital signature", "client auth"),

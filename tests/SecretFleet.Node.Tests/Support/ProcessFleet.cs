@@ -23,8 +23,11 @@ internal sealed class ProcessFleet : IAsyncDisposable
     private readonly string? _cheat;
     private readonly byte _cheater;
 
-    private ProcessFleet(int n, int threshold, byte cheater, string? cheat)
+    private readonly TimeSpan? _nodeCertificateLifetime;
+
+    private ProcessFleet(int n, int threshold, byte cheater, string? cheat, TimeSpan? nodeCertificateLifetime)
     {
+        _nodeCertificateLifetime = nodeCertificateLifetime;
         Count = n;
         Threshold = threshold;
         _cheater = cheater;
@@ -55,10 +58,13 @@ internal sealed class ProcessFleet : IAsyncDisposable
 
     public static FleetIdentity NodeIdentity(byte x) => new(TrustDomain, FleetRole.Node, $"node-{x - 1}");
 
-    /// <summary>Starts n nodes; node <paramref name="cheater"/>, if any, is the test-only adversary build dealing with <paramref name="cheat"/>.</summary>
-    public static async Task<ProcessFleet> StartAsync(int n, int threshold, byte cheater = 0, string? cheat = null)
+    /// <summary>
+    /// Starts n nodes; node <paramref name="cheater"/>, if any, is the test-only adversary build dealing with <paramref name="cheat"/>.
+    /// Node certificates live a day unless <paramref name="nodeCertificateLifetime"/> says otherwise; nodes look for a renewed one every second.
+    /// </summary>
+    public static async Task<ProcessFleet> StartAsync(int n, int threshold, byte cheater = 0, string? cheat = null, TimeSpan? nodeCertificateLifetime = null)
     {
-        var fleet = new ProcessFleet(n, threshold, cheater, cheat);
+        var fleet = new ProcessFleet(n, threshold, cheater, cheat, nodeCertificateLifetime);
         try
         {
             await Task.WhenAll(Enumerable.Range(1, n).Select(x => fleet.StartNodeAsync((byte)x)));
@@ -79,6 +85,8 @@ internal sealed class ProcessFleet : IAsyncDisposable
 
     public string KeyFile(byte x) => Path.Combine(NodeDirectory(x), "node.key");
 
+    public string TlsDirectory(byte x) => Path.Combine(NodeDirectory(x), "tls");
+
     /// <summary>Starts node x (again), on the ports it had before if it ran already, so the fleet view stays valid.</summary>
     public async Task StartNodeAsync(byte x)
     {
@@ -86,7 +94,7 @@ internal sealed class ProcessFleet : IAsyncDisposable
         if (!System.IO.Directory.Exists(tls))
         {
             System.IO.Directory.CreateDirectory(tls);
-            Issue(FleetRole.Node, NodeIdentity(x).Name).WriteTo(tls);
+            Issue(FleetRole.Node, NodeIdentity(x).Name, _nodeCertificateLifetime, _nodeCertificateLifetime is null ? null : DateTimeOffset.UtcNow.AddSeconds(-1)).WriteTo(tls);
             NodeKey.CreateFile(KeyFile(x));
         }
         var (grpc, http) = _addresses.TryGetValue(x, out var known) ? ($"127.0.0.1:{known.Grpc.Port}", $"127.0.0.1:{known.Http.Port}") : ("127.0.0.1:0", "127.0.0.1:0");
@@ -94,7 +102,7 @@ internal sealed class ProcessFleet : IAsyncDisposable
         {
             "--cluster", "test", "--ordinal", (x - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "--threshold", Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--data-dir", DataDirectory(x), "--tls-dir", tls, "--key-file", KeyFile(x), "--listen", grpc, "--http-listen", http,
-            "--operator-name", OperatorName,
+            "--operator-name", OperatorName, "--tls-reload-seconds", "1",
         };
         var cheating = _cheat is not null && x == _cheater;
         if (cheating)
