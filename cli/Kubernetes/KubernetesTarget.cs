@@ -69,7 +69,7 @@ internal sealed class KubernetesTarget : FleetTarget
             {
                 if (mode == ConnectMode.PortForward && node.PodIp is not null)
                 {
-                    var forward = PortForward.Start(tunnels, ns, node.PodName, ChildNames.GrpcPort);
+                    var forward = await PortForward.StartAsync(tunnels, ns, node.PodName, ChildNames.GrpcPort, cancellationToken).ConfigureAwait(false);
                     forwards.Add(forward);
                     endpoints[node.Ordinal] = forward.Endpoint;
                 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using SecretFleet.Cli.Commands;
 
 namespace SecretFleet.Cli.Kubernetes;
 
@@ -35,8 +36,22 @@ internal sealed class PortForward : IAsyncDisposable
 
     public Uri Endpoint => new($"https://127.0.0.1:{LocalPort.ToString(CultureInfo.InvariantCulture)}");
 
-    public static PortForward Start(IPodTunnels tunnels, string @namespace, string pod, int port)
+    /// <summary>
+    /// Opens one tunnel first, so that a pod that cannot be reached, or a user who may not port-forward,
+    /// gets a sentence now rather than timeouts later; then listens.
+    /// </summary>
+    public static async Task<PortForward> StartAsync(IPodTunnels tunnels, string @namespace, string pod, int port, CancellationToken cancellationToken)
     {
+        try
+        {
+            using var probe = await tunnels.OpenAsync(@namespace, pod, port, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw CliException.NotEnoughNodes(
+                $"Port-forwarding to pod {@namespace}/{pod} through the API server failed ({e.Message.TrimEnd('.')}); check that the pod runs and that you may create pods/portforward in namespace {@namespace}, or use --connect direct from inside the cluster network.");
+        }
+
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return new PortForward(listener, tunnels, @namespace, pod, port);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using SecretFleet.Cli.Commands;
 using SecretFleet.Cli.Kubernetes;
 using SecretFleet.Cli.Tests.Support;
 
@@ -14,14 +15,14 @@ public sealed class PortForwardTests
     {
         using var echo = EchoServer.Start();
         var tunnels = new LoopbackTunnels(pod => pod == "demo-1" ? echo.Port : null);
-        var forward = PortForward.Start(tunnels, "vault", "demo-1", 7443);
+        var forward = await PortForward.StartAsync(tunnels, "vault", "demo-1", 7443, default);
 
         using var first = await ConnectAsync(forward.LocalPort);
         using var second = await ConnectAsync(forward.LocalPort);
         var payload = RandomNumberGenerator.GetBytes(200_000);
         Assert.Equal(payload, await RoundTripAsync(first, payload));
         Assert.Equal(payload[..10], await RoundTripAsync(second, payload[..10]));
-        Assert.Equal(["vault/demo-1:7443", "vault/demo-1:7443"], tunnels.Opened);
+        Assert.Equal(["vault/demo-1:7443", "vault/demo-1:7443", "vault/demo-1:7443"], tunnels.Opened);
 
         await forward.DisposeAsync();
 
@@ -34,16 +35,28 @@ public sealed class PortForwardTests
     public async Task A_tunnel_that_cannot_open_closes_its_connection_and_the_port_keeps_serving()
     {
         using var echo = EchoServer.Start();
-        var reachable = false;
+        var reachable = true;
         var tunnels = new LoopbackTunnels(_ => Volatile.Read(ref reachable) ? echo.Port : null);
-        await using var forward = PortForward.Start(tunnels, "vault", "demo-0", 7443);
+        await using var forward = await PortForward.StartAsync(tunnels, "vault", "demo-0", 7443, default);
 
+        Volatile.Write(ref reachable, false);
         using var refused = await ConnectAsync(forward.LocalPort);
         Assert.Equal(0, await refused.GetStream().ReadAsync(new byte[1]));
         Volatile.Write(ref reachable, true);
         using var served = await ConnectAsync(forward.LocalPort);
 
         Assert.Equal([1, 2, 3], await RoundTripAsync(served, [1, 2, 3]));
+    }
+
+    [Fact]
+    public async Task A_pod_that_cannot_be_reached_fails_at_start_with_a_sentence_and_the_exit_code_for_missing_nodes()
+    {
+        var tunnels = new LoopbackTunnels(_ => null);
+
+        var failure = await Assert.ThrowsAsync<CliException>(() => PortForward.StartAsync(tunnels, "vault", "demo-2", 7443, default));
+
+        Assert.Equal(ExitCodes.NotEnoughNodes, failure.ExitCode);
+        Assert.StartsWith("Port-forwarding to pod vault/demo-2 through the API server failed (pods \"demo-2\" not found); check", failure.Message, StringComparison.Ordinal);
     }
 
     private static async Task<TcpClient> ConnectAsync(int port)

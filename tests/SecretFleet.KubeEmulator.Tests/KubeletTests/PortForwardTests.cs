@@ -26,13 +26,16 @@ public sealed class PortForwardTests
     {
         using var socket = await client.WebSocketNamespacedPodPortForwardAsync(pod, KubeletWorld.Namespace, [port], "v4.channel.k8s.io");
         using var demuxer = new StreamDemuxer(socket, StreamType.PortForward);
-        demuxer.Start();
         using var stream = demuxer.GetStream((byte?)0, (byte?)0);
+        using var errors = demuxer.GetStream((byte?)1, null);
+        demuxer.Start();
         var request = Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: pod\r\nConnection: close\r\n\r\n");
         await stream.WriteAsync(request);
         using var response = new MemoryStream();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await stream.CopyToAsync(response, deadline.Token);
-        return Encoding.ASCII.GetString(response.ToArray());
+        using var error = new MemoryStream();
+        await errors.CopyToAsync(error, deadline.Token);
+        return Encoding.ASCII.GetString(response.ToArray()) + (error.Length > 0 ? "\nerror channel: " + Encoding.UTF8.GetString(error.ToArray()) : "");
     }
 }

@@ -66,15 +66,24 @@ internal sealed class PodPortForwardSubresource(ResourceService service, Kubelet
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var stream = pod.GetStream();
-        var fromPod = PumpFromPodAsync(stream, socket, stop.Token);
-        var toPod = PumpToPodAsync(socket, stream, stop.Token);
-        await Task.WhenAny(fromPod, toPod);
-        await stop.CancelAsync();
-        await Task.WhenAll(Quietly(fromPod), Quietly(toPod));
-        if (socket.State == WebSocketState.Open)
+        var fromPod = Quietly(PumpFromPodAsync(stream, socket, stop.Token));
+        // Never cancelled: cancelling a WebSocket receive aborts the connection, and a reset can drop
+        // data the client has not read yet.
+        var toPod = Quietly(PumpToPodAsync(socket, stream, cancellationToken));
+        if (await Task.WhenAny(fromPod, toPod) == fromPod)
         {
-            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            await Quietly(socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, quick.Token));
+            // The pod closed: a close frame follows its last data, and the client gets a moment to answer it.
+            await Quietly(socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken));
+            await Task.WhenAny(toPod, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
+        }
+        else
+        {
+            await stop.CancelAsync();
+            await fromPod;
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await Quietly(socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken));
+            }
         }
     }
 
