@@ -2,7 +2,7 @@ using System.Globalization;
 using SecretFleet.Load;
 
 // secretfleet-load: end-to-end benchmarks against real local fleets (docs/benchmarks.md).
-//   rpc     [--nodes 5] [--threshold 3] [--concurrency 1,16,64] [--seconds 10] [--warmup 3] [--only raw|store|recover|recover-all]
+//   rpc     [--nodes 5] [--threshold 3] [--concurrency 1,16,64] [--seconds 10] [--warmup 3] [--only raw,store,recover,recover-all]
 //           [--compare-etcd]   (then the same concurrencies against a local 5-member etcd with mTLS)
 //   refresh [--nodes 5] [--threshold 3] [--secrets 100000,1000000]
 //   store-floor [--concurrency 16] [--seconds 8]   (a node's durable Put without RPC, and SQLite's one-row floor)
@@ -20,7 +20,14 @@ switch (verb)
     case "rpc":
         var concurrencies = Ints("concurrency", "1,16,64");
         var (warmup, seconds) = (TimeSpan.FromSeconds(Int("warmup", 3)), TimeSpan.FromSeconds(Int("seconds", 10)));
-        var secretFleet = await RpcBenchmark.RunAsync(Int("nodes", 5), Int("threshold", 3), concurrencies, warmup, seconds, Option("only", ""));
+        var only = Option("only", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (only.FirstOrDefault(o => !RpcBenchmark.Measurements.Contains(o)) is { } unknown)
+        {
+            Console.Error.WriteLine($"--only '{unknown}' is not a measurement; name some of {string.Join(", ", RpcBenchmark.Measurements)}, comma-separated.");
+            return 2;
+        }
+
+        var secretFleet = await RpcBenchmark.RunAsync(Int("nodes", 5), Int("threshold", 3), concurrencies, warmup, seconds, only);
         Console.WriteLine(secretFleet.Table);
         if (args.Contains("--compare-etcd"))
         {

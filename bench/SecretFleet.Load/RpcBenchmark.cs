@@ -14,7 +14,7 @@ namespace SecretFleet.Load;
 /// </summary>
 internal static class RpcBenchmark
 {
-    public static async Task<RpcResults> RunAsync(int nodes, int threshold, int[] concurrencies, TimeSpan warmup, TimeSpan duration, string only = "")
+    public static async Task<RpcResults> RunAsync(int nodes, int threshold, int[] concurrencies, TimeSpan warmup, TimeSpan duration, IReadOnlyCollection<string>? only = null)
     {
         await using var fleet = await ProcessFleet.StartAsync(nodes, threshold);
         var client = fleet.Client("load", o => o with { CallTimeout = TimeSpan.FromSeconds(30) });
@@ -34,13 +34,13 @@ internal static class RpcBenchmark
         foreach (var concurrency in concurrencies)
         {
             var skip = new LoopResult("skipped", concurrency, 0, 0, 1, double.NaN, double.NaN);
-            var raw = only is not ("" or "raw") ? skip : await ClosedLoop.RunAsync("raw fan-out", concurrency, warmup, duration,
+            var raw = !Runs(only, "raw") ? skip : await ClosedLoop.RunAsync("raw fan-out", concurrency, warmup, duration,
                 _ => Task.WhenAll(health.Select(h => h.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync)), pids);
-            var store = only is not ("" or "store") ? skip : await ClosedLoop.RunAsync("store", concurrency, warmup, duration,
+            var store = !Runs(only, "store") ? skip : await ClosedLoop.RunAsync("store", concurrency, warmup, duration,
                 seq => client.StoreAsync($"load-{concurrency}-{seq}", RandomNumberGenerator.GetBytes(32), null, default), pids);
-            var recover = only is not ("" or "recover") ? skip : await ClosedLoop.RunAsync("recover", concurrency, warmup, duration,
+            var recover = !Runs(only, "recover") ? skip : await ClosedLoop.RunAsync("recover", concurrency, warmup, duration,
                 seq => client.RecoverAsync(targets[seq % targets.Length], default), pids);
-            var recoverAll = only is not ("" or "recover-all") ? skip : await ClosedLoop.RunAsync("recover, all nodes", concurrency, warmup, duration,
+            var recoverAll = !Runs(only, "recover-all") ? skip : await ClosedLoop.RunAsync("recover, all nodes", concurrency, warmup, duration,
                 seq => everyNodeClient.RecoverAsync(targets[seq % targets.Length], default), pids);
             rows.Add((raw, store, recover, recoverAll));
             Console.Error.WriteLine(FormattableString.Invariant($"c={concurrency}: raw {raw.PerSecond:F0}/s, store {store.PerSecond:F0}/s, recover {recover.PerSecond:F0}/s, recover from all nodes {recoverAll.PerSecond:F0}/s"));
@@ -62,10 +62,19 @@ internal static class RpcBenchmark
         foreach (var (raw, store, recover, all) in rows)
         {
             text.AppendLine(FormattableString.Invariant(
-                $"| {raw.Concurrency} | {raw.PerSecond:F0} | {store.PerSecond:F0} | {store.PerSecond / raw.PerSecond:P0} | {store.P50Ms:F2} | {store.P99Ms:F2} | {recover.PerSecond:F0} | {recover.PerSecond / raw.PerSecond:P0} | {recover.P50Ms:F2} | {recover.P99Ms:F2} | {all.PerSecond:F0} | {all.PerSecond / raw.PerSecond:P0} | {raw.Failures + store.Failures + recover.Failures + all.Failures} |"));
+                $"| {raw.Concurrency} | {raw.PerSecond:F0} | {store.PerSecond:F0} | {Share(store, raw)} | {store.P50Ms:F2} | {store.P99Ms:F2} | {recover.PerSecond:F0} | {Share(recover, raw)} | {recover.P50Ms:F2} | {recover.P99Ms:F2} | {all.PerSecond:F0} | {Share(all, raw)} | {raw.Failures + store.Failures + recover.Failures + all.Failures} |"));
         }
         return new RpcResults(text.ToString(), rows);
     }
+
+    // A ratio only where both sides ran (--only may skip either).
+    private static string Share(LoopResult part, LoopResult whole) =>
+        part.PerSecond > 0 && whole.PerSecond > 0 ? (part.PerSecond / whole.PerSecond).ToString("P0", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
+
+    /// <summary>The measurements <c>--only</c> names (all of them when it names none).</summary>
+    public static readonly string[] Measurements = ["raw", "store", "recover", "recover-all"];
+
+    private static bool Runs(IReadOnlyCollection<string>? only, string measurement) => only is null || only.Count == 0 || only.Contains(measurement);
 }
 
 /// <summary>The load tool's table, and the cells behind it for comparisons.</summary>
