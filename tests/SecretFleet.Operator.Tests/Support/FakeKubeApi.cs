@@ -94,26 +94,22 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     }
 
     /// <summary>Sets status of an object directly (what another controller would write).</summary>
-    public void SetStatus(KubeResource resource, string? ns, string name, JsonNode status)
+    public void SetStatus(KubeResource resource, string? ns, string name, JsonNode status) =>
+        Change(resource, ns, name, json => json["status"] = status.DeepClone());
+
+    /// <summary>What the scheduler does: binds a pod to a host (<c>spec.nodeName</c>).</summary>
+    public void Bind(string? ns, string pod, string host) =>
+        Change(KubeResources.Pods, ns, pod, json => json["spec"]!["nodeName"] = host);
+
+    /// <summary>Another controller's write: the stored object changed in place, with a new resourceVersion.</summary>
+    private void Change(KubeResource resource, string? ns, string name, Action<JsonObject> change)
     {
         lock (_sync)
         {
             var json = _objects[Key(resource, ns, name)];
-            json["status"] = status.DeepClone();
+            change(json);
             Bump(json);
             _objects[Key(resource, ns, name)] = Canonical(json);
-        }
-    }
-
-    /// <summary>What the scheduler does: binds a pod to a host (<c>spec.nodeName</c>).</summary>
-    public void Bind(string? ns, string pod, string host)
-    {
-        lock (_sync)
-        {
-            var json = _objects[Key(KubeResources.Pods, ns, pod)];
-            json["spec"]!["nodeName"] = host;
-            Bump(json);
-            _objects[Key(KubeResources.Pods, ns, pod)] = Canonical(json);
         }
     }
 
