@@ -13,10 +13,12 @@ internal static class HostSharing
     {
         ArgumentNullException.ThrowIfNull(state);
         var crowded = state.Pods
-            .Where(p => p.Metadata.DeletionTimestamp is null && HostOf(p.Spec) is { Length: > 0 })
-            .GroupBy(p => HostOf(p.Spec)!, StringComparer.Ordinal)
+            .Where(p => p.Metadata.DeletionTimestamp is null)
+            .Select(p => (Host: HostOf(p.Spec), Name: p.Metadata.Name ?? ""))
+            .Where(p => p.Host is { Length: > 0 })
+            .GroupBy(p => p.Host!, StringComparer.Ordinal)
             .Where(g => g.Count() > 1)
-            .Select(g => (Host: g.Key, Pods: g.Select(p => p.Metadata.Name ?? "").Order(StringComparer.Ordinal).ToList()))
+            .Select(g => (Host: g.Key, Pods: g.Select(p => p.Name).Order(StringComparer.Ordinal).ToList()))
             .OrderByDescending(g => g.Pods.Count).ThenBy(g => g.Host, StringComparer.Ordinal)
             .ToList();
         if (crowded.Count == 0)
