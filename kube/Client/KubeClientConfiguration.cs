@@ -41,8 +41,10 @@ public static class KubeClientConfiguration
                     return KubernetesClientConfiguration.BuildDefaultConfig();
                 }
 
-                var chosen = context ?? files.Select(f => KubernetesClientConfiguration.LoadKubeConfig(f).CurrentContext).FirstOrDefault(c => !string.IsNullOrEmpty(c));
-                return KubernetesClientConfiguration.BuildConfigFromConfigFile(files.FirstOrDefault(f => chosen is not null && Defines(f, chosen)) ?? files[0], chosen);
+                var loaded = files.Select(f => KubernetesClientConfiguration.LoadKubeConfig(f)).ToArray();
+                var chosen = context ?? loaded.Select(c => c.CurrentContext).FirstOrDefault(c => !string.IsNullOrEmpty(c));
+                var defining = Array.FindIndex(loaded, c => c.Contexts?.Any(x => x.Name == chosen) == true);
+                return KubernetesClientConfiguration.BuildConfigFromConfigFile(files[Math.Max(defining, 0)], chosen);
             }
 
             if (context is null && KubernetesClientConfiguration.IsInCluster())
@@ -59,9 +61,6 @@ public static class KubeClientConfiguration
             throw new KubeConfigException(e.Message.TrimEnd('.') + ".", e);
         }
     }
-
-    private static bool Defines(string kubeconfig, string context) =>
-        KubernetesClientConfiguration.LoadKubeConfig(kubeconfig).Contexts?.Any(c => c.Name == context) == true;
 
     /// <summary>The namespace the configuration names (kubeconfig context or service account), else "default".</summary>
     public static string NamespaceOf(KubernetesClientConfiguration configuration)
