@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SecretFleet.Cli.Commands.Client;
 using SecretFleet.Cli.Commands.Debug;
 using SecretFleet.Cli.Commands.Delete;
 using SecretFleet.Cli.Commands.List;
@@ -40,6 +41,7 @@ internal static class CliRootCommand
         root.Subcommands.Add(DeleteCommand.Create(globals, host));
         root.Subcommands.Add(StatusCommand.Create(globals, host));
         root.Subcommands.Add(RefreshCommand.Create(globals, host));
+        root.Subcommands.Add(ClientCommand.Create(globals, host));
         root.Subcommands.Add(LocalCommand.Create(globals, host));
         root.Subcommands.Add(DebugCommand.Create(globals, host));
         return root;

@@ -49,9 +49,9 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
-    public Option<string?> As { get; } = new("--as")
+    public Option<string?> Client { get; } = new("--client", "--as")
     {
-        Description = "act as another client identity of the local fleet (its CA issues the certificate on first use)",
+        Description = "client identity to act as (default: default): on Kubernetes its Secret CLUSTER-client-CLIENT-tls (`kubectl secrets client create`), locally issued by the fleet's CA on first use",
         HelpName = "CLIENT",
         Recursive = true,
     };
@@ -62,7 +62,7 @@ internal sealed class GlobalOptions
         Output.AcceptOnlyFromAmong("table", "json");
     }
 
-    public IEnumerable<Option> All => [Cluster, Namespace, Context, Kubeconfig, Connect, Output, As];
+    public IEnumerable<Option> All => [Cluster, Namespace, Context, Kubeconfig, Connect, Output, Client];
 
     public GlobalSettings Read(ParseResult result) => new()
     {
@@ -72,6 +72,6 @@ internal sealed class GlobalOptions
         Kubeconfig = result.GetValue(Kubeconfig),
         Connect = ConnectModes.Parse(result.GetValue(Connect)),
         Output = result.GetValue(Output) == "json" ? OutputFormat.Json : OutputFormat.Table,
-        As = result.GetValue(As),
+        Client = result.GetValue(Client),
     };
 }

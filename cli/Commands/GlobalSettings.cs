@@ -18,6 +18,6 @@ internal sealed record GlobalSettings
 
     public OutputFormat Output { get; init; } = OutputFormat.Table;
 
-    /// <summary>Client identity of a local fleet (issued by its CA on first use); null = "default".</summary>
-    public string? As { get; init; }
+    /// <summary>The client identity to act as (<c>--client</c>); null = the fleet's "default".</summary>
+    public string? Client { get; init; }
 }

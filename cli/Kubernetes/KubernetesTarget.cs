@@ -12,7 +12,7 @@ namespace SecretFleet.Cli.Kubernetes;
 
 /// <summary>
 /// A SecretCluster: the nodes come from its pods, the client certificate from Secret
-/// <c>NAME-client-tls</c>, the schedule from its status; `refresh` annotates it and lets the
+/// <c>NAME-client-tls</c> (or <c>NAME-client-CLIENT-tls</c> with --client), the schedule from its status; `refresh` annotates it and lets the
 /// operator work (CloudNativePG's way), `--wait` watches the status.
 /// </summary>
 internal sealed class KubernetesTarget : FleetTarget
@@ -49,16 +49,18 @@ internal sealed class KubernetesTarget : FleetTarget
     public string Namespace => _cluster.Metadata.Namespace ?? "default";
 
     public static async Task<KubernetesTarget> OpenAsync(
-        IKubeApi api, IDisposable? ownedApi, IPodTunnels tunnels, string ns, string name, ConnectMode mode, TimeProvider time, CancellationToken cancellationToken)
+        IKubeApi api, IDisposable? ownedApi, IPodTunnels tunnels, string ns, string name, ConnectMode mode, string? clientName, TimeProvider time, CancellationToken cancellationToken)
     {
         var cluster = await KubeCall(() => api.GetAsync<SecretCluster>(ns, name, cancellationToken), $"read SecretCluster {ns}/{name}").ConfigureAwait(false)
             ?? throw CliException.NotFound($"No SecretCluster '{name}' in namespace {ns}; `kubectl get secretclusters -A` lists them.");
         cluster = cluster with { Metadata = cluster.Metadata with { Namespace = cluster.Metadata.Namespace ?? ns } };
         var pods = await KubeCall(() => api.ListAsync<Pod>(ns, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={name}" }, cancellationToken), $"list the pods of {ns}/{name}").ConfigureAwait(false);
         var nodes = ClusterTopology.Nodes(cluster, pods.Items);
-        var secretName = ChildNames.Of(cluster).ClientTlsSecret;
-        var secret = await KubeCall(() => api.GetAsync<Secret>(ns, secretName, cancellationToken), $"read Secret {ns}/{secretName}").ConfigureAwait(false)
-            ?? throw CliException.NotFound($"The client certificate Secret {ns}/{secretName} does not exist yet; wait for the operator to issue it (`kubectl get certificates -n {ns}`).");
+        var secretName = ChildNames.Of(cluster).ClientTlsSecretOf(clientName ?? ChildNames.DefaultClient);
+        var secret = await KubeCall(() => api.GetAsync<Secret>(ns, secretName, cancellationToken), $"read Secret {ns}/{secretName} of client {clientName ?? ChildNames.DefaultClient}").ConfigureAwait(false)
+            ?? throw CliException.NotFound(clientName is null or ChildNames.DefaultClient || cluster.Spec.Clients?.Any(c => c.Name == clientName) == true
+                ? $"The client certificate Secret {ns}/{secretName} does not exist yet; wait for the operator to issue it (`kubectl get certificates -n {ns}`)."
+                : $"SecretCluster {ns}/{name} has no client '{clientName}'; `kubectl secrets client create {clientName}` adds it, `kubectl secrets client list` shows the others.");
         var client = ClientMaterial(secret, ns);
         var forwards = new List<PortForward>();
         try

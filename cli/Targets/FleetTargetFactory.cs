@@ -1,3 +1,4 @@
+using SecretFleet.Cli.Clients;
 using SecretFleet.Cli.Commands;
 using SecretFleet.Cli.Kubernetes;
 using SecretFleet.Cli.Local;
@@ -13,6 +14,9 @@ namespace SecretFleet.Cli.Targets;
 internal interface IFleetTargetFactory
 {
     Task<FleetTarget> OpenAsync(GlobalSettings settings, CancellationToken cancellationToken);
+
+    /// <summary>The fleet's client identities, without contacting any node (`kubectl secrets client`).</summary>
+    Task<ClientRegistry> OpenClientsAsync(GlobalSettings settings, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -24,14 +28,40 @@ internal sealed class FleetTargetFactory(CliConsole console, TimeProvider time) 
 {
     public async Task<FleetTarget> OpenAsync(GlobalSettings settings, CancellationToken cancellationToken)
     {
+        var location = await LocateAsync(settings, cancellationToken).ConfigureAwait(false);
+        if (location.LocalDirectory is { } local)
+        {
+            return LocalTarget.Open(local, settings.Client, time);
+        }
+        try
+        {
+            return await KubernetesTarget.OpenAsync(
+                location.Api!, location.Api, new ApiServerTunnels(location.Api!.Client), location.Namespace, location.Cluster, settings.Connect, settings.Client, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            location.Api!.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<ClientRegistry> OpenClientsAsync(GlobalSettings settings, CancellationToken cancellationToken)
+    {
+        var location = await LocateAsync(settings, cancellationToken).ConfigureAwait(false);
+        return location.LocalDirectory is { } local
+            ? new LocalClients(local)
+            : new ClusterClients(location.Api!, location.Api, location.Namespace, location.Cluster, time);
+    }
+
+    /// <summary>A local fleet's directory, or the API (owned by the caller), namespace and name of a SecretCluster.</summary>
+    private sealed record Location(string? LocalDirectory, KubernetesApi? Api, string Namespace, string Cluster);
+
+    private async Task<Location> LocateAsync(GlobalSettings settings, CancellationToken cancellationToken)
+    {
         var wantsKubernetes = settings.Cluster is not null || settings.Namespace is not null || settings.Context is not null || settings.Kubeconfig is not null;
         if (!wantsKubernetes && FleetHome.Resolve(console).CurrentFleetDirectory() is { } local)
         {
-            return LocalTarget.Open(local, settings.As, time);
-        }
-        if (settings.As is not null)
-        {
-            throw CliException.Usage("--as works with local fleets only; on Kubernetes the CLI uses the cluster's client certificate Secret.");
+            return new Location(local, null, "", "");
         }
         k8s.KubernetesClientConfiguration config;
         try
@@ -51,7 +81,7 @@ internal sealed class FleetTargetFactory(CliConsole console, TimeProvider time) 
         try
         {
             var name = settings.Cluster ?? await OnlyClusterAsync(api, ns, cancellationToken).ConfigureAwait(false);
-            return await KubernetesTarget.OpenAsync(api, api, new ApiServerTunnels(api.Client), ns, name, settings.Connect, time, cancellationToken).ConfigureAwait(false);
+            return new Location(null, api, ns, name);
         }
         catch
         {

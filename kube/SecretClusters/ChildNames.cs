@@ -46,6 +46,23 @@ public sealed record ChildNames(string Namespace, string Cluster)
 
     public string ClientTlsSecret => $"{Cluster}-client-tls";
 
+    /// <summary>The name every fleet has a client of without asking: <see cref="ClientCertificate"/>'s identity.</summary>
+    public const string DefaultClient = "default";
+
+    /// <summary>The Certificate of a client of <c>spec.clients</c>: <c>NAME-client-CLIENT</c>.</summary>
+    public string NamedClientCertificate(string client) => $"{ClientCertificate}-{client}";
+
+    /// <summary>The TLS Secret of a client: <c>NAME-client-tls</c> for <see cref="DefaultClient"/>, else <c>NAME-client-CLIENT-tls</c>.</summary>
+    public string ClientTlsSecretOf(string client) => client == DefaultClient ? ClientTlsSecret : $"{NamedClientCertificate(client)}-tls";
+
+    /// <summary>The client a Certificate <c>NAME-client-CLIENT</c> was made for, or null.</summary>
+    public string? NamedClientOf(string certificateName)
+    {
+        ArgumentNullException.ThrowIfNull(certificateName);
+        var prefix = ClientCertificate + "-";
+        return certificateName.StartsWith(prefix, StringComparison.Ordinal) && certificateName.Length > prefix.Length ? certificateName[prefix.Length..] : null;
+    }
+
     /// <summary>Node i's pod <c>NAME-i</c>.</summary>
     public string Pod(int ordinal) => $"{Cluster}-{Text(ordinal)}";
 

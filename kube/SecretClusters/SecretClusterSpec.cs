@@ -41,6 +41,11 @@ public sealed record SecretClusterSpec
     [Description("A cert-manager issuer that signs the fleet's certificates. When omitted the operator creates a self-signed CA for this cluster.")]
     public IssuerRef? IssuerRef { get; init; }
 
+    [Description("Client identities besides the built-in 'default', one certificate Secret each (CLUSTER-client-NAME-tls): give each user or workload its own, and let Kubernetes RBAC decide who may read which Secret. Secrets stored by a client belong to it. `kubectl secrets client create NAME` adds one.")]
+    [ListMapKeys("name")]
+    [MaxLength(256)]
+    public IReadOnlyList<ClientSpec>? Clients { get; init; }
+
     [Description("What happens to shares and volumes when the SecretCluster is deleted: Retain keeps them, Delete zeroizes the nodes and removes the volumes.")]
     [DefaultValue(DeletionPolicy.Retain)]
     public DeletionPolicy DeletionPolicy { get; init; } = DeletionPolicy.Retain;

@@ -18,7 +18,8 @@ internal sealed record CertificateReport(bool Ready, string Message, bool FleetR
 /// <summary>
 /// Applies the issuers (unless <c>spec.issuerRef</c> names the user's) and the CA, operator and client Certificates
 /// and one Certificate per node, and reports whether cert-manager has issued them. A node Certificate above the
-/// replica count is removed once its pod is gone, so a node taken out of the fleet keeps no identity. Switching to
+/// replica count is removed once its pod is gone, so a node taken out of the fleet keeps no identity; so is the
+/// Certificate of a client taken out of <c>spec.clients</c>. Switching to
 /// <c>issuerRef</c> removes the per-cluster CA objects the operator made before.
 /// </summary>
 internal sealed class CertificateReconciler(IKubeApi api)
@@ -31,7 +32,7 @@ internal sealed class CertificateReconciler(IKubeApi api)
         try
         {
             var report = await ApplyAsync(state.Cluster, replicas, cancellationToken).ConfigureAwait(false);
-            await PruneNodeCertificatesAsync(state, replicas, cancellationToken).ConfigureAwait(false);
+            await PruneCertificatesAsync(state, replicas, cancellationToken).ConfigureAwait(false);
             return report;
         }
         catch (KubeApiException e) when (e.IsNotFound)
@@ -65,7 +66,9 @@ internal sealed class CertificateReconciler(IKubeApi api)
             if (Pending(applied) is { } why)
             {
                 pending.Add($"Certificate {applied.Metadata.Name}: {why}");
-                fleetReady &= node is not null;
+
+                // Each node waits for its own certificate, and a user's client for its; the fleet for the rest.
+                fleetReady &= node is not null || names.NamedClientOf(applied.Metadata.Name ?? "") is not null;
             }
             else if (node is { } ordinal)
             {
@@ -78,18 +81,26 @@ internal sealed class CertificateReconciler(IKubeApi api)
             : new CertificateReport(false, string.Join("; ", pending), fleetReady, issuedNodes);
     }
 
-    /// <summary>Deletes node Certificates (and their Secrets) of ordinals at or above the replica count whose pod is gone.</summary>
-    private async Task PruneNodeCertificatesAsync(ClusterState state, int replicas, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes node Certificates (and their Secrets) of ordinals at or above the replica count whose pod is gone, and
+    /// the Certificates and Secrets of clients no longer in <c>spec.clients</c>, so neither keeps an identity.
+    /// </summary>
+    private async Task PruneCertificatesAsync(ClusterState state, int replicas, CancellationToken cancellationToken)
     {
         var names = state.Names;
+        var clients = CertificateSpecs.NamedClients(state.Cluster).ToHashSet(StringComparer.Ordinal);
         var certificates = await api.ListAsync<KubeObject>(KubeResources.Certificates, names.Namespace, new ListOptions { LabelSelector = ChildMetadata.ClusterSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
         foreach (var certificate in certificates.Items)
         {
-            if (names.NodeCertificateOrdinal(certificate.Metadata.Name ?? "") is { } ordinal && ordinal >= replicas && state.AnyPodAt(ordinal) is null)
+            var name = certificate.Metadata.Name ?? "";
+            var secret = names.NodeCertificateOrdinal(name) is { } ordinal
+                ? ordinal >= replicas && state.AnyPodAt(ordinal) is null ? names.NodeTlsSecret(ordinal) : null
+                : names.NamedClientOf(name) is { } client && !clients.Contains(client) ? names.ClientTlsSecretOf(client) : null;
+            if (secret is not null)
             {
                 // The Certificate first: cert-manager would re-issue a Secret whose Certificate still exists.
-                await api.DeleteAsync(KubeResources.Certificates, names.Namespace, certificate.Metadata.Name!, new DeleteOptions { PreconditionUid = certificate.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
-                await CertificateSecrets.DeleteOwnAsync(api, names, names.NodeTlsSecret(ordinal), cancellationToken).ConfigureAwait(false);
+                await api.DeleteAsync(KubeResources.Certificates, names.Namespace, name, new DeleteOptions { PreconditionUid = certificate.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
+                await CertificateSecrets.DeleteOwnAsync(api, names, secret, cancellationToken).ConfigureAwait(false);
             }
         }
     }

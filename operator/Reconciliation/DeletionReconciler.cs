@@ -84,6 +84,10 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
             {
                 secretNames.Add(names.NodeTlsSecret(ordinal));
             }
+            else if (names.NamedClientOf(certificate.Metadata.Name ?? "") is { } client)
+            {
+                secretNames.Add(names.ClientTlsSecretOf(client));
+            }
 
             await api.DeleteAsync(KubeResources.Certificates, names.Namespace, certificate.Metadata.Name!, null, cancellationToken).ConfigureAwait(false);
         }

@@ -33,6 +33,7 @@ internal static class CertificateSpecs
         all.AddRange(Enumerable.Range(0, replicas).Select(ordinal => Node(cluster, ordinal)));
         all.Add(Operator(cluster));
         all.Add(Client(cluster));
+        all.AddRange(NamedClients(cluster).Select(client => Client(cluster, client)));
         return all;
     }
 
@@ -64,7 +65,6 @@ internal static class CertificateSpecs
             {
                 ["secretName"] = names.NodeTlsSecret(ordinal),
                 ["duration"] = LeafDuration,
-            ["renewBefore"] = LeafRenewBefore,
                 ["renewBefore"] = LeafRenewBefore,
                 ["dnsNames"] = new JsonArray([.. names.PodDnsNames(ordinal).Select(n => (JsonNode)n)]),
                 ["uris"] = new JsonArray(ChildNames.NodeIdentity(cluster, ordinal).ToString()),
@@ -86,8 +86,19 @@ internal static class CertificateSpecs
     public static KubeObject Client(SecretCluster cluster)
     {
         var names = ChildNames.Of(cluster);
-        return Client(cluster, names.ClientCertificate, names.ClientTlsSecret, Spiffe(cluster, "client", "default"));
+        return Client(cluster, names.ClientCertificate, names.ClientTlsSecret, Spiffe(cluster, "client", ChildNames.DefaultClient));
     }
+
+    /// <summary>A client of <c>spec.clients</c>: Certificate <c>NAME-client-CLIENT</c> → Secret <c>NAME-client-CLIENT-tls</c>.</summary>
+    public static KubeObject Client(SecretCluster cluster, string client)
+    {
+        var names = ChildNames.Of(cluster);
+        return Client(cluster, names.NamedClientCertificate(client), names.ClientTlsSecretOf(client), Spiffe(cluster, "client", client));
+    }
+
+    /// <summary>The distinct client names of <c>spec.clients</c>, in order (the API server already refuses duplicates).</summary>
+    public static IReadOnlyList<string> NamedClients(SecretCluster cluster) =>
+        [.. (cluster.Spec.Clients ?? []).Select(c => c.Name).Where(n => n != ChildNames.DefaultClient).Distinct(StringComparer.Ordinal)];
 
     private static KubeObject Client(SecretCluster cluster, string name, string secretName, string uri) =>
         Certificate(cluster, name, new JsonObject

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using SecretFleet.Cli.Clients;
 using SecretFleet.Cli.Commands;
 using SecretFleet.Cli.Kubernetes;
 using SecretFleet.Cli.Targets;
@@ -68,7 +69,10 @@ public sealed class KubernetesTargetIntegrationTests
     private sealed class ApiTargets(FakeKubeApi api, IPodTunnels? tunnels) : IFleetTargetFactory
     {
         public async Task<FleetTarget> OpenAsync(GlobalSettings settings, CancellationToken cancellationToken) =>
-            await KubernetesTarget.OpenAsync(api, null, tunnels ?? new LoopbackTunnels(_ => null), settings.Namespace!, settings.Cluster!, ConnectMode.Auto, TimeProvider.System, cancellationToken);
+            await KubernetesTarget.OpenAsync(api, null, tunnels ?? new LoopbackTunnels(_ => null), settings.Namespace!, settings.Cluster!, ConnectMode.Auto, settings.Client, TimeProvider.System, cancellationToken);
+
+        public Task<ClientRegistry> OpenClientsAsync(GlobalSettings settings, CancellationToken cancellationToken) =>
+            Task.FromResult<ClientRegistry>(new ClusterClients(api, null, settings.Namespace!, settings.Cluster!, TimeProvider.System));
     }
 
     /// <summary>Three node processes of SecretCluster vault/demo (threshold 2), formed as the operator would.</summary>

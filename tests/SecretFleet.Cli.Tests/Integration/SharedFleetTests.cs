@@ -115,6 +115,34 @@ public sealed class SharedFleetTests(SharedFleet shared)
     }
 
     [Fact]
+    public async Task A_client_created_by_name_owns_what_it_stores_and_loses_its_certificate_when_deleted()
+    {
+        var client = NewName("ci");
+        var name = NewName("ci-secret");
+
+        var created = await _cli.RunAsync("client", "create", client);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.Contains($"/client/{client}", created.Stdout);
+        Assert.Equal(5, (await _cli.RunAsync("client", "create", client)).ExitCode);
+        using (var listed = JsonDocument.Parse((await _cli.RunAsync("client", "list", "-o", "json")).Stdout))
+        {
+            var states = listed.RootElement.GetProperty("clients").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("state").GetString());
+            Assert.Equal("ready", states[client]);
+            Assert.Equal("ready", states["default"]);
+        }
+
+        Assert.Equal(0, (await _cli.RunAsync("store", name, "--from-literal", "ci's", "--client", client)).ExitCode);
+        Assert.Equal("ci's", (await _cli.RunAsync("recover", name, "--client", client)).Stdout);
+        Assert.Equal(2, (await _cli.RunAsync("recover", name)).ExitCode);
+
+        var deleted = await _cli.RunAsync("client", "delete", client);
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        Assert.DoesNotContain(client, (await _cli.RunAsync("client", "list")).Stdout);
+        Assert.Equal(2, (await _cli.RunAsync("client", "delete", client)).ExitCode);
+        Assert.Equal(1, (await _cli.RunAsync("client", "delete", "default")).ExitCode);
+    }
+
+    [Fact]
     public async Task Delete_needs_yes_without_a_terminal_and_then_the_secret_is_gone()
     {
         var name = NewName("delete");

@@ -24,8 +24,8 @@ public sealed class KubernetesTargetTests : IDisposable
         return api;
     }
 
-    private static Task<KubernetesTarget> OpenAsync(FakeKubeApi api, string name = "demo") =>
-        KubernetesTarget.OpenAsync(api, null, new LoopbackTunnels(_ => null), "vault", name, ConnectMode.Direct, TimeProvider.System, CancellationToken.None);
+    private static Task<KubernetesTarget> OpenAsync(FakeKubeApi api, string name = "demo", string? client = null) =>
+        KubernetesTarget.OpenAsync(api, null, new LoopbackTunnels(_ => null), "vault", name, ConnectMode.Direct, client, TimeProvider.System, CancellationToken.None);
 
     [Fact]
     public async Task It_reads_the_cluster_its_pods_and_the_client_certificate()
@@ -61,6 +61,41 @@ public sealed class KubernetesTargetTests : IDisposable
 
         Assert.Equal(ExitCodes.PermissionDenied, error.ExitCode);
         Assert.Contains("read Secret vault/demo-client-tls", error.Message);
+    }
+
+    [Fact]
+    public async Task With_client_it_acts_as_that_client_from_its_own_Secret()
+    {
+        var api = World();
+        var cluster = ClusterObjects.Cluster("demo", "vault", 3, 2);
+        api.Add(cluster with { Spec = cluster.Spec with { Clients = [new ClientSpec { Name = "team-a" }] } });
+        api.Add(ClusterObjects.ClientSecret("demo", "vault", ClusterObjects.Issue(_authority, FleetRole.Client, "team-a")));
+
+        await using var target = await OpenAsync(api, client: "team-a");
+
+        Assert.Equal(new FleetIdentity(ClusterObjects.TrustDomain, FleetRole.Client, "team-a"), target.ClientTls.Identity);
+    }
+
+    [Fact]
+    public async Task A_client_the_cluster_does_not_have_exits_2_saying_how_to_add_it()
+    {
+        var error = await Assert.ThrowsAsync<CliException>(() => OpenAsync(World(), client: "team-b"));
+
+        Assert.Equal(ExitCodes.NotFound, error.ExitCode);
+        Assert.Contains("has no client 'team-b'", error.Message);
+        Assert.Contains("kubectl secrets client create team-b", error.Message);
+    }
+
+    [Fact]
+    public async Task Another_clients_Secret_that_Kubernetes_refuses_exits_4_naming_it()
+    {
+        var api = World();
+        api.Forbidden.Add("secrets");
+
+        var error = await Assert.ThrowsAsync<CliException>(() => OpenAsync(api, client: "team-b"));
+
+        Assert.Equal(ExitCodes.PermissionDenied, error.ExitCode);
+        Assert.Contains("read Secret vault/demo-client-team-b-tls of client team-b", error.Message);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ internal static class ClusterObjects
 
     public static Secret ClientSecret(string cluster, string ns, IssuedCertificate client) => new()
     {
-        Metadata = new ObjectMeta { Name = $"{cluster}-client-tls", Namespace = ns },
+        Metadata = new ObjectMeta { Name = new ChildNames(ns, cluster).ClientTlsSecretOf(client.Identity.Name), Namespace = ns },
         Type = "kubernetes.io/tls",
         Data = new Dictionary<string, byte[]>
         {

@@ -1,3 +1,4 @@
+using SecretFleet.Cli.Clients;
 using SecretFleet.Cli.Commands;
 using SecretFleet.Cli.Output;
 using SecretFleet.Cli.Targets;
@@ -41,6 +42,12 @@ internal sealed class NoFleet : IFleetTargetFactory
     public int Opened { get; private set; }
 
     public Task<FleetTarget> OpenAsync(GlobalSettings settings, CancellationToken cancellationToken)
+    {
+        Opened++;
+        throw new CliException(ExitCodes.NotFound, "test: no fleet here.");
+    }
+
+    public Task<ClientRegistry> OpenClientsAsync(GlobalSettings settings, CancellationToken cancellationToken)
     {
         Opened++;
         throw new CliException(ExitCodes.NotFound, "test: no fleet here.");

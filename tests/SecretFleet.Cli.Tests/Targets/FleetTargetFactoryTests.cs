@@ -11,17 +11,6 @@ public sealed class FleetTargetFactoryTests
         new(new CliConsole(new MemoryStream(), new MemoryStream(), TextWriter.Null, false, false, false, name => name == "SECRETFLEET_HOME" ? home : null), TimeProvider.System);
 
     [Fact]
-    public async Task As_is_refused_on_kubernetes()
-    {
-        using var home = new TempDirectory();
-
-        var error = await Assert.ThrowsAsync<CliException>(() => Factory(home.Path).OpenAsync(new GlobalSettings { Cluster = "demo", As = "bob" }, CancellationToken.None));
-
-        Assert.Equal(ExitCodes.Usage, error.ExitCode);
-        Assert.Contains("--as works with local fleets only", error.Message);
-    }
-
-    [Fact]
     public async Task A_missing_kubeconfig_named_on_the_command_line_says_which_file()
     {
         using var home = new TempDirectory();

@@ -235,6 +235,38 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_client_of_spec_clients_gets_its_own_certificate_and_loses_it_when_taken_out()
+    {
+        await FormAsync();
+        _h.PatchSpec(new JsonObject { ["clients"] = new JsonArray(new JsonObject { ["name"] = "team-a" }, new JsonObject { ["name"] = "ci" }) });
+
+        await _h.ReconcileAsync();
+
+        Assert.Contains("demo-client-team-a", Names(KubeResources.Certificates));
+        var ci = _h.Api.Raw(KubeResources.Certificates, "vault", "demo-client-ci")!;
+        Assert.Equal("demo-client-ci-tls", (string?)ci["spec"]!["secretName"]);
+        Assert.Equal(["spiffe://demo.vault/client/ci"], ci["spec"]!["uris"]!.AsArray().Select(u => (string?)u));
+        Assert.Equal(["client auth", "digital signature"], ci["spec"]!["usages"]!.AsArray().Select(u => (string?)u).Order());
+
+        // A client waiting for its certificate holds up nobody else: the fleet keeps running.
+        Assert.Equal(SecretClusterPhase.Ready, _h.Cluster.Status!.Phase);
+        Assert.Contains("demo-client-ci: waiting for cert-manager", _h.Condition(Conditions.CertificatesReady)!.Message);
+
+        _h.Api.IssueCertificates();
+        _h.Api.Seed(KubeResources.Secrets, new Secret
+        {
+            Metadata = new ObjectMeta { Name = "demo-client-ci-tls", Namespace = "vault", Labels = new Dictionary<string, string> { [LabelsAndAnnotations.Cluster] = "demo" } },
+        });
+        _h.PatchSpec(new JsonObject { ["clients"] = new JsonArray(new JsonObject { ["name"] = "team-a" }) });
+        await _h.ReconcileAsync();
+
+        Assert.DoesNotContain("demo-client-ci", Names(KubeResources.Certificates));
+        Assert.DoesNotContain("demo-client-ci-tls", Names(KubeResources.Secrets));
+        Assert.Contains("demo-client-team-a", Names(KubeResources.Certificates));
+        Assert.Contains("demo-client", Names(KubeResources.Certificates));
+    }
+
+    [Fact]
     public async Task Scale_down_removes_the_pods_and_identities_above_the_count_and_keeps_their_volumes_and_keys()
     {
         await FormAsync();

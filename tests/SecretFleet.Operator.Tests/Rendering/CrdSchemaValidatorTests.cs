@@ -30,12 +30,12 @@ public sealed class CrdSchemaValidatorTests
     {
         var rules = new List<string>();
         Collect(Schema(), rules);
-        Assert.Equal(4, rules.Count);
+        Assert.Equal(5, rules.Count);
 
-        var spec = JsonNode.Parse("""{"replicas":3,"threshold":2,"refresh":{"interval":"24h"}}""");
+        var spec = JsonNode.Parse("""{"replicas":3,"threshold":2,"refresh":{"interval":"24h"},"clients":[{"name":"team-a"}]}""");
         foreach (var rule in rules)
         {
-            var self = rule.Contains("schedule", StringComparison.Ordinal) ? spec!["refresh"] : spec;
+            var self = rule.Contains("schedule", StringComparison.Ordinal) ? spec!["refresh"] : rule.Contains("self.name", StringComparison.Ordinal) ? spec!["clients"]![0] : spec;
             Assert.Equal((true, (string?)null), CelRules.Evaluate(rule, self));
         }
     }
@@ -56,6 +56,21 @@ public sealed class CrdSchemaValidatorTests
         var problem = Assert.Single(CrdSchemaValidator.DefaultAndValidate(obj, Schema()));
 
         Assert.Equal("spec.threshold", problem.Field);
+    }
+
+    [Theory]
+    [InlineData("default", "spec.clients[0].name", "built-in client")]
+    [InlineData("Team-A", "spec.clients[0].name", "")]
+    [InlineData("team_a", "spec.clients[0].name", "")]
+    public void A_client_named_default_or_not_as_a_DNS_label_is_refused(string client, string field, string words)
+    {
+        var obj = Minimal();
+        obj["spec"] = new JsonObject { ["clients"] = new JsonArray(new JsonObject { ["name"] = client }) };
+
+        var problem = Assert.Single(CrdSchemaValidator.DefaultAndValidate(obj, Schema()));
+
+        Assert.Equal(field, problem.Field);
+        Assert.Contains(words, problem.Message, StringComparison.Ordinal);
     }
 
     private static void Collect(JsonNode? node, List<string> rules)
