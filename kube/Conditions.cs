@@ -21,8 +21,20 @@ public static class Conditions
     /// <summary>True when two or more node pods run on one host (they hold that many shares on one machine).</summary>
     public const string SharedHost = "SharedHost";
 
+    /// <summary>True when only the operator can obtain the fleet's node, operator and client identities.</summary>
+    public const string IdentitiesProtected = "IdentitiesProtected";
+
     public static class Reasons
     {
+        /// <summary>IdentitiesProtected is True: the operator signs every identity with a CA no cert-manager Issuer uses.</summary>
+        public const string OperatorSigns = "OperatorSigns";
+
+        /// <summary>IdentitiesProtected is False: an Issuer signs with the fleet's CA Secret for whoever requests it.</summary>
+        public const string CertificateAuthorityExposed = "CertificateAuthorityExposed";
+
+        /// <summary>IdentitiesProtected is False: spec.issuerRef's issuer signs the identities for whoever may request from it.</summary>
+        public const string SharedIssuer = "SharedIssuer";
+
         /// <summary>SharedHost is False: every node runs on a host of its own.</summary>
         public const string DistinctHosts = "DistinctHosts";
 

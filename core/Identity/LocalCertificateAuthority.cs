@@ -5,9 +5,10 @@ using System.Security.Cryptography.X509Certificates;
 namespace SecretFleet.Core.Identity;
 
 /// <summary>
-/// A small ECDSA P-256 certificate authority for local mode and tests, standing in for
-/// cert-manager: it issues node, operator and client certificates with fleet identities.
-/// Saved as <c>ca.crt</c> and <c>ca.key</c> (mode 0600) in a directory.
+/// A small ECDSA P-256 certificate authority that issues node, operator and client certificates with
+/// fleet identities: the local fleet's (saved as <c>ca.crt</c> and <c>ca.key</c>, mode 0600, in a
+/// directory), and on Kubernetes the operator's, which signs every identity of a fleet with the CA
+/// cert-manager issued for it (<see cref="FromPem"/>).
 /// </summary>
 public sealed class LocalCertificateAuthority : IDisposable
 {
@@ -98,6 +99,48 @@ public sealed class LocalCertificateAuthority : IDisposable
         return new LocalCertificateAuthority(certificate, key, trustDomain, timeProvider ?? TimeProvider.System);
     }
 
+    /// <summary>
+    /// A CA from PEM text (a cert-manager CA Secret's <c>tls.crt</c> and <c>tls.key</c>) that issues identities in
+    /// <paramref name="trustDomain"/>; a <see cref="TlsMaterialException"/> says what is wrong without quoting the key.
+    /// </summary>
+    public static LocalCertificateAuthority FromPem(string certificatePem, string privateKeyPem, string trustDomain, TimeProvider? timeProvider = null)
+    {
+        _ = new FleetIdentity(trustDomain, FleetRole.Node, "validation"); // validates the trust domain
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509Certificate2.CreateFromPem(certificatePem);
+        }
+        catch (CryptographicException e)
+        {
+            throw new TlsMaterialException($"The CA certificate is not a valid PEM certificate: {e.Message}", e);
+        }
+
+        var key = ECDsa.Create();
+        try
+        {
+            key.ImportFromPem(privateKeyPem);
+            using var publicKey = certificate.GetECDsaPublicKey();
+            if (publicKey is null || !publicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
+            {
+                throw new TlsMaterialException("The CA's private key does not belong to its certificate (or is not an ECDSA key).");
+            }
+
+            if (certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
+            {
+                throw new TlsMaterialException($"The certificate {certificate.Subject} is not a CA certificate.");
+            }
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException or TlsMaterialException)
+        {
+            key.Dispose();
+            certificate.Dispose();
+            throw e as TlsMaterialException ?? new TlsMaterialException($"The CA's private key is not a PEM ECDSA key: {e.GetType().Name}.", e);
+        }
+
+        return new LocalCertificateAuthority(certificate, key, trustDomain, timeProvider ?? TimeProvider.System);
+    }
+
     /// <summary>Writes <c>ca.crt</c> and <c>ca.key</c> (mode 0600) into a directory.</summary>
     public void Save(string directory)
     {
@@ -122,7 +165,12 @@ public sealed class LocalCertificateAuthority : IDisposable
         leaf.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         leaf.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(Usages(request.Identity.Role), false));
         leaf.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(leaf.PublicKey, false));
-        leaf.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        if (Certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Any())
+        {
+            // Optional, and only possible when the CA names its key; a CA from elsewhere may not.
+            leaf.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        }
+
         leaf.CertificateExtensions.Add(SubjectAlternativeName(request));
 
         // A leaf cannot be valid outside its issuer's window (CertificateRequest refuses it too).

@@ -5,34 +5,47 @@ using SecretFleet.Operator.Specs;
 
 namespace SecretFleet.Operator.Reconciliation;
 
+/// <summary>Whether anyone but the operator can obtain one of the fleet's identities (the IdentitiesProtected condition).</summary>
+internal sealed record IdentityProtection(bool Protected, string Reason, string Message)
+{
+    public static IdentityProtection NotYet { get; } = new(false, Conditions.Reasons.CertificatesPending, "No identity is issued yet.");
+}
+
 /// <summary>Whether the fleet's certificates are issued, and if not, which wait and why.</summary>
 /// <param name="Ready">Every certificate is issued.</param>
 /// <param name="Message">Who issues them, or which wait and why.</param>
 /// <param name="FleetReady">The CA, operator and client certificates are issued: the workload may be applied and the coordinator may run.</param>
 /// <param name="IssuedNodes">The ordinals whose node certificate is issued: only their pods may start.</param>
-internal sealed record CertificateReport(bool Ready, string Message, bool FleetReady, IReadOnlySet<int> IssuedNodes)
+/// <param name="Protection">Who else could obtain a fleet identity.</param>
+/// <param name="NextRenewal">When the operator must renew a certificate it signed (null: cert-manager renews).</param>
+internal sealed record CertificateReport(bool Ready, string Message, bool FleetReady, IReadOnlySet<int> IssuedNodes, IdentityProtection Protection, DateTimeOffset? NextRenewal = null)
 {
-    public static CertificateReport Missing(string message) => new(false, message, false, new HashSet<int>());
+    public static CertificateReport Missing(string message) => new(false, message, false, new HashSet<int>(), IdentityProtection.NotYet);
 }
 
 /// <summary>
-/// Applies the issuers (unless <c>spec.issuerRef</c> names the user's) and the CA, operator and client Certificates
-/// and one Certificate per node, and reports whether cert-manager has issued them. A node Certificate above the
-/// replica count is removed once its pod is gone, so a node taken out of the fleet keeps no identity; so is the
-/// Certificate of a client taken out of <c>spec.clients</c>. Switching to
-/// <c>issuerRef</c> removes the per-cluster CA objects the operator made before.
+/// The fleet's identities. Without <c>spec.issuerRef</c> cert-manager issues only the fleet's CA (a self-signed Issuer
+/// signs Certificate <c>NAME-ca</c>) and the operator signs every node, operator and client certificate with it
+/// (<see cref="IdentitySigner"/>): no cert-manager Issuer signs with that CA, so nobody who may create Certificates or
+/// CertificateRequests can mint a node's identity. With <c>spec.issuerRef</c> the user's issuer signs them through one
+/// cert-manager Certificate each, and the IdentitiesProtected condition says what that exposes. Either way a node
+/// identity above the replica count goes once its pod is gone, and a client's once it leaves <c>spec.clients</c>.
 /// </summary>
-internal sealed class CertificateReconciler(IKubeApi api)
+internal sealed class CertificateReconciler(IKubeApi api, TimeProvider time)
 {
     public const string CertManagerMissing =
         "cert-manager is not installed: the API server does not serve certificates.cert-manager.io. Install cert-manager (1.12 or newer) first; the fleet is created once it runs.";
+
+    private readonly IdentitySigner _signer = new(api, time);
 
     public async Task<CertificateReport> ReconcileAsync(ClusterState state, int replicas, CancellationToken cancellationToken)
     {
         try
         {
-            var report = await ApplyAsync(state.Cluster, replicas, cancellationToken).ConfigureAwait(false);
-            await PruneCertificatesAsync(state, replicas, cancellationToken).ConfigureAwait(false);
+            var report = state.Cluster.Spec.IssuerRef is null
+                ? await OwnAuthorityAsync(state.Cluster, replicas, cancellationToken).ConfigureAwait(false)
+                : await ExternalIssuerAsync(state.Cluster, replicas, cancellationToken).ConfigureAwait(false);
+            await PruneAsync(state, replicas, cancellationToken).ConfigureAwait(false);
             return report;
         }
         catch (KubeApiException e) when (e.IsNotFound)
@@ -42,20 +55,66 @@ internal sealed class CertificateReconciler(IKubeApi api)
         }
     }
 
-    private async Task<CertificateReport> ApplyAsync(SecretCluster cluster, int replicas, CancellationToken cancellationToken)
+    private async Task<CertificateReport> OwnAuthorityAsync(SecretCluster cluster, int replicas, CancellationToken cancellationToken)
     {
         var names = ChildNames.Of(cluster);
-        var issuers = IssuerSpecs.All(cluster);
-        if (issuers.Count == 0)
+        await api.ApplyAsync(IssuerSpecs.SelfSigned(cluster), ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
+        var ca = await api.ApplyAsync(CertificateSpecs.CertificateAuthority(cluster), ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
+        await RetireCertManagerLeavesAsync(names, cancellationToken).ConfigureAwait(false);
+        if (Pending(ca) is { } why)
         {
-            await PruneOwnAuthorityAsync(names, cancellationToken).ConfigureAwait(false);
+            return CertificateReport.Missing($"Certificate {names.CertificateAuthority}: {why}");
         }
 
-        foreach (var issuer in issuers)
+        var signing = await _signer.ReconcileAsync(cluster, replicas, cancellationToken).ConfigureAwait(false);
+        if (signing.Waiting is { } waiting)
         {
-            await api.ApplyAsync(issuer, ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
+            return CertificateReport.Missing(waiting);
         }
 
+        return new CertificateReport(
+            true, $"The operator signs the node, operator and client certificates with this cluster's CA (Secret {names.CertificateAuthority}).", true,
+            Enumerable.Range(0, replicas).ToHashSet(), await OwnProtectionAsync(names, cancellationToken).ConfigureAwait(false), signing.NextRenewal);
+    }
+
+    /// <summary>
+    /// cert-manager's CA Issuer reads the CA Secret for whoever references it, so an Issuer naming <c>NAME-ca</c> (ours
+    /// from before, or anyone's) would sign fleet identities for anyone who may request certificates from it.
+    /// </summary>
+    private async Task<IdentityProtection> OwnProtectionAsync(ChildNames names, CancellationToken cancellationToken)
+    {
+        var issuers = await api.ListAsync<KubeObject>(KubeResources.Issuers, names.Namespace, null, cancellationToken).ConfigureAwait(false);
+        var exposing = issuers.Items
+            .Where(i => KubeObjects.String(i.Body["spec"]?["ca"]?["secretName"]) == names.CertificateAuthority)
+            .Select(i => i.Metadata.Name)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return exposing.Count == 0
+            ? new IdentityProtection(true, Conditions.Reasons.OperatorSigns,
+                $"Only the operator signs this fleet's identities: no cert-manager Issuer uses its CA (Secret {names.CertificateAuthority}), so creating Certificates or CertificateRequests yields none. Whoever may read that Secret could still sign; keep Secret access in {names.Namespace} to administrators.")
+            : new IdentityProtection(false, Conditions.Reasons.CertificateAuthorityExposed,
+                $"Issuer {string.Join(", ", exposing)} signs with this fleet's CA (Secret {names.CertificateAuthority}): anyone who may create Certificates or CertificateRequests against it can obtain a node, operator or client identity. Delete it.");
+    }
+
+    /// <summary>Deletes the CA Issuer and the leaf Certificates of an older operator, which signed through cert-manager; their Secrets stay valid until renewed.</summary>
+    private async Task RetireCertManagerLeavesAsync(ChildNames names, CancellationToken cancellationToken)
+    {
+        var issuer = await api.GetAsync<KubeObject>(KubeResources.Issuers, names.Namespace, names.CertificateAuthority, cancellationToken).ConfigureAwait(false);
+        if (issuer?.Metadata.Label(LabelsAndAnnotations.Cluster) == names.Cluster)
+        {
+            await api.DeleteAsync(KubeResources.Issuers, names.Namespace, names.CertificateAuthority, new DeleteOptions { PreconditionUid = issuer.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var certificate in (await ClusterCertificatesAsync(names, cancellationToken).ConfigureAwait(false)).Where(c => c.Metadata.Name != names.CertificateAuthority))
+        {
+            await api.DeleteAsync(KubeResources.Certificates, names.Namespace, certificate.Metadata.Name!, new DeleteOptions { PreconditionUid = certificate.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<CertificateReport> ExternalIssuerAsync(SecretCluster cluster, int replicas, CancellationToken cancellationToken)
+    {
+        var names = ChildNames.Of(cluster);
+        await PruneOwnAuthorityAsync(names, cancellationToken).ConfigureAwait(false);
         var pending = new List<string>();
         var fleetReady = true;
         var issuedNodes = new HashSet<int>();
@@ -76,34 +135,50 @@ internal sealed class CertificateReconciler(IKubeApi api)
             }
         }
 
+        var issuer = cluster.Spec.IssuerRef!;
+        var protection = new IdentityProtection(false, Conditions.Reasons.SharedIssuer,
+            $"{issuer.Kind} {issuer.Name} signs this fleet's identities: anyone who may create Certificates or CertificateRequests against it can obtain a node, operator or client identity. Restrict it (cert-manager approver-policy), or omit spec.issuerRef so that only the operator signs.");
         return pending.Count == 0
-            ? new CertificateReport(true, IssuerText(cluster, names), true, issuedNodes)
-            : new CertificateReport(false, string.Join("; ", pending), fleetReady, issuedNodes);
+            ? new CertificateReport(true, $"The node, operator and client certificates are issued by {issuer.Kind} {issuer.Name}.", true, issuedNodes, protection)
+            : new CertificateReport(false, string.Join("; ", pending), fleetReady, issuedNodes, protection);
     }
 
     /// <summary>
-    /// Deletes node Certificates (and their Secrets) of ordinals at or above the replica count whose pod is gone, and
-    /// the Certificates and Secrets of clients no longer in <c>spec.clients</c>, so neither keeps an identity.
+    /// Deletes the identities of node ordinals at or above the replica count whose pod is gone, and of clients no
+    /// longer in <c>spec.clients</c>: the Certificate first (cert-manager would re-issue a Secret whose Certificate
+    /// still exists), then the Secret, so neither keeps an identity.
     /// </summary>
-    private async Task PruneCertificatesAsync(ClusterState state, int replicas, CancellationToken cancellationToken)
+    private async Task PruneAsync(ClusterState state, int replicas, CancellationToken cancellationToken)
     {
         var names = state.Names;
         var clients = CertificateSpecs.NamedClients(state.Cluster).ToHashSet(StringComparer.Ordinal);
-        var certificates = await api.ListAsync<KubeObject>(KubeResources.Certificates, names.Namespace, new ListOptions { LabelSelector = ChildMetadata.ClusterSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
-        foreach (var certificate in certificates.Items)
+        bool Stale(string certificateName) =>
+            names.NodeCertificateOrdinal(certificateName) is { } ordinal
+                ? ordinal >= replicas && state.AnyPodAt(ordinal) is null
+                : names.NamedClientOf(certificateName) is { } client && !clients.Contains(client);
+
+        foreach (var certificate in await ClusterCertificatesAsync(names, cancellationToken).ConfigureAwait(false))
         {
-            var name = certificate.Metadata.Name ?? "";
-            var secret = names.NodeCertificateOrdinal(name) is { } ordinal
-                ? ordinal >= replicas && state.AnyPodAt(ordinal) is null ? names.NodeTlsSecret(ordinal) : null
-                : names.NamedClientOf(name) is { } client && !clients.Contains(client) ? names.ClientTlsSecretOf(client) : null;
-            if (secret is not null)
+            if (Stale(certificate.Metadata.Name!))
             {
-                // The Certificate first: cert-manager would re-issue a Secret whose Certificate still exists.
-                await api.DeleteAsync(KubeResources.Certificates, names.Namespace, name, new DeleteOptions { PreconditionUid = certificate.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
-                await CertificateSecrets.DeleteOwnAsync(api, names, secret, cancellationToken).ConfigureAwait(false);
+                await api.DeleteAsync(KubeResources.Certificates, names.Namespace, certificate.Metadata.Name!, new DeleteOptions { PreconditionUid = certificate.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var selector = $"{ChildMetadata.ClusterSelector(names.Cluster)},{LabelsAndAnnotations.Component}={LabelsAndAnnotations.Components.Certificates}";
+        var secrets = await api.ListAsync<Secret>(names.Namespace, new ListOptions { LabelSelector = selector }, cancellationToken).ConfigureAwait(false);
+        foreach (var secret in secrets.Items)
+        {
+            var name = secret.Metadata.Name!;
+            if (name.EndsWith("-tls", StringComparison.Ordinal) && Stale(name[..^"-tls".Length]))
+            {
+                await api.DeleteAsync(KubeResources.Secrets, names.Namespace, name, new DeleteOptions { PreconditionUid = secret.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    private async Task<IReadOnlyList<KubeObject>> ClusterCertificatesAsync(ChildNames names, CancellationToken cancellationToken) =>
+        (await api.ListAsync<KubeObject>(KubeResources.Certificates, names.Namespace, new ListOptions { LabelSelector = ChildMetadata.ClusterSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false)).Items;
 
     /// <summary>Null when cert-manager reports the certificate Ready for its current spec.</summary>
     internal static string? Pending(KubeObject certificate)
@@ -138,9 +213,4 @@ internal sealed class CertificateReconciler(IKubeApi api)
         await api.DeleteAsync(KubeResources.Issuers, names.Namespace, names.CertificateAuthority, null, cancellationToken).ConfigureAwait(false);
         await api.DeleteAsync(KubeResources.Issuers, names.Namespace, names.SelfSignedIssuer, null, cancellationToken).ConfigureAwait(false);
     }
-
-    private static string IssuerText(SecretCluster cluster, ChildNames names) =>
-        cluster.Spec.IssuerRef is { } issuer
-            ? $"The node, operator and client certificates are issued by {issuer.Kind} {issuer.Name}."
-            : $"The node, operator and client certificates are issued by this cluster's CA ({names.CertificateAuthority}).";
 }

@@ -92,6 +92,10 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
             await api.DeleteAsync(KubeResources.Certificates, names.Namespace, certificate.Metadata.Name!, null, cancellationToken).ConfigureAwait(false);
         }
 
+        // The identities the operator signed have no Certificate; garbage collection would take them later, this takes them now.
+        var labelled = await api.ListAsync<Secret>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.ClusterSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
+        secretNames.AddRange(labelled.Items.Select(s => s.Metadata.Name!).Where(n => IsIdentitySecret(names, n) && !secretNames.Contains(n)));
+
         await api.DeleteAsync(KubeResources.Issuers, names.Namespace, names.CertificateAuthority, null, cancellationToken).ConfigureAwait(false);
         await api.DeleteAsync(KubeResources.Issuers, names.Namespace, names.SelfSignedIssuer, null, cancellationToken).ConfigureAwait(false);
         foreach (var secret in secretNames)
@@ -105,6 +109,11 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
         await Finalizers.RemoveAsync(api, cluster, cancellationToken).ConfigureAwait(false);
         return ReconcileResult.Success();
     }
+
+    /// <summary>A node's or a named client's TLS Secret: <c>NAME-node-i-tls</c> or <c>NAME-client-CLIENT-tls</c>.</summary>
+    private static bool IsIdentitySecret(ChildNames names, string secret) =>
+        secret.EndsWith("-tls", StringComparison.Ordinal) && secret[..^"-tls".Length] is var certificate
+        && (names.NodeCertificateOrdinal(certificate) is not null || names.NamedClientOf(certificate) is not null);
 
     /// <summary>The data PVCs of this cluster, by their naming (data-NAME-i), in ordinal order.</summary>
     private async Task<IReadOnlyList<string>> ClaimsAsync(ChildNames names, CancellationToken cancellationToken)

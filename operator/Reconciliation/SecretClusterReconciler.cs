@@ -43,7 +43,7 @@ internal sealed partial class SecretClusterReconciler
         _metrics = metrics;
         _time = time;
         _log = log;
-        _certificates = new CertificateReconciler(api);
+        _certificates = new CertificateReconciler(api, time);
         _keys = new NodeKeyReconciler(api, newKey ?? NodeKeySecretSpec.NewKey);
         _workload = new WorkloadReconciler(api, settings.NodeImage, _keys);
         _migrator = new LegacyLayoutMigrator(api, _keys);
@@ -111,7 +111,7 @@ internal sealed partial class SecretClusterReconciler
         }
 
         await TransitionEventsAsync(cluster, state, desired, shape, roll, migration, issued.FleetReady, cancellationToken).ConfigureAwait(false);
-        return Next(epochReport, snapshot, now);
+        return Next(epochReport, snapshot, issued.NextRenewal, now);
     }
 
     private async Task TransitionEventsAsync(
@@ -161,11 +161,11 @@ internal sealed partial class SecretClusterReconciler
         return _events.RecordAsync(cluster, severity, reason, action, note, cancellationToken);
     }
 
-    /// <summary>When to look again without a watch event: the next scheduled refresh or the end of a failure's backoff.</summary>
-    private ReconcileResult Next(EpochReport report, SupervisorSnapshot snapshot, DateTimeOffset now)
+    /// <summary>When to look again without a watch event: the next scheduled refresh, the end of a failure's backoff, or a certificate to renew.</summary>
+    private ReconcileResult Next(EpochReport report, SupervisorSnapshot snapshot, DateTimeOffset? renewal, DateTimeOffset now)
     {
         TimeSpan? after = null;
-        foreach (var at in new[] { report.Plan.NextRefresh, snapshot.RetryNotBefore })
+        foreach (var at in new[] { report.Plan.NextRefresh, snapshot.RetryNotBefore, renewal })
         {
             if (at is { } time && time > now)
             {

@@ -63,6 +63,8 @@ internal static class StatusBuilder
         var (refreshValue, refreshReason, refreshMessage) = Refresh(inputs, formed, refreshing);
         Set(Conditions.Refreshing, refreshValue, refreshReason, refreshMessage);
 
+        Set(Conditions.IdentitiesProtected, certificates.Protection.Protected, certificates.Protection.Reason, certificates.Protection.Message);
+
         var (shared, sharedReason, sharedMessage) = HostSharing.Assess(inputs.State, threshold);
         Set(Conditions.SharedHost, shared, sharedReason, sharedMessage);
 

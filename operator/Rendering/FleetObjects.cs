@@ -7,8 +7,9 @@ namespace SecretFleet.Operator.Rendering;
 
 /// <summary>
 /// Every object the operator creates for a new SecretCluster, from its own spec builders, in the order the
-/// reconcilers apply them (a test replays the reconciler and compares): the issuers and Certificates, the headless
-/// Service and the PodDisruptionBudget, then per node its key Secret, its PVC and its pod.
+/// reconcilers apply them (a test replays the reconciler and compares): the issuers and Certificates, the TLS
+/// Secrets the operator signs (without their keys), the headless Service and the PodDisruptionBudget, then per node
+/// its key Secret, its PVC and its pod.
 /// </summary>
 internal static class FleetObjects
 {
@@ -22,6 +23,11 @@ internal static class FleetObjects
         var all = new List<IKubeObject>();
         all.AddRange(IssuerSpecs.All(cluster));
         all.AddRange(CertificateSpecs.All(cluster, shape.Replicas));
+        if (cluster.Spec.IssuerRef is null)
+        {
+            all.AddRange(SignedIdentitySpecs.All(cluster, shape.Replicas).Select(identity => SignedIdentitySpecs.Shell(cluster, identity)));
+        }
+
         all.Add(HeadlessServiceSpec.Build(cluster, shape.Replicas, shape.Threshold));
         all.Add(PodDisruptionBudgetSpec.Build(cluster, shape.Threshold));
         for (var ordinal = 0; ordinal < shape.Replicas; ordinal++)

@@ -6,7 +6,7 @@ using SecretFleet.Kube.SecretClusters;
 namespace SecretFleet.Operator.Specs;
 
 /// <summary>
-/// cert-manager Certificates of a fleet. Every identity is a SPIFFE URI SAN (<c>spiffe://TD/role/name</c>).
+/// cert-manager Certificates of a fleet: its CA, and with <c>spec.issuerRef</c> its identities. Every identity is a SPIFFE URI SAN (<c>spiffe://TD/role/name</c>).
 /// Each node has a Certificate of its own naming only that node (its pod name as the identity, its pod's DNS
 /// names), so no node can pose as another; its Secret is mounted by that node's pod alone.
 /// </summary>
@@ -21,15 +21,18 @@ internal static class CertificateSpecs
     /// <summary>Renewed at two thirds of their life, eight hours before they expire.</summary>
     public const string LeafRenewBefore = "8h";
 
-    /// <summary>The Certificates a fleet of <paramref name="replicas"/> nodes needs, in the order they are applied.</summary>
+    /// <summary>
+    /// The Certificates a fleet of <paramref name="replicas"/> nodes needs, in the order they are applied: its CA alone
+    /// (the operator signs the rest with it), or with <c>spec.issuerRef</c> every identity, signed by that issuer.
+    /// </summary>
     public static IReadOnlyList<KubeObject> All(SecretCluster cluster, int replicas)
     {
-        var all = new List<KubeObject>();
         if (cluster.Spec.IssuerRef is null)
         {
-            all.Add(CertificateAuthority(cluster));
+            return [CertificateAuthority(cluster)];
         }
 
+        var all = new List<KubeObject>();
         all.AddRange(Enumerable.Range(0, replicas).Select(ordinal => Node(cluster, ordinal)));
         all.Add(Operator(cluster));
         all.Add(Client(cluster));
@@ -128,7 +131,7 @@ internal static class CertificateSpecs
             };
         }
 
-        return new JsonObject { ["name"] = ChildNames.Of(cluster).CertificateAuthority, ["kind"] = "Issuer", ["group"] = "cert-manager.io" };
+        throw new InvalidOperationException($"SecretCluster {cluster.Metadata.Name} names no issuerRef: the operator signs its identities, there is no Certificate for them.");
     }
 
     /// <summary>ECDSA P-256, a fresh key at every renewal.</summary>

@@ -7,7 +7,8 @@ namespace SecretFleet.Operator.Specs;
 
 /// <summary>
 /// The per-cluster CA when the SecretCluster names no <c>issuerRef</c>: a self-signed Issuer signs the CA
-/// Certificate <c>NAME-ca</c>, and the CA Issuer <c>NAME-ca</c> signs the node, operator and client certificates.
+/// Certificate <c>NAME-ca</c>, and the operator signs the node, operator and client certificates with it. There is
+/// deliberately no CA Issuer: whoever may create Certificates against one could mint a node's identity.
 /// </summary>
 internal static class IssuerSpecs
 {
@@ -15,19 +16,13 @@ internal static class IssuerSpecs
     public static IReadOnlyList<KubeObject> All(SecretCluster cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        return cluster.Spec.IssuerRef is null ? [SelfSigned(cluster), CertificateAuthority(cluster)] : [];
+        return cluster.Spec.IssuerRef is null ? [SelfSigned(cluster)] : [];
     }
 
     public static KubeObject SelfSigned(SecretCluster cluster)
     {
         var names = ChildNames.Of(cluster);
         return Issuer(cluster, names.SelfSignedIssuer, new JsonObject { ["selfSigned"] = new JsonObject() });
-    }
-
-    public static KubeObject CertificateAuthority(SecretCluster cluster)
-    {
-        var names = ChildNames.Of(cluster);
-        return Issuer(cluster, names.CertificateAuthority, new JsonObject { ["ca"] = new JsonObject { ["secretName"] = names.CertificateAuthority } });
     }
 
     private static KubeObject Issuer(SecretCluster cluster, string name, JsonObject spec) =>

@@ -1,4 +1,8 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json.Nodes;
+using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
@@ -21,15 +25,15 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
         await _h.ReconcileAsync();
 
         Assert.Contains(LabelsAndAnnotations.CleanupFinalizer, _h.Cluster.Metadata.Finalizers ?? []);
-        Assert.Equal(["demo-ca", "demo-client", "demo-node-0", "demo-node-1", "demo-node-2", "demo-operator"], Names(KubeResources.Certificates));
-        Assert.Equal(2, _h.Api.All(KubeResources.Issuers).Count);
+        Assert.Equal(["demo-ca"], Names(KubeResources.Certificates));
+        Assert.Equal(["demo-selfsigned"], Names(KubeResources.Issuers));
         Assert.Empty(_h.Api.All(KubeResources.Pods));
         Assert.Empty(_h.Api.All(KubeResources.Services));
         Assert.Empty(_h.Api.All(KubeResources.Secrets));
         Assert.Equal(SecretClusterPhase.Pending, _h.Cluster.Status!.Phase);
         var certificates = _h.Condition(Conditions.CertificatesReady)!;
         Assert.False(certificates.IsTrue);
-        Assert.Contains("Certificate demo-node-1: waiting for cert-manager", certificates.Message);
+        Assert.Contains("Certificate demo-ca: waiting for cert-manager", certificates.Message);
     }
 
     [Fact]
@@ -52,13 +56,17 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
 
         foreach (var resource in new[] { KubeResources.Services, KubeResources.PodDisruptionBudgets, KubeResources.Secrets, KubeResources.Pods })
         {
-            Assert.All(_h.Api.All(resource), child => Assert.Equal(Support.TestClusters.Uid, (string?)child["metadata"]!["ownerReferences"]![0]!["uid"]));
+            // The CA's Secret is cert-manager's, not the operator's.
+            Assert.All(_h.Api.All(resource).Where(c => (string?)c["metadata"]!["name"] != "demo-ca"),
+                child => Assert.Equal(Support.TestClusters.Uid, (string?)child["metadata"]!["ownerReferences"]![0]!["uid"]));
         }
 
         // Garbage collection must never take a node's volume: PVCs have no owner.
         Assert.Equal(["data-demo-0", "data-demo-1", "data-demo-2"], Names(KubeResources.PersistentVolumeClaims));
         Assert.All(_h.Api.All(KubeResources.PersistentVolumeClaims), c => Assert.Null(c["metadata"]!["ownerReferences"]));
-        Assert.Equal(["demo-node-0-key", "demo-node-1-key", "demo-node-2-key"], Names(KubeResources.Secrets));
+        Assert.Equal(
+            ["demo-ca", "demo-client-tls", "demo-node-0-key", "demo-node-0-tls", "demo-node-1-key", "demo-node-1-tls", "demo-node-2-key", "demo-node-2-tls", "demo-operator-tls"],
+            Names(KubeResources.Secrets));
         Assert.Empty(_h.Api.All(KubeResources.StatefulSets));
         Assert.True(_h.Condition(Conditions.CertificatesReady)!.IsTrue);
         Assert.Equal(SecretClusterPhase.Provisioning, _h.Cluster.Status!.Phase);
@@ -202,7 +210,7 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Scale_up_adds_keys_and_pods_once_their_certificates_are_issued_then_rebuilds_the_new_nodes_shares()
+    public async Task Scale_up_adds_keys_identities_and_pods_then_rebuilds_the_new_nodes_shares()
     {
         await FormAsync();
         var keysBefore = Keys();
@@ -212,11 +220,11 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
 
         Assert.Equal(5, Applied().Replicas);
         Assert.Contains(_h.Events.Recorded, e => e.Reason == "Scaled" && e.Note.StartsWith("Scaled from 3 to 5 nodes", StringComparison.Ordinal));
-        Assert.Equal(["demo-0", "demo-1", "demo-2"], Names(KubeResources.Pods));
         Assert.NotEqual(SecretClusterPhase.Pending, _h.Cluster.Status!.Phase);
-
-        _h.Api.IssueCertificates();
-        await _h.ReconcileAsync();
+        using (var fourth = Leaf("demo-node-4-tls"))
+        {
+            Assert.Equal(ChildNames.NodeIdentity(_h.Cluster, 4), FleetIdentity.FromCertificate(fourth));
+        }
 
         var keys = Keys();
         Assert.Equal(["demo-node-0-key", "demo-node-1-key", "demo-node-2-key", "demo-node-3-key", "demo-node-4-key"], keys.Keys.Order());
@@ -242,28 +250,45 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
 
         await _h.ReconcileAsync();
 
-        Assert.Contains("demo-client-team-a", Names(KubeResources.Certificates));
-        var ci = _h.Api.Raw(KubeResources.Certificates, "vault", "demo-client-ci")!;
-        Assert.Equal("demo-client-ci-tls", (string?)ci["spec"]!["secretName"]);
-        Assert.Equal(["spiffe://demo.vault/client/ci"], ci["spec"]!["uris"]!.AsArray().Select(u => (string?)u));
-        Assert.Equal(["client auth", "digital signature"], ci["spec"]!["usages"]!.AsArray().Select(u => (string?)u).Order());
-
-        // A client waiting for its certificate holds up nobody else: the fleet keeps running.
-        Assert.Equal(SecretClusterPhase.Ready, _h.Cluster.Status!.Phase);
-        Assert.Contains("demo-client-ci: waiting for cert-manager", _h.Condition(Conditions.CertificatesReady)!.Message);
-
-        _h.Api.IssueCertificates();
-        _h.Api.Seed(KubeResources.Secrets, new Secret
+        using (var ci = Leaf("demo-client-ci-tls"))
         {
-            Metadata = new ObjectMeta { Name = "demo-client-ci-tls", Namespace = "vault", Labels = new Dictionary<string, string> { [LabelsAndAnnotations.Cluster] = "demo" } },
-        });
+            Assert.Equal("spiffe://demo.vault/client/ci", FleetIdentity.FromCertificate(ci)!.ToString());
+            Assert.Equal(["1.3.6.1.5.5.7.3.2"], ci.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value));
+        }
+
+        Assert.Contains("demo-client-team-a-tls", Names(KubeResources.Secrets));
         _h.PatchSpec(new JsonObject { ["clients"] = new JsonArray(new JsonObject { ["name"] = "team-a" }) });
         await _h.ReconcileAsync();
 
-        Assert.DoesNotContain("demo-client-ci", Names(KubeResources.Certificates));
         Assert.DoesNotContain("demo-client-ci-tls", Names(KubeResources.Secrets));
-        Assert.Contains("demo-client-team-a", Names(KubeResources.Certificates));
-        Assert.Contains("demo-client", Names(KubeResources.Certificates));
+        Assert.Contains("demo-client-team-a-tls", Names(KubeResources.Secrets));
+        Assert.Contains("demo-client-tls", Names(KubeResources.Secrets));
+    }
+
+    [Fact]
+    public async Task With_an_issuerRef_each_client_is_a_Certificate_and_one_still_pending_holds_up_nobody()
+    {
+        await using var h = new ReconcilerHarness(Support.TestClusters.Demo() with { Spec = Support.TestClusters.Demo().Spec with { IssuerRef = new IssuerRef { Name = "corp-ca" } } });
+        await h.ProvisionAsync();
+        h.ReadyPods(0, 1, 2);
+        await h.ReconcileUntilIdleAsync();
+        h.PatchSpec(new JsonObject { ["clients"] = new JsonArray(new JsonObject { ["name"] = "ci" }) });
+
+        await h.ReconcileAsync();
+
+        var ci = h.Api.Raw(KubeResources.Certificates, "vault", "demo-client-ci")!;
+        Assert.Equal("demo-client-ci-tls", (string?)ci["spec"]!["secretName"]);
+        Assert.Equal(["spiffe://demo.vault/client/ci"], ci["spec"]!["uris"]!.AsArray().Select(u => (string?)u));
+        Assert.Equal(SecretClusterPhase.Ready, h.Cluster.Status!.Phase);
+        Assert.Contains("demo-client-ci: waiting for cert-manager", h.Condition(Conditions.CertificatesReady)!.Message);
+        var protection = h.Condition(Conditions.IdentitiesProtected)!;
+        Assert.False(protection.IsTrue);
+        Assert.Equal(Conditions.Reasons.SharedIssuer, protection.Reason);
+
+        h.PatchSpec(new JsonObject { ["clients"] = new JsonArray() });
+        await h.ReconcileAsync();
+
+        Assert.Null(h.Api.Raw(KubeResources.Certificates, "vault", "demo-client-ci"));
     }
 
     [Fact]
@@ -445,7 +470,10 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
 
     /// <summary>Key Secret name → its node.key.</summary>
     private Dictionary<string, byte[]> Keys() =>
-        _h.Api.All(KubeResources.Secrets).ToDictionary(s => (string)s["metadata"]!["name"]!, s => Convert.FromBase64String((string)s["data"]!["node.key"]!));
+        _h.Api.All(KubeResources.Secrets).Where(s => s["data"]?["node.key"] is not null).ToDictionary(s => (string)s["metadata"]!["name"]!, s => Convert.FromBase64String((string)s["data"]!["node.key"]!));
+
+    private X509Certificate2 Leaf(string secret) =>
+        X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(Convert.FromBase64String((string)_h.Api.Raw(KubeResources.Secrets, "vault", secret)!["data"]!["tls.crt"]!)));
 
     private List<string> Names(KubeResource resource) => [.. _h.Api.All(resource).Select(o => (string)o["metadata"]!["name"]!).Order()];
 

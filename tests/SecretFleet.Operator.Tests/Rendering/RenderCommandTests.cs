@@ -58,8 +58,8 @@ public sealed class RenderCommandTests
         var objects = Documents(stdout);
         Assert.Equal(
             [
-                "Issuer demo-selfsigned", "Issuer demo-ca",
-                "Certificate demo-ca", "Certificate demo-node-0", "Certificate demo-node-1", "Certificate demo-node-2", "Certificate demo-operator", "Certificate demo-client",
+                "Issuer demo-selfsigned", "Certificate demo-ca",
+                "Secret demo-node-0-tls", "Secret demo-node-1-tls", "Secret demo-node-2-tls", "Secret demo-operator-tls", "Secret demo-client-tls",
                 "Service demo-nodes", "PodDisruptionBudget demo",
                 "Secret demo-node-0-key", "PersistentVolumeClaim data-demo-0", "Pod demo-0",
                 "Secret demo-node-1-key", "PersistentVolumeClaim data-demo-1", "Pod demo-1",
@@ -86,19 +86,21 @@ public sealed class RenderCommandTests
     }
 
     [Fact]
-    public void Node_key_Secrets_are_rendered_without_any_key_material()
+    public void Key_and_certificate_Secrets_are_rendered_without_any_key_material()
     {
         var (_, stdout, _) = Run(Demo, "-f", "-");
 
         var secrets = Documents(stdout).Where(o => (string?)o["kind"] == "Secret").ToList();
-        Assert.Equal(3, secrets.Count);
+        Assert.Equal(8, secrets.Count);
         Assert.All(secrets, s =>
         {
             Assert.Null(s["data"]);
             Assert.Null(s["stringData"]);
-            Assert.Equal("Opaque", (string?)s["type"]);
+            Assert.Equal(((string)s["metadata"]!["name"]!).EndsWith("-tls", StringComparison.Ordinal) ? "kubernetes.io/tls" : "Opaque", (string?)s["type"]);
         });
         Assert.DoesNotContain("node.key:", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("tls.key:", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,7 +116,7 @@ public sealed class RenderCommandTests
         Assert.All(Uids(placeholder), u => Assert.Equal(SecretClusterManifest.PlaceholderUid, u));
         Assert.All(Uids(real), u => Assert.Equal("3f0c9a52-1111-4222-8333-944445555666", u));
         // Every child but the PVCs (which nothing owns, so that garbage collection never takes shares) has one.
-        Assert.Equal(16, Uids(real).Count());
+        Assert.Equal(15, Uids(real).Count());
     }
 
     [Fact]
@@ -153,9 +155,9 @@ public sealed class RenderCommandTests
 
         var objects = Documents(Run(two, "-f", "-").Stdout);
 
-        Assert.Equal(38, objects.Count);
+        Assert.Equal(36, objects.Count);
         Assert.Equal("demo-selfsigned", (string?)objects[0]["metadata"]!["name"]);
-        Assert.Equal("other-selfsigned", (string?)objects[19]["metadata"]!["name"]);
+        Assert.Equal("other-selfsigned", (string?)objects[18]["metadata"]!["name"]);
     }
 
     [Fact]

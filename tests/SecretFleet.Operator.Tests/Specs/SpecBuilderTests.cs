@@ -40,15 +40,14 @@ public sealed class SpecBuilderTests
             ("demo-claim-0", DataClaimSpec.Build(demo, 0)),
             ("demo-pdb", PodDisruptionBudgetSpec.Build(demo, 2)),
             ("demo-issuer-selfsigned", IssuerSpecs.SelfSigned(demo)),
-            ("demo-issuer-ca", IssuerSpecs.CertificateAuthority(demo)),
             ("demo-certificate-ca", CertificateSpecs.CertificateAuthority(demo)),
-            ("demo-certificate-node-0", CertificateSpecs.Node(demo, 0)),
-            ("demo-certificate-operator", CertificateSpecs.Operator(demo)),
-            ("demo-certificate-client", CertificateSpecs.Client(demo)),
             ("demo-node-0-key", NodeKeySecretSpec.Build(demo, 0, TestClusters.Key(0))),
             ("custom-pod-4", NodePodSpec.Build(custom, "ghcr.io/secretfleet/node:0.1.0", 4, 3)),
             ("custom-claim-4", DataClaimSpec.Build(custom, 4)),
             ("custom-certificate-node-4", CertificateSpecs.Node(custom, 4)),
+            ("custom-certificate-operator", CertificateSpecs.Operator(custom)),
+            ("custom-certificate-client", CertificateSpecs.Client(custom)),
+            ("custom-certificate-client-ci", CertificateSpecs.Client(custom, "ci")),
             ("custom-pdb", PodDisruptionBudgetSpec.Build(custom, 3)),
         ];
         return [.. all.Select(a => (a.Item1, JsonSerializer.SerializeToNode(a.Item2, a.Item2.GetType(), KubeJson.Options)!.AsObject()))];
@@ -100,22 +99,28 @@ public sealed class SpecBuilderTests
     }
 
     [Fact]
-    public void Each_node_certificate_names_only_its_own_pod_and_identity()
+    public void Each_node_identity_names_only_its_own_pod_whether_the_operator_or_an_issuer_signs_it()
     {
         var demo = TestClusters.Demo();
+        var signed = SignedIdentitySpecs.All(demo with { Spec = demo.Spec with { Clients = [new ClientSpec { Name = "ci" }] } }, 3);
 
+        Assert.Equal(["demo-node-0-tls", "demo-node-1-tls", "demo-node-2-tls", "demo-operator-tls", "demo-client-tls", "demo-client-ci-tls"], signed.Select(s => s.SecretName));
+        Assert.Equal("spiffe://demo.vault/client/ci", signed[^1].Identity.ToString());
         for (var ordinal = 0; ordinal < 3; ordinal++)
         {
-            var certificate = CertificateSpecs.Node(demo, ordinal);
+            Assert.Equal(ChildNames.NodeIdentity(demo, ordinal), signed[ordinal].Identity);
+            Assert.Equal([$"demo-{ordinal}.demo-nodes.vault.svc", $"demo-{ordinal}.demo-nodes.vault.svc.cluster.local"], signed[ordinal].DnsNames);
+
+            var certificate = CertificateSpecs.Node(Custom, ordinal);
             var spec = certificate.Body["spec"]!;
             Assert.Equal($"demo-node-{ordinal}", certificate.Metadata.Name);
             Assert.Equal([$"demo-{ordinal}.demo-nodes.vault.svc", $"demo-{ordinal}.demo-nodes.vault.svc.cluster.local"], spec["dnsNames"]!.AsArray().Select(n => (string?)n));
-            Assert.Equal([$"spiffe://demo.vault/node/demo-{ordinal}"], spec["uris"]!.AsArray().Select(n => (string?)n));
-            Assert.Equal(ChildNames.NodeIdentity(demo, ordinal).ToString(), (string?)spec["uris"]![0]);
+            Assert.Equal([ChildNames.NodeIdentity(Custom, ordinal).ToString()], spec["uris"]!.AsArray().Select(n => (string?)n));
             Assert.Equal(["digital signature", "server auth", "client auth"], spec["usages"]!.AsArray().Select(n => (string?)n));
             Assert.Equal($"demo-node-{ordinal}-tls", (string?)spec["secretName"]);
-            Assert.Equal("demo-ca", (string?)spec["issuerRef"]!["name"]);
         }
+
+        Assert.Throws<InvalidOperationException>(() => CertificateSpecs.Node(demo, 0));
     }
 
     [Fact]
@@ -178,7 +183,8 @@ public sealed class SpecBuilderTests
         Assert.Equal(["demo-node-0", "demo-node-1", "demo-operator", "demo-client"], all.Select(c => c.Metadata.Name));
         Assert.All(all, c => Assert.Equal(("corp-ca", "ClusterIssuer"), ((string?)c.Body["spec"]!["issuerRef"]!["name"], (string?)c.Body["spec"]!["issuerRef"]!["kind"])));
         Assert.Equal("spiffe://corp.example/operator/secretfleet-operator", (string?)all[2].Body["spec"]!["uris"]![0]);
-        Assert.Equal("demo-ca", CertificateSpecs.All(TestClusters.Demo(), 2)[0].Metadata.Name);
+        Assert.Equal(["demo-ca"], CertificateSpecs.All(TestClusters.Demo(), 2).Select(c => c.Metadata.Name));
+        Assert.Equal(["demo-selfsigned"], IssuerSpecs.All(TestClusters.Demo()).Select(i => i.Metadata.Name));
     }
 
     [Fact]

@@ -114,13 +114,21 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     }
 
     /// <summary>What cert-manager does: every Certificate Ready for its generation.</summary>
+    /// <summary>What cert-manager does: every Certificate becomes Ready, and a CA Certificate's Secret holds a CA.</summary>
     public void IssueCertificates()
     {
+        var authorities = new List<Secret>();
         lock (_sync)
         {
             foreach (var key in _objects.Keys.Where(k => k.Resource == KubeResources.Certificates.ToString()).ToList())
             {
                 var json = _objects[key];
+                if (json["spec"]?["isCA"]?.GetValue<bool>() == true && !_objects.ContainsKey(Key(KubeResources.Secrets, key.Namespace, (string)json["spec"]!["secretName"]!)))
+                {
+                    var labels = json["spec"]?["secretTemplate"]?["labels"]?.AsObject().ToDictionary(l => l.Key, l => (string)l.Value!);
+                    authorities.Add(TestAuthority.Secret(key.Namespace, (string)json["spec"]!["secretName"]!, labels));
+                }
+
                 json["status"] = new JsonObject
                 {
                     ["conditions"] = new JsonArray(new JsonObject
@@ -132,6 +140,11 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
                 Bump(json);
                 _objects[key] = Canonical(json);
             }
+        }
+
+        foreach (var authority in authorities)
+        {
+            Seed(authority);
         }
     }
 
