@@ -15,7 +15,9 @@ namespace SecretFleet.KubeEmulator;
 /// <summary>
 /// An in-process stand-in for a Kubernetes API server, for tests only: HTTPS on 127.0.0.1 with its own CA,
 /// the real REST API for the kinds SecretFleet uses (and CRDs), watches, server-side apply, garbage collection,
-/// and an emulated cert-manager. Real <c>kubectl</c> works against it through <see cref="WriteKubeconfig"/>.
+/// and an emulated cert-manager. Real <c>kubectl</c> works against it through
+/// <see cref="WriteKubeconfig(string, KubeconfigCredentials, string)"/>; users other than the admin (<see cref="AddUser"/>)
+/// are authorized by RBAC.
 /// See docs/testing.md for what it does not model.
 /// </summary>
 public sealed class ApiServerEmulator : IAsyncDisposable
@@ -25,14 +27,16 @@ public sealed class ApiServerEmulator : IAsyncDisposable
     private readonly ControllerHost _controllers;
     private readonly UpstreamSchemaValidator? _upstream;
     private readonly ApiRequestHandler _handler;
+    private readonly Authenticator _authenticator;
 
-    private ApiServerEmulator(WebApplication app, EmulatorPki pki, ControllerHost controllers, UpstreamSchemaValidator? upstream, ApiRequestHandler handler, ResourceService service, string token)
+    private ApiServerEmulator(WebApplication app, EmulatorPki pki, ControllerHost controllers, UpstreamSchemaValidator? upstream, ApiRequestHandler handler, ResourceService service, Authenticator authenticator, string token)
     {
         _app = app;
         _pki = pki;
         _controllers = controllers;
         _upstream = upstream;
         _handler = handler;
+        _authenticator = authenticator;
         Service = service;
         Token = token;
     }
@@ -40,7 +44,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
     /// <summary>The server URL, <c>https://127.0.0.1:port</c>.</summary>
     public Uri BaseAddress { get; private set; } = new("https://127.0.0.1/");
 
-    /// <summary>The bearer token the emulator accepts.</summary>
+    /// <summary>The admin's bearer token: like the admin client certificate, in group <c>system:masters</c>, so never refused.</summary>
     public string Token { get; }
 
     /// <summary>The CA that signed the serving certificate (PEM).</summary>
@@ -62,13 +66,14 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         options ??= new EmulatorOptions();
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var pki = EmulatorPki.Create(options.Time.GetUtcNow());
-        var token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        var authenticator = new Authenticator();
+        var token = authenticator.Issue(KubeUser.Admin);
         var upstream = options.ValidateUpstreamSchemas ? new UpstreamSchemaValidator(options.RepositoryRoot ?? RepositoryRoot.Find()) : null;
         var store = new ObjectStore();
         var registry = new ResourceRegistry(BuiltInResources.All);
         var service = new ResourceService(store, registry, new Admission(upstream), options.Time);
         var endpoint = new ResourceEndpoint(service, new WatchStreamer(store, options.Time, options.BookmarkInterval), new ScaleSubresource(service), options.Time);
-        var handler = new ApiRequestHandler(service, endpoint, token);
+        var handler = new ApiRequestHandler(service, endpoint, authenticator, new RbacAuthorizer(store));
         WebApplication? app = null;
         try
         {
@@ -94,7 +99,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         }
 
         var controllers = new ControllerHost(store, options.Time, loggerFactory.CreateLogger<ApiServerEmulator>());
-        var emulator = new ApiServerEmulator(app, pki, controllers, upstream, handler, service, token);
+        var emulator = new ApiServerEmulator(app, pki, controllers, upstream, handler, service, authenticator, token);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         emulator.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         handler.ServerAddress = $"{emulator.BaseAddress.Host}:{emulator.BaseAddress.Port}";
@@ -136,13 +141,45 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         return app;
     }
 
+    /// <summary>
+    /// Adds a user who is authorized by RBAC only, like any non-admin user of a real cluster: bind Roles or ClusterRoles
+    /// to the name, to one of <paramref name="groups"/>, or to <c>system:authenticated</c> (every user is in it).
+    /// A user in <c>system:masters</c> is an admin. Returns the user's bearer token (random, from a CSPRNG); write a
+    /// kubeconfig for it with <see cref="WriteKubeconfig(string, string, string)"/>.
+    /// </summary>
+    public string AddUser(string name, params string[] groups)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return _authenticator.Issue(KubeUser.Authenticated(name, groups));
+    }
+
     /// <summary>Writes a kubeconfig (context <c>emulator</c>) that kubectl and our own client can use as is.</summary>
     public void WriteKubeconfig(string path, KubeconfigCredentials credentials = KubeconfigCredentials.ClientCertificate, string @namespace = "default")
     {
-        static string B64(string pem) => Convert.ToBase64String(Encoding.UTF8.GetBytes(pem));
-        string[] user = credentials == KubeconfigCredentials.Token
-            ? [$"    token: {Token}"]
-            : [$"    client-certificate-data: {B64(EmulatorPki.Pem(_pki.Client))}", $"    client-key-data: {B64(EmulatorPki.KeyPem(_pki.Client))}"];
+        if (credentials == KubeconfigCredentials.Token)
+        {
+            WriteKubeconfig(path, Token, @namespace);
+            return;
+        }
+
+        WriteKubeconfig(path, KubeUser.AdminName,
+            [$"    client-certificate-data: {B64(EmulatorPki.Pem(_pki.Client))}", $"    client-key-data: {B64(EmulatorPki.KeyPem(_pki.Client))}"], @namespace);
+    }
+
+    /// <summary>
+    /// Writes a kubeconfig (context <c>emulator</c>) that authenticates with <paramref name="token"/>, one that
+    /// <see cref="AddUser"/> returned (or <see cref="Token"/>); the kubeconfig's user entry carries the user's name.
+    /// </summary>
+    public void WriteKubeconfig(string path, string token, string @namespace = "default")
+    {
+        var user = _authenticator.Find(token) ?? throw new ArgumentException("The emulator did not issue this token; AddUser returns one.", nameof(token));
+        WriteKubeconfig(path, user.Name, [$"    token: {token}"], @namespace);
+    }
+
+    private void WriteKubeconfig(string path, string userName, string[] credentials, string @namespace)
+    {
+        // A JSON string is a YAML double-quoted scalar: user names such as system:serviceaccount:ns:name stay one value.
+        var user = System.Text.Json.JsonSerializer.Serialize(userName);
         string[] lines =
         [
             "apiVersion: v1",
@@ -153,19 +190,21 @@ public sealed class ApiServerEmulator : IAsyncDisposable
             $"    server: {BaseAddress.GetLeftPart(UriPartial.Authority)}",
             $"    certificate-authority-data: {B64(CaCertificatePem)}",
             "users:",
-            "- name: emulator-admin",
+            $"- name: {user}",
             "  user:",
-            .. user,
+            .. credentials,
             "contexts:",
             "- name: emulator",
             "  context:",
             "    cluster: emulator",
-            "    user: emulator-admin",
+            $"    user: {user}",
             $"    namespace: {@namespace}",
             "current-context: emulator",
         ];
         File.WriteAllText(path, string.Join('\n', lines) + "\n");
     }
+
+    private static string B64(string pem) => Convert.ToBase64String(Encoding.UTF8.GetBytes(pem));
 
     /// <summary>Drops the change history, like etcd compaction: watches from an older resourceVersion get 410 Gone.</summary>
     public void Compact() => Service.Store.Compact();

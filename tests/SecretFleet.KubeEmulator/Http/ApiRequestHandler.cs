@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Http;
 namespace SecretFleet.KubeEmulator;
 
 /// <summary>
-/// The HTTP front end: authenticates (client certificate from our CA, or the bearer token), serves discovery and
-/// health, and routes resource URLs to <see cref="ResourceEndpoint"/>.
+/// The HTTP front end: authenticates (client certificate from our CA, or a bearer token) and authorizes
+/// (<see cref="RbacAuthorizer"/>), serves discovery and health, and routes resource URLs to <see cref="ResourceEndpoint"/>.
 /// </summary>
-internal sealed class ApiRequestHandler(ResourceService service, ResourceEndpoint endpoint, string token)
+internal sealed class ApiRequestHandler(ResourceService service, ResourceEndpoint endpoint, Authenticator authenticator, RbacAuthorizer authorizer)
 {
     private readonly ConcurrentDictionary<(GroupResource, string), ISubresourceHandler> _subresources = new();
 
@@ -40,9 +40,17 @@ internal sealed class ApiRequestHandler(ResourceService service, ResourceEndpoin
             return;
         }
 
-        if (!Authenticated(context))
+        if (authenticator.Authenticate(context) is not { } user)
         {
             await HttpIo.WriteStatusAsync(context, ApiStatus.Unauthorized());
+            return;
+        }
+
+        // Before routing or reading the body: the real server's filter chain authorizes before any handler runs, so
+        // an unknown resource is 403, not 404, for a user without a wildcard grant.
+        if (authorizer.Refusal(user, RequestAttributes.Of(context.Request.Method, path, HttpIo.QueryFlag(context, "watch"))) is { } refusal)
+        {
+            await HttpIo.WriteStatusAsync(context, refusal);
             return;
         }
 
@@ -96,20 +104,6 @@ internal sealed class ApiRequestHandler(ResourceService service, ResourceEndpoin
         }
 
         await endpoint.HandleAsync(context, type, api);
-    }
-
-    private bool Authenticated(HttpContext context)
-    {
-        if (context.Connection.ClientCertificate is not null)
-        {
-            // Kestrel accepted it only if our CA issued it (see the TLS options of ApiServerEmulator).
-            return true;
-        }
-
-        var authorization = context.Request.Headers.Authorization.ToString();
-        return authorization.StartsWith("Bearer ", StringComparison.Ordinal)
-            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.UTF8.GetBytes(authorization["Bearer ".Length..].Trim()), System.Text.Encoding.UTF8.GetBytes(token));
     }
 
     private JsonObject? DiscoveryDocument(string path)

@@ -32,6 +32,10 @@ internal static class BuiltInResources
     public static readonly GroupResource ConfigMaps = new("", "configmaps");
     public static readonly GroupResource PersistentVolumeClaims = new("", "persistentvolumeclaims");
     public static readonly GroupResource StatefulSets = new("apps", "statefulsets");
+    public static readonly GroupResource Roles = new("rbac.authorization.k8s.io", "roles");
+    public static readonly GroupResource RoleBindings = new("rbac.authorization.k8s.io", "rolebindings");
+    public static readonly GroupResource ClusterRoles = new("rbac.authorization.k8s.io", "clusterroles");
+    public static readonly GroupResource ClusterRoleBindings = new("rbac.authorization.k8s.io", "clusterrolebindings");
     public static readonly GroupResource CustomResourceDefinitions = new("apiextensions.k8s.io", "customresourcedefinitions");
 
     private static ResourceType Make(

@@ -56,6 +56,17 @@ internal sealed class EmulatorWorld : IAsyncDisposable
         return new EmulatorWorld(emulator, directory, http);
     }
 
+    /// <summary>
+    /// Adds a user authorized by RBAC only (<see cref="ApiServerEmulator.AddUser"/>) and writes a kubeconfig for it into
+    /// the world's directory, for the official client or <c>new Kubectl(path, cacheDirectory)</c>; returns its path.
+    /// </summary>
+    public string UserKubeconfig(string name, params string[] groups)
+    {
+        var path = Path.Combine(Directory, $"kubeconfig-{name}");
+        Emulator.WriteKubeconfig(path, Emulator.AddUser(name, groups));
+        return path;
+    }
+
     /// <summary>Writes a manifest into the world's directory and returns its path (for <c>kubectl apply -f</c>).</summary>
     public string File(string name, string content)
     {
