@@ -21,8 +21,17 @@ public static class Conditions
     /// <summary>True when two or more node pods run on one host (they hold that many shares on one machine).</summary>
     public const string SharedHost = "SharedHost";
 
+    /// <summary>True when the nodes run the image spec.image asks for (or the default); False when the operator does not allow it.</summary>
+    public const string NodeImageAllowed = "NodeImageAllowed";
+
     public static class Reasons
     {
+        /// <summary>NodeImageAllowed is True: the nodes run the image the spec asks for.</summary>
+        public const string ImageAllowed = "ImageAllowed";
+
+        /// <summary>NodeImageAllowed is False: spec.image is not on the operator's allow-list, so the nodes keep an allowed image.</summary>
+        public const string ImageNotAllowed = "ImageNotAllowed";
+
         /// <summary>SharedHost is False: every node runs on a host of its own.</summary>
         public const string DistinctHosts = "DistinctHosts";
 
