@@ -24,6 +24,9 @@ public static class Conditions
     /// <summary>True when only the operator can obtain the fleet's node, operator and client identities.</summary>
     public const string IdentitiesProtected = "IdentitiesProtected";
 
+    /// <summary>True when the nodes run the image spec.image asks for (or the default); False when the operator does not allow it.</summary>
+    public const string NodeImageAllowed = "NodeImageAllowed";
+
     public static class Reasons
     {
         /// <summary>IdentitiesProtected is True: the operator signs every identity with a CA no cert-manager Issuer uses.</summary>
@@ -34,6 +37,12 @@ public static class Conditions
 
         /// <summary>IdentitiesProtected is False: spec.issuerRef's issuer signs the identities for whoever may request from it.</summary>
         public const string SharedIssuer = "SharedIssuer";
+
+        /// <summary>NodeImageAllowed is True: the nodes run the image the spec asks for.</summary>
+        public const string ImageAllowed = "ImageAllowed";
+
+        /// <summary>NodeImageAllowed is False: spec.image is not on the operator's allow-list, so the nodes keep an allowed image.</summary>
+        public const string ImageNotAllowed = "ImageNotAllowed";
 
         /// <summary>SharedHost is False: every node runs on a host of its own.</summary>
         public const string DistinctHosts = "DistinctHosts";

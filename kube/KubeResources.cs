@@ -24,6 +24,8 @@ public static class KubeResources
 
     public static KubeResource PodDisruptionBudgets { get; } = new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true);
 
+    public static KubeResource NetworkPolicies { get; } = new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true);
+
     public static KubeResource Leases { get; } = new("coordination.k8s.io", "v1", "leases", "Lease", true);
 
     /// <summary>events.k8s.io/v1 Events, the current Events API.</summary>
@@ -43,7 +45,7 @@ public static class KubeResources
     public static IReadOnlyList<KubeResource> All { get; } =
     [
         Pods, Services, Secrets, ConfigMaps, CoreEvents, PersistentVolumeClaims, ServiceAccounts, Namespaces,
-        StatefulSets, PodDisruptionBudgets, Leases, Events, Issuers, ClusterIssuers, Certificates, SecretClusters,
+        StatefulSets, PodDisruptionBudgets, NetworkPolicies, Leases, Events, Issuers, ClusterIssuers, Certificates, SecretClusters,
         CustomResourceDefinitions,
     ];
 

@@ -38,6 +38,21 @@ public static class LabelsAndAnnotations
     /// </summary>
     public const string FleetReplicas = "secretfleet.io/replicas";
 
+    /// <summary>
+    /// Label on a pod: the name of the SecretCluster (in the pod's own namespace) whose nodes it may call on the gRPC
+    /// port. The fleet's NetworkPolicy admits pods carrying it, with the value of that fleet's name.
+    /// </summary>
+    public const string ClientOf = "secretfleet.io/client-of";
+
+    /// <summary>
+    /// Annotation on the headless node Service: the node image the operator last gave the pods (an allowed one). A
+    /// spec.image the operator does not allow leaves the pods on it.
+    /// </summary>
+    public const string NodeImage = "secretfleet.io/node-image";
+
+    /// <summary>The label the API server sets on every Namespace: its name (what a NetworkPolicy selects namespaces by).</summary>
+    public const string NamespaceName = "kubernetes.io/metadata.name";
+
     /// <summary>Annotation on a SecretCluster: an RFC 3339 time; a value newer than the last refresh asks for one now.</summary>
     public const string RefreshRequestedAt = "secretfleet.io/refresh-requested-at";
 

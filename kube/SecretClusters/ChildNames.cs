@@ -33,6 +33,9 @@ public sealed record ChildNames(string Namespace, string Cluster)
 
     public string PodDisruptionBudget => Cluster;
 
+    /// <summary>The NetworkPolicy <c>NAME-nodes</c> that admits to the node pods only the fleet's nodes, the operator and its clients.</summary>
+    public string NetworkPolicy => $"{Cluster}-nodes";
+
     public string SelfSignedIssuer => $"{Cluster}-selfsigned";
 
     /// <summary>The CA Certificate, its Secret and the CA Issuer share this name.</summary>

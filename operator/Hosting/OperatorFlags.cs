@@ -10,7 +10,8 @@ internal static class OperatorFlags
 
         Usage:
           secretfleet-operator [run] [flags]          reconcile SecretClusters until SIGTERM
-          secretfleet-operator render -f FILE [-o yaml|json] [-n NS] [--node-image IMAGE]
+          secretfleet-operator render -f FILE [-o yaml|json] [-n NS] [--node-image IMAGE] [--allowed-node-images LIST]
+                                      [--operator-namespace NS] [--node-metrics-namespace NS]
                                                       print, offline, every object the operator would create
           secretfleet-operator generate-crds DIR      write the CustomResourceDefinitions into DIR
           secretfleet-operator version                print the version
@@ -21,6 +22,14 @@ internal static class OperatorFlags
           --namespace NS           watch only this namespace (default: all namespaces)
           --node-image IMAGE       node image for SecretClusters without spec.image
                                    (default: ghcr.io/secretfleet/node:<operator version>)
+          --allowed-node-images LIST  images spec.image may name besides --node-image, comma-separated exact
+                                   references (default: none; a SecretCluster naming another keeps its pods'
+                                   last allowed image, with condition NodeImageAllowed=False)
+          --operator-namespace NS  where the operator's pods run; each fleet's NetworkPolicy lets pods labelled
+                                   app.kubernetes.io/name=secretfleet, app.kubernetes.io/component=operator there
+                                   reach the nodes (default: POD_NAMESPACE, else the in-cluster or kubeconfig one)
+          --node-metrics-namespace NS  pods of this namespace may reach the nodes' metrics port 8080
+                                   (default: the operator's namespace)
           --leader-elect[=BOOL]    hold a Lease before reconciling; BOOL is true or false (default: false)
           --lease-name NAME        the Lease (default: secretfleet-operator)
           --lease-namespace NS     its namespace (default: the operator's own, or the kubeconfig's)
@@ -35,6 +44,8 @@ internal static class OperatorFlags
           -n, --namespace NS       for a manifest without metadata.namespace (default: default)
           --node-image IMAGE       as run's --node-image, for SecretClusters without spec.image
                                    (default: ghcr.io/secretfleet/node:<operator version>)
+          --allowed-node-images LIST, --node-metrics-namespace NS  as for run
+          --operator-namespace NS  as for run (default: secretfleet-system, the namespace the docs install into)
           The manifest is checked as the API server checks it against this operator's CRD (defaults, schema,
           CEL rules) and as the operator checks spec.refresh. What exists only at run time is printed so:
           owner references carry metadata.uid if the manifest has one (kubectl get -o yaml), else the
@@ -52,7 +63,8 @@ internal static class OperatorFlags
     public static readonly CommandLineFlags All = new(
         "SECRETFLEET_",
         [
-            new("kubeconfig"), new("context"), new("namespace", ShortName: "n"), new("node-image"), new("leader-elect", IsSwitch: true),
+            new("kubeconfig"), new("context"), new("namespace", ShortName: "n"), new("node-image"), new("allowed-node-images"),
+            new("operator-namespace"), new("node-metrics-namespace"), new("leader-elect", IsSwitch: true),
             new("lease-name"), new("lease-namespace"), new("metrics-listen"), new("health-listen"), new("workers"), new("log-level"),
         ],
         example: "--namespace NS",

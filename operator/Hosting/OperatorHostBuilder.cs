@@ -13,6 +13,7 @@ using SecretFleet.Operator.Leadership;
 using SecretFleet.Operator.Observability;
 using SecretFleet.Operator.Queue;
 using SecretFleet.Operator.Reconciliation;
+using SecretFleet.Operator.Specs;
 
 namespace SecretFleet.Operator.Hosting;
 
@@ -63,7 +64,9 @@ internal static partial class OperatorHostBuilder
         // The "started" line is what launchers read; the lifetime's own status lines would only add noise.
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddMetrics();
-        AddOperator(builder.Services, options, identity);
+        // The fleets' NetworkPolicies admit the operator's pods from its own namespace (the chart passes POD_NAMESPACE).
+        var operatorNamespace = options.OperatorNamespace ?? DefaultOperatorNamespace() ?? defaultNamespace;
+        AddOperator(builder.Services, options, identity, new NodeNetworkPeers(operatorNamespace, options.NodeMetricsNamespace ?? operatorNamespace));
         if (options.LeaderElect)
         {
             var lease = new LeaderElectionSettings(options.LeaseName, options.LeaseNamespace ?? defaultNamespace, identity)
@@ -92,7 +95,7 @@ internal static partial class OperatorHostBuilder
         return host;
     }
 
-    private static void AddOperator(IServiceCollection services, OperatorOptions options, string identity)
+    private static void AddOperator(IServiceCollection services, OperatorOptions options, string identity, NodeNetworkPeers peers)
     {
         services.AddSingleton(sp => new HostMetrics(meterScope: sp.GetRequiredService<IMeterFactory>()));
         services.AddSingleton(sp => new OperatorMetrics(sp.GetRequiredService<IMeterFactory>()));
@@ -114,7 +117,11 @@ internal static partial class OperatorHostBuilder
             };
         });
         services.AddSingleton<FleetSupervisors>();
-        services.AddSingleton(new ReconcilerSettings(options.NodeImage, options.PollInterval, options.ResyncPeriod));
+        services.AddSingleton(new ReconcilerSettings(options.NodeImage, options.PollInterval, options.ResyncPeriod)
+        {
+            AllowedNodeImages = options.AllowedNodeImages,
+            NetworkPeers = peers,
+        });
         services.AddSingleton(sp => new SecretClusterReconciler(
             sp.GetRequiredService<IKubeApi>(), sp.GetRequiredService<ReconcilerSettings>(), sp.GetRequiredService<FleetSupervisors>(), sp.GetRequiredService<IEventRecorder>(),
             sp.GetRequiredService<OperatorMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SecretClusterReconciler>>(), options.NewNodeKey));
@@ -153,6 +160,9 @@ internal static partial class OperatorHostBuilder
         Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod
             ? pod
             : $"{Environment.MachineName.ToLowerInvariant()}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+
+    /// <summary>The namespace the chart's Deployment passes through the downward API, if any.</summary>
+    private static string? DefaultOperatorNamespace() => Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns ? ns : null;
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "secretfleet-operator {Identity} starting: watching {Scope}, node image {NodeImage}, leader election {LeaderElect}")]
     private static partial void LogStarting(ILogger logger, string identity, string scope, string nodeImage, bool leaderElect);

@@ -21,6 +21,15 @@ public sealed record OperatorOptions
     /// <summary>--node-image: what SecretClusters without spec.image run.</summary>
     public string NodeImage { get; init; } = OperatorVersion.DefaultNodeImage;
 
+    /// <summary>--allowed-node-images: what spec.image may name besides <see cref="NodeImage"/> (exact references).</summary>
+    public IReadOnlyList<string> AllowedNodeImages { get; init; } = [];
+
+    /// <summary>--operator-namespace: where the operator's pods run, for the fleets' NetworkPolicies; by default POD_NAMESPACE, else the in-cluster or kubeconfig namespace.</summary>
+    public string? OperatorNamespace { get; init; }
+
+    /// <summary>--node-metrics-namespace: whose pods may reach the nodes' metrics port; by default the operator's namespace.</summary>
+    public string? NodeMetricsNamespace { get; init; }
+
     /// <summary>--leader-elect: hold a Lease before acting, so only one of several replicas reconciles.</summary>
     public bool LeaderElect { get; init; }
 

@@ -21,6 +21,15 @@ internal sealed class OperatorSettings
     [ConfigurationKeyName("NODE_IMAGE")]
     public string? NodeImage { get; set; }
 
+    [ConfigurationKeyName("ALLOWED_NODE_IMAGES")]
+    public string? AllowedNodeImages { get; set; }
+
+    [ConfigurationKeyName("OPERATOR_NAMESPACE")]
+    public string? OperatorNamespace { get; set; }
+
+    [ConfigurationKeyName("NODE_METRICS_NAMESPACE")]
+    public string? NodeMetricsNamespace { get; set; }
+
     [ConfigurationKeyName("LEADER_ELECT")]
     public string? LeaderElect { get; set; }
 
@@ -84,6 +93,9 @@ internal sealed class OperatorSettings
             Context = NonEmpty("context", Context),
             Namespace = Namespace,
             NodeImage = NonEmpty("node-image", NodeImage) ?? defaults.NodeImage,
+            AllowedNodeImages = AllowedNodeImages is null ? defaults.AllowedNodeImages : NodeImageList.Parse(NameOf("allowed-node-images"), AllowedNodeImages),
+            OperatorNamespace = NonEmpty("operator-namespace", OperatorNamespace),
+            NodeMetricsNamespace = NonEmpty("node-metrics-namespace", NodeMetricsNamespace),
             LeaderElect = LeaderElect is null ? defaults.LeaderElect : ConfigurationValue.Boolean(NameOf("leader-elect"), LeaderElect),
             LeaseName = NonEmpty("lease-name", LeaseName) ?? defaults.LeaseName,
             LeaseNamespace = NonEmpty("lease-namespace", LeaseNamespace),

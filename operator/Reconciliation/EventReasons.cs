@@ -29,6 +29,9 @@ internal static class EventReasons
 
     public const string PodReplaced = "PodReplaced";
 
+    /// <summary>spec.image names an image the operator does not allow; the pods keep an allowed one (Warning).</summary>
+    public const string ImageNotAllowed = "ImageNotAllowed";
+
     /// <summary>A node's volume exists without its sealing key, so its pod is not started (Warning).</summary>
     public const string NodeKeyMissing = "NodeKeyMissing";
 

@@ -45,7 +45,7 @@ internal sealed partial class SecretClusterReconciler
         _log = log;
         _certificates = new CertificateReconciler(api, time);
         _keys = new NodeKeyReconciler(api, newKey ?? NodeKeySecretSpec.NewKey);
-        _workload = new WorkloadReconciler(api, settings.NodeImage, _keys);
+        _workload = new WorkloadReconciler(api, settings.NetworkPeers, _keys);
         _migrator = new LegacyLayoutMigrator(api, _keys);
         _roller = new PodRoller(api);
         _epochs = new EpochReconciler(supervisors, time);
@@ -88,6 +88,7 @@ internal sealed partial class SecretClusterReconciler
         var state = await ClusterState.ReadAsync(_api, cluster, cancellationToken).ConfigureAwait(false);
         var running = _supervisors.Snapshot(key).Busy || cluster.Status?.Refresh?.Id is not null;
         var shape = ScalePolicy.Decide(cluster, state.Applied, running);
+        var image = _settings.NodeImages.Decide(cluster, NodeImagePolicy.AppliedImageOf(state.Service));
         var issued = await _certificates.ReconcileAsync(state, shape.Replicas, cancellationToken).ConfigureAwait(false);
         var applied = WorkloadReport.None;
         var migration = MigrationReport.None;
@@ -96,15 +97,15 @@ internal sealed partial class SecretClusterReconciler
         {
             // Nothing of the workload before the fleet's certificates exist; each pod also waits for its own.
             var nodeKeys = await _keys.ReadAsync(state.Names, cancellationToken).ConfigureAwait(false);
-            applied = await _workload.ReconcileAsync(state, shape, issued, nodeKeys, cancellationToken).ConfigureAwait(false);
+            applied = await _workload.ReconcileAsync(state, shape, image.Image, issued, nodeKeys, cancellationToken).ConfigureAwait(false);
             migration = await _migrator.ReconcileAsync(state, nodeKeys.Legacy is not null, issued, shape.Replicas, running, cancellationToken).ConfigureAwait(false);
-            roll = await _roller.RollAsync(state, shape.Replicas, o => _workload.DesiredHash(cluster, o, shape.Threshold), running, _supervisors.Snapshot(key), cancellationToken).ConfigureAwait(false);
+            roll = await _roller.RollAsync(state, shape.Replicas, o => WorkloadReconciler.DesiredHash(cluster, image.Image, o, shape.Threshold), running, _supervisors.Snapshot(key), cancellationToken).ConfigureAwait(false);
         }
 
         var epochReport = _epochs.Reconcile(state, issued.FleetReady, shape, roll);
         var snapshot = _supervisors.Snapshot(key);
         var now = _time.GetUtcNow();
-        var desired = StatusBuilder.Build(new StatusInputs(state, shape, issued, applied, migration, roll, epochReport, snapshot, now));
+        var desired = StatusBuilder.Build(new StatusInputs(state, shape, issued, applied, migration, roll, epochReport, snapshot, now) { NodeImage = image });
         if (await _status.WriteAsync(cluster, desired, cancellationToken).ConfigureAwait(false))
         {
             LogStatus(_log, key.ToString(), desired.Phase, desired.ReadyReplicas);
@@ -129,6 +130,12 @@ internal sealed partial class SecretClusterReconciler
         {
             var reason = shape.RefusalReason == Conditions.Reasons.ScaleBelowThresholdRefused ? EventReasons.ScaleRefused : EventReasons.SpecRefused;
             await EventAsync(cluster, EventSeverity.Warning, reason, "Reconcile", shape.RefusalMessage!, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Condition.Find(after, Conditions.NodeImageAllowed) is { Reason: Conditions.Reasons.ImageNotAllowed } refused
+            && Condition.Find(before, Conditions.NodeImageAllowed)?.Message != refused.Message)
+        {
+            await EventAsync(cluster, EventSeverity.Warning, EventReasons.ImageNotAllowed, "Reconcile", refused.Message, cancellationToken).ConfigureAwait(false);
         }
 
         var progressing = Condition.Find(after, Conditions.Progressing);

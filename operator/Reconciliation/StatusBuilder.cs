@@ -68,6 +68,9 @@ internal static class StatusBuilder
         var (shared, sharedReason, sharedMessage) = HostSharing.Assess(inputs.State, threshold);
         Set(Conditions.SharedHost, shared, sharedReason, sharedMessage);
 
+        var image = inputs.NodeImage;
+        Set(Conditions.NodeImageAllowed, image.Refused is null, image.Refused is null ? Conditions.Reasons.ImageAllowed : Conditions.Reasons.ImageNotAllowed, image.Message);
+
         var phase = scheduleError is not null ? SecretClusterPhase.Failed
             : waitingForCertificates ? SecretClusterPhase.Pending
             : !formed ? SecretClusterPhase.Provisioning

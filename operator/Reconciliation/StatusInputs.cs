@@ -12,4 +12,8 @@ internal sealed record StatusInputs(
     RollReport Roll,
     EpochReport Epochs,
     SupervisorSnapshot Supervisor,
-    DateTimeOffset Now);
+    DateTimeOffset Now)
+{
+    /// <summary>The node image the pods get, and a refused spec.image.</summary>
+    public required NodeImageDecision NodeImage { get; init; }
+}

@@ -15,19 +15,22 @@ internal sealed record WorkloadReport(IReadOnlyList<string> Blocked, IReadOnlyLi
 }
 
 /// <summary>
-/// The node workload, with the operator's field manager: the headless Service (recording the applied shape) and
-/// the PodDisruptionBudget, then per node, in this order, its key Secret, its PVC and its pod — the pod only once
+/// The node workload, with the operator's field manager: the NetworkPolicy, the headless Service (recording the
+/// applied shape and image) and the PodDisruptionBudget, then per node, in this order, its key Secret, its PVC and its pod — the pod only once
 /// its own certificate is issued, and never while an older fleet's StatefulSet still runs the pods. Pods above the
 /// replica count go; a Failed pod is deleted so that the next reconcile makes it anew (what a StatefulSet did).
 /// Running pods are never changed here: <see cref="PodRoller"/> replaces stale ones between epochs.
 /// </summary>
-internal sealed class WorkloadReconciler(IKubeApi api, string defaultNodeImage, NodeKeyReconciler keys)
+internal sealed class WorkloadReconciler(IKubeApi api, NodeNetworkPeers peers, NodeKeyReconciler keys)
 {
-    public async Task<WorkloadReport> ReconcileAsync(ClusterState state, FleetShape shape, CertificateReport certificates, NodeKeys nodeKeys, CancellationToken cancellationToken)
+    /// <summary>Applies the fleet-wide objects and creates what each node lacks; <paramref name="image"/> is what new pods run (<see cref="NodeImagePolicy"/> decided it).</summary>
+    public async Task<WorkloadReport> ReconcileAsync(ClusterState state, FleetShape shape, string image, CertificateReport certificates, NodeKeys nodeKeys, CancellationToken cancellationToken)
     {
         var cluster = state.Cluster;
         var names = state.Names;
-        await api.ApplyAsync(HeadlessServiceSpec.Build(cluster, shape.Replicas, shape.Threshold), ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
+        // Before any node pod exists, so that no node ever listens unguarded where NetworkPolicy is enforced.
+        await api.ApplyAsync(NetworkPolicySpec.Build(cluster, peers), ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
+        await api.ApplyAsync(HeadlessServiceSpec.Build(cluster, shape.Replicas, shape.Threshold, image), ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
         await api.ApplyAsync(PodDisruptionBudgetSpec.Build(cluster, shape.Threshold), ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
         var claims = await ClaimsAsync(names, cancellationToken).ConfigureAwait(false);
         var blocked = new List<string>();
@@ -70,7 +73,7 @@ internal sealed class WorkloadReconciler(IKubeApi api, string defaultNodeImage, 
                 continue;
             }
 
-            if (await CreateAsync(KubeResources.Pods, NodePodSpec.Build(cluster, defaultNodeImage, ordinal, shape.Threshold), cancellationToken).ConfigureAwait(false))
+            if (await CreateAsync(KubeResources.Pods, NodePodSpec.Build(cluster, image, ordinal, shape.Threshold), cancellationToken).ConfigureAwait(false))
             {
                 created.Add(names.Pod(ordinal));
             }
@@ -91,9 +94,9 @@ internal sealed class WorkloadReconciler(IKubeApi api, string defaultNodeImage, 
         return new WorkloadReport(blocked, created, removed);
     }
 
-    /// <summary>The hash node <paramref name="ordinal"/>'s pod carries when built from the current spec.</summary>
-    public string DesiredHash(SecretCluster cluster, int ordinal, int threshold) =>
-        NodePodSpec.TemplateHashOf(NodePodSpec.Build(cluster, defaultNodeImage, ordinal, threshold))!;
+    /// <summary>The hash node <paramref name="ordinal"/>'s pod carries when built from the current spec with <paramref name="image"/>.</summary>
+    public static string DesiredHash(SecretCluster cluster, string image, int ordinal, int threshold) =>
+        NodePodSpec.TemplateHashOf(NodePodSpec.Build(cluster, image, ordinal, threshold))!;
 
     /// <summary>Ordinal → whether it is terminating, for every PVC <c>data-NAME-i</c> (by name: older fleets' PVCs were named so too).</summary>
     private async Task<IReadOnlyDictionary<int, bool>> ClaimsAsync(ChildNames names, CancellationToken cancellationToken)

@@ -97,7 +97,7 @@ internal static class RenderCommand
                 return ([], documents.Count > 1 ? $"document {document.Number}: {problem}" : problem.ToString());
             }
 
-            objects.AddRange(FleetObjects.Build(cluster!, arguments.NodeImage));
+            objects.AddRange(FleetObjects.Build(cluster!, arguments.NodeImages, arguments.NetworkPeers));
         }
 
         return (objects, null);

@@ -37,13 +37,17 @@ internal static class NodePodSpec
     /// <summary>0400: the node key is readable by its owner only.</summary>
     public const int KeyFileMode = 256;
 
-    public static KubeObject Build(SecretCluster cluster, string defaultNodeImage, int ordinal, int threshold)
+    /// <param name="cluster">The SecretCluster.</param>
+    /// <param name="image">The node image, as the operator decided it (spec.image if allowed; see NodeImagePolicy).</param>
+    /// <param name="ordinal">The node's ordinal.</param>
+    /// <param name="threshold">The fleet's threshold.</param>
+    public static KubeObject Build(SecretCluster cluster, string image, int ordinal, int threshold)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var names = ChildNames.Of(cluster);
         var labels = new SortedDictionary<string, string>(
             (IDictionary<string, string>)ChildMetadata.NodeLabels(names.Cluster, LabelsAndAnnotations.Components.Node, ordinal), StringComparer.Ordinal);
-        var spec = PodSpec(cluster, names, cluster.Spec.Image ?? defaultNodeImage, ordinal, threshold);
+        var spec = PodSpec(cluster, names, image, ordinal, threshold);
         labels[LabelsAndAnnotations.TemplateHash] = Hash(labels, spec);
         return new KubeObject("v1", "Pod", ChildMetadata.For(cluster, names.Pod(ordinal), labels), new JsonObject { ["spec"] = spec });
     }

@@ -294,6 +294,8 @@ public sealed class KubernetesApiTests
         Assert.Equal("/apis/policy/v1/poddisruptionbudgets", KubeResources.PodDisruptionBudgets.CollectionPath(null));
         Assert.Equal("/apis/cert-manager.io/v1/clusterissuers/ca", KubeResources.ClusterIssuers.ItemPath(null, "ca"));
         Assert.Same(KubeResources.Certificates, KubeResources.Find("cert-manager.io/v1", "Certificate"));
+        Assert.Equal("/apis/networking.k8s.io/v1/namespaces/vault/networkpolicies/demo-nodes", KubeResources.NetworkPolicies.ItemPath("vault", "demo-nodes"));
+        Assert.Same(KubeResources.NetworkPolicies, KubeResources.Find("networking.k8s.io/v1", "NetworkPolicy"));
         Assert.Throws<ArgumentException>(() => KubeResources.Pods.ItemPath(null, "node-0"));
     }
 }

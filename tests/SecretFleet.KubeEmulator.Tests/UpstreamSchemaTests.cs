@@ -72,5 +72,31 @@ public sealed class UpstreamSchemaTests : IAsyncLifetime
         Assert.Equal("aHVudGVyMg==", await _world.Kubectl.SucceedAsync("get secret s -o jsonpath={.data.password}"));
     }
 
+    [Fact]
+    public async Task NetworkPolicy_is_served_by_its_short_name_and_checked_against_its_upstream_schema()
+    {
+        const string Valid = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: nodes}
+            spec:
+              podSelector: {matchLabels: {app: node}}
+              policyTypes: [Ingress]
+              ingress:
+              - from:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ops}}
+                  podSelector: {matchLabels: {app: operator}}
+                ports:
+                - {protocol: TCP, port: 7443}
+            """;
+
+        await _world.Kubectl.SucceedAsync("apply -f -", Valid);
+        Assert.Equal("ops", await _world.Kubectl.SucceedAsync("get netpol nodes -o jsonpath={.spec.ingress[0].from[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name}"));
+
+        var invalid = await _world.Kubectl.RunAsync("apply -f -", Valid.Replace("name: nodes", "name: broken", StringComparison.Ordinal).Replace("policyTypes: [Ingress]", "policyTypes: Ingress", StringComparison.Ordinal));
+        Assert.Equal(1, invalid.ExitCode);
+        Assert.Contains("The NetworkPolicy \"broken\" is invalid: spec.policyTypes", invalid.Stderr);
+    }
+
     private static string ToJson(string yaml) => YamlJson.ParseObject(yaml).Object!.ToJsonString();
 }

@@ -22,7 +22,7 @@ internal sealed class ScenarioCluster(KubernetesApi api, string ns, string name)
     /// </summary>
     public static readonly IReadOnlyList<KubeResource> ChildKinds =
     [
-        KubeResources.StatefulSets, KubeResources.Pods, KubeResources.Services, KubeResources.PodDisruptionBudgets,
+        KubeResources.StatefulSets, KubeResources.Pods, KubeResources.Services, KubeResources.PodDisruptionBudgets, KubeResources.NetworkPolicies,
         KubeResources.Certificates, KubeResources.Issuers,
     ];
 

@@ -51,6 +51,22 @@ public sealed class SecretClusterLifecycleTests
                 NodeIsolation.AssertNoPodReadsAnotherNodesSecrets(await cluster.PodsAsync(ct), sc, 3);
             });
 
+            await story.StepAsync("a NetworkPolicy owned by the SecretCluster admits to the node pods' gRPC port only the fleet's nodes, the operator and its clients", async () =>
+            {
+                var sc = (await cluster.GetAsync(ct))!;
+                var policy = await cluster.Api.GetAsync<KubeObject>(SecretFleet.Kube.KubeResources.NetworkPolicies, ns, $"{Name}-nodes", ct);
+                Assert.NotNull(policy);
+                Assert.Equal(sc.Metadata.Uid, Assert.Single(policy.Metadata.OwnerReferences!).Uid);
+                var spec = policy.Body["spec"]!;
+                var selector = spec["podSelector"]!["matchLabels"]!.AsObject();
+                Assert.All(await cluster.PodsAsync(ct), pod => Assert.All(selector, l => Assert.Equal((string?)l.Value, pod.Metadata.Label(l.Key))));
+                Assert.Equal(["Ingress"], spec["policyTypes"]!.AsArray().Select(t => (string?)t));
+                var grpc = spec["ingress"]![0]!;
+                Assert.Equal(7443, (int?)grpc["ports"]![0]!["port"]);
+                Assert.Equal([Name], grpc["from"]!.AsArray().Select(p => (string?)p!["podSelector"]?["matchLabels"]?[SecretFleet.Kube.LabelsAndAnnotations.ClientOf]).OfType<string>());
+                Assert.Equal(8080, (int?)spec["ingress"]![1]!["ports"]![0]!["port"]);
+            });
+
             await story.StepAsync("the pods ask for a host each, and SharedHost names the one host this cluster has", async () =>
             {
                 Assert.All(await cluster.PodsAsync(ct), pod => Assert.Equal("kubernetes.io/hostname",

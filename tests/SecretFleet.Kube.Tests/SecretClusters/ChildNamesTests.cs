@@ -19,6 +19,12 @@ public sealed class ChildNamesTests
     }
 
     [Fact]
+    public void The_fleet_wide_children_have_fixed_names()
+    {
+        Assert.Equal(("demo-nodes", "demo", "demo-nodes"), (Demo.Service, Demo.PodDisruptionBudget, Demo.NetworkPolicy));
+    }
+
+    [Fact]
     public void The_shared_names_of_older_fleets_differ_from_every_per_node_name()
     {
         var perNode = Enumerable.Range(0, 10).SelectMany(o => new[] { Demo.NodeCertificate(o), Demo.NodeTlsSecret(o), Demo.NodeKeySecret(o), Demo.NodeIdentityName(o) }).ToHashSet();

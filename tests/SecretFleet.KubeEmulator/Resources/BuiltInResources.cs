@@ -16,6 +16,7 @@ internal static class BuiltInResources
         Make("apps", "v1", "statefulsets", "StatefulSet", status: true, scale: true, shortNames: ["sts"], categories: ["all"]),
         Make("apps", "v1", "deployments", "Deployment", status: true, scale: true, shortNames: ["deploy"], categories: ["all"]),
         Make("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", status: true, shortNames: ["pdb"]),
+        Make("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", shortNames: ["netpol"]),
         Make("coordination.k8s.io", "v1", "leases", "Lease", generation: false),
         Make("events.k8s.io", "v1", "events", "Event", shortNames: ["ev"], generation: false),
         Make("rbac.authorization.k8s.io", "v1", "roles", "Role", generation: false),

@@ -9,7 +9,7 @@ namespace SecretFleet.Operator.Tests.Charts;
 /// <summary>
 /// No helm binary exists here, so the chart's templates stay within a small subset of Go templates and this
 /// renders them: <c>{{ .Values.a.b }}</c>, <c>.Release.Name/Namespace</c>, <c>.Chart.Name/Version/AppVersion</c>,
-/// the pipes <c>quote</c> and <c>default X</c>, <c>toYaml X | nindent N</c>, <c>if/else/end</c> and the
+/// the pipes <c>quote</c> and <c>default X</c>, <c>toYaml X | nindent N</c>, <c>join "SEP" LIST</c>, <c>if/else/end</c> and the
 /// <c>{{-</c>/<c>-}}</c> whitespace trimming. Anything else fails the test, which keeps the templates simple.
 /// </summary>
 internal sealed partial class ChartRenderer(string chartDirectory, IReadOnlyDictionary<string, object?> values, string releaseName, string releaseNamespace)
@@ -98,6 +98,13 @@ internal sealed partial class ChartRenderer(string chartDirectory, IReadOnlyDict
         if (first.StartsWith("toYaml ", StringComparison.Ordinal))
         {
             value = new SerializerBuilder().Build().Serialize(Lookup(first[7..].Trim(), name)).TrimEnd('\n');
+        }
+        else if (JoinCall().Match(first) is { Success: true } join)
+        {
+            // Sprig's join: the list's items as text, separated by SEP.
+            var list = Lookup(join.Groups[2].Value, name);
+            Assert.True(list is System.Collections.IEnumerable and not string, $"{name}: join needs a list, {join.Groups[2].Value} is not one");
+            value = string.Join(join.Groups[1].Value, ((System.Collections.IEnumerable)list!).Cast<object?>().Select(Text));
         }
         else
         {
@@ -190,6 +197,9 @@ internal sealed partial class ChartRenderer(string chartDirectory, IReadOnlyDict
 
         return merged;
     }
+
+    [GeneratedRegex(@"^join ""([^""]*)"" (\.\S+)$")]
+    private static partial Regex JoinCall();
 
     [GeneratedRegex(@"\{\{(-?)(.*?)(-?)\}\}", RegexOptions.Singleline)]
     private static partial Regex Action();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SecretFleet.Operator.Hosting;
+using SecretFleet.Operator.Specs;
 using SecretFleet.Operator.Tests.Support;
 
 namespace SecretFleet.Operator.Tests.Charts;
@@ -51,6 +52,39 @@ public sealed class ChartTests
         Assert.Equal("512Mi", (string?)Single(Objects(new() { ["resources"] = new Dictionary<string, object?> { ["limits"] = new Dictionary<string, object?> { ["memory"] = "512Mi" } } }), "Deployment")
             ["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]!["limits"]!["memory"]);
     }
+
+    [Fact]
+    public void The_node_image_allow_list_and_the_metrics_namespace_reach_the_operator()
+    {
+        static OperatorOptions Options(Dictionary<string, object?>? overrides = null) =>
+            OperatorSettings.Read(OperatorCommand.Parse(Container(Objects(overrides))["args"]!.AsArray().Select(a => (string)a!).ToList()).Arguments);
+
+        var defaults = Options();
+        var set = Options(new()
+        {
+            ["nodeImage"] = new Dictionary<string, object?> { ["allowed"] = new List<object?> { "registry.example/node:2", "registry.example/node@sha256:" + new string('b', 64) } },
+            ["metrics"] = new Dictionary<string, object?> { ["allowedNamespace"] = "monitoring" },
+        });
+
+        Assert.Empty(defaults.AllowedNodeImages);
+        Assert.Equal("secretfleet-system", defaults.NodeMetricsNamespace);
+        Assert.Equal(["registry.example/node:2", "registry.example/node@sha256:" + new string('b', 64)], set.AllowedNodeImages);
+        Assert.Equal("monitoring", set.NodeMetricsNamespace);
+    }
+
+    [Fact]
+    public void The_operator_pods_carry_the_labels_the_NetworkPolicies_admit_and_learn_their_namespace_from_the_downward_API()
+    {
+        var deployment = Single(Objects(), "Deployment");
+        var labels = deployment["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
+        var env = Container([deployment])["env"]!.AsArray();
+
+        Assert.All(NetworkPolicySpec.OperatorPodLabels, l => Assert.Equal(l.Value, (string?)labels[l.Key]));
+        var ns = Assert.Single(env, e => (string?)e!["name"] == "POD_NAMESPACE")!;
+        Assert.Equal("metadata.namespace", (string?)ns["valueFrom"]!["fieldRef"]!["fieldPath"]);
+    }
+
+    private static JsonNode Container(IReadOnlyList<JsonObject> objects) => Single(objects, "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!;
 
     [Fact]
     public void Namespace_scoped_install_uses_a_Role_and_leaves_out_what_is_turned_off()

@@ -24,6 +24,46 @@ public sealed class OperatorSettingsTests
     }
 
     [Fact]
+    public void The_node_image_allow_list_and_the_network_policy_namespaces_land_in_the_options()
+    {
+        var digest = "registry.example/node@sha256:" + new string('a', 64);
+        var o = Read("--allowed-node-images", $"registry.example/node:2,localhost:5000/team/node_x:v1.2-rc.1,{digest}",
+            "--operator-namespace", "ops", "--node-metrics-namespace=monitoring");
+
+        Assert.Equal(["registry.example/node:2", "localhost:5000/team/node_x:v1.2-rc.1", digest], o.AllowedNodeImages);
+        Assert.Equal(("ops", "monitoring"), (o.OperatorNamespace, o.NodeMetricsNamespace));
+    }
+
+    [Fact]
+    public void By_default_only_the_default_image_is_allowed_and_the_namespaces_are_left_to_the_host()
+    {
+        var o = Read("run");
+
+        Assert.Empty(o.AllowedNodeImages);
+        Assert.Empty(Read("--allowed-node-images=").AllowedNodeImages);
+        Assert.Equal((null, null), (o.OperatorNamespace, o.NodeMetricsNamespace));
+    }
+
+    [Fact]
+    public void A_malformed_allow_list_from_the_environment_is_named_by_its_variable()
+    {
+        var prefix = $"SFTEST_{Guid.NewGuid():N}_";
+        Environment.SetEnvironmentVariable(prefix + "ALLOWED_NODE_IMAGES", "registry.example/node:2, evil:1");
+        try
+        {
+            var configuration = new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build();
+
+            var error = Assert.Throws<OperatorConfigurationException>(() => OperatorSettings.From(configuration).ToOptions());
+
+            Assert.StartsWith("SECRETFLEET_ALLOWED_NODE_IMAGES 'registry.example/node:2, evil:1' has ' evil:1', which is not an image reference", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(prefix + "ALLOWED_NODE_IMAGES", null);
+        }
+    }
+
+    [Fact]
     public void Defaults_watch_every_namespace_without_leader_election_and_run_the_matching_node_image()
     {
         var o = Read("run");
@@ -114,6 +154,13 @@ public sealed class OperatorSettingsTests
     [InlineData("--leader-elect=maybe", "--leader-elect 'maybe' must be true or false")]
     [InlineData("--context", "--context needs a value")]
     [InlineData("--node-image=", "--node-image needs a non-empty value")]
+    [InlineData("--allowed-node-images a:1,,b:2", "--allowed-node-images 'a:1,,b:2' has an empty entry")]
+    [InlineData("--allowed-node-images a:1,", "--allowed-node-images 'a:1,' has an empty entry")]
+    [InlineData("--allowed-node-images Registry/Node:1", "--allowed-node-images 'Registry/Node:1' has 'Registry/Node:1', which is not an image reference")]
+    [InlineData("--allowed-node-images node:1;rm", "--allowed-node-images 'node:1;rm' has 'node:1;rm', which is not an image reference")]
+    [InlineData("--allowed-node-images node@sha256:abc", "--allowed-node-images 'node@sha256:abc' has 'node@sha256:abc', which is not an image reference")]
+    [InlineData("--operator-namespace=", "--operator-namespace needs a non-empty value")]
+    [InlineData("--node-metrics-namespace=", "--node-metrics-namespace needs a non-empty value")]
     [InlineData("--frobnicate 1", "Unknown flag --frobnicate")]
     [InlineData("--namespace vault stray", "Unexpected argument 'stray'")]
     public void Bad_flags_fail_with_one_sentence_naming_the_flag(string args, string message)

@@ -8,6 +8,7 @@ using SecretFleet.Operator.Epochs;
 using SecretFleet.Operator.Observability;
 using SecretFleet.Operator.Queue;
 using SecretFleet.Operator.Reconciliation;
+using SecretFleet.Operator.Specs;
 using SecretFleet.Operator.Tests.Support;
 
 namespace SecretFleet.Operator.Tests.Reconciliation;
@@ -17,13 +18,24 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
 {
     public const string Key = "vault/demo";
 
+    /// <summary>The operator's --node-image in the harness.</summary>
+    public const string DefaultImage = "ghcr.io/secretfleet/node:test";
+
+    /// <summary>The harness operator's --allowed-node-images.</summary>
+    public static readonly IReadOnlyList<string> AllowedImages = ["ghcr.io/secretfleet/node:next", "registry.example/secretfleet/node:1.2.3"];
+
+    /// <summary>The harness operator runs in secretfleet-system, and Prometheus in monitoring.</summary>
+    public static readonly NodeNetworkPeers Peers = new("secretfleet-system", "monitoring");
+
     private readonly OperatorMetrics _metrics = new();
 
     public ReconcilerHarness(SecretCluster? cluster = null)
     {
         Api = new FakeKubeApi(Time);
         Supervisors = new FleetSupervisors(new FleetSupervisorContext(Api, Coordinator, Events, _metrics, Time, NullLogger.Instance, k => Finished.Enqueue(k.ToString())));
-        Reconciler = new SecretClusterReconciler(Api, new ReconcilerSettings("ghcr.io/secretfleet/node:test", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
+        Reconciler = new SecretClusterReconciler(
+            Api,
+            new ReconcilerSettings(DefaultImage, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)) { AllowedNodeImages = AllowedImages, NetworkPeers = Peers },
             Supervisors, Events, _metrics, Time, NullLogger.Instance, TestClusters.Key);
         Api.Seed(cluster ?? TestClusters.Demo());
     }

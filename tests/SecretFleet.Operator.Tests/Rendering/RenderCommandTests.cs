@@ -60,7 +60,7 @@ public sealed class RenderCommandTests
             [
                 "Issuer demo-selfsigned", "Certificate demo-ca",
                 "Secret demo-node-0-tls", "Secret demo-node-1-tls", "Secret demo-node-2-tls", "Secret demo-operator-tls", "Secret demo-client-tls",
-                "Service demo-nodes", "PodDisruptionBudget demo",
+                "NetworkPolicy demo-nodes", "Service demo-nodes", "PodDisruptionBudget demo",
                 "Secret demo-node-0-key", "PersistentVolumeClaim data-demo-0", "Pod demo-0",
                 "Secret demo-node-1-key", "PersistentVolumeClaim data-demo-1", "Pod demo-1",
                 "Secret demo-node-2-key", "PersistentVolumeClaim data-demo-2", "Pod demo-2",
@@ -116,7 +116,7 @@ public sealed class RenderCommandTests
         Assert.All(Uids(placeholder), u => Assert.Equal(SecretClusterManifest.PlaceholderUid, u));
         Assert.All(Uids(real), u => Assert.Equal("3f0c9a52-1111-4222-8333-944445555666", u));
         // Every child but the PVCs (which nothing owns, so that garbage collection never takes shares) has one.
-        Assert.Equal(15, Uids(real).Count());
+        Assert.Equal(16, Uids(real).Count());
     }
 
     [Fact]
@@ -138,14 +138,42 @@ public sealed class RenderCommandTests
     }
 
     [Fact]
-    public void The_node_image_is_the_operators_default_unless_given_and_spec_image_wins()
+    public void The_node_image_is_the_operators_default_unless_given_and_spec_image_wins_only_when_allowed()
     {
         static string? Image(string manifest, params string[] args) =>
             (string?)Documents(Run(manifest, ["-f", "-", .. args]).Stdout).First(o => (string?)o["kind"] == "Pod")["spec"]!["containers"]![0]!["image"];
 
         Assert.Equal(OperatorVersion.DefaultNodeImage, Image(Demo));
         Assert.Equal("registry.example/node:9", Image(Demo, "--node-image", "registry.example/node:9"));
-        Assert.Equal("mine:1", Image(Demo + "\n  image: mine:1", "--node-image=registry.example/node:9"));
+        Assert.Equal("mine:1", Image(Demo + "\n  image: mine:1", "--node-image=registry.example/node:9", "--allowed-node-images=other:2,mine:1"));
+        // As the operator does: a spec.image it does not allow is not what the pods get.
+        Assert.Equal("registry.example/node:9", Image(Demo + "\n  image: mine:1", "--node-image=registry.example/node:9"));
+        Assert.Equal("registry.example/node:9", Image(Demo + "\n  image: mine:1", "--node-image=registry.example/node:9", "--allowed-node-images="));
+    }
+
+    [Fact]
+    public void The_NetworkPolicy_names_the_operators_and_the_metrics_namespace_given_to_render()
+    {
+        static (string? Operator, string? Metrics) Namespaces(params string[] args)
+        {
+            var policy = Documents(Run(Demo, ["-f", "-", .. args]).Stdout).Single(o => (string?)o["kind"] == "NetworkPolicy");
+            var rules = policy["spec"]!["ingress"]!.AsArray();
+            return ((string?)rules[0]!["from"]![1]!["namespaceSelector"]!["matchLabels"]!["kubernetes.io/metadata.name"],
+                (string?)rules[1]!["from"]![0]!["namespaceSelector"]!["matchLabels"]!["kubernetes.io/metadata.name"]);
+        }
+
+        Assert.Equal(("secretfleet-system", "secretfleet-system"), Namespaces());
+        Assert.Equal(("ops", "ops"), Namespaces("--operator-namespace", "ops"));
+        Assert.Equal(("ops", "monitoring"), Namespaces("--operator-namespace=ops", "--node-metrics-namespace", "monitoring"));
+    }
+
+    [Fact]
+    public void A_malformed_allow_list_is_bad_input_naming_the_flag()
+    {
+        var (code, stdout, stderr) = Run(Demo, "-f", "-", "--allowed-node-images", "mine:1,,other:2");
+
+        Assert.Equal((2, ""), (code, stdout));
+        Assert.StartsWith("secretfleet-operator: --allowed-node-images 'mine:1,,other:2' has an empty entry", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -155,9 +183,9 @@ public sealed class RenderCommandTests
 
         var objects = Documents(Run(two, "-f", "-").Stdout);
 
-        Assert.Equal(36, objects.Count);
+        Assert.Equal(38, objects.Count);
         Assert.Equal("demo-selfsigned", (string?)objects[0]["metadata"]!["name"]);
-        Assert.Equal("other-selfsigned", (string?)objects[18]["metadata"]!["name"]);
+        Assert.Equal("other-selfsigned", (string?)objects[19]["metadata"]!["name"]);
     }
 
     [Fact]

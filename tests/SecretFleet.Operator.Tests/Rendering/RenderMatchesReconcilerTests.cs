@@ -15,11 +15,9 @@ namespace SecretFleet.Operator.Tests.Rendering;
 [Trait("Category", "Unit")]
 public sealed class RenderMatchesReconcilerTests
 {
-    private const string NodeImage = "ghcr.io/secretfleet/node:test";
-
     private static readonly KubeResource[] Children =
     [
-        KubeResources.Issuers, KubeResources.Certificates, KubeResources.Services, KubeResources.PodDisruptionBudgets,
+        KubeResources.Issuers, KubeResources.Certificates, KubeResources.NetworkPolicies, KubeResources.Services, KubeResources.PodDisruptionBudgets,
         KubeResources.Secrets, KubeResources.PersistentVolumeClaims, KubeResources.Pods,
     ];
 
@@ -37,7 +35,12 @@ public sealed class RenderMatchesReconcilerTests
         var creationOrder = harness.Api.Writes.Where(c => c.Verb == "create").Select(c => $"{c.Resource.Kind} {c.Name}").Distinct().ToList();
 
         // The manifest is the SecretCluster as the API server returns it (kubectl get -o json), uid included.
-        var (objects, problem) = RenderCommand.Render(KubeJson.Serialize(harness.Cluster), new RenderArguments("-", RenderFormat.Yaml, null, NodeImage));
+        var (objects, problem) = RenderCommand.Render(KubeJson.Serialize(harness.Cluster), new RenderArguments("-", RenderFormat.Yaml, null, ReconcilerHarness.DefaultImage)
+        {
+            AllowedNodeImages = ReconcilerHarness.AllowedImages,
+            OperatorNamespace = ReconcilerHarness.Peers.OperatorNamespace,
+            NodeMetricsNamespace = ReconcilerHarness.Peers.MetricsNamespace,
+        });
 
         Assert.Null(problem);
         var rendered = objects.Select(RenderOutput.ToJson).Select(Comparable).ToList();

@@ -35,14 +35,16 @@ public sealed class SpecBuilderTests
         var custom = Custom;
         (string, IKubeObject)[] all =
         [
-            ("demo-service", HeadlessServiceSpec.Build(demo, 3, 2)),
+            ("demo-service", HeadlessServiceSpec.Build(demo, 3, 2, "ghcr.io/secretfleet/node:0.1.0")),
+            ("demo-network-policy", NetworkPolicySpec.Build(demo, new NodeNetworkPeers("secretfleet-system", "secretfleet-system"))),
             ("demo-pod-0", NodePodSpec.Build(demo, "ghcr.io/secretfleet/node:0.1.0", 0, 2)),
             ("demo-claim-0", DataClaimSpec.Build(demo, 0)),
             ("demo-pdb", PodDisruptionBudgetSpec.Build(demo, 2)),
             ("demo-issuer-selfsigned", IssuerSpecs.SelfSigned(demo)),
             ("demo-certificate-ca", CertificateSpecs.CertificateAuthority(demo)),
             ("demo-node-0-key", NodeKeySecretSpec.Build(demo, 0, TestClusters.Key(0))),
-            ("custom-pod-4", NodePodSpec.Build(custom, "ghcr.io/secretfleet/node:0.1.0", 4, 3)),
+            ("custom-pod-4", NodePodSpec.Build(custom, custom.Spec.Image!, 4, 3)),
+            ("custom-network-policy", NetworkPolicySpec.Build(custom, new NodeNetworkPeers("operators", "monitoring"))),
             ("custom-claim-4", DataClaimSpec.Build(custom, 4)),
             ("custom-certificate-node-4", CertificateSpecs.Node(custom, 4)),
             ("custom-certificate-operator", CertificateSpecs.Operator(custom)),
@@ -202,7 +204,7 @@ public sealed class SpecBuilderTests
     [Fact]
     public void Service_records_the_applied_shape_and_it_reads_back()
     {
-        var service = HeadlessServiceSpec.Build(TestClusters.Demo(5, 3), 5, 3);
+        var service = HeadlessServiceSpec.Build(TestClusters.Demo(5, 3), 5, 3, "node:1");
 
         Assert.Equal(new AppliedShape(5, 3), AppliedShape.OfService(service));
     }
