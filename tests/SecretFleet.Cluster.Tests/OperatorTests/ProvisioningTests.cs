@@ -35,13 +35,12 @@ public sealed class ProvisioningTests : IAsyncLifetime
             (KubeResources.Secrets, "demo-node-1-key"),
             (KubeResources.Secrets, "demo-node-2-key"),
             (KubeResources.Certificates, "demo-ca"),
-            (KubeResources.Certificates, "demo-node-0"),
-            (KubeResources.Certificates, "demo-node-1"),
-            (KubeResources.Certificates, "demo-node-2"),
-            (KubeResources.Certificates, "demo-operator"),
-            (KubeResources.Certificates, "demo-client"),
             (KubeResources.Issuers, "demo-selfsigned"),
-            (KubeResources.Issuers, "demo-ca"),
+            (KubeResources.Secrets, "demo-node-0-tls"),
+            (KubeResources.Secrets, "demo-node-1-tls"),
+            (KubeResources.Secrets, "demo-node-2-tls"),
+            (KubeResources.Secrets, "demo-operator-tls"),
+            (KubeResources.Secrets, "demo-client-tls"),
         })
         {
             var child = await _world.GetAsync(resource, name);
@@ -61,6 +60,9 @@ public sealed class ProvisioningTests : IAsyncLifetime
         }
 
         Assert.Null(await _world.GetAsync(KubeResources.StatefulSets, "demo"));
+
+        // The operator signs the identities itself: no cert-manager Issuer signs with the fleet's CA.
+        Assert.Null(await _world.GetAsync(KubeResources.Issuers, "demo-ca"));
         foreach (var secret in new[] { "demo-ca", "demo-node-0-tls", "demo-node-1-tls", "demo-node-2-tls", "demo-operator-tls", "demo-client-tls" })
         {
             var tls = await _world.Api.GetAsync<Secret>("default", secret, CancellationToken.None);

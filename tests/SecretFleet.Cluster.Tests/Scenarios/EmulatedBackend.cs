@@ -55,6 +55,13 @@ internal sealed class EmulatedBackend : IScenarioBackend
         _operator = await OperatorProcess.StartAsync(Kubeconfig, cancellationToken);
     }
 
+    public Task<ScenarioUser> UserAsync(string name, string ns, CancellationToken cancellationToken)
+    {
+        var kubeconfig = Path.Combine(Directory, $"kubeconfig-{name}");
+        _emulator.WriteKubeconfig(kubeconfig, _emulator.AddUser(name), ns);
+        return Task.FromResult(new ScenarioUser(kubeconfig, $"- kind: User\n    apiGroup: rbac.authorization.k8s.io\n    name: {name}"));
+    }
+
     public Task<string> OperatorLogAsync(CancellationToken cancellationToken) => Task.FromResult(_operator?.Output ?? "(the operator was not started)");
 
     public async ValueTask DisposeAsync()

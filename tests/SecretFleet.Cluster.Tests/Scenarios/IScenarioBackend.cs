@@ -6,6 +6,9 @@ namespace SecretFleet.Cluster.Tests.Scenarios;
 /// Where the scenario suite runs: the in-repo emulated cluster (the default) or a real k3d cluster that
 /// <c>make e2e</c> prepared. The story itself only talks to the Kubernetes API, kubectl and <c>kubectl secrets</c>.
 /// </summary>
+/// <summary>A non-admin user: their kubeconfig and the RoleBinding subject (YAML, one list item) that names them.</summary>
+internal sealed record ScenarioUser(string Kubeconfig, string Subject);
+
 internal interface IScenarioBackend : IAsyncDisposable
 {
     /// <summary>Shown in failure messages.</summary>
@@ -26,6 +29,12 @@ internal interface IScenarioBackend : IAsyncDisposable
 
     /// <summary>Kills the operator without warning and brings it back.</summary>
     Task RestartOperatorAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A kubeconfig for a user with no rights of their own yet, and that user's subject for a RoleBinding (emulated:
+    /// a User; k3d: a ServiceAccount with a token).
+    /// </summary>
+    Task<ScenarioUser> UserAsync(string name, string ns, CancellationToken cancellationToken);
 
     /// <summary>What the operator said lately, for failure messages.</summary>
     Task<string> OperatorLogAsync(CancellationToken cancellationToken);

@@ -50,6 +50,20 @@ internal sealed class K3dBackend : IScenarioBackend
         await Kubectl.SucceedAsync($"-n {OperatorDeployment.Namespace} rollout status deployment/{OperatorDeployment.Name} --timeout 25s");
     }
 
+    /// <summary>A ServiceAccount in <paramref name="ns"/> with a short-lived token, in a kubeconfig of the same cluster.</summary>
+    public async Task<ScenarioUser> UserAsync(string name, string ns, CancellationToken cancellationToken)
+    {
+        await Kubectl.SucceedAsync($"-n {ns} create serviceaccount {name}");
+        var token = (await Kubectl.SucceedAsync($"-n {ns} create token {name} --duration 1h")).Trim();
+        var kubeconfig = Path.Combine(Directory, $"kubeconfig-{name}");
+        await File.WriteAllTextAsync(kubeconfig, await Kubectl.SucceedAsync("config view --raw --minify --flatten"), cancellationToken);
+        var user = new Kubectl(kubeconfig, Path.Combine(Directory, $"kube-cache-{name}"));
+        var context = (await user.SucceedAsync("config current-context")).Trim();
+        await user.SucceedAsync($"config set-credentials {name} --token {token}");
+        await user.SucceedAsync($"config set-context {context} --user {name} --namespace {ns}");
+        return new ScenarioUser(kubeconfig, $"- kind: ServiceAccount\n    name: {name}\n    namespace: {ns}");
+    }
+
     public async Task<string> OperatorLogAsync(CancellationToken cancellationToken) =>
         (await Kubectl.RunAsync($"-n {OperatorDeployment.Namespace} logs deployment/{OperatorDeployment.Name} --tail 200", cancellationToken: cancellationToken)).Output;
 

@@ -17,13 +17,16 @@ internal sealed class KubectlSecrets(string kubeconfig, string ns, string cluste
         public string Output => Stdout + Stderr;
     }
 
-    public async Task StoreAsync(string name, string value, CancellationToken cancellationToken)
+    /// <summary>The same plugin run with another user's kubeconfig.</summary>
+    public KubectlSecrets As(string userKubeconfig) => new(userKubeconfig, ns, cluster, connect, directory);
+
+    public async Task StoreAsync(string name, string value, CancellationToken cancellationToken, string? client = null)
     {
         var file = Path.Combine(directory, $"{name}.secret");
         await File.WriteAllTextAsync(file, value, cancellationToken);
         try
         {
-            await SucceedAsync(["store", name, "--from-file", file], cancellationToken);
+            await SucceedAsync(["store", name, "--from-file", file, .. Client(client)], cancellationToken);
         }
         finally
         {
@@ -32,9 +35,9 @@ internal sealed class KubectlSecrets(string kubeconfig, string ns, string cluste
     }
 
     /// <summary>The secret as <c>recover</c> prints it (one trailing newline, if the CLI adds one, removed).</summary>
-    public async Task<string> RecoverAsync(string name, CancellationToken cancellationToken)
+    public async Task<string> RecoverAsync(string name, CancellationToken cancellationToken, string? client = null)
     {
-        var stdout = await SucceedAsync(["recover", name], cancellationToken);
+        var stdout = await SucceedAsync(["recover", name, .. Client(client)], cancellationToken);
         return stdout.EndsWith('\n') ? stdout[..^1] : stdout;
     }
 
@@ -48,6 +51,8 @@ internal sealed class KubectlSecrets(string kubeconfig, string ns, string cluste
             i => i["nodes"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : -1,
             StringComparer.Ordinal);
     }
+
+    private static string[] Client(string? client) => client is null ? [] : ["--client", client];
 
     public async Task<string> SucceedAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {

@@ -14,6 +14,7 @@ public sealed class SecretClusterLifecycleTests
 {
     private const string Name = "demo";
     private const string Secret = "db-password";
+    private const string TeamSecret = "team-a-token";
 
     [Fact]
     public async Task SecretCluster_goes_from_install_through_refresh_pod_loss_scaling_and_operator_crash_to_deletion_with_one_identity_per_node()
@@ -93,6 +94,35 @@ public sealed class SecretClusterLifecycleTests
             });
 
             await story.StepAsync("kubectl secrets recover gives the same secret", async () => Assert.Equal(value, await cli.RecoverAsync(Secret, ct)));
+
+            await story.StepAsync("each user gets a client identity of their own, and Kubernetes RBAC decides who may act as which", async () =>
+            {
+                await cli.SucceedAsync(["client", "create", "team-a"], ct);
+                await cli.SucceedAsync(["client", "create", "team-b"], ct);
+                await cli.StoreAsync(TeamSecret, value + "-a", ct, client: "team-a");
+                Assert.Equal(value + "-a", await cli.RecoverAsync(TeamSecret, ct, client: "team-a"));
+                var asTeamB = await cli.RunAsync(["recover", TeamSecret, "--client", "team-b"], ct);
+                Assert.True(asTeamB.ExitCode == 2, $"team-b read team-a's secret: {asTeamB.Output}");
+
+                // bob gets exactly the Role docs/examples/client-rbac.yaml shows: he may act as team-b and as no one else.
+                var bob = await backend.UserAsync("bob", ns, ct);
+                var example = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Find(), "docs", "examples", "client-rbac.yaml"), ct);
+                const string exampleSubject = "  - kind: User\n    apiGroup: rbac.authorization.k8s.io\n    name: bob\n";
+                Assert.Contains(exampleSubject, example, StringComparison.Ordinal);
+                var rbac = Path.Combine(backend.Directory, "client-rbac.yaml");
+                await File.WriteAllTextAsync(rbac, example.Replace("namespace: vault", $"namespace: {ns}", StringComparison.Ordinal).Replace(exampleSubject, "  " + bob.Subject + "\n", StringComparison.Ordinal), ct);
+                await backend.Kubectl.SucceedAsync($"apply -f {rbac}");
+                var bobCli = cli.As(bob.Kubeconfig);
+
+                var asTeamA = await bobCli.RunAsync(["recover", TeamSecret, "--client", "team-a"], ct);
+                Assert.True(asTeamA.ExitCode == 4, $"bob acted as team-a: {asTeamA.Output}");
+                Assert.Contains($"Kubernetes does not let you read Secret {ns}/{Name}-client-team-a-tls of client team-a", asTeamA.Stderr, StringComparison.Ordinal);
+                var asDefault = await bobCli.RunAsync(["recover", Secret], ct);
+                Assert.True(asDefault.ExitCode == 4, $"bob acted as the default client: {asDefault.Output}");
+                await bobCli.StoreAsync("bobs-secret", value + "-b", ct, client: "team-b");
+                Assert.Equal(value + "-b", await bobCli.RecoverAsync("bobs-secret", ct, client: "team-b"));
+                Assert.Equal(2, (await bobCli.RunAsync(["recover", TeamSecret, "--client", "team-b"], ct)).ExitCode);
+            });
 
             await story.StepAsync("with a node pod killed the secret still comes back", async () =>
             {
