@@ -50,6 +50,12 @@ public static class LabelsAndAnnotations
     /// </summary>
     public const string NodeImage = "secretfleet.io/node-image";
 
+    /// <summary>
+    /// Annotation on an identity Secret the operator signs: the SPIFFE id its certificate carries, so that who holds
+    /// which identity reads from the metadata (and from <c>secretfleet-operator render</c>) without decoding it.
+    /// </summary>
+    public const string Identity = "secretfleet.io/identity";
+
     /// <summary>The label the API server sets on every Namespace: its name (what a NetworkPolicy selects namespaces by).</summary>
     public const string NamespaceName = "kubernetes.io/metadata.name";
 

@@ -68,6 +68,7 @@ internal static class SignedIdentitySpecs
     public static Secret Shell(SecretCluster cluster, SignedIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        return new Secret { Metadata = ChildMetadata.For(cluster, identity.SecretName, identity.Labels), Type = "kubernetes.io/tls" };
+        var annotations = new Dictionary<string, string> { [LabelsAndAnnotations.Identity] = identity.Identity.ToString() };
+        return new Secret { Metadata = ChildMetadata.For(cluster, identity.SecretName, identity.Labels, annotations), Type = "kubernetes.io/tls" };
     }
 }

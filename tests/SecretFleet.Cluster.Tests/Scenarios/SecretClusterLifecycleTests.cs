@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Conditions = SecretFleet.Kube.Conditions;
 using SecretFleet.Kube.Models;
 using SecretFleet.KubeEmulator;
+using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Cluster.Tests.Scenarios;
 
@@ -66,6 +67,31 @@ public sealed class SecretClusterLifecycleTests
                 Assert.Equal(7443, (int?)grpc["ports"]![0]!["port"]);
                 Assert.Equal([Name], grpc["from"]!.AsArray().Select(p => (string?)p!["podSelector"]?["matchLabels"]?[SecretFleet.Kube.LabelsAndAnnotations.ClientOf]).OfType<string>());
                 Assert.Equal(8080, (int?)spec["ingress"]![1]!["ports"]![0]!["port"]);
+            });
+
+            await story.StepAsync("a Certificate for a node's identity that someone else asks cert-manager for is never issued", async () =>
+            {
+                var sc = (await cluster.GetAsync(ct))!;
+                Assert.True(Condition.Find(sc.Status?.Conditions, Conditions.IdentitiesProtected)?.IsTrue == true, "IdentitiesProtected is not True");
+                var forged = Path.Combine(backend.Directory, "forged-certificate.yaml");
+                await File.WriteAllTextAsync(forged, $$"""
+                    apiVersion: cert-manager.io/v1
+                    kind: Certificate
+                    metadata: {name: forged-node-0, namespace: {{ns}}}
+                    spec:
+                      secretName: forged-node-0-tls
+                      uris: ["{{ChildNames.NodeIdentity(sc, 0)}}"]
+                      usages: [digital signature, server auth, client auth]
+                      issuerRef: {name: {{Name}}-ca, kind: Issuer, group: cert-manager.io}
+                    """, ct);
+                await backend.Kubectl.SucceedAsync($"apply -f {forged}");
+                await Eventually.TrueAsync(async () =>
+                    (await cluster.Api.GetAsync<KubeObject>(SecretFleet.Kube.KubeResources.Certificates, ns, "forged-node-0", ct))?.Body["status"]?["conditions"] is not null,
+                    "cert-manager looked at the forged Certificate", patience);
+                var certificate = (await cluster.Api.GetAsync<KubeObject>(SecretFleet.Kube.KubeResources.Certificates, ns, "forged-node-0", ct))!;
+                Assert.Equal("False", (string?)certificate.Body["status"]!["conditions"]![0]!["status"]);
+                Assert.Null(await cluster.Api.GetAsync<KubeObject>(SecretFleet.Kube.KubeResources.Secrets, ns, "forged-node-0-tls", ct));
+                await backend.Kubectl.SucceedAsync($"-n {ns} delete certificate forged-node-0");
             });
 
             await story.StepAsync("the pods ask for a host each, and SharedHost names the one host this cluster has", async () =>

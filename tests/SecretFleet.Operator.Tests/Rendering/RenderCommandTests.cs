@@ -70,6 +70,20 @@ public sealed class RenderCommandTests
     }
 
     [Fact]
+    public void Rendered_identity_Secrets_name_a_distinct_identity_for_every_node_and_no_Issuer_can_sign_one()
+    {
+        var objects = Documents(Run(Demo, "-f", "-", "-n", "vault").Stdout);
+
+        var identities = objects.Where(o => (string?)o["kind"] == "Secret" && o["metadata"]!["annotations"]?["secretfleet.io/identity"] is not null)
+            .ToDictionary(o => (string)o["metadata"]!["name"]!, o => (string)o["metadata"]!["annotations"]!["secretfleet.io/identity"]!);
+        Assert.Equal("spiffe://demo.vault/node/demo-0", identities["demo-node-0-tls"]);
+        Assert.Equal("spiffe://demo.vault/node/demo-2", identities["demo-node-2-tls"]);
+        Assert.Equal("spiffe://demo.vault/client/default", identities["demo-client-tls"]);
+        Assert.Equal(identities.Count, identities.Values.Distinct().Count());
+        Assert.Equal(["demo-selfsigned"], objects.Where(o => (string?)o["kind"] == "Issuer").Select(o => (string?)o["metadata"]!["name"]));
+    }
+
+    [Fact]
     public void Rendered_pods_of_a_default_cluster_never_share_a_host()
     {
         var (code, stdout, _) = Run(Demo, "-f", "-");
