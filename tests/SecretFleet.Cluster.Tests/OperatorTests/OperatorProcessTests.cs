@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using k8s;
+using Microsoft.Extensions.Logging;
 using SecretFleet.Kube;
 
 namespace SecretFleet.Cluster.Tests.OperatorTests;
@@ -84,9 +85,15 @@ public sealed class OperatorProcessTests : IAsyncLifetime
             RenewDeadline = TimeSpan.FromSeconds(1),
             RetryPeriod = TimeSpan.FromMilliseconds(200),
         };
-        await using var first = await Operator.Hosting.OperatorHost.StartAsync(options with { Identity = "first" });
+        // Both replicas' logs go into the failure message: a takeover that stalls says where.
+        using var firstLog = new CapturingLoggerProvider();
+        using var secondLog = new CapturingLoggerProvider();
+        using var firstLoggers = LoggerFactory.Create(b => b.AddProvider(firstLog).SetMinimumLevel(LogLevel.Debug));
+        using var secondLoggers = LoggerFactory.Create(b => b.AddProvider(secondLog).SetMinimumLevel(LogLevel.Debug));
+        string Logs() => $"\n--- first replica ---\n{firstLog.Text}\n--- second replica ---\n{secondLog.Text}";
+        await using var first = await Operator.Hosting.OperatorHost.StartAsync(options with { Identity = "first" }, firstLoggers);
         await OperatorWorld.EventuallyAsync(() => Task.FromResult(first.IsLeader), "the first replica leads");
-        await using var second = await Operator.Hosting.OperatorHost.StartAsync(options with { Identity = "second" });
+        await using var second = await Operator.Hosting.OperatorHost.StartAsync(options with { Identity = "second" }, secondLoggers);
         await _world.Kubectl.SucceedAsync($"apply -f {OperatorWorld.RepositoryPath("crds", "samples", "secretcluster.yaml")}");
         await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the leader reconciles");
         Assert.False(second.IsLeader);
@@ -99,7 +106,14 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         Assert.Equal("second", lease.Spec.HolderIdentity);
         Assert.Equal(1, lease.Spec.LeaseTransitions);
         await _world.Kubectl.SucceedAsync("delete pod demo-0");
-        await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the new leader re-creates what was deleted");
+        try
+        {
+            await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, "demo-0") is not null, "the new leader re-creates what was deleted");
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            Assert.Fail(e.Message + Logs());
+        }
     }
 
     [Fact]
