@@ -6,7 +6,8 @@ namespace SecretFleet.Kube.Client;
 /// <summary>
 /// Where the client connects and as whom, loaded by the official client: --kubeconfig (with --context), else
 /// KUBECONFIG (merged) or ~/.kube/config, else the pod's service account. Exec plugins, tokens and client
-/// certificates are the library's business; ours is only the choice of source and a clear error when none exists.
+/// certificates are the library's business; ours is the choice of source, a user's tokenFile (which the library
+/// does not read) and a clear error when none exists.
 /// </summary>
 public static class KubeClientConfiguration
 {
@@ -19,7 +20,7 @@ public static class KubeClientConfiguration
             if (!string.IsNullOrEmpty(kubeconfigPath))
             {
                 return File.Exists(kubeconfigPath)
-                    ? KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath, context)
+                    ? FromFile(kubeconfigPath, context)
                     : throw new KubeConfigException($"kubeconfig {kubeconfigPath} (from --kubeconfig) does not exist.");
             }
 
@@ -38,13 +39,20 @@ public static class KubeClientConfiguration
                 // context (named, or the first current-context set) is read from the first file that defines it.
                 if (context is null && files.Length == listed.Length)
                 {
-                    return KubernetesClientConfiguration.BuildDefaultConfig();
+                    try
+                    {
+                        return KubernetesClientConfiguration.BuildDefaultConfig();
+                    }
+                    catch (k8s.Exceptions.KubeConfigException)
+                    {
+                        // The merge knows no tokenFile user; reading the context's own file below does.
+                    }
                 }
 
                 var loaded = files.Select(f => KubernetesClientConfiguration.LoadKubeConfig(f)).ToArray();
                 var chosen = context ?? loaded.Select(c => c.CurrentContext).FirstOrDefault(c => !string.IsNullOrEmpty(c));
                 var defining = Array.FindIndex(loaded, c => c.Contexts?.Any(x => x.Name == chosen) == true);
-                return KubernetesClientConfiguration.BuildConfigFromConfigFile(files[Math.Max(defining, 0)], chosen);
+                return FromFile(files[Math.Max(defining, 0)], chosen);
             }
 
             if (context is null && KubernetesClientConfiguration.IsInCluster())
@@ -53,7 +61,7 @@ public static class KubeClientConfiguration
             }
 
             return File.Exists(KubernetesClientConfiguration.KubeConfigDefaultLocation)
-                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(KubernetesClientConfiguration.KubeConfigDefaultLocation, context)
+                ? FromFile(KubernetesClientConfiguration.KubeConfigDefaultLocation, context)
                 : throw new KubeConfigException(NoKubeconfigMessage);
         }
         catch (k8s.Exceptions.KubeConfigException e)
@@ -61,6 +69,8 @@ public static class KubeClientConfiguration
             throw new KubeConfigException(e.Message.TrimEnd('.') + ".", e);
         }
     }
+
+    private static KubernetesClientConfiguration FromFile(string path, string? context) => KubeconfigTokenFile.Build(path, context);
 
     /// <summary>The namespace the configuration names (kubeconfig context or service account), else "default".</summary>
     public static string NamespaceOf(KubernetesClientConfiguration configuration)

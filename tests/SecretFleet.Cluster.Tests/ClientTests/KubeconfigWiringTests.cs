@@ -49,6 +49,33 @@ public sealed class KubeconfigWiringTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_file_next_to_the_kubeconfig_supplies_the_token_as_that_user()
+    {
+        var token = _world.Emulator.AddUser("carol");
+        var directory = Path.Combine(_world.Directory, "token-file");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "carol.token"), token + "\n");
+        var path = WriteTokenFileKubeconfig(Path.Combine(directory, "kubeconfig"), token, "carol.token");
+
+        using var api = KubernetesApi.Create(KubeClientConfiguration.Load(path));
+
+        // carol has no bindings: a 403 naming her (not a 401) shows the server took the file's token as hers.
+        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
+        Assert.Equal(HttpStatusCode.Forbidden, e.StatusCode);
+        Assert.Contains("User \"carol\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_token_file_that_does_not_exist_is_a_configuration_error_naming_it()
+    {
+        var path = WriteTokenFileKubeconfig(Path.Combine(_world.Directory, "missing-token-kubeconfig"), _world.Emulator.AddUser("dave"), "/nonexistent/secretfleet.token");
+
+        var e = Assert.Throws<SecretFleet.Kube.Config.KubeConfigException>(() => KubeClientConfiguration.Load(path));
+
+        Assert.Contains("/nonexistent/secretfleet.token", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_token_the_server_rejects_is_an_API_error_not_a_hang()
     {
         using var api = KubernetesApi.Create(KubeClientConfiguration.Load(WriteExecKubeconfig(WritePlugin("wrong-plugin.sh", "not-the-token"))));
@@ -118,6 +145,16 @@ public sealed class KubeconfigWiringTests : IAsyncLifetime
         }
 
         return plugin;
+    }
+
+    /// <summary>A user's kubeconfig as the emulator writes it, with its <c>token</c> moved out to <c>tokenFile</c>.</summary>
+    private string WriteTokenFileKubeconfig(string path, string token, string tokenFile)
+    {
+        _world.Emulator.WriteKubeconfig(path, token);
+        var text = File.ReadAllText(path);
+        Assert.Contains($"    token: {token}\n", text, StringComparison.Ordinal);
+        File.WriteAllText(path, text.Replace($"    token: {token}\n", $"    tokenFile: {tokenFile}\n", StringComparison.Ordinal));
+        return path;
     }
 
     private string WriteExecKubeconfig(string plugin)
