@@ -96,7 +96,7 @@ internal sealed partial class ClusterClients(IKubeApi api, IDisposable? ownedApi
         }
         catch (CliException e) when (e.InnerException is KubeApiException { IsInvalid: true } or KubeApiException { IsConflict: true })
         {
-            throw CliException.Other($"Cannot {what}: the SecretCluster changed while this command ran; run it again.", e);
+            throw CliException.Other($"Cannot {what}: the API server refused the change ({e.InnerException.Message.TrimEnd('.')}); if the SecretCluster changed while this command ran, run it again.", e);
         }
     }
 
@@ -113,7 +113,7 @@ internal sealed partial class ClusterClients(IKubeApi api, IDisposable? ownedApi
             if (time.GetUtcNow() >= deadline)
             {
                 throw CliException.Other(
-                    $"Client '{client}' was added, but its certificate was not issued within {wait.TotalSeconds:0} s; see `kubectl describe certificate {ChildNames.Of(cluster).NamedClientCertificate(client)} -n {ns}` and the SecretCluster's status.");
+                    $"Client '{client}' was added, but its certificate was not issued within {wait.TotalSeconds:0} s; the SecretCluster's CertificatesReady condition says why (`kubectl describe secretcluster {name} -n {ns}`).");
             }
             await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
         }

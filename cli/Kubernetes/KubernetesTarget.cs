@@ -59,7 +59,7 @@ internal sealed class KubernetesTarget : FleetTarget
         var secretName = ChildNames.Of(cluster).ClientTlsSecretOf(clientName ?? ChildNames.DefaultClient);
         var secret = await KubeCall(() => api.GetAsync<Secret>(ns, secretName, cancellationToken), $"read Secret {ns}/{secretName} of client {clientName ?? ChildNames.DefaultClient}").ConfigureAwait(false)
             ?? throw CliException.NotFound(clientName is null or ChildNames.DefaultClient || cluster.Spec.Clients?.Any(c => c.Name == clientName) == true
-                ? $"The client certificate Secret {ns}/{secretName} does not exist yet; wait for the operator to issue it (`kubectl get certificates -n {ns}`)."
+                ? $"The client certificate Secret {ns}/{secretName} does not exist yet; wait for the operator to issue it (`kubectl describe secretcluster {name} -n {ns}` says what it waits for)."
                 : $"SecretCluster {ns}/{name} has no client '{clientName}'; `kubectl secrets client create {clientName}` adds it, `kubectl secrets client list` shows the others.");
         var client = ClientMaterial(secret, ns);
         var forwards = new List<PortForward>();
@@ -142,7 +142,7 @@ internal sealed class KubernetesTarget : FleetTarget
     {
         string Text(string key) => secret.Data?.TryGetValue(key, out var bytes) == true
             ? Encoding.UTF8.GetString(bytes)
-            : throw CliException.Other($"Secret {ns}/{secret.Metadata.Name} has no '{key}' yet; wait for cert-manager to issue the client certificate.");
+            : throw CliException.Other($"Secret {ns}/{secret.Metadata.Name} has no '{key}' yet; wait for the client certificate to be issued.");
         try
         {
             return TlsMaterial.FromPem(Text(TlsMaterial.CertificateFileName), Text(TlsMaterial.PrivateKeyFileName), Text(TlsMaterial.CertificateAuthorityFileName));

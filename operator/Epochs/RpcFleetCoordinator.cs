@@ -40,7 +40,7 @@ internal sealed class RpcFleetCoordinatorFactory(IKubeApi api, CoordinatorOption
         string Pem(string key) =>
             secret.Data is { } data && data.TryGetValue(key, out var bytes) && bytes.Length > 0
                 ? System.Text.Encoding.UTF8.GetString(bytes)
-                : throw new FleetUnavailableException($"Secret {names.Namespace}/{names.OperatorTlsSecret} has no {key} yet; wait for cert-manager to issue Certificate {names.OperatorCertificate}.");
+                : throw new FleetUnavailableException($"Secret {names.Namespace}/{names.OperatorTlsSecret} has no {key} yet; the operator signs it at its next reconcile (with spec.issuerRef, cert-manager issues Certificate {names.OperatorCertificate}).");
 
         try
         {
