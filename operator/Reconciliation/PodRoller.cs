@@ -1,8 +1,14 @@
+using System.Text.Json.Nodes;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
 using SecretFleet.Operator.Epochs;
 
 namespace SecretFleet.Operator.Reconciliation;
+
+/// <summary>The template hashes of a node pod as the operator would build it now.</summary>
+/// <param name="Current">The template hash a pod built now carries.</param>
+/// <param name="Legacy">The hash an older operator gave the same pod (see NodePodSpec.LegacyTemplateHash).</param>
+internal sealed record PodTemplateHashes(string Current, string Legacy);
 
 /// <summary>How the pods compare with what the operator would build now.</summary>
 /// <param name="Stale">Pods built from an older spec (or by an older layout).</param>
@@ -19,10 +25,12 @@ internal sealed record RollReport(IReadOnlyList<string> Stale, string? Replaced,
 /// one goes only when every node is Ready and, once the fleet is surveyed, known to hold its shares again.
 /// Pods of an older fleet (shared certificate and keys) are stale too, which is how a fleet moves to per-node
 /// identities; not while its StatefulSet still exists, though, since that would bring them back as they were.
+/// A pod an older operator built from the same spec (its template hash in the older form) is relabelled, not
+/// replaced: an upgrade that only changed how the hash is taken restarts nothing.
 /// </summary>
 internal sealed class PodRoller(IKubeApi api)
 {
-    public async Task<RollReport> RollAsync(ClusterState state, int replicas, Func<int, string> desiredHash, bool operationRunning, SupervisorSnapshot supervisor, CancellationToken cancellationToken)
+    public async Task<RollReport> RollAsync(ClusterState state, int replicas, Func<int, PodTemplateHashes> desiredHashes, bool operationRunning, SupervisorSnapshot supervisor, CancellationToken cancellationToken)
     {
         var stale = new List<Pod>();
         var settled = true;
@@ -30,10 +38,26 @@ internal sealed class PodRoller(IKubeApi api)
         {
             var pod = state.PodAt(ordinal);
             settled &= pod?.IsReady == true && (supervisor.Members is null || supervisor.IsMember(ordinal, pod.Metadata.Uid));
-            if (pod is not null && pod.Metadata.Label(LabelsAndAnnotations.TemplateHash) != desiredHash(ordinal))
+            var hash = pod?.Metadata.Label(LabelsAndAnnotations.TemplateHash);
+            if (pod is null)
             {
-                stale.Add(pod);
+                continue;
             }
+
+            var desired = desiredHashes(ordinal);
+            if (hash == desired.Current)
+            {
+                continue;
+            }
+
+            if (hash == desired.Legacy)
+            {
+                // Built from the same spec by an older operator: only the label's form changed, so no restart.
+                await RelabelAsync(pod, desired.Current, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            stale.Add(pod);
         }
 
         var names = stale.Select(p => p.Metadata.Name!).ToList();
@@ -56,5 +80,15 @@ internal sealed class PodRoller(IKubeApi api)
         var victim = stale[0];
         await api.DeleteAsync(KubeResources.Pods, victim.Metadata.Namespace, victim.Metadata.Name!, new DeleteOptions { PreconditionUid = victim.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
         return new RollReport(names, victim.Metadata.Name, false);
+    }
+
+    private Task<Pod> RelabelAsync(Pod pod, string hash, CancellationToken cancellationToken)
+    {
+        // The uid makes the API server refuse the patch if the pod was replaced meanwhile.
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["uid"] = pod.Metadata.Uid, ["labels"] = new JsonObject { [LabelsAndAnnotations.TemplateHash] = hash } },
+        };
+        return api.PatchAsync<Pod>(pod.Metadata.Namespace, pod.Metadata.Name!, KubePatch.Merge(patch), cancellationToken);
     }
 }

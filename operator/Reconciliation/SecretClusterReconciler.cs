@@ -99,7 +99,7 @@ internal sealed partial class SecretClusterReconciler
             var nodeKeys = await _keys.ReadAsync(state.Names, cancellationToken).ConfigureAwait(false);
             applied = await _workload.ReconcileAsync(state, shape, image.Image, issued, nodeKeys, cancellationToken).ConfigureAwait(false);
             migration = await _migrator.ReconcileAsync(state, nodeKeys.Legacy is not null, issued, shape.Replicas, running, cancellationToken).ConfigureAwait(false);
-            roll = await _roller.RollAsync(state, shape.Replicas, o => WorkloadReconciler.DesiredHash(cluster, image.Image, o, shape.Threshold), running, _supervisors.Snapshot(key), cancellationToken).ConfigureAwait(false);
+            roll = await _roller.RollAsync(state, shape.Replicas, o => WorkloadReconciler.DesiredHashes(cluster, image.Image, o, shape.Threshold), running, _supervisors.Snapshot(key), cancellationToken).ConfigureAwait(false);
         }
 
         var epochReport = _epochs.Reconcile(state, issued.FleetReady, shape, roll);

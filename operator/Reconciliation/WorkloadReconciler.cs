@@ -98,6 +98,10 @@ internal sealed class WorkloadReconciler(IKubeApi api, NodeNetworkPeers peers, N
     public static string DesiredHash(SecretCluster cluster, string image, int ordinal, int threshold) =>
         NodePodSpec.TemplateHashOf(NodePodSpec.Build(cluster, image, ordinal, threshold))!;
 
+    /// <summary>Both hashes of node <paramref name="ordinal"/>'s pod as built now: the current one and the one older operators gave it.</summary>
+    public static PodTemplateHashes DesiredHashes(SecretCluster cluster, string image, int ordinal, int threshold) =>
+        new(DesiredHash(cluster, image, ordinal, threshold), NodePodSpec.LegacyTemplateHash(cluster, image, ordinal, threshold));
+
     /// <summary>Ordinal → whether it is terminating, for every PVC <c>data-NAME-i</c> (by name: older fleets' PVCs were named so too).</summary>
     private async Task<IReadOnlyDictionary<int, bool>> ClaimsAsync(ChildNames names, CancellationToken cancellationToken)
     {

@@ -43,13 +43,28 @@ internal static class NodePodSpec
     /// <param name="threshold">The fleet's threshold.</param>
     public static KubeObject Build(SecretCluster cluster, string image, int ordinal, int threshold)
     {
+        var (labels, spec) = Parts(cluster, image, ordinal, threshold);
+        labels[LabelsAndAnnotations.TemplateHash] = Hash(labels, spec);
+        return new KubeObject("v1", "Pod", ChildMetadata.For(cluster, ChildNames.Of(cluster).Pod(ordinal), labels), new JsonObject { ["spec"] = spec });
+    }
+
+    /// <summary>
+    /// The template hash operators before 0.2 gave the same pod: over the JSON as the builder wrote it, so it would
+    /// change with member order. A pod carrying it is up to date, and is relabelled in place rather than replaced.
+    /// </summary>
+    public static string LegacyTemplateHash(SecretCluster cluster, string image, int ordinal, int threshold)
+    {
+        var (labels, spec) = Parts(cluster, image, ordinal, threshold);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ChildMetadata.ToJson(labels).ToJsonString() + spec.ToJsonString())))[..16];
+    }
+
+    private static (SortedDictionary<string, string> Labels, JsonObject Spec) Parts(SecretCluster cluster, string image, int ordinal, int threshold)
+    {
         ArgumentNullException.ThrowIfNull(cluster);
         var names = ChildNames.Of(cluster);
         var labels = new SortedDictionary<string, string>(
             (IDictionary<string, string>)ChildMetadata.NodeLabels(names.Cluster, LabelsAndAnnotations.Components.Node, ordinal), StringComparer.Ordinal);
-        var spec = PodSpec(cluster, names, image, ordinal, threshold);
-        labels[LabelsAndAnnotations.TemplateHash] = Hash(labels, spec);
-        return new KubeObject("v1", "Pod", ChildMetadata.For(cluster, names.Pod(ordinal), labels), new JsonObject { ["spec"] = spec });
+        return (labels, PodSpec(cluster, names, image, ordinal, threshold));
     }
 
     /// <summary>The template hash label of a pod (as built, or as it runs), if any.</summary>
@@ -253,6 +268,7 @@ internal static class NodePodSpec
     }
 
     /// <summary>16 hex digits of SHA-256 over the labels and spec as built (the builder's output is deterministic).</summary>
+    /// <summary>Over the content only (<see cref="CanonicalJson"/>), so a builder writing the same pod in another member order keeps it.</summary>
     private static string Hash(IReadOnlyDictionary<string, string> labels, JsonObject spec) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ChildMetadata.ToJson(labels).ToJsonString() + spec.ToJsonString())))[..16];
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson.Of(ChildMetadata.ToJson(labels)) + CanonicalJson.Of(spec))))[..16];
 }

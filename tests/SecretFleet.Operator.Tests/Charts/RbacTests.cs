@@ -42,6 +42,16 @@ public sealed class RbacTests
         await h.ReconcileUntilIdleAsync();
         h.Patch(new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [LabelsAndAnnotations.RefreshRequestedAt] = h.Time.GetUtcNow().ToString("O") } } });
         await h.ReconcileUntilIdleAsync();
+        using (h.Api.Quiet())
+        {
+            // A pod as an operator before the canonical template hash labelled it: relabelled in place.
+            await h.Api.PatchAsync<Kube.Models.Pod>("vault", "demo-0", KubePatch.Merge(new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [LabelsAndAnnotations.TemplateHash] = Operator.Specs.NodePodSpec.LegacyTemplateHash(h.Cluster, "ghcr.io/secretfleet/node:test", 0, 2) } },
+            }), CancellationToken.None);
+        }
+
+        await h.ReconcileAsync();
         h.PatchSpec(new JsonObject { ["replicas"] = 4, ["image"] = "ghcr.io/secretfleet/node:next" });
         await h.ReconcileAsync();
         h.Api.IssueCertificates();

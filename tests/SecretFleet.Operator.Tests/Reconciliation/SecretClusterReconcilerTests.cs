@@ -374,6 +374,29 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pod_an_older_operator_built_from_the_same_spec_is_relabelled_not_replaced()
+    {
+        await FormAsync();
+        var old = Uids();
+        var current = (string)_h.Api.Raw(KubeResources.Pods, "vault", "demo-1")!["metadata"]!["labels"]![LabelsAndAnnotations.TemplateHash]!;
+        var legacy = Operator.Specs.NodePodSpec.LegacyTemplateHash(_h.Cluster, "ghcr.io/secretfleet/node:test", 1, 2);
+        Assert.NotEqual(current, legacy);
+        using (_h.Api.Quiet())
+        {
+            await _h.Api.PatchAsync<Pod>("vault", "demo-1", KubePatch.Merge(new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [LabelsAndAnnotations.TemplateHash] = legacy } },
+            }), CancellationToken.None);
+        }
+
+        await _h.ReconcileAsync();
+
+        Assert.Equal(old, Uids());
+        Assert.Equal(current, (string?)_h.Api.Raw(KubeResources.Pods, "vault", "demo-1")!["metadata"]!["labels"]![LabelsAndAnnotations.TemplateHash]);
+        Assert.DoesNotContain(_h.Events.Recorded, e => e.Reason == "PodReplaced");
+    }
+
+    [Fact]
     public async Task Stale_pods_are_replaced_one_at_a_time_and_never_during_an_operation()
     {
         await FormAsync();
