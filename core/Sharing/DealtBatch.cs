@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 
 namespace SecretFleet.Core.Sharing;
@@ -16,32 +15,17 @@ public sealed class DealtBatch : IDisposable
 {
     private const int B = Gf128.BlockSize;
 
-    private readonly int _coefficientCount;
-    private readonly int _blockCount;
-    private readonly int _receiverCount;
-    private byte[]? _coefficients;
-    private byte[]? _values;
-    private byte[]? _masks;
+    // The t − 1 coefficients of each q_m and of q_ρ (DealingBuffers' layout, m = M is ρ).
+    private readonly DealingBuffers _buffers;
 
-    private DealtBatch(int threshold, int receiverCount, int blockCount)
-    {
-        _coefficientCount = threshold - 1;
-        _blockCount = blockCount;
-        _receiverCount = receiverCount;
-        _coefficients = ArrayPool<byte>.Shared.Rent(CoefficientBytes);
-        _values = ArrayPool<byte>.Shared.Rent(receiverCount * blockCount * B);
-        _masks = ArrayPool<byte>.Shared.Rent(receiverCount * B);
-    }
+    private DealtBatch(int threshold, int receiverCount, int blockCount) =>
+        _buffers = new DealingBuffers(threshold - 1, receiverCount, blockCount, nameof(DealtBatch));
 
     /// <summary>Blocks in the batch (M).</summary>
-    public int BlockCount => _blockCount;
+    public int BlockCount => _buffers.BlockCount;
 
     /// <summary>Receivers the batch was dealt to.</summary>
-    public int ReceiverCount => _receiverCount;
-
-    // Coefficient-major: coefficient k of polynomial m at block k·(M + 1) + m; m = M is ρ. Each
-    // coefficient's row is contiguous, so the combined coefficients are one fold per row.
-    private int CoefficientBytes => _coefficientCount * (_blockCount + 1) * B;
+    public int ReceiverCount => _buffers.ReceiverCount;
 
     /// <summary>
     /// Deals one batch of <paramref name="blockCount"/> blocks to the receivers at
@@ -64,68 +48,35 @@ public sealed class DealtBatch : IDisposable
 
     private void Fill(ReadOnlySpan<byte> receiverXs, byte zeroAt)
     {
-        var coefficients = _coefficients.AsSpan(0, CoefficientBytes);
+        var coefficients = _buffers.Coefficients;
         RandomNumberGenerator.Fill(coefficients);
-        var values = _values.AsSpan(0, _receiverCount * _blockCount * B);
-        var masks = _masks.AsSpan(0, _receiverCount * B);
-        if (_coefficientCount == 0)
+        var values = _buffers.Values;
+        var masks = _buffers.Masks;
+        if (_buffers.CoefficientRows == 0)
         {
             // t = 1: the only polynomial of degree 0 vanishing at z is 0.
             values.Clear();
             masks.Clear();
             return;
         }
-        DealingEvaluator.Evaluate(coefficients, _coefficientCount, _blockCount, receiverXs, zeroAt, values, masks);
+        DealingEvaluator.Evaluate(coefficients, _buffers.CoefficientRows, _buffers.BlockCount, receiverXs, zeroAt, values, masks);
     }
 
     /// <summary>δ_m(x_j) for every block m of receiver <paramref name="receiverIndex"/> (index into the receiver x's), M × 16 bytes.</summary>
-    public ReadOnlySpan<byte> ValuesFor(int receiverIndex) =>
-        Live(_values).AsSpan(Receiver(receiverIndex) * _blockCount * B, _blockCount * B);
+    public ReadOnlySpan<byte> ValuesFor(int receiverIndex) => _buffers.ValuesFor(receiverIndex);
 
     /// <summary>ρ(x_j) for receiver <paramref name="receiverIndex"/>, 16 bytes.</summary>
-    public ReadOnlySpan<byte> MaskFor(int receiverIndex) => Live(_masks).AsSpan(Receiver(receiverIndex) * B, B);
+    public ReadOnlySpan<byte> MaskFor(int receiverIndex) => _buffers.MaskFor(receiverIndex);
 
     /// <summary>SHA-256(values ‖ mask) of receiver <paramref name="receiverIndex"/>: what that receiver acknowledges.</summary>
-    public byte[] DigestFor(int receiverIndex) => BatchCheck.Digest(ValuesFor(receiverIndex), MaskFor(receiverIndex));
+    public byte[] DigestFor(int receiverIndex) => _buffers.DigestFor(receiverIndex);
 
     /// <summary>
     /// Q = q_ρ + Σ_m r^m·q_m for the challenge r, (t − 1) × 16 bytes, lowest degree first.
     /// Publishing it reveals nothing about the q_m: q_ρ is uniform and used once.
     /// </summary>
-    public byte[] CombinedCoefficients(Gf128 challenge)
-    {
-        var coefficients = Live(_coefficients);
-        var result = new byte[_coefficientCount * B];
-        var rowBytes = (_blockCount + 1) * B;
-        for (var k = 0; k < _coefficientCount; k++)
-        {
-            var row = coefficients.AsSpan(k * rowBytes, rowBytes);
-            var combined = Gf128.Read(row[(_blockCount * B)..]) + Gf128Blocks.FoldPowers(row[..(_blockCount * B)], challenge);
-            combined.Write(result.AsSpan(k * B));
-        }
-        return result;
-    }
+    public byte[] CombinedCoefficients(Gf128 challenge) => _buffers.CombinedCoefficients(challenge);
 
     /// <summary>Zeroes the polynomials and values and returns the buffers to the pool.</summary>
-    public void Dispose()
-    {
-        Return(ref _coefficients, CoefficientBytes);
-        Return(ref _values, _receiverCount * _blockCount * B);
-        Return(ref _masks, _receiverCount * B);
-    }
-
-    private static void Return(ref byte[]? buffer, int used)
-    {
-        if (buffer is not null)
-        {
-            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, used));
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = null;
-        }
-    }
-
-    private int Receiver(int index) =>
-        (uint)index < (uint)_receiverCount ? index : throw new ArgumentOutOfRangeException(nameof(index), index, $"The batch has {_receiverCount} receivers.");
-
-    private static byte[] Live(byte[]? buffer) => buffer ?? throw new ObjectDisposedException(nameof(DealtBatch));
+    public void Dispose() => _buffers.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 
 namespace SecretFleet.Core.Sharing;
@@ -16,37 +15,24 @@ public sealed class ResharingDealing : IDisposable
 {
     private const int B = Gf128.BlockSize;
 
-    private readonly int _newThreshold;
-    private readonly int _blockCount;
-    private readonly int _receiverCount;
-    private byte[]? _coefficients;
-    private byte[]? _values;
-    private byte[]? _masks;
+    // The t' coefficients of each g_m and of h (DealingBuffers' layout, m = M is h). Row 0 holds the constants
+    // (the dealer's shares, then μ), so the published constant C(0) is the same fold as every other coefficient.
+    private readonly DealingBuffers _buffers;
 
     private ResharingDealing(byte dealerX, int newThreshold, int receiverCount, int blockCount)
     {
         DealerX = dealerX;
-        _newThreshold = newThreshold;
-        _blockCount = blockCount;
-        _receiverCount = receiverCount;
-        _coefficients = ArrayPool<byte>.Shared.Rent(CoefficientBytes);
-        _values = ArrayPool<byte>.Shared.Rent(receiverCount * blockCount * B);
-        _masks = ArrayPool<byte>.Shared.Rent(receiverCount * B);
+        _buffers = new DealingBuffers(newThreshold, receiverCount, blockCount, nameof(ResharingDealing));
     }
 
     /// <summary>The dealer's x in the old committee (where its share and μ share were evaluated).</summary>
     public byte DealerX { get; }
 
     /// <summary>Blocks in the batch (M).</summary>
-    public int BlockCount => _blockCount;
+    public int BlockCount => _buffers.BlockCount;
 
     /// <summary>Receivers (new committee members) the batch was dealt to.</summary>
-    public int ReceiverCount => _receiverCount;
-
-    // Coefficient-major like DealtBatch: coefficient k of polynomial m at block k·(M + 1) + m,
-    // m = M is h. Row 0 holds the constants (the dealer's shares, then μ), so the published
-    // constant C(0) is the same fold as every other coefficient.
-    private int CoefficientBytes => _newThreshold * (_blockCount + 1) * B;
+    public int ReceiverCount => _buffers.ReceiverCount;
 
     /// <summary>
     /// Deals the blocks of <paramref name="shareBlocks"/> (the dealer's old share of every block
@@ -80,26 +66,28 @@ public sealed class ResharingDealing : IDisposable
 
     private void Fill(ReadOnlySpan<byte> shareBlocks, ReadOnlySpan<byte> maskShare, ReadOnlySpan<byte> receiverXs)
     {
-        var rowBytes = (_blockCount + 1) * B;
-        var coefficients = _coefficients.AsSpan(0, CoefficientBytes);
+        var blockCount = _buffers.BlockCount;
+        var newThreshold = _buffers.CoefficientRows;
+        var rowBytes = _buffers.RowBytes;
+        var coefficients = _buffers.Coefficients;
         shareBlocks.CopyTo(coefficients);
-        maskShare.CopyTo(coefficients[(_blockCount * B)..]);
+        maskShare.CopyTo(coefficients[(blockCount * B)..]);
         RandomNumberGenerator.Fill(coefficients[rowBytes..]);
 
-        var values = _values.AsSpan(0, _receiverCount * _blockCount * B);
-        var masks = _masks.AsSpan(0, _receiverCount * B);
+        var values = _buffers.Values;
+        var masks = _buffers.Masks;
         // Horner for all receivers in lockstep; the x's are public, the multiplies constant-time.
-        Span<Gf128> acc = stackalloc Gf128[_receiverCount];
-        for (var m = 0; m <= _blockCount; m++)
+        Span<Gf128> acc = stackalloc Gf128[_buffers.ReceiverCount];
+        for (var m = 0; m <= blockCount; m++)
         {
-            acc.Fill(Gf128.Read(coefficients[((_newThreshold - 1) * rowBytes + m * B)..]));
-            for (var k = _newThreshold - 2; k >= 0; k--)
+            acc.Fill(Gf128.Read(coefficients[((newThreshold - 1) * rowBytes + m * B)..]));
+            for (var k = newThreshold - 2; k >= 0; k--)
             {
                 Gf128Blocks.HornerStep(acc, receiverXs, Gf128.Read(coefficients[(k * rowBytes + m * B)..]));
             }
             for (var j = 0; j < acc.Length; j++)
             {
-                acc[j].Write(m < _blockCount ? values[((j * _blockCount + m) * B)..] : masks[(j * B)..]);
+                acc[j].Write(m < blockCount ? values[((j * blockCount + m) * B)..] : masks[(j * B)..]);
             }
         }
         // The accumulators hold dealt values; the stack frame outlives this call.
@@ -107,54 +95,21 @@ public sealed class ResharingDealing : IDisposable
     }
 
     /// <summary>g_m(y_j) for every block m of receiver <paramref name="receiverIndex"/> (index into the receiver x's), M × 16 bytes.</summary>
-    public ReadOnlySpan<byte> ValuesFor(int receiverIndex) =>
-        Live(_values).AsSpan(Receiver(receiverIndex) * _blockCount * B, _blockCount * B);
+    public ReadOnlySpan<byte> ValuesFor(int receiverIndex) => _buffers.ValuesFor(receiverIndex);
 
     /// <summary>h(y_j) for receiver <paramref name="receiverIndex"/>, 16 bytes.</summary>
-    public ReadOnlySpan<byte> MaskFor(int receiverIndex) => Live(_masks).AsSpan(Receiver(receiverIndex) * B, B);
+    public ReadOnlySpan<byte> MaskFor(int receiverIndex) => _buffers.MaskFor(receiverIndex);
 
     /// <summary>SHA-256(values ‖ mask) of receiver <paramref name="receiverIndex"/>: what that receiver acknowledges before the challenge exists.</summary>
-    public byte[] DigestFor(int receiverIndex) => BatchCheck.Digest(ValuesFor(receiverIndex), MaskFor(receiverIndex));
+    public byte[] DigestFor(int receiverIndex) => _buffers.DigestFor(receiverIndex);
 
     /// <summary>
     /// C = h + Σ_m r^(m+1)·g_m for the common challenge r, t' × 16 bytes, lowest degree first.
     /// Its constant is μ + Σ_m r^(m+1)·s_m: the fold of the dealer's shares, hidden by μ; the
     /// other coefficients are hidden by h's, which are uniform and used once.
     /// </summary>
-    public byte[] CombinedCoefficients(Gf128 challenge)
-    {
-        var coefficients = Live(_coefficients);
-        var result = new byte[_newThreshold * B];
-        var rowBytes = (_blockCount + 1) * B;
-        for (var k = 0; k < _newThreshold; k++)
-        {
-            var row = coefficients.AsSpan(k * rowBytes, rowBytes);
-            var combined = Gf128.Read(row[(_blockCount * B)..]) + Gf128Blocks.FoldPowers(row[..(_blockCount * B)], challenge);
-            combined.Write(result.AsSpan(k * B));
-        }
-        return result;
-    }
+    public byte[] CombinedCoefficients(Gf128 challenge) => _buffers.CombinedCoefficients(challenge);
 
     /// <summary>Zeroes the polynomials (which hold the dealer's shares) and values, and returns the buffers to the pool.</summary>
-    public void Dispose()
-    {
-        Return(ref _coefficients, CoefficientBytes);
-        Return(ref _values, _receiverCount * _blockCount * B);
-        Return(ref _masks, _receiverCount * B);
-    }
-
-    private static void Return(ref byte[]? buffer, int used)
-    {
-        if (buffer is not null)
-        {
-            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, used));
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = null;
-        }
-    }
-
-    private int Receiver(int index) =>
-        (uint)index < (uint)_receiverCount ? index : throw new ArgumentOutOfRangeException(nameof(index), index, $"The dealing has {_receiverCount} receivers.");
-
-    private static byte[] Live(byte[]? buffer) => buffer ?? throw new ObjectDisposedException(nameof(ResharingDealing));
+    public void Dispose() => _buffers.Dispose();
 }
