@@ -45,7 +45,7 @@ internal sealed class IdentitySigner(IKubeApi api, TimeProvider time)
             foreach (var identity in SignedIdentitySpecs.All(cluster, replicas))
             {
                 var current = await api.GetAsync<Secret>(names.Namespace, identity.SecretName, cancellationToken).ConfigureAwait(false);
-                var expires = SignedLeaf.ValidUntil(current, identity, authority, now);
+                var expires = SignedLeaf.ValidUntil(current, identity, authority, time);
                 if (expires is null || expires.Value - now <= SignedIdentitySpecs.RenewBefore)
                 {
                     var issued = authority.Issue(new LeafCertificateRequest(identity.Identity, SignedIdentitySpecs.Lifetime) { DnsNames = identity.DnsNames });

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using SecretFleet.Core.Identity;
@@ -11,11 +10,12 @@ namespace SecretFleet.Operator.Reconciliation;
 internal static class SignedLeaf
 {
     /// <summary>
-    /// When the certificate in <paramref name="secret"/> expires, if it is exactly <paramref name="wanted"/>: issued by
-    /// <paramref name="authority"/> (chain checked, and its <c>ca.crt</c> is that CA), for that identity and those DNS
-    /// names only, with its own key beside it, and valid now. Null when it must be signed again.
+    /// When the certificate in <paramref name="secret"/> expires, if it is exactly <paramref name="wanted"/>: usable TLS
+    /// material as a node would load it (its own key beside it, valid now, chained to its <c>ca.crt</c>), whose
+    /// <c>ca.crt</c> is <paramref name="authority"/>, for that identity and those DNS names only. Null when it must be
+    /// signed again.
     /// </summary>
-    public static DateTimeOffset? ValidUntil(Secret? secret, SignedIdentity wanted, LocalCertificateAuthority authority, DateTimeOffset now)
+    public static DateTimeOffset? ValidUntil(Secret? secret, SignedIdentity wanted, LocalCertificateAuthority authority, TimeProvider time)
     {
         if (secret?.Data is not { } data
             || !data.TryGetValue(TlsMaterial.CertificateFileName, out var certificatePem)
@@ -25,46 +25,27 @@ internal static class SignedLeaf
             return null;
         }
 
+        TlsMaterial material;
         try
         {
-            using var leaf = X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(certificatePem));
-            using var ca = X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(caPem));
-            if (!ca.RawDataMemory.Span.SequenceEqual(authority.Certificate.RawDataMemory.Span)
-                || leaf.NotBefore.ToUniversalTime() > now.UtcDateTime
-                || !IssuedBy(leaf, authority.Certificate, now)
-                || FleetIdentity.FromCertificate(leaf) != wanted.Identity
-                || !DnsNames(leaf).SetEquals(wanted.DnsNames)
-                || !KeyBelongs(leaf, Encoding.UTF8.GetString(keyPem)))
-            {
-                return null;
-            }
-
-            return new DateTimeOffset(leaf.NotAfter.ToUniversalTime());
+            material = TlsMaterial.FromPem(Encoding.UTF8.GetString(certificatePem), Encoding.UTF8.GetString(keyPem), Encoding.UTF8.GetString(caPem), time);
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException or FormatException)
+        catch (Exception e) when (e is TlsMaterialException or System.Security.Cryptography.CryptographicException or ArgumentException or FormatException)
         {
+            // Anything a Secret could hold that is not usable material is signed again, never a failed reconcile.
             return null;
         }
-    }
 
-    private static bool IssuedBy(X509Certificate2 leaf, X509Certificate2 ca, DateTimeOffset now)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-        return chain.Build(leaf);
+        using (material)
+        {
+            return material.CertificateAuthority.RawDataMemory.Span.SequenceEqual(authority.Certificate.RawDataMemory.Span)
+                && material.Identity == wanted.Identity
+                && DnsNames(material.Certificate).SetEquals(wanted.DnsNames)
+                    ? new DateTimeOffset(material.Certificate.NotAfter.ToUniversalTime())
+                    : null;
+        }
     }
 
     private static HashSet<string> DnsNames(X509Certificate2 leaf) =>
         [.. leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames())];
-
-    private static bool KeyBelongs(X509Certificate2 leaf, string keyPem)
-    {
-        using var key = ECDsa.Create();
-        key.ImportFromPem(keyPem);
-        using var published = leaf.GetECDsaPublicKey();
-        return published is not null && published.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo());
-    }
 }
