@@ -62,36 +62,7 @@ public sealed class LocalCertificateAuthority : IDisposable
     {
         var certificatePath = Path.Combine(directory, CertificateFileName);
         var keyPath = Path.Combine(directory, PrivateKeyFileName);
-        var certificatePem = ReadFile(certificatePath);
-        var keyPem = ReadFile(keyPath);
-        X509Certificate2 certificate;
-        try
-        {
-            certificate = X509Certificate2.CreateFromPem(certificatePem);
-        }
-        catch (CryptographicException e)
-        {
-            throw new TlsMaterialException($"{certificatePath} holds no valid PEM certificate: {e.Message}", e);
-        }
-
-        var key = ECDsa.Create();
-        try
-        {
-            key.ImportFromPem(keyPem);
-        }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
-        {
-            key.Dispose();
-            throw new TlsMaterialException($"{keyPath} holds no PEM ECDSA private key: {e.Message}", e);
-        }
-
-        using var publicKey = certificate.GetECDsaPublicKey();
-        if (publicKey is null || !publicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
-        {
-            key.Dispose();
-            throw new TlsMaterialException($"The key in {keyPath} does not belong to the CA certificate in {certificatePath}.");
-        }
-
+        var (certificate, key) = Pair(ReadFile(certificatePath), ReadFile(keyPath), certificatePath, keyPath);
         var trustDomain = certificate.SubjectName.EnumerateRelativeDistinguishedNames()
             .Where(n => n.GetSingleElementType().Value == "2.5.4.10") // O=
             .Select(n => n.GetSingleElementValue())
@@ -106,6 +77,21 @@ public sealed class LocalCertificateAuthority : IDisposable
     public static LocalCertificateAuthority FromPem(string certificatePem, string privateKeyPem, string trustDomain, TimeProvider? timeProvider = null)
     {
         _ = new FleetIdentity(trustDomain, FleetRole.Node, "validation"); // validates the trust domain
+        var (certificate, key) = Pair(certificatePem, privateKeyPem, "the CA certificate PEM", "the CA private key PEM");
+        if (certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
+        {
+            var subject = certificate.Subject;
+            key.Dispose();
+            certificate.Dispose();
+            throw new TlsMaterialException($"The certificate {subject} is not a CA certificate.");
+        }
+
+        return new LocalCertificateAuthority(certificate, key, trustDomain, timeProvider ?? TimeProvider.System);
+    }
+
+    /// <summary>The CA certificate and its ECDSA key, checked to belong together; the names say where each came from.</summary>
+    private static (X509Certificate2 Certificate, ECDsa Key) Pair(string certificatePem, string keyPem, string certificateName, string keyName)
+    {
         X509Certificate2 certificate;
         try
         {
@@ -113,32 +99,27 @@ public sealed class LocalCertificateAuthority : IDisposable
         }
         catch (CryptographicException e)
         {
-            throw new TlsMaterialException($"The CA certificate is not a valid PEM certificate: {e.Message}", e);
+            throw new TlsMaterialException($"{certificateName} holds no valid PEM certificate: {e.Message}", e);
         }
 
         var key = ECDsa.Create();
         try
         {
-            key.ImportFromPem(privateKeyPem);
+            key.ImportFromPem(keyPem);
             using var publicKey = certificate.GetECDsaPublicKey();
             if (publicKey is null || !publicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
             {
-                throw new TlsMaterialException("The CA's private key does not belong to its certificate (or is not an ECDSA key).");
+                throw new TlsMaterialException($"The key in {keyName} does not belong to the CA certificate in {certificateName}.");
             }
 
-            if (certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
-            {
-                throw new TlsMaterialException($"The certificate {certificate.Subject} is not a CA certificate.");
-            }
+            return (certificate, key);
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException or TlsMaterialException)
         {
             key.Dispose();
             certificate.Dispose();
-            throw e as TlsMaterialException ?? new TlsMaterialException($"The CA's private key is not a PEM ECDSA key: {e.GetType().Name}.", e);
+            throw e as TlsMaterialException ?? new TlsMaterialException($"{keyName} holds no PEM ECDSA private key: {e.Message}", e);
         }
-
-        return new LocalCertificateAuthority(certificate, key, trustDomain, timeProvider ?? TimeProvider.System);
     }
 
     /// <summary>Writes <c>ca.crt</c> and <c>ca.key</c> (mode 0600) into a directory.</summary>
