@@ -159,6 +159,16 @@ public sealed record ChildNames(string Namespace, string Cluster)
     /// <summary>The ordinal of a PVC <c>data-NAME-i</c>, or null.</summary>
     public int? ClaimOrdinal(string claimName) => OrdinalOf(claimName, $"{DataVolume}-{Cluster}");
 
+    /// <summary>The Certificate name a TLS Secret <c>X-tls</c> belongs to (<c>X</c>), or null for another name.</summary>
+    public static string? CertificateOfTlsSecret(string secretName)
+    {
+        ArgumentNullException.ThrowIfNull(secretName);
+        return secretName.EndsWith("-tls", StringComparison.Ordinal) ? secretName[..^"-tls".Length] : null;
+    }
+
+    /// <summary>Whether a Certificate name is one of a node's or of a client of <c>spec.clients</c>.</summary>
+    public bool IsIdentityCertificate(string certificateName) => NodeCertificateOrdinal(certificateName) is not null || NamedClientOf(certificateName) is not null;
+
     /// <summary>The ordinal of a node Certificate <c>NAME-node-i</c>, or null.</summary>
     public int? NodeCertificateOrdinal(string certificateName) => OrdinalOf(certificateName, $"{Cluster}-node");
 

@@ -43,9 +43,9 @@ internal sealed class CertificateReconciler(IKubeApi api, TimeProvider time)
         try
         {
             var report = state.Cluster.Spec.IssuerRef is null
-                ? await OwnAuthorityAsync(state.Cluster, replicas, cancellationToken).ConfigureAwait(false)
-                : await ExternalIssuerAsync(state.Cluster, replicas, cancellationToken).ConfigureAwait(false);
-            await PruneAsync(state, replicas, cancellationToken).ConfigureAwait(false);
+                ? await OwnAuthorityAsync(state, replicas, cancellationToken).ConfigureAwait(false)
+                : await ExternalIssuerAsync(state, replicas, cancellationToken).ConfigureAwait(false);
+            await PruneSecretsAsync(state, replicas, cancellationToken).ConfigureAwait(false);
             return report;
         }
         catch (KubeApiException e) when (e.IsNotFound)
@@ -55,12 +55,16 @@ internal sealed class CertificateReconciler(IKubeApi api, TimeProvider time)
         }
     }
 
-    private async Task<CertificateReport> OwnAuthorityAsync(SecretCluster cluster, int replicas, CancellationToken cancellationToken)
+    private async Task<CertificateReport> OwnAuthorityAsync(ClusterState state, int replicas, CancellationToken cancellationToken)
     {
-        var names = ChildNames.Of(cluster);
+        var cluster = state.Cluster;
+        var names = state.Names;
         await api.ApplyAsync(IssuerSpecs.SelfSigned(cluster), ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
         var ca = await api.ApplyAsync(CertificateSpecs.CertificateAuthority(cluster), ApplyOptions.Operator, cancellationToken).ConfigureAwait(false);
-        await RetireCertManagerLeavesAsync(names, cancellationToken).ConfigureAwait(false);
+
+        // Before signing: cert-manager would re-issue into a Secret whose Certificate still exists.
+        await RetireCertManagerIssuerAsync(names, cancellationToken).ConfigureAwait(false);
+        await PruneCertificatesAsync(state, replicas, cancellationToken).ConfigureAwait(false);
         if (Pending(ca) is { } why)
         {
             return CertificateReport.Missing($"Certificate {names.CertificateAuthority}: {why}");
@@ -96,24 +100,20 @@ internal sealed class CertificateReconciler(IKubeApi api, TimeProvider time)
                 $"Issuer {string.Join(", ", exposing)} signs with this fleet's CA (Secret {names.CertificateAuthority}): anyone who may create Certificates or CertificateRequests against it can obtain a node, operator or client identity. Delete it.");
     }
 
-    /// <summary>Deletes the CA Issuer and the leaf Certificates of an older operator, which signed through cert-manager; their Secrets stay valid until renewed.</summary>
-    private async Task RetireCertManagerLeavesAsync(ChildNames names, CancellationToken cancellationToken)
+    /// <summary>Deletes the CA Issuer an older operator made, which signed the fleet's identities through cert-manager.</summary>
+    private async Task RetireCertManagerIssuerAsync(ChildNames names, CancellationToken cancellationToken)
     {
         var issuer = await api.GetAsync<KubeObject>(KubeResources.Issuers, names.Namespace, names.CertificateAuthority, cancellationToken).ConfigureAwait(false);
         if (issuer?.Metadata.Label(LabelsAndAnnotations.Cluster) == names.Cluster)
         {
             await api.DeleteAsync(KubeResources.Issuers, names.Namespace, names.CertificateAuthority, new DeleteOptions { PreconditionUid = issuer.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
         }
-
-        foreach (var certificate in (await ClusterCertificatesAsync(names, cancellationToken).ConfigureAwait(false)).Where(c => c.Metadata.Name != names.CertificateAuthority))
-        {
-            await api.DeleteAsync(KubeResources.Certificates, names.Namespace, certificate.Metadata.Name!, new DeleteOptions { PreconditionUid = certificate.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
-        }
     }
 
-    private async Task<CertificateReport> ExternalIssuerAsync(SecretCluster cluster, int replicas, CancellationToken cancellationToken)
+    private async Task<CertificateReport> ExternalIssuerAsync(ClusterState state, int replicas, CancellationToken cancellationToken)
     {
-        var names = ChildNames.Of(cluster);
+        var cluster = state.Cluster;
+        var names = state.Names;
         await PruneOwnAuthorityAsync(names, cancellationToken).ConfigureAwait(false);
         var pending = new List<string>();
         var fleetReady = true;
@@ -135,6 +135,7 @@ internal sealed class CertificateReconciler(IKubeApi api, TimeProvider time)
             }
         }
 
+        await PruneCertificatesAsync(state, replicas, cancellationToken).ConfigureAwait(false);
         var issuer = cluster.Spec.IssuerRef!;
         var protection = new IdentityProtection(false, Conditions.Reasons.SharedIssuer,
             $"{issuer.Kind} {issuer.Name} signs this fleet's identities: anyone who may create Certificates or CertificateRequests against it can obtain a node, operator or client identity. Restrict it (cert-manager approver-policy), or omit spec.issuerRef so that only the operator signs.");
@@ -144,38 +145,47 @@ internal sealed class CertificateReconciler(IKubeApi api, TimeProvider time)
     }
 
     /// <summary>
-    /// Deletes the identities of node ordinals at or above the replica count whose pod is gone, and of clients no
-    /// longer in <c>spec.clients</c>: the Certificate first (cert-manager would re-issue a Secret whose Certificate
-    /// still exists), then the Secret, so neither keeps an identity.
+    /// Deletes the Certificates the fleet no longer needs. Without <c>spec.issuerRef</c> that is every one but the CA's
+    /// (the operator signs the identities; leaf Certificates are an older operator's). With it, those of node ordinals
+    /// at or above the replica count whose pod is gone and of clients no longer in <c>spec.clients</c>.
     /// </summary>
-    private async Task PruneAsync(ClusterState state, int replicas, CancellationToken cancellationToken)
+    private async Task PruneCertificatesAsync(ClusterState state, int replicas, CancellationToken cancellationToken)
     {
         var names = state.Names;
-        var clients = CertificateSpecs.NamedClients(state.Cluster).ToHashSet(StringComparer.Ordinal);
-        bool Stale(string certificateName) =>
-            names.NodeCertificateOrdinal(certificateName) is { } ordinal
-                ? ordinal >= replicas && state.AnyPodAt(ordinal) is null
-                : names.NamedClientOf(certificateName) is { } client && !clients.Contains(client);
-
+        var ownAuthority = state.Cluster.Spec.IssuerRef is null;
         foreach (var certificate in await ClusterCertificatesAsync(names, cancellationToken).ConfigureAwait(false))
         {
-            if (Stale(certificate.Metadata.Name!))
+            var name = certificate.Metadata.Name!;
+            if (ownAuthority ? name != names.CertificateAuthority : Stale(state, replicas, name))
             {
-                await api.DeleteAsync(KubeResources.Certificates, names.Namespace, certificate.Metadata.Name!, new DeleteOptions { PreconditionUid = certificate.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
+                await api.DeleteAsync(KubeResources.Certificates, names.Namespace, name, new DeleteOptions { PreconditionUid = certificate.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
 
+    /// <summary>
+    /// Deletes the TLS Secrets of node ordinals at or above the replica count whose pod is gone, and of clients no
+    /// longer in <c>spec.clients</c> (their Certificates, if any, went first), so neither keeps an identity.
+    /// </summary>
+    private async Task PruneSecretsAsync(ClusterState state, int replicas, CancellationToken cancellationToken)
+    {
+        var names = state.Names;
         var selector = $"{ChildMetadata.ClusterSelector(names.Cluster)},{LabelsAndAnnotations.Component}={LabelsAndAnnotations.Components.Certificates}";
         var secrets = await api.ListAsync<Secret>(names.Namespace, new ListOptions { LabelSelector = selector }, cancellationToken).ConfigureAwait(false);
         foreach (var secret in secrets.Items)
         {
-            var name = secret.Metadata.Name!;
-            if (name.EndsWith("-tls", StringComparison.Ordinal) && Stale(name[..^"-tls".Length]))
+            if (ChildNames.CertificateOfTlsSecret(secret.Metadata.Name!) is { } certificate && Stale(state, replicas, certificate))
             {
-                await api.DeleteAsync(KubeResources.Secrets, names.Namespace, name, new DeleteOptions { PreconditionUid = secret.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
+                await api.DeleteAsync(KubeResources.Secrets, names.Namespace, secret.Metadata.Name!, new DeleteOptions { PreconditionUid = secret.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>Whether the identity of Certificate (or Secret base) <paramref name="certificateName"/> is one the fleet no longer has.</summary>
+    private static bool Stale(ClusterState state, int replicas, string certificateName) =>
+        state.Names.NodeCertificateOrdinal(certificateName) is { } ordinal
+            ? ordinal >= replicas && state.AnyPodAt(ordinal) is null
+            : state.Names.NamedClientOf(certificateName) is { } client && !CertificateSpecs.NamedClients(state.Cluster).Contains(client);
 
     private async Task<IReadOnlyList<KubeObject>> ClusterCertificatesAsync(ChildNames names, CancellationToken cancellationToken) =>
         (await api.ListAsync<KubeObject>(KubeResources.Certificates, names.Namespace, new ListOptions { LabelSelector = ChildMetadata.ClusterSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false)).Items;

@@ -80,13 +80,9 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
         var secretNames = new List<string> { names.OperatorTlsSecret, names.ClientTlsSecret, names.CertificateAuthority, names.LegacyNodeTlsSecret };
         foreach (var certificate in certificates.Items)
         {
-            if (names.NodeCertificateOrdinal(certificate.Metadata.Name ?? "") is { } ordinal)
+            if (names.IsIdentityCertificate(certificate.Metadata.Name ?? ""))
             {
-                secretNames.Add(names.NodeTlsSecret(ordinal));
-            }
-            else if (names.NamedClientOf(certificate.Metadata.Name ?? "") is { } client)
-            {
-                secretNames.Add(names.ClientTlsSecretOf(client));
+                secretNames.Add($"{certificate.Metadata.Name}-tls");
             }
 
             await api.DeleteAsync(KubeResources.Certificates, names.Namespace, certificate.Metadata.Name!, null, cancellationToken).ConfigureAwait(false);
@@ -94,7 +90,7 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
 
         // The identities the operator signed have no Certificate; garbage collection would take them later, this takes them now.
         var labelled = await api.ListAsync<Secret>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.ClusterSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
-        secretNames.AddRange(labelled.Items.Select(s => s.Metadata.Name!).Where(n => IsIdentitySecret(names, n) && !secretNames.Contains(n)));
+        secretNames.AddRange(labelled.Items.Select(s => s.Metadata.Name!).Where(n => ChildNames.CertificateOfTlsSecret(n) is { } certificate && names.IsIdentityCertificate(certificate) && !secretNames.Contains(n)));
 
         await api.DeleteAsync(KubeResources.Issuers, names.Namespace, names.CertificateAuthority, null, cancellationToken).ConfigureAwait(false);
         await api.DeleteAsync(KubeResources.Issuers, names.Namespace, names.SelfSignedIssuer, null, cancellationToken).ConfigureAwait(false);
@@ -109,11 +105,6 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
         await Finalizers.RemoveAsync(api, cluster, cancellationToken).ConfigureAwait(false);
         return ReconcileResult.Success();
     }
-
-    /// <summary>A node's or a named client's TLS Secret: <c>NAME-node-i-tls</c> or <c>NAME-client-CLIENT-tls</c>.</summary>
-    private static bool IsIdentitySecret(ChildNames names, string secret) =>
-        secret.EndsWith("-tls", StringComparison.Ordinal) && secret[..^"-tls".Length] is var certificate
-        && (names.NodeCertificateOrdinal(certificate) is not null || names.NamedClientOf(certificate) is not null);
 
     /// <summary>The data PVCs of this cluster, by their naming (data-NAME-i), in ordinal order.</summary>
     private async Task<IReadOnlyList<string>> ClaimsAsync(ChildNames names, CancellationToken cancellationToken)
