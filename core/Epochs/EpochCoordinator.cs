@@ -53,6 +53,78 @@ public sealed partial class EpochCoordinator(INodeOperations nodes, IOperationLo
         }, fleet, cancellationToken);
 
     /// <summary>
+    /// Reshares every secret from the fleet's members (threshold t) to <paramref name="newCommittee"/>
+    /// with threshold <paramref name="newThreshold"/>: all n members deal, the new committee receives.
+    /// Commit makes the new committee current at epoch e + 1 and erases every old share, on nodes that
+    /// leave too; abort leaves the old committee as it was. Writes are refused while it runs.
+    /// </summary>
+    /// <param name="fleet">The fleet as it is (its members are the old committee).</param>
+    /// <param name="newCommittee">The nodes that hold the shares afterwards: members that stay, and new nodes already running.</param>
+    /// <param name="newThreshold">The threshold afterwards, 1 ≤ t' ≤ |newCommittee|.</param>
+    /// <param name="progress">Receives progress while the new committee stages.</param>
+    /// <param name="cancellationToken">Cancels the operation (it aborts).</param>
+    /// <exception cref="OperationRefusedException">Another operation runs; a member is unreachable or not at the common epoch; fewer than 2t − 1 members; an impossible new shape; a new node that belongs to another fleet.</exception>
+    public Task<OperationOutcome> ReshareAsync(FleetView fleet, IReadOnlyList<FleetMember> newCommittee, int newThreshold, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        ArgumentNullException.ThrowIfNull(newCommittee);
+        var everyone = ResharingView(fleet, newCommittee);
+        if (newThreshold < 1 || newThreshold > newCommittee.Count)
+        {
+            throw new OperationRefusedException($"A threshold of {newThreshold} is impossible with {newCommittee.Count} nodes; it must be 1 to {newCommittee.Count}.");
+        }
+        return ExclusiveAsync(async () =>
+        {
+            var infos = await FleetSurvey.TakeAsync(nodes, everyone, cancellationToken).ConfigureAwait(false);
+            var oldXs = fleet.Members.Select(m => m.X).ToArray();
+            var epoch = infos.RequireCommonEpoch(oldXs);
+            foreach (var joining in newCommittee.Where(m => !oldXs.Contains(m.X)))
+            {
+                if (infos.Info(joining.X).FleetId is { Length: > 0 } id && id != fleet.FleetId)
+                {
+                    throw new OperationRefusedException($"Node x {joining.X} belongs to another fleet ({id}); give it a fresh data directory.");
+                }
+            }
+            var record = NewRecord(OperationKind.Resharing, epoch, epoch + 1, oldXs, 0) with
+            {
+                Receivers = [.. newCommittee.Select(m => m.X).Order()],
+                NewThreshold = newThreshold,
+            };
+            return await RunAsync(everyone, record, progress, cancellationToken).ConfigureAwait(false);
+        }, everyone, cancellationToken);
+    }
+
+    /// <summary>
+    /// The fleet and a new committee as one view (every node a resharing talks to), after checking
+    /// the shape: a resharing commits only when at least 2t − 1 dealers agree (docs/protocol.md).
+    /// </summary>
+    /// <exception cref="OperationRefusedException">Fewer than 2t − 1 members, an impossible new shape, or an x named twice with two identities.</exception>
+    public static FleetView ResharingView(FleetView fleet, IReadOnlyList<FleetMember> newCommittee)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        ArgumentNullException.ThrowIfNull(newCommittee);
+        var needed = 2 * fleet.Threshold - 1;
+        if (fleet.Members.Count < needed)
+        {
+            throw new OperationRefusedException($"A {fleet.Threshold}-of-{fleet.Members.Count} fleet cannot reshare: at least 2t − 1 = {needed} nodes must deal, or t − 1 dishonest ones could change the secrets unseen. Grow it first (a share recovery per new node), then reshare.");
+        }
+        if (newCommittee.Count == 0 || newCommittee.Select(m => m.X).Distinct().Count() != newCommittee.Count)
+        {
+            throw new OperationRefusedException("The new committee needs at least one node, each x once.");
+        }
+        var members = fleet.Members.ToDictionary(m => m.X);
+        foreach (var member in newCommittee)
+        {
+            if (members.TryGetValue(member.X, out var known) && known.Identity != member.Identity)
+            {
+                throw new OperationRefusedException($"Node x {member.X} is {known.Identity} in the fleet and {member.Identity} in the new committee.");
+            }
+            members.TryAdd(member.X, member);
+        }
+        return new FleetView(fleet.FleetId, fleet.Threshold, [.. members.Values.OrderBy(m => m.X)]);
+    }
+
+    /// <summary>
     /// Finishes an operation a previous coordinator left open: re-sends its decision, or aborts
     /// it when no decision was recorded. Null when nothing was open.
     /// </summary>
@@ -104,7 +176,7 @@ public sealed partial class EpochCoordinator(INodeOperations nodes, IOperationLo
     {
         if (!await _single.WaitAsync(0, cancellationToken).ConfigureAwait(false))
         {
-            throw new OperationRefusedException("A refresh or recovery is already running on this fleet; wait for it to finish.");
+            throw new OperationRefusedException("A refresh, recovery or resharing is already running on this fleet; wait for it to finish.");
         }
         try
         {
@@ -153,7 +225,7 @@ public sealed partial class EpochCoordinator(INodeOperations nodes, IOperationLo
 
     private async Task<OperationOutcome> FinishAsync(FleetView fleet, OperationLogRecord record, IReadOnlyList<byte> culprits, long pairs, long started, CancellationToken cancellationToken)
     {
-        var participants = record.Participants.Append(record.RecoveryTargetX).Where(x => x != 0).Distinct().Select(fleet.Member).ToArray();
+        var participants = record.Everyone.Select(fleet.Member).ToArray();
         var deadline = time.GetUtcNow() + _options.FinishTimeout;
         var pending = participants.ToList();
         ulong epoch = record.Decision == OperationDecision.Commit ? record.TargetEpoch : record.Epoch;
@@ -205,7 +277,7 @@ public sealed partial class EpochCoordinator(INodeOperations nodes, IOperationLo
     }
 
     private OperationLogRecord NewRecord(OperationKind kind, ulong epoch, ulong targetEpoch, IReadOnlyList<byte> participants, byte targetX) =>
-        new($"{(kind == OperationKind.Refresh ? "refresh" : "recovery")}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}",
+        new($"{kind switch { OperationKind.Refresh => "refresh", OperationKind.Resharing => "resharing", _ => "recovery" }}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}",
             kind, epoch, targetEpoch, participants, targetX, OperationDecision.None, "", "", time.GetUtcNow(), Completed: false);
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Operation {OperationId} ({Kind}) starting: epoch {Epoch} -> {TargetEpoch} with {Participants} participants")]

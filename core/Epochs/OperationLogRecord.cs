@@ -31,8 +31,16 @@ public sealed record OperationLogRecord(
     string Reason,
     string ReasonCode,
     DateTimeOffset StartedAt,
-    bool Completed)
+    bool Completed,
+    IReadOnlyList<byte>? Receivers = null,
+    int NewThreshold = 0)
 {
+    /// <summary>
+    /// Every node the decision goes to: the participants (dealers), a resharing's new committee
+    /// (<see cref="Receivers"/>) and a recovery's target.
+    /// </summary>
+    public IReadOnlyList<byte> Everyone => [.. Participants.Concat(Receivers ?? []).Append(RecoveryTargetX).Where(x => x != 0).Distinct().Order()];
+
     /// <summary>Open: started or decided, but not every node has acknowledged the outcome yet.</summary>
     public bool IsOpen => !Completed;
 }

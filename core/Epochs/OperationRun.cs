@@ -14,6 +14,11 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
     private readonly FleetMember[] _dealers = [.. record.Participants.Select(fleet.Member)];
     private readonly FleetMember? _target = record.RecoveryTargetX == 0 ? null : fleet.Member(record.RecoveryTargetX);
 
+    // A resharing's new committee receives; otherwise the dealers receive their own dealings.
+    private readonly FleetMember[] _receivers = record.Kind == OperationKind.Resharing ? [.. (record.Receivers ?? []).Select(fleet.Member)] : [.. record.Participants.Select(fleet.Member)];
+
+    private bool Resharing => record.Kind == OperationKind.Resharing;
+
     public async Task<OperationVerdict> ExecuteAsync(CancellationToken cancellationToken)
     {
         try
@@ -28,12 +33,30 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
             {
                 begin.RecoveryTarget = Participant(_target);
             }
-            var everyone = _target is null ? _dealers : [.. _dealers, _target];
+            if (Resharing)
+            {
+                begin.Receivers.Add(_receivers.Select(Participant));
+                begin.NewThreshold = (uint)record.NewThreshold;
+            }
+            var everyone = record.Everyone.Select(fleet.Member).ToArray();
             var begun = new System.Collections.Concurrent.ConcurrentDictionary<byte, BeginResponse>();
             await Task.WhenAll(everyone.Select(node => CallAsync(node, async () => begun[node.X] = await nodes.BeginAsync(node, begin, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
             var missing = await SnapshotReconciliation.MissingAsync(nodes, record.Id, _dealers, begun, cancellationToken).ConfigureAwait(false);
-            await Task.WhenAll(_dealers.Select(node => CallAsync(node, () => nodes.VerifyAsync(node, Verify(missing[node.X]), cancellationToken)))).ConfigureAwait(false);
-            var statuses = await WaitForStageAsync(_dealers, "verifying", cancellationToken).ConfigureAwait(false);
+            if (Resharing && missing.FirstOrDefault(m => m.Value.Count > 0) is { Value: not null } lacking)
+            {
+                // A resharing deals shares, so a dealer cannot deal a pair it lacks.
+                return OperationVerdict.Abort($"Node x {lacking.Key} lacks {lacking.Value.Count} secrets the other nodes hold (a write raced the resharing's start, or reached only some nodes); retry the resharing, or rebuild node x {lacking.Key} with a share recovery first.", "snapshots-diverge");
+            }
+            var verifying = Resharing ? everyone : _dealers;
+            await Task.WhenAll(verifying.Select(node => CallAsync(node, () => nodes.VerifyAsync(node, Verify(missing.GetValueOrDefault(node.X) ?? []), cancellationToken)))).ConfigureAwait(false);
+            var statuses = await WaitForStageAsync(verifying, "verifying", cancellationToken).ConfigureAwait(false);
+            if (Resharing && statuses.Values.All(s => s.Phase == OperationPhase.Staged))
+            {
+                // Dealers check each other's mask dealings while receivers pull; once every receiver
+                // staged those checks are done, but a dealer polled before the last receiver may not
+                // have reported them yet.
+                statuses = await WaitForStageAsync(verifying, "verifying", cancellationToken).ConfigureAwait(false);
+            }
             var verdict = Judge(statuses);
             if (verdict.Decision == OperationDecision.Commit && _target is not null)
             {
@@ -125,17 +148,31 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
         }
         foreach (var dealer in _dealers)
         {
-            var seen = statuses.Values.Select(s => s.Dealers.FirstOrDefault(v => v.X == dealer.X)).ToArray();
-            if (seen.Any(v => v is null || !v.Valid))
+            var seen = _receivers.Select(r => statuses[r.X].Dealers.FirstOrDefault(v => v.X == dealer.X)).ToArray();
+            if (Same(dealer, seen, "receivers") is { } failed)
             {
-                return OperationVerdict.Abort($"Node x {dealer.X} (ordinal {dealer.Ordinal}) was not verified by every receiver.", "dealer-misbehaved", dealer.X);
+                return failed;
             }
-            if (seen.Any(v => !v!.TranscriptHash.Equals(seen[0]!.TranscriptHash)))
+            if (Resharing && Same(dealer, [.. _dealers.Where(d => d.X != dealer.X).Select(d => statuses[d.X].MaskDealers.FirstOrDefault(v => v.X == dealer.X))], "the other dealers (its mask dealings)") is { } mask)
             {
-                return OperationVerdict.Abort($"Node x {dealer.X} (ordinal {dealer.Ordinal}) told receivers different things.", "transcript-mismatch", dealer.X);
+                return mask;
             }
         }
         return new OperationVerdict(OperationDecision.Commit, "every node staged and verified every dealer", "", [], statuses.Values.Max(s => (long)s.StagedPairs));
+    }
+
+    // Every observer verified the dealer and saw the same transcript, or the dealer is named.
+    private static OperationVerdict? Same(FleetMember dealer, DealerVerdict?[] seen, string observers)
+    {
+        if (seen.Any(v => v is null || !v.Valid))
+        {
+            return OperationVerdict.Abort($"Node x {dealer.X} (ordinal {dealer.Ordinal}) was not verified by all of {observers}.", "dealer-misbehaved", dealer.X);
+        }
+        if (seen.Any(v => !v!.TranscriptHash.Equals(seen[0]!.TranscriptHash) || v.Batches != seen[0]!.Batches))
+        {
+            return OperationVerdict.Abort($"Node x {dealer.X} (ordinal {dealer.Ordinal}) told {observers} different things.", "transcript-mismatch", dealer.X);
+        }
+        return null;
     }
 
     private static OperationVerdict Failed(Dictionary<byte, OperationStatusResponse> statuses)
@@ -143,7 +180,7 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
         // Name a node that failed, not one still verifying when the poll stopped.
         var failed = statuses.Where(s => s.Value.Phase != OperationPhase.Staged)
             .OrderBy(s => s.Value.Phase is OperationPhase.Failed or OperationPhase.Aborted ? 0 : 1).ThenBy(s => s.Key).First();
-        var culprits = statuses.Values.SelectMany(s => s.Dealers).Where(v => !v.Valid).Select(v => (byte)v.X).Distinct().Order().ToArray();
+        var culprits = statuses.Values.SelectMany(s => s.Dealers.Concat(s.MaskDealers)).Where(v => !v.Valid).Select(v => (byte)v.X).Distinct().Order().ToArray();
         var reason = string.IsNullOrEmpty(failed.Value.Failure) ? $"Node x {failed.Key} is {failed.Value.Phase}." : $"Node x {failed.Key}: {failed.Value.Failure}";
         return OperationVerdict.Abort(reason, culprits.Length > 0 ? "dealer-misbehaved" : "node-failed", culprits);
     }

@@ -30,6 +30,29 @@ internal sealed class DealTranscript : IDisposable
         return context;
     }
 
+    /// <summary>
+    /// The context of a resharing batch's common challenge: the same for every dealer (the
+    /// challenge must be one r for all of them), bound to the operation, batch and both thresholds.
+    /// </summary>
+    public static byte[] ResharingContext(OperationRecord operation, ulong batch) => Context("secretfleet/reshare/v1\0"u8, operation, 0, batch);
+
+    /// <summary>The context of one dealer's mask dealing (its share of μ) for one batch; checked per dealer.</summary>
+    public static byte[] MaskContext(OperationRecord operation, byte dealerX, ulong batch) => Context("secretfleet/reshare-mask/v1\0"u8, operation, dealerX, batch);
+
+    private static byte[] Context(ReadOnlySpan<byte> domain, OperationRecord operation, byte dealerX, ulong batch)
+    {
+        var id = Encoding.UTF8.GetBytes(operation.Id);
+        var context = new byte[domain.Length + 11 + id.Length];
+        domain.CopyTo(context);
+        var rest = context.AsSpan(domain.Length);
+        rest[0] = dealerX;
+        BinaryPrimitives.WriteUInt64BigEndian(rest[1..], batch);
+        rest[9] = (byte)operation.Threshold;
+        rest[10] = (byte)operation.NewThreshold;
+        id.CopyTo(rest[11..]);
+        return context;
+    }
+
     public static byte[] IdsHash(ReadOnlySpan<byte> pairKeys, ReadOnlySpan<byte> pairBlocks)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -54,6 +77,53 @@ internal sealed class DealTranscript : IDisposable
             _hash.AppendData(digest.Digest.Span);
         }
         _hash.AppendData(batch.Combined.Span);
+    }
+
+    /// <summary>A resharing batch: the digests of every dealer (the challenge's input), what the pairs are, and this dealer's C.</summary>
+    public void AppendResharing(DealResponse batch, ReadOnlySpan<byte> idsHash)
+    {
+        Append(batch, idsHash);
+        foreach (var row in batch.Rows)
+        {
+            _hash.AppendData([(byte)row.X]);
+            foreach (var digest in row.Digests)
+            {
+                _hash.AppendData([(byte)digest.X]);
+                _hash.AppendData(digest.Digest.Span);
+            }
+        }
+        Span<byte> updated = stackalloc byte[8];
+        foreach (var pair in batch.Pairs)
+        {
+            AppendLengthPrefixed(pair.Owner);
+            AppendLengthPrefixed(pair.Name);
+            _hash.AppendData(pair.Commitment.Span);
+            BinaryPrimitives.WriteInt64BigEndian(updated, pair.UpdatedUnixMs);
+            _hash.AppendData(updated);
+        }
+    }
+
+    /// <summary>One batch of a dealer's mask dealing as an old-committee node saw it: every digest and the published combination.</summary>
+    public void AppendMask(ulong batch, DealMaskResponse dealing)
+    {
+        Span<byte> header = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(header, batch);
+        _hash.AppendData(header);
+        foreach (var digest in dealing.Digests)
+        {
+            _hash.AppendData([(byte)digest.X]);
+            _hash.AppendData(digest.Digest.Span);
+        }
+        _hash.AppendData(dealing.Combined.Span);
+    }
+
+    private void AppendLengthPrefixed(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
+        _hash.AppendData(length);
+        _hash.AppendData(bytes);
     }
 
     public byte[] Finish() => _hash.GetHashAndReset();

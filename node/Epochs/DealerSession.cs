@@ -14,7 +14,7 @@ namespace SecretFleet.Node.Epochs;
 /// batches are held: memory stays flat however many secrets the node holds. No batch is built
 /// before Verify brought the agreement.
 /// </summary>
-internal sealed class DealerSession(OperationRecord operation, byte dealerX, OperationStore store, IDealerTamper? tamper) : IDisposable
+internal sealed class DealerSession(OperationRecord operation, byte dealerX, OperationStore store, IDealerTamper? tamper) : IDealingSession
 {
     public const int Window = 4;
     private const int SnapshotPage = 2048;

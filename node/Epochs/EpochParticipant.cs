@@ -9,7 +9,7 @@ using SecretFleet.Node.Observability;
 namespace SecretFleet.Node.Epochs;
 
 /// <summary>
-/// This node's side of refresh and recovery: idle → dealing (Begin) → verifying (Verify) →
+/// This node's side of refresh, recovery and resharing: idle → dealing (Begin) → verifying (Verify) →
 /// staged | failed → committed | aborted. The record is durable; a node restarted while dealing
 /// or verifying reports the operation failed (its dealing randomness is gone), a staged node
 /// keeps its stage and waits for the coordinator's decision.
@@ -18,12 +18,13 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private OperationRecord? _record;
-    private DealerSession? _dealer;
+    private IDealingSession? _dealer;
     private SnapshotSummary? _summary;
     private IReadOnlyList<SnapshotEntry> _missing = [];
     private Task? _work;
     private CancellationTokenSource? _workStop;
     private ReceiverSession? _receiver;
+    private ResharingReceiverSession? _resharingReceiver;
     private RecoveryTargetSession? _target;
     private ReceiverOutcome? _outcome;
     private long _pairsTotal;
@@ -44,6 +45,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         }
         _record = record;
         store.Shares.TrackChanges = record is { IsFinished: false };
+        store.Shares.WritesFrozen = record is { IsFinished: false, IsResharing: true };
     }
 
     public async Task<BeginResponse> BeginAsync(BeginRequest request, string identity, CancellationToken cancellationToken)
@@ -74,7 +76,9 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
             _recoveredPairs = 0;
             _missing = [];
             _dealer?.Dispose();
-            _dealer = record.IsDealer(OwnX) ? new DealerSession(record, OwnX, store, tamper) : null;
+            _dealer = !record.IsDealer(OwnX) ? null
+                : record.IsResharing ? new ResharingDealerSession(record, OwnX, store, peers, tamper, e => _ = FailDealingAsync(record.Id, e))
+                : new DealerSession(record, OwnX, store, tamper);
             _summary = record.IsDealer(OwnX) ? await store.SummarizeSnapshotAsync(cancellationToken).ConfigureAwait(false) : null;
             Volatile.Write(ref _record, record);
             metrics.OperationStarted();
@@ -140,6 +144,16 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
             {
                 _target = new RecoveryTargetSession(record, OwnX, store, peers);
                 _recoveredPairs = await _target.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (record.IsResharing)
+            {
+                // A node leaving the fleet only deals: its dealing runs as receivers pull it, and
+                // fails this node's part (FailDealingAsync) if another dealer's mask dealing is bad.
+                if (record.Receiver(OwnX) is not null)
+                {
+                    _resharingReceiver = new ResharingReceiverSession(record, OwnX, store, peers);
+                    _outcome = await _resharingReceiver.RunAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
             else
             {
@@ -207,7 +221,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
             OperationId = record.Id,
             Phase = record.Phase,
             PairsTotal = (ulong)_pairsTotal,
-            PairsDone = (ulong)(_receiver?.PairsDone ?? _target?.PairsDone ?? 0),
+            PairsDone = (ulong)(_receiver?.PairsDone ?? _resharingReceiver?.PairsDone ?? _target?.PairsDone ?? 0),
             Failure = record.Failure,
             Epoch = store.Shares.State.Epoch,
             StagedPairs = (ulong)(_outcome?.StagedPairs ?? _recoveredPairs),
@@ -215,6 +229,10 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         if (_outcome is not null)
         {
             status.Dealers.Add(_outcome.Dealers);
+        }
+        if (_dealer is ResharingDealerSession resharing && resharing.OperationId == record.Id)
+        {
+            status.MaskDealers.Add(resharing.MaskDealers);
         }
         return status;
     }
@@ -305,6 +323,72 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
             metrics.PeerBytesSent(response.CalculateSize());
         }
         return response;
+    }
+
+    /// <summary>
+    /// Serves this dealer's ν of one resharing batch at another dealer's x, and only to that dealer:
+    /// with t of them, anyone could compute μ and unmask the published constants.
+    /// </summary>
+    public Task<DealMaskResponse> DealMaskAsync(DealMaskRequest request, FleetIdentity? caller, CancellationToken cancellationToken)
+    {
+        var (dealer, record) = ResharingDealer(request.OperationId);
+        var receiver = request.ReceiverX is > 0 and <= 255 ? record.Dealers.FirstOrDefault(d => d.X == request.ReceiverX) : null;
+        if (receiver is null)
+        {
+            throw new OperationRejectedException(OperationRejection.InvalidArgument, $"x {request.ReceiverX} is not a dealer of operation {record.Id}.");
+        }
+        RequireCaller(caller, receiver, $"The mask dealing for x {receiver.X}");
+        return dealer.DealMaskAsync(receiver.X, request.Batch, cancellationToken);
+    }
+
+    /// <summary>Serves this dealer's digests of one resharing batch to the other dealers, which derive the common challenge from them.</summary>
+    public Task<DealerDigestsResponse> DealerDigestsAsync(DealerDigestsRequest request, FleetIdentity? caller, CancellationToken cancellationToken)
+    {
+        var (dealer, record) = ResharingDealer(request.OperationId);
+        if (!record.Dealers.Any(d => d.Identity == caller?.ToString() && d.X != OwnX))
+        {
+            throw new OperationRejectedException(OperationRejection.PermissionDenied,
+                $"The digests of operation {record.Id} are served only to its other dealers, not to {caller?.ToString() ?? "a caller without an identity"}.");
+        }
+        return dealer.DealerDigestsAsync(request.Batch, cancellationToken);
+    }
+
+    private (ResharingDealerSession Dealer, OperationRecord Record) ResharingDealer(string operationId)
+    {
+        var record = Current;
+        return _dealer is ResharingDealerSession dealer && dealer.OperationId == operationId && record is { IsFinished: false } && record.Id == operationId
+            ? (dealer, record)
+            : throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"This node is not dealing for resharing {operationId}.");
+    }
+
+    // A resharing dealer's own checks (another dealer's mask dealing) fail this node's part of the operation.
+    private async Task FailDealingAsync(string operationId, Exception error)
+    {
+        await _lock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var record = Current;
+            if (record is null || record.Id != operationId || record.IsFinished || record.Phase == OperationPhase.Failed)
+            {
+                return;
+            }
+            var failure = error is DealerMisbehavedException misbehaved ? $"Node x {misbehaved.X} misbehaved: {misbehaved.Problem}" : OperationRequests.Describe(error);
+            if (error is DealerMisbehavedException named)
+            {
+                LogDealerMisbehaved(log, record.Id, named.X, named.Problem);
+            }
+            else
+            {
+                LogVerificationFailed(log, record.Id, error.GetType().Name, error.Message);
+            }
+            record = record with { Phase = OperationPhase.Failed, Failure = failure };
+            await store.SaveAsync(record, CancellationToken.None).ConfigureAwait(false);
+            Volatile.Write(ref _record, record);
+        }
+        finally
+        {
+            _lock.Release();
+        }
     }
 
     /// <summary>

@@ -17,4 +17,9 @@ internal interface IDealerTamper
 
     /// <summary>The receivers' digests as shown to <paramref name="receiverX"/>: <paramref name="digests"/> itself, or another list (the dealer then publishes a combined polynomial to match).</summary>
     byte[][] PublishedDigests(ulong batch, byte receiverX, byte[][] digests);
+
+    /// <summary>Resharing: may alter the shares a dealer reshares in <paramref name="batch"/> (a consistent dealing of the wrong constant).</summary>
+    void ResharedShares(ulong batch, Span<byte> shares)
+    {
+    }
 }

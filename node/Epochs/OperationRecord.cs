@@ -9,7 +9,7 @@ namespace SecretFleet.Node.Epochs;
 internal sealed record ParticipantInfo(byte X, string Endpoint, string TlsName, string Identity);
 
 /// <summary>
-/// The operation (refresh or recovery) this node takes part in, persisted in node_state so a
+/// The operation (refresh, recovery or resharing) this node takes part in, persisted in node_state so a
 /// restarted node knows what it staged and waits for the coordinator's decision.
 /// </summary>
 internal sealed record OperationRecord(
@@ -24,10 +24,23 @@ internal sealed record OperationRecord(
     int BatchBlocks,
     string FleetId,
     string Failure = "",
-    ParticipantInfo? RecoveryTarget = null)
+    ParticipantInfo? RecoveryTarget = null,
+    IReadOnlyList<ParticipantInfo>? NewCommittee = null,
+    int NewThreshold = 0)
 {
-    /// <summary>Receivers of dealings are always the dealers themselves (all n, or the recovery helpers).</summary>
-    public IReadOnlyList<ParticipantInfo> Receivers => Dealers;
+    /// <summary>
+    /// Who receives dealings: the new committee of a resharing; otherwise the dealers themselves
+    /// (all n, or the recovery helpers).
+    /// </summary>
+    public IReadOnlyList<ParticipantInfo> Receivers => Kind == OperationKind.Resharing ? NewCommittee ?? [] : Dealers;
+
+    public bool IsResharing => Kind == OperationKind.Resharing;
+
+    /// <summary>The threshold the shares have after commit.</summary>
+    public int ThresholdAfter => IsResharing ? NewThreshold : Threshold;
+
+    /// <summary>A resharing dealer outside the new committee: it holds nothing once the resharing commits.</summary>
+    public bool IsDeparting(byte x) => IsResharing && IsDealer(x) && Receiver(x) is null;
 
     /// <summary>Refresh polynomials vanish at 0 (the secret is kept); recovery ones at the target's x (its share is kept).</summary>
     public byte ZeroAt => Kind == OperationKind.Recovery ? RecoveryTargetX : (byte)0;

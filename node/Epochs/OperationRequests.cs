@@ -19,9 +19,9 @@ internal static partial class OperationRequests
         {
             Reject($"operation_id '{Truncate(request.OperationId)}' must be 1-64 characters of letters, digits and '-'.");
         }
-        if (request.Kind is not (OperationKind.Refresh or OperationKind.Recovery))
+        if (request.Kind is not (OperationKind.Refresh or OperationKind.Recovery or OperationKind.Resharing))
         {
-            Reject("kind must be REFRESH or RECOVERY.");
+            Reject("kind must be REFRESH, RECOVERY or RESHARING.");
         }
         if (request.Threshold is < 1 or > 255)
         {
@@ -61,13 +61,47 @@ internal static partial class OperationRequests
                 Reject("the recovery target shares an identity with a helper.");
             }
         }
+        var newCommittee = request.Kind == OperationKind.Resharing ? NewCommittee(request, dealers, self) : null;
         var batchBlocks = request.BatchBlocks == 0 ? DefaultBatchBlocks : (int)Math.Clamp(request.BatchBlocks, MinBatchBlocks, MaxBatchBlocks);
         var record = new OperationRecord(request.OperationId, request.Kind, OperationPhase.Dealing, request.Epoch, request.TargetEpoch,
             (int)request.Threshold, dealers.OrderBy(d => d.X).ToArray(), (byte)Math.Min(request.RecoveryTargetX, 255u), batchBlocks, request.FleetId,
-            RecoveryTarget: target);
+            RecoveryTarget: target, NewCommittee: newCommittee, NewThreshold: newCommittee is null ? 0 : (int)request.NewThreshold);
         CheckRole(record, request, state);
         CheckOwnIdentity(record, state, self);
         return record;
+    }
+
+    // The new committee of a resharing: its own x's and identities, and the same identity for a node
+    // that is in both committees. Fewer than 2t − 1 dealers can never commit (docs/protocol.md).
+    private static ParticipantInfo[] NewCommittee(BeginRequest request, List<ParticipantInfo> dealers, FleetIdentity self)
+    {
+        var receivers = new List<ParticipantInfo>();
+        foreach (var receiver in request.Receivers)
+        {
+            if (receivers.Any(r => r.X == receiver.X))
+            {
+                Reject($"receiver x {receiver.X} is listed twice.");
+            }
+            var info = Participant(receiver, self, "receiver");
+            if (dealers.FirstOrDefault(d => d.X == info.X) is { } dealer && dealer.Identity != info.Identity)
+            {
+                Reject($"x {info.X} is named {dealer.Identity} as a dealer and {info.Identity} as a receiver.");
+            }
+            receivers.Add(info);
+        }
+        if (receivers.DistinctBy(r => r.Identity).Count() != receivers.Count)
+        {
+            Reject("two receivers share one identity; every participant needs its own.");
+        }
+        if (request.NewThreshold < 1 || request.NewThreshold > receivers.Count)
+        {
+            Reject($"new_threshold {request.NewThreshold} with {receivers.Count} receivers; need 1 ≤ t' ≤ n'.");
+        }
+        if (dealers.Count < 2 * request.Threshold - 1)
+        {
+            Reject($"{dealers.Count} dealers cannot reshare threshold {request.Threshold}: at least 2t − 1 = {2 * request.Threshold - 1} must agree.");
+        }
+        return [.. receivers.OrderBy(r => r.X)];
     }
 
     // A participant is a node of this node's own trust domain, named by its certificate identity:
@@ -90,7 +124,7 @@ internal static partial class OperationRequests
     // node's dealings to whoever holds the identity named instead.
     private static void CheckOwnIdentity(OperationRecord record, NodeState state, FleetIdentity self)
     {
-        var own = record.IsRecoveryTarget(state.X) ? record.RecoveryTarget : record.Receiver(state.X);
+        var own = record.IsRecoveryTarget(state.X) ? record.RecoveryTarget : record.Receiver(state.X) ?? record.Dealers.FirstOrDefault(d => d.X == state.X);
         if (own is not null && own.Identity != self.ToString())
         {
             Reject($"the operation names x {state.X} as {own.Identity}, but this node is {self}.");
@@ -99,7 +133,27 @@ internal static partial class OperationRequests
 
     private static void CheckRole(OperationRecord record, BeginRequest request, NodeState state)
     {
-        if (record.Kind == OperationKind.Refresh)
+        if (record.IsResharing)
+        {
+            if (request.TargetEpoch != request.Epoch + 1)
+            {
+                Reject($"a resharing goes from epoch {request.Epoch} to {request.Epoch + 1}, not {request.TargetEpoch}.");
+            }
+            if (!record.IsDealer(state.X))
+            {
+                if (record.Receiver(state.X) is null)
+                {
+                    Reject($"this node (x {state.X}) is in neither committee of the resharing.");
+                }
+                if (state.IsMember && state.FleetId != request.FleetId)
+                {
+                    FailedPrecondition($"this node belongs to fleet {state.FleetId}, not {request.FleetId}.");
+                }
+                // A joining node holds nothing of this fleet yet; whatever it held is replaced at commit.
+                return;
+            }
+        }
+        else if (record.Kind == OperationKind.Refresh)
         {
             if (!record.IsDealer(state.X))
             {

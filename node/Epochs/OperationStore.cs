@@ -42,10 +42,13 @@ internal sealed class OperationStore(ShareStore shares)
         return shares.Database.Writes.RunAsync(context =>
         {
             ClearWorkTables(context);
+            // In this transaction, so that no write lands between the snapshot and the freeze.
+            shares.WritesFrozen = record.IsResharing;
             long pairs = 0;
-            if (record.Kind == OperationKind.Refresh)
+            if (record.Kind == OperationKind.Refresh || record.IsResharing)
             {
-                // The new epoch's values are sealed under a fresh chain key; it becomes current at commit.
+                // The new epoch's values are sealed under a fresh chain key; it becomes current at commit
+                // (on a node leaving in a resharing it seals nothing: it overwrites the old key).
                 SealingState.WriteNext(context, record.TargetEpoch, shares.Sealer.StartNext(record.TargetEpoch));
             }
             if (record.IsDealer(shares.State.X))
@@ -115,6 +118,31 @@ internal sealed class OperationStore(ShareStore shares)
                 rows.Add(new OwnShare(select.Int64(0), key, version, (int)select.Int64(3), epoch,
                     held ? select.Blob(4).ToArray() : null,
                     held ? new ShareBinding(key, version, select.Text(5), select.Blob(6).ToArray(), (int)select.Int64(7)) : null));
+            }
+            return rows;
+        }, cancellationToken);
+
+    /// <summary>Snapshot pairs with what each is and this node's current share of it, in snapshot order: a resharing deals the share itself.</summary>
+    public Task<IReadOnlyList<HeldPair>> ReadHeldAsync(long afterSeq, int count, ulong epoch, CancellationToken cancellationToken) =>
+        Task.Run<IReadOnlyList<HeldPair>>(() =>
+        {
+            using var connection = shares.Database.OpenReader();
+            using var select = new RawStatement(connection, $"""
+                SELECT s.seq, s.key, s.version, s.blocks, m.owner, m.name, m.commitment, m.threshold, m.updated_ms, v.sealed
+                FROM snapshot s
+                LEFT JOIN shares m ON m.key = s.key AND m.version = s.version
+                LEFT JOIN {ValueTables.Of(epoch)} v ON v.key = s.key AND v.version = s.version
+                WHERE s.seq > ?1 ORDER BY s.seq LIMIT ?2
+                """);
+            select.Bind(1, afterSeq);
+            select.Bind(2, count);
+            var rows = new List<HeldPair>(count);
+            while (select.Read())
+            {
+                var held = !select.IsNull(4) && !select.IsNull(9);
+                rows.Add(new HeldPair(select.Int64(0), select.Blob(1).ToArray(), (ulong)select.Int64(2), (int)select.Int64(3),
+                    held ? select.Text(4) : "", held ? select.Text(5) : "", held ? select.Blob(6).ToArray() : [], held ? (int)select.Int64(7) : 0,
+                    held ? select.Int64(8) : 0, held ? select.Blob(9).ToArray() : null));
             }
             return rows;
         }, cancellationToken);
@@ -216,7 +244,18 @@ internal sealed class OperationStore(ShareStore shares)
             steps.Lap("queued");
             var current = shares.State;
             var next = current;
-            if (record.Kind == OperationKind.Refresh)
+            if (record.IsResharing)
+            {
+                if (record.IsDealer(current.X) && current.Epoch != record.Epoch)
+                {
+                    throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"Operation {record.Id} reshares epoch {record.Epoch}, but this node is at epoch {current.Epoch}; it cannot commit here.");
+                }
+                var stays = !record.IsDeparting(current.X);
+                CommitResharing(context, stays, record.TargetEpoch, steps);
+                SealingState.PromoteNext(context);
+                next = current with { Epoch = record.TargetEpoch, FleetId = stays ? record.FleetId : "" };
+            }
+            else if (record.Kind == OperationKind.Refresh)
             {
                 // Committing twice would clear the new epoch's table as if it were the old one.
                 if (current.Epoch != record.Epoch)
@@ -247,7 +286,8 @@ internal sealed class OperationStore(ShareStore shares)
         }, CancellationToken.None).ConfigureAwait(false);
         steps.Lap("transaction commit");
         shares.TrackChanges = false;
-        if (record.Kind == OperationKind.Refresh)
+        shares.WritesFrozen = false;
+        if (record.Kind == OperationKind.Refresh || record.IsResharing)
         {
             shares.Sealer.AdoptNext();
         }
@@ -305,6 +345,25 @@ internal sealed class OperationStore(ShareStore shares)
         context.Execute("DELETE FROM touched_keys WHERE (SELECT COUNT(*) FROM shares s WHERE s.key = touched_keys.key) < 2");
         context.Execute($"DELETE FROM {old}");
         steps.Lap("clear old epoch");
+    }
+
+    // A resharing replaces everything this node holds: the old committee's shares go (erased, with
+    // secure_delete, as the old epoch of a refresh is), and a node of the new committee takes the
+    // shares it staged at the new threshold. Writes were refused during the resharing, so nothing
+    // else is there to carry.
+    private static void CommitResharing(WriteContext context, bool stays, ulong targetEpoch, StepTimer steps)
+    {
+        context.Execute("DELETE FROM values_0; DELETE FROM values_1; DELETE FROM shares; DELETE FROM touched_keys");
+        steps.Lap("erase old committee");
+        if (stays)
+        {
+            context.Execute("""
+                INSERT INTO shares (key, version, name, owner, threshold, blocks, commitment, updated_ms)
+                SELECT key, version, name, owner, threshold, blocks, commitment, updated_ms FROM recovered
+                """);
+            context.Execute($"INSERT INTO {ValueTables.Of(targetEpoch)} (key, version, sealed) SELECT key, version, sealed FROM recovered");
+            steps.Lap("adopt new shares");
+        }
     }
 
     // The target may hold shares written by clients while it was not yet a member, sealed under
@@ -426,6 +485,7 @@ internal sealed class OperationStore(ShareStore shares)
             return 0;
         }, CancellationToken.None).ConfigureAwait(false);
         shares.TrackChanges = false;
+        shares.WritesFrozen = false;
         shares.Sealer.DiscardNext();
         await shares.Database.SettleErasureAsync(CancellationToken.None).ConfigureAwait(false);
     }
@@ -457,5 +517,10 @@ internal sealed class OperationStore(ShareStore shares)
     private static void Write(WriteContext context, OperationRecord record) =>
         StoreDatabase.WriteState(context, RecordState, JsonSerializer.Serialize(record));
 
-    public static string Describe(OperationKind kind) => kind == OperationKind.Recovery ? "recovery" : "refresh";
+    public static string Describe(OperationKind kind) => kind switch
+    {
+        OperationKind.Recovery => "recovery",
+        OperationKind.Resharing => "resharing",
+        _ => "refresh",
+    };
 }

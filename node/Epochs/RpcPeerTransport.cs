@@ -29,6 +29,12 @@ internal sealed class RpcPeerTransport(RenewableTls tls, byte ownX, Func<EpochPa
     public Task<FetchRecoveredResponse> FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken) =>
         CallAsync(helper, "FetchRecovered", (client, options) => client.FetchRecoveredAsync(request, options), cancellationToken);
 
+    public Task<DealMaskResponse> DealMaskAsync(ParticipantInfo dealer, DealMaskRequest request, CancellationToken cancellationToken) =>
+        CallAsync(dealer, "DealMask", (client, options) => client.DealMaskAsync(request, options), cancellationToken);
+
+    public Task<DealerDigestsResponse> DealerDigestsAsync(ParticipantInfo dealer, DealerDigestsRequest request, CancellationToken cancellationToken) =>
+        CallAsync(dealer, "DealerDigests", (client, options) => client.DealerDigestsAsync(request, options), cancellationToken);
+
     private async Task<TResponse> CallAsync<TResponse>(ParticipantInfo peer, string method, Func<Refresh.RefreshClient, CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken)
     {
         var client = _peers.GetOrAdd((peer.Endpoint, peer.TlsName, peer.Identity, tls.Current), key => new(() =>

@@ -28,3 +28,9 @@ internal sealed record MaskedPair(long Seq, byte[] Key, ulong Version, string Ow
 
 /// <summary>A share a recovery target rebuilt, sealed for the epoch it joins.</summary>
 internal sealed record RecoveredShare(byte[] Key, ulong Version, string Owner, string Name, int Blocks, byte[] Commitment, int Threshold, long UpdatedUnixMs, byte[] Sealed);
+
+/// <summary>A dealer's snapshot pair with what the pair is and its current sealed share (null when this node no longer holds it).</summary>
+internal sealed record HeldPair(long Seq, byte[] Key, ulong Version, int Blocks, string Owner, string Name, byte[] Commitment, int Threshold, long UpdatedUnixMs, byte[]? Sealed)
+{
+    public ShareBinding Binding => new(Key, Version, Owner, Commitment, Threshold);
+}

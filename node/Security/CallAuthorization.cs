@@ -57,7 +57,7 @@ internal sealed partial class CallAuthorization(FleetIdentity self, string opera
         return method switch
         {
             _ when method.StartsWith(Shares, StringComparison.Ordinal) => RequireRole(method, caller, FleetRole.Client),
-            Refresh + "Deal" or Refresh + "FetchRecovered" => RequireRole(method, caller, FleetRole.Node),
+            Refresh + "Deal" or Refresh + "FetchRecovered" or Refresh + "DealMask" or Refresh + "DealerDigests" => RequireRole(method, caller, FleetRole.Node),
             Refresh + "Begin" or Refresh + "SnapshotPairs" or Refresh + "Verify" or Refresh + "Status" or Refresh + "Commit" or Refresh + "Abort" or Admin + "Join" =>
                 caller == Operator ? null : Deny(method, caller, $"{method} is served only to this fleet's operator {Operator}."),
             Admin + "Info" => caller.Role == FleetRole.Client || caller == Operator

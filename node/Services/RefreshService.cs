@@ -46,5 +46,11 @@ internal sealed class RefreshService(EpochParticipant participant) : Refresh.Ref
     public override Task<FetchRecoveredResponse> FetchRecovered(FetchRecoveredRequest request, ServerCallContext context) =>
         OperationStatusMapping.Guard(() => participant.FetchRecoveredAsync(request, context.GetFleetPeer(), context.CancellationToken));
 
+    public override Task<DealMaskResponse> DealMask(DealMaskRequest request, ServerCallContext context) =>
+        OperationStatusMapping.Guard(() => participant.DealMaskAsync(request, context.GetFleetPeer(), context.CancellationToken));
+
+    public override Task<DealerDigestsResponse> DealerDigests(DealerDigestsRequest request, ServerCallContext context) =>
+        OperationStatusMapping.Guard(() => participant.DealerDigestsAsync(request, context.GetFleetPeer(), context.CancellationToken));
+
     private static string Caller(ServerCallContext context) => context.GetFleetPeer()?.ToString() ?? "unknown";
 }

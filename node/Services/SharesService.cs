@@ -60,11 +60,15 @@ internal sealed class SharesService(ShareStore store, NodeOptions options) : Sha
             PutStatus.VersionConflict => throw RpcFailure.Of(StatusCode.AlreadyExists, $"Version {request.Version} of '{request.Name}' already holds other content."),
             PutStatus.NewerVersionExists => throw RpcFailure.Of(StatusCode.FailedPrecondition, $"A newer version of '{request.Name}' than {request.Version} exists."),
             PutStatus.OwnedByAnother => throw Denied(request.Name),
+            PutStatus.Frozen => throw Resharing(),
             _ => throw new InvalidOperationException($"Unhandled put status {result.Status}."),
         };
     }
 
     // Checks the request and says what to write.
+    private static RpcException Resharing() =>
+        RpcFailure.Of(StatusCode.Unavailable, "A resharing is moving this fleet's shares to a new committee; writes resume when it ends. Retry shortly.");
+
     private ShareWrite Validate(PutShareRequest request, ServerCallContext context)
     {
         CheckName(request.Name);
@@ -125,6 +129,7 @@ internal sealed class SharesService(ShareStore store, NodeOptions options) : Sha
         {
             DeleteStatus.Deleted => new DeleteShareResponse { DeletedVersions = (uint)result.DeletedVersions },
             DeleteStatus.NotFound or DeleteStatus.OwnedByAnother => throw NotFound(request.Name, request.Version),
+            DeleteStatus.Frozen => throw Resharing(),
             _ => throw new InvalidOperationException($"Unhandled delete status {result.Status}."),
         };
     }

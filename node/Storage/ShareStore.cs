@@ -51,6 +51,20 @@ internal sealed class ShareStore : IAsyncDisposable
 
     private bool _trackChanges;
 
+    /// <summary>
+    /// While true (set in the transaction that takes a resharing's snapshot, until its commit or
+    /// abort), writes and deletes are refused: a resharing deals the shares it snapshotted to a new
+    /// committee, and a write after the snapshot would have no share there. Checked inside the
+    /// write transaction, so no write slips in between the snapshot and the flag.
+    /// </summary>
+    public bool WritesFrozen
+    {
+        get => Volatile.Read(ref _writesFrozen);
+        set => Volatile.Write(ref _writesFrozen, value);
+    }
+
+    private bool _writesFrozen;
+
     public static async Task<ShareStore> OpenAsync(string dataDirectory, NodeKey key, byte x, TimeProvider time, CancellationToken cancellationToken)
     {
         var database = StoreDatabase.Open(dataDirectory);
@@ -106,7 +120,7 @@ internal sealed class ShareStore : IAsyncDisposable
     private Task<PutResult> PutAsync(ShareWrite write, byte[] key, CancellationToken cancellationToken) =>
         Database.Writes.RunAsync(context =>
         {
-            var result = Put(context, key, write);
+            var result = WritesFrozen ? new PutResult(PutStatus.Frozen, State.Epoch) : Put(context, key, write);
             Audit(context, write.Owner, "put", $"{write.Name}@{write.Version}", result.Status.ToString());
             return result;
         }, cancellationToken);
@@ -233,7 +247,7 @@ internal sealed class ShareStore : IAsyncDisposable
         var key = SecretKeys.For(name);
         return Database.Writes.RunAsync(context =>
         {
-            var result = Delete(context, key, owner, version);
+            var result = WritesFrozen ? new DeleteResult(DeleteStatus.Frozen, 0) : Delete(context, key, owner, version);
             Audit(context, owner, "delete", version == 0 ? name : $"{name}@{version}", result.Status.ToString());
             return result;
         }, cancellationToken);

@@ -23,6 +23,9 @@ internal enum PutStatus
     VersionConflict,
     NewerVersionExists,
     OwnedByAnother,
+
+    /// <summary>Refused: a resharing is under way (<see cref="ShareStore.WritesFrozen"/>).</summary>
+    Frozen,
 }
 
 internal readonly record struct PutResult(PutStatus Status, ulong Epoch);
@@ -45,6 +48,9 @@ internal enum DeleteStatus
     Deleted,
     NotFound,
     OwnedByAnother,
+
+    /// <summary>Refused: a resharing is under way (<see cref="ShareStore.WritesFrozen"/>).</summary>
+    Frozen,
 }
 
 internal readonly record struct DeleteResult(DeleteStatus Status, int DeletedVersions);

@@ -32,7 +32,7 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
         Coordinator = NewCoordinator();
     }
 
-    public int Threshold { get; }
+    public int Threshold { get; private set; }
 
     public static FleetIdentity NodeIdentity(byte x) => new("test.local", FleetRole.Node, $"node-{x - 1}");
 
@@ -102,6 +102,38 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
         View = View with { Members = [.. Enumerable.Range(1, n).Select(x => new FleetMember((byte)x, new Uri($"https://node-{x - 1}.test:7443"), $"node-{x - 1}.test", NodeIdentity((byte)x)))] };
     }
 
+    public static FleetMember Member(byte x) => new(x, new Uri($"https://node-{x - 1}.test:7443"), $"node-{x - 1}.test", NodeIdentity(x));
+
+    /// <summary>
+    /// Reshares to nodes 1..<paramref name="n"/> with threshold <paramref name="threshold"/>: new nodes are started
+    /// empty first; on commit the view becomes the new committee and nodes that left are stopped (their
+    /// directories stay, for tests to search).
+    /// </summary>
+    public async Task<OperationOutcome> ReshareAsync(int n, int threshold)
+    {
+        for (var x = (byte)1; x <= n; x++)
+        {
+            if (!_nodes.ContainsKey(x))
+            {
+                await StartNodeAsync(x);
+            }
+        }
+        var committee = Enumerable.Range(1, n).Select(x => Member((byte)x)).ToArray();
+        var outcome = await Coordinator.ReshareAsync(View, committee, threshold, null, CancellationToken.None);
+        if (outcome.Committed)
+        {
+            foreach (var left in View.Members.Where(m => m.X > n))
+            {
+                await StopNodeAsync(left.X);
+            }
+            View = View with { Threshold = threshold, Members = committee };
+            Threshold = threshold;
+        }
+        return outcome;
+    }
+
+    public string DirectoryOf(byte x) => _dir.Combine($"node-{x - 1}");
+
     public async Task<SplitResult> StoreAsync(string name, byte[] secret)
     {
         var split = Shamir.Split(secret, Threshold, View.Members.Count);
@@ -148,6 +180,12 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
 
         public Task<FetchRecoveredResponse> FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken) =>
             RetryWhileUnavailableAsync(() => fleet.Reach(XOf(helper.Endpoint)).Participant.FetchRecoveredAsync(request, NodeIdentity(caller), cancellationToken), cancellationToken);
+
+        public async Task<DealMaskResponse> DealMaskAsync(ParticipantInfo dealer, DealMaskRequest request, CancellationToken cancellationToken) =>
+            (await fleet.Reach(XOf(dealer.Endpoint)).Participant.DealMaskAsync(request, NodeIdentity(caller), cancellationToken)).Clone();
+
+        public Task<DealerDigestsResponse> DealerDigestsAsync(ParticipantInfo dealer, DealerDigestsRequest request, CancellationToken cancellationToken) =>
+            fleet.Reach(XOf(dealer.Endpoint)).Participant.DealerDigestsAsync(request, NodeIdentity(caller), cancellationToken);
     }
 
     private static async Task<T> RetryWhileUnavailableAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)

@@ -1,0 +1,453 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
+using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Protos;
+using SecretFleet.Core.Sharing;
+
+namespace SecretFleet.Node.Epochs;
+
+/// <summary>
+/// This old-committee node's dealing in a resharing (docs/protocol.md, "Resharing"). For every
+/// batch of the agreed snapshot, in order:
+/// <list type="number">
+/// <item>it deals ν, a random polynomial of degree below t, to the old committee (μ, the batch's
+/// mask, is the sum of every dealer's ν) and serves each dealer its value (<see cref="DealMaskAsync"/>);</item>
+/// <item>it fetches and checks every other dealer's ν at its own x, sums μ_i, and deals its shares
+/// with polynomials of degree below t' (masked by μ_i) to the new committee;</item>
+/// <item>it fetches every dealer's digests to the new committee (<see cref="DealerDigestsAsync"/>),
+/// derives the one challenge r they all use, and publishes C = h + Σ r^(m+1)·g_m.</item>
+/// </list>
+/// Receivers then pull the batch with <see cref="DealAsync"/>. Batches are built when first asked
+/// for and held, as in refresh, until every receiver asked for a later one (at most
+/// <see cref="Window"/>); what other dealers fetch (ν values, digests) is small and kept until
+/// the operation ends, so a dealer that falls behind still finds it. A batch depends only on
+/// batches of its own number at other dealers, so dealers never wait on each other in a cycle.
+/// </summary>
+internal sealed class ResharingDealerSession : IDealingSession
+{
+    public const int Window = 4;
+    private const int SnapshotPage = 2048;
+    private readonly OperationRecord _operation;
+    private readonly byte _dealerX;
+    private readonly OperationStore _store;
+    private readonly IPeerTransport _peers;
+    private readonly IDealerTamper? _tamper;
+    private readonly Action<Exception> _failed;
+    private readonly byte[] _oldXs;
+    private readonly byte[] _newXs;
+    private readonly TaskCompletionSource _agreement = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<ulong, Batch> _window = [];
+    private readonly Dictionary<ulong, Batch> _all = [];
+    private readonly Dictionary<byte, ulong> _requested = [];
+    private readonly MaskVerdicts _maskVerdicts;
+    private readonly Queue<HeldPair> _held = new();
+    private TaskCompletionSource _evicted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _heldAfter;
+    private bool _heldDone;
+    private ulong _built;
+    private bool _finished;
+
+    public ResharingDealerSession(OperationRecord operation, byte dealerX, OperationStore store, IPeerTransport peers, IDealerTamper? tamper, Action<Exception> failed)
+    {
+        _operation = operation;
+        _dealerX = dealerX;
+        _store = store;
+        _peers = peers;
+        _tamper = tamper;
+        _failed = failed;
+        _oldXs = [.. operation.Dealers.Select(d => d.X).Order()];
+        _newXs = [.. operation.Receivers.Select(r => r.X).Order()];
+        _maskVerdicts = new MaskVerdicts(_oldXs.Where(x => x != dealerX));
+    }
+
+    public string OperationId => _operation.Id;
+
+    /// <summary>What this dealer saw of every other dealer's mask dealings so far.</summary>
+    public IReadOnlyList<DealerVerdict> MaskDealers => _maskVerdicts.Snapshot();
+
+    /// <summary>A resharing needs every dealer to hold the whole agreed snapshot: it deals its shares, not just block counts.</summary>
+    public void Agree(IReadOnlyList<SnapshotEntry> missing)
+    {
+        if (missing.Count > 0)
+        {
+            throw new OperationRejectedException(OperationRejection.FailedPrecondition,
+                $"This node lacks {missing.Count} pairs of the agreed snapshot; a resharing deals every share, so every dealer must hold every pair.");
+        }
+        _agreement.TrySetResult();
+    }
+
+    public async Task<DealResponse> DealAsync(byte receiverX, ulong batch, CancellationToken cancellationToken)
+    {
+        var receiverIndex = Array.IndexOf(_newXs, receiverX);
+        if (receiverIndex < 0)
+        {
+            throw new OperationRejectedException(OperationRejection.InvalidArgument, $"x {receiverX} is not in the new committee of operation {_operation.Id}.");
+        }
+        var built = await BatchAsync(batch, receiverX, cancellationToken).ConfigureAwait(false);
+        var published = await Await(built.Published, cancellationToken).ConfigureAwait(false);
+        return published[receiverIndex];
+    }
+
+    /// <summary>This dealer's ν at dealer <paramref name="dealerX"/>'s x for one batch, with its public check data.</summary>
+    public async Task<DealMaskResponse> DealMaskAsync(byte dealerX, ulong batch, CancellationToken cancellationToken)
+    {
+        var index = Array.IndexOf(_oldXs, dealerX);
+        if (index < 0 || dealerX == _dealerX)
+        {
+            throw new OperationRejectedException(OperationRejection.InvalidArgument, $"x {dealerX} is not another dealer of operation {_operation.Id}.");
+        }
+        var built = await BatchAsync(batch, null, cancellationToken).ConfigureAwait(false);
+        return built.Mask.ResponseFor(index);
+    }
+
+    /// <summary>This dealer's digests of one batch to every new-committee receiver.</summary>
+    public async Task<DealerDigestsResponse> DealerDigestsAsync(ulong batch, CancellationToken cancellationToken)
+    {
+        var built = await BatchAsync(batch, null, cancellationToken).ConfigureAwait(false);
+        var row = await Await(built.Row!, cancellationToken).ConfigureAwait(false);
+        var response = new DealerDigestsResponse();
+        response.Digests.Add(row);
+        return response;
+    }
+
+    private static Task<T> Await<T>(Task<T> task, CancellationToken cancellationToken) => task.WaitAsync(cancellationToken);
+
+    // The batch, built now if it is the next one; receiverX counts a receiver's progress (null for a dealer's fetch).
+    private async Task<Batch> BatchAsync(ulong index, byte? receiverX, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task evicted;
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_all.TryGetValue(index, out var known))
+                {
+                    if (receiverX is { } x)
+                    {
+                        if (!_window.ContainsKey(index))
+                        {
+                            throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"Batch {index} of operation {_operation.Id} is no longer held by dealer x {_dealerX}.");
+                        }
+                        NoteRequest(x, index);
+                    }
+                    return known;
+                }
+                if (index > _built || (_finished && index >= _built))
+                {
+                    throw new OperationRejectedException(OperationRejection.InvalidArgument, $"Batch {index} of operation {_operation.Id} is not available from dealer x {_dealerX}; batches are pulled in order.");
+                }
+                if (_window.Count < Window)
+                {
+                    if (receiverX is { } x)
+                    {
+                        NoteRequest(x, index);
+                    }
+                    return await BuildAsync(index, cancellationToken).ConfigureAwait(false);
+                }
+                evicted = _evicted.Task;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+            await evicted.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void NoteRequest(byte receiverX, ulong batch)
+    {
+        if (!_requested.TryGetValue(receiverX, out var previous) || batch > previous)
+        {
+            _requested[receiverX] = batch;
+        }
+        if (_requested.Count < _newXs.Length)
+        {
+            return;
+        }
+        var slowest = _requested.Values.Min();
+        var dropped = false;
+        foreach (var old in _window.Keys.Where(k => k < slowest).ToArray())
+        {
+            _window.Remove(old, out var evicted);
+            evicted!.EraseDealt();
+            dropped = true;
+        }
+        if (dropped)
+        {
+            var signal = _evicted;
+            _evicted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            signal.TrySetResult();
+        }
+    }
+
+    // Step 1 under the gate (batches are cut in order); steps 2 and 3 run on, waiting for the other dealers.
+    private async Task<Batch> BuildAsync(ulong index, CancellationToken cancellationToken)
+    {
+        await _agreement.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Not the caller's token: a caller giving up half-way must not lose pairs already taken from the queue.
+        var pairs = await NextPairsAsync(_stop.Token).ConfigureAwait(false);
+        var last = _heldDone && _held.Count == 0;
+        var batch = new Batch(index, last, pairs, _operation, _oldXs, _dealerX);
+        try
+        {
+            batch.OpenShares(_store, _operation.Epoch);
+            _tamper?.ResharedShares(index, batch.Shares);
+        }
+        catch
+        {
+            batch.Erase();
+            throw;
+        }
+        batch.Row = Observe(Task.Run(() => DealSharesAsync(batch, _stop.Token), CancellationToken.None));
+        batch.Published = Observe(Task.Run(() => PublishAsync(batch, _stop.Token), CancellationToken.None));
+        _window[index] = batch;
+        _all[index] = batch;
+        _built = index + 1;
+        _finished = last;
+        return batch;
+    }
+
+    // A failure here fails this node's part of the operation (the participant reports it); receivers see the batch refused.
+    private Task<T> Observe<T>(Task<T> task)
+    {
+        _ = task.ContinueWith(t => _failed(t.Exception!.GetBaseException()), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return task;
+    }
+
+    private async Task<List<HeldPair>> NextPairsAsync(CancellationToken cancellationToken)
+    {
+        var pairs = new List<HeldPair>();
+        long blocks = 0;
+        while (true)
+        {
+            if (_held.Count == 0 && !_heldDone)
+            {
+                var page = await _store.ReadHeldAsync(_heldAfter, SnapshotPage, _operation.Epoch, cancellationToken).ConfigureAwait(false);
+                foreach (var pair in page)
+                {
+                    _held.Enqueue(pair);
+                }
+                _heldDone = page.Count < SnapshotPage;
+                _heldAfter = page.Count > 0 ? page[^1].Seq : _heldAfter;
+            }
+            if (_held.Count == 0 || (pairs.Count > 0 && blocks + _held.Peek().Blocks > _operation.BatchBlocks))
+            {
+                return pairs;
+            }
+            var next = _held.Dequeue();
+            pairs.Add(next);
+            blocks += next.Blocks;
+        }
+    }
+
+    // Step 2: μ_i from every dealer's ν (each checked), then the dealing of this node's shares to the new committee.
+    private async Task<ReceiverDigest[]> DealSharesAsync(Batch batch, CancellationToken cancellationToken)
+    {
+        var mu = new byte[Gf128.BlockSize];
+        try
+        {
+            batch.Mask.ValueAt(Array.IndexOf(_oldXs, _dealerX)).CopyTo(mu);
+            var others = _operation.Dealers.Where(d => d.X != _dealerX).ToArray();
+            var received = await Task.WhenAll(others.Select(d =>
+                _peers.DealMaskAsync(d, new DealMaskRequest { OperationId = _operation.Id, Batch = batch.Index, ReceiverX = _dealerX }, cancellationToken))).ConfigureAwait(false);
+            for (var i = 0; i < others.Length; i++)
+            {
+                CheckMask(others[i].X, batch.Index, received[i]);
+                Core.Sharing.Refresh.AddInto(mu, received[i].Value.Span);
+                CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsMemory(received[i].Value.Memory).Span);
+            }
+            batch.Deal(_dealerX, mu, _operation.NewThreshold, _newXs, _tamper);
+            return batch.Digests;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(mu);
+        }
+    }
+
+    private void CheckMask(byte dealerX, ulong batch, DealMaskResponse dealing)
+    {
+        var problem = MaskProblem(dealing, batch, dealerX);
+        _maskVerdicts.Record(dealerX, batch, dealing, problem);
+        if (problem is not null)
+        {
+            throw new DealerMisbehavedException(dealerX, problem);
+        }
+    }
+
+    private string? MaskProblem(DealMaskResponse dealing, ulong batch, byte dealerX)
+    {
+        if (dealing.Value.Length != Gf128.BlockSize || dealing.Mask.Length != Gf128.BlockSize || dealing.Combined.Length != _operation.Threshold * Gf128.BlockSize
+            || dealing.Digests.Count != _oldXs.Length || dealing.Digests.Select(d => (byte)d.X).Where((x, i) => x != _oldXs[i]).Any())
+        {
+            return $"its mask dealing for batch {batch} has the wrong shape.";
+        }
+        var digests = dealing.Digests.Select(d => d.Digest.ToByteArray()).ToArray();
+        if (!digests[Array.IndexOf(_oldXs, _dealerX)].AsSpan().SequenceEqual(BatchCheck.Digest(dealing.Value.Span, dealing.Mask.Span)))
+        {
+            return $"its mask dealing for batch {batch} publishes a digest for x {_dealerX} that does not match what it sent.";
+        }
+        var challenge = Resharing.Challenge(DealTranscript.MaskContext(_operation, dealerX, batch), [], digests);
+        return Resharing.Verify(_operation.Threshold, _dealerX, 1, dealing.Value.Span, dealing.Mask.Span, challenge, dealing.Combined.Span)
+            ? null
+            : $"its mask dealing for batch {batch} failed the check: its values are not on one polynomial of degree below {_operation.Threshold}.";
+    }
+
+    // Step 3: every dealer's digests, the one challenge, and C.
+    private async Task<DealResponse[]> PublishAsync(Batch batch, CancellationToken cancellationToken)
+    {
+        var own = await batch.Row!.ConfigureAwait(false);
+        var rows = await Task.WhenAll(_operation.Dealers.Select(async d => d.X == _dealerX
+            ? new DealerDigests { X = d.X, Digests = { own } }
+            : new DealerDigests
+            {
+                X = d.X,
+                Digests = { (await _peers.DealerDigestsAsync(d, new DealerDigestsRequest { OperationId = _operation.Id, Batch = batch.Index }, cancellationToken).ConfigureAwait(false)).Digests },
+            })).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            if (row.Digests.Count != _newXs.Length || row.Digests.Select(d => (byte)d.X).Where((x, i) => x != _newXs[i]).Any() || row.Digests.Any(d => d.Digest.Length != 32))
+            {
+                throw new DealerMisbehavedException((byte)row.X, $"its digests of batch {batch.Index} have the wrong shape.");
+            }
+        }
+        var ordered = rows.OrderBy(r => r.X).ToArray();
+        var challenge = Resharing.Challenge(DealTranscript.ResharingContext(_operation, batch.Index), batch.IdsHash,
+            [.. ordered.SelectMany(r => r.Digests.Select(d => d.Digest.ToByteArray()))]);
+        return batch.Publish(challenge, ordered, _newXs);
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        foreach (var batch in _all.Values)
+        {
+            batch.Erase();
+        }
+        _window.Clear();
+        _all.Clear();
+        _maskVerdicts.Dispose();
+        _agreement.TrySetCanceled();
+        _stop.Dispose();
+        _gate.Dispose();
+    }
+
+    /// <summary>One batch at this dealer: its pairs and shares, its ν dealing, then its resharing dealing and what receivers get.</summary>
+    private sealed class Batch
+    {
+        private readonly List<HeldPair> _pairs;
+        private readonly OperationRecord _operation;
+        private ResharingDealing? _dealing;
+        private byte[][] _values = [];
+        private byte[][] _masks = [];
+
+        public Batch(ulong index, bool last, List<HeldPair> pairs, OperationRecord operation, byte[] oldXs, byte dealerX)
+        {
+            Index = index;
+            Last = last;
+            _pairs = pairs;
+            _operation = operation;
+            (PairKeys, PairBlocks) = SnapshotEntry.Encode([.. pairs.Select(p => new SnapshotEntry(p.Key, p.Version, p.Blocks))]);
+            IdsHash = DealTranscript.IdsHash(PairKeys, PairBlocks);
+            Shares = new byte[pairs.Sum(p => p.Blocks) * Gf128.BlockSize];
+            Mask = MaskDealing.Deal(operation, dealerX, oldXs, index);
+        }
+
+        public ulong Index { get; }
+
+        public bool Last { get; }
+
+        public byte[] PairKeys { get; }
+
+        public byte[] PairBlocks { get; }
+
+        public byte[] IdsHash { get; }
+
+        public byte[] Shares { get; }
+
+        public MaskDealing Mask { get; }
+
+        public ReceiverDigest[] Digests { get; private set; } = [];
+
+        public Task<ReceiverDigest[]>? Row { get; set; }
+
+        public Task<DealResponse[]> Published { get; set; } = null!;
+
+        public void OpenShares(OperationStore store, ulong epoch)
+        {
+            var offset = 0;
+            foreach (var pair in _pairs)
+            {
+                var slice = Shares.AsSpan(offset, pair.Blocks * Gf128.BlockSize);
+                if (pair.Sealed is null || !store.Shares.Sealer.TryOpen(pair.Binding, epoch, pair.Sealed, slice))
+                {
+                    throw new OperationRejectedException(OperationRejection.FailedPrecondition,
+                        $"This dealer cannot read its share of a pair in its snapshot (secret '{pair.Name}'); rebuild this node's shares with a recovery, then reshare.");
+                }
+                offset += slice.Length;
+            }
+        }
+
+        public void Deal(byte dealerX, ReadOnlySpan<byte> mu, int newThreshold, byte[] newXs, IDealerTamper? tamper)
+        {
+            _dealing = ResharingDealing.Deal(dealerX, Shares, mu, newThreshold, newXs);
+            CryptographicOperations.ZeroMemory(Shares);
+            _values = new byte[newXs.Length][];
+            _masks = new byte[newXs.Length][];
+            Digests = new ReceiverDigest[newXs.Length];
+            for (var j = 0; j < newXs.Length; j++)
+            {
+                _values[j] = _dealing.ValuesFor(j).ToArray();
+                _masks[j] = _dealing.MaskFor(j).ToArray();
+                tamper?.SubShares(Index, newXs[j], _values[j]);
+                Digests[j] = new ReceiverDigest { X = newXs[j], Digest = DealTranscript.Wrap(BatchCheck.Digest(_values[j], _masks[j])) };
+            }
+        }
+
+        public DealResponse[] Publish(Gf128 challenge, DealerDigests[] rows, byte[] newXs)
+        {
+            var combined = _dealing!.CombinedCoefficients(challenge);
+            _dealing.Dispose();
+            _dealing = null;
+            var pairs = _pairs.Select(p => new RecoveredPair
+            {
+                Key = ByteString.CopyFrom(p.Key), Version = p.Version, Owner = p.Owner, Name = p.Name, Blocks = (uint)p.Blocks,
+                Commitment = ByteString.CopyFrom(p.Commitment), Threshold = (uint)_operation.NewThreshold, UpdatedUnixMs = p.UpdatedUnixMs,
+            }).ToArray();
+            return [.. newXs.Select((_, j) => new DealResponse
+            {
+                Batch = Index,
+                Last = Last,
+                PairKeys = DealTranscript.Wrap(PairKeys),
+                PairBlocks = DealTranscript.Wrap(PairBlocks),
+                Values = DealTranscript.Wrap(_values[j]),
+                Mask = DealTranscript.Wrap(_masks[j]),
+                Combined = DealTranscript.Wrap(combined),
+                Rows = { rows },
+                Pairs = { pairs },
+            })];
+        }
+
+        /// <summary>Zeroes the shares and everything dealt from them once no receiver can ask again.</summary>
+        public void EraseDealt()
+        {
+            CryptographicOperations.ZeroMemory(Shares);
+            foreach (var value in _values.Concat(_masks))
+            {
+                CryptographicOperations.ZeroMemory(value);
+            }
+            _dealing?.Dispose();
+            _dealing = null;
+        }
+
+        /// <summary>Also zeroes the ν values other dealers fetch (kept until the operation ends, for a dealer that falls behind).</summary>
+        public void Erase()
+        {
+            EraseDealt();
+            Mask.Erase();
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using System.Security.Cryptography;
+using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Protos;
+using SecretFleet.Core.Sharing;
+using SecretFleet.Node.Storage;
+
+namespace SecretFleet.Node.Epochs;
+
+/// <summary>
+/// A new-committee node's side of a resharing. For every batch it pulls every dealer's dealing
+/// and checks, before it keeps anything:
+/// <list type="bullet">
+/// <item>every dealer dealt the same pairs, described the same way, and used the same digests for the
+/// challenge (which is derived from all of them: one r for every dealer);</item>
+/// <item>each dealer's values match the digest it published for this node, and its C (receiver check);</item>
+/// <item>the dealers' constants C_i(0) lie on one polynomial of degree below t with at least 2t − 1
+/// dealers on it and none off it (public check): every dealer dealt its own share.</item>
+/// </list>
+/// Then it combines the agreed dealers' values into its new share of every pair (threshold t') and
+/// stages it. Any failure names the dealer and fails the resharing here; the coordinator aborts it.
+/// </summary>
+internal sealed class ResharingReceiverSession(OperationRecord operation, byte ownX, OperationStore store, IPeerTransport peers)
+{
+    private readonly byte[] _dealerXs = [.. operation.Dealers.Select(d => d.X).Order()];
+    private readonly byte[] _newXs = [.. operation.Receivers.Select(r => r.X).Order()];
+    private long _done;
+
+    public long PairsDone => Interlocked.Read(ref _done);
+
+    public async Task<ReceiverOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        var dealers = operation.Dealers.OrderBy(d => d.X).ToArray();
+        var transcripts = dealers.Select(_ => new DealTranscript()).ToArray();
+        var streams = dealers.Select(d => new PrefetchedBatches<DealResponse>(async (previous, ct) =>
+        {
+            var batch = previous is null ? 0 : previous.Batch + 1;
+            var response = await peers.DealAsync(d, new DealRequest { OperationId = operation.Id, ReceiverX = ownX, Batch = batch }, ct).ConfigureAwait(false);
+            return (response, response.Last || response.Batch != batch);
+        }, cancellationToken)).ToArray();
+        try
+        {
+            long staged = 0;
+            ulong batches = 0;
+            for (ulong batch = 0; ; batch++)
+            {
+                var responses = new DealResponse[dealers.Length];
+                for (var i = 0; i < dealers.Length; i++)
+                {
+                    responses[i] = await streams[i].NextAsync(cancellationToken).ConfigureAwait(false)
+                        ?? throw new DealerMisbehavedException(dealers[i].X, "its batches ended without a last batch.");
+                }
+                try
+                {
+                    staged += await ReceiveAsync(batch, responses, transcripts, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    foreach (var response in responses)
+                    {
+                        SubShareBuffers.Erase(response);
+                    }
+                }
+                batches = batch + 1;
+                if (responses[0].Last)
+                {
+                    break;
+                }
+            }
+            var verdicts = dealers.Select((d, i) => new DealerVerdict { X = d.X, Valid = true, Batches = batches, TranscriptHash = DealTranscript.Wrap(transcripts[i].Finish()) }).ToArray();
+            return new ReceiverOutcome(verdicts, staged, 0);
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+            foreach (var transcript in transcripts)
+            {
+                transcript.Dispose();
+            }
+        }
+    }
+
+    private async Task<int> ReceiveAsync(ulong batch, DealResponse[] responses, DealTranscript[] transcripts, CancellationToken cancellationToken)
+    {
+        var entries = CheckShape(batch, responses);
+        var blocks = entries.Sum(e => e.Blocks);
+        var reference = responses[0];
+        for (var i = 1; i < responses.Length; i++)
+        {
+            var other = responses[i];
+            if (other.Last != reference.Last || !other.PairKeys.Span.SequenceEqual(reference.PairKeys.Span) || !other.PairBlocks.Span.SequenceEqual(reference.PairBlocks.Span))
+            {
+                throw Disagreement(i, batch, "pairs");
+            }
+            if (!other.Pairs.Zip(reference.Pairs).All(p => SameSecret(p.First, p.Second)))
+            {
+                throw Disagreement(i, batch, "description of the pairs");
+            }
+            if (!other.Rows.SequenceEqual(reference.Rows))
+            {
+                throw Disagreement(i, batch, "digests behind the challenge");
+            }
+        }
+        var own = Array.IndexOf(_newXs, ownX);
+        for (var i = 0; i < responses.Length; i++)
+        {
+            var published = reference.Rows[i].Digests[own].Digest.Span;
+            if (!published.SequenceEqual(BatchCheck.Digest(responses[i].Values.Span, responses[i].Mask.Span)))
+            {
+                throw new DealerMisbehavedException(_dealerXs[i], $"batch {batch} publishes a digest for x {ownX} that does not match what it sent.");
+            }
+        }
+        var idsHash = DealTranscript.IdsHash(reference.PairKeys.Span, reference.PairBlocks.Span);
+        var challenge = Resharing.Challenge(DealTranscript.ResharingContext(operation, batch), idsHash,
+            [.. reference.Rows.SelectMany(r => r.Digests.Select(d => d.Digest.ToByteArray()))]);
+        var dealings = responses.Select((r, i) => new ReceivedDealing(_dealerXs[i], r.Values.ToByteArray(), r.Mask.ToByteArray(), r.Combined.ToByteArray())).ToArray();
+        try
+        {
+            var failing = Resharing.FailingDealers(operation.NewThreshold, ownX, blocks, challenge, dealings);
+            if (failing.Count > 0)
+            {
+                throw new DealerMisbehavedException(failing[0], $"batch {batch} failed the check: what it dealt x {ownX} does not match its published combination.");
+            }
+            var verdict = Resharing.CheckConstants(_dealerXs, [.. responses.Select(r => Resharing.ConstantOf(r.Combined.Span))], operation.Threshold);
+            if (verdict.NamedXs.Count > 0)
+            {
+                throw new DealerMisbehavedException(verdict.NamedXs[0],
+                    $"batch {batch}: its constant is off the polynomial the others agree on, so it did not reshare its own share (off it: {string.Join(", ", verdict.NamedXs)}).");
+            }
+            if (!verdict.CanCommit)
+            {
+                throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"Batch {batch} cannot be reshared: {verdict.Refusal}");
+            }
+            for (var i = 0; i < responses.Length; i++)
+            {
+                transcripts[i].AppendResharing(responses[i], idsHash);
+            }
+            var staged = Combine(reference, entries, verdict.AgreedDealers, dealings, blocks);
+            await store.StoreRecoveredAsync(staged, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _done, staged.Count);
+            return staged.Count;
+        }
+        finally
+        {
+            foreach (var dealing in dealings)
+            {
+                CryptographicOperations.ZeroMemory(dealing.Values);
+                CryptographicOperations.ZeroMemory(dealing.Mask);
+            }
+        }
+    }
+
+    // Every dealer agreed on the pairs (checked above); this node's new share of each is Σ λ_i·g_i(y) over D.
+    private List<RecoveredShare> Combine(DealResponse reference, List<SnapshotEntry> entries, IReadOnlyList<byte> agreed, ReceivedDealing[] dealings, int blocks)
+    {
+        var agreedXs = agreed.ToArray();
+        var values = agreedXs.Select(x => (ReadOnlyMemory<byte>)dealings.First(d => d.DealerX == x).Values).ToArray();
+        var combined = new byte[blocks * Gf128.BlockSize];
+        var staged = new List<RecoveredShare>(entries.Count);
+        try
+        {
+            Resharing.Combine(operation.Threshold, agreedXs, values, combined);
+            var offset = 0;
+            for (var p = 0; p < entries.Count; p++)
+            {
+                var pair = reference.Pairs[p];
+                var share = combined.AsSpan(offset, entries[p].Blocks * Gf128.BlockSize);
+                var binding = new ShareBinding(entries[p].Key, entries[p].Version, pair.Owner, pair.Commitment.ToByteArray(), operation.NewThreshold);
+                staged.Add(new RecoveredShare(binding.Key, binding.Version, pair.Owner, pair.Name, entries[p].Blocks, binding.Commitment,
+                    binding.Threshold, pair.UpdatedUnixMs, store.Shares.Sealer.Seal(binding, operation.TargetEpoch, share)));
+                offset += share.Length;
+            }
+            return staged;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(combined);
+        }
+    }
+
+    // The shape of every dealer's batch, and the pairs the first one lists (the others must list the same).
+    private List<SnapshotEntry> CheckShape(ulong batch, DealResponse[] responses)
+    {
+        List<SnapshotEntry>? entries = null;
+        for (var i = 0; i < responses.Length; i++)
+        {
+            var response = responses[i];
+            var listed = SnapshotEntry.Decode(response.PairKeys.Span, response.PairBlocks.Span);
+            var blocks = listed?.Sum(e => (long)e.Blocks) ?? -1;
+            if (response.Batch != batch || listed is null || blocks > BatchCheck.MaxBlocks
+                || response.Values.Length != blocks * Gf128.BlockSize || response.Mask.Length != Gf128.BlockSize
+                || response.Combined.Length != operation.NewThreshold * Gf128.BlockSize
+                || response.Pairs.Count != listed.Count || response.Pairs.Where((p, k) => p.Blocks != listed[k].Blocks || p.Version != listed[k].Version || !p.Key.Span.SequenceEqual(listed[k].Key)).Any()
+                || response.Rows.Count != _dealerXs.Length || response.Rows.Where((r, k) => r.X != _dealerXs[k] || r.Digests.Count != _newXs.Length
+                    || r.Digests.Where((d, j) => d.X != _newXs[j] || d.Digest.Length != 32).Any()).Any())
+            {
+                throw new DealerMisbehavedException(_dealerXs[i], $"batch {batch} has the wrong shape.");
+            }
+            entries ??= listed;
+        }
+        return entries!;
+    }
+
+    // What a secret is must be the same at every dealer; when it was written differs per node and is taken from the first dealer.
+    private static bool SameSecret(RecoveredPair a, RecoveredPair b) =>
+        a.Owner == b.Owner && a.Name == b.Name && a.Commitment.Equals(b.Commitment) && a.Threshold == b.Threshold;
+
+    // Dealers that disagree: name the one that differs from the first (or the first, when it is the odd one out).
+    private DealerMisbehavedException Disagreement(int index, ulong batch, string what) =>
+        new(_dealerXs[index], $"batch {batch}: its {what} differ from dealer x {_dealerXs[0]}'s; one of them tells receivers different stories.");
+}

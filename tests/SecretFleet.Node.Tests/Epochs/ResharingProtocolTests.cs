@@ -1,0 +1,217 @@
+using System.Security.Cryptography;
+using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Sharing;
+using SecretFleet.Node.Epochs;
+using SecretFleet.Node.Storage;
+using SecretFleet.Node.Tests.Support;
+
+namespace SecretFleet.Node.Tests.Epochs;
+
+/// <summary>Resharing (n, t) → (n', t') end to end over real stores, in one process.</summary>
+[Trait("Category", "Unit")]
+public sealed class ResharingProtocolTests
+{
+    private static readonly int[] Sizes = [1, 16, 33, 100, 700];
+
+    private static async Task<Dictionary<string, byte[]>> StoreManyAsync(InProcessFleet fleet, int count)
+    {
+        var secrets = new Dictionary<string, byte[]>();
+        for (var i = 0; i < count; i++)
+        {
+            var secret = RandomNumberGenerator.GetBytes(Sizes[i % Sizes.Length]);
+            secrets[$"secret-{i:D4}"] = secret;
+            await fleet.StoreAsync($"secret-{i:D4}", secret);
+        }
+        return secrets;
+    }
+
+    private static async Task AssertRecoverableAsync(InProcessFleet fleet, Dictionary<string, byte[]> secrets, params byte[][] subsets)
+    {
+        foreach (var (name, secret) in secrets)
+        {
+            foreach (var subset in subsets)
+            {
+                Assert.Equal(secret, await fleet.RecoverAsync(name, subset));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(5, 3, 3, 2)]
+    [InlineData(5, 3, 7, 4)]
+    [InlineData(3, 2, 5, 3)]
+    [InlineData(3, 2, 3, 1)]
+    public async Task Every_secret_recovers_from_any_t_prime_of_the_new_committee(int n, int t, int newN, int newT)
+    {
+        await using var fleet = await InProcessFleet.StartAsync(n, t);
+        var secrets = await StoreManyAsync(fleet, 150);
+
+        var outcome = await fleet.ReshareAsync(newN, newT);
+
+        Assert.True(outcome.Committed, outcome.Reason);
+        Assert.True(outcome.AllAcknowledged);
+        Assert.Equal(1UL, outcome.Epoch);
+        var lowest = Enumerable.Range(1, newT).Select(x => (byte)x).ToArray();
+        var highest = Enumerable.Range(newN - newT + 1, newT).Select(x => (byte)x).ToArray();
+        await AssertRecoverableAsync(fleet, secrets, lowest, highest);
+        foreach (var name in secrets.Keys.Take(10))
+        {
+            var shares = await fleet.ReadSharesAsync(name);
+            Assert.Equal(newN, shares.Count);
+            Assert.All(shares, s => Assert.Equal(newT, s.Threshold));
+            Assert.All(shares, s => Assert.Equal(1UL, s.Epoch));
+        }
+    }
+
+    [Fact]
+    public async Task Fewer_than_t_prime_new_shares_do_not_determine_the_secret_and_old_shares_do_not_mix_with_new()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(5, 3);
+        var secret = RandomNumberGenerator.GetBytes(32);
+        await fleet.StoreAsync("s", secret);
+        var old = await fleet.ReadSharesAsync("s");
+
+        Assert.True((await fleet.ReshareAsync(4, 3)).Committed);
+        var fresh = await fleet.ReadSharesAsync("s");
+
+        // Two old shares and one new one, or two new ones read as a threshold-2 sharing: never the secret.
+        var mixed = new[] { new ShareValue(1, old[0].Share), new ShareValue(2, old[1].Share), new ShareValue(3, fresh[2].Share) };
+        Assert.Throws<SharingException>(() => Shamir.Combine(mixed, old[0].Commitment, 3));
+        var tooFew = new[] { new ShareValue(1, fresh[0].Share), new ShareValue(2, fresh[1].Share) };
+        Assert.Throws<SharingException>(() => Shamir.Combine(tooFew, fresh[0].Commitment, 2));
+        Assert.Equal(secret, Shamir.Combine([.. fresh.Take(3).Select((s, i) => new ShareValue((byte)(i + 1), s.Share))], fresh[0].Commitment, 3));
+    }
+
+    [Fact]
+    public async Task Nodes_that_leave_hold_nothing_and_are_no_longer_members()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(5, 3);
+        await StoreManyAsync(fleet, 40);
+        var leaving = new[] { fleet[4], fleet[5] };
+
+        Assert.True((await fleet.ReshareAsync(3, 2)).Committed);
+
+        foreach (var node in leaving)
+        {
+            Assert.False(node.Store.State.IsMember);
+            Assert.Empty(await node.Store.ListAsync(InProcessFleet.Owner, 1000, "", CancellationToken.None));
+            Assert.Equal((0, 0), await node.Store.CountAsync(CancellationToken.None));
+        }
+    }
+
+    [Fact]
+    public async Task A_fleet_below_two_t_minus_one_cannot_reshare_and_says_how_to_proceed()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(4, 3);
+
+        var refused = await Assert.ThrowsAsync<OperationRefusedException>(() => fleet.ReshareAsync(3, 2));
+
+        Assert.Contains("2t − 1 = 5", refused.Message);
+        Assert.Contains("Grow it first", refused.Message);
+    }
+
+    [Theory]
+    [InlineData(3, 4)]
+    [InlineData(3, 0)]
+    public async Task An_impossible_new_shape_is_refused(int newN, int newT)
+    {
+        await using var fleet = await InProcessFleet.StartAsync(3, 2);
+
+        var refused = await Assert.ThrowsAsync<OperationRefusedException>(() => fleet.ReshareAsync(newN, newT));
+
+        Assert.Contains($"threshold of {newT} is impossible with {newN} nodes", refused.Message);
+    }
+
+    [Fact]
+    public async Task A_dealer_whose_dealing_is_inconsistent_is_named_and_the_old_committee_stays()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(5, 3, cheatingDealer: 2, cheat: new FlippedSubShare(2));
+        var secrets = await StoreManyAsync(fleet, 30);
+
+        var outcome = await fleet.ReshareAsync(3, 2);
+
+        Assert.False(outcome.Committed);
+        Assert.Equal([(byte)2], outcome.Culprits);
+        Assert.Equal("dealer-misbehaved", outcome.ReasonCode);
+        await AssertOldCommitteeIntactAsync(fleet, secrets);
+    }
+
+    [Fact]
+    public async Task A_dealer_that_reshares_something_other_than_its_share_is_named_by_the_public_check()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(5, 3, cheatingDealer: 4, cheat: new WrongConstant());
+        var secrets = await StoreManyAsync(fleet, 30);
+
+        var outcome = await fleet.ReshareAsync(3, 2);
+
+        Assert.False(outcome.Committed);
+        Assert.Equal([(byte)4], outcome.Culprits);
+        Assert.Contains("off the polynomial", outcome.Reason);
+        await AssertOldCommitteeIntactAsync(fleet, secrets);
+    }
+
+    [Fact]
+    public async Task Writes_are_refused_during_a_resharing_and_accepted_after_it()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(3, 2);
+        await StoreManyAsync(fleet, 5);
+        PutStatus? during = null;
+        fleet.AfterBegin = async x =>
+        {
+            if (x == 1)
+            {
+                var split = Shamir.Split(RandomNumberGenerator.GetBytes(8), 2, 3);
+                during = (await fleet[1].Store.PutAsync(new ShareWrite(InProcessFleet.Owner, "late", 1, split.Shares[0].Value, split.Commitment, 2, false), CancellationToken.None)).Status;
+            }
+        };
+
+        Assert.True((await fleet.ReshareAsync(5, 3)).Committed);
+        fleet.AfterBegin = null;
+
+        Assert.Equal(PutStatus.Frozen, during);
+        var secret = RandomNumberGenerator.GetBytes(24);
+        await fleet.StoreAsync("after", secret);
+        Assert.Equal(secret, await fleet.RecoverAsync("after", 2, 4, 5));
+    }
+
+    [Fact]
+    public async Task A_refresh_after_a_resharing_refreshes_the_new_committee()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(3, 2);
+        var secrets = await StoreManyAsync(fleet, 20);
+        Assert.True((await fleet.ReshareAsync(5, 3)).Committed);
+
+        var refresh = await fleet.Coordinator.RefreshAsync(fleet.View, null, CancellationToken.None);
+
+        Assert.True(refresh.Committed, refresh.Reason);
+        Assert.Equal(2UL, refresh.Epoch);
+        await AssertRecoverableAsync(fleet, secrets, [1, 3, 5]);
+    }
+
+    private static async Task AssertOldCommitteeIntactAsync(InProcessFleet fleet, Dictionary<string, byte[]> secrets)
+    {
+        Assert.Equal(3, fleet.Threshold);
+        await AssertRecoverableAsync(fleet, secrets, [1, 3, 5]);
+        foreach (var x in new byte[] { 1, 2, 3, 4, 5 })
+        {
+            Assert.Equal(0UL, fleet[x].Store.State.Epoch);
+            Assert.True(fleet[x].Store.State.IsMember);
+        }
+        // Writes work again once the resharing aborted.
+        await fleet.StoreAsync("after-abort", [1, 2, 3]);
+    }
+
+    /// <summary>A dealer that deals, consistently, shares one bit off its own: only the public check can see it.</summary>
+    private sealed class WrongConstant : IDealerTamper
+    {
+        public IReadOnlyList<SnapshotEntry> Entries(ulong batch, IReadOnlyList<SnapshotEntry> entries) => entries;
+
+        public void SubShares(ulong batch, byte receiverX, Span<byte> values)
+        {
+        }
+
+        public byte[][] PublishedDigests(ulong batch, byte receiverX, byte[][] digests) => digests;
+
+        public void ResharedShares(ulong batch, Span<byte> shares) => shares[0] ^= 0x80;
+    }
+}
