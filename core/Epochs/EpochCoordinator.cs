@@ -277,7 +277,7 @@ public sealed partial class EpochCoordinator(INodeOperations nodes, IOperationLo
     }
 
     private OperationLogRecord NewRecord(OperationKind kind, ulong epoch, ulong targetEpoch, IReadOnlyList<byte> participants, byte targetX) =>
-        new($"{kind switch { OperationKind.Refresh => "refresh", OperationKind.Resharing => "resharing", _ => "recovery" }}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}",
+        new($"{kind.Name()}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}",
             kind, epoch, targetEpoch, participants, targetX, OperationDecision.None, "", "", time.GetUtcNow(), Completed: false);
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Operation {OperationId} ({Kind}) starting: epoch {Epoch} -> {TargetEpoch} with {Participants} participants")]

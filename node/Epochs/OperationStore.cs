@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Protos;
 using SecretFleet.Node.Storage;
 using Refresh = SecretFleet.Core.Sharing.Refresh;
@@ -517,10 +518,5 @@ internal sealed class OperationStore(ShareStore shares)
     private static void Write(WriteContext context, OperationRecord record) =>
         StoreDatabase.WriteState(context, RecordState, JsonSerializer.Serialize(record));
 
-    public static string Describe(OperationKind kind) => kind switch
-    {
-        OperationKind.Recovery => "recovery",
-        OperationKind.Resharing => "resharing",
-        _ => "refresh",
-    };
+    public static string Describe(OperationKind kind) => kind.Name();
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Protos;
 
 namespace SecretFleet.Node.Observability;
@@ -61,7 +62,7 @@ internal sealed class NodeMetrics : IDisposable
         }
     }
 
-    private static string Kind(OperationKind kind) => kind == OperationKind.Recovery ? "recovery" : "refresh";
+    private static string Kind(OperationKind kind) => kind.Name();
 
     public void Dispose() => _meter.Dispose();
 }

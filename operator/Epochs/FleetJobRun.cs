@@ -136,7 +136,7 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
 
     private async Task ReportAsync(OperationOutcome outcome, bool resumed, CancellationToken cancellationToken)
     {
-        var kind = outcome.Kind == Core.Protos.OperationKind.Recovery ? "recovery" : "refresh";
+        var kind = outcome.Kind.Name();
         context.Metrics.Operation(kind, outcome.Committed ? "committed" : "aborted", resumed ? null : outcome.Duration);
         var seconds = outcome.Duration.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture);
         string reason;
