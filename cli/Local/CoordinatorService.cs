@@ -35,6 +35,15 @@ internal sealed partial class CoordinatorService(string directory, TimeProvider 
         await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
         LogStarted(log, fleet.FleetId, fleet.Nodes.Count, fleet.Threshold, schedule.ToString());
 
+        if (fleet.PendingShape is { } pending)
+        {
+            // Its view is the old shape; refreshing or rebuilding now would fight the resharing's decision.
+            var waiting = $"a resharing to {pending.Threshold}-of-{pending.Nodes} did not finish; run `kubectl secrets local scale --nodes {pending.Nodes} --threshold {pending.Threshold}` to finish it";
+            new CoordinatorState(null, time.GetUtcNow(), waiting).Save(fleet.Directory);
+            LogPendingResharing(log, waiting);
+            await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            return 0;
+        }
         var started = time.GetUtcNow();
         var maintained = false;
         DateTimeOffset? retryAt = null;
@@ -124,6 +133,9 @@ internal sealed partial class CoordinatorService(string directory, TimeProvider 
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Waiting for the refresh lock (the CLI is refreshing)")]
     private static partial void LogWaitingForLock(ILogger logger);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Not refreshing: {Reason}")]
+    private static partial void LogPendingResharing(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Coordinator stopped")]
     private static partial void LogStopped(ILogger logger);

@@ -42,6 +42,15 @@ internal sealed record FleetManifest
 
     public LocalCoordinator? Coordinator { get; init; }
 
+    /// <summary>
+    /// Nodes started for a resharing that has not committed yet (new ordinals). They are not members:
+    /// clients and refreshes use <see cref="Nodes"/>; `local down` stops them too.
+    /// </summary>
+    public IReadOnlyList<LocalNode> JoiningNodes { get; init; } = [];
+
+    /// <summary>Set while `local scale` reshares: the shape it goes to. A later `local scale` finishes it first.</summary>
+    public FleetShape? PendingShape { get; init; }
+
     public string CertificateAuthorityDirectory => Path.Combine(Directory, "ca");
 
     public string OperatorTlsDirectory => Path.Combine(Directory, "certs", "operator");
@@ -54,6 +63,9 @@ internal sealed record FleetManifest
 
     /// <summary>The fleet as clients and the coordinator reach it.</summary>
     public FleetView View => new(FleetId, Threshold, [.. Nodes.OrderBy(n => n.Ordinal).Select(n => n.Member(TrustDomain))]);
+
+    /// <summary>Every node an operation may involve: the members and the nodes joining in a resharing.</summary>
+    public FleetView OperationView => new(FleetId, Threshold, [.. Nodes.Concat(JoiningNodes).OrderBy(n => n.Ordinal).Select(n => n.Member(TrustDomain))]);
 
     public static FleetManifest? TryLoad(string directory)
     {
@@ -116,6 +128,9 @@ internal sealed record LocalNode
     /// <summary>The name in the node's certificate identity, <c>node-i</c>.</summary>
     public string Name => LocalPki.NodeName(Ordinal);
 }
+
+/// <summary>A fleet's size and threshold.</summary>
+internal sealed record FleetShape(int Nodes, int Threshold);
 
 /// <summary>The background coordinator process of a local fleet.</summary>
 internal sealed record LocalCoordinator(ProcessRecord Process);

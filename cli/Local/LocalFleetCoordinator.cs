@@ -27,7 +27,7 @@ internal sealed class LocalFleetCoordinator : IDisposable
     {
         Fleet = fleet;
         _tls = new LocalPki(fleet.Directory).LoadOperator();
-        _operations = new RpcNodeOperations(fleet.View.Members, _tls, TimeSpan.FromSeconds(15), time);
+        _operations = new RpcNodeOperations(fleet.OperationView.Members, _tls, TimeSpan.FromSeconds(15), time);
         _coordinator = new EpochCoordinator(_operations, new FileOperationLog(fleet.OperationLogFile), time, loggers.CreateLogger<EpochCoordinator>(), LocalTiming);
     }
 
@@ -36,7 +36,12 @@ internal sealed class LocalFleetCoordinator : IDisposable
     public Task<IReadOnlyList<byte>> EnsureMembershipAsync(bool allowFormation, CancellationToken cancellationToken) =>
         _coordinator.EnsureMembershipAsync(Fleet.View, allowFormation, cancellationToken);
 
-    public Task<OperationOutcome?> ResumeAsync(CancellationToken cancellationToken) => _coordinator.ResumeAsync(Fleet.View, cancellationToken);
+    // A resharing left open names its joining nodes too.
+    public Task<OperationOutcome?> ResumeAsync(CancellationToken cancellationToken) => _coordinator.ResumeAsync(Fleet.OperationView, cancellationToken);
+
+    /// <summary>Reshares to the nodes of ordinals below <paramref name="shape"/>'s count (members and joining nodes) at its threshold.</summary>
+    public Task<OperationOutcome> ReshareAsync(FleetShape shape, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
+        _coordinator.ReshareAsync(Fleet.View, [.. Fleet.OperationView.Members.Where(m => m.Ordinal < shape.Nodes)], shape.Threshold, progress, cancellationToken);
 
     public Task<OperationOutcome> RefreshAsync(IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
         _coordinator.RefreshAsync(Fleet.View, progress, cancellationToken);

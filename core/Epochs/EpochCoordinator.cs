@@ -101,13 +101,8 @@ public sealed partial class EpochCoordinator(INodeOperations nodes, IOperationLo
     /// <exception cref="OperationRefusedException">Fewer than 2t − 1 members, an impossible new shape, or an x named twice with two identities.</exception>
     public static FleetView ResharingView(FleetView fleet, IReadOnlyList<FleetMember> newCommittee)
     {
-        ArgumentNullException.ThrowIfNull(fleet);
         ArgumentNullException.ThrowIfNull(newCommittee);
-        var needed = 2 * fleet.Threshold - 1;
-        if (fleet.Members.Count < needed)
-        {
-            throw new OperationRefusedException($"A {fleet.Threshold}-of-{fleet.Members.Count} fleet cannot reshare: at least 2t − 1 = {needed} nodes must deal, or t − 1 dishonest ones could change the secrets unseen. Grow it first (a share recovery per new node), then reshare.");
-        }
+        RequireReshareable(fleet);
         if (newCommittee.Count == 0 || newCommittee.Select(m => m.X).Distinct().Count() != newCommittee.Count)
         {
             throw new OperationRefusedException("The new committee needs at least one node, each x once.");
@@ -122,6 +117,18 @@ public sealed partial class EpochCoordinator(INodeOperations nodes, IOperationLo
             members.TryAdd(member.X, member);
         }
         return new FleetView(fleet.FleetId, fleet.Threshold, [.. members.Values.OrderBy(m => m.X)]);
+    }
+
+    /// <summary>A resharing commits only when at least 2t − 1 dealers agree (docs/protocol.md): smaller fleets are refused before anything starts.</summary>
+    /// <exception cref="OperationRefusedException">Fewer than 2t − 1 members.</exception>
+    public static void RequireReshareable(FleetView fleet)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        var needed = 2 * fleet.Threshold - 1;
+        if (fleet.Members.Count < needed)
+        {
+            throw new OperationRefusedException($"A {fleet.Threshold}-of-{fleet.Members.Count} fleet cannot reshare: at least 2t − 1 = {needed} nodes must deal, or t − 1 dishonest ones could change the secrets unseen. Grow it first (a share recovery per new node), then reshare.");
+        }
     }
 
     /// <summary>

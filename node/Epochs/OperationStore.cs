@@ -254,7 +254,8 @@ internal sealed class OperationStore(ShareStore shares)
                 var stays = !record.IsDeparting(current.X);
                 CommitResharing(context, stays, record.TargetEpoch, steps);
                 SealingState.PromoteNext(context);
-                next = current with { Epoch = record.TargetEpoch, FleetId = stays ? record.FleetId : "" };
+                next = current with { Epoch = record.TargetEpoch, FleetId = stays ? record.FleetId : "", Threshold = stays ? record.NewThreshold : 0 };
+                StoreDatabase.WriteState(context, "threshold", next.Threshold.ToString(CultureInfo.InvariantCulture));
             }
             else if (record.Kind == OperationKind.Refresh)
             {
@@ -270,7 +271,9 @@ internal sealed class OperationStore(ShareStore shares)
             else if (record.IsRecoveryTarget(current.X))
             {
                 AdoptRecovered(context, current.Epoch, record.TargetEpoch);
-                next = current with { Epoch = record.TargetEpoch, FleetId = record.FleetId };
+                // The helpers' threshold is the fleet's, whatever this node was started with.
+                next = current with { Epoch = record.TargetEpoch, FleetId = record.FleetId, Threshold = record.Threshold };
+                StoreDatabase.WriteState(context, "threshold", next.Threshold.ToString(CultureInfo.InvariantCulture));
             }
             else
             {

@@ -19,7 +19,7 @@ internal sealed class AdminService(ShareStore store, EpochParticipant participan
         var counts = statistics.Latest;
         var info = new InfoResponse
         {
-            Cluster = options.Cluster, Ordinal = (uint)options.Ordinal, X = state.X, Threshold = (uint)options.Threshold,
+            Cluster = options.Cluster, Ordinal = (uint)options.Ordinal, X = state.X, Threshold = (uint)state.FleetThreshold(options.Threshold),
             Epoch = state.Epoch, Secrets = (ulong)counts.Secrets, ShareRows = (ulong)counts.Rows, FleetId = state.FleetId, Version = Version,
         };
         if (participant.Current is { } op)

@@ -85,9 +85,10 @@ internal sealed class SharesService(ShareStore store, NodeOptions options) : Sha
         {
             throw RpcFailure.Of(StatusCode.InvalidArgument, $"This node holds x {options.X}; the share sent here is for x {request.X}.");
         }
-        if (request.Threshold != options.Threshold)
+        var threshold = store.State.FleetThreshold(options.Threshold);
+        if (request.Threshold != threshold)
         {
-            throw RpcFailure.Of(StatusCode.FailedPrecondition, $"This fleet uses threshold {options.Threshold}; the secret was split with {request.Threshold}.");
+            throw RpcFailure.Of(StatusCode.FailedPrecondition, $"This fleet uses threshold {threshold}; the secret was split with {request.Threshold}.");
         }
         // The request's own buffer, not a copy; PutAsync wipes it.
         return new ShareWrite(Owner(context), request.Name, request.Version, WireBytes.Expose(request.Share), request.Commitment.ToByteArray(), (int)request.Threshold, request.CreateOnly);

@@ -1,9 +1,16 @@
 namespace SecretFleet.Node.Storage;
 
 /// <summary>What the node knows about itself; changes only through commits of the writer.</summary>
-internal sealed record NodeState(byte X, ulong Epoch, string FleetId)
+/// <param name="X">This node's x.</param>
+/// <param name="Epoch">The epoch of the shares it holds.</param>
+/// <param name="FleetId">The fleet it is a member of; empty when it is not (yet, or any more).</param>
+/// <param name="Threshold">The threshold a resharing gave the fleet; 0 when none did here (the configured one holds).</param>
+internal sealed record NodeState(byte X, ulong Epoch, string FleetId, int Threshold = 0)
 {
     public bool IsMember => FleetId.Length > 0;
+
+    /// <summary>The fleet's threshold: what the last resharing committed here, else what the node was started with.</summary>
+    public int FleetThreshold(int configured) => Threshold > 0 ? Threshold : configured;
 }
 
 /// <summary>One version of one secret as a client stores it on this node.</summary>

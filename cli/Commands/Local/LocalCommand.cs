@@ -3,7 +3,7 @@ using SecretFleet.Cli.Local;
 
 namespace SecretFleet.Cli.Commands.Local;
 
-/// <summary>`local up|down|status` and the hidden `local coordinator`.</summary>
+/// <summary>`local up|down|status|scale` and the hidden `local coordinator`.</summary>
 internal static class LocalCommand
 {
     public static Command Create(GlobalOptions globals, CliHost host)
@@ -12,6 +12,7 @@ internal static class LocalCommand
         local.Add(Up(globals, host));
         local.Add(Down(globals, host));
         local.Add(Status(globals, host));
+        local.Add(Scale(globals, host));
         local.Add(Coordinator(globals, host));
         return local;
     }
@@ -46,6 +47,17 @@ internal static class LocalCommand
         var command = new Command("status", "Show the local fleet's processes, ports and files.") { dir };
         CommandRunner.SetAction(command, globals, host, (context, cancellationToken) =>
             Task.FromResult(new LocalStatus(context).Run(context.Parse.GetValue(dir))));
+        return command;
+    }
+
+    private static Command Scale(GlobalOptions globals, CliHost host)
+    {
+        var nodes = new Option<int>("--nodes") { Description = "number of nodes n afterwards", HelpName = "N", Required = true };
+        var threshold = new Option<int?>("--threshold") { Description = "nodes needed to recover a secret afterwards (default: unchanged)", HelpName = "T" };
+        var dir = DirOption("fleet directory (default: the current local fleet)");
+        var command = new Command("scale", "Change the fleet's size and threshold: new nodes get shares by recovery (same threshold) or resharing; nodes that leave are erased.") { nodes, threshold, dir };
+        CommandRunner.SetAction(command, globals, host, (context, cancellationToken) =>
+            new LocalScale(context).RunAsync(context.Parse.GetValue(dir), context.Parse.GetValue(nodes), context.Parse.GetValue(threshold), cancellationToken));
         return command;
     }
 

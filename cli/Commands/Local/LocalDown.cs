@@ -16,7 +16,7 @@ internal sealed class LocalDown(CommandContext context)
         // The coordinator first, so it does not start a refresh over nodes going away.
         var coordinatorStopped = fleet.Coordinator is not { } coordinator
             || await ProcessControl.StopAsync(coordinator.Process, Grace, time, cancellationToken).ConfigureAwait(false);
-        var nodes = await Task.WhenAll(fleet.Nodes.Select(async node =>
+        var nodes = await Task.WhenAll(fleet.Nodes.Concat(fleet.JoiningNodes).Select(async node =>
             (node, Stopped: node.Process is null || await ProcessControl.StopAsync(node.Process, Grace, time, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
         var survivors = nodes.Where(n => !n.Stopped).Select(n => $"{n.node.Name} (pid {n.node.Process!.Pid})").ToList();
         if (!coordinatorStopped)
@@ -35,7 +35,12 @@ internal sealed class LocalDown(CommandContext context)
         }
         else
         {
-            (fleet with { Coordinator = null, Nodes = [.. fleet.Nodes.Select(n => n with { Process = null })] }).Save();
+            (fleet with
+            {
+                Coordinator = null,
+                Nodes = [.. fleet.Nodes.Select(n => n with { Process = null })],
+                JoiningNodes = [.. fleet.JoiningNodes.Select(n => n with { Process = null })],
+            }).Save();
         }
         var output = context.Output;
         if (output.IsJson)

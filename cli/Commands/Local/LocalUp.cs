@@ -39,7 +39,7 @@ internal sealed class LocalUp(CommandContext context)
         var binary = NodeBinaryLocator.Find(console);
         PrivateDirectory.Ensure(directory);
         fleet = fleet with { NodeBinary = binary };
-        PrepareFiles(fleet);
+        LocalNodeStarter.PrepareFiles(fleet, fleet.Nodes);
         if (coordinatorAlive)
         {
             // Nodes may move to other ports: the coordinator restarts with the new fleet.json.
@@ -49,7 +49,11 @@ internal sealed class LocalUp(CommandContext context)
         {
             console.Error.WriteLine($"Starting {dead.Count} node{(dead.Count == 1 ? "" : "s")} of {fleet.FleetId} in {directory} ...");
         }
-        fleet = await StartNodesAsync(fleet, dead, binary, time, cancellationToken).ConfigureAwait(false);
+        foreach (var node in await LocalNodeStarter.StartAsync(fleet, dead, binary, time, cancellationToken).ConfigureAwait(false))
+        {
+            fleet = fleet.WithNode(node);
+        }
+        fleet.Save();
 
         using (await RefreshLock.AcquireAsync(directory, TimeSpan.FromMinutes(2), null, time, cancellationToken).ConfigureAwait(false))
         using (var coordinator = new LocalFleetCoordinator(fleet, time, NullLoggerFactory.Instance))
@@ -104,48 +108,5 @@ internal sealed class LocalUp(CommandContext context)
             // Rewritten on every start, so a moved directory keeps working.
             Nodes = [.. existing.Nodes.Select(node => node with { NodeDirectory = Path.Combine(directory, "nodes", $"node-{node.Ordinal}") })],
         };
-    }
-
-    private static void PrepareFiles(FleetManifest fleet)
-    {
-        var pki = new LocalPki(fleet.Directory);
-        using var authority = pki.EnsureAuthority(fleet.TrustDomain);
-        foreach (var node in fleet.Nodes)
-        {
-            NodeLauncher.Prepare(node);
-            LocalPki.EnsureNode(authority, node.TlsDirectory, node.Ordinal);
-        }
-        pki.EnsureOperator(authority);
-        pki.LoadClient(LocalPki.DefaultClient).Dispose();
-    }
-
-    private static async Task<FleetManifest> StartNodesAsync(FleetManifest fleet, IReadOnlyList<LocalNode> dead, string binary, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var attempts = await Task.WhenAll(dead.Select(async node =>
-        {
-            try
-            {
-                return (Node: await NodeLauncher.StartAsync(fleet, node, binary, time, cancellationToken).ConfigureAwait(false), Error: (Exception?)null);
-            }
-            catch (Exception e) when (e is CliException or IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                return (Node: node, Error: e);
-            }
-        })).ConfigureAwait(false);
-        if (attempts.FirstOrDefault(a => a.Error is not null).Error is { } failure)
-        {
-            // A half-started fleet is worse than none: stop what this run started.
-            foreach (var started in attempts.Where(a => a.Error is null))
-            {
-                await ProcessControl.StopAsync(started.Node.Process!, TimeSpan.FromSeconds(5), time, CancellationToken.None).ConfigureAwait(false);
-            }
-            throw failure is CliException ? failure : CliException.Other($"Cannot start the nodes: {failure.Message}", failure);
-        }
-        foreach (var (node, _) in attempts)
-        {
-            fleet = fleet.WithNode(node);
-        }
-        fleet.Save();
-        return fleet;
     }
 }
