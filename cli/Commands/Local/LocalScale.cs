@@ -18,20 +18,22 @@ internal sealed class LocalScale(CommandContext context)
 
     public async Task<int> RunAsync(string? dir, int nodes, int? threshold, CancellationToken cancellationToken)
     {
+        if (nodes is < 1 or > 255)
+        {
+            throw CliException.Usage($"--nodes {nodes} is out of range; a fleet has 1 to 255 nodes.");
+        }
+        if (threshold is { } explicitThreshold && (explicitThreshold < 1 || explicitThreshold > nodes))
+        {
+            throw CliException.Usage($"--threshold {explicitThreshold} must be from 1 to the number of nodes ({nodes}).");
+        }
         var time = context.Host.Time;
         var console = context.Host.Console;
         var directory = LocalCommand.ResolveDirectory(dir, FleetHome.Resolve(console));
         var fleet = FleetManifest.Load(directory);
         var target = new FleetShape(nodes, threshold ?? fleet.Threshold);
-        if (target.Nodes is < 1 or > 255)
+        if (target.Threshold > target.Nodes)
         {
-            throw CliException.Usage($"--nodes {target.Nodes} is out of range; a fleet has 1 to 255 nodes.");
-        }
-        if (target.Threshold < 1 || target.Threshold > target.Nodes)
-        {
-            throw CliException.Usage(threshold is null
-                ? $"{target.Nodes} nodes cannot keep threshold {fleet.Threshold}; give --threshold from 1 to {target.Nodes}."
-                : $"--threshold {target.Threshold} must be from 1 to the number of nodes ({target.Nodes}).");
+            throw CliException.Usage($"{target.Nodes} nodes cannot keep threshold {fleet.Threshold}; give --threshold from 1 to {target.Nodes}.");
         }
 
         var binary = NodeBinaryLocator.Find(console);

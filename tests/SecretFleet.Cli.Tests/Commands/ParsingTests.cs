@@ -35,7 +35,7 @@ public sealed class ParsingTests
     }
 
     [Fact]
-    public async Task Local_help_lists_up_down_status_but_not_the_hidden_coordinator()
+    public async Task Local_help_lists_up_down_status_scale_but_not_the_hidden_coordinator()
     {
         var help = await InProcessCli.RunAsync(["local", "--help"]);
 
@@ -43,7 +43,20 @@ public sealed class ParsingTests
         Assert.Contains("up", commands);
         Assert.Contains("down", commands);
         Assert.Contains("status", commands);
+        Assert.Contains("scale", commands);
         Assert.DoesNotContain("coordinator", commands);
+    }
+
+    [Theory]
+    [InlineData("local scale --nodes 2 --threshold 3", "--threshold 3 must be from 1 to the number of nodes (2)")]
+    [InlineData("local scale --nodes 0", "--nodes 0 is out of range")]
+    [InlineData("local scale --threshold 2", "--nodes")]
+    public async Task Local_scale_refuses_an_impossible_shape_before_touching_any_fleet(string args, string expected)
+    {
+        var result = await InProcessCli.RunAsync(args.Split(' '));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
     }
 
     [Fact]
