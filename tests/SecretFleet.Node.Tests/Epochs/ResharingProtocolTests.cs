@@ -188,6 +188,64 @@ public sealed class ResharingProtocolTests
         await AssertRecoverableAsync(fleet, secrets, [1, 3, 5]);
     }
 
+    [Fact]
+    public async Task A_dealer_killed_during_the_resharing_aborts_it_and_the_old_committee_stays()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(5, 3);
+        var secrets = await StoreManyAsync(fleet, 30);
+        fleet.AfterBegin = async x =>
+        {
+            if (x == 5)
+            {
+                await fleet.StopNodeAsync(3);
+            }
+        };
+
+        var outcome = await fleet.ReshareAsync(3, 2);
+
+        Assert.False(outcome.Committed);
+        Assert.Contains("x 3", outcome.Reason);
+        fleet.AfterBegin = null;
+        await fleet.StartNodeAsync(3);
+        // The abort reaches node 3 once it is back (a successor re-sends the recorded decision).
+        await fleet.NewCoordinator().ResumeAsync(fleet.View, CancellationToken.None);
+        await AssertOldCommitteeIntactAsync(fleet, secrets);
+    }
+
+    [Fact]
+    public async Task A_coordinator_gone_after_its_decision_is_replaced_by_one_that_finishes_the_resharing()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(5, 3);
+        var secrets = await StoreManyAsync(fleet, 30);
+        var oldView = fleet.View;
+        var committee = Enumerable.Range(1, 3).Select(x => InProcessFleet.Member((byte)x)).ToArray();
+        using var coordinatorGone = new CancellationTokenSource();
+        fleet.BeforeCommit = async x =>
+        {
+            if (x == 2)
+            {
+                await coordinatorGone.CancelAsync();
+                coordinatorGone.Token.ThrowIfCancellationRequested();
+            }
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fleet.Coordinator.ReshareAsync(oldView, committee, 2, null, coordinatorGone.Token));
+        fleet.BeforeCommit = null;
+        Assert.Equal(OperationDecision.Commit, (await fleet.Log.LoadAsync(CancellationToken.None))!.Decision);
+        var resumed = await fleet.NewCoordinator().ResumeAsync(EpochCoordinator.ResharingView(oldView, committee), CancellationToken.None);
+
+        Assert.NotNull(resumed);
+        Assert.True(resumed.Committed);
+        Assert.True(resumed.AllAcknowledged);
+        Assert.All([fleet[1], fleet[2], fleet[3]], node => Assert.Equal(2, node.Store.State.Threshold));
+        Assert.All([fleet[4], fleet[5]], node => Assert.False(node.Store.State.IsMember));
+        foreach (var (name, secret) in secrets)
+        {
+            var shares = await fleet.ReadSharesAsync(name, 1, 3);
+            Assert.Equal(secret, Shamir.Combine([new ShareValue(1, shares[0].Share), new ShareValue(3, shares[1].Share)], shares[0].Commitment, 2));
+        }
+    }
+
     private static async Task AssertOldCommitteeIntactAsync(InProcessFleet fleet, Dictionary<string, byte[]> secrets)
     {
         Assert.Equal(3, fleet.Threshold);
