@@ -82,6 +82,25 @@ internal static class NodeDatabase
         return rows;
     }
 
+    /// <summary>
+    /// How many of <paramref name="sealedValues"/> still appear in <paramref name="bytes"/>, each found by 16
+    /// bytes of its ciphertext. One pass with a hash set: searching the file once per value took minutes at 10,000.
+    /// </summary>
+    public static int CountContained(byte[] bytes, IEnumerable<byte[]> sealedValues)
+    {
+        var probes = sealedValues.Select(s => System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(s.AsSpan(13, 16))).ToHashSet();
+        var found = new HashSet<UInt128>();
+        for (var i = 0; i + 16 <= bytes.Length; i++)
+        {
+            var window = System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(bytes.AsSpan(i, 16));
+            if (probes.Contains(window))
+            {
+                found.Add(window);
+            }
+        }
+        return found.Count;
+    }
+
     /// <summary>The bytes of every file in the node's data directory (database, WAL, shared memory).</summary>
     public static IEnumerable<(string File, byte[] Bytes)> Files(ProcessFleet fleet, byte x) =>
         Directory.GetFiles(fleet.DataDirectory(x)).Select(f => (Path.GetFileName(f), ReadShared(f)));

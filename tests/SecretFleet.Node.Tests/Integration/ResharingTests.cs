@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using SecretFleet.Core.Client;
+using SecretFleet.Node.Tests.Support;
+
+namespace SecretFleet.Node.Tests.Integration;
+
+/// <summary>Resharing (n, t) → (n', t') across real node processes talking mTLS to each other.</summary>
+[Trait("Category", "Integration")]
+public sealed class ResharingTests
+{
+    [Theory]
+    [InlineData(5, 3, 3, 2, 10_000)]
+    [InlineData(5, 3, 7, 4, 2_000)]
+    [InlineData(3, 2, 5, 3, 2_000)]
+    public async Task Every_secret_comes_back_from_exactly_t_prime_new_nodes_and_nodes_that_leave_keep_no_share(int n, int t, int newN, int newT, int count)
+    {
+        await using var fleet = await ProcessFleet.StartAsync(n, t);
+        var secrets = await StoreManyAsync(fleet.Client(), count);
+        var oldView = fleet.View;
+        var leaving = Enumerable.Range(newN + 1, Math.Max(0, n - newN)).Select(x => (byte)x).ToArray();
+        var oldSealed = Enumerable.Range(1, n).ToDictionary(x => (byte)x, x => NodeDatabase.SealedValues(fleet, (byte)x));
+        await fleet.GrowAsync(Math.Max(n, newN));
+        var committee = fleet.View.Members.Where(m => m.X <= newN).ToArray();
+        using var operations = fleet.Operations();
+
+        var outcome = await fleet.Coordinator(operations).ReshareAsync(oldView, committee, newT, null, default);
+
+        Assert.True(outcome.Committed, outcome.Reason + "\n" + fleet.Diagnostics());
+        Assert.Equal(count, outcome.Pairs);
+        Assert.Equal(1UL, outcome.Epoch);
+        // The lowest and the highest t' of the new committee: each set alone gives every secret back.
+        foreach (var subset in new[] { committee.Take(newT), committee.TakeLast(newT) })
+        {
+            var xs = subset.Select(m => m.X).ToHashSet();
+            await AssertAllRecoverAsync(fleet.Client(configure: o => o with { Nodes = [.. committee.Where(m => xs.Contains(m.X))], Threshold = newT }), secrets);
+        }
+        foreach (var x in leaving)
+        {
+            Assert.Empty(NodeDatabase.Rows(fleet, x));
+        }
+        // No node keeps an old-committee sealed share anywhere in its files (database, WAL).
+        foreach (var (x, sealedValues) in oldSealed)
+        {
+            foreach (var (file, bytes) in NodeDatabase.Files(fleet, x))
+            {
+                var leaked = NodeDatabase.CountContained(bytes, sealedValues);
+                Assert.True(leaked == 0, $"node x {x}: {file} still holds {leaked} old-committee sealed shares");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_cheating_dealer_is_named_the_resharing_aborts_and_the_old_committee_serves_as_before()
+    {
+        await using var fleet = await ProcessFleet.StartAsync(5, 3, cheater: 2, cheat: "flip-sub-share");
+        var secrets = await StoreManyAsync(fleet.Client(), 200);
+        using var operations = fleet.Operations();
+
+        var outcome = await fleet.Coordinator(operations).ReshareAsync(fleet.View, [.. fleet.View.Members.Take(3)], 2, null, default);
+
+        Assert.False(outcome.Committed);
+        Assert.Equal([(byte)2], outcome.Culprits);
+        var client = fleet.Client();
+        await AssertAllRecoverAsync(client, secrets);
+        Assert.All(await client.StatusAsync(default), node => Assert.Equal(0UL, node.Epoch));
+        await client.StoreAsync("after-abort", RandomNumberGenerator.GetBytes(16), null, default);
+    }
+
+    private static async Task<Dictionary<string, byte[]>> StoreManyAsync(FleetClient client, int count)
+    {
+        var secrets = new ConcurrentDictionary<string, byte[]>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+        {
+            var secret = RandomNumberGenerator.GetBytes(1 + (i % 97));
+            await client.StoreAsync($"s-{i}", secret, null, ct);
+            secrets[$"s-{i}"] = secret;
+        });
+        return new Dictionary<string, byte[]>(secrets);
+    }
+
+    private static Task AssertAllRecoverAsync(FleetClient client, Dictionary<string, byte[]> secrets) =>
+        Parallel.ForEachAsync(secrets, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (s, ct) =>
+            Assert.Equal(s.Value, (await client.RecoverAsync(s.Key, ct)).Secret));
+}
