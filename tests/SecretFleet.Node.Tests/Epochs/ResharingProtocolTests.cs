@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Protos;
 using SecretFleet.Core.Sharing;
 using SecretFleet.Node.Epochs;
 using SecretFleet.Node.Storage;
@@ -244,6 +245,37 @@ public sealed class ResharingProtocolTests
             var shares = await fleet.ReadSharesAsync(name, 1, 3);
             Assert.Equal(secret, Shamir.Combine([new ShareValue(1, shares[0].Share), new ShareValue(3, shares[1].Share)], shares[0].Commitment, 2));
         }
+    }
+
+    [Fact]
+    public async Task A_dealer_serves_its_mask_share_only_to_the_dealer_it_is_meant_for_and_its_digests_only_to_dealers()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(3, 2);
+        await StoreManyAsync(fleet, 3);
+        OperationRejectedException? maskForAnother = null, digestsToReceiver = null;
+        fleet.AfterBegin = async x =>
+        {
+            if (x != 1)
+            {
+                return;
+            }
+            var operation = fleet[1].Participant.Current!.Id;
+            // Without the check these calls would wait for a batch that Verify has not started yet: they must be refused at once.
+            using var refusedAtOnce = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            // Node 2 asks node 1 for the ν meant for node 3: with t of them μ is known and the published constants unmasked.
+            maskForAnother = await Assert.ThrowsAsync<OperationRejectedException>(() =>
+                fleet[1].Participant.DealMaskAsync(new DealMaskRequest { OperationId = operation, Batch = 0, ReceiverX = 3 }, InProcessFleet.NodeIdentity(2), refusedAtOnce.Token));
+            // Node 4 joins as a receiver only: it has no business with the dealers' digest exchange.
+            digestsToReceiver = await Assert.ThrowsAsync<OperationRejectedException>(() =>
+                fleet[1].Participant.DealerDigestsAsync(new DealerDigestsRequest { OperationId = operation, Batch = 0 }, InProcessFleet.NodeIdentity(4), refusedAtOnce.Token));
+        };
+
+        var outcome = await fleet.ReshareAsync(4, 2);
+
+        Assert.True(outcome.Committed, outcome.Reason);
+        Assert.Equal(OperationRejection.PermissionDenied, maskForAnother!.Reason);
+        Assert.Contains("node-2", maskForAnother.Message);
+        Assert.Equal(OperationRejection.PermissionDenied, digestsToReceiver!.Reason);
     }
 
     private static async Task AssertOldCommitteeIntactAsync(InProcessFleet fleet, Dictionary<string, byte[]> secrets)
