@@ -70,7 +70,7 @@ internal static class RefreshBenchmark
         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
         """;
 
-    private static async Task<Dictionary<string, byte[]>> SeedAsync(ProcessFleet fleet, int nodes, int threshold, int secrets)
+    internal static async Task<Dictionary<string, byte[]>> SeedAsync(ProcessFleet fleet, int nodes, int threshold, int secrets)
     {
         var stores = new ShareStore[nodes];
         for (var i = 0; i < nodes; i++)
@@ -108,7 +108,7 @@ internal static class RefreshBenchmark
         return samples;
     }
 
-    private static async Task VerifyAsync(FleetClient client, Dictionary<string, byte[]> samples)
+    internal static async Task VerifyAsync(FleetClient client, Dictionary<string, byte[]> samples)
     {
         foreach (var (name, secret) in samples)
         {
@@ -119,7 +119,7 @@ internal static class RefreshBenchmark
         }
     }
 
-    private static async Task<double> RefreshAsync(EpochCoordinator coordinator, ProcessFleet fleet)
+    internal static async Task<double> RefreshAsync(EpochCoordinator coordinator, ProcessFleet fleet)
     {
         var watch = Stopwatch.StartNew();
         var refresh = await coordinator.RefreshAsync(fleet.View, null, default);
