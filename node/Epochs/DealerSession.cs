@@ -22,10 +22,8 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
     private AgreedStream<SnapshotPair>? _entries;
     private bool _hasEntry;
     private readonly byte[] _receiverXs = [.. operation.Receivers.Select(r => r.X).Order()];
-    private readonly Dictionary<ulong, BuiltBatch> _batches = [];
-    private readonly Dictionary<byte, ulong> _requested = [];
+    private readonly HeldBatches<BuiltBatch> _batches = new(operation.Receivers.Count, Window, b => b.Erase());
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private TaskCompletionSource _evicted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ulong _built;
     private bool _finished;
 
@@ -49,7 +47,7 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
             {
                 // A request is checked before it counts as progress: a bogus batch number must
                 // not make the dealer drop batches that receivers still need.
-                var cached = _batches.GetValueOrDefault(batch);
+                var cached = _batches.Get(batch);
                 if (cached is null && (batch < _built || (_finished && batch >= _built)))
                 {
                     throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"Batch {batch} of operation {operation.Id} is not available from dealer x {dealerX}.");
@@ -58,49 +56,23 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
                 {
                     throw new OperationRejectedException(OperationRejection.InvalidArgument, $"Batch {batch} was asked for before batch {_built}; receivers pull in order.");
                 }
-                NoteRequest(receiverX, batch);
+                _batches.NoteRequest(receiverX, batch);
                 if (cached is not null)
                 {
                     return cached.ResponseFor(receiverIndex);
                 }
-                if (_batches.Count < Window)
+                if (!_batches.Full)
                 {
                     var built = await BuildAsync(batch, cancellationToken).ConfigureAwait(false);
                     return built.ResponseFor(receiverIndex);
                 }
-                evicted = _evicted.Task;
+                evicted = _batches.Evicted;
             }
             finally
             {
                 _gate.Release();
             }
             await evicted.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private void NoteRequest(byte receiverX, ulong batch)
-    {
-        if (!_requested.TryGetValue(receiverX, out var previous) || batch > previous)
-        {
-            _requested[receiverX] = batch;
-        }
-        if (_requested.Count < _receiverXs.Length)
-        {
-            return;
-        }
-        var slowest = _requested.Values.Min();
-        var dropped = false;
-        foreach (var old in _batches.Keys.Where(k => k < slowest).ToArray())
-        {
-            _batches.Remove(old, out var evicted);
-            evicted!.Erase();
-            dropped = true;
-        }
-        if (dropped)
-        {
-            var signal = _evicted;
-            _evicted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            signal.TrySetResult();
         }
     }
 
@@ -153,7 +125,7 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
             : published).ToArray();
 
         var built = new BuiltBatch(batch, last, pairKeys, pairBlocks, values, masks, perReceiver);
-        _batches[batch] = built;
+        _batches.Add(batch, built);
         _built = batch + 1;
         _finished = last;
         return built;
@@ -161,10 +133,6 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
 
     public void Dispose()
     {
-        foreach (var built in _batches.Values)
-        {
-            built.Erase();
-        }
         _batches.Clear();
         _agreement.TrySetCanceled();
         _gate.Dispose();

@@ -38,12 +38,10 @@ internal sealed class ResharingDealerSession : IDealingSession
     private readonly TaskCompletionSource _agreement = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
-    private readonly Dictionary<ulong, Batch> _window = [];
+    private readonly HeldBatches<Batch> _window;
     private readonly Dictionary<ulong, Batch> _all = [];
-    private readonly Dictionary<byte, ulong> _requested = [];
     private readonly MaskVerdicts _maskVerdicts;
     private readonly Queue<HeldPair> _held = new();
-    private TaskCompletionSource _evicted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _heldAfter;
     private bool _heldDone;
     private ulong _built;
@@ -60,6 +58,7 @@ internal sealed class ResharingDealerSession : IDealingSession
         _oldXs = [.. operation.Dealers.Select(d => d.X).Order()];
         _newXs = [.. operation.Receivers.Select(r => r.X).Order()];
         _maskVerdicts = new MaskVerdicts(_oldXs.Where(x => x != dealerX));
+        _window = new HeldBatches<Batch>(_newXs.Length, Window, b => b.EraseDealt());
     }
 
     public string OperationId => _operation.Id;
@@ -127,11 +126,11 @@ internal sealed class ResharingDealerSession : IDealingSession
                 {
                     if (receiverX is { } x)
                     {
-                        if (!_window.ContainsKey(index))
+                        if (!_window.Holds(index))
                         {
                             throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"Batch {index} of operation {_operation.Id} is no longer held by dealer x {_dealerX}.");
                         }
-                        NoteRequest(x, index);
+                        _window.NoteRequest(x, index);
                     }
                     return known;
                 }
@@ -139,47 +138,21 @@ internal sealed class ResharingDealerSession : IDealingSession
                 {
                     throw new OperationRejectedException(OperationRejection.InvalidArgument, $"Batch {index} of operation {_operation.Id} is not available from dealer x {_dealerX}; batches are pulled in order.");
                 }
-                if (_window.Count < Window)
+                if (!_window.Full)
                 {
                     if (receiverX is { } x)
                     {
-                        NoteRequest(x, index);
+                        _window.NoteRequest(x, index);
                     }
                     return await BuildAsync(index, cancellationToken).ConfigureAwait(false);
                 }
-                evicted = _evicted.Task;
+                evicted = _window.Evicted;
             }
             finally
             {
                 _gate.Release();
             }
             await evicted.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private void NoteRequest(byte receiverX, ulong batch)
-    {
-        if (!_requested.TryGetValue(receiverX, out var previous) || batch > previous)
-        {
-            _requested[receiverX] = batch;
-        }
-        if (_requested.Count < _newXs.Length)
-        {
-            return;
-        }
-        var slowest = _requested.Values.Min();
-        var dropped = false;
-        foreach (var old in _window.Keys.Where(k => k < slowest).ToArray())
-        {
-            _window.Remove(old, out var evicted);
-            evicted!.EraseDealt();
-            dropped = true;
-        }
-        if (dropped)
-        {
-            var signal = _evicted;
-            _evicted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            signal.TrySetResult();
         }
     }
 
@@ -203,7 +176,7 @@ internal sealed class ResharingDealerSession : IDealingSession
         }
         batch.Row = Observe(Task.Run(() => DealSharesAsync(batch, _stop.Token), CancellationToken.None));
         batch.Published = Observe(Task.Run(() => PublishAsync(batch, _stop.Token), CancellationToken.None));
-        _window[index] = batch;
+        _window.Add(index, batch);
         _all[index] = batch;
         _built = index + 1;
         _finished = last;
@@ -323,11 +296,11 @@ internal sealed class ResharingDealerSession : IDealingSession
     public void Dispose()
     {
         _stop.Cancel();
+        _window.Clear();
         foreach (var batch in _all.Values)
         {
             batch.Erase();
         }
-        _window.Clear();
         _all.Clear();
         _maskVerdicts.Dispose();
         _agreement.TrySetCanceled();
