@@ -39,6 +39,11 @@ public sealed class ResharingTests
         {
             Assert.Empty(NodeDatabase.Rows(fleet, x));
         }
+        // Audited and counted as a resharing, as refreshes are.
+        Assert.Contains(NodeDatabase.Audit(fleet, 1), row => row.Operation == "resharing-commit" && row.Subject == outcome.OperationId);
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(fleet[1].Http, "/metrics"));
+        Assert.Contains("secretfleet_node_operations_total{kind=\"resharing\",outcome=\"committed\"", metrics);
         // No node keeps an old-committee sealed share anywhere in its files (database, WAL).
         foreach (var (x, sealedValues) in oldSealed)
         {
@@ -61,6 +66,7 @@ public sealed class ResharingTests
 
         Assert.False(outcome.Committed);
         Assert.Equal([(byte)2], outcome.Culprits);
+        Assert.Contains(NodeDatabase.Audit(fleet, 3), row => row.Operation == "resharing-abort" && row.Subject == outcome.OperationId);
         var client = fleet.Client();
         await AssertAllRecoverAsync(client, secrets);
         Assert.All(await client.StatusAsync(default), node => Assert.Equal(0UL, node.Epoch));
