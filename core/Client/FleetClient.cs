@@ -94,6 +94,11 @@ public sealed partial class FleetClient : IDisposable
         {
             return new FleetClientException(FleetErrorKind.AlreadyExists, $"Secret '{name}' already exists; pass --overwrite to replace it. Nothing was stored.", xs);
         }
+        if (failed.Any(a => a.Is(StatusCode.Unavailable) && a.Detail == Epochs.ResharingWrites.Refusal))
+        {
+            return new FleetClientException(FleetErrorKind.NotEnoughNodes,
+                $"A resharing is changing the fleet's size or threshold, and nodes refuse writes until it ends; nothing was stored. Retry once it has finished (`kubectl secrets status` shows it).", xs);
+        }
         if (failed.FirstOrDefault(a => a.Is(StatusCode.InvalidArgument) || a.Is(StatusCode.FailedPrecondition)) is { } refused)
         {
             return new FleetClientException(FleetErrorKind.InvalidInput, $"Node x {refused.Node.X} refused the share: {refused.Detail} Nothing was stored.", xs);

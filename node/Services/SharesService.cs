@@ -67,7 +67,7 @@ internal sealed class SharesService(ShareStore store, NodeOptions options) : Sha
 
     // Checks the request and says what to write.
     private static RpcException Resharing() =>
-        RpcFailure.Of(StatusCode.Unavailable, "A resharing is moving this fleet's shares to a new committee; writes resume when it ends. Retry shortly.");
+        RpcFailure.Of(StatusCode.Unavailable, Core.Epochs.ResharingWrites.Refusal);
 
     private ShareWrite Validate(PutShareRequest request, ServerCallContext context)
     {

@@ -56,14 +56,25 @@ public sealed class ResharingTests
     }
 
     [Fact]
-    public async Task A_cheating_dealer_is_named_the_resharing_aborts_and_the_old_committee_serves_as_before()
+    public async Task A_cheating_dealer_is_named_the_resharing_aborts_and_the_old_committee_serves_as_before_and_takes_writes_again()
     {
         await using var fleet = await ProcessFleet.StartAsync(5, 3, cheater: 2, cheat: "flip-sub-share");
         var secrets = await StoreManyAsync(fleet.Client(), 200);
-        using var operations = fleet.Operations();
+        using var rpc = fleet.Operations();
+        var operations = new HookedOperations(rpc);
+        FleetClientException? storeDuring = null;
+        operations.AfterVerify = async x =>
+        {
+            if (x == 1)
+            {
+                storeDuring = await Assert.ThrowsAsync<FleetClientException>(() => fleet.Client().StoreAsync("during", RandomNumberGenerator.GetBytes(16), null, default));
+            }
+        };
 
         var outcome = await fleet.Coordinator(operations).ReshareAsync(fleet.View, [.. fleet.View.Members.Take(3)], 2, null, default);
 
+        // A store while the resharing runs is refused as a whole, saying why and what to do.
+        Assert.Contains("A resharing is changing the fleet's size or threshold", storeDuring!.Message);
         Assert.False(outcome.Committed);
         Assert.Equal([(byte)2], outcome.Culprits);
         Assert.Contains(NodeDatabase.Audit(fleet, 3), row => row.Operation == "resharing-abort" && row.Subject == outcome.OperationId);
