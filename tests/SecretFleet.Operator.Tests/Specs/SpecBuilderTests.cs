@@ -189,6 +189,31 @@ public sealed class SpecBuilderTests
         Assert.Equal(["demo-selfsigned"], IssuerSpecs.All(TestClusters.Demo()).Select(i => i.Metadata.Name));
     }
 
+    /// <summary>The values an operator before 0.2 computed for these pods (its builder wrote JSON by hand, quantities as the user spelt them).</summary>
+    [Theory]
+    [InlineData("demo", "fb3611286d67684f")]
+    [InlineData("custom", "ec5d0cb533fcb059")]
+    [InlineData("unusual-quantities", "e3d707d8ef86ff89")]
+    public void Legacy_template_hash_is_the_one_an_older_operator_gave_the_same_pod(string which, string hash)
+    {
+        var unusual = Custom with
+        {
+            Spec = Custom.Spec with
+            {
+                Resources = new ResourceRequirements { Requests = new Dictionary<string, Quantity> { ["cpu"] = "0.5", ["memory"] = "1024Mi" } },
+                Spread = new SpreadSpec { Hosts = SpreadRule.None, Zones = SpreadRule.None },
+            },
+        };
+        var legacy = which switch
+        {
+            "demo" => NodePodSpec.LegacyTemplateHash(TestClusters.Demo(), "ghcr.io/secretfleet/node:0.1.0", 0, 2),
+            "custom" => NodePodSpec.LegacyTemplateHash(Custom, Custom.Spec.Image!, 4, 3),
+            _ => NodePodSpec.LegacyTemplateHash(unusual, "x/y:1", 1, 3),
+        };
+
+        Assert.Equal(hash, legacy);
+    }
+
     [Fact]
     public void Template_hash_follows_the_pod_spec()
     {
