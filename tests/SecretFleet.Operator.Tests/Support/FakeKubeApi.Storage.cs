@@ -109,7 +109,14 @@ internal sealed partial class FakeKubeApi
 
     private static (string, string, string) Key(KubeResource resource, string? ns, string name) => (resource.ToString(), ns ?? "", name);
 
-    private static JsonObject ToJson<T>(T obj) => JsonSerializer.SerializeToNode(obj, KubeJson.Options)!.AsObject();
+    /// <summary>The object as stored; like the API server, it takes apiVersion and kind from the URL when the body has none.</summary>
+    private static JsonObject ToJson<T>(KubeResource resource, T obj)
+    {
+        var json = JsonSerializer.SerializeToNode(obj, KubeJson.Options)!.AsObject();
+        json["apiVersion"] ??= resource.ApiVersion;
+        json["kind"] ??= resource.Kind;
+        return json;
+    }
 
     private static T FromJson<T>(JsonObject json) => json.Deserialize<T>(KubeJson.Options)!;
 
