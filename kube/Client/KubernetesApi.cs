@@ -203,10 +203,10 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
             case null:
                 yield break;
             case KubernetesException { Status: { } status } when status.Code == 410 || status.Reason is "Expired" or "Gone":
-                yield return new WatchEvent<T>(WatchEventType.Expired, null, KubeErrors.StatusOf(status));
+                yield return new WatchEvent<T>(WatchEventType.Expired, null, status);
                 yield break;
             case KubernetesException { Status: { } status }:
-                throw new KubeApiException($"WATCH {resource}: the server ended the watch with {status.Code} {status.Reason}: {status.Message}", (System.Net.HttpStatusCode?)status.Code, KubeErrors.StatusOf(status));
+                throw new KubeApiException($"WATCH {resource}: the server ended the watch with {status.Code} {status.Reason}: {status.Message}", (System.Net.HttpStatusCode?)status.Code, status);
             case IOException or HttpRequestException:
                 throw new KubeApiException($"WATCH {resource}: the connection to the API server dropped: {failure.Message}", failure);
             default:

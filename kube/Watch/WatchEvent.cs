@@ -1,11 +1,10 @@
 using k8s;
 using k8s.Models;
-using SecretFleet.Kube.Models;
 
 namespace SecretFleet.Kube.Watch;
 
 /// <summary>One line of a watch stream.</summary>
-public sealed record WatchEvent<T>(WatchEventType Type, T? Object, ApiStatus? Status = null)
+public sealed record WatchEvent<T>(WatchEventType Type, T? Object, V1Status? Status = null)
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>The version to resume from after this event (null for <see cref="WatchEventType.Expired"/>).</summary>
