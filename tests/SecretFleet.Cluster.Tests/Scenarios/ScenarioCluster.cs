@@ -158,7 +158,7 @@ internal sealed class ScenarioCluster(KubernetesApi api, string ns, string name)
     {
         var pods = await PodsAsync(cancellationToken);
         return $"status: {(cluster is null ? "(no SecretCluster)" : KubeJson.Serialize(cluster.Status))}\npods:\n"
-            + string.Join('\n', pods.Select(p => $"  {p.Metadata.Name} {p.Status?.Phase} ready={p.IsReady} ip={p.Status?.PodIP}"));
+            + string.Join('\n', pods.Select(p => $"  {p.Metadata.Name} {p.Status?.Phase} ready={p.IsReady()} ip={p.Status?.PodIP}"));
     }
 
     public void Dispose() => api.Dispose();
