@@ -1,5 +1,5 @@
 using System.Net;
-using SecretFleet.Kube.Models;
+using k8s.Models;
 
 namespace SecretFleet.Kube;
 
@@ -9,7 +9,7 @@ namespace SecretFleet.Kube;
 /// </summary>
 public sealed class KubeApiException : Exception
 {
-    public KubeApiException(string message, HttpStatusCode? statusCode = null, ApiStatus? status = null, TimeSpan? retryAfter = null, Exception? innerException = null)
+    public KubeApiException(string message, HttpStatusCode? statusCode = null, V1Status? status = null, TimeSpan? retryAfter = null, Exception? innerException = null)
         : base(message, innerException)
     {
         StatusCode = statusCode;
@@ -36,7 +36,7 @@ public sealed class KubeApiException : Exception
     public HttpStatusCode? StatusCode { get; }
 
     /// <summary>The Status object the server sent, when it sent one.</summary>
-    public ApiStatus? Status { get; }
+    public V1Status? Status { get; }
 
     /// <summary>Machine-readable reason: NotFound, AlreadyExists, Conflict, Expired, Forbidden, Invalid, …</summary>
     public string? Reason => Status?.Reason;

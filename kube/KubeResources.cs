@@ -1,3 +1,7 @@
+using System.Reflection;
+using k8s;
+using k8s.Models;
+
 namespace SecretFleet.Kube;
 
 /// <summary>The resources SecretFleet touches. Anything else: build a <see cref="KubeResource"/> yourself.</summary>
@@ -63,8 +67,23 @@ public static class KubeResources
         return null;
     }
 
+    /// <summary>
+    /// The resource of a typed kind, from its <see cref="KubernetesEntityAttribute"/> (the library's models carry one; so
+    /// do ours). Whether it is namespaced comes from the registered resource: the attribute does not say.
+    /// </summary>
+    public static KubeResource Of<T>()
+        where T : IKubernetesObject => ResourceOf<T>.Value;
+
     /// <summary>Like <see cref="Find"/>, for callers that cannot go on without it.</summary>
     public static KubeResource Get(string apiVersion, string kind) =>
         Find(apiVersion, kind)
         ?? throw new ArgumentException($"No resource registered for apiVersion \"{apiVersion}\" kind \"{kind}\"; add it to KubeResources or pass a KubeResource.");
+
+    private static class ResourceOf<T>
+        where T : IKubernetesObject
+    {
+        public static readonly KubeResource Value = typeof(T).GetCustomAttribute<KubernetesEntityAttribute>() is { } entity
+            ? Get(string.IsNullOrEmpty(entity.Group) ? entity.ApiVersion : $"{entity.Group}/{entity.ApiVersion}", entity.Kind)
+            : throw new ArgumentException($"{typeof(T).Name} carries no [KubernetesEntity]; pass its KubeResource.");
+    }
 }

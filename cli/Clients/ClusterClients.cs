@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using k8s.Models;
 using SecretFleet.Cli.Commands;
 using SecretFleet.Cli.Kubernetes;
 using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Cli.Clients;
@@ -126,7 +126,7 @@ internal sealed partial class ClusterClients(IKubeApi api, IDisposable? ownedApi
         string state;
         try
         {
-            var secret = await api.GetAsync<Secret>(ns, secretName, cancellationToken).ConfigureAwait(false);
+            var secret = await api.GetAsync<V1Secret>(ns, secretName, cancellationToken).ConfigureAwait(false);
             state = secret?.Data?.ContainsKey(TlsMaterial.CertificateFileName) == true ? Ready : Pending;
         }
         catch (KubeApiException e) when (e.IsForbidden)

@@ -1,6 +1,7 @@
 using System.Globalization;
+using k8s.Models;
 using SecretFleet.Core.Epochs;
-using SecretFleet.Kube.Models;
+using SecretFleet.Kube;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Cli.Kubernetes;
@@ -13,7 +14,7 @@ namespace SecretFleet.Cli.Kubernetes;
 /// </summary>
 internal static class ClusterTopology
 {
-    public static IReadOnlyList<ClusterNode> Nodes(SecretCluster cluster, IEnumerable<Pod> pods)
+    public static IReadOnlyList<ClusterNode> Nodes(SecretCluster cluster, IEnumerable<V1Pod> pods)
     {
         var names = ChildNames.Of(cluster);
         var byName = pods.Where(p => p.Metadata.Name is not null).ToDictionary(p => p.Metadata.Name!, StringComparer.Ordinal);
@@ -22,7 +23,7 @@ internal static class ClusterTopology
             var podName = names.Pod(ordinal);
             byName.TryGetValue(podName, out var pod);
             var ip = pod?.Status?.PodIP is { Length: > 0 } address && pod.Metadata.DeletionTimestamp is null ? address : null;
-            return new ClusterNode(ordinal, podName, ip, pod?.IsReady == true, names.PodTlsName(ordinal));
+            return new ClusterNode(ordinal, podName, ip, pod?.IsReady() == true, names.PodTlsName(ordinal));
         })];
     }
 

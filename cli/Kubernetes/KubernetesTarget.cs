@@ -1,11 +1,11 @@
 using System.Net.Sockets;
 using System.Text;
+using k8s.Models;
 using SecretFleet.Cli.Commands;
 using SecretFleet.Cli.Targets;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Cli.Kubernetes;
@@ -46,18 +46,18 @@ internal sealed class KubernetesTarget : FleetTarget
 
     public string Name => _cluster.Metadata.Name!;
 
-    public string Namespace => _cluster.Metadata.Namespace ?? "default";
+    public string Namespace => _cluster.Metadata.NamespaceProperty ?? "default";
 
     public static async Task<KubernetesTarget> OpenAsync(
         IKubeApi api, IDisposable? ownedApi, IPodTunnels tunnels, string ns, string name, ConnectMode mode, string? clientName, TimeProvider time, CancellationToken cancellationToken)
     {
         var cluster = await KubeCall(() => api.GetAsync<SecretCluster>(ns, name, cancellationToken), $"read SecretCluster {ns}/{name}").ConfigureAwait(false)
             ?? throw CliException.NotFound($"No SecretCluster '{name}' in namespace {ns}; `kubectl get secretclusters -A` lists them.");
-        cluster = cluster with { Metadata = cluster.Metadata with { Namespace = cluster.Metadata.Namespace ?? ns } };
-        var pods = await KubeCall(() => api.ListAsync<Pod>(ns, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={name}" }, cancellationToken), $"list the pods of {ns}/{name}").ConfigureAwait(false);
+        cluster = cluster with { Metadata = cluster.Metadata with { NamespaceProperty = cluster.Metadata.NamespaceProperty ?? ns } };
+        var pods = await KubeCall(() => api.ListAsync<V1Pod>(ns, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={name}" }, cancellationToken), $"list the pods of {ns}/{name}").ConfigureAwait(false);
         var nodes = ClusterTopology.Nodes(cluster, pods.Items);
         var secretName = ChildNames.Of(cluster).ClientTlsSecretOf(clientName ?? ChildNames.DefaultClient);
-        var secret = await KubeCall(() => api.GetAsync<Secret>(ns, secretName, cancellationToken), $"read Secret {ns}/{secretName} of client {clientName ?? ChildNames.DefaultClient}").ConfigureAwait(false)
+        var secret = await KubeCall(() => api.GetAsync<V1Secret>(ns, secretName, cancellationToken), $"read Secret {ns}/{secretName} of client {clientName ?? ChildNames.DefaultClient}").ConfigureAwait(false)
             ?? throw CliException.NotFound(clientName is null or ChildNames.DefaultClient || cluster.Spec.Clients?.Any(c => c.Name == clientName) == true
                 ? $"The client certificate Secret {ns}/{secretName} does not exist yet; wait for the operator to issue it (`kubectl describe secretcluster {name} -n {ns}` says what it waits for)."
                 : $"SecretCluster {ns}/{name} has no client '{clientName}'; `kubectl secrets client create {clientName}` adds it, `kubectl secrets client list` shows the others.");
@@ -138,7 +138,7 @@ internal sealed class KubernetesTarget : FleetTarget
         }
     }
 
-    private static TlsMaterial ClientMaterial(Secret secret, string ns)
+    private static TlsMaterial ClientMaterial(V1Secret secret, string ns)
     {
         string Text(string key) => secret.Data?.TryGetValue(key, out var bytes) == true
             ? Encoding.UTF8.GetString(bytes)

@@ -3,7 +3,6 @@ using System.Text.Json;
 using k8s.Autorest;
 using k8s.Models;
 using SecretFleet.Kube.Json;
-using SecretFleet.Kube.Models;
 
 namespace SecretFleet.Kube.Client;
 
@@ -51,23 +50,14 @@ internal static class KubeErrors
         }
     }
 
-    public static ApiStatus StatusOf(V1Status status) => new()
-    {
-        Status = status.Status,
-        Message = status.Message,
-        Reason = status.Reason,
-        Code = status.Code,
-        Details = status.Details is null ? null : new ApiStatusDetails { Name = status.Details.Name, Kind = status.Details.Kind, Group = status.Details.Group, RetryAfterSeconds = status.Details.RetryAfterSeconds },
-    };
-
     private static KubeApiException FromResponse(KubeCall where, HttpOperationException e)
     {
         var response = e.Response;
         var text = response?.Content ?? "";
-        ApiStatus? status = null;
+        V1Status? status = null;
         try
         {
-            status = text.StartsWith('{') ? JsonSerializer.Deserialize<ApiStatus>(text, KubeJson.Options) : null;
+            status = text.StartsWith('{') ? JsonSerializer.Deserialize<V1Status>(text, KubeJson.Options) : null;
         }
         catch (JsonException)
         {
@@ -79,7 +69,7 @@ internal static class KubeErrors
         return new KubeApiException($"{where}: {(int)code} {status?.Reason ?? response?.ReasonPhrase}: {detail}", code, status, RetryAfterOf(response, status), e);
     }
 
-    private static TimeSpan? RetryAfterOf(HttpResponseMessageWrapper? response, ApiStatus? status)
+    private static TimeSpan? RetryAfterOf(HttpResponseMessageWrapper? response, V1Status? status)
     {
         if (response?.Headers is { } headers && headers.TryGetValue("Retry-After", out var values)
             && int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))

@@ -12,8 +12,8 @@ namespace SecretFleet.Kube.Client;
 
 /// <summary>
 /// <see cref="IKubeApi"/> over the official client's generic (custom-object) operations, which serve the core
-/// group too. Bodies cross the boundary as JSON elements written and read with <see cref="KubeJson"/>, so our
-/// own models keep their converters; the library owns the transport, the credentials and the wire format.
+/// group too. Bodies cross the boundary as JSON elements written and read with <see cref="KubeJson"/> (one set of
+/// settings for the library's models and ours); the library owns the transport, the credentials and the wire format.
 /// Thread-safe; one per process.
 /// </summary>
 public sealed class KubernetesApi : IKubeApi, IDisposable
@@ -46,7 +46,7 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
     private ICustomObjectsOperations Objects => _client.CustomObjects;
 
     public async Task<T?> GetAsync<T>(KubeResource resource, string? @namespace, string name, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -63,7 +63,7 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
     }
 
     public Task<KubeList<T>> ListAsync<T>(KubeResource resource, string? @namespace, ListOptions? options, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(resource);
         var o = options ?? new ListOptions();
@@ -71,25 +71,25 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
     }
 
     public Task<T> CreateAsync<T>(KubeResource resource, T obj, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(obj);
         var body = Body(obj);
-        return CallAsync<T>(Call("POST", resource.CollectionPath(obj.Metadata.Namespace)), ct => resource.Namespaced
-            ? Objects.CreateNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, Namespace(resource, obj.Metadata.Namespace, obj.Metadata.Name), resource.Plural, cancellationToken: ct)
+        return CallAsync<T>(Call("POST", resource.CollectionPath(obj.Metadata?.NamespaceProperty)), ct => resource.Namespaced
+            ? Objects.CreateNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, Namespace(resource, obj.Metadata?.NamespaceProperty, obj.Metadata?.Name), resource.Plural, cancellationToken: ct)
             : Objects.CreateClusterCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, resource.Plural, cancellationToken: ct), cancellationToken);
     }
 
     public Task<T> ReplaceAsync<T>(KubeResource resource, T obj, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(obj);
         var name = NameOf(obj);
         var body = Body(obj);
-        return CallAsync<T>(Call("PUT", resource.ItemPath(obj.Metadata.Namespace, name)), ct => resource.Namespaced
-            ? Objects.ReplaceNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, Namespace(resource, obj.Metadata.Namespace, name), resource.Plural, name, cancellationToken: ct)
+        return CallAsync<T>(Call("PUT", resource.ItemPath(obj.Metadata?.NamespaceProperty, name)), ct => resource.Namespaced
+            ? Objects.ReplaceNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, Namespace(resource, obj.Metadata?.NamespaceProperty, name), resource.Plural, name, cancellationToken: ct)
             : Objects.ReplaceClusterCustomObjectWithHttpMessagesAsync<JsonElement>(body, resource.Group, resource.Version, resource.Plural, name, cancellationToken: ct), cancellationToken);
     }
 
@@ -123,13 +123,13 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
     }
 
     public Task<T> ApplyAsync<T>(KubeResource resource, T obj, ApplyOptions options, CancellationToken cancellationToken)
-        where T : class, IKubeObject => ApplyAsync(resource, obj, options, status: false, cancellationToken);
+        where T : class, IKubernetesObject<V1ObjectMeta> => ApplyAsync(resource, obj, options, status: false, cancellationToken);
 
     public Task<T> ApplyStatusAsync<T>(KubeResource resource, T obj, ApplyOptions options, CancellationToken cancellationToken)
-        where T : class, IKubeObject => ApplyAsync(resource, obj, options, status: true, cancellationToken);
+        where T : class, IKubernetesObject<V1ObjectMeta> => ApplyAsync(resource, obj, options, status: true, cancellationToken);
 
     public Task<T> PatchAsync<T>(KubeResource resource, string? @namespace, string name, KubePatch patch, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(patch);
         var body = new V1Patch(JsonSerializer.SerializeToElement(patch.Body), PatchTypeOf(patch.Type));
@@ -137,7 +137,7 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
     }
 
     public Task<T> PatchStatusAsync<T>(KubeResource resource, string? @namespace, string name, KubePatch patch, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(patch);
         var body = new V1Patch(JsonSerializer.SerializeToElement(patch.Body), PatchTypeOf(patch.Type));
@@ -149,7 +149,7 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
         string? @namespace,
         WatchOptions? options,
         [EnumeratorCancellation] CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(resource);
         var o = options ?? new WatchOptions();
@@ -203,10 +203,10 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
             case null:
                 yield break;
             case KubernetesException { Status: { } status } when status.Code == 410 || status.Reason is "Expired" or "Gone":
-                yield return new WatchEvent<T>(WatchEventType.Expired, null, KubeErrors.StatusOf(status));
+                yield return new WatchEvent<T>(WatchEventType.Expired, null, status);
                 yield break;
             case KubernetesException { Status: { } status }:
-                throw new KubeApiException($"WATCH {resource}: the server ended the watch with {status.Code} {status.Reason}: {status.Message}", (System.Net.HttpStatusCode?)status.Code, KubeErrors.StatusOf(status));
+                throw new KubeApiException($"WATCH {resource}: the server ended the watch with {status.Code} {status.Reason}: {status.Message}", (System.Net.HttpStatusCode?)status.Code, status);
             case IOException or HttpRequestException:
                 throw new KubeApiException($"WATCH {resource}: the connection to the API server dropped: {failure.Message}", failure);
             default:
@@ -223,22 +223,22 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
     }
 
     private Task<T> ApplyAsync<T>(KubeResource resource, T obj, ApplyOptions options, bool status, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(options);
         if (obj.ApiVersion is null || obj.Kind is null)
         {
-            throw new ArgumentException($"Server-side apply needs apiVersion and kind on \"{obj.Metadata.Name}\".", nameof(obj));
+            throw new ArgumentException($"Server-side apply needs apiVersion and kind on \"{obj.Metadata?.Name}\".", nameof(obj));
         }
 
         var body = new V1Patch(Body(obj), V1Patch.PatchType.ApplyPatch);
-        return PatchAsync<T>(resource, obj.Metadata.Namespace, NameOf(obj), body, options.FieldManager, options.Force, status, cancellationToken);
+        return PatchAsync<T>(resource, obj.Metadata?.NamespaceProperty, NameOf(obj), body, options.FieldManager, options.Force, status, cancellationToken);
     }
 
     private Task<T> PatchAsync<T>(KubeResource resource, string? @namespace, string name, V1Patch body, string? fieldManager, bool? force, bool status, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -321,6 +321,6 @@ public sealed class KubernetesApi : IKubeApi, IDisposable
     private static bool IsObjectNotFound(KubeApiException e, string name) =>
         e.IsNotFound && (e.Status?.Details is null || e.Status.Details.Name == name);
 
-    private static string NameOf(IKubeObject obj) =>
-        obj.Metadata.Name ?? throw new ArgumentException($"The {obj.Kind ?? "object"} has no metadata.name.", nameof(obj));
+    private static string NameOf(IKubernetesObject<V1ObjectMeta> obj) =>
+        obj.Metadata?.Name ?? throw new ArgumentException($"The {obj.Kind ?? "object"} has no metadata.name.", nameof(obj));
 }

@@ -24,7 +24,7 @@ public sealed record ChildNames(string Namespace, string Cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         return new ChildNames(
-            cluster.Metadata.Namespace ?? throw new ArgumentException("The SecretCluster has no namespace.", nameof(cluster)),
+            cluster.Metadata.NamespaceProperty ?? throw new ArgumentException("The SecretCluster has no namespace.", nameof(cluster)),
             cluster.Metadata.Name ?? throw new ArgumentException("The SecretCluster has no name.", nameof(cluster)));
     }
 

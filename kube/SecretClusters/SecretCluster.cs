@@ -1,5 +1,6 @@
 using System.ComponentModel;
-using SecretFleet.Kube.Models;
+using k8s;
+using k8s.Models;
 using SecretFleet.Kube.Schema;
 
 namespace SecretFleet.Kube.SecretClusters;
@@ -14,7 +15,8 @@ namespace SecretFleet.Kube.SecretClusters;
 [PrinterColumn(3, "Epoch", "integer", ".status.epoch", Description = "Current share epoch.")]
 [PrinterColumn(4, "Last Refresh", "date", ".status.lastRefreshTime", Description = "When the shares were last re-randomized.")]
 [PrinterColumn(5, "Age", "date", ".metadata.creationTimestamp")]
-public sealed record SecretCluster : IKubeObject<SecretCluster>
+[KubernetesEntity(Group = ApiGroup, ApiVersion = "v1alpha1", Kind = KindName, PluralName = "secretclusters")]
+public sealed record SecretCluster : IKubernetesObject<V1ObjectMeta>
 {
     public const string ApiGroup = "secretfleet.io";
 
@@ -22,13 +24,11 @@ public sealed record SecretCluster : IKubeObject<SecretCluster>
 
     public const string KindName = "SecretCluster";
 
-    public static KubeResource Resource => KubeResources.SecretClusters;
+    public string ApiVersion { get; set; } = ApiGroupVersion;
 
-    public string? ApiVersion { get; init; } = ApiGroupVersion;
+    public string Kind { get; set; } = KindName;
 
-    public string? Kind { get; init; } = KindName;
-
-    public ObjectMeta Metadata { get; init; } = new();
+    public V1ObjectMeta Metadata { get; set; } = new();
 
     [Description("Desired state of the fleet.")]
     [SchemaDefault("{}")]

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecretFleet.Core.Retry;
@@ -18,7 +20,7 @@ public sealed partial class ListWatch<T>(
     string? @namespace,
     ListWatchOptions? options = null,
     ILogger? log = null)
-    where T : class, IKubeObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly ListWatchOptions _options = options ?? new ListWatchOptions();
     private readonly ILogger _log = log ?? NullLogger.Instance;
@@ -162,7 +164,7 @@ public sealed partial class ListWatch<T>(
         return min + RandomNumberGenerator.GetInt32(min);
     }
 
-    private static string Key(T item) => $"{item.Metadata.Namespace}/{item.Metadata.Name}";
+    private static string Key(T item) => $"{item.Metadata?.NamespaceProperty}/{item.Metadata?.Name}";
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Debug, Message = "Listed {Resource}: {Count} objects at resourceVersion {ResourceVersion}")]
     private static partial void LogListed(ILogger logger, string resource, int count, string? resourceVersion);

@@ -1,4 +1,5 @@
-using SecretFleet.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace SecretFleet.Kube.Watch;
 
@@ -7,7 +8,7 @@ namespace SecretFleet.Kube.Watch;
 /// after every (re)list in <see cref="Snapshot"/>; the others carry the changed <see cref="Object"/>.
 /// </summary>
 public sealed record ListWatchEvent<T>(ListWatchEventType Type, T? Object, IReadOnlyList<T> Snapshot)
-    where T : class, IKubeObject;
+    where T : class, IKubernetesObject<V1ObjectMeta>;
 
 public enum ListWatchEventType
 {

@@ -1,13 +1,14 @@
-using SecretFleet.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace SecretFleet.Kube.Watch;
 
 /// <summary>One line of a watch stream.</summary>
-public sealed record WatchEvent<T>(WatchEventType Type, T? Object, ApiStatus? Status = null)
-    where T : class, IKubeObject
+public sealed record WatchEvent<T>(WatchEventType Type, T? Object, V1Status? Status = null)
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>The version to resume from after this event (null for <see cref="WatchEventType.Expired"/>).</summary>
-    public string? ResourceVersion => Object?.Metadata.ResourceVersion;
+    public string? ResourceVersion => Object?.Metadata?.ResourceVersion;
 }
 
 public enum WatchEventType

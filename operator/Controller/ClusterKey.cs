@@ -1,12 +1,13 @@
-using SecretFleet.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace SecretFleet.Operator.Controller;
 
 /// <summary>A SecretCluster's work-queue key, <c>namespace/name</c>.</summary>
 internal readonly record struct ClusterKey(string Namespace, string Name)
 {
-    public static ClusterKey Of(IKubeObject obj) =>
-        new(obj.Metadata.Namespace ?? "", obj.Metadata.Name ?? throw new ArgumentException("The object has no name.", nameof(obj)));
+    public static ClusterKey Of(IKubernetesObject<V1ObjectMeta> obj) =>
+        new(obj.Metadata.NamespaceProperty ?? "", obj.Metadata.Name ?? throw new ArgumentException("The object has no name.", nameof(obj)));
 
     public static ClusterKey Parse(string key)
     {

@@ -1,5 +1,6 @@
+using k8s;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Controller;
@@ -8,10 +9,10 @@ namespace SecretFleet.Operator.Controller;
 internal static class OwnerMapping
 {
     /// <summary>The key of the owning SecretCluster: its controller reference, else the <c>secretfleet.io/cluster</c> label.</summary>
-    public static ClusterKey? KeyOf(IKubeObject child)
+    public static ClusterKey? KeyOf(IKubernetesObject<V1ObjectMeta> child)
     {
         ArgumentNullException.ThrowIfNull(child);
-        var ns = child.Metadata.Namespace;
+        var ns = child.Metadata.NamespaceProperty;
         if (string.IsNullOrEmpty(ns))
         {
             return null;
@@ -23,6 +24,6 @@ internal static class OwnerMapping
             return new ClusterKey(ns, owner.Name);
         }
 
-        return child.Metadata.Label(LabelsAndAnnotations.Cluster) is { Length: > 0 } cluster ? new ClusterKey(ns, cluster) : null;
+        return child.GetLabel(LabelsAndAnnotations.Cluster) is { Length: > 0 } cluster ? new ClusterKey(ns, cluster) : null;
     }
 }

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
+using SecretFleet.Kube.CertManager;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Kube.Watch;
 using SecretFleet.Operator.Observability;
@@ -31,9 +33,9 @@ internal sealed partial class SecretClusterController(IKubeApi api, ControllerSe
         var loops = new[]
         {
             Guard("SecretClusters", () => WatchClustersAsync(token), stop),
-            Guard("Pods", () => WatchChildrenAsync<Pod>(KubeResources.Pods, token), stop),
-            Guard("Certificates", () => WatchChildrenAsync<KubeObject>(KubeResources.Certificates, token), stop),
-            Guard("Secrets", () => WatchChildrenAsync<Secret>(KubeResources.Secrets, token), stop),
+            Guard("Pods", () => WatchChildrenAsync<V1Pod>(KubeResources.Pods, token), stop),
+            Guard("Certificates", () => WatchChildrenAsync<Certificate>(KubeResources.Certificates, token), stop),
+            Guard("Secrets", () => WatchChildrenAsync<V1Secret>(KubeResources.Secrets, token), stop),
             Guard("resync", () => ResyncAsync(token), stop),
         };
         await queue.RunAsync(reconcile, token).ConfigureAwait(false);
@@ -71,7 +73,7 @@ internal sealed partial class SecretClusterController(IKubeApi api, ControllerSe
     }
 
     private async Task WatchChildrenAsync<T>(KubeResource resource, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var watch = new ListWatch<T>(api, resource, settings.Namespace, Options(LabelsAndAnnotations.Cluster), loggers.CreateLogger("SecretFleet.Operator.Watch." + resource.Kind));
         await foreach (var e in watch.RunAsync(cancellationToken).ConfigureAwait(false))

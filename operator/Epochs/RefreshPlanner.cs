@@ -1,4 +1,5 @@
 using System.Globalization;
+using k8s.Models;
 using SecretFleet.Core.Scheduling;
 using SecretFleet.Kube;
 using SecretFleet.Kube.SecretClusters;
@@ -52,9 +53,9 @@ internal static class RefreshPlanner
             return new RefreshPlan(RefreshTrigger.None, null, null, null);
         }
 
-        var last = cluster.Status.LastRefreshTime ?? cluster.Metadata.CreationTimestamp ?? now;
+        var last = cluster.Status.LastRefreshTime ?? (DateTimeOffset?)cluster.Metadata.CreationTimestamp ?? now;
         var next = NextAfter(schedule, last);
-        var requested = cluster.Metadata.Annotation(LabelsAndAnnotations.RefreshRequestedAt);
+        var requested = cluster.GetAnnotation(LabelsAndAnnotations.RefreshRequestedAt);
         if (requested is not null && requested != handledRequest && ParseTime(requested) is { } requestedAt
             && (cluster.Status.LastRefreshTime is not { } lastRefresh || requestedAt > lastRefresh))
         {

@@ -1,8 +1,8 @@
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Epochs;
@@ -18,7 +18,7 @@ internal sealed class RpcFleetCoordinatorFactory(IKubeApi api, CoordinatorOption
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var names = ChildNames.Of(cluster);
-        var secret = await api.GetAsync<Secret>(names.Namespace, names.OperatorTlsSecret, cancellationToken).ConfigureAwait(false)
+        var secret = await api.GetAsync<V1Secret>(names.Namespace, names.OperatorTlsSecret, cancellationToken).ConfigureAwait(false)
             ?? throw new FleetUnavailableException($"Secret {names.Namespace}/{names.OperatorTlsSecret} (the operator certificate) does not exist yet; cert-manager issues it from Certificate {names.OperatorCertificate}.");
         var tls = Load(secret, names, time);
         try
@@ -35,7 +35,7 @@ internal sealed class RpcFleetCoordinatorFactory(IKubeApi api, CoordinatorOption
         }
     }
 
-    private static TlsMaterial Load(Secret secret, ChildNames names, TimeProvider time)
+    private static TlsMaterial Load(V1Secret secret, ChildNames names, TimeProvider time)
     {
         string Pem(string key) =>
             secret.Data is { } data && data.TryGetValue(key, out var bytes) && bytes.Length > 0

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 
 namespace SecretFleet.Operator.Reconciliation;
 
@@ -14,15 +13,15 @@ namespace SecretFleet.Operator.Reconciliation;
 internal sealed record AppliedShape(int Replicas, int? Threshold)
 {
     /// <summary>The shape recorded on the headless Service, if it records one.</summary>
-    public static AppliedShape? OfService(KubeObject? service) =>
-        Integer(service?.Metadata.Annotation(LabelsAndAnnotations.FleetReplicas)) is { } replicas
-            ? new AppliedShape(replicas, Integer(service!.Metadata.Annotation(LabelsAndAnnotations.FleetThreshold)))
+    public static AppliedShape? OfService(V1Service? service) =>
+        Integer(service?.GetAnnotation(LabelsAndAnnotations.FleetReplicas)) is { } replicas
+            ? new AppliedShape(replicas, Integer(service!.GetAnnotation(LabelsAndAnnotations.FleetThreshold)))
             : null;
 
     /// <summary>The shape of an older fleet's StatefulSet <c>NAME</c>.</summary>
-    public static AppliedShape? OfLegacy(StatefulSet? statefulSet) =>
-        statefulSet?.Spec?["replicas"] is JsonValue value && value.TryGetValue<int>(out var replicas)
-            ? new AppliedShape(replicas, Integer(statefulSet.Metadata.Annotation(LabelsAndAnnotations.FleetThreshold)))
+    public static AppliedShape? OfLegacy(V1StatefulSet? statefulSet) =>
+        statefulSet?.Spec?.Replicas is { } replicas
+            ? new AppliedShape(replicas, Integer(statefulSet.GetAnnotation(LabelsAndAnnotations.FleetThreshold)))
             : null;
 
     private static int? Integer(string? text) =>

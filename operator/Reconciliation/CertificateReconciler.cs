@@ -1,5 +1,6 @@
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
+using SecretFleet.Kube.CertManager;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Specs;
 
@@ -87,9 +88,9 @@ internal sealed class CertificateReconciler(IKubeApi api, TimeProvider time)
     /// </summary>
     private async Task<IdentityProtection> OwnProtectionAsync(ChildNames names, CancellationToken cancellationToken)
     {
-        var issuers = await api.ListAsync<KubeObject>(KubeResources.Issuers, names.Namespace, null, cancellationToken).ConfigureAwait(false);
+        var issuers = await api.ListAsync<Issuer>(names.Namespace, null, cancellationToken).ConfigureAwait(false);
         var exposing = issuers.Items
-            .Where(i => KubeObjects.String(i.Body["spec"]?["ca"]?["secretName"]) == names.CertificateAuthority)
+            .Where(i => i.Spec?.Ca?.SecretName == names.CertificateAuthority)
             .Select(i => i.Metadata.Name)
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -103,8 +104,8 @@ internal sealed class CertificateReconciler(IKubeApi api, TimeProvider time)
     /// <summary>Deletes the CA Issuer an older operator made, which signed the fleet's identities through cert-manager.</summary>
     private async Task RetireCertManagerIssuerAsync(ChildNames names, CancellationToken cancellationToken)
     {
-        var issuer = await api.GetAsync<KubeObject>(KubeResources.Issuers, names.Namespace, names.CertificateAuthority, cancellationToken).ConfigureAwait(false);
-        if (issuer?.Metadata.Label(LabelsAndAnnotations.Cluster) == names.Cluster)
+        var issuer = await api.GetAsync<Issuer>(names.Namespace, names.CertificateAuthority, cancellationToken).ConfigureAwait(false);
+        if (issuer?.GetLabel(LabelsAndAnnotations.Cluster) == names.Cluster)
         {
             await api.DeleteAsync(KubeResources.Issuers, names.Namespace, names.CertificateAuthority, new DeleteOptions { PreconditionUid = issuer.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
         }
@@ -171,7 +172,7 @@ internal sealed class CertificateReconciler(IKubeApi api, TimeProvider time)
     {
         var names = state.Names;
         var selector = $"{ChildMetadata.ClusterSelector(names.Cluster)},{LabelsAndAnnotations.Component}={LabelsAndAnnotations.Components.Certificates}";
-        var secrets = await api.ListAsync<Secret>(names.Namespace, new ListOptions { LabelSelector = selector }, cancellationToken).ConfigureAwait(false);
+        var secrets = await api.ListAsync<V1Secret>(names.Namespace, new ListOptions { LabelSelector = selector }, cancellationToken).ConfigureAwait(false);
         foreach (var secret in secrets.Items)
         {
             if (ChildNames.CertificateOfTlsSecret(secret.Metadata.Name!) is { } certificate && Stale(state, replicas, certificate))
@@ -187,34 +188,31 @@ internal sealed class CertificateReconciler(IKubeApi api, TimeProvider time)
             ? ordinal >= replicas && state.AnyPodAt(ordinal) is null
             : state.Names.NamedClientOf(certificateName) is { } client && !CertificateSpecs.NamedClients(state.Cluster).Contains(client);
 
-    private async Task<IReadOnlyList<KubeObject>> ClusterCertificatesAsync(ChildNames names, CancellationToken cancellationToken) =>
-        (await api.ListAsync<KubeObject>(KubeResources.Certificates, names.Namespace, new ListOptions { LabelSelector = ChildMetadata.ClusterSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false)).Items;
+    private async Task<IReadOnlyList<Certificate>> ClusterCertificatesAsync(ChildNames names, CancellationToken cancellationToken) =>
+        (await api.ListAsync<Certificate>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.ClusterSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false)).Items;
 
     /// <summary>Null when cert-manager reports the certificate Ready for its current spec.</summary>
-    internal static string? Pending(KubeObject certificate)
+    internal static string? Pending(Certificate certificate)
     {
-        var ready = KubeObjects.Condition(certificate, "Ready");
+        var ready = certificate.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
         if (ready is null)
         {
             return "waiting for cert-manager to issue it";
         }
 
         var generation = certificate.Metadata.Generation;
-        var observed = ready["observedGeneration"] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<long>(out var generationSeen) ? generationSeen : (long?)null;
-        if (KubeObjects.String(ready["status"]) == "True" && (observed is null || generation is null || observed >= generation))
+        if (ready.Status == "True" && (ready.ObservedGeneration is null || generation is null || ready.ObservedGeneration >= generation))
         {
             return null;
         }
 
-        var reason = KubeObjects.String(ready["reason"]);
-        var message = KubeObjects.String(ready["message"]);
-        return reason is null && message is null ? "not ready yet" : $"{reason}: {message}";
+        return ready.Reason is null && ready.Message is null ? "not ready yet" : $"{ready.Reason}: {ready.Message}";
     }
 
     private async Task PruneOwnAuthorityAsync(ChildNames names, CancellationToken cancellationToken)
     {
-        var ca = await api.GetAsync<KubeObject>(KubeResources.Certificates, names.Namespace, names.CertificateAuthority, cancellationToken).ConfigureAwait(false);
-        if (ca is null || ca.Metadata.Label(LabelsAndAnnotations.Cluster) != names.Cluster)
+        var ca = await api.GetAsync<Certificate>(names.Namespace, names.CertificateAuthority, cancellationToken).ConfigureAwait(false);
+        if (ca is null || ca.GetLabel(LabelsAndAnnotations.Cluster) != names.Cluster)
         {
             return;
         }

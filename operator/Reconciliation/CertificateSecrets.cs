@@ -1,5 +1,5 @@
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Reconciliation;
@@ -10,8 +10,8 @@ internal static class CertificateSecrets
     /// <summary>Deletes a Secret only if it was made for this cluster (it carries the cluster label); true if it deleted one.</summary>
     public static async Task<bool> DeleteOwnAsync(IKubeApi api, ChildNames names, string name, CancellationToken cancellationToken)
     {
-        var secret = await api.GetAsync<Secret>(names.Namespace, name, cancellationToken).ConfigureAwait(false);
-        if (secret?.Metadata.Label(LabelsAndAnnotations.Cluster) != names.Cluster)
+        var secret = await api.GetAsync<V1Secret>(names.Namespace, name, cancellationToken).ConfigureAwait(false);
+        if (secret?.GetLabel(LabelsAndAnnotations.Cluster) != names.Cluster)
         {
             return false;
         }

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
+using SecretFleet.Kube.CertManager;
 using SecretFleet.Kube.Json;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Controller;
 using SecretFleet.Operator.Epochs;
@@ -22,7 +23,7 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
 {
     public async Task<ReconcileResult> ReconcileAsync(SecretCluster cluster, CancellationToken cancellationToken)
     {
-        if (!cluster.Metadata.HasFinalizer(LabelsAndAnnotations.CleanupFinalizer))
+        if (!cluster.HasFinalizer(LabelsAndAnnotations.CleanupFinalizer))
         {
             return ReconcileResult.Success();
         }
@@ -51,7 +52,7 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
         // Delete: shares are about to be destroyed, so nothing is worth finishing.
         await supervisors.RemoveAsync(key).ConfigureAwait(false);
         await api.DeleteAsync(KubeResources.StatefulSets, names.Namespace, names.LegacyStatefulSet, null, cancellationToken).ConfigureAwait(false);
-        var pods = await api.ListAsync<Pod>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.NodePodSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
+        var pods = await api.ListAsync<V1Pod>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.NodePodSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
         if (pods.Items.Count > 0)
         {
             foreach (var pod in pods.Items.Where(p => p.Metadata.DeletionTimestamp is null))
@@ -76,7 +77,7 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
         }
 
         // Certificates go before their Secrets: cert-manager would re-issue a Secret whose Certificate still exists.
-        var certificates = await api.ListAsync<KubeObject>(KubeResources.Certificates, names.Namespace, new ListOptions { LabelSelector = ChildMetadata.ClusterSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
+        var certificates = await api.ListAsync<Certificate>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.ClusterSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
         var secretNames = new List<string> { names.OperatorTlsSecret, names.ClientTlsSecret, names.CertificateAuthority, names.LegacyNodeTlsSecret };
         foreach (var certificate in certificates.Items)
         {
@@ -89,7 +90,7 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
         }
 
         // The identities the operator signed have no Certificate; garbage collection would take them later, this takes them now.
-        var labelled = await api.ListAsync<Secret>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.ClusterSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
+        var labelled = await api.ListAsync<V1Secret>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.ClusterSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
         secretNames.AddRange(labelled.Items.Select(s => s.Metadata.Name!).Where(n => ChildNames.CertificateOfTlsSecret(n) is { } certificate && names.IsIdentityCertificate(certificate) && !secretNames.Contains(n)));
 
         await api.DeleteAsync(KubeResources.Issuers, names.Namespace, names.CertificateAuthority, null, cancellationToken).ConfigureAwait(false);
@@ -109,7 +110,7 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
     /// <summary>The data PVCs of this cluster, by their naming (data-NAME-i), in ordinal order.</summary>
     private async Task<IReadOnlyList<string>> ClaimsAsync(ChildNames names, CancellationToken cancellationToken)
     {
-        var claims = await api.ListAsync<KubeObject>(KubeResources.PersistentVolumeClaims, names.Namespace, null, cancellationToken).ConfigureAwait(false);
+        var claims = await api.ListAsync<V1PersistentVolumeClaim>(names.Namespace, null, cancellationToken).ConfigureAwait(false);
         return [.. claims.Items
             .Where(c => c.Metadata.DeletionTimestamp is null)
             .Select(c => c.Metadata.Name!)
@@ -118,10 +119,10 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
     }
 
     /// <summary>The nodes' key Secrets (<c>NAME-node-i-key</c>, and <c>NAME-node-keys</c> of an older fleet), in ordinal order.</summary>
-    private async Task<IReadOnlyList<Secret>> KeySecretsAsync(ChildNames names, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<V1Secret>> KeySecretsAsync(ChildNames names, CancellationToken cancellationToken)
     {
         // The node-component selector leaves the TLS Secrets (component certificates) out.
-        var secrets = await api.ListAsync<Secret>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.NodePodSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
+        var secrets = await api.ListAsync<V1Secret>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.NodePodSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
         return [.. secrets.Items
             .Where(s => s.Metadata.DeletionTimestamp is null && (names.NodeKeySecretOrdinal(s.Metadata.Name ?? "") is not null || s.Metadata.Name == names.LegacyNodeKeysSecret))
             .OrderBy(s => names.NodeKeySecretOrdinal(s.Metadata.Name!) ?? -1)];
@@ -138,7 +139,7 @@ internal sealed class DeletionReconciler(IKubeApi api, FleetSupervisors supervis
             {
                 var remaining = new JsonArray([.. owners.Where(o => o.Uid != cluster.Metadata.Uid).Select(o => JsonSerializer.SerializeToNode(o, KubeJson.Options))]);
                 var patch = new JsonObject { ["metadata"] = new JsonObject { ["resourceVersion"] = secret.Metadata.ResourceVersion, ["ownerReferences"] = remaining } };
-                await api.PatchAsync<Secret>(names.Namespace, secret.Metadata.Name!, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false);
+                await api.PatchAsync<V1Secret>(names.Namespace, secret.Metadata.Name!, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false);
             }
 
             kept.Add(secret.Metadata.Name!);

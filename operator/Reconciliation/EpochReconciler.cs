@@ -1,6 +1,6 @@
+using k8s.Models;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Controller;
 using SecretFleet.Operator.Epochs;
@@ -85,7 +85,7 @@ internal sealed class EpochReconciler(FleetSupervisors supervisors, TimeProvider
     /// (<c>spiffe://TD/node/NAME-i</c>), or, for a pod of an older fleet not replaced yet, the identity all its
     /// nodes shared — which only the operator's own pod spec, never the node, can claim.
     /// </summary>
-    private static FleetMember Member(ClusterState state, int ordinal, Pod pod) =>
+    private static FleetMember Member(ClusterState state, int ordinal, V1Pod pod) =>
         // UriBuilder brackets IPv6 pod IPs.
         new(NodeIndex.XOf(ordinal), new UriBuilder(Uri.UriSchemeHttps, pod.Status!.PodIP, ChildNames.GrpcPort).Uri, state.Names.PodTlsName(ordinal),
             state.IsLegacy(pod) ? ChildNames.LegacyNodeIdentity(state.Cluster) : ChildNames.NodeIdentity(state.Cluster, ordinal));

@@ -26,6 +26,6 @@ internal static class Finalizers
                 ["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode)f)]),
             },
         };
-        return api.PatchAsync<SecretCluster>(cluster.Metadata.Namespace, cluster.Metadata.Name!, KubePatch.Merge(patch), cancellationToken);
+        return api.PatchAsync<SecretCluster>(cluster.Metadata.NamespaceProperty, cluster.Metadata.Name!, KubePatch.Merge(patch), cancellationToken);
     }
 }

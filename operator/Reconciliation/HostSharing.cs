@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SecretFleet.Kube;
 
 namespace SecretFleet.Operator.Reconciliation;
@@ -14,7 +13,7 @@ internal static class HostSharing
         ArgumentNullException.ThrowIfNull(state);
         var crowded = state.Pods
             .Where(p => p.Metadata.DeletionTimestamp is null)
-            .Select(p => (Host: HostOf(p.Spec), Name: p.Metadata.Name ?? ""))
+            .Select(p => (Host: p.Spec?.NodeName, Name: p.Metadata.Name ?? ""))
             .Where(p => p.Host is { Length: > 0 })
             .GroupBy(p => p.Host!, StringComparer.Ordinal)
             .Where(g => g.Count() > 1)
@@ -32,7 +31,4 @@ internal static class HostSharing
             ? (true, Conditions.Reasons.HostHoldsThreshold, $"{listing}: one machine holds threshold ({threshold}) shares and can recover every secret alone; {fix}")
             : (true, Conditions.Reasons.HostsShared, $"{listing}: fewer than threshold ({threshold}) shares on any one machine, but fewer machines stand between an attacker and the secrets; {fix}");
     }
-
-    private static string? HostOf(JsonObject? spec) =>
-        spec?["nodeName"] is JsonValue value && value.TryGetValue<string>(out var host) ? host : null;
 }

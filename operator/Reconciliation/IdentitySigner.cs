@@ -1,7 +1,7 @@
 using System.Text;
+using k8s.Models;
 using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Specs;
 
@@ -22,7 +22,7 @@ internal sealed class IdentitySigner(IKubeApi api, TimeProvider time)
     public async Task<SigningReport> ReconcileAsync(SecretCluster cluster, int replicas, CancellationToken cancellationToken)
     {
         var names = ChildNames.Of(cluster);
-        var caSecret = await api.GetAsync<Secret>(names.Namespace, names.CertificateAuthority, cancellationToken).ConfigureAwait(false);
+        var caSecret = await api.GetAsync<V1Secret>(names.Namespace, names.CertificateAuthority, cancellationToken).ConfigureAwait(false);
         if (caSecret?.Data is not { } ca || !ca.TryGetValue(TlsMaterial.CertificateFileName, out var caCertificate) || !ca.TryGetValue(TlsMaterial.PrivateKeyFileName, out var caKey))
         {
             return new SigningReport($"waiting for cert-manager to issue the fleet's CA into Secret {names.CertificateAuthority}", null);
@@ -44,7 +44,7 @@ internal sealed class IdentitySigner(IKubeApi api, TimeProvider time)
             DateTimeOffset? next = null;
             foreach (var identity in SignedIdentitySpecs.All(cluster, replicas))
             {
-                var current = await api.GetAsync<Secret>(names.Namespace, identity.SecretName, cancellationToken).ConfigureAwait(false);
+                var current = await api.GetAsync<V1Secret>(names.Namespace, identity.SecretName, cancellationToken).ConfigureAwait(false);
                 var expires = SignedLeaf.ValidUntil(current, identity, authority, time);
                 if (expires is null || expires.Value - now <= SignedIdentitySpecs.RenewBefore)
                 {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Reconciliation;
@@ -18,26 +18,35 @@ internal sealed partial class KubeEventRecorder(IKubeApi api, string reportingIn
     {
         ArgumentNullException.ThrowIfNull(regarding);
         var name = $"{regarding.Metadata.Name}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
-        var ev = new Event
+        var ev = new Eventsv1Event
         {
-            Metadata = new ObjectMeta { Name = name, Namespace = regarding.Metadata.Namespace },
-            EventTime = time.GetUtcNow(),
+            ApiVersion = "events.k8s.io/v1",
+            Kind = "Event",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = regarding.Metadata.NamespaceProperty },
+            EventTime = time.GetUtcNow().UtcDateTime,
             Type = severity.ToString(),
             Reason = reason,
             Action = action,
             Note = note.Length <= MaxNote ? note : note[..(MaxNote - 1)] + "…",
-            Regarding = ObjectReference.To(regarding) with { ResourceVersion = null },
+            Regarding = new V1ObjectReference
+            {
+                ApiVersion = regarding.ApiVersion,
+                Kind = regarding.Kind,
+                Name = regarding.Metadata.Name,
+                NamespaceProperty = regarding.Metadata.NamespaceProperty,
+                Uid = regarding.Metadata.Uid,
+            },
             ReportingController = ReportingController,
             ReportingInstance = reportingInstance.Length <= 128 ? reportingInstance : reportingInstance[..128],
         };
         try
         {
             await api.CreateAsync(ev, cancellationToken).ConfigureAwait(false);
-            LogRecorded(log, regarding.Metadata.Namespace, regarding.Metadata.Name, reason, note);
+            LogRecorded(log, regarding.Metadata.NamespaceProperty, regarding.Metadata.Name, reason, note);
         }
         catch (KubeApiException e)
         {
-            LogFailed(log, reason, regarding.Metadata.Namespace, regarding.Metadata.Name, e.Message);
+            LogFailed(log, reason, regarding.Metadata.NamespaceProperty, regarding.Metadata.Name, e.Message);
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Reconciliation;
@@ -110,16 +110,16 @@ internal sealed class LegacyLayoutMigrator(IKubeApi api, NodeKeyReconciler keys)
     /// Deletes the StatefulSet without taking its pods or PVCs along. With <c>whenDeleted: Delete</c> its PVCs carry
     /// its owner reference, so the policy is set to Retain first, and the deletion orphans its dependents anyway.
     /// </summary>
-    private async Task ReleaseAsync(ChildNames names, StatefulSet statefulSet, CancellationToken cancellationToken)
+    private async Task ReleaseAsync(ChildNames names, V1StatefulSet statefulSet, CancellationToken cancellationToken)
     {
-        if (statefulSet.Spec?["persistentVolumeClaimRetentionPolicy"]?["whenDeleted"]?.GetValue<string>() != "Retain")
+        if (statefulSet.Spec?.PersistentVolumeClaimRetentionPolicy?.WhenDeleted != "Retain")
         {
             var patch = new JsonObject
             {
                 ["metadata"] = new JsonObject { ["resourceVersion"] = statefulSet.Metadata.ResourceVersion },
                 ["spec"] = new JsonObject { ["persistentVolumeClaimRetentionPolicy"] = new JsonObject { ["whenDeleted"] = "Retain" } },
             };
-            await api.PatchAsync<StatefulSet>(names.Namespace, names.LegacyStatefulSet, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false);
+            await api.PatchAsync<V1StatefulSet>(names.Namespace, names.LegacyStatefulSet, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false);
         }
 
         await api.DeleteAsync(KubeResources.StatefulSets, names.Namespace, names.LegacyStatefulSet,

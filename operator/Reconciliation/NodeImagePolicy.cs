@@ -1,3 +1,4 @@
+using k8s.Models;
 using SecretFleet.Kube;
 using SecretFleet.Kube.SecretClusters;
 
@@ -43,6 +44,6 @@ internal sealed record NodeImagePolicy(string DefaultImage, IReadOnlyCollection<
     }
 
     /// <summary>The image the headless Service records as given to the pods last, if any.</summary>
-    public static string? AppliedImageOf(Kube.Models.IKubeObject? service) =>
-        service?.Metadata.Annotation(LabelsAndAnnotations.NodeImage) is { Length: > 0 } image ? image : null;
+    public static string? AppliedImageOf(V1Service? service) =>
+        service?.GetAnnotation(LabelsAndAnnotations.NodeImage) is { Length: > 0 } image ? image : null;
 }

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Json;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Specs;
 
@@ -12,7 +12,7 @@ namespace SecretFleet.Operator.Reconciliation;
 /// <summary>The sealing-key Secrets of a cluster as read: one per node, and the shared one of an older fleet.</summary>
 /// <param name="ByOrdinal">Ordinal → Secret <c>NAME-node-i-key</c>.</param>
 /// <param name="Legacy">Secret <c>NAME-node-keys</c> of a fleet from before per-node Secrets, while it exists.</param>
-internal sealed record NodeKeys(IReadOnlyDictionary<int, Secret> ByOrdinal, Secret? Legacy);
+internal sealed record NodeKeys(IReadOnlyDictionary<int, V1Secret> ByOrdinal, V1Secret? Legacy);
 
 /// <summary>
 /// Node i's sealing-key Secret. A key is never rewritten and never made up for a node that may already hold
@@ -24,8 +24,8 @@ internal sealed class NodeKeyReconciler(IKubeApi api, Func<int, byte[]> newKey)
     public async Task<NodeKeys> ReadAsync(ChildNames names, CancellationToken cancellationToken)
     {
         // The node-component selector takes the key Secrets and leaves out the TLS Secrets (component certificates).
-        var secrets = await api.ListAsync<Secret>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.NodePodSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
-        var byOrdinal = new Dictionary<int, Secret>();
+        var secrets = await api.ListAsync<V1Secret>(names.Namespace, new ListOptions { LabelSelector = ChildMetadata.NodePodSelector(names.Cluster) }, cancellationToken).ConfigureAwait(false);
+        var byOrdinal = new Dictionary<int, V1Secret>();
         foreach (var secret in secrets.Items)
         {
             if (secret.Metadata.DeletionTimestamp is null && names.NodeKeySecretOrdinal(secret.Metadata.Name ?? "") is { } ordinal)
@@ -34,8 +34,8 @@ internal sealed class NodeKeyReconciler(IKubeApi api, Func<int, byte[]> newKey)
             }
         }
 
-        var legacy = await api.GetAsync<Secret>(names.Namespace, names.LegacyNodeKeysSecret, cancellationToken).ConfigureAwait(false);
-        return new NodeKeys(byOrdinal, legacy?.Metadata.Label(LabelsAndAnnotations.Cluster) == names.Cluster ? legacy : null);
+        var legacy = await api.GetAsync<V1Secret>(names.Namespace, names.LegacyNodeKeysSecret, cancellationToken).ConfigureAwait(false);
+        return new NodeKeys(byOrdinal, legacy?.GetLabel(LabelsAndAnnotations.Cluster) == names.Cluster ? legacy : null);
     }
 
     /// <summary>Makes sure node <paramref name="ordinal"/> has its key Secret; null when it has, else why not.</summary>
@@ -118,7 +118,7 @@ internal sealed class NodeKeyReconciler(IKubeApi api, Func<int, byte[]> newKey)
     /// Puts this SecretCluster's controller reference on a key Secret kept by deletionPolicy Retain (it has none, or
     /// an earlier SecretCluster's). The patch names the resourceVersion it was computed from.
     /// </summary>
-    private async Task AdoptAsync(SecretCluster cluster, Secret existing, CancellationToken cancellationToken)
+    private async Task AdoptAsync(SecretCluster cluster, V1Secret existing, CancellationToken cancellationToken)
     {
         if (existing.Metadata.OwnerReferences?.Any(o => o.Uid == cluster.Metadata.Uid) == true)
         {
@@ -134,11 +134,11 @@ internal sealed class NodeKeyReconciler(IKubeApi api, Func<int, byte[]> newKey)
             }
         }
 
-        references.Add(JsonSerializer.SerializeToNode(OwnerReference.ControllerOf(cluster), KubeJson.Options));
+        references.Add(JsonSerializer.SerializeToNode(OwnerReferences.ControllerOf(cluster), KubeJson.Options));
         var patch = new JsonObject
         {
             ["metadata"] = new JsonObject { ["resourceVersion"] = existing.Metadata.ResourceVersion, ["ownerReferences"] = references },
         };
-        await api.PatchAsync<Secret>(existing.Metadata.Namespace, existing.Metadata.Name!, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false);
+        await api.PatchAsync<V1Secret>(existing.Metadata.NamespaceProperty, existing.Metadata.Name!, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false);
     }
 }

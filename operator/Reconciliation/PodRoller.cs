@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Operator.Epochs;
 
 namespace SecretFleet.Operator.Reconciliation;
@@ -32,13 +32,13 @@ internal sealed class PodRoller(IKubeApi api)
 {
     public async Task<RollReport> RollAsync(ClusterState state, int replicas, Func<int, PodTemplateHashes> desiredHashes, bool operationRunning, SupervisorSnapshot supervisor, CancellationToken cancellationToken)
     {
-        var stale = new List<Pod>();
+        var stale = new List<V1Pod>();
         var settled = true;
         for (var ordinal = 0; ordinal < replicas; ordinal++)
         {
             var pod = state.PodAt(ordinal);
-            settled &= pod?.IsReady == true && (supervisor.Members is null || supervisor.IsMember(ordinal, pod.Metadata.Uid));
-            var hash = pod?.Metadata.Label(LabelsAndAnnotations.TemplateHash);
+            settled &= pod?.IsReady() == true && (supervisor.Members is null || supervisor.IsMember(ordinal, pod.Metadata.Uid));
+            var hash = pod?.GetLabel(LabelsAndAnnotations.TemplateHash);
             if (pod is null)
             {
                 continue;
@@ -78,17 +78,17 @@ internal sealed class PodRoller(IKubeApi api)
         }
 
         var victim = stale[0];
-        await api.DeleteAsync(KubeResources.Pods, victim.Metadata.Namespace, victim.Metadata.Name!, new DeleteOptions { PreconditionUid = victim.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
+        await api.DeleteAsync(KubeResources.Pods, victim.Metadata.NamespaceProperty, victim.Metadata.Name!, new DeleteOptions { PreconditionUid = victim.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
         return new RollReport(names, victim.Metadata.Name, false);
     }
 
-    private Task<Pod> RelabelAsync(Pod pod, string hash, CancellationToken cancellationToken)
+    private Task<V1Pod> RelabelAsync(V1Pod pod, string hash, CancellationToken cancellationToken)
     {
         // The uid makes the API server refuse the patch if the pod was replaced meanwhile.
         var patch = new JsonObject
         {
             ["metadata"] = new JsonObject { ["uid"] = pod.Metadata.Uid, ["labels"] = new JsonObject { [LabelsAndAnnotations.TemplateHash] = hash } },
         };
-        return api.PatchAsync<Pod>(pod.Metadata.Namespace, pod.Metadata.Name!, KubePatch.Merge(patch), cancellationToken);
+        return api.PatchAsync<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name!, KubePatch.Merge(patch), cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
@@ -80,7 +81,7 @@ internal sealed partial class SecretClusterReconciler
             return await _deletion.ReconcileAsync(cluster, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!cluster.Metadata.HasFinalizer(LabelsAndAnnotations.CleanupFinalizer))
+        if (!cluster.HasFinalizer(LabelsAndAnnotations.CleanupFinalizer))
         {
             cluster = await Finalizers.AddAsync(_api, cluster, cancellationToken).ConfigureAwait(false);
         }

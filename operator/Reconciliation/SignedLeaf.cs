@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using k8s.Models;
 using SecretFleet.Core.Identity;
-using SecretFleet.Kube.Models;
 using SecretFleet.Operator.Specs;
 
 namespace SecretFleet.Operator.Reconciliation;
@@ -15,7 +15,7 @@ internal static class SignedLeaf
     /// <c>ca.crt</c> is <paramref name="authority"/>, for that identity and those DNS names only. Null when it must be
     /// signed again.
     /// </summary>
-    public static DateTimeOffset? ValidUntil(Secret? secret, SignedIdentity wanted, LocalCertificateAuthority authority, TimeProvider time)
+    public static DateTimeOffset? ValidUntil(V1Secret? secret, SignedIdentity wanted, LocalCertificateAuthority authority, TimeProvider time)
     {
         if (secret?.Data is not { } data
             || !data.TryGetValue(TlsMaterial.CertificateFileName, out var certificatePem)

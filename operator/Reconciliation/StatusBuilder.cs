@@ -1,4 +1,5 @@
 using System.Globalization;
+using k8s.Models;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
@@ -88,7 +89,7 @@ internal static class StatusBuilder
         };
     }
 
-    private static (bool, string, string) Progress(StatusInputs inputs, bool formed, IReadOnlyList<(int Ordinal, Pod Pod)> readyPods)
+    private static (bool, string, string) Progress(StatusInputs inputs, bool formed, IReadOnlyList<(int Ordinal, V1Pod Pod)> readyPods)
     {
         var shape = inputs.Shape;
         var spec = inputs.State.Cluster.Spec;

@@ -1,5 +1,6 @@
+using k8s;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Specs;
 
@@ -47,7 +48,7 @@ internal sealed class WorkloadReconciler(IKubeApi api, NodeNetworkPeers peers, N
 
             if (!claims.ContainsKey(ordinal))
             {
-                await CreateAsync(KubeResources.PersistentVolumeClaims, DataClaimSpec.Build(cluster, ordinal), cancellationToken).ConfigureAwait(false);
+                await CreateAsync(DataClaimSpec.Build(cluster, ordinal), cancellationToken).ConfigureAwait(false);
             }
 
             if (state.LegacyStatefulSet is not null)
@@ -73,7 +74,7 @@ internal sealed class WorkloadReconciler(IKubeApi api, NodeNetworkPeers peers, N
                 continue;
             }
 
-            if (await CreateAsync(KubeResources.Pods, NodePodSpec.Build(cluster, image, ordinal, shape.Threshold), cancellationToken).ConfigureAwait(false))
+            if (await CreateAsync(NodePodSpec.Build(cluster, image, ordinal, shape.Threshold), cancellationToken).ConfigureAwait(false))
             {
                 created.Add(names.Pod(ordinal));
             }
@@ -105,7 +106,7 @@ internal sealed class WorkloadReconciler(IKubeApi api, NodeNetworkPeers peers, N
     /// <summary>Ordinal → whether it is terminating, for every PVC <c>data-NAME-i</c> (by name: older fleets' PVCs were named so too).</summary>
     private async Task<IReadOnlyDictionary<int, bool>> ClaimsAsync(ChildNames names, CancellationToken cancellationToken)
     {
-        var claims = await api.ListAsync<KubeObject>(KubeResources.PersistentVolumeClaims, names.Namespace, null, cancellationToken).ConfigureAwait(false);
+        var claims = await api.ListAsync<V1PersistentVolumeClaim>(names.Namespace, null, cancellationToken).ConfigureAwait(false);
         var found = new Dictionary<int, bool>();
         foreach (var claim in claims.Items)
         {
@@ -119,11 +120,12 @@ internal sealed class WorkloadReconciler(IKubeApi api, NodeNetworkPeers peers, N
     }
 
     /// <summary>Creates an object unless its namesake exists (a concurrent reconcile, or a pod still terminating); true if it created it.</summary>
-    private async Task<bool> CreateAsync(KubeResource resource, KubeObject obj, CancellationToken cancellationToken)
+    private async Task<bool> CreateAsync<T>(T obj, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         try
         {
-            await api.CreateAsync(resource, obj, cancellationToken).ConfigureAwait(false);
+            await api.CreateAsync(obj, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (KubeApiException e) when (e.IsAlreadyExists)

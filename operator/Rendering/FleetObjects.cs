@@ -1,4 +1,5 @@
-using SecretFleet.Kube.Models;
+using k8s;
+using k8s.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Reconciliation;
 using SecretFleet.Operator.Specs;
@@ -16,7 +17,7 @@ internal static class FleetObjects
     /// <param name="cluster">The SecretCluster, with the namespace and uid its children should name.</param>
     /// <param name="images">The operator's <c>--node-image</c> and <c>--allowed-node-images</c>: a spec.image it would refuse is printed as the default.</param>
     /// <param name="peers">The operator's namespace and the metrics namespace, as the NetworkPolicy names them.</param>
-    public static IReadOnlyList<IKubeObject> Build(SecretCluster cluster, NodeImagePolicy images, NodeNetworkPeers peers)
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Build(SecretCluster cluster, NodeImagePolicy images, NodeNetworkPeers peers)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(cluster);
@@ -24,7 +25,7 @@ internal static class FleetObjects
         var shape = ScalePolicy.Decide(cluster, live: null, operationRunning: false);
         // Nor has it pods whose image a refused spec.image would keep: a refused image is printed as the default.
         var image = images.Decide(cluster, applied: null).Image;
-        var all = new List<IKubeObject>();
+        var all = new List<IKubernetesObject<V1ObjectMeta>>();
         all.AddRange(IssuerSpecs.All(cluster));
         all.AddRange(CertificateSpecs.All(cluster, shape.Replicas));
         if (cluster.Spec.IssuerRef is null)
@@ -49,6 +50,6 @@ internal static class FleetObjects
     /// Node i's key Secret as the operator makes it, less its data: the key is 32 random bytes the operator draws
     /// when it creates the Secret, so there is nothing true to print, and a printed key would be a key on disk.
     /// </summary>
-    private static Secret KeySecretWithoutKey(SecretCluster cluster, int ordinal) =>
+    private static V1Secret KeySecretWithoutKey(SecretCluster cluster, int ordinal) =>
         NodeKeySecretSpec.Build(cluster, ordinal, new byte[NodeKeySecretSpec.KeyBytes]) with { Data = null };
 }

@@ -1,4 +1,5 @@
-using SecretFleet.Kube.Models;
+using k8s;
+using k8s.Models;
 using SecretFleet.Operator.Hosting;
 
 namespace SecretFleet.Operator.Rendering;
@@ -72,7 +73,7 @@ internal static class RenderCommand
     }
 
     /// <summary>The objects for every SecretCluster in <paramref name="text"/>, or the first problem (prefixed with its document when there are several).</summary>
-    public static (IReadOnlyList<IKubeObject> Objects, string? Problem) Render(string text, RenderArguments arguments)
+    public static (IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects, string? Problem) Render(string text, RenderArguments arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var (documents, unreadable) = ManifestReader.Parse(text);
@@ -88,7 +89,7 @@ internal static class RenderCommand
             return ([], "holds no SecretCluster");
         }
 
-        var objects = new List<IKubeObject>();
+        var objects = new List<IKubernetesObject<V1ObjectMeta>>();
         foreach (var document in given)
         {
             var (cluster, problem) = SecretClusterManifest.Read(document.Content, arguments.Namespace);

@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using SecretFleet.Kube.Json;
-using SecretFleet.Kube.Models;
 using SecretFleet.Operator.Crd;
 
 namespace SecretFleet.Operator.Rendering;
@@ -13,14 +14,14 @@ internal static class RenderOutput
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>An object as the operator sends it.</summary>
-    public static JsonObject ToJson(IKubeObject obj)
+    public static JsonObject ToJson(IKubernetesObject<V1ObjectMeta> obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
         // Through text, so numbers and strings are plain parsed values whatever the builder made them from.
         return JsonNode.Parse(JsonSerializer.Serialize(obj, obj.GetType(), KubeJson.Options))!.AsObject();
     }
 
-    public static string Write(IReadOnlyList<IKubeObject> objects, RenderFormat format)
+    public static string Write(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> objects, RenderFormat format)
     {
         ArgumentNullException.ThrowIfNull(objects);
         if (format == RenderFormat.Json)

@@ -80,7 +80,7 @@ internal static class SecretClusterManifest
         {
             Metadata = cluster.Metadata with
             {
-                Namespace = cluster.Metadata.Namespace ?? namespaceGiven ?? DefaultNamespace,
+                NamespaceProperty = cluster.Metadata.NamespaceProperty ?? namespaceGiven ?? DefaultNamespace,
                 Uid = cluster.Metadata.Uid ?? PlaceholderUid,
             },
         };

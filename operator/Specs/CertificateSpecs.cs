@@ -1,6 +1,5 @@
-using System.Text.Json.Nodes;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
+using SecretFleet.Kube.CertManager;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Specs;
@@ -25,14 +24,14 @@ internal static class CertificateSpecs
     /// The Certificates a fleet of <paramref name="replicas"/> nodes needs, in the order they are applied: its CA alone
     /// (the operator signs the rest with it), or with <c>spec.issuerRef</c> every identity, signed by that issuer.
     /// </summary>
-    public static IReadOnlyList<KubeObject> All(SecretCluster cluster, int replicas)
+    public static IReadOnlyList<Certificate> All(SecretCluster cluster, int replicas)
     {
         if (cluster.Spec.IssuerRef is null)
         {
             return [CertificateAuthority(cluster)];
         }
 
-        var all = new List<KubeObject>();
+        var all = new List<Certificate>();
         all.AddRange(Enumerable.Range(0, replicas).Select(ordinal => Node(cluster, ordinal)));
         all.Add(Operator(cluster));
         all.Add(Client(cluster));
@@ -40,60 +39,61 @@ internal static class CertificateSpecs
         return all;
     }
 
-    public static KubeObject CertificateAuthority(SecretCluster cluster)
+    public static Certificate CertificateAuthority(SecretCluster cluster)
     {
         var names = ChildNames.Of(cluster);
-        return Certificate(cluster, names.CertificateAuthority, new JsonObject
+        return Build(cluster, names.CertificateAuthority, new CertificateSpec
         {
-            ["isCA"] = true,
-            ["commonName"] = names.CertificateAuthority,
-            ["subject"] = new JsonObject { ["organizations"] = new JsonArray(LabelsAndAnnotations.AppName) },
-            ["secretName"] = names.CertificateAuthority,
-            ["duration"] = CaDuration,
-            ["privateKey"] = PrivateKey(),
-            ["usages"] = new JsonArray("digital signature", "cert sign", "crl sign"),
-            ["issuerRef"] = new JsonObject { ["name"] = names.SelfSignedIssuer, ["kind"] = "Issuer", ["group"] = "cert-manager.io" },
-            ["secretTemplate"] = SecretTemplate(names),
+            IsCA = true,
+            CommonName = names.CertificateAuthority,
+            Subject = new CertificateSubject { Organizations = [LabelsAndAnnotations.AppName] },
+            SecretName = names.CertificateAuthority,
+            Duration = CaDuration,
+            PrivateKey = PrivateKey(),
+            Usages = ["digital signature", "cert sign", "crl sign"],
+            IssuerRef = new IssuerReference { Name = names.SelfSignedIssuer, Kind = "Issuer", Group = Certificate.Group },
+            SecretTemplate = SecretTemplate(names),
         });
     }
 
     /// <summary>Node <paramref name="ordinal"/>'s Certificate <c>NAME-node-i</c> → Secret <c>NAME-node-i-tls</c>.</summary>
-    public static KubeObject Node(SecretCluster cluster, int ordinal)
+    public static Certificate Node(SecretCluster cluster, int ordinal)
     {
         var names = ChildNames.Of(cluster);
         var labels = ChildMetadata.NodeLabels(names.Cluster, LabelsAndAnnotations.Components.Certificates, ordinal);
-        return new KubeObject("cert-manager.io/v1", "Certificate", ChildMetadata.For(cluster, names.NodeCertificate(ordinal), labels), new JsonObject
+        return new Certificate
         {
-            ["spec"] = new JsonObject
+            Metadata = ChildMetadata.For(cluster, names.NodeCertificate(ordinal), labels),
+            Spec = new CertificateSpec
             {
-                ["secretName"] = names.NodeTlsSecret(ordinal),
-                ["duration"] = LeafDuration,
-                ["renewBefore"] = LeafRenewBefore,
-                ["dnsNames"] = new JsonArray([.. names.PodDnsNames(ordinal).Select(n => (JsonNode)n)]),
-                ["uris"] = new JsonArray(ChildNames.NodeIdentity(cluster, ordinal).ToString()),
-                ["privateKey"] = PrivateKey(),
+                SecretName = names.NodeTlsSecret(ordinal),
+                Duration = LeafDuration,
+                RenewBefore = LeafRenewBefore,
+                DnsNames = [.. names.PodDnsNames(ordinal)],
+                Uris = [ChildNames.NodeIdentity(cluster, ordinal).ToString()],
+                PrivateKey = PrivateKey(),
                 // Peers dial each other during refreshes, so a node is a TLS client as well as a server.
-                ["usages"] = new JsonArray("digital signature", "server auth", "client auth"),
-                ["issuerRef"] = IssuerRef(cluster),
-                ["secretTemplate"] = new JsonObject { ["labels"] = ChildMetadata.ToJson(labels) },
+                Usages = ["digital signature", "server auth", "client auth"],
+                IssuerRef = IssuerRef(cluster),
+                SecretTemplate = new CertificateSecretTemplate { Labels = ChildMetadata.NodeLabels(names.Cluster, LabelsAndAnnotations.Components.Certificates, ordinal) },
             },
-        });
+        };
     }
 
-    public static KubeObject Operator(SecretCluster cluster)
+    public static Certificate Operator(SecretCluster cluster)
     {
         var names = ChildNames.Of(cluster);
         return Client(cluster, names.OperatorCertificate, names.OperatorTlsSecret, Spiffe(cluster, "operator", LabelsAndAnnotations.ManagedByOperator));
     }
 
-    public static KubeObject Client(SecretCluster cluster)
+    public static Certificate Client(SecretCluster cluster)
     {
         var names = ChildNames.Of(cluster);
         return Client(cluster, names.ClientCertificate, names.ClientTlsSecret, Spiffe(cluster, "client", ChildNames.DefaultClient));
     }
 
     /// <summary>A client of <c>spec.clients</c>: Certificate <c>NAME-client-CLIENT</c> → Secret <c>NAME-client-CLIENT-tls</c>.</summary>
-    public static KubeObject Client(SecretCluster cluster, string client)
+    public static Certificate Client(SecretCluster cluster, string client)
     {
         var names = ChildNames.Of(cluster);
         return Client(cluster, names.NamedClientCertificate(client), names.ClientTlsSecretOf(client), Spiffe(cluster, "client", client));
@@ -103,50 +103,45 @@ internal static class CertificateSpecs
     public static IReadOnlyList<string> NamedClients(SecretCluster cluster) =>
         [.. (cluster.Spec.Clients ?? []).Select(c => c.Name).Where(n => n != ChildNames.DefaultClient).Distinct(StringComparer.Ordinal)];
 
-    private static KubeObject Client(SecretCluster cluster, string name, string secretName, string uri) =>
-        Certificate(cluster, name, new JsonObject
+    private static Certificate Client(SecretCluster cluster, string name, string secretName, string uri) =>
+        Build(cluster, name, new CertificateSpec
         {
-            ["secretName"] = secretName,
-            ["duration"] = LeafDuration,
-            ["renewBefore"] = LeafRenewBefore,
-            ["uris"] = new JsonArray(uri),
-            ["privateKey"] = PrivateKey(),
-            ["usages"] = new JsonArray("digital signature", "client auth"),
-            ["issuerRef"] = IssuerRef(cluster),
-            ["secretTemplate"] = SecretTemplate(ChildNames.Of(cluster)),
+            SecretName = secretName,
+            Duration = LeafDuration,
+            RenewBefore = LeafRenewBefore,
+            Uris = [uri],
+            PrivateKey = PrivateKey(),
+            Usages = ["digital signature", "client auth"],
+            IssuerRef = IssuerRef(cluster),
+            SecretTemplate = SecretTemplate(ChildNames.Of(cluster)),
         });
 
-    private static KubeObject Certificate(SecretCluster cluster, string name, JsonObject spec) =>
-        new("cert-manager.io/v1", "Certificate", ChildMetadata.For(cluster, name, LabelsAndAnnotations.Components.Certificates), new JsonObject { ["spec"] = spec });
+    private static Certificate Build(SecretCluster cluster, string name, CertificateSpec spec) =>
+        new() { Metadata = ChildMetadata.For(cluster, name, LabelsAndAnnotations.Components.Certificates), Spec = spec };
 
-    private static JsonObject IssuerRef(SecretCluster cluster)
+    private static IssuerReference IssuerRef(SecretCluster cluster)
     {
         if (cluster.Spec.IssuerRef is { } issuer)
         {
-            return new JsonObject
-            {
-                ["name"] = issuer.Name,
-                ["kind"] = issuer.Kind.ToString(),
-                ["group"] = issuer.Group,
-            };
+            return new IssuerReference { Name = issuer.Name, Kind = issuer.Kind.ToString(), Group = issuer.Group };
         }
 
         throw new InvalidOperationException($"SecretCluster {cluster.Metadata.Name} names no issuerRef: the operator signs its identities, there is no Certificate for them.");
     }
 
     /// <summary>ECDSA P-256, a fresh key at every renewal.</summary>
-    private static JsonObject PrivateKey() => new()
+    private static CertificatePrivateKey PrivateKey() => new()
     {
-        ["algorithm"] = "ECDSA",
-        ["size"] = 256,
-        ["encoding"] = "PKCS8",
-        ["rotationPolicy"] = "Always",
+        Algorithm = "ECDSA",
+        Size = 256,
+        Encoding = "PKCS8",
+        RotationPolicy = "Always",
     };
 
     /// <summary>cert-manager copies these labels onto the Secret, so the operator's Secret watch maps it back.</summary>
-    private static JsonObject SecretTemplate(ChildNames names) => new()
+    private static CertificateSecretTemplate SecretTemplate(ChildNames names) => new()
     {
-        ["labels"] = ChildMetadata.ToJson(ChildMetadata.Labels(names.Cluster, LabelsAndAnnotations.Components.Certificates)),
+        Labels = ChildMetadata.Labels(names.Cluster, LabelsAndAnnotations.Components.Certificates),
     };
 
     private static string Spiffe(SecretCluster cluster, string role, string name) => $"spiffe://{ChildNames.TrustDomainOf(cluster)}/{role}/{name}";

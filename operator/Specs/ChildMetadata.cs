@@ -1,6 +1,5 @@
-using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Specs;
@@ -9,8 +8,8 @@ namespace SecretFleet.Operator.Specs;
 internal static class ChildMetadata
 {
     /// <summary>The labels of the contract: name, instance, managed-by, component and the cluster label.</summary>
-    public static IReadOnlyDictionary<string, string> Labels(string cluster, string component) =>
-        new SortedDictionary<string, string>(StringComparer.Ordinal)
+    public static SortedDictionary<string, string> Labels(string cluster, string component) =>
+        new(StringComparer.Ordinal)
         {
             [LabelsAndAnnotations.Name] = LabelsAndAnnotations.AppName,
             [LabelsAndAnnotations.Instance] = cluster,
@@ -20,20 +19,24 @@ internal static class ChildMetadata
         };
 
     /// <summary>The contract's labels plus the node's ordinal, for what belongs to one node (pod, Certificate, key Secret, PVC).</summary>
-    public static IReadOnlyDictionary<string, string> NodeLabels(string cluster, string component, int ordinal) =>
-        new SortedDictionary<string, string>((IDictionary<string, string>)Labels(cluster, component), StringComparer.Ordinal)
-        {
-            [LabelsAndAnnotations.Ordinal] = ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
+    public static SortedDictionary<string, string> NodeLabels(string cluster, string component, int ordinal)
+    {
+        var labels = Labels(cluster, component);
+        labels[LabelsAndAnnotations.Ordinal] = ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return labels;
+    }
 
     /// <summary>The node pods' selector (the Service's and the PodDisruptionBudget's); pods of older fleets match it too.</summary>
-    public static IReadOnlyDictionary<string, string> NodeSelector(string cluster) =>
-        new SortedDictionary<string, string>(StringComparer.Ordinal)
+    public static SortedDictionary<string, string> NodeSelector(string cluster) =>
+        new(StringComparer.Ordinal)
         {
             [LabelsAndAnnotations.Name] = LabelsAndAnnotations.AppName,
             [LabelsAndAnnotations.Instance] = cluster,
             [LabelsAndAnnotations.Component] = LabelsAndAnnotations.Components.Node,
         };
+
+    /// <summary>Selects the node pods by <see cref="NodeSelector"/>'s labels.</summary>
+    public static V1LabelSelector NodePods(string cluster) => new() { MatchLabels = NodeSelector(cluster) };
 
     /// <summary>Selects every child of one cluster (pods, certificates, their Secrets, PVCs).</summary>
     public static string ClusterSelector(string cluster) => $"{LabelsAndAnnotations.Cluster}={cluster}";
@@ -43,31 +46,17 @@ internal static class ChildMetadata
         $"{LabelsAndAnnotations.Cluster}={cluster},{LabelsAndAnnotations.Component}={LabelsAndAnnotations.Components.Node}";
 
     /// <summary>Metadata of a child: name, namespace, the contract's labels and the controller reference.</summary>
-    public static ObjectMeta For(SecretCluster owner, string name, string component, IReadOnlyDictionary<string, string>? annotations = null) =>
+    public static V1ObjectMeta For(SecretCluster owner, string name, string component, IDictionary<string, string>? annotations = null) =>
         For(owner, name, Labels(ChildNames.Of(owner).Cluster, component), annotations);
 
-    /// <summary>Metadata of a child with the given labels (which must include the contract's).</summary>
-    public static ObjectMeta For(SecretCluster owner, string name, IReadOnlyDictionary<string, string> labels, IReadOnlyDictionary<string, string>? annotations = null)
-    {
-        var names = ChildNames.Of(owner);
-        return new ObjectMeta
+    /// <summary>Metadata of a child with the given labels (which must include the contract's), copied: the models are mutable.</summary>
+    public static V1ObjectMeta For(SecretCluster owner, string name, IDictionary<string, string> labels, IDictionary<string, string>? annotations = null) =>
+        new()
         {
             Name = name,
-            Namespace = names.Namespace,
-            Labels = labels,
-            Annotations = annotations,
-            OwnerReferences = [OwnerReference.ControllerOf(owner)],
+            NamespaceProperty = ChildNames.Of(owner).Namespace,
+            Labels = new SortedDictionary<string, string>(labels, StringComparer.Ordinal),
+            Annotations = annotations is null ? null : new SortedDictionary<string, string>(annotations, StringComparer.Ordinal),
+            OwnerReferences = [OwnerReferences.ControllerOf(owner)],
         };
-    }
-
-    public static JsonObject ToJson(IReadOnlyDictionary<string, string> values)
-    {
-        var json = new JsonObject();
-        foreach (var (key, value) in values)
-        {
-            json[key] = value;
-        }
-
-        return json;
-    }
 }

@@ -1,6 +1,5 @@
-using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Specs;
@@ -12,26 +11,26 @@ namespace SecretFleet.Operator.Specs;
 /// </summary>
 internal static class DataClaimSpec
 {
-    public static KubeObject Build(SecretCluster cluster, int ordinal)
+    public static V1PersistentVolumeClaim Build(SecretCluster cluster, int ordinal)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var names = ChildNames.Of(cluster);
-        var spec = new JsonObject
+        return new V1PersistentVolumeClaim
         {
-            ["accessModes"] = new JsonArray("ReadWriteOnce"),
-            ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["storage"] = cluster.Spec.Storage.Size.Value } },
+            ApiVersion = "v1",
+            Kind = "PersistentVolumeClaim",
+            Metadata = new V1ObjectMeta
+            {
+                Name = names.DataClaim(ordinal),
+                NamespaceProperty = names.Namespace,
+                Labels = ChildMetadata.NodeLabels(names.Cluster, LabelsAndAnnotations.Components.Node, ordinal),
+            },
+            Spec = new V1PersistentVolumeClaimSpec
+            {
+                AccessModes = ["ReadWriteOnce"],
+                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(cluster.Spec.Storage.Size.Value) } },
+                StorageClassName = cluster.Spec.Storage.StorageClassName,
+            },
         };
-        if (cluster.Spec.Storage.StorageClassName is { } storageClass)
-        {
-            spec["storageClassName"] = storageClass;
-        }
-
-        var metadata = new ObjectMeta
-        {
-            Name = names.DataClaim(ordinal),
-            Namespace = names.Namespace,
-            Labels = ChildMetadata.NodeLabels(names.Cluster, LabelsAndAnnotations.Components.Node, ordinal),
-        };
-        return new KubeObject("v1", "PersistentVolumeClaim", metadata, new JsonObject { ["spec"] = spec });
     }
 }

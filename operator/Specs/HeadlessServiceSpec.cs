@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Specs;
@@ -15,7 +14,7 @@ namespace SecretFleet.Operator.Specs;
 /// </summary>
 internal static class HeadlessServiceSpec
 {
-    public static KubeObject Build(SecretCluster cluster, int replicas, int threshold, string nodeImage)
+    public static V1Service Build(SecretCluster cluster, int replicas, int threshold, string nodeImage)
     {
         var names = ChildNames.Of(cluster);
         var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
@@ -24,25 +23,26 @@ internal static class HeadlessServiceSpec
             [LabelsAndAnnotations.FleetThreshold] = threshold.ToString(CultureInfo.InvariantCulture),
             [LabelsAndAnnotations.NodeImage] = nodeImage,
         };
-        return new KubeObject("v1", "Service", ChildMetadata.For(cluster, names.Service, LabelsAndAnnotations.Components.Node, annotations), new JsonObject
+        return new V1Service
         {
-            ["spec"] = new JsonObject
+            ApiVersion = "v1",
+            Kind = "Service",
+            Metadata = ChildMetadata.For(cluster, names.Service, LabelsAndAnnotations.Components.Node, annotations),
+            Spec = new V1ServiceSpec
             {
-                ["clusterIP"] = "None",
-                ["publishNotReadyAddresses"] = true,
-                ["selector"] = ChildMetadata.ToJson(ChildMetadata.NodeSelector(names.Cluster)),
-                ["ports"] = new JsonArray(
-                    Port("grpc", ChildNames.GrpcPort),
-                    Port("http", ChildNames.HttpPort)),
+                ClusterIP = "None",
+                PublishNotReadyAddresses = true,
+                Selector = ChildMetadata.NodeSelector(names.Cluster),
+                Ports = [Port("grpc", ChildNames.GrpcPort), Port("http", ChildNames.HttpPort)],
             },
-        });
+        };
     }
 
-    private static JsonObject Port(string name, int port) => new()
+    private static V1ServicePort Port(string name, int port) => new()
     {
-        ["name"] = name,
-        ["port"] = port,
-        ["targetPort"] = port,
-        ["protocol"] = "TCP",
+        Name = name,
+        Port = port,
+        TargetPort = port,
+        Protocol = "TCP",
     };
 }

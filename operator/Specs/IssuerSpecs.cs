@@ -1,6 +1,5 @@
-using System.Text.Json.Nodes;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
+using SecretFleet.Kube.CertManager;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Specs;
@@ -13,18 +12,15 @@ namespace SecretFleet.Operator.Specs;
 internal static class IssuerSpecs
 {
     /// <summary>The issuers a cluster needs, in the order they are applied: none when <c>spec.issuerRef</c> names the user's.</summary>
-    public static IReadOnlyList<KubeObject> All(SecretCluster cluster)
+    public static IReadOnlyList<Issuer> All(SecretCluster cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         return cluster.Spec.IssuerRef is null ? [SelfSigned(cluster)] : [];
     }
 
-    public static KubeObject SelfSigned(SecretCluster cluster)
+    public static Issuer SelfSigned(SecretCluster cluster) => new()
     {
-        var names = ChildNames.Of(cluster);
-        return Issuer(cluster, names.SelfSignedIssuer, new JsonObject { ["selfSigned"] = new JsonObject() });
-    }
-
-    private static KubeObject Issuer(SecretCluster cluster, string name, JsonObject spec) =>
-        new("cert-manager.io/v1", "Issuer", ChildMetadata.For(cluster, name, LabelsAndAnnotations.Components.Certificates), new JsonObject { ["spec"] = spec });
+        Metadata = ChildMetadata.For(cluster, ChildNames.Of(cluster).SelfSignedIssuer, LabelsAndAnnotations.Components.Certificates),
+        Spec = new IssuerSpec { SelfSigned = new SelfSignedIssuer() },
+    };
 }

@@ -1,6 +1,5 @@
-using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Specs;
@@ -18,39 +17,45 @@ namespace SecretFleet.Operator.Specs;
 /// </summary>
 internal static class NetworkPolicySpec
 {
-    public static KubeObject Build(SecretCluster cluster, NodeNetworkPeers peers)
+    public static V1NetworkPolicy Build(SecretCluster cluster, NodeNetworkPeers peers)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(peers);
         var names = ChildNames.Of(cluster);
-        var nodes = new JsonObject { ["matchLabels"] = ChildMetadata.ToJson(ChildMetadata.NodeSelector(names.Cluster)) };
-        return new KubeObject("networking.k8s.io/v1", "NetworkPolicy", ChildMetadata.For(cluster, names.NetworkPolicy, LabelsAndAnnotations.Components.Node), new JsonObject
+        return new V1NetworkPolicy
         {
-            ["spec"] = new JsonObject
+            ApiVersion = "networking.k8s.io/v1",
+            Kind = "NetworkPolicy",
+            Metadata = ChildMetadata.For(cluster, names.NetworkPolicy, LabelsAndAnnotations.Components.Node),
+            Spec = new V1NetworkPolicySpec
             {
-                ["podSelector"] = nodes.DeepClone(),
-                ["policyTypes"] = new JsonArray("Ingress"),
-                ["ingress"] = new JsonArray(
-                    new JsonObject
+                PodSelector = ChildMetadata.NodePods(names.Cluster),
+                PolicyTypes = ["Ingress"],
+                Ingress =
+                [
+                    new V1NetworkPolicyIngressRule
                     {
-                        ["from"] = new JsonArray(
+                        FromProperty =
+                        [
                             // A podSelector alone means the policy's own namespace: the fleet's.
-                            new JsonObject { ["podSelector"] = nodes.DeepClone() },
-                            new JsonObject
+                            new V1NetworkPolicyPeer { PodSelector = ChildMetadata.NodePods(names.Cluster) },
+                            new V1NetworkPolicyPeer
                             {
-                                ["namespaceSelector"] = InNamespace(peers.OperatorNamespace),
-                                ["podSelector"] = new JsonObject { ["matchLabels"] = ChildMetadata.ToJson(OperatorPodLabels) },
+                                NamespaceSelector = InNamespace(peers.OperatorNamespace),
+                                PodSelector = new V1LabelSelector { MatchLabels = OperatorPodLabels.ToDictionary() },
                             },
-                            new JsonObject { ["podSelector"] = new JsonObject { ["matchLabels"] = new JsonObject { [LabelsAndAnnotations.ClientOf] = names.Cluster } } }),
-                        ["ports"] = new JsonArray(Port(ChildNames.GrpcPort)),
+                            new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [LabelsAndAnnotations.ClientOf] = names.Cluster } } },
+                        ],
+                        Ports = [Port(ChildNames.GrpcPort)],
                     },
-                    new JsonObject
+                    new V1NetworkPolicyIngressRule
                     {
-                        ["from"] = new JsonArray(new JsonObject { ["namespaceSelector"] = InNamespace(peers.MetricsNamespace) }),
-                        ["ports"] = new JsonArray(Port(ChildNames.HttpPort)),
-                    }),
+                        FromProperty = [new V1NetworkPolicyPeer { NamespaceSelector = InNamespace(peers.MetricsNamespace) }],
+                        Ports = [Port(ChildNames.HttpPort)],
+                    },
+                ],
             },
-        });
+        };
     }
 
     /// <summary>
@@ -63,7 +68,7 @@ internal static class NetworkPolicySpec
         [LabelsAndAnnotations.Component] = LabelsAndAnnotations.Components.Operator,
     };
 
-    private static JsonObject InNamespace(string ns) => new() { ["matchLabels"] = new JsonObject { [LabelsAndAnnotations.NamespaceName] = ns } };
+    private static V1LabelSelector InNamespace(string ns) => new() { MatchLabels = new Dictionary<string, string> { [LabelsAndAnnotations.NamespaceName] = ns } };
 
-    private static JsonObject Port(int port) => new() { ["protocol"] = "TCP", ["port"] = port };
+    private static V1NetworkPolicyPort Port(int port) => new() { Protocol = "TCP", Port = port };
 }

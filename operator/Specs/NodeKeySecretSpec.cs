@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Specs;
@@ -18,7 +18,7 @@ internal static class NodeKeySecretSpec
     public static byte[] NewKey(int ordinal) => RandomNumberGenerator.GetBytes(KeyBytes);
 
     /// <summary>The Secret holding <paramref name="key"/> for node <paramref name="ordinal"/>.</summary>
-    public static Secret Build(SecretCluster cluster, int ordinal, byte[] key)
+    public static V1Secret Build(SecretCluster cluster, int ordinal, byte[] key)
     {
         ArgumentNullException.ThrowIfNull(key);
         if (key.Length != KeyBytes)
@@ -27,8 +27,10 @@ internal static class NodeKeySecretSpec
         }
 
         var names = ChildNames.Of(cluster);
-        return new Secret
+        return new V1Secret
         {
+            ApiVersion = "v1",
+            Kind = "Secret",
             Metadata = ChildMetadata.For(cluster, names.NodeKeySecret(ordinal), ChildMetadata.NodeLabels(names.Cluster, LabelsAndAnnotations.Components.Node, ordinal)),
             Type = "Opaque",
             Data = new Dictionary<string, byte[]> { [ChildNames.NodeKeyFile] = key },
@@ -36,10 +38,10 @@ internal static class NodeKeySecretSpec
     }
 
     /// <summary>The key a Secret holds, if it holds a well-formed one.</summary>
-    public static byte[]? KeyOf(Secret? secret) =>
+    public static byte[]? KeyOf(V1Secret? secret) =>
         secret?.Data is { } data && data.TryGetValue(ChildNames.NodeKeyFile, out var key) && key.Length == KeyBytes ? key : null;
 
     /// <summary>Node <paramref name="ordinal"/>'s key in the shared Secret <c>NAME-node-keys</c> of older fleets, if there.</summary>
-    public static byte[]? LegacyKeyOf(Secret? legacy, int ordinal) =>
+    public static byte[]? LegacyKeyOf(V1Secret? legacy, int ordinal) =>
         legacy?.Data is { } data && data.TryGetValue(ChildNames.LegacyNodeKeyFile(ordinal), out var key) && key.Length == KeyBytes ? key : null;
 }

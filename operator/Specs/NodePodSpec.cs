@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
+using SecretFleet.Kube.Json;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Specs;
@@ -41,79 +44,66 @@ internal static class NodePodSpec
     /// <param name="image">The node image, as the operator decided it (spec.image if allowed; see NodeImagePolicy).</param>
     /// <param name="ordinal">The node's ordinal.</param>
     /// <param name="threshold">The fleet's threshold.</param>
-    public static KubeObject Build(SecretCluster cluster, string image, int ordinal, int threshold)
+    public static V1Pod Build(SecretCluster cluster, string image, int ordinal, int threshold)
     {
         var (labels, spec) = Parts(cluster, image, ordinal, threshold);
         labels[LabelsAndAnnotations.TemplateHash] = Hash(labels, spec);
-        return new KubeObject("v1", "Pod", ChildMetadata.For(cluster, ChildNames.Of(cluster).Pod(ordinal), labels), new JsonObject { ["spec"] = spec });
+        return new V1Pod { ApiVersion = "v1", Kind = "Pod", Metadata = ChildMetadata.For(cluster, ChildNames.Of(cluster).Pod(ordinal), labels), Spec = spec };
     }
 
     /// <summary>
-    /// The template hash operators before 0.2 gave the same pod: over the JSON as the builder wrote it, so it would
-    /// change with member order. A pod carrying it is up to date, and is relabelled in place rather than replaced.
+    /// The template hash operators before 0.2 gave the same pod: over the JSON as their builder wrote it, in its member
+    /// order and with quantities as spec.resources spells them. A pod carrying it is up to date, and is relabelled in
+    /// place rather than replaced.
     /// </summary>
     public static string LegacyTemplateHash(SecretCluster cluster, string image, int ordinal, int threshold)
     {
         var (labels, spec) = Parts(cluster, image, ordinal, threshold);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ChildMetadata.ToJson(labels).ToJsonString() + spec.ToJsonString())))[..16];
+        return LegacyPodTemplate.Hash(labels, Json(spec), cluster.Spec.Resources);
     }
 
-    private static (SortedDictionary<string, string> Labels, JsonObject Spec) Parts(SecretCluster cluster, string image, int ordinal, int threshold)
+    private static (SortedDictionary<string, string> Labels, V1PodSpec Spec) Parts(SecretCluster cluster, string image, int ordinal, int threshold)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var names = ChildNames.Of(cluster);
-        var labels = new SortedDictionary<string, string>(
-            (IDictionary<string, string>)ChildMetadata.NodeLabels(names.Cluster, LabelsAndAnnotations.Components.Node, ordinal), StringComparer.Ordinal);
-        return (labels, PodSpec(cluster, names, image, ordinal, threshold));
+        return (ChildMetadata.NodeLabels(names.Cluster, LabelsAndAnnotations.Components.Node, ordinal), PodSpec(cluster, names, image, ordinal, threshold));
     }
 
     /// <summary>The template hash label of a pod (as built, or as it runs), if any.</summary>
-    public static string? TemplateHashOf(IKubeObject pod) => pod?.Metadata.Label(LabelsAndAnnotations.TemplateHash);
+    public static string? TemplateHashOf(IKubernetesObject<V1ObjectMeta>? pod) => pod?.GetLabel(LabelsAndAnnotations.TemplateHash);
 
     /// <summary>The Secret a node pod's TLS volume mounts, if it has one.</summary>
-    public static string? TlsSecretOf(Pod pod) => SecretOf(pod, TlsVolume);
+    public static string? TlsSecretOf(V1Pod pod) =>
+        pod?.Spec?.Volumes?.Where(v => v.Name == TlsVolume).Select(v => v.Secret?.SecretName).FirstOrDefault();
 
     /// <summary>The names of every Secret a pod's volumes mount (secret volumes and projected sources).</summary>
-    public static IReadOnlyList<string> MountedSecrets(Pod pod)
+    public static IReadOnlyList<string> MountedSecrets(V1Pod pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
         var secrets = new List<string>();
-        foreach (var volume in (pod.Spec?["volumes"] as JsonArray ?? []).OfType<JsonObject>())
+        foreach (var volume in pod.Spec?.Volumes ?? [])
         {
-            if (Text(volume["secret"]?["secretName"]) is { } name)
+            if (volume.Secret?.SecretName is { } name)
             {
                 secrets.Add(name);
             }
 
-            foreach (var source in (volume["projected"]?["sources"] as JsonArray ?? []).OfType<JsonObject>())
-            {
-                if (Text(source["secret"]?["name"]) is { } projected)
-                {
-                    secrets.Add(projected);
-                }
-            }
+            secrets.AddRange((volume.Projected?.Sources ?? []).Select(source => source.Secret?.Name).OfType<string>());
         }
 
         return secrets;
     }
 
-    private static string? SecretOf(Pod pod, string volumeName) =>
-        (pod?.Spec?["volumes"] as JsonArray ?? []).OfType<JsonObject>()
-            .Where(v => Text(v["name"]) == volumeName)
-            .Select(v => Text(v["secret"]?["secretName"]))
-            .FirstOrDefault();
-
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
-
-    private static JsonObject PodSpec(SecretCluster cluster, ChildNames names, string image, int ordinal, int threshold)
+    private static V1PodSpec PodSpec(SecretCluster cluster, ChildNames names, string image, int ordinal, int threshold)
     {
-        var container = new JsonObject
+        var container = new V1Container
         {
-            ["name"] = ContainerName,
-            ["image"] = image,
-            ["imagePullPolicy"] = "IfNotPresent",
-            ["command"] = new JsonArray(Command),
-            ["args"] = new JsonArray(
+            Name = ContainerName,
+            Image = image,
+            ImagePullPolicy = "IfNotPresent",
+            Command = [Command],
+            Args =
+            [
                 "--cluster", names.Cluster,
                 "--ordinal", ordinal.ToString(CultureInfo.InvariantCulture),
                 "--threshold", threshold.ToString(CultureInfo.InvariantCulture),
@@ -121,61 +111,59 @@ internal static class NodePodSpec
                 "--tls-dir", TlsPath,
                 "--key-file", $"{KeyPath}/{ChildNames.NodeKeyFile}",
                 "--listen", $"0.0.0.0:{ChildNames.GrpcPort}",
-                "--http-listen", $"0.0.0.0:{ChildNames.HttpPort}"),
-            ["ports"] = new JsonArray(
-                new JsonObject { ["name"] = "grpc", ["containerPort"] = ChildNames.GrpcPort, ["protocol"] = "TCP" },
-                new JsonObject { ["name"] = "http", ["containerPort"] = ChildNames.HttpPort, ["protocol"] = "TCP" }),
-            ["readinessProbe"] = Probe("/readyz", periodSeconds: 5, failureThreshold: 3),
-            ["livenessProbe"] = Probe("/healthz", periodSeconds: 10, failureThreshold: 6),
-            ["securityContext"] = new JsonObject
+                "--http-listen", $"0.0.0.0:{ChildNames.HttpPort}",
+            ],
+            Ports =
+            [
+                new V1ContainerPort { Name = "grpc", ContainerPort = ChildNames.GrpcPort, Protocol = "TCP" },
+                new V1ContainerPort { Name = "http", ContainerPort = ChildNames.HttpPort, Protocol = "TCP" },
+            ],
+            ReadinessProbe = Probe("/readyz", periodSeconds: 5, failureThreshold: 3),
+            LivenessProbe = Probe("/healthz", periodSeconds: 10, failureThreshold: 6),
+            SecurityContext = new V1SecurityContext
             {
-                ["runAsNonRoot"] = true,
-                ["runAsUser"] = NonRootUser,
-                ["runAsGroup"] = NonRootUser,
-                ["readOnlyRootFilesystem"] = true,
-                ["allowPrivilegeEscalation"] = false,
-                ["capabilities"] = new JsonObject { ["drop"] = new JsonArray("ALL") },
+                RunAsNonRoot = true,
+                RunAsUser = NonRootUser,
+                RunAsGroup = NonRootUser,
+                ReadOnlyRootFilesystem = true,
+                AllowPrivilegeEscalation = false,
+                Capabilities = new V1Capabilities { Drop = ["ALL"] },
             },
-            ["volumeMounts"] = new JsonArray(
-                new JsonObject { ["name"] = ChildNames.DataVolume, ["mountPath"] = DataPath },
-                new JsonObject { ["name"] = TlsVolume, ["mountPath"] = TlsPath, ["readOnly"] = true },
-                new JsonObject { ["name"] = KeyVolume, ["mountPath"] = KeyPath, ["readOnly"] = true }),
+            VolumeMounts =
+            [
+                new V1VolumeMount { Name = ChildNames.DataVolume, MountPath = DataPath },
+                new V1VolumeMount { Name = TlsVolume, MountPath = TlsPath, ReadOnlyProperty = true },
+                new V1VolumeMount { Name = KeyVolume, MountPath = KeyPath, ReadOnlyProperty = true },
+            ],
+            Resources = Resources(cluster.Spec.Resources),
         };
-        if (Resources(cluster.Spec.Resources) is { } resources)
-        {
-            container["resources"] = resources;
-        }
-
-        var spec = new JsonObject
+        return new V1PodSpec
         {
             // What a StatefulSet sets: with the headless Service NAME-nodes this gives the pod its DNS name.
-            ["hostname"] = names.Pod(ordinal),
-            ["subdomain"] = names.Service,
+            Hostname = names.Pod(ordinal),
+            Subdomain = names.Service,
             // Nodes never call the Kubernetes API: no token in the pod.
-            ["automountServiceAccountToken"] = false,
-            ["enableServiceLinks"] = false,
-            ["terminationGracePeriodSeconds"] = 30,
-            ["securityContext"] = new JsonObject
+            AutomountServiceAccountToken = false,
+            EnableServiceLinks = false,
+            TerminationGracePeriodSeconds = 30,
+            SecurityContext = new V1PodSecurityContext
             {
-                ["runAsNonRoot"] = true,
-                ["runAsUser"] = NonRootUser,
-                ["runAsGroup"] = NonRootUser,
-                ["fsGroup"] = NonRootUser,
-                ["seccompProfile"] = new JsonObject { ["type"] = "RuntimeDefault" },
+                RunAsNonRoot = true,
+                RunAsUser = NonRootUser,
+                RunAsGroup = NonRootUser,
+                FsGroup = NonRootUser,
+                SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
             },
-            ["containers"] = new JsonArray(container),
+            Containers = [container],
             // Only this node's own Secrets: its certificate and its sealing key.
-            ["volumes"] = new JsonArray(
-                new JsonObject { ["name"] = ChildNames.DataVolume, ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = names.DataClaim(ordinal) } },
-                new JsonObject { ["name"] = TlsVolume, ["secret"] = new JsonObject { ["secretName"] = names.NodeTlsSecret(ordinal) } },
-                new JsonObject { ["name"] = KeyVolume, ["secret"] = new JsonObject { ["secretName"] = names.NodeKeySecret(ordinal), ["defaultMode"] = KeyFileMode } }),
+            Volumes =
+            [
+                new V1Volume { Name = ChildNames.DataVolume, PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = names.DataClaim(ordinal) } },
+                new V1Volume { Name = TlsVolume, Secret = new V1SecretVolumeSource { SecretName = names.NodeTlsSecret(ordinal) } },
+                new V1Volume { Name = KeyVolume, Secret = new V1SecretVolumeSource { SecretName = names.NodeKeySecret(ordinal), DefaultMode = KeyFileMode } },
+            ],
+            Affinity = Affinity(cluster.Spec.Spread ?? new(), names),
         };
-        if (Affinity(cluster.Spec.Spread ?? new(), names) is { } affinity)
-        {
-            spec["affinity"] = affinity;
-        }
-
-        return spec;
     }
 
     /// <summary>The kubernetes.io/hostname label every node carries: one host, one node of the fleet.</summary>
@@ -185,24 +173,20 @@ internal static class NodePodSpec
 
     // Anti-affinity to the fleet's other node pods: with Required hosts, no machine ever runs two
     // nodes, so no machine alone ever holds two shares of a secret.
-    private static JsonObject? Affinity(SpreadSpec spread, ChildNames names)
+    private static V1Affinity? Affinity(SpreadSpec spread, ChildNames names)
     {
-        var required = new JsonArray();
-        var preferred = new JsonArray();
+        var required = new List<V1PodAffinityTerm>();
+        var preferred = new List<V1WeightedPodAffinityTerm>();
         void Add(SpreadRule rule, string topology, int weight)
         {
-            var term = new JsonObject
-            {
-                ["labelSelector"] = new JsonObject { ["matchLabels"] = ChildMetadata.ToJson(ChildMetadata.NodeSelector(names.Cluster)) },
-                ["topologyKey"] = topology,
-            };
+            var term = new V1PodAffinityTerm { LabelSelector = ChildMetadata.NodePods(names.Cluster), TopologyKey = topology };
             if (rule == SpreadRule.Required)
             {
                 required.Add(term);
             }
             else if (rule == SpreadRule.Preferred)
             {
-                preferred.Add(new JsonObject { ["weight"] = weight, ["podAffinityTerm"] = term });
+                preferred.Add(new V1WeightedPodAffinityTerm { Weight = weight, PodAffinityTerm = term });
             }
         }
 
@@ -213,62 +197,38 @@ internal static class NodePodSpec
             return null;
         }
 
-        var antiAffinity = new JsonObject();
-        if (required.Count > 0)
+        return new V1Affinity
         {
-            antiAffinity["requiredDuringSchedulingIgnoredDuringExecution"] = required;
-        }
-
-        if (preferred.Count > 0)
-        {
-            antiAffinity["preferredDuringSchedulingIgnoredDuringExecution"] = preferred;
-        }
-
-        return new JsonObject { ["podAntiAffinity"] = antiAffinity };
+            PodAntiAffinity = new V1PodAntiAffinity
+            {
+                RequiredDuringSchedulingIgnoredDuringExecution = required.Count > 0 ? required : null,
+                PreferredDuringSchedulingIgnoredDuringExecution = preferred.Count > 0 ? preferred : null,
+            },
+        };
     }
 
-    private static JsonObject Probe(string path, int periodSeconds, int failureThreshold) => new()
+    private static V1Probe Probe(string path, int periodSeconds, int failureThreshold) => new()
     {
-        ["httpGet"] = new JsonObject { ["path"] = path, ["port"] = ChildNames.HttpPort, ["scheme"] = "HTTP" },
-        ["periodSeconds"] = periodSeconds,
-        ["timeoutSeconds"] = 2,
-        ["failureThreshold"] = failureThreshold,
+        HttpGet = new V1HTTPGetAction { Path = path, Port = ChildNames.HttpPort, Scheme = "HTTP" },
+        PeriodSeconds = periodSeconds,
+        TimeoutSeconds = 2,
+        FailureThreshold = failureThreshold,
     };
 
-    private static JsonObject? Resources(ResourceRequirements? resources)
-    {
-        if (resources is null || (resources.Limits is null && resources.Requests is null))
-        {
-            return null;
-        }
+    private static V1ResourceRequirements? Resources(ResourceRequirements? resources) =>
+        resources is null || (resources.Limits is null && resources.Requests is null)
+            ? null
+            : new V1ResourceRequirements { Limits = Quantities(resources.Limits), Requests = Quantities(resources.Requests) };
 
-        var json = new JsonObject();
-        if (resources.Limits is { } limits)
-        {
-            json["limits"] = Quantities(limits);
-        }
+    private static SortedDictionary<string, ResourceQuantity>? Quantities(IReadOnlyDictionary<string, Quantity>? values) =>
+        values is null ? null : new(values.ToDictionary(v => v.Key, v => new ResourceQuantity(v.Value.Value)), StringComparer.Ordinal);
 
-        if (resources.Requests is { } requests)
-        {
-            json["requests"] = Quantities(requests);
-        }
+    /// <summary>
+    /// 16 hex digits of SHA-256 over the labels and spec, in canonical form (<see cref="CanonicalJson"/>): over the
+    /// content only, so that the same pod written in another member order keeps its hash.
+    /// </summary>
+    private static string Hash(IDictionary<string, string> labels, V1PodSpec spec) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson.Of(Json(labels)) + CanonicalJson.Of(Json(spec)))))[..16];
 
-        return json;
-    }
-
-    private static JsonObject Quantities(IReadOnlyDictionary<string, Kube.Json.Quantity> values)
-    {
-        var json = new JsonObject();
-        foreach (var (name, quantity) in values.OrderBy(v => v.Key, StringComparer.Ordinal))
-        {
-            json[name] = quantity.Value;
-        }
-
-        return json;
-    }
-
-    /// <summary>16 hex digits of SHA-256 over the labels and spec as built (the builder's output is deterministic).</summary>
-    /// <summary>Over the content only (<see cref="CanonicalJson"/>), so a builder writing the same pod in another member order keeps it.</summary>
-    private static string Hash(IReadOnlyDictionary<string, string> labels, JsonObject spec) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson.Of(ChildMetadata.ToJson(labels)) + CanonicalJson.Of(spec))))[..16];
+    private static JsonNode Json<T>(T value) => JsonSerializer.SerializeToNode(value, KubeJson.Options)!;
 }

@@ -1,6 +1,5 @@
-using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Specs;
@@ -12,16 +11,15 @@ namespace SecretFleet.Operator.Specs;
 /// </summary>
 internal static class PodDisruptionBudgetSpec
 {
-    public static KubeObject Build(SecretCluster cluster, int threshold)
+    public static V1PodDisruptionBudget Build(SecretCluster cluster, int threshold)
     {
         var names = ChildNames.Of(cluster);
-        return new KubeObject("policy/v1", "PodDisruptionBudget", ChildMetadata.For(cluster, names.PodDisruptionBudget, LabelsAndAnnotations.Components.Node), new JsonObject
+        return new V1PodDisruptionBudget
         {
-            ["spec"] = new JsonObject
-            {
-                ["minAvailable"] = threshold,
-                ["selector"] = new JsonObject { ["matchLabels"] = ChildMetadata.ToJson(ChildMetadata.NodeSelector(names.Cluster)) },
-            },
-        });
+            ApiVersion = "policy/v1",
+            Kind = "PodDisruptionBudget",
+            Metadata = ChildMetadata.For(cluster, names.PodDisruptionBudget, LabelsAndAnnotations.Components.Node),
+            Spec = new V1PodDisruptionBudgetSpec { MinAvailable = threshold, Selector = ChildMetadata.NodePods(names.Cluster) },
+        };
     }
 }

@@ -1,7 +1,7 @@
 using System.Text;
+using k8s.Models;
 using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Specs;
@@ -11,7 +11,7 @@ namespace SecretFleet.Operator.Specs;
 /// <param name="Identity">The only URI SAN.</param>
 /// <param name="DnsNames">DNS SANs: a node's pod names; none for the operator and clients.</param>
 /// <param name="Labels">The Secret's labels (the operator's Secret watch maps them back to the cluster).</param>
-internal sealed record SignedIdentity(string SecretName, FleetIdentity Identity, IReadOnlyList<string> DnsNames, IReadOnlyDictionary<string, string> Labels);
+internal sealed record SignedIdentity(string SecretName, FleetIdentity Identity, IReadOnlyList<string> DnsNames, IDictionary<string, string> Labels);
 
 /// <summary>
 /// What the operator signs when the SecretCluster names no <c>issuerRef</c>: each node's identity (its pod name,
@@ -50,7 +50,7 @@ internal static class SignedIdentitySpecs
     }
 
     /// <summary>The Secret holding a freshly issued certificate, owned by the SecretCluster so that it goes with it.</summary>
-    public static Secret Build(SecretCluster cluster, SignedIdentity identity, IssuedCertificate issued)
+    public static V1Secret Build(SecretCluster cluster, SignedIdentity identity, IssuedCertificate issued)
     {
         ArgumentNullException.ThrowIfNull(issued);
         return Shell(cluster, identity) with
@@ -65,10 +65,10 @@ internal static class SignedIdentitySpecs
     }
 
     /// <summary>The Secret without its data: what render prints (a key is drawn when the operator signs, so there is nothing true to print).</summary>
-    public static Secret Shell(SecretCluster cluster, SignedIdentity identity)
+    public static V1Secret Shell(SecretCluster cluster, SignedIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(identity);
         var annotations = new Dictionary<string, string> { [LabelsAndAnnotations.Identity] = identity.Identity.ToString() };
-        return new Secret { Metadata = ChildMetadata.For(cluster, identity.SecretName, identity.Labels, annotations), Type = "kubernetes.io/tls" };
+        return new V1Secret { ApiVersion = "v1", Kind = "Secret", Metadata = ChildMetadata.For(cluster, identity.SecretName, identity.Labels, annotations), Type = "kubernetes.io/tls" };
     }
 }

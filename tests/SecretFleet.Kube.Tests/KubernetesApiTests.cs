@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using k8s.Models;
 using Microsoft.AspNetCore.Http;
 using SecretFleet.Kube.Client;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Kube.Tests.Support;
 
@@ -11,14 +11,14 @@ namespace SecretFleet.Kube.Tests;
 [Trait("Category", "Integration")]
 public sealed class KubernetesApiTests
 {
-    private const string Pod = """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"node-0","namespace":"ns","resourceVersion":"7"},"status":{"phase":"Running","podIP":"10.0.0.7","conditions":[{"type":"Ready","status":"True"}],"containerStatuses":[{"name":"node","ready":true,"restartCount":2}]}}""";
+    private const string PodJson = """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"node-0","namespace":"ns","resourceVersion":"7"},"status":{"phase":"Running","podIP":"10.0.0.7","conditions":[{"type":"Ready","status":"True"}],"containerStatuses":[{"name":"node","ready":true,"restartCount":2}]}}""";
 
     private static KubernetesApi Client(KubeStub stub, TimeProvider? time = null) => StubApi.For(stub.Url, time);
 
     private static Task Echo(HttpContext context)
     {
         context.Response.ContentType = "application/json";
-        return context.Request.Method == "GET" ? context.Response.WriteAsync(Pod) : WriteLastBody(context);
+        return context.Request.Method == "GET" ? context.Response.WriteAsync(PodJson) : WriteLastBody(context);
     }
 
     private static async Task WriteLastBody(HttpContext context)
@@ -34,7 +34,7 @@ public sealed class KubernetesApiTests
     {
         await using var stub = await KubeStub.StartAsync(Echo);
         using var api = Client(stub);
-        var statefulSet = new KubeObject("apps/v1", "StatefulSet", new ObjectMeta { Name = "web", Namespace = "ns" }, new JsonObject { ["spec"] = new JsonObject { ["replicas"] = 3 } });
+        var statefulSet = new V1StatefulSet { ApiVersion = "apps/v1", Kind = "StatefulSet", Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "ns" }, Spec = new V1StatefulSetSpec { Replicas = 3 } };
 
         var applied = await api.ApplyAsync(statefulSet, new ApplyOptions("secretfleet-operator", force), CancellationToken.None);
 
@@ -60,7 +60,7 @@ public sealed class KubernetesApiTests
         using var api = Client(stub);
         var cluster = new SecretCluster
         {
-            Metadata = new ObjectMeta { Name = "demo", Namespace = "ns" },
+            Metadata = new V1ObjectMeta { Name = "demo", NamespaceProperty = "ns" },
             Status = new SecretClusterStatus { Epoch = 4, Phase = SecretClusterPhase.Ready },
         };
 
@@ -112,12 +112,12 @@ public sealed class KubernetesApiTests
         await using var stub = await KubeStub.StartAsync(Echo);
         using var api = Client(stub);
 
-        var pod = await api.GetAsync<Pod>("ns", "node-0", CancellationToken.None);
+        var pod = await api.GetAsync<V1Pod>("ns", "node-0", CancellationToken.None);
 
         Assert.Equal("/api/v1/namespaces/ns/pods/node-0", stub.Single().Path);
         Assert.NotNull(pod);
         Assert.Equal("10.0.0.7", pod.Status!.PodIP);
-        Assert.True(pod.IsReady);
+        Assert.True(pod.IsReady());
         Assert.Equal(2, pod.Status.ContainerStatuses![0].RestartCount);
     }
 
@@ -127,7 +127,7 @@ public sealed class KubernetesApiTests
         await using var stub = await KubeStub.StartAsync(c => KubeStub.Status(c, 404, "NotFound", "secrets \\\"gone\\\" not found", "gone", "secrets"));
         using var api = Client(stub);
 
-        Assert.Null(await api.GetAsync<Secret>("ns", "gone", CancellationToken.None));
+        Assert.Null(await api.GetAsync<V1Secret>("ns", "gone", CancellationToken.None));
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class KubernetesApiTests
     {
         await using var stub = await KubeStub.StartAsync(c => KubeStub.Status(c, 409, "Conflict", "Operation cannot be fulfilled: the object has been modified", "lease", "leases"));
         using var api = Client(stub);
-        var secret = new Secret { Metadata = new ObjectMeta { Name = "lease", Namespace = "ns", ResourceVersion = "3" } };
+        var secret = new V1Secret { Metadata = new V1ObjectMeta { Name = "lease", NamespaceProperty = "ns", ResourceVersion = "3" } };
 
         var e = await Assert.ThrowsAsync<KubeApiException>(() => api.ReplaceAsync(secret, CancellationToken.None));
 
@@ -163,7 +163,7 @@ public sealed class KubernetesApiTests
         await using var stub = await KubeStub.StartAsync(c => KubeStub.Status(c, 403, "Forbidden", "secrets is forbidden: User cannot list resource"));
         using var api = Client(stub);
 
-        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.ListAsync<Secret>("ns", null, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.ListAsync<V1Secret>("ns", null, CancellationToken.None));
 
         Assert.Equal(HttpStatusCode.Forbidden, e.StatusCode);
         Assert.Equal("Forbidden", e.Reason);
@@ -190,7 +190,7 @@ public sealed class KubernetesApiTests
         var time = new InstantDelayTimeProvider();
         using var api = Client(stub, time);
 
-        var pod = await api.GetAsync<Pod>("ns", "node-0", CancellationToken.None);
+        var pod = await api.GetAsync<V1Pod>("ns", "node-0", CancellationToken.None);
 
         Assert.NotNull(pod);
         Assert.Equal(2, stub.Requests.Count);
@@ -208,7 +208,7 @@ public sealed class KubernetesApiTests
         var time = new InstantDelayTimeProvider();
         using var api = Client(stub, time);
 
-        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<Pod>("ns", "node-0", CancellationToken.None));
+        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<V1Pod>("ns", "node-0", CancellationToken.None));
 
         Assert.Equal(6, stub.Requests.Count); // the first try and five retries
         Assert.True(e.IsTransient);
@@ -218,11 +218,11 @@ public sealed class KubernetesApiTests
     [Fact]
     public async Task List_sends_the_label_selector_and_returns_items_with_the_list_version()
     {
-        await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, $$"""{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"42"},"items":[{{Pod}}]}"""));
+        await using var stub = await KubeStub.StartAsync(c => KubeStub.Json(c, $$"""{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"42"},"items":[{{PodJson}}]}"""));
         using var api = Client(stub);
         var options = ListOptions.ForLabels([KeyValuePair.Create(LabelsAndAnnotations.Cluster, "demo"), KeyValuePair.Create(LabelsAndAnnotations.Name, "secretfleet")]);
 
-        var list = await api.ListAsync<Pod>("ns", options, CancellationToken.None);
+        var list = await api.ListAsync<V1Pod>("ns", options, CancellationToken.None);
 
         Assert.Equal("secretfleet.io/cluster=demo,app.kubernetes.io/name=secretfleet", stub.Single().Query["labelSelector"]);
         Assert.Equal("42", list.Metadata.ResourceVersion);
@@ -234,7 +234,7 @@ public sealed class KubernetesApiTests
     {
         await using var stub = await KubeStub.StartAsync(c => KubeStub.Status(c, 409, "AlreadyExists", "events \\\"e1\\\" already exists", "e1", "events"));
         using var api = Client(stub);
-        var ev = new Event { Metadata = new ObjectMeta { Name = "e1", Namespace = "ns" }, Reason = "EpochCompleted", Type = "Normal", EventTime = DateTimeOffset.UnixEpoch };
+        var ev = new Eventsv1Event { Metadata = new V1ObjectMeta { Name = "e1", NamespaceProperty = "ns" }, Reason = "EpochCompleted", Type = "Normal", EventTime = DateTime.UnixEpoch };
 
         var e = await Assert.ThrowsAsync<KubeApiException>(() => api.CreateAsync(ev, CancellationToken.None));
 
@@ -278,7 +278,7 @@ public sealed class KubernetesApiTests
 
         using var api = StubApi.For(url);
 
-        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<Pod>("ns", "node-0", CancellationToken.None));
+        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<V1Pod>("ns", "node-0", CancellationToken.None));
 
         Assert.Null(e.StatusCode);
         Assert.True(e.IsTransient);

@@ -33,7 +33,7 @@ public sealed class ClusterTopologyTests
     {
         var cluster = ClusterObjects.Cluster("demo", "ns", replicas: 2, threshold: 1);
         var terminating = ClusterObjects.Pod("demo", "ns", 0, "10.0.0.1");
-        terminating = terminating with { Metadata = terminating.Metadata with { DeletionTimestamp = DateTimeOffset.UtcNow } };
+        terminating = terminating with { Metadata = terminating.Metadata with { DeletionTimestamp = DateTime.UtcNow } };
 
         var nodes = ClusterTopology.Nodes(cluster, [terminating, ClusterObjects.Pod("demo", "ns", 1, "fd00::5")]);
 

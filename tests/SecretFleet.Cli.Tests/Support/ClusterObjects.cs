@@ -1,7 +1,7 @@
 using System.Net;
+using k8s.Models;
 using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Cli.Tests.Support;
@@ -13,24 +13,24 @@ internal static class ClusterObjects
 
     public static SecretCluster Cluster(string name, string ns, int replicas, int threshold, SecretClusterStatus? status = null) => new()
     {
-        Metadata = new ObjectMeta { Name = name, Namespace = ns, ResourceVersion = "100" },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, ResourceVersion = "100" },
         Spec = new SecretClusterSpec { Replicas = replicas, Threshold = threshold, Refresh = new RefreshSpec { Interval = "24h" }, TrustDomain = TrustDomain },
         Status = status,
     };
 
-    public static Pod Pod(string cluster, string ns, int ordinal, string? ip, bool ready = true) => new()
+    public static V1Pod Pod(string cluster, string ns, int ordinal, string? ip, bool ready = true) => new()
     {
-        Metadata = new ObjectMeta
+        Metadata = new V1ObjectMeta
         {
             Name = $"{cluster}-{ordinal}",
-            Namespace = ns,
+            NamespaceProperty = ns,
             Labels = new Dictionary<string, string> { [LabelsAndAnnotations.Cluster] = cluster, [LabelsAndAnnotations.Ordinal] = $"{ordinal}" },
         },
-        Status = new PodStatus
+        Status = new V1PodStatus
         {
             PodIP = ip,
             Phase = "Running",
-            Conditions = [new PodCondition { Type = "Ready", Status = ready ? "True" : "False" }],
+            Conditions = [new V1PodCondition { Type = "Ready", Status = ready ? "True" : "False" }],
         },
     };
 
@@ -47,9 +47,9 @@ internal static class ClusterObjects
     public static IssuedCertificate Issue(LocalCertificateAuthority authority, FleetRole role, string name) =>
         authority.Issue(new LeafCertificateRequest(new FleetIdentity(authority.TrustDomain, role, name), TimeSpan.FromDays(1)) { IpAddresses = [IPAddress.Loopback] });
 
-    public static Secret ClientSecret(string cluster, string ns, IssuedCertificate client) => new()
+    public static V1Secret ClientSecret(string cluster, string ns, IssuedCertificate client) => new()
     {
-        Metadata = new ObjectMeta { Name = new ChildNames(ns, cluster).ClientTlsSecretOf(client.Identity.Name), Namespace = ns },
+        Metadata = new V1ObjectMeta { Name = new ChildNames(ns, cluster).ClientTlsSecretOf(client.Identity.Name), NamespaceProperty = ns },
         Type = "kubernetes.io/tls",
         Data = new Dictionary<string, byte[]>
         {

@@ -1,10 +1,13 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using k8s;
+using k8s.Models;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Kube.Watch;
+using WatchEventType = SecretFleet.Kube.Watch.WatchEventType;
 
 namespace SecretFleet.Cli.Tests.Support;
 
@@ -14,7 +17,7 @@ namespace SecretFleet.Cli.Tests.Support;
 /// </summary>
 internal sealed class FakeKubeApi : IKubeApi
 {
-    private readonly Dictionary<(string Plural, string? Namespace, string Name), IKubeObject> _objects = [];
+    private readonly Dictionary<(string Plural, string? Namespace, string Name), IKubernetesObject<V1ObjectMeta>> _objects = [];
     private readonly Channel<WatchEvent<SecretCluster>> _clusterEvents = Channel.CreateUnbounded<WatchEvent<SecretCluster>>();
 
     public List<(string Namespace, string Name, KubePatch Patch)> Patches { get; } = [];
@@ -23,9 +26,9 @@ internal sealed class FakeKubeApi : IKubeApi
     public HashSet<string> Forbidden { get; } = [];
 
     public FakeKubeApi Add<T>(T obj)
-        where T : class, IKubeObject<T>
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        _objects[(T.Resource.Plural, obj.Metadata.Namespace, obj.Metadata.Name!)] = obj;
+        _objects[(KubeResources.Of<T>().Plural, obj.Metadata.NamespaceProperty, obj.Metadata.Name!)] = obj;
         return this;
     }
 
@@ -33,26 +36,26 @@ internal sealed class FakeKubeApi : IKubeApi
     public void Emit(WatchEventType type, SecretCluster cluster) => _clusterEvents.Writer.TryWrite(new WatchEvent<SecretCluster>(type, cluster));
 
     public Task<T?> GetAsync<T>(KubeResource resource, string? @namespace, string name, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ThrowIfForbidden(resource);
         return Task.FromResult(_objects.TryGetValue((resource.Plural, @namespace, name), out var found) ? (T)found : null);
     }
 
     public Task<KubeList<T>> ListAsync<T>(KubeResource resource, string? @namespace, ListOptions? options, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ThrowIfForbidden(resource);
         var selector = (options?.LabelSelector ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Split('=')).ToArray();
         var items = _objects.Where(o => o.Key.Plural == resource.Plural && (@namespace is null || o.Key.Namespace == @namespace))
             .Select(o => (T)o.Value)
-            .Where(o => selector.All(s => o.Metadata.Label(s[0]) == s[1]))
+            .Where(o => selector.All(s => o.GetLabel(s[0]) == s[1]))
             .ToList();
-        return Task.FromResult(new KubeList<T> { Items = items, Metadata = new ListMeta { ResourceVersion = "100" } });
+        return Task.FromResult(new KubeList<T> { Items = items, Metadata = new V1ListMeta { ResourceVersion = "100" } });
     }
 
     public Task<T> PatchAsync<T>(KubeResource resource, string? @namespace, string name, KubePatch patch, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ThrowIfForbidden(resource);
         Patches.Add((@namespace!, name, patch));
@@ -64,11 +67,11 @@ internal sealed class FakeKubeApi : IKubeApi
         }
         cluster = cluster with { Metadata = cluster.Metadata with { Annotations = annotations, ResourceVersion = "101" } };
         _objects[(resource.Plural, @namespace, name)] = cluster;
-        return Task.FromResult((T)(IKubeObject)cluster);
+        return Task.FromResult((T)(IKubernetesObject<V1ObjectMeta>)cluster);
     }
 
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(KubeResource resource, string? @namespace, WatchOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         await foreach (var change in _clusterEvents.Reader.ReadAllAsync(cancellationToken))
         {
@@ -77,22 +80,22 @@ internal sealed class FakeKubeApi : IKubeApi
     }
 
     public Task<T> CreateAsync<T>(KubeResource resource, T obj, CancellationToken cancellationToken)
-        where T : class, IKubeObject => throw new NotSupportedException();
+        where T : class, IKubernetesObject<V1ObjectMeta> => throw new NotSupportedException();
 
     public Task<T> ReplaceAsync<T>(KubeResource resource, T obj, CancellationToken cancellationToken)
-        where T : class, IKubeObject => throw new NotSupportedException();
+        where T : class, IKubernetesObject<V1ObjectMeta> => throw new NotSupportedException();
 
     public Task<bool> DeleteAsync(KubeResource resource, string? @namespace, string name, DeleteOptions? options, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
     public Task<T> ApplyAsync<T>(KubeResource resource, T obj, ApplyOptions options, CancellationToken cancellationToken)
-        where T : class, IKubeObject => throw new NotSupportedException();
+        where T : class, IKubernetesObject<V1ObjectMeta> => throw new NotSupportedException();
 
     public Task<T> ApplyStatusAsync<T>(KubeResource resource, T obj, ApplyOptions options, CancellationToken cancellationToken)
-        where T : class, IKubeObject => throw new NotSupportedException();
+        where T : class, IKubernetesObject<V1ObjectMeta> => throw new NotSupportedException();
 
     public Task<T> PatchStatusAsync<T>(KubeResource resource, string? @namespace, string name, KubePatch patch, CancellationToken cancellationToken)
-        where T : class, IKubeObject => throw new NotSupportedException();
+        where T : class, IKubernetesObject<V1ObjectMeta> => throw new NotSupportedException();
 
     private void ThrowIfForbidden(KubeResource resource)
     {

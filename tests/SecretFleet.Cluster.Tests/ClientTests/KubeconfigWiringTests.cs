@@ -1,8 +1,8 @@
 using System.Net;
-using SecretFleet.KubeEmulator;
+using k8s.Models;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Client;
-using SecretFleet.Kube.Models;
+using SecretFleet.KubeEmulator;
 
 namespace SecretFleet.Cluster.Tests.ClientTests;
 
@@ -24,7 +24,7 @@ public sealed class KubeconfigWiringTests : IAsyncLifetime
     {
         using var api = KubernetesApi.Create(KubeClientConfiguration.Load(_world.Kubeconfig));
 
-        Assert.NotNull(await api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
+        Assert.NotNull(await api.GetAsync<V1Namespace>(KubeResources.Namespaces, null, "default", default));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class KubeconfigWiringTests : IAsyncLifetime
         using var api = KubernetesApi.Create(config);
 
         Assert.Equal("vault", KubeClientConfiguration.NamespaceOf(config));
-        Assert.NotNull(await api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
+        Assert.NotNull(await api.GetAsync<V1Namespace>(KubeResources.Namespaces, null, "default", default));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class KubeconfigWiringTests : IAsyncLifetime
         var path = WriteExecKubeconfig(WritePlugin("credential-plugin.sh", _world.Emulator.Token));
         using var api = KubernetesApi.Create(KubeClientConfiguration.Load(path));
 
-        Assert.NotNull(await api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
+        Assert.NotNull(await api.GetAsync<V1Namespace>(KubeResources.Namespaces, null, "default", default));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class KubeconfigWiringTests : IAsyncLifetime
         using var api = KubernetesApi.Create(KubeClientConfiguration.Load(path));
 
         // carol has no bindings: a 403 naming her (not a 401) shows the server took the file's token as hers.
-        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
+        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<V1Namespace>(KubeResources.Namespaces, null, "default", default));
         Assert.Equal(HttpStatusCode.Forbidden, e.StatusCode);
         Assert.Contains("User \"carol\"", e.Message, StringComparison.Ordinal);
     }
@@ -80,7 +80,7 @@ public sealed class KubeconfigWiringTests : IAsyncLifetime
     {
         using var api = KubernetesApi.Create(KubeClientConfiguration.Load(WriteExecKubeconfig(WritePlugin("wrong-plugin.sh", "not-the-token"))));
 
-        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
+        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<V1Namespace>(KubeResources.Namespaces, null, "default", default));
         Assert.Equal(HttpStatusCode.Unauthorized, e.StatusCode);
         Assert.DoesNotContain("not-the-token", e.Message, StringComparison.Ordinal);
     }
@@ -104,7 +104,7 @@ public sealed class KubeconfigWiringTests : IAsyncLifetime
         using var api = KubernetesApi.Create(config);
 
         Assert.Equal("vault", KubeClientConfiguration.NamespaceOf(config));
-        Assert.NotNull(await api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
+        Assert.NotNull(await api.GetAsync<V1Namespace>(KubeResources.Namespaces, null, "default", default));
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class KubeconfigWiringTests : IAsyncLifetime
         using var api = KubernetesApi.Create(config);
 
         Assert.Equal("vault", KubeClientConfiguration.NamespaceOf(config));
-        Assert.NotNull(await api.GetAsync<KubeObject>(KubeResources.Namespaces, null, "default", default));
+        Assert.NotNull(await api.GetAsync<V1Namespace>(KubeResources.Namespaces, null, "default", default));
         Assert.Equal("https://192.0.2.1:6443", KubeClientConfiguration.Load().Host.TrimEnd('/'));
     }
 

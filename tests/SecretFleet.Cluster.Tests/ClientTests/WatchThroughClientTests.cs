@@ -1,10 +1,9 @@
-using System.Text.Json.Nodes;
-using EmulatorOptions = SecretFleet.KubeEmulator.EmulatorOptions;
-using EmulatorWorld = SecretFleet.KubeEmulator.EmulatorWorld;
+using k8s.Models;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Client;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.Watch;
+using EmulatorOptions = SecretFleet.KubeEmulator.EmulatorOptions;
+using EmulatorWorld = SecretFleet.KubeEmulator.EmulatorWorld;
 
 namespace SecretFleet.Cluster.Tests.ClientTests;
 
@@ -29,7 +28,7 @@ public sealed class WatchThroughClientTests : IAsyncLifetime
     [Fact]
     public async Task A_watch_from_the_list_version_sees_later_changes_and_bookmarks()
     {
-        var listed = (await _api.ListAsync<KubeObject>(KubeResources.ConfigMaps, "default", null, default)).Metadata.ResourceVersion;
+        var listed = (await _api.ListAsync<V1ConfigMap>(KubeResources.ConfigMaps, "default", null, default)).Metadata.ResourceVersion;
         await CreateAsync("one");
 
         var events = await CollectAsync(new WatchOptions { ResourceVersion = listed, TimeoutSeconds = 2 });
@@ -41,7 +40,7 @@ public sealed class WatchThroughClientTests : IAsyncLifetime
     [Fact]
     public async Task A_watch_from_before_compaction_yields_Expired_and_ends()
     {
-        var stale = (await _api.ListAsync<KubeObject>(KubeResources.ConfigMaps, "default", null, default)).Metadata.ResourceVersion;
+        var stale = (await _api.ListAsync<V1ConfigMap>(KubeResources.ConfigMaps, "default", null, default)).Metadata.ResourceVersion;
         await CreateAsync("before");
         _world.Emulator.Compact();
 
@@ -53,13 +52,13 @@ public sealed class WatchThroughClientTests : IAsyncLifetime
     }
 
     private Task CreateAsync(string name) =>
-        _api.CreateAsync(KubeResources.ConfigMaps, new KubeObject("v1", "ConfigMap", new ObjectMeta { Name = name, Namespace = "default" }, new JsonObject { ["data"] = new JsonObject { ["k"] = "v" } }), default);
+        _api.CreateAsync(KubeResources.ConfigMaps, new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" }, Data = new Dictionary<string, string> { ["k"] = "v" } }, default);
 
-    private async Task<List<WatchEvent<KubeObject>>> CollectAsync(WatchOptions options)
+    private async Task<List<WatchEvent<V1ConfigMap>>> CollectAsync(WatchOptions options)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var events = new List<WatchEvent<KubeObject>>();
-        await foreach (var e in _api.WatchAsync<KubeObject>(KubeResources.ConfigMaps, "default", options, deadline.Token))
+        var events = new List<WatchEvent<V1ConfigMap>>();
+        await foreach (var e in _api.WatchAsync<V1ConfigMap>(KubeResources.ConfigMaps, "default", options, deadline.Token))
         {
             events.Add(e);
         }

@@ -1,5 +1,5 @@
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 
 namespace SecretFleet.Cluster.Tests.OperatorTests;
 
@@ -54,7 +54,7 @@ public sealed class DeletionTests : IAsyncLifetime
         Assert.NotNull(await _world.GetAsync(KubeResources.PersistentVolumeClaims, "data-kept-0"));
         for (var ordinal = 0; ordinal < 2; ordinal++)
         {
-            var orphaned = await _world.Api.GetAsync<Secret>("default", $"kept-node-{ordinal}-key", CancellationToken.None);
+            var orphaned = await _world.Api.GetAsync<V1Secret>("default", $"kept-node-{ordinal}-key", CancellationToken.None);
             Assert.NotNull(orphaned);
             Assert.Empty(orphaned.Metadata.OwnerReferences ?? []);
         }
@@ -65,7 +65,7 @@ public sealed class DeletionTests : IAsyncLifetime
 
         Assert.NotEqual(first, second);
         await OperatorWorld.EventuallyAsync(async () =>
-            (await _world.Api.GetAsync<Secret>("default", "kept-node-1-key", CancellationToken.None))?.Metadata.OwnerReferences?.SingleOrDefault()?.Uid == second,
+            (await _world.Api.GetAsync<V1Secret>("default", "kept-node-1-key", CancellationToken.None))?.Metadata.OwnerReferences?.SingleOrDefault()?.Uid == second,
             "the new SecretCluster owns the kept keys");
         Assert.Equal(keys, await KeysAsync("kept"));
     }
@@ -75,7 +75,7 @@ public sealed class DeletionTests : IAsyncLifetime
         var keys = new List<string>();
         for (var ordinal = 0; ordinal < 2; ordinal++)
         {
-            var secret = await _world.Api.GetAsync<Secret>("default", $"{name}-node-{ordinal}-key", CancellationToken.None);
+            var secret = await _world.Api.GetAsync<V1Secret>("default", $"{name}-node-{ordinal}-key", CancellationToken.None);
             keys.Add(Convert.ToHexString(secret!.Data!["node.key"]));
         }
 

@@ -2,14 +2,16 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecretFleet.Cluster.Tests.Scenarios;
 using SecretFleet.Core.Client;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
+using SecretFleet.Kube.CertManager;
 using SecretFleet.Kube.Json;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.KubeEmulator;
 
@@ -40,7 +42,7 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
         // The fleet as the previous operator left it: formed at epoch 0, secrets stored through the shared identity.
         var cluster = await CreateClusterAsync();
         var legacyKeys = await SeedLegacyLayoutAsync(cluster);
-        var legacyPods = await WaitForPodsAsync(pod => pod.IsReady, "the StatefulSet's pods are Ready");
+        var legacyPods = await WaitForPodsAsync(pod => pod.IsReady(), "the StatefulSet's pods are Ready");
         var stored = Enumerable.Range(0, 5).ToDictionary(i => $"secret-{i}", _ => RandomNumberGenerator.GetBytes(24));
         await FormAndStoreAsync(cluster, legacyPods, stored);
         var claims = await ClaimUidsAsync();
@@ -62,14 +64,14 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
         Assert.Equal(claims, await ClaimUidsAsync());
         for (var ordinal = 0; ordinal < 3; ordinal++)
         {
-            var key = await _world.Api.GetAsync<Secret>(Ns, Names.NodeKeySecret(ordinal), CancellationToken.None);
+            var key = await _world.Api.GetAsync<V1Secret>(Ns, Names.NodeKeySecret(ordinal), CancellationToken.None);
             Assert.Equal(legacyKeys[ordinal], key!.Data![ChildNames.NodeKeyFile]);
         }
 
         cluster = (await _world.ClusterAsync(Name, Ns))!;
         Assert.Equal(0, cluster.Status!.Epoch);
         await NodeIsolation.AssertEachNodeHasItsOwnIdentityAsync(_world.Api, cluster, 3, CancellationToken.None);
-        var pods = await WaitForPodsAsync(pod => pod.IsReady, "the new pods are Ready");
+        var pods = await WaitForPodsAsync(pod => pod.IsReady(), "the new pods are Ready");
         NodeIsolation.AssertNoPodReadsAnotherNodesSecrets(pods, cluster, 3);
         Assert.All(pods, p => Assert.DoesNotContain(p.Metadata.Uid, legacyPods.Select(l => l.Metadata.Uid)));
         Assert.Contains(await _world.EventsAsync(Name, Ns), e => e.Reason == "IdentitiesMigrated" && e.Note!.StartsWith("Moved to per-node identities", StringComparison.Ordinal));
@@ -120,15 +122,29 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
                     break;
             }
 
-            var obj = KubeJson.Deserialize<KubeObject>(json.ToJsonString())!;
-            await _world.Api.ApplyAsync(KubeResources.Get(obj.ApiVersion!, obj.Kind!), obj, ApplyOptions.Operator, CancellationToken.None);
+            await ApplyAsPreviousOperatorAsync(json);
         }
 
         return keys;
     }
 
+    private Task ApplyAsPreviousOperatorAsync(JsonObject json) => (string?)json["kind"] switch
+    {
+        "StatefulSet" => ApplyAsync<V1StatefulSet>(json),
+        "Service" => ApplyAsync<V1Service>(json),
+        "PodDisruptionBudget" => ApplyAsync<V1PodDisruptionBudget>(json),
+        "Secret" => ApplyAsync<V1Secret>(json),
+        "Certificate" => ApplyAsync<Certificate>(json),
+        "Issuer" => ApplyAsync<Issuer>(json),
+        var kind => throw new InvalidOperationException($"The previous operator made no {kind}."),
+    };
+
+    private Task ApplyAsync<T>(JsonObject json)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        _world.Api.ApplyAsync(KubeJson.Deserialize<T>(json.ToJsonString())!, ApplyOptions.Operator, CancellationToken.None);
+
     /// <summary>What the previous operator did once its pods were Ready, then a client storing secrets: both through the shared node identity.</summary>
-    private async Task FormAndStoreAsync(SecretCluster cluster, IReadOnlyList<Pod> pods, IReadOnlyDictionary<string, byte[]> stored)
+    private async Task FormAndStoreAsync(SecretCluster cluster, IReadOnlyList<V1Pod> pods, IReadOnlyDictionary<string, byte[]> stored)
     {
         var shared = new FleetIdentity(ChildNames.TrustDomainOf(cluster), FleetRole.Node, Names.LegacyNodeIdentityName);
         var members = Members(pods, _ => shared);
@@ -150,7 +166,7 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
     /// <summary>Every secret through each node's own identity, at the epoch given.</summary>
     private async Task RecoverEveryAsync(IReadOnlyDictionary<string, byte[]> stored, ulong epoch)
     {
-        var pods = await WaitForPodsAsync(pod => pod.IsReady, "every pod is Ready");
+        var pods = await WaitForPodsAsync(pod => pod.IsReady(), "every pod is Ready");
         var cluster = (await _world.ClusterAsync(Name, Ns))!;
         using var client = new FleetClient(new FleetClientOptions(
             Members(pods, ordinal => new FleetIdentity(ChildNames.TrustDomainOf(cluster), FleetRole.Node, Names.NodeIdentityName(ordinal))), 2, await TlsAsync(Names.ClientTlsSecret)));
@@ -162,16 +178,16 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
         }
     }
 
-    private static List<FleetMember> Members(IReadOnlyList<Pod> pods, Func<int, FleetIdentity> identity) =>
+    private static List<FleetMember> Members(IReadOnlyList<V1Pod> pods, Func<int, FleetIdentity> identity) =>
         [.. pods.Select(p => Names.PodOrdinal(p.Metadata.Name!)!.Value).Order()
             .Select(o => new FleetMember((byte)(o + 1), new Uri($"https://{pods.Single(p => p.Metadata.Name == Names.Pod(o)).Status!.PodIP}:{ChildNames.GrpcPort}"), Names.PodTlsName(o), identity(o)))];
 
-    private async Task<IReadOnlyList<Pod>> WaitForPodsAsync(Func<Pod, bool> condition, string what)
+    private async Task<IReadOnlyList<V1Pod>> WaitForPodsAsync(Func<V1Pod, bool> condition, string what)
     {
-        IReadOnlyList<Pod> pods = [];
+        IReadOnlyList<V1Pod> pods = [];
         await OperatorWorld.EventuallyAsync(async () =>
         {
-            var list = await _world.Api.ListAsync<Pod>(Ns, new Kube.ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={Name}" }, CancellationToken.None);
+            var list = await _world.Api.ListAsync<V1Pod>(Ns, new Kube.ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={Name}" }, CancellationToken.None);
             pods = [.. list.Items.Where(p => p.Metadata.DeletionTimestamp is null)];
             return pods.Count == 3 && pods.All(condition) && pods.All(p => p.Status?.PodIP is { Length: > 0 });
         }, what, TimeSpan.FromMinutes(2));
@@ -180,8 +196,8 @@ public sealed class LegacyUpgradeTests : IAsyncLifetime
 
     private async Task<TlsMaterial> TlsAsync(string secretName)
     {
-        Secret? secret = null;
-        await OperatorWorld.EventuallyAsync(async () => (secret = await _world.Api.GetAsync<Secret>(Ns, secretName, CancellationToken.None))?.Data?.ContainsKey("tls.crt") == true,
+        V1Secret? secret = null;
+        await OperatorWorld.EventuallyAsync(async () => (secret = await _world.Api.GetAsync<V1Secret>(Ns, secretName, CancellationToken.None))?.Data?.ContainsKey("tls.crt") == true,
             $"cert-manager issued {secretName}");
         string Pem(string key) => Encoding.UTF8.GetString(secret!.Data![key]);
         return TlsMaterial.FromPem(Pem("tls.crt"), Pem("tls.key"), Pem("ca.crt"));

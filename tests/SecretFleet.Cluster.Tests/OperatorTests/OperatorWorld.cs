@@ -1,7 +1,7 @@
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Client;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.KubeEmulator;
 using SecretFleet.Operator.Hosting;
@@ -83,8 +83,9 @@ internal sealed class OperatorWorld : IAsyncDisposable
 
     public Task<SecretCluster?> ClusterAsync(string name, string ns = "default") => Api.GetAsync<SecretCluster>(ns, name, CancellationToken.None);
 
-    public Task<KubeObject?> GetAsync(KubeResource resource, string name, string ns = "default") =>
-        Api.GetAsync<KubeObject>(resource, ns, name, CancellationToken.None);
+    /// <summary>Any kind's apiVersion, kind and metadata (what checks of existence, ownership and labels need).</summary>
+    public Task<PartialObject?> GetAsync(KubeResource resource, string name, string ns = "default") =>
+        Api.GetAsync<PartialObject>(resource, ns, name, CancellationToken.None);
 
     /// <summary>Polls the SecretCluster until <paramref name="condition"/> holds, failing with its last status otherwise.</summary>
     public async Task<SecretCluster> WaitForClusterAsync(string name, Func<SecretCluster, bool> condition, string what, TimeSpan? deadline = null, string ns = "default")
@@ -113,9 +114,9 @@ internal sealed class OperatorWorld : IAsyncDisposable
         EmulatorWorld.EventuallyAsync(condition, what, deadline ?? TimeSpan.FromSeconds(20));
 
     /// <summary>The Events recorded about an object, newest last.</summary>
-    public async Task<IReadOnlyList<Event>> EventsAsync(string name, string ns = "default")
+    public async Task<IReadOnlyList<Eventsv1Event>> EventsAsync(string name, string ns = "default")
     {
-        var events = await Api.ListAsync<Event>(ns, null, CancellationToken.None);
+        var events = await Api.ListAsync<Eventsv1Event>(ns, null, CancellationToken.None);
         return [.. events.Items.Where(e => e.Regarding?.Name == name).OrderBy(e => e.EventTime)];
     }
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Cluster.Tests.OperatorTests;
@@ -25,7 +25,7 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
     /// <summary>Starts a node for every pod of the cluster that has none yet, and publishes it Ready.</summary>
     public async Task SyncAsync()
     {
-        var pods = await world.Api.ListAsync<Pod>("default", new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={cluster}" }, CancellationToken.None);
+        var pods = await world.Api.ListAsync<V1Pod>("default", new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={cluster}" }, CancellationToken.None);
         foreach (var pod in pods.Items.Where(p => p.Metadata.DeletionTimestamp is null))
         {
             if (_names.PodOrdinal(pod.Metadata.Name!) is { } ordinal && !_processes.ContainsKey(ordinal))
@@ -39,7 +39,7 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
     /// <summary>A fleet client with the cluster's client certificate (Secret NAME-client-tls), expecting each node's own name and identity.</summary>
     public async Task<Core.Client.FleetClient> ClientAsync(int replicas, int threshold, IReadOnlyList<int>? ordinals = null)
     {
-        var secret = await world.Api.GetAsync<Secret>("default", _names.ClientTlsSecret, CancellationToken.None);
+        var secret = await world.Api.GetAsync<V1Secret>("default", _names.ClientTlsSecret, CancellationToken.None);
         string Pem(string key) => System.Text.Encoding.UTF8.GetString(secret!.Data![key]);
         var tls = Core.Identity.TlsMaterial.FromPem(Pem("tls.crt"), Pem("tls.key"), Pem("ca.crt"));
         var members = (ordinals ?? [.. Enumerable.Range(0, replicas)])
@@ -56,26 +56,26 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
         return JsonNode.Parse(await http.GetStringAsync(new Uri($"http://{Address(ordinal)}:8080/readyz")))!;
     }
 
-    private async Task<Process> StartAsync(Pod pod, int ordinal)
+    private async Task<Process> StartAsync(V1Pod pod, int ordinal)
     {
         var root = Path.Combine(directory, _names.Pod(ordinal));
         var mounts = new List<(string MountPath, string HostPath)>();
-        var container = pod.Spec!["containers"]![0]!;
-        foreach (var mount in container["volumeMounts"]!.AsArray().OfType<JsonObject>())
+        var container = pod.Spec.Containers[0];
+        foreach (var mount in container.VolumeMounts)
         {
-            var volume = pod.Spec["volumes"]!.AsArray().OfType<JsonObject>().Single(v => (string?)v["name"] == (string?)mount["name"]);
+            var volume = pod.Spec.Volumes.Single(v => v.Name == mount.Name);
             string host;
-            if (volume["persistentVolumeClaim"]?["claimName"] is { } claim)
+            if (volume.PersistentVolumeClaim?.ClaimName is { } claim)
             {
-                host = Path.Combine(directory, "claims", (string)claim!);
+                host = Path.Combine(directory, "claims", claim);
                 Directory.CreateDirectory(host);
             }
             else
             {
-                var secretName = (string)volume["secret"]!["secretName"]!;
-                var secret = await world.Api.GetAsync<Secret>("default", secretName, CancellationToken.None)
+                var secretName = volume.Secret.SecretName;
+                var secret = await world.Api.GetAsync<V1Secret>("default", secretName, CancellationToken.None)
                     ?? throw new InvalidOperationException($"Pod {pod.Metadata.Name} mounts Secret {secretName}, which does not exist.");
-                host = Path.Combine(root, (string)mount["name"]!);
+                host = Path.Combine(root, mount.Name);
                 Directory.CreateDirectory(host);
                 foreach (var (file, bytes) in secret.Data!)
                 {
@@ -83,7 +83,7 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
                 }
             }
 
-            mounts.Add(((string)mount["mountPath"]!, host));
+            mounts.Add((mount.MountPath, host));
         }
 
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "secretfleet-node"))
@@ -92,7 +92,7 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in container["args"]!.AsArray().Select(a => (string)a!))
+        foreach (var arg in container.Args)
         {
             // What the container would see at its own paths and addresses, remapped to this pod's directories and IP.
             var mounted = mounts.Where(m => arg.StartsWith(m.MountPath, StringComparison.Ordinal)).OrderByDescending(m => m.MountPath.Length).FirstOrDefault();
@@ -117,7 +117,7 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
         throw new InvalidOperationException($"Node {pod.Metadata.Name} exited before it was ready: {await errors}");
     }
 
-    private async Task PublishReadyAsync(Pod pod, int ordinal)
+    private async Task PublishReadyAsync(V1Pod pod, int ordinal)
     {
         var status = new JsonObject
         {
@@ -128,7 +128,7 @@ internal sealed class ProcessPods(OperatorWorld world, string cluster, string di
                 ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }),
             },
         };
-        await world.Api.PatchStatusAsync<Pod>("default", pod.Metadata.Name!, KubePatch.Merge(status), CancellationToken.None);
+        await world.Api.PatchStatusAsync<V1Pod>("default", pod.Metadata.Name!, KubePatch.Merge(status), CancellationToken.None);
     }
 
     /// <summary>Kills a node's process (its pod object stays: this is not a kubelet).</summary>

@@ -1,5 +1,7 @@
 using System.Net;
+using k8s.Models;
 using SecretFleet.Kube;
+using SecretFleet.Kube.CertManager;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
@@ -47,13 +49,13 @@ public sealed class ProvisioningTests : IAsyncLifetime
             Assert.True(child is not null, $"{resource} {name} was not created");
             var owner = Assert.Single(child.Metadata.OwnerReferences ?? []);
             Assert.Equal((cluster.Metadata.Uid, true), (owner.Uid, owner.Controller));
-            Assert.Equal("demo", child.Metadata.Label(LabelsAndAnnotations.Cluster));
-            Assert.Equal(LabelsAndAnnotations.ManagedByOperator, child.Metadata.Label(LabelsAndAnnotations.ManagedBy));
+            Assert.Equal("demo", child.GetLabel(LabelsAndAnnotations.Cluster));
+            Assert.Equal(LabelsAndAnnotations.ManagedByOperator, child.GetLabel(LabelsAndAnnotations.ManagedBy));
         }
 
         for (var ordinal = 0; ordinal < 3; ordinal++)
         {
-            var key = await _world.Api.GetAsync<Secret>("default", $"demo-node-{ordinal}-key", CancellationToken.None);
+            var key = await _world.Api.GetAsync<V1Secret>("default", $"demo-node-{ordinal}-key", CancellationToken.None);
             Assert.Equal(32, Assert.Single(key!.Data!, d => d.Key == "node.key").Value.Length);
             var claim = await _world.GetAsync(KubeResources.PersistentVolumeClaims, $"data-demo-{ordinal}");
             Assert.True(claim is not null && claim.Metadata.OwnerReferences is null, $"data-demo-{ordinal} is missing or owned: garbage collection must never take it");
@@ -65,7 +67,7 @@ public sealed class ProvisioningTests : IAsyncLifetime
         Assert.Null(await _world.GetAsync(KubeResources.Issuers, "demo-ca"));
         foreach (var secret in new[] { "demo-ca", "demo-node-0-tls", "demo-node-1-tls", "demo-node-2-tls", "demo-operator-tls", "demo-client-tls" })
         {
-            var tls = await _world.Api.GetAsync<Secret>("default", secret, CancellationToken.None);
+            var tls = await _world.Api.GetAsync<V1Secret>("default", secret, CancellationToken.None);
             Assert.True(tls?.Data?.ContainsKey("tls.crt") == true, $"Secret {secret} holds no certificate");
         }
 
@@ -130,8 +132,8 @@ public sealed class ProvisioningTests : IAsyncLifetime
 
         Assert.Null(await _world.GetAsync(KubeResources.Certificates, "byo-ca"));
         Assert.Null(await _world.GetAsync(KubeResources.Issuers, "byo-selfsigned"));
-        var node = await _world.GetAsync(KubeResources.Certificates, "byo-node-0");
-        Assert.Equal("corp-ca", (string?)node!.Body["spec"]!["issuerRef"]!["name"]);
+        var node = await _world.Api.GetAsync<Certificate>("default", "byo-node-0", CancellationToken.None);
+        Assert.Equal("corp-ca", node!.Spec!.IssuerRef!.Name);
         Assert.NotNull(await _world.GetAsync(KubeResources.Pods, "byo-0"));
     }
 

@@ -1,3 +1,4 @@
+using k8s.Models;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
@@ -39,10 +40,10 @@ public sealed class SpecPolicyTests : IAsyncLifetime
         Assert.False(progressing.IsTrue);
         Assert.Contains("spec.replicas 2 is below the threshold 3", progressing.Message);
         var service = await _world.GetAsync(KubeResources.Services, "vault-nodes");
-        Assert.Equal(("5", "3"), (service!.Metadata.Annotation(LabelsAndAnnotations.FleetReplicas), service.Metadata.Annotation(LabelsAndAnnotations.FleetThreshold)));
-        var pods = await _world.Api.ListAsync<Pod>("default", new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}=vault" }, CancellationToken.None);
+        Assert.Equal(("5", "3"), (service!.GetAnnotation(LabelsAndAnnotations.FleetReplicas), service.GetAnnotation(LabelsAndAnnotations.FleetThreshold)));
+        var pods = await _world.Api.ListAsync<V1Pod>("default", new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}=vault" }, CancellationToken.None);
         Assert.Equal(5, pods.Items.Count(p => p.Metadata.DeletionTimestamp is null));
-        Assert.All(pods.Items, p => Assert.Contains("\"--threshold\",\"3\"", p.Spec!.ToJsonString()));
+        Assert.All(pods.Items, p => Assert.Equal("3", p.Spec.Containers[0].Args[p.Spec.Containers[0].Args.IndexOf("--threshold") + 1]));
         await OperatorWorld.EventuallyAsync(async () => (await _world.EventsAsync("vault")).Any(e => e.Reason == "ScaleRefused" && e.Type == "Warning"), "a ScaleRefused warning is recorded");
 
         // Setting it back clears the refusal.

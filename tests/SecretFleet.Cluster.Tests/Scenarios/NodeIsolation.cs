@@ -1,10 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Client;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Cluster.Tests.Scenarios;
@@ -24,7 +23,7 @@ internal static class NodeIsolation
         for (var ordinal = 0; ordinal < replicas; ordinal++)
         {
             var secretName = names.NodeTlsSecret(ordinal);
-            var secret = await api.GetAsync<Secret>(names.Namespace, secretName, cancellationToken)
+            var secret = await api.GetAsync<V1Secret>(names.Namespace, secretName, cancellationToken)
                 ?? throw new InvalidOperationException($"Secret {secretName} (node {ordinal}'s certificate) does not exist");
             string Pem(string key) => Encoding.UTF8.GetString(secret.Data![key]);
             using var tls = TlsMaterial.FromPem(Pem("tls.crt"), Pem("tls.key"), Pem("ca.crt"));
@@ -37,7 +36,7 @@ internal static class NodeIsolation
     }
 
     /// <summary>Every node pod mounts (or reads into its environment) exactly its own TLS and key Secrets.</summary>
-    public static void AssertNoPodReadsAnotherNodesSecrets(IReadOnlyList<Pod> pods, SecretCluster cluster, int replicas)
+    public static void AssertNoPodReadsAnotherNodesSecrets(IReadOnlyList<V1Pod> pods, SecretCluster cluster, int replicas)
     {
         var names = ChildNames.Of(cluster);
         var seen = 0;
@@ -56,40 +55,41 @@ internal static class NodeIsolation
     }
 
     /// <summary>Every Secret a pod reads: secret volumes, projected sources, env and envFrom of every container.</summary>
-    public static IReadOnlySet<string> SecretsRead(Pod pod)
+    public static IReadOnlySet<string> SecretsRead(V1Pod pod)
     {
-        var spec = pod.Spec ?? [];
+        var spec = pod.Spec ?? new V1PodSpec();
         var secrets = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var volume in (spec["volumes"] as JsonArray ?? []).OfType<JsonObject>())
+        foreach (var volume in spec.Volumes ?? [])
         {
-            Add(secrets, volume["secret"]?["secretName"]);
-            foreach (var source in (volume["projected"]?["sources"] as JsonArray ?? []).OfType<JsonObject>())
+            Add(secrets, volume.Secret?.SecretName);
+            foreach (var source in volume.Projected?.Sources ?? [])
             {
-                Add(secrets, source["secret"]?["name"]);
+                Add(secrets, source.Secret?.Name);
             }
         }
 
-        foreach (var container in new[] { "initContainers", "containers" }.SelectMany(k => (spec[k] as JsonArray ?? []).OfType<JsonObject>()))
+        var containers = (spec.InitContainers ?? []).Concat(spec.Containers ?? []);
+        foreach (var container in containers)
         {
-            foreach (var variable in (container["env"] as JsonArray ?? []).OfType<JsonObject>())
+            foreach (var variable in container.Env ?? [])
             {
-                Add(secrets, variable["valueFrom"]?["secretKeyRef"]?["name"]);
+                Add(secrets, variable.ValueFrom?.SecretKeyRef?.Name);
             }
 
-            foreach (var from in (container["envFrom"] as JsonArray ?? []).OfType<JsonObject>())
+            foreach (var from in container.EnvFrom ?? [])
             {
-                Add(secrets, from["secretRef"]?["name"]);
+                Add(secrets, from.SecretRef?.Name);
             }
         }
 
         return secrets;
     }
 
-    private static void Add(HashSet<string> secrets, JsonNode? name)
+    private static void Add(HashSet<string> secrets, string? name)
     {
-        if (name is JsonValue value && value.TryGetValue<string>(out var text))
+        if (name is not null)
         {
-            secrets.Add(text);
+            secrets.Add(name);
         }
     }
 }

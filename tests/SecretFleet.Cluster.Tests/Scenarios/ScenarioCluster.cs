@@ -1,3 +1,4 @@
+using k8s.Models;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Client;
 using SecretFleet.Kube.Json;
@@ -37,8 +38,8 @@ internal sealed class ScenarioCluster(KubernetesApi api, string ns, string name)
 
     public Task<SecretCluster?> GetAsync(CancellationToken cancellationToken) => api.GetAsync<SecretCluster>(ns, name, cancellationToken);
 
-    public async Task<IReadOnlyList<Pod>> PodsAsync(CancellationToken cancellationToken) =>
-        (await api.ListAsync<Pod>(ns, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={name}" }, cancellationToken)).Items;
+    public async Task<IReadOnlyList<V1Pod>> PodsAsync(CancellationToken cancellationToken) =>
+        (await api.ListAsync<V1Pod>(ns, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={name}" }, cancellationToken)).Items;
 
     /// <summary>Every object of <see cref="ChildKinds"/> labelled as this cluster's, as <c>kind/name</c>.</summary>
     public async Task<IReadOnlyList<string>> ChildrenAsync(CancellationToken cancellationToken)
@@ -46,7 +47,7 @@ internal sealed class ScenarioCluster(KubernetesApi api, string ns, string name)
         var children = new List<string>();
         foreach (var kind in ChildKinds)
         {
-            var list = await api.ListAsync<KubeObject>(kind, ns, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={name}" }, cancellationToken);
+            var list = await api.ListAsync<PartialObject>(kind, ns, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={name}" }, cancellationToken);
             children.AddRange(list.Items.Select(o => $"{kind.Kind}/{o.Metadata.Name}"));
         }
 
@@ -56,7 +57,7 @@ internal sealed class ScenarioCluster(KubernetesApi api, string ns, string name)
     /// <summary>This cluster's Secrets that are not cert-manager's (which keeps a Certificate's Secret when the Certificate goes).</summary>
     public async Task<IReadOnlyList<string>> OwnSecretsAsync(CancellationToken cancellationToken)
     {
-        var secrets = await api.ListAsync<KubeObject>(KubeResources.Secrets, ns, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={name}" }, cancellationToken);
+        var secrets = await api.ListAsync<V1Secret>(ns, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={name}" }, cancellationToken);
         return [.. secrets.Items.Where(s => s.Metadata.Annotations?.ContainsKey("cert-manager.io/certificate-name") != true).Select(s => s.Metadata.Name ?? "")];
     }
 
@@ -157,7 +158,7 @@ internal sealed class ScenarioCluster(KubernetesApi api, string ns, string name)
     {
         var pods = await PodsAsync(cancellationToken);
         return $"status: {(cluster is null ? "(no SecretCluster)" : KubeJson.Serialize(cluster.Status))}\npods:\n"
-            + string.Join('\n', pods.Select(p => $"  {p.Metadata.Name} {p.Status?.Phase} ready={p.IsReady} ip={p.Status?.PodIP}"));
+            + string.Join('\n', pods.Select(p => $"  {p.Metadata.Name} {p.Status?.Phase} ready={p.IsReady()} ip={p.Status?.PodIP}"));
     }
 
     public void Dispose() => api.Dispose();

@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
-using Conditions = SecretFleet.Kube.Conditions;
+using k8s.Models;
+using SecretFleet.Kube;
+using SecretFleet.Kube.CertManager;
 using SecretFleet.Kube.Models;
-using SecretFleet.KubeEmulator;
 using SecretFleet.Kube.SecretClusters;
+using SecretFleet.KubeEmulator;
+using Conditions = SecretFleet.Kube.Conditions;
 
 namespace SecretFleet.Cluster.Tests.Scenarios;
 
@@ -56,17 +59,17 @@ public sealed class SecretClusterLifecycleTests
             await story.StepAsync("a NetworkPolicy owned by the SecretCluster admits to the node pods' gRPC port only the fleet's nodes, the operator and its clients", async () =>
             {
                 var sc = (await cluster.GetAsync(ct))!;
-                var policy = await cluster.Api.GetAsync<KubeObject>(SecretFleet.Kube.KubeResources.NetworkPolicies, ns, $"{Name}-nodes", ct);
+                var policy = await cluster.Api.GetAsync<V1NetworkPolicy>(ns, $"{Name}-nodes", ct);
                 Assert.NotNull(policy);
                 Assert.Equal(sc.Metadata.Uid, Assert.Single(policy.Metadata.OwnerReferences!).Uid);
-                var spec = policy.Body["spec"]!;
-                var selector = spec["podSelector"]!["matchLabels"]!.AsObject();
-                Assert.All(await cluster.PodsAsync(ct), pod => Assert.All(selector, l => Assert.Equal((string?)l.Value, pod.Metadata.Label(l.Key))));
-                Assert.Equal(["Ingress"], spec["policyTypes"]!.AsArray().Select(t => (string?)t));
-                var grpc = spec["ingress"]![0]!;
-                Assert.Equal(7443, (int?)grpc["ports"]![0]!["port"]);
-                Assert.Equal([Name], grpc["from"]!.AsArray().Select(p => (string?)p!["podSelector"]?["matchLabels"]?[SecretFleet.Kube.LabelsAndAnnotations.ClientOf]).OfType<string>());
-                Assert.Equal(8080, (int?)spec["ingress"]![1]!["ports"]![0]!["port"]);
+                var spec = policy.Spec;
+                var selector = spec.PodSelector.MatchLabels;
+                Assert.All(await cluster.PodsAsync(ct), pod => Assert.All(selector, l => Assert.Equal(l.Value, pod.GetLabel(l.Key))));
+                Assert.Equal(["Ingress"], spec.PolicyTypes);
+                var grpc = spec.Ingress[0];
+                Assert.Equal("7443", grpc.Ports[0].Port.Value);
+                Assert.Equal([Name], grpc.FromProperty.Select(p => p.PodSelector?.MatchLabels?.TryGetValue(SecretFleet.Kube.LabelsAndAnnotations.ClientOf, out var client) == true ? client : null).OfType<string>());
+                Assert.Equal("8080", spec.Ingress[1].Ports[0].Port.Value);
             });
 
             await story.StepAsync("a Certificate for a node's identity that someone else asks cert-manager for is never issued", async () =>
@@ -86,18 +89,18 @@ public sealed class SecretClusterLifecycleTests
                     """, ct);
                 await backend.Kubectl.SucceedAsync($"apply -f {forged}");
                 await Eventually.TrueAsync(async () =>
-                    (await cluster.Api.GetAsync<KubeObject>(SecretFleet.Kube.KubeResources.Certificates, ns, "forged-node-0", ct))?.Body["status"]?["conditions"] is not null,
+                    (await cluster.Api.GetAsync<Certificate>(ns, "forged-node-0", ct))?.Status?.Conditions is not null,
                     "cert-manager looked at the forged Certificate", patience);
-                var certificate = (await cluster.Api.GetAsync<KubeObject>(SecretFleet.Kube.KubeResources.Certificates, ns, "forged-node-0", ct))!;
-                Assert.Equal("False", (string?)certificate.Body["status"]!["conditions"]![0]!["status"]);
-                Assert.Null(await cluster.Api.GetAsync<KubeObject>(SecretFleet.Kube.KubeResources.Secrets, ns, "forged-node-0-tls", ct));
+                var certificate = (await cluster.Api.GetAsync<Certificate>(ns, "forged-node-0", ct))!;
+                Assert.Equal("False", certificate.Status!.Conditions![0].Status);
+                Assert.Null(await cluster.Api.GetAsync<V1Secret>(ns, "forged-node-0-tls", ct));
                 await backend.Kubectl.SucceedAsync($"-n {ns} delete certificate forged-node-0");
             });
 
             await story.StepAsync("the pods ask for a host each, and SharedHost names the one host this cluster has", async () =>
             {
                 Assert.All(await cluster.PodsAsync(ct), pod => Assert.Equal("kubernetes.io/hostname",
-                    (string?)pod.Spec?["affinity"]?["podAntiAffinity"]?["preferredDuringSchedulingIgnoredDuringExecution"]?[0]?["podAffinityTerm"]?["topologyKey"]));
+                    pod.Spec?.Affinity?.PodAntiAffinity?.PreferredDuringSchedulingIgnoredDuringExecution?[0].PodAffinityTerm.TopologyKey));
                 var shared = await cluster.WaitAsync(c => Condition.Find(c?.Status?.Conditions, Conditions.SharedHost)?.Reason == Conditions.Reasons.HostHoldsThreshold,
                     "SharedHost says one host holds threshold shares", patience, ct);
                 Assert.Contains($"runs {Name}-0, {Name}-1, {Name}-2: one machine holds threshold (2) shares", Condition.Find(shared.Status!.Conditions, Conditions.SharedHost)!.Message, StringComparison.Ordinal);
@@ -186,7 +189,7 @@ public sealed class SecretClusterLifecycleTests
                 await backend.Kubectl.SucceedAsync($"-n {ns} delete secretcluster {Name} --wait=false");
                 await cluster.WaitAsync(c => c is null, "the SecretCluster is gone", patience, ct);
                 await cluster.WaitForNoChildrenAsync(patience, ct);
-                var claims = await cluster.Api.ListAsync<KubeObject>(SecretFleet.Kube.KubeResources.PersistentVolumeClaims, ns, null, ct);
+                var claims = await cluster.Api.ListAsync<V1PersistentVolumeClaim>(ns, null, ct);
                 Assert.Equal(Enumerable.Range(0, 5).Select(i => $"data-{Name}-{i}"), claims.Items.Select(c => c.Metadata.Name).Order());
                 Assert.Equal(Enumerable.Range(0, 5).Select(i => $"{Name}-node-{i}-key"), (await cluster.OwnSecretsAsync(ct)).Order());
             });

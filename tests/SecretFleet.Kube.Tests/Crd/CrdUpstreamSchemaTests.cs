@@ -42,7 +42,7 @@ public sealed class CrdUpstreamSchemaTests
         var sample = YamlJson.Single(File.ReadAllText(Path.Combine(RepoPaths.Crds, "samples", "secretcluster.yaml")));
         var full = JsonNode.Parse(KubeJson.Serialize(new SecretCluster
         {
-            Metadata = new Models.ObjectMeta { Name = "full", Namespace = "ns" },
+            Metadata = new k8s.Models.V1ObjectMeta { Name = "full", NamespaceProperty = "ns" },
             Spec = new SecretClusterSpec
             {
                 Replicas = 5,

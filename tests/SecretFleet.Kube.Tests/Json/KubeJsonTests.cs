@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s.Models;
+using SecretFleet.Kube.CertManager;
 using SecretFleet.Kube.Json;
 using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
@@ -51,35 +53,45 @@ public sealed class KubeJsonTests
     [Fact]
     public void Event_times_are_written_with_microseconds()
     {
-        var ev = new Event { EventTime = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(1234567) };
+        var ev = new Eventsv1Event { EventTime = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234567) };
 
         var json = JsonNode.Parse(KubeJson.Serialize(ev))!;
 
         Assert.Equal("2026-01-02T03:04:05.123456Z", (string?)json["eventTime"]);
-        Assert.Equal(ev.EventTime!.Value.AddTicks(-7), KubeJson.Deserialize<Event>(json.ToJsonString())!.EventTime);
+        Assert.Equal(ev.EventTime!.Value.AddTicks(-7), KubeJson.Deserialize<Eventsv1Event>(json.ToJsonString())!.EventTime);
     }
 
     [Fact]
     public void Secret_data_is_base64_on_the_wire_and_never_printed()
     {
-        var secret = KubeJson.Deserialize<Secret>("""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"client-tls","namespace":"ns"},"type":"kubernetes.io/tls","data":{"tls.key":"c2VjcmV0LWtleQ=="}}""")!;
+        var secret = KubeJson.Deserialize<V1Secret>("""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"client-tls","namespace":"ns"},"type":"kubernetes.io/tls","data":{"tls.key":"c2VjcmV0LWtleQ=="}}""")!;
 
         Assert.Equal("secret-key"u8.ToArray(), secret.Data!["tls.key"]);
         Assert.DoesNotContain("c2VjcmV0", secret.ToString(), StringComparison.Ordinal);
-        Assert.Contains("tls.key", secret.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-key", secret.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void KubeObject_keeps_every_field_beside_apiVersion_kind_and_metadata()
+    public void A_Certificate_round_trips_the_fields_we_type_and_finds_its_resource()
     {
-        const string json = """{"apiVersion":"cert-manager.io/v1","kind":"Certificate","metadata":{"name":"node","namespace":"ns","ownerReferences":[{"apiVersion":"secretfleet.io/v1alpha1","kind":"SecretCluster","name":"demo","uid":"u1","controller":true}]},"spec":{"secretName":"node-tls","uris":["spiffe://secretfleet.local/node/demo"]},"status":{"conditions":[{"type":"Ready","status":"True"}]}}""";
+        const string json = """{"apiVersion":"cert-manager.io/v1","kind":"Certificate","metadata":{"name":"node","namespace":"ns","ownerReferences":[{"apiVersion":"secretfleet.io/v1alpha1","kind":"SecretCluster","name":"demo","uid":"u1","controller":true}]},"spec":{"isCA":true,"secretName":"node-tls","uris":["spiffe://secretfleet.local/node/demo"]},"status":{"conditions":[{"type":"Ready","status":"True","observedGeneration":2}]}}""";
 
-        var obj = KubeJson.Deserialize<KubeObject>(json)!;
+        var certificate = KubeJson.Deserialize<Certificate>(json)!;
 
-        Assert.Equal("node-tls", (string?)obj.Body["spec"]!["secretName"]);
-        Assert.Equal("u1", obj.Metadata.OwnerReferences![0].Uid);
-        Assert.Same(KubeResources.Certificates, obj.Resource);
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(json), JsonNode.Parse(KubeJson.Serialize(obj))));
+        Assert.Equal("node-tls", certificate.Spec!.SecretName);
+        Assert.Equal("u1", certificate.Metadata.OwnerReferences![0].Uid);
+        Assert.Equal(2, certificate.Status!.Conditions![0].ObservedGeneration);
+        Assert.Same(KubeResources.Certificates, KubeResources.Of<Certificate>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(json), JsonNode.Parse(KubeJson.Serialize(certificate))));
+    }
+
+    [Fact]
+    public void The_resource_of_a_library_kind_comes_from_its_entity_attribute()
+    {
+        Assert.Same(KubeResources.Pods, KubeResources.Of<V1Pod>());
+        Assert.Same(KubeResources.Events, KubeResources.Of<Eventsv1Event>());
+        Assert.Same(KubeResources.PodDisruptionBudgets, KubeResources.Of<V1PodDisruptionBudget>());
+        Assert.Same(KubeResources.SecretClusters, KubeResources.Of<SecretCluster>());
     }
 
     [Fact]
@@ -94,12 +106,12 @@ public sealed class KubeJsonTests
     [Fact]
     public void A_controller_reference_points_at_the_owner_and_blocks_its_deletion()
     {
-        var owner = new SecretCluster { Metadata = new ObjectMeta { Name = "demo", Namespace = "ns", Uid = "u-9" } };
+        var owner = new SecretCluster { Metadata = new V1ObjectMeta { Name = "demo", NamespaceProperty = "ns", Uid = "u-9" } };
 
-        var reference = OwnerReference.ControllerOf(owner);
+        var reference = OwnerReferences.ControllerOf(owner);
 
         Assert.Equal(("secretfleet.io/v1alpha1", "SecretCluster", "demo", "u-9", true, true), (reference.ApiVersion, reference.Kind, reference.Name, reference.Uid, reference.Controller, reference.BlockOwnerDeletion));
-        Assert.Throws<ArgumentException>(() => OwnerReference.ControllerOf(new SecretCluster()));
+        Assert.Throws<ArgumentException>(() => OwnerReferences.ControllerOf(new SecretCluster()));
     }
 
     [Fact]

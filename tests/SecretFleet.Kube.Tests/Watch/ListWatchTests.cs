@@ -1,5 +1,5 @@
+using k8s.Models;
 using Microsoft.AspNetCore.Http;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.Tests.Support;
 using SecretFleet.Kube.Watch;
 using static SecretFleet.Kube.Tests.Watch.WatchTests;
@@ -33,10 +33,10 @@ public sealed class ListWatchTests
     private static bool IsWatch(HttpContext context) => context.Request.Query["watch"] == "true";
 
     /// <summary>Reads events until <paramref name="count"/> arrived, then stops the list-watch.</summary>
-    private static async Task<List<ListWatchEvent<Pod>>> TakeAsync(ListWatch<Pod> listWatch, int count, Action<ListWatchEvent<Pod>>? onEvent = null)
+    private static async Task<List<ListWatchEvent<V1Pod>>> TakeAsync(ListWatch<V1Pod> listWatch, int count, Action<ListWatchEvent<V1Pod>>? onEvent = null)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var events = new List<ListWatchEvent<Pod>>();
+        var events = new List<ListWatchEvent<V1Pod>>();
         await foreach (var e in listWatch.RunAsync(deadline.Token))
         {
             events.Add(e);
@@ -50,7 +50,7 @@ public sealed class ListWatchTests
         return events;
     }
 
-    private static string Describe(ListWatchEvent<Pod> e) =>
+    private static string Describe(ListWatchEvent<V1Pod> e) =>
         e.Type == ListWatchEventType.Resynced
             ? $"Resynced[{string.Join(",", e.Snapshot.Select(p => p.Metadata.Name))}]"
             : $"{e.Type} {e.Object!.Metadata.Name}";
@@ -73,7 +73,7 @@ public sealed class ListWatchTests
         });
         using var api = StubApi.For(stub.Url);
 
-        var events = await TakeAsync(new ListWatch<Pod>(api, KubeResources.Pods, "ns", Fast), 4);
+        var events = await TakeAsync(new ListWatch<V1Pod>(api, KubeResources.Pods, "ns", Fast), 4);
 
         Assert.Equal(["Resynced[a,b]", "Added c", "Deleted b", "Resynced[a,c]"], events.Select(Describe));
         var watchVersions = stub.Requests.Where(r => r.Query.ContainsKey("watch")).Select(r => r.Query["resourceVersion"]).ToList();
@@ -111,7 +111,7 @@ public sealed class ListWatchTests
         });
         using var api = StubApi.For(stub.Url);
 
-        var events = await TakeAsync(new ListWatch<Pod>(api, KubeResources.Pods, "ns", Fast), 3, e =>
+        var events = await TakeAsync(new ListWatch<V1Pod>(api, KubeResources.Pods, "ns", Fast), 3, e =>
         {
             if (e.Type == ListWatchEventType.Modified)
             {
@@ -151,7 +151,7 @@ public sealed class ListWatchTests
         });
         using var api = StubApi.For(stub.Url);
 
-        var events = await TakeAsync(new ListWatch<Pod>(api, KubeResources.Pods, "ns", Fast), 3);
+        var events = await TakeAsync(new ListWatch<V1Pod>(api, KubeResources.Pods, "ns", Fast), 3);
 
         Assert.Equal(["Resynced[a]", "Modified a", "Deleted a"], events.Select(Describe));
         Assert.Equal("8", await secondWatchVersion.Task);
@@ -176,7 +176,7 @@ public sealed class ListWatchTests
         using var api = StubApi.For(stub.Url);
         var options = new ListWatchOptions { TimeProvider = time, InitialBackoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(30) };
 
-        var events = await TakeAsync(new ListWatch<Pod>(api, KubeResources.Pods, "ns", options), 1);
+        var events = await TakeAsync(new ListWatch<V1Pod>(api, KubeResources.Pods, "ns", options), 1);
 
         Assert.Equal("Resynced[a]", Describe(Assert.Single(events)));
         Assert.Equal(3, lists);

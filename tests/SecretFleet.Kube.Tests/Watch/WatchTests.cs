@@ -1,6 +1,6 @@
+using k8s.Models;
 using Microsoft.AspNetCore.Http;
 using SecretFleet.Kube.Client;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.Tests.Support;
 using SecretFleet.Kube.Watch;
 
@@ -30,9 +30,9 @@ public sealed class WatchTests
 
     private static KubernetesApi Client(KubeStub stub) => StubApi.For(stub.Url);
 
-    private static async Task<List<WatchEvent<Pod>>> CollectAsync(IAsyncEnumerable<WatchEvent<Pod>> events)
+    private static async Task<List<WatchEvent<V1Pod>>> CollectAsync(IAsyncEnumerable<WatchEvent<V1Pod>> events)
     {
-        var list = new List<WatchEvent<Pod>>();
+        var list = new List<WatchEvent<V1Pod>>();
         await foreach (var e in events)
         {
             list.Add(e);
@@ -52,7 +52,7 @@ public sealed class WatchTests
             PodEvent("DELETED", "node-0", "14")));
         using var api = Client(stub);
 
-        var events = await CollectAsync(api.WatchAsync<Pod>("ns", new WatchOptions { ResourceVersion = "10", TimeoutSeconds = 300 }, CancellationToken.None));
+        var events = await CollectAsync(api.WatchAsync<V1Pod>("ns", new WatchOptions { ResourceVersion = "10", TimeoutSeconds = 300 }, CancellationToken.None));
 
         Assert.Equal(
             [WatchEventType.Added, WatchEventType.Modified, WatchEventType.Bookmark, WatchEventType.Deleted],
@@ -80,7 +80,7 @@ public sealed class WatchTests
         var config = new k8s.KubernetesClientConfiguration { Host = stub.Url.ToString(), HttpClientTimeout = TimeSpan.FromSeconds(1) };
         using var api = KubernetesApi.Create(config);
 
-        var events = await CollectAsync(api.WatchAsync<Pod>("ns", null, CancellationToken.None));
+        var events = await CollectAsync(api.WatchAsync<V1Pod>("ns", null, CancellationToken.None));
 
         Assert.Equal(["11", "12"], events.Select(e => e.ResourceVersion));
     }
@@ -91,7 +91,7 @@ public sealed class WatchTests
         await using var stub = await KubeStub.StartAsync(async c => await Task.Delay(TimeSpan.FromSeconds(30), c.RequestAborted));
         using var api = KubernetesApi.Create(new k8s.KubernetesClientConfiguration { Host = stub.Url.ToString(), HttpClientTimeout = TimeSpan.FromSeconds(1) });
 
-        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<Pod>("ns", "node-0", CancellationToken.None));
+        var e = await Assert.ThrowsAsync<KubeApiException>(() => api.GetAsync<V1Pod>("ns", "node-0", CancellationToken.None));
 
         Assert.True(e.IsTransient);
         Assert.Contains("no answer in time", e.Message, StringComparison.Ordinal);
@@ -115,8 +115,8 @@ public sealed class WatchTests
         });
         using var api = Client(stub);
 
-        var events = new List<WatchEvent<Pod>>();
-        await foreach (var e in api.WatchAsync<Pod>("ns", null, CancellationToken.None))
+        var events = new List<WatchEvent<V1Pod>>();
+        await foreach (var e in api.WatchAsync<V1Pod>("ns", null, CancellationToken.None))
         {
             events.Add(e);
             firstEventSeen.TrySetResult();
@@ -132,7 +132,7 @@ public sealed class WatchTests
         await using var stub = await KubeStub.StartAsync(c => WriteLinesAsync(c, PodEvent("ADDED", "a", "6"), Expired410, PodEvent("ADDED", "b", "7")));
         using var api = Client(stub);
 
-        var events = await CollectAsync(api.WatchAsync<Pod>("ns", new WatchOptions { ResourceVersion = "5" }, CancellationToken.None));
+        var events = await CollectAsync(api.WatchAsync<V1Pod>("ns", new WatchOptions { ResourceVersion = "5" }, CancellationToken.None));
 
         Assert.Equal([WatchEventType.Added, WatchEventType.Expired], events.Select(e => e.Type));
         Assert.Equal("Expired", events[1].Status!.Reason);
@@ -144,7 +144,7 @@ public sealed class WatchTests
         await using var stub = await KubeStub.StartAsync(c => KubeStub.Status(c, 410, "Gone", "too old resource version"));
         using var api = Client(stub);
 
-        var events = await CollectAsync(api.WatchAsync<Pod>("ns", new WatchOptions { ResourceVersion = "1" }, CancellationToken.None));
+        var events = await CollectAsync(api.WatchAsync<V1Pod>("ns", new WatchOptions { ResourceVersion = "1" }, CancellationToken.None));
 
         Assert.Equal(WatchEventType.Expired, Assert.Single(events).Type);
     }
@@ -156,7 +156,7 @@ public sealed class WatchTests
             """{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","message":"internal error","reason":"InternalError","code":500}}"""));
         using var api = Client(stub);
 
-        var e = await Assert.ThrowsAsync<KubeApiException>(() => CollectAsync(api.WatchAsync<Pod>("ns", null, CancellationToken.None)));
+        var e = await Assert.ThrowsAsync<KubeApiException>(() => CollectAsync(api.WatchAsync<V1Pod>("ns", null, CancellationToken.None)));
 
         Assert.Equal("InternalError", e.Reason);
         Assert.True(e.IsTransient);
@@ -175,11 +175,11 @@ public sealed class WatchTests
             c.Abort();
         });
         using var api = Client(stub);
-        var seen = new List<WatchEvent<Pod>>();
+        var seen = new List<WatchEvent<V1Pod>>();
 
         var e = await Assert.ThrowsAsync<KubeApiException>(async () =>
         {
-            await foreach (var ev in api.WatchAsync<Pod>("ns", null, CancellationToken.None))
+            await foreach (var ev in api.WatchAsync<V1Pod>("ns", null, CancellationToken.None))
             {
                 seen.Add(ev);
                 received.TrySetResult();

@@ -45,7 +45,7 @@ public sealed class RbacTests
         using (h.Api.Quiet())
         {
             // A pod as an operator before the canonical template hash labelled it: relabelled in place.
-            await h.Api.PatchAsync<Kube.Models.Pod>("vault", "demo-0", KubePatch.Merge(new JsonObject
+            await h.Api.PatchAsync<k8s.Models.V1Pod>("vault", "demo-0", KubePatch.Merge(new JsonObject
             {
                 ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [LabelsAndAnnotations.TemplateHash] = Operator.Specs.NodePodSpec.LegacyTemplateHash(h.Cluster, "ghcr.io/secretfleet/node:test", 0, 2) } },
             }), CancellationToken.None);
@@ -67,7 +67,7 @@ public sealed class RbacTests
         using (await new RpcFleetCoordinatorFactory(h.Api, new(), h.Time, NullLoggerFactory.Instance).ConnectAsync(h.Cluster, new("vault/demo", 2, []), CancellationToken.None))
         {
         }
-        h.Api.Seed(KubeResources.PersistentVolumeClaims, new Kube.Models.KubeObject("v1", "PersistentVolumeClaim", new Kube.Models.ObjectMeta { Name = "data-demo-0", Namespace = "vault" }));
+        h.Api.Seed(new k8s.Models.V1PersistentVolumeClaim { ApiVersion = "v1", Kind = "PersistentVolumeClaim", Metadata = new k8s.Models.V1ObjectMeta { Name = "data-demo-0", NamespaceProperty = "vault" } });
         h.Delete();
         await h.ReconcileAsync();
         foreach (var pod in h.Api.All(KubeResources.Pods))

@@ -1,6 +1,5 @@
-using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Queue;
 using SecretFleet.Operator.Tests.Support;
@@ -89,8 +88,8 @@ public sealed class DeletionReconcilerTests : IAsyncLifetime
     }
 
     private void Claim(string name) =>
-        _h.Api.Seed(KubeResources.PersistentVolumeClaims, new KubeObject("v1", "PersistentVolumeClaim", new ObjectMeta { Name = name, Namespace = "vault" }, new JsonObject { ["spec"] = new JsonObject() }));
+        _h.Api.Seed(new V1PersistentVolumeClaim { ApiVersion = "v1", Kind = "PersistentVolumeClaim", Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "vault" }, Spec = new V1PersistentVolumeClaimSpec() });
 
     private void CertificateSecret(string name, string cluster) =>
-        _h.Api.Seed(new Secret { Metadata = new ObjectMeta { Name = name, Namespace = "vault", Labels = new Dictionary<string, string> { [LabelsAndAnnotations.Cluster] = cluster } }, Type = "kubernetes.io/tls" });
+        _h.Api.Seed(new V1Secret { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "vault", Labels = new Dictionary<string, string> { [LabelsAndAnnotations.Cluster] = cluster } }, Type = "kubernetes.io/tls" });
 }

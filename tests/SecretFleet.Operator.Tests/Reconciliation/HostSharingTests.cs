@@ -1,6 +1,5 @@
-using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Reconciliation;
 using SecretFleet.Operator.Tests.Support;
@@ -10,13 +9,13 @@ namespace SecretFleet.Operator.Tests.Reconciliation;
 [Trait("Category", "Unit")]
 public sealed class HostSharingTests
 {
-    private static Pod On(string name, string? host, bool deleting = false) => new()
+    private static V1Pod On(string name, string? host, bool deleting = false) => new()
     {
-        Metadata = new ObjectMeta { Name = name, Namespace = "vault", DeletionTimestamp = deleting ? TestClusters.Created : null },
-        Spec = host is null ? [] : new JsonObject { ["nodeName"] = host },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "vault", DeletionTimestamp = deleting ? TestClusters.Created.UtcDateTime : null },
+        Spec = new V1PodSpec { NodeName = host },
     };
 
-    private static (bool Shared, string Reason, string Message) Assess(params Pod[] pods)
+    private static (bool Shared, string Reason, string Message) Assess(params V1Pod[] pods)
     {
         var cluster = TestClusters.Demo(5, 3);
         return HostSharing.Assess(new ClusterState(cluster, ChildNames.Of(cluster), null, null, pods), threshold: 3);

@@ -1,9 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
+using SecretFleet.Kube.CertManager;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Tests.Reconciliation;
@@ -46,8 +46,7 @@ public sealed class IdentitySigningTests : IAsyncLifetime
     public async Task An_Issuer_someone_else_points_at_the_fleet_CA_is_named_in_the_condition()
     {
         await FormAsync();
-        _h.Api.Seed(KubeResources.Issuers, new KubeObject("cert-manager.io/v1", "Issuer", new ObjectMeta { Name = "sneaky", Namespace = "vault" },
-            new JsonObject { ["spec"] = new JsonObject { ["ca"] = new JsonObject { ["secretName"] = "demo-ca" } } }));
+        _h.Api.Seed(new Issuer { Metadata = new V1ObjectMeta { Name = "sneaky", NamespaceProperty = "vault" }, Spec = new IssuerSpec { Ca = new CaIssuer { SecretName = "demo-ca" } } });
 
         await _h.ReconcileAsync();
 
@@ -62,10 +61,8 @@ public sealed class IdentitySigningTests : IAsyncLifetime
     {
         await FormAsync();
         var labels = new Dictionary<string, string> { [LabelsAndAnnotations.Cluster] = "demo" };
-        _h.Api.Seed(KubeResources.Issuers, new KubeObject("cert-manager.io/v1", "Issuer", new ObjectMeta { Name = "demo-ca", Namespace = "vault", Labels = labels },
-            new JsonObject { ["spec"] = new JsonObject { ["ca"] = new JsonObject { ["secretName"] = "demo-ca" } } }));
-        _h.Api.Seed(KubeResources.Certificates, new KubeObject("cert-manager.io/v1", "Certificate", new ObjectMeta { Name = "demo-node-0", Namespace = "vault", Labels = labels },
-            new JsonObject { ["spec"] = new JsonObject { ["secretName"] = "demo-node-0-tls" } }));
+        _h.Api.Seed(new Issuer { Metadata = new V1ObjectMeta { Name = "demo-ca", NamespaceProperty = "vault", Labels = labels }, Spec = new IssuerSpec { Ca = new CaIssuer { SecretName = "demo-ca" } } });
+        _h.Api.Seed(new Certificate { Metadata = new V1ObjectMeta { Name = "demo-node-0", NamespaceProperty = "vault", Labels = labels }, Spec = new CertificateSpec { SecretName = "demo-node-0-tls" } });
         var before = Serial("demo-node-0-tls");
 
         await _h.ReconcileAsync();
@@ -81,9 +78,9 @@ public sealed class IdentitySigningTests : IAsyncLifetime
     {
         await FormAsync();
         var other = _h.Api.Raw(KubeResources.Secrets, "vault", "demo-node-1-tls")!;
-        _h.Api.Seed(new Secret
+        _h.Api.Seed(new V1Secret
         {
-            Metadata = new ObjectMeta { Name = "demo-node-0-tls", Namespace = "vault", Labels = new Dictionary<string, string> { [LabelsAndAnnotations.Cluster] = "demo" } },
+            Metadata = new V1ObjectMeta { Name = "demo-node-0-tls", NamespaceProperty = "vault", Labels = new Dictionary<string, string> { [LabelsAndAnnotations.Cluster] = "demo" } },
             Type = "kubernetes.io/tls",
             Data = other["data"]!.AsObject().ToDictionary(d => d.Key, d => Convert.FromBase64String((string)d.Value!)),
         });

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 
 namespace SecretFleet.Operator.Tests.Reconciliation;
 
@@ -40,7 +40,7 @@ public sealed class NetworkPolicyReconcileTests : IAsyncLifetime
         var before = _h.Api.Raw(KubeResources.NetworkPolicies, "vault", "demo-nodes")!["spec"]!.ToJsonString();
         using (_h.Api.Quiet())
         {
-            await _h.Api.PatchAsync<KubeObject>(KubeResources.NetworkPolicies, "vault", "demo-nodes",
+            await _h.Api.PatchAsync<V1NetworkPolicy>("vault", "demo-nodes",
                 KubePatch.Merge(new JsonObject { ["spec"] = new JsonObject { ["ingress"] = new JsonArray(new JsonObject()) } }),
                 CancellationToken.None);
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Models;
@@ -110,31 +111,32 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
         using var quiet = Api.Quiet();
         var statefulSet = Legacy("demo-statefulset");
         statefulSet["spec"]!["persistentVolumeClaimRetentionPolicy"]!["whenDeleted"] = whenDeleted;
-        var seeded = Api.Seed(KubeResources.StatefulSets, KubeObjects(statefulSet));
-        Api.Seed(KubeResources.Certificates, KubeObjects(Legacy("demo-certificate-node")));
-        var keys = Kube.Json.KubeJson.Deserialize<Secret>(Legacy("demo-node-keys").ToJsonString())!;
+        Api.Seed(KubeResources.StatefulSets, statefulSet);
+        var seeded = Api.Raw(KubeResources.StatefulSets, "vault", "demo")!;
+        Api.Seed(KubeResources.Certificates, Legacy("demo-certificate-node"));
+        var keys = Kube.Json.KubeJson.Deserialize<V1Secret>(Legacy("demo-node-keys").ToJsonString())!;
         Api.Seed(keys with { Data = Enumerable.Range(0, 3).ToDictionary(o => $"node-{o}.key", LegacyKey) });
-        Api.Seed(new Secret
+        Api.Seed(new V1Secret
         {
-            Metadata = new ObjectMeta { Name = "demo-node-tls", Namespace = "vault", Labels = new Dictionary<string, string> { [LabelsAndAnnotations.Cluster] = "demo" } },
+            Metadata = new V1ObjectMeta { Name = "demo-node-tls", NamespaceProperty = "vault", Labels = new Dictionary<string, string> { [LabelsAndAnnotations.Cluster] = "demo" } },
             Type = "kubernetes.io/tls",
         });
         var template = statefulSet["spec"]!["template"]!;
         for (var ordinal = 0; ordinal < 3; ordinal++)
         {
             var labels = Kube.Json.KubeJson.Deserialize<Dictionary<string, string>>(template["metadata"]!["labels"]!.ToJsonString())!;
-            Api.Seed(new Pod
+            Api.Seed(new V1Pod
             {
-                Metadata = new ObjectMeta
+                Metadata = new V1ObjectMeta
                 {
                     Name = $"demo-{ordinal}",
-                    Namespace = "vault",
+                    NamespaceProperty = "vault",
                     Labels = labels,
-                    OwnerReferences = [new OwnerReference { ApiVersion = "apps/v1", Kind = "StatefulSet", Name = "demo", Uid = seeded.Metadata.Uid!, Controller = true }],
+                    OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "StatefulSet", Name = "demo", Uid = (string)seeded["metadata"]!["uid"]!, Controller = true }],
                 },
-                Spec = (JsonObject)template["spec"]!.DeepClone(),
+                Spec = Kube.Json.KubeJson.Deserialize<V1PodSpec>(template["spec"]!.ToJsonString()),
             });
-            Api.Seed(KubeResources.PersistentVolumeClaims, new KubeObject("v1", "PersistentVolumeClaim", new ObjectMeta { Name = $"data-demo-{ordinal}", Namespace = "vault" }, new JsonObject { ["spec"] = new JsonObject() }));
+            Api.Seed(new V1PersistentVolumeClaim { ApiVersion = "v1", Kind = "PersistentVolumeClaim", Metadata = new V1ObjectMeta { Name = $"data-demo-{ordinal}", NamespaceProperty = "vault" }, Spec = new V1PersistentVolumeClaimSpec() });
             ReadyPods(ordinal);
         }
 
@@ -146,8 +148,6 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
 
     private static JsonObject Legacy(string name) =>
         JsonNode.Parse(File.ReadAllText(RepoPaths.Of("tests", "SecretFleet.Operator.Tests", "Specs", "legacy", name + ".json")))!.AsObject();
-
-    private static KubeObject KubeObjects(JsonObject json) => Kube.Json.KubeJson.Deserialize<KubeObject>(json.ToJsonString())!;
 
     public void PatchSpec(JsonObject spec) => Patch(new JsonObject { ["spec"] = spec });
 

@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Core.Identity;
 using SecretFleet.Kube;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Queue;
 
@@ -383,7 +383,7 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
         Assert.NotEqual(current, legacy);
         using (_h.Api.Quiet())
         {
-            await _h.Api.PatchAsync<Pod>("vault", "demo-1", KubePatch.Merge(new JsonObject
+            await _h.Api.PatchAsync<V1Pod>("vault", "demo-1", KubePatch.Merge(new JsonObject
             {
                 ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [LabelsAndAnnotations.TemplateHash] = legacy } },
             }), CancellationToken.None);
@@ -489,7 +489,7 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
         _h.Api.PatchAsync<SecretCluster>("vault", "demo", KubePatch.Annotations([KeyValuePair.Create(LabelsAndAnnotations.RefreshRequestedAt, (string?)value)]), CancellationToken.None).Wait();
 
     private Operator.Reconciliation.AppliedShape Applied() =>
-        Operator.Reconciliation.AppliedShape.OfService(_h.Api.GetAsync<KubeObject>(KubeResources.Services, "vault", "demo-nodes", CancellationToken.None).Result)!;
+        Operator.Reconciliation.AppliedShape.OfService(_h.Api.GetAsync<V1Service>("vault", "demo-nodes", CancellationToken.None).Result)!;
 
     /// <summary>Key Secret name → its node.key.</summary>
     private Dictionary<string, byte[]> Keys() =>

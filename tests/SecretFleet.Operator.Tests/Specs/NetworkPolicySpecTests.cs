@@ -95,7 +95,7 @@ public sealed class NetworkPolicySpecTests
     private static Dictionary<string, string> NodeOf(string cluster) =>
         Labels(NodePodSpec.Build(TestClusters.Demo() with { Metadata = TestClusters.Demo().Metadata with { Name = cluster } }, "node:1", 0, 2).Metadata.Labels!);
 
-    private static Dictionary<string, string> Labels(IReadOnlyDictionary<string, string> labels) => labels.ToDictionary();
+    private static Dictionary<string, string> Labels(IDictionary<string, string> labels) => labels.ToDictionary();
 
     private static bool Selects(Dictionary<string, string> podLabels) => Matches(Policy["spec"]!["podSelector"]!, podLabels);
 

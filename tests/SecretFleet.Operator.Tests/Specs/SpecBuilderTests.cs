@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using SecretFleet.Kube.CertManager;
 using SecretFleet.Kube.Json;
-using SecretFleet.Kube.Models;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Reconciliation;
 using SecretFleet.Operator.Specs;
@@ -33,7 +35,7 @@ public sealed class SpecBuilderTests
     {
         var demo = TestClusters.Demo();
         var custom = Custom;
-        (string, IKubeObject)[] all =
+        (string, IKubernetesObject<V1ObjectMeta>)[] all =
         [
             ("demo-service", HeadlessServiceSpec.Build(demo, 3, 2, "ghcr.io/secretfleet/node:0.1.0")),
             ("demo-network-policy", NetworkPolicySpec.Build(demo, new NodeNetworkPeers("secretfleet-system", "secretfleet-system"))),
@@ -114,12 +116,12 @@ public sealed class SpecBuilderTests
             Assert.Equal([$"demo-{ordinal}.demo-nodes.vault.svc", $"demo-{ordinal}.demo-nodes.vault.svc.cluster.local"], signed[ordinal].DnsNames);
 
             var certificate = CertificateSpecs.Node(Custom, ordinal);
-            var spec = certificate.Body["spec"]!;
+            var spec = certificate.Spec!;
             Assert.Equal($"demo-node-{ordinal}", certificate.Metadata.Name);
-            Assert.Equal([$"demo-{ordinal}.demo-nodes.vault.svc", $"demo-{ordinal}.demo-nodes.vault.svc.cluster.local"], spec["dnsNames"]!.AsArray().Select(n => (string?)n));
-            Assert.Equal([ChildNames.NodeIdentity(Custom, ordinal).ToString()], spec["uris"]!.AsArray().Select(n => (string?)n));
-            Assert.Equal(["digital signature", "server auth", "client auth"], spec["usages"]!.AsArray().Select(n => (string?)n));
-            Assert.Equal($"demo-node-{ordinal}-tls", (string?)spec["secretName"]);
+            Assert.Equal([$"demo-{ordinal}.demo-nodes.vault.svc", $"demo-{ordinal}.demo-nodes.vault.svc.cluster.local"], spec.DnsNames!);
+            Assert.Equal([ChildNames.NodeIdentity(Custom, ordinal).ToString()], spec.Uris!);
+            Assert.Equal(["digital signature", "server auth", "client auth"], spec.Usages!);
+            Assert.Equal($"demo-node-{ordinal}-tls", spec.SecretName);
         }
 
         Assert.Throws<InvalidOperationException>(() => CertificateSpecs.Node(demo, 0));
@@ -133,7 +135,7 @@ public sealed class SpecBuilderTests
             Metadata = TestClusters.Demo().Metadata with { Name = name },
             Spec = TestClusters.Demo().Spec with { IssuerRef = new IssuerRef { Name = "corp-ca", Kind = IssuerKind.ClusterIssuer }, TrustDomain = trustDomain },
         };
-        static string Uri(KubeObject certificate) => (string)certificate.Body["spec"]!["uris"]![0]!;
+        static string Uri(Certificate certificate) => certificate.Spec!.Uris![0];
 
         Assert.Equal("spiffe://a.vault/operator/secretfleet-operator", Uri(CertificateSpecs.Operator(Named("a"))));
         Assert.Equal("spiffe://b.vault/operator/secretfleet-operator", Uri(CertificateSpecs.Operator(Named("b"))));
@@ -146,7 +148,7 @@ public sealed class SpecBuilderTests
     public void By_default_no_two_node_pods_of_a_fleet_may_share_a_host_and_the_rules_can_be_relaxed()
     {
         static JsonNode? AntiAffinity(SpreadSpec spread) =>
-            KubeObjects.As<Pod>(NodePodSpec.Build(TestClusters.Demo() with { Spec = TestClusters.Demo().Spec with { Spread = spread } }, "node:1", 1, 2)).Spec!["affinity"]?["podAntiAffinity"];
+            JsonSerializer.SerializeToNode(NodePodSpec.Build(TestClusters.Demo() with { Spec = TestClusters.Demo().Spec with { Spread = spread } }, "node:1", 1, 2), KubeJson.Options)!["spec"]!["affinity"]?["podAntiAffinity"];
 
         var byDefault = AntiAffinity(new SpreadSpec())!;
         var relaxed = AntiAffinity(new SpreadSpec { Hosts = SpreadRule.Preferred, Zones = SpreadRule.Required })!;
@@ -164,13 +166,12 @@ public sealed class SpecBuilderTests
     [Fact]
     public void A_node_pod_mounts_only_its_own_certificate_and_key_Secrets_and_its_own_volume()
     {
-        var pod = KubeObjects.As<Pod>(NodePodSpec.Build(TestClusters.Demo(), "node:1", 1, 2));
-        var volumes = pod.Spec!["volumes"]!.AsArray();
+        var pod = NodePodSpec.Build(TestClusters.Demo(), "node:1", 1, 2);
 
         Assert.Equal(["demo-node-1-tls", "demo-node-1-key"], NodePodSpec.MountedSecrets(pod));
-        Assert.Equal("data-demo-1", (string?)volumes.Single(v => (string?)v!["name"] == "data")!["persistentVolumeClaim"]!["claimName"]);
-        Assert.Equal(("demo-1", "demo-nodes"), ((string?)pod.Spec["hostname"], (string?)pod.Spec["subdomain"]));
-        var args = pod.Spec["containers"]![0]!["args"]!.AsArray().Select(a => (string?)a).ToList();
+        Assert.Equal("data-demo-1", pod.Spec.Volumes.Single(v => v.Name == "data").PersistentVolumeClaim.ClaimName);
+        Assert.Equal(("demo-1", "demo-nodes"), (pod.Spec.Hostname, pod.Spec.Subdomain));
+        var args = pod.Spec.Containers[0].Args.ToList();
         Assert.Equal("/etc/secretfleet/key/node.key", args[args.IndexOf("--key-file") + 1]);
         Assert.Equal("1", args[args.IndexOf("--ordinal") + 1]);
         Assert.DoesNotContain("--key-dir", args);
@@ -183,10 +184,35 @@ public sealed class SpecBuilderTests
         var all = CertificateSpecs.All(Custom, 2);
 
         Assert.Equal(["demo-node-0", "demo-node-1", "demo-operator", "demo-client"], all.Select(c => c.Metadata.Name));
-        Assert.All(all, c => Assert.Equal(("corp-ca", "ClusterIssuer"), ((string?)c.Body["spec"]!["issuerRef"]!["name"], (string?)c.Body["spec"]!["issuerRef"]!["kind"])));
-        Assert.Equal("spiffe://corp.example/operator/secretfleet-operator", (string?)all[2].Body["spec"]!["uris"]![0]);
+        Assert.All(all, c => Assert.Equal(("corp-ca", "ClusterIssuer"), (c.Spec!.IssuerRef!.Name, c.Spec.IssuerRef.Kind)));
+        Assert.Equal("spiffe://corp.example/operator/secretfleet-operator", all[2].Spec!.Uris![0]);
         Assert.Equal(["demo-ca"], CertificateSpecs.All(TestClusters.Demo(), 2).Select(c => c.Metadata.Name));
         Assert.Equal(["demo-selfsigned"], IssuerSpecs.All(TestClusters.Demo()).Select(i => i.Metadata.Name));
+    }
+
+    /// <summary>The values an operator before 0.2 computed for these pods (its builder wrote JSON by hand, quantities as the user spelt them).</summary>
+    [Theory]
+    [InlineData("demo", "fb3611286d67684f")]
+    [InlineData("custom", "ec5d0cb533fcb059")]
+    [InlineData("unusual-quantities", "e3d707d8ef86ff89")]
+    public void Legacy_template_hash_is_the_one_an_older_operator_gave_the_same_pod(string which, string hash)
+    {
+        var unusual = Custom with
+        {
+            Spec = Custom.Spec with
+            {
+                Resources = new ResourceRequirements { Requests = new Dictionary<string, Quantity> { ["cpu"] = "0.5", ["memory"] = "1024Mi" } },
+                Spread = new SpreadSpec { Hosts = SpreadRule.None, Zones = SpreadRule.None },
+            },
+        };
+        var legacy = which switch
+        {
+            "demo" => NodePodSpec.LegacyTemplateHash(TestClusters.Demo(), "ghcr.io/secretfleet/node:0.1.0", 0, 2),
+            "custom" => NodePodSpec.LegacyTemplateHash(Custom, Custom.Spec.Image!, 4, 3),
+            _ => NodePodSpec.LegacyTemplateHash(unusual, "x/y:1", 1, 3),
+        };
+
+        Assert.Equal(hash, legacy);
     }
 
     [Fact]
@@ -212,7 +238,7 @@ public sealed class SpecBuilderTests
     [Fact]
     public void A_legacy_StatefulSet_gives_its_shape()
     {
-        var legacy = JsonSerializer.Deserialize<StatefulSet>(File.ReadAllText(RepoPaths.Of("tests", "SecretFleet.Operator.Tests", "Specs", "legacy", "demo-statefulset.json")), KubeJson.Options)!;
+        var legacy = JsonSerializer.Deserialize<V1StatefulSet>(File.ReadAllText(RepoPaths.Of("tests", "SecretFleet.Operator.Tests", "Specs", "legacy", "demo-statefulset.json")), KubeJson.Options)!;
 
         Assert.Equal(new AppliedShape(3, 2), AppliedShape.OfLegacy(legacy));
     }

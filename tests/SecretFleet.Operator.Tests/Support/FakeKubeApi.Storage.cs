@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s.Models;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Json;
-using SecretFleet.Kube.Models;
 
 namespace SecretFleet.Operator.Tests.Support;
 
@@ -105,11 +105,18 @@ internal sealed partial class FakeKubeApi
     }
 
     public static KubeApiException Error(HttpStatusCode code, string reason, string message) =>
-        new(message, code, new ApiStatus { Code = (int)code, Reason = reason, Message = message });
+        new(message, code, new V1Status { Code = (int)code, Reason = reason, Message = message });
 
     private static (string, string, string) Key(KubeResource resource, string? ns, string name) => (resource.ToString(), ns ?? "", name);
 
-    private static JsonObject ToJson<T>(T obj) => JsonSerializer.SerializeToNode(obj, KubeJson.Options)!.AsObject();
+    /// <summary>The object as stored; like the API server, it takes apiVersion and kind from the URL when the body has none.</summary>
+    private static JsonObject ToJson<T>(KubeResource resource, T obj)
+    {
+        var json = JsonSerializer.SerializeToNode(obj, KubeJson.Options)!.AsObject();
+        json["apiVersion"] ??= resource.ApiVersion;
+        json["kind"] ??= resource.Kind;
+        return json;
+    }
 
     private static T FromJson<T>(JsonObject json) => json.Deserialize<T>(KubeJson.Options)!;
 

@@ -2,6 +2,8 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using SecretFleet.Kube;
 using SecretFleet.Kube.Json;
 using SecretFleet.Kube.Models;
@@ -63,19 +65,30 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
 
     /// <summary>Puts an object in place as if it had been created (uid, resourceVersion assigned).</summary>
     public T Seed<T>(KubeResource resource, T obj)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_sync)
         {
-            var json = ToJson(obj);
+            var json = ToJson(resource, obj);
             Stamp(json, null);
-            _objects[Key(resource, obj.Metadata.Namespace, obj.Metadata.Name!)] = Canonical(json);
+            _objects[Key(resource, obj.Metadata.NamespaceProperty, obj.Metadata.Name!)] = Canonical(json);
             return FromJson<T>(json);
         }
     }
 
     public T Seed<T>(T obj)
-        where T : class, IKubeObject<T> => Seed(T.Resource, obj);
+        where T : class, IKubernetesObject<V1ObjectMeta> => Seed(KubeResources.Of<T>(), obj);
+
+    /// <summary>Puts an object in place from its JSON, every field as given (an older operator's objects, which our models may not all type).</summary>
+    public void Seed(KubeResource resource, JsonObject obj)
+    {
+        lock (_sync)
+        {
+            var json = (JsonObject)obj.DeepClone();
+            Stamp(json, null);
+            _objects[Key(resource, (string?)json["metadata"]!["namespace"], (string)json["metadata"]!["name"]!)] = Canonical(json);
+        }
+    }
 
     public JsonObject? Raw(KubeResource resource, string? ns, string name)
     {
@@ -117,7 +130,7 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     /// <summary>What cert-manager does: every Certificate becomes Ready, and a CA Certificate's Secret holds a CA.</summary>
     public void IssueCertificates()
     {
-        var authorities = new List<Secret>();
+        var authorities = new List<V1Secret>();
         lock (_sync)
         {
             foreach (var key in _objects.Keys.Where(k => k.Resource == KubeResources.Certificates.ToString()).ToList())
@@ -149,7 +162,7 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     }
 
     public Task<T?> GetAsync<T>(KubeResource resource, string? @namespace, string name, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_sync)
         {
@@ -159,7 +172,7 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     }
 
     public Task<KubeList<T>> ListAsync<T>(KubeResource resource, string? @namespace, ListOptions? options, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_sync)
         {
@@ -170,23 +183,23 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
                 .OrderBy(o => o.Key.Name, StringComparer.Ordinal)
                 .Select(o => FromJson<T>(o.Value))
                 .ToList();
-            return Task.FromResult(new KubeList<T> { Items = items, Metadata = new ListMeta { ResourceVersion = _revision.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
+            return Task.FromResult(new KubeList<T> { Items = items, Metadata = new V1ListMeta { ResourceVersion = _revision.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
         }
     }
 
     public Task<T> CreateAsync<T>(KubeResource resource, T obj, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_sync)
         {
-            var key = Key(resource, obj.Metadata.Namespace, obj.Metadata.Name!);
-            Record(new ApiCall("create", resource, obj.Metadata.Namespace, obj.Metadata.Name!));
+            var key = Key(resource, obj.Metadata.NamespaceProperty, obj.Metadata.Name!);
+            Record(new ApiCall("create", resource, obj.Metadata.NamespaceProperty, obj.Metadata.Name!));
             if (_objects.ContainsKey(key))
             {
                 throw Error(HttpStatusCode.Conflict, "AlreadyExists", $"{resource} \"{obj.Metadata.Name}\" already exists");
             }
 
-            var json = ToJson(obj);
+            var json = ToJson(resource, obj);
             Stamp(json, null);
             _objects[key] = Canonical(json);
             return Task.FromResult(FromJson<T>(json));
@@ -194,15 +207,15 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     }
 
     public Task<T> ReplaceAsync<T>(KubeResource resource, T obj, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_sync)
         {
-            var key = Key(resource, obj.Metadata.Namespace, obj.Metadata.Name!);
-            Record(new ApiCall("update", resource, obj.Metadata.Namespace, obj.Metadata.Name!));
+            var key = Key(resource, obj.Metadata.NamespaceProperty, obj.Metadata.Name!);
+            Record(new ApiCall("update", resource, obj.Metadata.NamespaceProperty, obj.Metadata.Name!));
             var live = _objects.TryGetValue(key, out var found) ? found : throw Error(HttpStatusCode.NotFound, "NotFound", "not found");
             CheckVersion(live, obj.Metadata.ResourceVersion);
-            var json = ToJson(obj);
+            var json = ToJson(resource, obj);
             Stamp(json, live);
             json["status"] = live["status"]?.DeepClone();
             Commit(key, json);
@@ -241,17 +254,17 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     }
 
     public Task<T> ApplyAsync<T>(KubeResource resource, T obj, ApplyOptions options, CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_sync)
         {
-            var key = Key(resource, obj.Metadata.Namespace, obj.Metadata.Name!);
-            Record(new ApiCall("patch", resource, obj.Metadata.Namespace, obj.Metadata.Name!));
-            var json = ToJson(obj);
+            var key = Key(resource, obj.Metadata.NamespaceProperty, obj.Metadata.Name!);
+            Record(new ApiCall("patch", resource, obj.Metadata.NamespaceProperty, obj.Metadata.Name!));
+            var json = ToJson(resource, obj);
             if (!_objects.TryGetValue(key, out var live))
             {
                 // Server-side apply that creates needs create permission as well.
-                Record(new ApiCall("create", resource, obj.Metadata.Namespace, obj.Metadata.Name!));
+                Record(new ApiCall("create", resource, obj.Metadata.NamespaceProperty, obj.Metadata.Name!));
                 Stamp(json, null);
                 _objects[key] = Canonical(json);
                 return Task.FromResult(FromJson<T>(json));
@@ -265,17 +278,17 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     }
 
     public Task<T> ApplyStatusAsync<T>(KubeResource resource, T obj, ApplyOptions options, CancellationToken cancellationToken)
-        where T : class, IKubeObject =>
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
         throw new NotSupportedException("The operator writes status with merge patches.");
 
     public Task<T> PatchAsync<T>(KubeResource resource, string? @namespace, string name, KubePatch patch, CancellationToken cancellationToken)
-        where T : class, IKubeObject => Patch<T>(resource, @namespace, name, patch, null);
+        where T : class, IKubernetesObject<V1ObjectMeta> => Patch<T>(resource, @namespace, name, patch, null);
 
     public Task<T> PatchStatusAsync<T>(KubeResource resource, string? @namespace, string name, KubePatch patch, CancellationToken cancellationToken)
-        where T : class, IKubeObject => Patch<T>(resource, @namespace, name, patch, "status");
+        where T : class, IKubernetesObject<V1ObjectMeta> => Patch<T>(resource, @namespace, name, patch, "status");
 
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(KubeResource resource, string? @namespace, WatchOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_sync)
         {
@@ -287,7 +300,7 @@ internal sealed partial class FakeKubeApi(TimeProvider? time = null) : IKubeApi
     }
 
     private Task<T> Patch<T>(KubeResource resource, string? ns, string name, KubePatch patch, string? subresource)
-        where T : class, IKubeObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_sync)
         {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using SecretFleet.Kube.Models;
+using k8s.Models;
 
 namespace SecretFleet.Operator.Tests.Support;
 
@@ -21,9 +21,9 @@ internal static class TestAuthority
         return (ca.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     });
 
-    public static Secret Secret(string ns, string name, IReadOnlyDictionary<string, string>? labels) => new()
+    public static V1Secret Secret(string ns, string name, IDictionary<string, string>? labels) => new()
     {
-        Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = labels },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = labels },
         Type = "kubernetes.io/tls",
         Data = new Dictionary<string, byte[]>
         {

@@ -1,4 +1,4 @@
-using SecretFleet.Kube.Models;
+using k8s.Models;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Tests.Support;
@@ -12,14 +12,14 @@ internal static class TestClusters
 
     public static SecretCluster Demo(int replicas = 3, int threshold = 2) => new()
     {
-        Metadata = new ObjectMeta
+        Metadata = new V1ObjectMeta
         {
             Name = "demo",
-            Namespace = "vault",
+            NamespaceProperty = "vault",
             Uid = Uid,
             Generation = 1,
             ResourceVersion = "1",
-            CreationTimestamp = Created,
+            CreationTimestamp = Created.UtcDateTime,
         },
         Spec = new SecretClusterSpec { Replicas = replicas, Threshold = threshold, Refresh = new RefreshSpec { Interval = "10m" } },
     };
