@@ -33,20 +33,26 @@ internal sealed partial class ClusterClients(IKubeApi api, IDisposable? ownedApi
     public override async Task<ClientInfo> CreateAsync(string client, TimeSpan wait, CancellationToken cancellationToken)
     {
         Validate(client);
-        var cluster = await ReadClusterAsync(cancellationToken).ConfigureAwait(false);
-        if (client == ChildNames.DefaultClient || Names(cluster).Contains(client))
-        {
-            throw CliException.Other($"Client '{client}' already exists in {Description}; its certificate is in Secret {ns}/{ChildNames.Of(cluster).ClientTlsSecretOf(client)}.");
-        }
-
         // The resourceVersion test makes two concurrent creates fail cleanly instead of one silently losing.
-        var entry = new JsonObject { ["name"] = client };
-        var add = cluster.Spec.Clients is null
-            ? new JsonObject { ["op"] = "add", ["path"] = "/spec/clients", ["value"] = new JsonArray(entry) }
-            : new JsonObject { ["op"] = "add", ["path"] = "/spec/clients/-", ["value"] = entry };
-        var test = new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = cluster.Metadata.ResourceVersion };
-        await PatchAsync(new JsonArray(test, add), $"add client {client} to {Description}", cancellationToken).ConfigureAwait(false);
-        return wait > TimeSpan.Zero ? await WaitIssuedAsync(cluster, client, wait, cancellationToken).ConfigureAwait(false) : await InfoAsync(cluster, client, cancellationToken).ConfigureAwait(false);
+        // The operator's status writes move the resourceVersion too, so a refused patch is tried again
+        // on a fresh read a few times before the user is asked to.
+        for (var attempt = 1; ; attempt++)
+        {
+            var cluster = await ReadClusterAsync(cancellationToken).ConfigureAwait(false);
+            if (client == ChildNames.DefaultClient || Names(cluster).Contains(client))
+            {
+                throw CliException.Other($"Client '{client}' already exists in {Description}; its certificate is in Secret {ns}/{ChildNames.Of(cluster).ClientTlsSecretOf(client)}.");
+            }
+            var entry = new JsonObject { ["name"] = client };
+            var add = cluster.Spec.Clients is null
+                ? new JsonObject { ["op"] = "add", ["path"] = "/spec/clients", ["value"] = new JsonArray(entry) }
+                : new JsonObject { ["op"] = "add", ["path"] = "/spec/clients/-", ["value"] = entry };
+            var test = new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = cluster.Metadata.ResourceVersion };
+            if (await PatchAsync(new JsonArray(test, add), $"add client {client} to {Description}", retryable: attempt < PatchAttempts, cancellationToken).ConfigureAwait(false))
+            {
+                return wait > TimeSpan.Zero ? await WaitIssuedAsync(cluster, client, wait, cancellationToken).ConfigureAwait(false) : await InfoAsync(cluster, client, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     public override async Task DeleteAsync(string client, CancellationToken cancellationToken)
@@ -64,7 +70,7 @@ internal sealed partial class ClusterClients(IKubeApi api, IDisposable? ownedApi
         }
         var test = new JsonObject { ["op"] = "test", ["path"] = $"/spec/clients/{index}/name", ["value"] = client };
         var remove = new JsonObject { ["op"] = "remove", ["path"] = $"/spec/clients/{index}" };
-        await PatchAsync(new JsonArray(test, remove), $"remove client {client} from {Description}", cancellationToken).ConfigureAwait(false);
+        await PatchAsync(new JsonArray(test, remove), $"remove client {client} from {Description}", retryable: false, cancellationToken).ConfigureAwait(false);
     }
 
     public override ValueTask DisposeAsync()
@@ -87,12 +93,20 @@ internal sealed partial class ClusterClients(IKubeApi api, IDisposable? ownedApi
         await KubernetesTarget.KubeCall(() => api.GetAsync<SecretCluster>(ns, name, cancellationToken), $"read SecretCluster {ns}/{name}").ConfigureAwait(false)
             ?? throw CliException.NotFound($"No SecretCluster '{name}' in namespace {ns}; `kubectl get secretclusters -A` lists them.");
 
-    private async Task PatchAsync(JsonArray operations, string what, CancellationToken cancellationToken)
+    private const int PatchAttempts = 5;
+
+    // False when the API server refused a guarded patch and the caller may read again and retry.
+    private async Task<bool> PatchAsync(JsonArray operations, string what, bool retryable, CancellationToken cancellationToken)
     {
         try
         {
             await KubernetesTarget.KubeCall(
                 () => api.PatchAsync<SecretCluster>(ns, name, KubePatch.Json(operations) with { FieldManager = LabelsAndAnnotations.CliFieldManager }, cancellationToken), what).ConfigureAwait(false);
+            return true;
+        }
+        catch (CliException e) when (retryable && e.InnerException is KubeApiException { IsInvalid: true } or KubeApiException { IsConflict: true })
+        {
+            return false;
         }
         catch (CliException e) when (e.InnerException is KubeApiException { IsInvalid: true } or KubeApiException { IsConflict: true })
         {
