@@ -56,6 +56,14 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
 
     private async Task<FleetFailure?> StepsAsync(IFleetCoordinator coordinator, CancellationToken cancellationToken)
     {
+        if (await PlannedForAnotherShapeAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // A reconcile that read the SecretCluster before the last resharing committed planned this job for the old
+            // shape (it would take a node that just left for one that lost its shares). It does nothing; the reconcile
+            // its end triggers plans afresh.
+            return null;
+        }
+
         if (job.Resume)
         {
             _areaInProgress = FleetFailureArea.Resume;
@@ -151,6 +159,14 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
 
         supervisor.SetMembers(resharing.Committee.ToDictionary(m => m.Ordinal, m => job.PodUids[m.Ordinal]));
         return null;
+    }
+
+    /// <summary>True when status.replicas or status.threshold moved since the reconcile that planned this job read them.</summary>
+    private async Task<bool> PlannedForAnotherShapeAsync(CancellationToken cancellationToken)
+    {
+        var now = await context.Api.GetAsync<SecretCluster>(_names.Namespace, _names.Cluster, cancellationToken).ConfigureAwait(false);
+        var planned = job.Cluster.Status;
+        return now is not null && (now.Status?.Replicas != planned?.Replicas || now.Status?.Threshold != planned?.Threshold);
     }
 
     private string Pods(IEnumerable<FleetMember> members) => string.Join(", ", members.Select(m => _names.Pod(m.Ordinal)));

@@ -195,6 +195,25 @@ public sealed class ResharingReconcileTests
         Assert.Equal(["connect 5", "resume"], h.Coordinator.Calls.Skip(calls));
     }
 
+    [Fact]
+    public async Task A_job_planned_from_a_read_taken_before_a_resharing_committed_does_nothing()
+    {
+        await using var h = await FormedAsync(5, 3);
+        var stale = h.Cluster;
+        h.PatchSpec(new JsonObject { ["replicas"] = 3, ["threshold"] = 2 });
+        await h.ReconcileUntilIdleAsync();
+        Assert.Equal(3, h.Cluster.Status!.Replicas);
+        var calls = h.Coordinator.Calls.Count;
+
+        // What a reconcile that read the old shape would plan: demo-3 and demo-4, which just left, look like members without shares.
+        var view = new FleetView("vault/demo", 3, []);
+        var job = new FleetJob(stale, view, view, new Dictionary<int, string>(), Resume: false, AllowFormation: false, RefreshPlanner.Plan(stale, h.Time.GetUtcNow(), null), RefreshAllowed: false);
+        Assert.True(h.Supervisors.Get(Operator.Controller.ClusterKey.Parse(ReconcilerHarness.Key)).TryStart(job));
+        await Eventually.TrueAsync(() => !h.Supervisor.Busy, "the stale job finished");
+
+        Assert.Equal(["connect 0"], h.Coordinator.Calls.Skip(calls));
+    }
+
     /// <summary>A harness whose fleet of <paramref name="replicas"/> nodes formed with <paramref name="threshold"/>; resharings record themselves in status as the real coordinator's do.</summary>
     private static async Task<ReconcilerHarness> FormedAsync(int replicas, int threshold, SecretCluster? cluster = null)
     {
