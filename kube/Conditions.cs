@@ -9,13 +9,13 @@ public static class Conditions
     /// <summary>True when the CA, node, operator and client certificates are issued.</summary>
     public const string CertificatesReady = "CertificatesReady";
 
-    /// <summary>True while the operator creates or scales the fleet.</summary>
+    /// <summary>True while the operator creates, scales or reshares the fleet.</summary>
     public const string Progressing = "Progressing";
 
     /// <summary>True when fewer than all nodes are ready but at least threshold are.</summary>
     public const string Degraded = "Degraded";
 
-    /// <summary>True while a refresh (epoch change) runs.</summary>
+    /// <summary>True while an operation (refresh, recovery, resharing) is open or runs.</summary>
     public const string Refreshing = "Refreshing";
 
     /// <summary>True when two or more node pods run on one host (they hold that many shares on one machine).</summary>
@@ -76,6 +76,15 @@ public static class Conditions
         public const string InvalidSpec = "InvalidSpec";
 
         public const string ScaleBelowThresholdRefused = "ScaleBelowThresholdRefused";
+
+        /// <summary>Progressing is True: a threshold change or scale-down reshares every secret to the new shape (new nodes are started first).</summary>
+        public const string Resharing = "Resharing";
+
+        /// <summary>Progressing is False: the last resharing aborted; the fleet keeps its old shape and it is retried with backoff.</summary>
+        public const string ResharingFailed = "ResharingFailed";
+
+        /// <summary>Progressing is False: the spec asks for a shape this fleet cannot reshare to (fewer than 2t-1 nodes); it keeps its shape.</summary>
+        public const string ResharingRefused = "ResharingRefused";
 
         public const string RefreshInProgress = "RefreshInProgress";
 

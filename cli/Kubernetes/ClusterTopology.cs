@@ -10,7 +10,9 @@ namespace SecretFleet.Cli.Kubernetes;
 /// Turns a SecretCluster and its pods into the fleet the CLI dials: one member per ordinal
 /// (x = ordinal + 1), TLS name <c>NAME-i.NAME-nodes.NS.svc</c>. An ordinal without a pod IP
 /// still counts — a store needs every node — and dials an address that cannot resolve, so it
-/// shows up as unreachable, named like the others.
+/// shows up as unreachable, named like the others. The shape is the one the operator applied
+/// (<c>status.replicas</c>, <c>status.threshold</c>), not the spec: while a threshold change or scale-down
+/// waits, runs or was refused, the shares still have the old one.
 /// </summary>
 internal static class ClusterTopology
 {
@@ -18,7 +20,7 @@ internal static class ClusterTopology
     {
         var names = ChildNames.Of(cluster);
         var byName = pods.Where(p => p.Metadata.Name is not null).ToDictionary(p => p.Metadata.Name!, StringComparer.Ordinal);
-        return [.. Enumerable.Range(0, cluster.Spec.Replicas).Select(ordinal =>
+        return [.. Enumerable.Range(0, Replicas(cluster)).Select(ordinal =>
         {
             var podName = names.Pod(ordinal);
             byName.TryGetValue(podName, out var pod);
@@ -29,8 +31,11 @@ internal static class ClusterTopology
 
     /// <summary>The members, dialing <paramref name="endpoint"/>'s answer for each node.</summary>
     public static FleetView View(SecretCluster cluster, IReadOnlyList<ClusterNode> nodes, Func<ClusterNode, Uri> endpoint) =>
-        new(ChildNames.Of(cluster).FleetId, cluster.Spec.Threshold,
+        new(ChildNames.Of(cluster).FleetId, cluster.Status?.Threshold ?? cluster.Spec.Threshold,
             [.. nodes.Select(n => new FleetMember(n.X, endpoint(n), n.TlsName, ChildNames.NodeIdentity(cluster, n.Ordinal)))]);
+
+    /// <summary>The nodes that hold the shares: status.replicas, or spec.replicas from an operator that does not record it.</summary>
+    private static int Replicas(SecretCluster cluster) => cluster.Status?.Replicas ?? cluster.Spec.Replicas;
 
     public static Uri DirectEndpoint(ClusterNode node) => node.PodIp is { } ip
         ? new Uri($"https://{Host(ip)}:{ChildNames.GrpcPort.ToString(CultureInfo.InvariantCulture)}")

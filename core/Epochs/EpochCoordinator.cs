@@ -69,9 +69,9 @@ public sealed partial class EpochCoordinator(INodeOperations nodes, IOperationLo
         ArgumentNullException.ThrowIfNull(fleet);
         ArgumentNullException.ThrowIfNull(newCommittee);
         var everyone = ResharingView(fleet, newCommittee);
-        if (newThreshold < 1 || newThreshold > newCommittee.Count)
+        if (ResharingShape.NewShapeRefusal(newCommittee.Count, newThreshold) is { } impossible)
         {
-            throw new OperationRefusedException($"A threshold of {newThreshold} is impossible with {newCommittee.Count} nodes; it must be 1 to {newCommittee.Count}.");
+            throw new OperationRefusedException(impossible);
         }
         return ExclusiveAsync(async () =>
         {
@@ -124,10 +124,9 @@ public sealed partial class EpochCoordinator(INodeOperations nodes, IOperationLo
     public static void RequireReshareable(FleetView fleet)
     {
         ArgumentNullException.ThrowIfNull(fleet);
-        var needed = 2 * fleet.Threshold - 1;
-        if (fleet.Members.Count < needed)
+        if (ResharingShape.DealersRefusal(fleet.Members.Count, fleet.Threshold) is { } tooFew)
         {
-            throw new OperationRefusedException($"A {fleet.Threshold}-of-{fleet.Members.Count} fleet cannot reshare: at least 2t − 1 = {needed} nodes must deal, or t − 1 dishonest ones could change the secrets unseen. Grow it first (a share recovery per new node), then reshare.");
+            throw new OperationRefusedException(tooFew);
         }
     }
 

@@ -10,6 +10,7 @@ public enum SecretClusterPhase
     Provisioning,
     Ready,
     Refreshing,
+    Resharing,
     Degraded,
     Failed,
 }

@@ -9,12 +9,12 @@ namespace SecretFleet.Kube.SecretClusters;
 [CelValidation("self.replicas <= 255", "replicas must be at most 255 (share indexes are one byte)", FieldPath = ".replicas")]
 public sealed record SecretClusterSpec
 {
-    [Description("Number of nodes (n). Node i holds the share at x = i + 1.")]
+    [Description("Number of nodes (n). Node i holds the share at x = i + 1. Scaling a formed fleet down reshares every secret to the remaining nodes; scaling up rebuilds the new nodes' shares.")]
     [Range(1, 255)]
     [DefaultValue(3)]
     public int Replicas { get; init; } = 3;
 
-    [Description("Number of nodes needed to recover a secret (t); fewer reveal nothing. At most replicas.")]
+    [Description("Number of nodes needed to recover a secret (t); fewer reveal nothing. At most replicas. Changing it on a formed fleet reshares every secret; a fleet with fewer than 2t-1 nodes must grow first.")]
     [Range(1, 255)]
     [DefaultValue(2)]
     public int Threshold { get; init; } = 2;

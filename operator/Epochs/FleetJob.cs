@@ -6,11 +6,12 @@ namespace SecretFleet.Operator.Epochs;
 /// <summary>
 /// What one background run of a <see cref="FleetSupervisor"/> should do, decided by a reconcile from the
 /// world it read: finish an open operation, make sure every ready node holds shares (formation, recovery),
-/// then refresh if one is due and allowed.
+/// then reshare if the spec asks for another shape, or else refresh if one is due and allowed.
 /// </summary>
 /// <param name="Cluster">The SecretCluster as the reconcile read it.</param>
-/// <param name="Fleet">The ready nodes (ordinal below replicas, pod Ready, pod IP known).</param>
-/// <param name="PodUids">Ordinal → uid of the pod behind each member of <paramref name="Fleet"/>.</param>
+/// <param name="Fleet">The ready members (ordinal below the applied replicas, pod Ready, pod IP known), at the applied threshold.</param>
+/// <param name="Everyone">Every ready node the operator runs: the members, and new nodes or nodes leaving in a resharing.</param>
+/// <param name="PodUids">Ordinal → uid of the pod behind each node of <paramref name="Everyone"/>.</param>
 /// <param name="Resume">status.refresh records an open operation.</param>
 /// <param name="AllowFormation">The fleet never formed (status.epoch unset): fresh nodes may form it.</param>
 /// <param name="Refresh">The schedule's verdict.</param>
@@ -18,11 +19,21 @@ namespace SecretFleet.Operator.Epochs;
 internal sealed record FleetJob(
     SecretCluster Cluster,
     FleetView Fleet,
+    FleetView Everyone,
     IReadOnlyDictionary<int, string> PodUids,
     bool Resume,
     bool AllowFormation,
     RefreshPlan Refresh,
-    bool RefreshAllowed);
+    bool RefreshAllowed)
+{
+    /// <summary>The resharing to run once every member holds its shares, instead of a refresh; null for none.</summary>
+    public ResharingJob? Resharing { get; init; }
+}
+
+/// <summary>A resharing as the reconcile asks for it: the fleet's secrets dealt to <paramref name="Committee"/> with <paramref name="Threshold"/>.</summary>
+/// <param name="Committee">The new committee: ordinals 0..n'-1, each Ready.</param>
+/// <param name="Threshold">The new threshold t'.</param>
+internal sealed record ResharingJob(IReadOnlyList<FleetMember> Committee, int Threshold);
 
 /// <summary>Which part of a supervisor's work failed last.</summary>
 internal enum FleetFailureArea
@@ -32,6 +43,7 @@ internal enum FleetFailureArea
     Membership,
     Recovery,
     Refresh,
+    Resharing,
 }
 
 /// <summary>The last failure of a supervisor's work, for conditions and backoff.</summary>

@@ -3,13 +3,14 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
+using SecretFleet.Core.Protos;
 using SecretFleet.Kube;
 using SecretFleet.Kube.SecretClusters;
 using SecretFleet.Operator.Reconciliation;
 
 namespace SecretFleet.Operator.Epochs;
 
-/// <summary>One job of a <see cref="FleetSupervisor"/>: resume, membership, recoveries, refresh, in that order.</summary>
+/// <summary>One job of a <see cref="FleetSupervisor"/>: resume, membership, recoveries, then a resharing or a refresh, in that order.</summary>
 internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext context, FleetSupervisor supervisor)
 {
     private readonly ChildNames _names = ChildNames.Of(job.Cluster);
@@ -21,7 +22,7 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
         IFleetCoordinator coordinator;
         try
         {
-            coordinator = await context.Coordinators.ConnectAsync(job.Cluster, job.Fleet, cancellationToken).ConfigureAwait(false);
+            coordinator = await context.Coordinators.ConnectAsync(job.Cluster, job.Everyone, cancellationToken).ConfigureAwait(false);
         }
         catch (FleetUnavailableException e)
         {
@@ -36,7 +37,7 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
             }
             catch (OperationRefusedException e)
             {
-                context.Metrics.Operation(_areaInProgress == FleetFailureArea.Refresh ? "refresh" : "recovery", "refused", null);
+                context.Metrics.Operation(KindOf(_areaInProgress).Name(), "refused", null);
 
                 // The same refusal again (retried with backoff) is not worth another Event.
                 if (supervisor.Snapshot.Failure?.Message != e.Message)
@@ -55,17 +56,32 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
 
     private async Task<FleetFailure?> StepsAsync(IFleetCoordinator coordinator, CancellationToken cancellationToken)
     {
+        if (await PlannedForAnotherShapeAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // A reconcile that read the SecretCluster before the last resharing committed planned this job for the old
+            // shape (it would take a node that just left for one that lost its shares). It does nothing; the reconcile
+            // its end triggers plans afresh.
+            return null;
+        }
+
         if (job.Resume)
         {
             _areaInProgress = FleetFailureArea.Resume;
             supervisor.SetActivity("finishing the open operation recorded in status.refresh", refreshing: true);
-            var resumed = await coordinator.ResumeAsync(job.Fleet, cancellationToken).ConfigureAwait(false);
+            // A resharing's decision also goes to the nodes it dealt to and the nodes it removes.
+            var resumed = await coordinator.ResumeAsync(job.Everyone, cancellationToken).ConfigureAwait(false);
             if (resumed is not null)
             {
                 await ReportAsync(resumed, resumed: true, cancellationToken).ConfigureAwait(false);
                 if (!resumed.AllAcknowledged)
                 {
                     return Failure(FleetFailureArea.Resume, $"Operation {resumed.OperationId} waits for every node to acknowledge its {Decision(resumed)}.");
+                }
+
+                if (resumed.Kind == OperationKind.Resharing)
+                {
+                    // The fleet's shape may have changed with it: the next reconcile plans from what status now says.
+                    return null;
                 }
             }
         }
@@ -96,6 +112,11 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
             supervisor.SetMembers(new Dictionary<int, string>(members));
         }
 
+        if (job.Resharing is { } resharing)
+        {
+            return await ReshareAsync(coordinator, resharing, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!job.Refresh.Due || !job.RefreshAllowed)
         {
             return null;
@@ -117,6 +138,46 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
             : Failure(FleetFailureArea.Refresh, $"Refresh {refresh.OperationId} aborted: {refresh.Reason}{Culprits(refresh)}");
     }
 
+    /// <summary>
+    /// Reshares the members' secrets to the new committee. On commit the operation log has moved status to the new shape
+    /// (and epoch) in one write, and the new committee holds the shares; on abort the old shape stays and the failure
+    /// backs off like any other.
+    /// </summary>
+    private async Task<FleetFailure?> ReshareAsync(IFleetCoordinator coordinator, ResharingJob resharing, CancellationToken cancellationToken)
+    {
+        _areaInProgress = FleetFailureArea.Resharing;
+        var change = $"{job.Fleet.Threshold}-of-{job.Fleet.Members.Count} → {resharing.Threshold}-of-{resharing.Committee.Count}";
+        supervisor.SetActivity($"resharing every secret {change}", refreshing: true);
+        await EventAsync(EventSeverity.Normal, EventReasons.ReshareStarted, "Reshare",
+            $"Resharing {change} of epoch {job.Cluster.Status?.Epoch} started: {Pods(resharing.Committee)} will hold the shares.", cancellationToken).ConfigureAwait(false);
+        var outcome = await coordinator.ReshareAsync(job.Fleet, resharing.Committee, resharing.Threshold, cancellationToken).ConfigureAwait(false);
+        await ReportAsync(outcome, resumed: false, cancellationToken, change).ConfigureAwait(false);
+        if (!outcome.Committed)
+        {
+            return Failure(FleetFailureArea.Resharing, $"Resharing {change} ({outcome.OperationId}) aborted, so the fleet stays {job.Fleet.Threshold}-of-{job.Fleet.Members.Count}: {outcome.Reason}{Culprits(outcome)}");
+        }
+
+        supervisor.SetMembers(resharing.Committee.ToDictionary(m => m.Ordinal, m => job.PodUids[m.Ordinal]));
+        return null;
+    }
+
+    /// <summary>True when status.replicas or status.threshold moved since the reconcile that planned this job read them.</summary>
+    private async Task<bool> PlannedForAnotherShapeAsync(CancellationToken cancellationToken)
+    {
+        var now = await context.Api.GetAsync<SecretCluster>(_names.Namespace, _names.Cluster, cancellationToken).ConfigureAwait(false);
+        var planned = job.Cluster.Status;
+        return now is not null && (now.Status?.Replicas != planned?.Replicas || now.Status?.Threshold != planned?.Threshold);
+    }
+
+    private string Pods(IEnumerable<FleetMember> members) => string.Join(", ", members.Select(m => _names.Pod(m.Ordinal)));
+
+    private static OperationKind KindOf(FleetFailureArea area) => area switch
+    {
+        FleetFailureArea.Refresh => OperationKind.Refresh,
+        FleetFailureArea.Resharing => OperationKind.Resharing,
+        _ => OperationKind.Recovery,
+    };
+
     /// <summary>Sets status.epoch the first time the fleet is seen formed (or adopted from retained volumes).</summary>
     private async Task RecordEpochAsync(IFleetCoordinator coordinator, int members, CancellationToken cancellationToken)
     {
@@ -134,7 +195,11 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
         await EventAsync(EventSeverity.Normal, EventReasons.FleetFormed, "Form", note, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task ReportAsync(OperationOutcome outcome, bool resumed, CancellationToken cancellationToken)
+    /// <param name="outcome">How the operation ended.</param>
+    /// <param name="resumed">It was left open by an earlier operator and finished with its recorded decision.</param>
+    /// <param name="cancellationToken">Cancels the Event.</param>
+    /// <param name="change">For a resharing this job ran: "t-of-n → t'-of-n'".</param>
+    private async Task ReportAsync(OperationOutcome outcome, bool resumed, CancellationToken cancellationToken, string? change = null)
     {
         var kind = outcome.Kind.Name();
         context.Metrics.Operation(kind, outcome.Committed ? "committed" : "aborted", resumed ? null : outcome.Duration);
@@ -148,7 +213,15 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
             note = $"Operation {outcome.OperationId} left open by an earlier operator was finished with its recorded decision: {Decision(outcome)}"
                 + (outcome.AllAcknowledged ? "." : "; some nodes have not acknowledged it yet.");
         }
-        else if (outcome.Kind == Core.Protos.OperationKind.Recovery)
+        else if (outcome.Kind == OperationKind.Resharing)
+        {
+            reason = outcome.Committed ? EventReasons.Reshared : EventReasons.ReshareFailed;
+            severity = outcome.Committed ? EventSeverity.Normal : EventSeverity.Warning;
+            note = outcome.Committed
+                ? $"Reshared {change} at epoch {outcome.Epoch} in {seconds} s: {outcome.Pairs} secrets dealt anew and every old share erased ({outcome.OperationId})."
+                : $"Resharing {change} ({outcome.OperationId}) aborted; the shares stay as they were at epoch {outcome.Epoch}: {outcome.Reason}{Culprits(outcome)}";
+        }
+        else if (outcome.Kind == OperationKind.Recovery)
         {
             reason = outcome.Committed ? EventReasons.SharesRecovered : EventReasons.RecoveryFailed;
             severity = outcome.Committed ? EventSeverity.Normal : EventSeverity.Warning;
@@ -165,7 +238,13 @@ internal sealed partial class FleetJobRun(FleetJob job, FleetSupervisorContext c
                 : $"Refresh {outcome.OperationId} aborted, shares stay at epoch {outcome.Epoch}: {outcome.Reason}{Culprits(outcome)}";
         }
 
-        await EventAsync(severity, reason, outcome.Kind == Core.Protos.OperationKind.Recovery ? "Recover" : "Refresh", note, cancellationToken).ConfigureAwait(false);
+        var action = outcome.Kind switch
+        {
+            OperationKind.Recovery => "Recover",
+            OperationKind.Resharing => "Reshare",
+            _ => "Refresh",
+        };
+        await EventAsync(severity, reason, action, note, cancellationToken).ConfigureAwait(false);
     }
 
     private string Culprits(OperationOutcome outcome) =>

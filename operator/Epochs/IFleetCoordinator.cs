@@ -18,6 +18,9 @@ internal interface IFleetCoordinator : IDisposable
 
     Task<OperationOutcome> RefreshAsync(FleetView fleet, CancellationToken cancellationToken);
 
+    /// <summary>Reshares every secret from <paramref name="fleet"/>'s members to <paramref name="newCommittee"/> with <paramref name="newThreshold"/> (<see cref="EpochCoordinator.ReshareAsync"/>).</summary>
+    Task<OperationOutcome> ReshareAsync(FleetView fleet, IReadOnlyList<FleetMember> newCommittee, int newThreshold, CancellationToken cancellationToken);
+
     /// <summary>The epoch every reachable member is at, or null when they disagree or none answers.</summary>
     Task<ulong?> CommonEpochAsync(FleetView fleet, CancellationToken cancellationToken);
 }

@@ -66,6 +66,9 @@ internal sealed class RpcFleetCoordinatorFactory(IKubeApi api, CoordinatorOption
         public Task<OperationOutcome> RefreshAsync(FleetView fleet, CancellationToken cancellationToken) =>
             coordinator.RefreshAsync(fleet, null, cancellationToken);
 
+        public Task<OperationOutcome> ReshareAsync(FleetView fleet, IReadOnlyList<FleetMember> newCommittee, int newThreshold, CancellationToken cancellationToken) =>
+            coordinator.ReshareAsync(fleet, newCommittee, newThreshold, null, cancellationToken);
+
         public async Task<ulong?> CommonEpochAsync(FleetView fleet, CancellationToken cancellationToken)
         {
             var epochs = await Task.WhenAll(fleet.Members.Select(async member =>

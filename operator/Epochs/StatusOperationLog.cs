@@ -14,7 +14,9 @@ namespace SecretFleet.Operator.Epochs;
 /// <summary>
 /// The coordinator's operation log in <c>status.refresh</c> of the SecretCluster, written through /status
 /// before the coordinator acts on it. An open record is <c>status.refresh</c>; completing it clears that and,
-/// for a committed refresh, moves <c>status.epoch</c> and <c>status.lastRefreshTime</c> in the same write.
+/// for a committed refresh, moves <c>status.epoch</c> and <c>status.lastRefreshTime</c> in the same write; for a committed
+/// resharing, <c>status.epoch</c>, <c>status.replicas</c> and <c>status.threshold</c> (the applied shape), so that no
+/// reconcile ever sees the new epoch with the old shape.
 /// Every write carries the resourceVersion it was computed from; on a conflict it re-reads and tries again,
 /// so a concurrent status write never loses the decision and the decision never overwrites another operation.
 /// </summary>
@@ -74,6 +76,15 @@ internal sealed partial class StatusOperationLog(IKubeApi api, string @namespace
                 var recovered = new SortedSet<int>(cluster.Status?.RecoveredOrdinals ?? []) { NodeIndex.OrdinalOf(record.RecoveryTargetX) };
                 status["recoveredOrdinals"] = new JsonArray([.. recovered.Select(o => (JsonNode)o)]);
             }
+            else if (record.Decision == OperationDecision.Commit && record.Kind == CoreKind.Resharing)
+            {
+                // The new committee is ordinals 0..n'-1: the operator deals to no other.
+                var replicas = record.Receivers?.Count ?? 0;
+                status["epoch"] = (long)record.TargetEpoch;
+                status["replicas"] = replicas;
+                status["threshold"] = record.NewThreshold;
+                status["recoveredOrdinals"] = new JsonArray([.. (cluster.Status?.RecoveredOrdinals ?? []).Where(o => o < replicas).Select(o => (JsonNode)o)]);
+            }
         }
         else
         {
@@ -90,7 +101,12 @@ internal sealed partial class StatusOperationLog(IKubeApi api, string @namespace
     internal static RefreshStatus ToStatus(OperationLogRecord record) => new()
     {
         Id = record.Id,
-        Kind = record.Kind == CoreKind.Recovery ? KubeKind.Recovery : KubeKind.Refresh,
+        Kind = record.Kind switch
+        {
+            CoreKind.Recovery => KubeKind.Recovery,
+            CoreKind.Resharing => KubeKind.Resharing,
+            _ => KubeKind.Refresh,
+        },
         FromEpoch = (long)record.Epoch,
         TargetEpoch = (long)record.TargetEpoch,
         Phase = record.Decision switch
@@ -108,6 +124,8 @@ internal sealed partial class StatusOperationLog(IKubeApi api, string @namespace
         StartedAt = record.StartedAt,
         Participants = [.. record.Participants.Select(x => NodeIndex.OrdinalOf(x))],
         RecoveryOrdinal = record.RecoveryTargetX == 0 ? null : NodeIndex.OrdinalOf(record.RecoveryTargetX),
+        Receivers = record.Receivers is { } receivers ? [.. receivers.Select(x => NodeIndex.OrdinalOf(x))] : null,
+        NewThreshold = record.NewThreshold == 0 ? null : record.NewThreshold,
         Reason = record.Reason.Length == 0 ? null : record.Reason,
         ReasonCode = record.ReasonCode.Length == 0 ? null : record.ReasonCode,
     };
@@ -120,9 +138,15 @@ internal sealed partial class StatusOperationLog(IKubeApi api, string @namespace
             return null;
         }
 
-        var kind = refresh.Kind == KubeKind.Recovery ? CoreKind.Recovery : CoreKind.Refresh;
+        // Records written before resharing existed have no receivers and no new threshold, and read as before.
+        var kind = refresh.Kind switch
+        {
+            KubeKind.Recovery => CoreKind.Recovery,
+            KubeKind.Resharing => CoreKind.Resharing,
+            _ => CoreKind.Refresh,
+        };
         var target = (ulong)Math.Max(0, refresh.TargetEpoch ?? 0);
-        var from = (ulong)Math.Max(0, refresh.FromEpoch ?? (kind == CoreKind.Refresh && target > 0 ? (long)target - 1 : (long)target));
+        var from = (ulong)Math.Max(0, refresh.FromEpoch ?? (kind != CoreKind.Recovery && target > 0 ? (long)target - 1 : (long)target));
         return new OperationLogRecord(
             id,
             kind,
@@ -139,7 +163,9 @@ internal sealed partial class StatusOperationLog(IKubeApi api, string @namespace
             refresh.Reason ?? "",
             refresh.ReasonCode ?? "",
             refresh.StartedAt ?? DateTimeOffset.UnixEpoch,
-            Completed: false);
+            Completed: false,
+            refresh.Receivers is { } receivers ? [.. receivers.Select(NodeIndex.XOf)] : null,
+            refresh.NewThreshold ?? 0);
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Operation {OperationId} recorded in status (decision {Decision}, completed {Completed})")]

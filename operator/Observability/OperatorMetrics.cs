@@ -25,9 +25,9 @@ internal sealed class OperatorMetrics : IDisposable
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _operations = _meter.CreateCounter<long>(
-            "operations", description: "Refreshes and share recoveries the operator ran, by kind and outcome (committed, aborted, refused, failed).");
+            "operations", description: "Refreshes, share recoveries and resharings the operator ran, by kind and outcome (committed, aborted, refused, failed).");
         _operationDuration = _meter.CreateHistogram<double>(
-            "operation_duration_seconds", "s", "Duration of refreshes and share recoveries that ran to a decision, by kind and outcome.",
+            "operation_duration_seconds", "s", "Duration of refreshes, share recoveries and resharings that ran to a decision, by kind and outcome.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800] });
         _events = _meter.CreateCounter<long>("events", description: "Kubernetes Events recorded, by type (Normal, Warning).");
         _meter.CreateObservableGauge("leader", () => Volatile.Read(ref _leader), description: "1 while this replica holds the leader lease (or runs without leader election), else 0.");

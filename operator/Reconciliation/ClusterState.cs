@@ -26,8 +26,8 @@ internal sealed record ClusterState(SecretCluster Cluster, ChildNames Names, V1S
         return new ClusterState(cluster, names, service, statefulSet, pods.Items);
     }
 
-    /// <summary>The shape the operator applied last: the Service's record, else an older fleet's StatefulSet.</summary>
-    public AppliedShape? Applied => AppliedShape.OfService(Service) ?? AppliedShape.OfLegacy(LegacyStatefulSet);
+    /// <summary>The shape the operator applied last: the status's record, else the Service's, else an older fleet's StatefulSet.</summary>
+    public AppliedShape? Applied => AppliedShape.OfStatus(Cluster.Status) ?? AppliedShape.OfService(Service) ?? AppliedShape.OfLegacy(LegacyStatefulSet);
 
     /// <summary>The pod of an ordinal, unless it is being deleted.</summary>
     public V1Pod? PodAt(int ordinal)

@@ -15,9 +15,10 @@ internal sealed record EpochReport(RefreshPlan Plan, string? Waiting, bool Start
 
 /// <summary>
 /// Decides which fleet work is needed — finish an open operation, form the fleet, rebuild the shares of nodes
-/// that lack them, refresh when due — and hands it to the cluster's <see cref="FleetSupervisor"/>, which runs
-/// it in the background. Gates: formation waits for every node; a refresh waits until every node is Ready,
-/// holds its shares and runs the current template, and no replica change is pending.
+/// that lack them, reshare to the spec's shape, refresh when due — and hands it to the cluster's
+/// <see cref="FleetSupervisor"/>, which runs it in the background. Gates: formation waits for every node; a
+/// resharing and a refresh wait until every member is Ready, holds its shares and runs the current template (a
+/// resharing also until every new node it deals to is Ready); a refresh also until no shape change is pending.
 /// </summary>
 internal sealed class EpochReconciler(FleetSupervisors supervisors, TimeProvider time)
 {
@@ -37,9 +38,11 @@ internal sealed class EpochReconciler(FleetSupervisors supervisors, TimeProvider
             return new EpochReport(plan, plan.Due ? "waiting for the certificates" : null, false);
         }
 
-        var ready = state.ReadyPods(shape.Replicas);
-        var fleet = new FleetView(state.Names.FleetId, shape.Threshold, [.. ready.Select(r => Member(state, r.Ordinal, r.Pod))]);
-        var podUids = ready.ToDictionary(r => r.Ordinal, r => r.Pod.Metadata.Uid ?? "");
+        var running = state.ReadyPods(shape.Nodes);
+        var ready = running.Where(r => r.Ordinal < shape.Replicas).ToList();
+        var everyone = new FleetView(state.Names.FleetId, shape.Threshold, [.. running.Select(r => Member(state, r.Ordinal, r.Pod))]);
+        var fleet = everyone with { Members = [.. everyone.Members.Where(m => m.Ordinal < shape.Replicas)] };
+        var podUids = running.ToDictionary(r => r.Ordinal, r => r.Pod.Metadata.Uid ?? "");
         var formed = cluster.Status?.Epoch is not null;
         var open = cluster.Status?.Refresh;
         var allReady = ready.Count == shape.Replicas;
@@ -48,7 +51,7 @@ internal sealed class EpochReconciler(FleetSupervisors supervisors, TimeProvider
         string? waiting = null;
         if (open?.Id is { Length: > 0 } openId)
         {
-            var needed = (open.Participants ?? []).Append(open.RecoveryOrdinal ?? -1).Where(o => o >= 0).Distinct();
+            var needed = (open.Participants ?? []).Concat(open.Receivers ?? []).Append(open.RecoveryOrdinal ?? -1).Where(o => o >= 0).Distinct().Order();
             var missing = needed.Where(o => !podUids.ContainsKey(o)).Select(state.Names.Pod).ToList();
             if (missing.Count > 0)
             {
@@ -60,21 +63,44 @@ internal sealed class EpochReconciler(FleetSupervisors supervisors, TimeProvider
             return new EpochReport(plan, $"The fleet forms once all {shape.Replicas} nodes are Ready ({ready.Count} are).", false);
         }
 
-        var refreshAllowed = formed && allReady && roll.Stale.Count == 0 && shape.WaitingFor is null && roll.Replaced is null;
-        if (plan.Due && !refreshAllowed)
+        var settled = formed && allReady && roll.Stale.Count == 0 && roll.Replaced is null;
+        ResharingJob? resharing = null;
+        if (shape.Resharing is { } later && open?.Id is { } other && open.Kind != RefreshKind.Resharing)
+        {
+            waiting = $"Resharing to {later} waits for operation {other} to finish.";
+        }
+        else if (shape.Resharing is { } target && open?.Id is null && formed)
+        {
+            var absent = Enumerable.Range(shape.Replicas, Math.Max(0, target.Replicas - shape.Replicas)).Where(o => !podUids.ContainsKey(o)).Select(state.Names.Pod).ToList();
+            waiting = absent.Count > 0 ? $"Resharing to {target} waits until the new nodes {string.Join(", ", absent)} are Ready."
+                : !allReady ? $"Resharing to {target} waits until every node of the fleet is Ready ({ready.Count} of {shape.Replicas} are): every member must deal."
+                : roll.Stale.Count > 0 ? $"Resharing to {target} waits until {string.Join(", ", roll.Stale)} run the current pod template."
+                : !settled ? $"Resharing to {target} waits for the fleet to settle."
+                : null;
+            if (waiting is null)
+            {
+                // Members whose shares are unknown yet are surveyed (and rebuilt) by the same job first.
+                resharing = new ResharingJob([.. everyone.Members.Where(m => m.Ordinal < target.Replicas)], target.Threshold);
+            }
+        }
+
+        var refreshAllowed = settled && shape.WaitingFor is null && shape.Resharing is null;
+        if (plan.Due && !refreshAllowed && waiting is null)
         {
             waiting = !allReady
                 ? $"A refresh is due and waits until every node is Ready ({ready.Count} of {shape.Replicas} are)."
                 : roll.Stale.Count > 0
                     ? $"A refresh is due and waits until {string.Join(", ", roll.Stale)} run the current pod template."
-                    : "A refresh is due and waits for the fleet to settle.";
+                    : shape.Resharing is { } pending
+                        ? $"A refresh is due and waits until the fleet is {pending}."
+                        : "A refresh is due and waits for the fleet to settle.";
         }
 
-        var work = open?.Id is not null || unknown || (plan.Due && refreshAllowed);
+        var work = open?.Id is not null || unknown || (plan.Due && refreshAllowed) || resharing is not null;
         var started = false;
         if (work && !snapshot.Busy)
         {
-            started = supervisor.TryStart(new FleetJob(cluster, fleet, podUids, open?.Id is not null, !formed, plan, refreshAllowed));
+            started = supervisor.TryStart(new FleetJob(cluster, fleet, everyone, podUids, open?.Id is not null, !formed, plan, refreshAllowed) { Resharing = resharing });
         }
 
         return new EpochReport(plan, waiting, started);

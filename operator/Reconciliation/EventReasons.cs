@@ -25,6 +25,15 @@ internal static class EventReasons
 
     public const string RecoveryFailed = "RecoveryFailed";
 
+    /// <summary>A resharing to the spec's threshold or size started.</summary>
+    public const string ReshareStarted = "ReshareStarted";
+
+    /// <summary>A resharing committed: the fleet has its new shape (Normal).</summary>
+    public const string Reshared = "Reshared";
+
+    /// <summary>A resharing aborted: the fleet keeps its old shape (Warning, naming culprit nodes).</summary>
+    public const string ReshareFailed = "ReshareFailed";
+
     public const string OperationRefused = "OperationRefused";
 
     public const string PodReplaced = "PodReplaced";

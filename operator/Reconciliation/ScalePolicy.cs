@@ -1,21 +1,8 @@
+using SecretFleet.Core.Epochs;
 using SecretFleet.Kube;
 using SecretFleet.Kube.SecretClusters;
 
 namespace SecretFleet.Operator.Reconciliation;
-
-/// <summary>
-/// The replicas and threshold the operator applies, which may differ from the spec: a refused change keeps
-/// the live values (and says why), and a replica change waits while an operation runs.
-/// </summary>
-/// <param name="Replicas">The replicas to apply.</param>
-/// <param name="Threshold">The threshold to apply (the fleet's, once it holds shares).</param>
-/// <param name="RefusalReason">A <see cref="Conditions.Reasons"/> value when the spec is refused.</param>
-/// <param name="RefusalMessage">What is refused and what to do, for the condition and the Event.</param>
-/// <param name="WaitingFor">Set when a replica change waits for a running operation.</param>
-internal sealed record FleetShape(int Replicas, int Threshold, string? RefusalReason, string? RefusalMessage, string? WaitingFor)
-{
-    public bool Refused => RefusalReason is not null;
-}
 
 /// <summary>Pure decisions about the fleet's size and threshold.</summary>
 internal static class ScalePolicy
@@ -35,21 +22,26 @@ internal static class ScalePolicy
         var liveReplicas = live.Replicas;
         var formed = cluster.Status?.Epoch is not null;
 
-        // Before the fleet holds shares its threshold may still change; afterwards every share polynomial has
-        // degree threshold-1 and the threshold is part of what the secrets are.
+        // Before the fleet holds shares its threshold may simply change; afterwards every share polynomial has degree
+        // threshold-1, and only a resharing deals the secrets anew with another one.
         var threshold = formed ? live.Threshold ?? spec.Threshold : spec.Threshold;
-        if (spec.Replicas < threshold)
+        if (cluster.Status?.Refresh is { Kind: RefreshKind.Resharing, Receivers: { } receivers, NewThreshold: { } newThreshold })
         {
+            // An open resharing keeps every node it deals to or from until its decision reached them, whatever the spec says now.
+            return new FleetShape(liveReplicas, threshold, null, null, null) { Resharing = new ResharingTarget(receivers.Count, newThreshold) };
+        }
+
+        if (spec.Replicas < spec.Threshold)
+        {
+            // The CRD's CEL rule refuses this; an API server without CEL lets it through.
             return new FleetShape(liveReplicas, threshold, Conditions.Reasons.ScaleBelowThresholdRefused,
-                $"spec.replicas {spec.Replicas} is below the threshold {threshold} this fleet's shares were dealt with: fewer nodes could never give a secret back. Set spec.replicas to at least {threshold} (and spec.threshold back to {threshold}).",
+                $"spec.replicas {spec.Replicas} is below spec.threshold {spec.Threshold}: fewer nodes than the threshold could never give a secret back. Set spec.replicas to at least spec.threshold.",
                 null);
         }
 
-        if (spec.Threshold != threshold)
+        if (formed && (spec.Threshold != threshold || spec.Replicas < liveReplicas))
         {
-            return new FleetShape(liveReplicas, threshold, Conditions.Reasons.InvalidSpec,
-                $"spec.threshold {spec.Threshold} differs from {threshold}, the threshold this fleet's shares were dealt with; it cannot change once the fleet holds secrets. Set spec.threshold back to {threshold}, or create a new SecretCluster and store the secrets there.",
-                null);
+            return Reshape(liveReplicas, threshold, new ResharingTarget(spec.Replicas, spec.Threshold));
         }
 
         if (spec.Replicas != liveReplicas && operationRunning)
@@ -60,5 +52,19 @@ internal static class ScalePolicy
         }
 
         return new FleetShape(spec.Replicas, threshold, null, null, null);
+    }
+
+    /// <summary>A threshold change or a scale-down of a formed fleet: a resharing to <paramref name="target"/>, unless the shapes forbid it.</summary>
+    private static FleetShape Reshape(int replicas, int threshold, ResharingTarget target)
+    {
+        if (ResharingShape.Refusal(replicas, threshold, target.Replicas, target.Threshold) is { } why)
+        {
+            var grown = 2 * threshold - 1;
+            return new FleetShape(replicas, threshold, Conditions.Reasons.ResharingRefused,
+                $"The fleet stays {threshold}-of-{replicas} instead of becoming {target}: {why} To get there, set spec.replicas to {grown} with spec.threshold {threshold}, wait until the SecretCluster is Ready with {grown} nodes, then set spec.replicas {target.Replicas} and spec.threshold {target.Threshold}.",
+                null);
+        }
+
+        return new FleetShape(replicas, threshold, null, null, null) { Resharing = target };
     }
 }

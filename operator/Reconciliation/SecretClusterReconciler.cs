@@ -90,7 +90,7 @@ internal sealed partial class SecretClusterReconciler
         var running = _supervisors.Snapshot(key).Busy || cluster.Status?.Refresh?.Id is not null;
         var shape = ScalePolicy.Decide(cluster, state.Applied, running);
         var image = _settings.NodeImages.Decide(cluster, NodeImagePolicy.AppliedImageOf(state.Service));
-        var issued = await _certificates.ReconcileAsync(state, shape.Replicas, cancellationToken).ConfigureAwait(false);
+        var issued = await _certificates.ReconcileAsync(state, shape.Nodes, cancellationToken).ConfigureAwait(false);
         var applied = WorkloadReport.None;
         var migration = MigrationReport.None;
         var roll = RollReport.None;
@@ -113,6 +113,12 @@ internal sealed partial class SecretClusterReconciler
         }
 
         await TransitionEventsAsync(cluster, state, desired, shape, roll, migration, issued.FleetReady, cancellationToken).ConfigureAwait(false);
+        if (applied.DeletedData.Count > 0)
+        {
+            await EventAsync(cluster, EventSeverity.Warning, EventReasons.DataDeleted, "Scale",
+                $"deletionPolicy Delete: deleted {string.Join(", ", applied.DeletedData)} of nodes that left the fleet (a resharing erased their shares when it committed).", cancellationToken).ConfigureAwait(false);
+        }
+
         return Next(epochReport, snapshot, issued.NextRenewal, now);
     }
 

@@ -9,9 +9,10 @@ namespace SecretFleet.Operator.Reconciliation;
 
 /// <summary>
 /// Computes the part of the status the reconcile owns — observedGeneration, phase, readyReplicas,
-/// nextRefreshTime and the conditions — from what it observed. Pure; messages never mention the current
-/// time, so an unchanged world yields an unchanged status and no write. (epoch, lastRefreshTime, refresh
-/// and recoveredOrdinals belong to the operation log.)
+/// nextRefreshTime, the applied replicas and threshold, and the conditions — from what it observed. Pure; messages
+/// never mention the current time, so an unchanged world yields an unchanged status and no write. (epoch,
+/// lastRefreshTime, refresh and recoveredOrdinals belong to the operation log, which also moves replicas and
+/// threshold when a resharing commits.)
 /// </summary>
 internal static class StatusBuilder
 {
@@ -75,6 +76,7 @@ internal static class StatusBuilder
         var phase = scheduleError is not null ? SecretClusterPhase.Failed
             : waitingForCertificates ? SecretClusterPhase.Pending
             : !formed ? SecretClusterPhase.Provisioning
+            : refreshing && Resharing(inputs) ? SecretClusterPhase.Resharing
             : refreshing ? SecretClusterPhase.Refreshing
             : ready < replicas ? SecretClusterPhase.Degraded
             : SecretClusterPhase.Ready;
@@ -84,6 +86,8 @@ internal static class StatusBuilder
             ObservedGeneration = cluster.Metadata.Generation,
             Phase = phase,
             ReadyReplicas = ready,
+            Replicas = replicas,
+            Threshold = threshold,
             NextRefreshTime = inputs.Epochs.Plan.NextRefresh,
             Conditions = conditions,
         };
@@ -119,7 +123,14 @@ internal static class StatusBuilder
             return (true, Conditions.Reasons.Provisioning, $"Waiting for certificates: {inputs.Certificates.Message}");
         }
 
-        if (failure is { Area: not (FleetFailureArea.Refresh or FleetFailureArea.Resume) })
+        if (failure is { Area: FleetFailureArea.Resharing } && shape.Resharing is { } failed)
+        {
+            return (false, Conditions.Reasons.ResharingFailed,
+                $"{failure.Message} Retrying{RetryText(inputs.Supervisor)}; to stay {shape.Describe()}, set spec.replicas {shape.Replicas} and spec.threshold {shape.Threshold} back instead of {failed}.");
+        }
+
+        // A resharing that failed for a spec since set back is nothing to report.
+        if (failure is { Area: not (FleetFailureArea.Refresh or FleetFailureArea.Resume or FleetFailureArea.Resharing) })
         {
             return (false, Conditions.Reasons.OperationFailed, $"{failure.Message} Retrying{RetryText(inputs.Supervisor)}.");
         }
@@ -127,6 +138,13 @@ internal static class StatusBuilder
         if (!formed)
         {
             return (true, Conditions.Reasons.Provisioning, inputs.Epochs.Waiting ?? "Forming the fleet.");
+        }
+
+        if (shape.Resharing is { } target)
+        {
+            var open = inputs.State.Cluster.Status?.Refresh is { Kind: RefreshKind.Resharing, Id: { } id } ? $"operation {id} is {Phase(inputs.State.Cluster.Status.Refresh)}" : null;
+            var what = inputs.Epochs.Waiting ?? open ?? (inputs.Supervisor.Busy ? $"{inputs.Supervisor.Activity}" : "starting");
+            return (true, Conditions.Reasons.Resharing, $"Resharing every secret from {shape.Describe()} to {target}: {what}.");
         }
 
         if (shape.WaitingFor is { } waitingFor)
@@ -168,14 +186,18 @@ internal static class StatusBuilder
         var failure = inputs.Supervisor.Failure;
         if (status?.Refresh is { Id: { Length: > 0 } id } open)
         {
-            var kind = open.Kind == RefreshKind.Recovery ? "share recovery" : $"refresh from epoch {open.FromEpoch} to {open.TargetEpoch}";
-            var phase = open.Phase?.ToString().ToLowerInvariant() ?? "starting";
-            return (true, Conditions.Reasons.RefreshInProgress, $"Operation {id} ({kind}) is {phase}." + (inputs.Epochs.Waiting is { } w ? " " + w : ""));
+            var kind = open.Kind switch
+            {
+                RefreshKind.Recovery => "share recovery",
+                RefreshKind.Resharing => $"resharing from {inputs.Shape.Describe()} to {open.NewThreshold}-of-{open.Receivers?.Count}, epoch {open.FromEpoch} to {open.TargetEpoch}",
+                _ => $"refresh from epoch {open.FromEpoch} to {open.TargetEpoch}",
+            };
+            return (true, Conditions.Reasons.RefreshInProgress, $"Operation {id} ({kind}) is {Phase(open)}." + (inputs.Epochs.Waiting is { } w ? " " + w : ""));
         }
 
         if (refreshing)
         {
-            return (true, Conditions.Reasons.RefreshInProgress, "A refresh is starting.");
+            return (true, Conditions.Reasons.RefreshInProgress, Resharing(inputs) ? "A resharing is starting." : "A refresh is starting.");
         }
 
         if (failure is { Area: FleetFailureArea.Refresh or FleetFailureArea.Resume })
@@ -198,6 +220,12 @@ internal static class StatusBuilder
             ? (false, Conditions.Reasons.RefreshCompleted, $"Epoch {status.Epoch} since {Time(last)}{next}.")
             : (false, Conditions.Reasons.Idle, $"No refresh has run yet{next}.");
     }
+
+    /// <summary>True when the operation that runs (or is open) is a resharing.</summary>
+    private static bool Resharing(StatusInputs inputs) =>
+        inputs.State.Cluster.Status?.Refresh is { Id: not null } open ? open.Kind == RefreshKind.Resharing : inputs.Shape.Resharing is not null;
+
+    private static string Phase(RefreshStatus open) => open.Phase?.ToString().ToLowerInvariant() ?? "starting";
 
     private static string RetryText(SupervisorSnapshot supervisor) =>
         supervisor.RetryNotBefore is { } at ? $" after {Time(at)}" : "";

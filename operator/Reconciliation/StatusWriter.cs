@@ -17,13 +17,25 @@ internal sealed class StatusWriter(IKubeApi api)
     {
         var patch = Owned(desired);
         var current = Owned(cluster.Status ?? new SecretClusterStatus());
-        if (JsonNode.DeepEquals(patch, current))
+        var shapeChanged = desired.Replicas != cluster.Status?.Replicas || desired.Threshold != cluster.Status?.Threshold;
+        if (JsonNode.DeepEquals(patch, current) && !shapeChanged)
         {
             return false;
         }
 
+        var body = new JsonObject { ["status"] = patch };
+        if (shapeChanged)
+        {
+            // The applied shape says which nodes hold shares, and a committed resharing moves it (StatusOperationLog).
+            // It is written only over the very status this reconcile read, so that a reconcile that read the shape
+            // before such a commit can never put the old one back; a conflict is retried with a fresh read.
+            patch["replicas"] = desired.Replicas;
+            patch["threshold"] = desired.Threshold;
+            body["metadata"] = new JsonObject { ["resourceVersion"] = cluster.Metadata.ResourceVersion };
+        }
+
         var names = ChildNames.Of(cluster);
-        await api.PatchStatusAsync<SecretCluster>(names.Namespace, names.Cluster, KubePatch.Merge(new JsonObject { ["status"] = patch }), cancellationToken).ConfigureAwait(false);
+        await api.PatchStatusAsync<SecretCluster>(names.Namespace, names.Cluster, KubePatch.Merge(body), cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -13,13 +13,17 @@ namespace SecretFleet.Operator.Reconciliation;
 internal sealed record WorkloadReport(IReadOnlyList<string> Blocked, IReadOnlyList<string> Created, IReadOnlyList<string> Removed)
 {
     public static WorkloadReport None { get; } = new([], [], []);
+
+    /// <summary>PVCs and key Secrets of nodes that left the fleet, deleted by this reconcile (deletionPolicy Delete).</summary>
+    public IReadOnlyList<string> DeletedData { get; init; } = [];
 }
 
 /// <summary>
 /// The node workload, with the operator's field manager: the NetworkPolicy, the headless Service (recording the
 /// applied shape and image) and the PodDisruptionBudget, then per node, in this order, its key Secret, its PVC and its pod — the pod only once
 /// its own certificate is issued, and never while an older fleet's StatefulSet still runs the pods. Pods above the
-/// replica count go; a Failed pod is deleted so that the next reconcile makes it anew (what a StatefulSet did).
+/// node count go; a Failed pod is deleted so that the next reconcile makes it anew (what a StatefulSet did). Once a
+/// node that left is gone, its PVC and key Secret follow <c>spec.deletionPolicy</c>: Retain keeps them, Delete deletes them.
 /// Running pods are never changed here: <see cref="PodRoller"/> replaces stale ones between epochs.
 /// </summary>
 internal sealed class WorkloadReconciler(IKubeApi api, NodeNetworkPeers peers, NodeKeyReconciler keys)
@@ -37,7 +41,7 @@ internal sealed class WorkloadReconciler(IKubeApi api, NodeNetworkPeers peers, N
         var blocked = new List<string>();
         var created = new List<string>();
         var removed = new List<string>();
-        for (var ordinal = 0; ordinal < shape.Replicas; ordinal++)
+        for (var ordinal = 0; ordinal < shape.Nodes; ordinal++)
         {
             var claimTerminating = claims.TryGetValue(ordinal, out var terminating) && terminating;
             if (await keys.EnsureAsync(cluster, nodeKeys, ordinal, claims.ContainsKey(ordinal), cancellationToken).ConfigureAwait(false) is { } why)
@@ -84,7 +88,7 @@ internal sealed class WorkloadReconciler(IKubeApi api, NodeNetworkPeers peers, N
         {
             foreach (var pod in state.Pods)
             {
-                if (pod.Metadata.DeletionTimestamp is null && names.PodOrdinal(pod.Metadata.Name ?? "") is { } ordinal && ordinal >= shape.Replicas)
+                if (pod.Metadata.DeletionTimestamp is null && names.PodOrdinal(pod.Metadata.Name ?? "") is { } ordinal && ordinal >= shape.Nodes)
                 {
                     await api.DeleteAsync(KubeResources.Pods, names.Namespace, pod.Metadata.Name!, new DeleteOptions { PreconditionUid = pod.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
                     removed.Add(pod.Metadata.Name!);
@@ -92,7 +96,40 @@ internal sealed class WorkloadReconciler(IKubeApi api, NodeNetworkPeers peers, N
             }
         }
 
-        return new WorkloadReport(blocked, created, removed);
+        var deleted = cluster.Spec.DeletionPolicy == DeletionPolicy.Delete && state.LegacyStatefulSet is null
+            ? await DeleteDepartedDataAsync(state, shape.Nodes, claims, cancellationToken).ConfigureAwait(false)
+            : [];
+        return new WorkloadReport(blocked, created, removed) { DeletedData = deleted };
+    }
+
+    /// <summary>
+    /// With deletionPolicy Delete, the PVC and key Secret of every ordinal at or above <paramref name="nodes"/> whose pod
+    /// is gone: a node leaves only when a resharing commits, which erased its shares, so this destroys no secret.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> DeleteDepartedDataAsync(ClusterState state, int nodes, IReadOnlyDictionary<int, bool> claims, CancellationToken cancellationToken)
+    {
+        var names = state.Names;
+        var deleted = new List<string>();
+        foreach (var (ordinal, terminating) in claims.OrderBy(c => c.Key))
+        {
+            // The volume goes only once no pod can run on it.
+            if (ordinal < nodes || terminating || state.AnyPodAt(ordinal) is not null)
+            {
+                continue;
+            }
+
+            if (await api.DeleteAsync(KubeResources.PersistentVolumeClaims, names.Namespace, names.DataClaim(ordinal), null, cancellationToken).ConfigureAwait(false))
+            {
+                deleted.Add(names.DataClaim(ordinal));
+            }
+
+            if (await api.DeleteAsync(KubeResources.Secrets, names.Namespace, names.NodeKeySecret(ordinal), null, cancellationToken).ConfigureAwait(false))
+            {
+                deleted.Add(names.NodeKeySecret(ordinal));
+            }
+        }
+
+        return deleted;
     }
 
     /// <summary>The hash node <paramref name="ordinal"/>'s pod carries when built from the current spec with <paramref name="image"/>.</summary>

@@ -29,6 +29,20 @@ public sealed class ClusterTopologyTests
     }
 
     [Fact]
+    public void The_fleet_is_dialed_with_the_shape_the_operator_applied_while_the_spec_asks_for_another()
+    {
+        // The spec asks for 2-of-3; the shares are still 3-of-5 until the operator's resharing commits.
+        var cluster = ClusterObjects.Cluster("demo", "vault", replicas: 3, threshold: 2);
+        cluster = cluster with { Status = new Kube.SecretClusters.SecretClusterStatus { Replicas = 5, Threshold = 3 } };
+
+        var nodes = ClusterTopology.Nodes(cluster, []);
+        var view = ClusterTopology.View(cluster, nodes, ClusterTopology.DirectEndpoint);
+
+        Assert.Equal(3, view.Threshold);
+        Assert.Equal([1, 2, 3, 4, 5], view.Members.Select(m => (int)m.X));
+    }
+
+    [Fact]
     public void A_terminating_pod_is_not_dialed_and_ipv6_addresses_are_bracketed()
     {
         var cluster = ClusterObjects.Cluster("demo", "ns", replicas: 2, threshold: 1);

@@ -20,36 +20,36 @@ public sealed class SpecPolicyTests : IAsyncLifetime
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
-    public async Task Scaling_a_formed_fleet_below_its_threshold_is_refused_with_a_condition_and_an_event()
+    public async Task A_threshold_change_the_fleet_cannot_reshare_to_is_refused_with_a_condition_saying_to_grow_first_and_an_event()
     {
         await _world.Kubectl.SucceedAsync("apply -f -", """
             apiVersion: secretfleet.io/v1alpha1
             kind: SecretCluster
             metadata: {name: vault}
-            spec: {replicas: 5, threshold: 3}
+            spec: {replicas: 4, threshold: 3}
             """);
-        await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, "vault-4") is not null, "the node pods exist");
+        await OperatorWorld.EventuallyAsync(async () => await _world.GetAsync(KubeResources.Pods, "vault-3") is not null, "the node pods exist");
 
         // The fleet formed at epoch 0 (what the operator records once its nodes hold shares).
         await _world.Kubectl.SucceedAsync("patch secretcluster vault --subresource=status --type=merge -p '{\"status\":{\"epoch\":0}}'");
-        await _world.Kubectl.SucceedAsync("patch secretcluster vault --type=merge -p '{\"spec\":{\"replicas\":2,\"threshold\":2}}'");
+        await _world.Kubectl.SucceedAsync("patch secretcluster vault --type=merge -p '{\"spec\":{\"threshold\":2}}'");
 
         var refused = await _world.WaitForClusterAsync("vault",
-            c => Condition.Find(c.Status?.Conditions, Conditions.Progressing)?.Reason == Conditions.Reasons.ScaleBelowThresholdRefused, "the scale-down is refused");
+            c => Condition.Find(c.Status?.Conditions, Conditions.Progressing)?.Reason == Conditions.Reasons.ResharingRefused, "the threshold change is refused");
         var progressing = Condition.Find(refused.Status!.Conditions, Conditions.Progressing)!;
         Assert.False(progressing.IsTrue);
-        Assert.Contains("spec.replicas 2 is below the threshold 3", progressing.Message);
-        var service = await _world.GetAsync(KubeResources.Services, "vault-nodes");
-        Assert.Equal(("5", "3"), (service!.GetAnnotation(LabelsAndAnnotations.FleetReplicas), service.GetAnnotation(LabelsAndAnnotations.FleetThreshold)));
+        Assert.Contains("A 3-of-4 fleet cannot reshare", progressing.Message);
+        Assert.Contains("set spec.replicas to 5 with spec.threshold 3", progressing.Message);
+        Assert.Equal((4, 3), (refused.Status.Replicas, refused.Status.Threshold));
         var pods = await _world.Api.ListAsync<V1Pod>("default", new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}=vault" }, CancellationToken.None);
-        Assert.Equal(5, pods.Items.Count(p => p.Metadata.DeletionTimestamp is null));
+        Assert.Equal(4, pods.Items.Count(p => p.Metadata.DeletionTimestamp is null));
         Assert.All(pods.Items, p => Assert.Equal("3", p.Spec.Containers[0].Args[p.Spec.Containers[0].Args.IndexOf("--threshold") + 1]));
-        await OperatorWorld.EventuallyAsync(async () => (await _world.EventsAsync("vault")).Any(e => e.Reason == "ScaleRefused" && e.Type == "Warning"), "a ScaleRefused warning is recorded");
+        await OperatorWorld.EventuallyAsync(async () => (await _world.EventsAsync("vault")).Any(e => e.Reason == "SpecRefused" && e.Type == "Warning"), "a SpecRefused warning is recorded");
 
         // Setting it back clears the refusal.
-        await _world.Kubectl.SucceedAsync("patch secretcluster vault --type=merge -p '{\"spec\":{\"replicas\":5,\"threshold\":3}}'");
+        await _world.Kubectl.SucceedAsync("patch secretcluster vault --type=merge -p '{\"spec\":{\"threshold\":3}}'");
         await _world.WaitForClusterAsync("vault",
-            c => Condition.Find(c.Status?.Conditions, Conditions.Progressing)?.Reason != Conditions.Reasons.ScaleBelowThresholdRefused, "the refusal clears");
+            c => Condition.Find(c.Status?.Conditions, Conditions.Progressing)?.Reason != Conditions.Reasons.ResharingRefused, "the refusal clears");
     }
 
     [Fact]

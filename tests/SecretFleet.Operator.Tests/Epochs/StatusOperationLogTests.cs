@@ -137,6 +137,62 @@ public sealed class StatusOperationLogTests
         Assert.Null(Status().Refresh);
     }
 
+    [Fact]
+    public async Task An_open_resharing_records_its_new_committee_and_threshold_and_reads_back_the_same()
+    {
+        await _log.SaveAsync(Resharing, CancellationToken.None);
+
+        var refresh = Status().Refresh!;
+        Assert.Equal((RefreshKind.Resharing, 4L, 5L), (refresh.Kind!.Value, refresh.FromEpoch!.Value, refresh.TargetEpoch!.Value));
+        Assert.Equal([0, 1, 2, 3, 4], refresh.Participants);
+        Assert.Equal([0, 1, 2], refresh.Receivers);
+        Assert.Equal(2, refresh.NewThreshold);
+        var loaded = (await _log.LoadAsync(CancellationToken.None))!;
+        Assert.Equal((OperationKind.Resharing, 2), (loaded.Kind, loaded.NewThreshold));
+        Assert.Equal(Resharing.Receivers, loaded.Receivers);
+        Assert.Equal(Resharing.Everyone, loaded.Everyone);
+    }
+
+    [Fact]
+    public async Task A_completed_resharing_moves_epoch_replicas_and_threshold_in_one_write_and_leaves_last_refresh()
+    {
+        await _log.SaveAsync(Resharing with { Decision = OperationDecision.Commit }, CancellationToken.None);
+        _api.ClearCalls();
+
+        await _log.SaveAsync(Resharing with { Decision = OperationDecision.Commit, Completed = true }, CancellationToken.None);
+
+        var status = Status();
+        Assert.Null(status.Refresh);
+        Assert.Equal((5L, 3, 2), (status.Epoch!.Value, status.Replicas!.Value, status.Threshold!.Value));
+        Assert.Null(status.LastRefreshTime);
+        Assert.Single(_api.Writes);
+    }
+
+    [Fact]
+    public async Task An_aborted_resharing_keeps_the_shape()
+    {
+        await _log.SaveAsync(Resharing with { Decision = OperationDecision.Abort, Completed = true }, CancellationToken.None);
+
+        var status = Status();
+        Assert.Equal(4, status.Epoch);
+        Assert.Null(status.Replicas);
+        Assert.Null(status.Threshold);
+    }
+
+    [Fact]
+    public void A_record_written_before_resharing_existed_reads_as_before()
+    {
+        var older = new RefreshStatus { Id = "refresh-0a", Kind = RefreshKind.Refresh, TargetEpoch = 5, Participants = [0, 1, 2] };
+
+        var record = StatusOperationLog.ToRecord(older)!;
+
+        Assert.Equal((OperationKind.Refresh, 4UL, 0), (record.Kind, record.Epoch, record.NewThreshold));
+        Assert.Null(record.Receivers);
+        Assert.Equal([1, 2, 3], record.Everyone);
+    }
+
+    private static OperationLogRecord Resharing => new("resharing-0a", OperationKind.Resharing, 4, 5, [1, 2, 3, 4, 5], 0, OperationDecision.None, "", "", Now, Completed: false, Receivers: [1, 2, 3], NewThreshold: 2);
+
     private SecretClusterStatus Status() => _api.GetAsync<SecretCluster>("vault", "demo", CancellationToken.None).Result!.Status!;
 
     private static FleetView Fleet() =>

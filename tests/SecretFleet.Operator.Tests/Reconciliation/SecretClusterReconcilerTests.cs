@@ -292,21 +292,6 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Scale_down_removes_the_pods_and_identities_above_the_count_and_keeps_their_volumes_and_keys()
-    {
-        await FormAsync();
-        _h.PatchSpec(new JsonObject { ["replicas"] = 2 });
-
-        await _h.ReconcileAsync();
-        await _h.ReconcileAsync();
-
-        Assert.Equal(["demo-0", "demo-1"], Names(KubeResources.Pods));
-        Assert.DoesNotContain("demo-node-2", Names(KubeResources.Certificates));
-        Assert.Contains("data-demo-2", Names(KubeResources.PersistentVolumeClaims));
-        Assert.Contains("demo-node-2-key", Names(KubeResources.Secrets));
-    }
-
-    [Fact]
     public async Task A_volume_without_its_key_gets_no_new_key_and_no_pod()
     {
         await FormAsync();
@@ -363,7 +348,7 @@ public sealed class SecretClusterReconcilerTests : IAsyncLifetime
     {
         await FormAsync();
         _h.PatchStatus(new JsonObject { ["refresh"] = new JsonObject { ["id"] = "refresh-9", ["targetEpoch"] = 1, ["participants"] = new JsonArray(0, 1, 2) } });
-        _h.PatchSpec(new JsonObject { ["replicas"] = 2 });
+        _h.PatchSpec(new JsonObject { ["replicas"] = 5 });
 
         await _h.ReconcileAsync();
 

@@ -6,8 +6,9 @@ using SecretFleet.Operator.Epochs;
 namespace SecretFleet.Operator.Tests.Support;
 
 /// <summary>
-/// A coordinator that pretends: nodes listed in <see cref="NonMembers"/> lack shares, recoveries and refreshes
-/// commit unless told otherwise, and every call is recorded. <see cref="Gate"/> holds refreshes until released.
+/// A coordinator that pretends: nodes listed in <see cref="NonMembers"/> lack shares, recoveries, refreshes and
+/// resharings commit unless told otherwise, and every call is recorded. <see cref="Gate"/> holds refreshes and
+/// resharings until released. With a <see cref="Log"/>, a resharing records itself there as the real one does.
 /// </summary>
 internal sealed class FakeCoordinator : IFleetCoordinator, IFleetCoordinatorFactory
 {
@@ -21,6 +22,11 @@ internal sealed class FakeCoordinator : IFleetCoordinator, IFleetCoordinatorFact
     public OperationDecision RefreshDecision { get; set; } = OperationDecision.Commit;
 
     public IReadOnlyList<byte> Culprits { get; set; } = [];
+
+    public OperationDecision ReshareDecision { get; set; } = OperationDecision.Commit;
+
+    /// <summary>Where a resharing records itself (open, decided, completed), as the real coordinator does.</summary>
+    public IOperationLog? Log { get; set; }
 
     public Exception? RefuseWith { get; set; }
 
@@ -90,6 +96,37 @@ internal sealed class FakeCoordinator : IFleetCoordinator, IFleetCoordinatorFact
         }
 
         return new OperationOutcome("refresh-1", OperationKind.Refresh, RefreshDecision, Epoch, committed ? "" : "node x 2 sent a bad dealing", committed ? "" : "dealer", Culprits, 100, TimeSpan.FromSeconds(2), true);
+    }
+
+    public async Task<OperationOutcome> ReshareAsync(FleetView fleet, IReadOnlyList<FleetMember> newCommittee, int newThreshold, CancellationToken cancellationToken)
+    {
+        Add($"reshare {fleet.Threshold}-of-{fleet.Members.Count} to {newThreshold}-of-{string.Join(",", newCommittee.Select(m => m.X))}");
+        var record = new OperationLogRecord("resharing-1", OperationKind.Resharing, Epoch, Epoch + 1, [.. fleet.Members.Select(m => m.X)], 0, OperationDecision.None, "", "",
+            DateTimeOffset.UnixEpoch, Completed: false, [.. newCommittee.Select(m => m.X)], newThreshold);
+        if (Log is { } log)
+        {
+            await log.SaveAsync(record, cancellationToken);
+        }
+
+        if (Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        var committed = ReshareDecision == OperationDecision.Commit;
+        record = record with { Decision = ReshareDecision, Reason = committed ? "" : "node x 2 sent a bad dealing", ReasonCode = committed ? "" : "dealer" };
+        if (Log is { } decided)
+        {
+            await decided.SaveAsync(record, cancellationToken);
+            await decided.SaveAsync(record with { Completed = true }, cancellationToken);
+        }
+
+        if (committed)
+        {
+            Epoch++;
+        }
+
+        return new OperationOutcome(record.Id, OperationKind.Resharing, ReshareDecision, Epoch, record.Reason, record.ReasonCode, committed ? [] : Culprits, 100, TimeSpan.FromSeconds(3), true);
     }
 
     public Task<ulong?> CommonEpochAsync(FleetView fleet, CancellationToken cancellationToken)
