@@ -30,3 +30,5 @@ echo "refresh and share recovery (secretfleet-load refresh)"
 dotnet "$load_dll" refresh --nodes 5 --threshold 3 --secrets "${LOAD_SECRETS:-100000,1000000}"
 dotnet "$load_dll" refresh --nodes 3 --threshold 2 --secrets "${LOAD_SMALL_SECRETS:-100000}" | tail -1
 dotnet "$load_dll" refresh --nodes 7 --threshold 4 --secrets "${LOAD_SMALL_SECRETS:-100000}" | tail -1
+echo "resharing next to a refresh of the same secrets (secretfleet-load reshare)"
+dotnet "$load_dll" reshare --secrets "${LOAD_RESHARE_SECRETS:-100000}" --shapes 5:3-3:2,5:3-7:4
