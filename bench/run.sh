@@ -4,7 +4,8 @@
 # comparison, which ends with "split+combine speedup vs fastest peer: <N>x"; then the load tool
 # against real local fleets: store/recover vs a raw RPC fan-out and vs a local 5-member etcd
 # (installs Debian's etcd-server if missing; ends with "vs etcd: ..."), and refresh/recovery of
-# 100,000 and 1,000,000 secrets (LOAD_SECRETS, LOAD_SMALL_SECRETS scale it down).
+# 100,000 and 1,000,000 secrets (LOAD_SECRETS, LOAD_SMALL_SECRETS scale it down), and a resharing
+# next to a refresh of 100,000 secrets (LOAD_RESHARE_SECRETS).
 # BENCH_FILTER narrows the BenchmarkDotNet run (its --filter syntax, default '*').
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
