@@ -207,7 +207,7 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
     private static bool SameSecret(RecoveredPair a, RecoveredPair b) =>
         a.Owner == b.Owner && a.Name == b.Name && a.Commitment.Equals(b.Commitment) && a.Threshold == b.Threshold;
 
-    // Dealers that disagree: name the one that differs from the first (or the first, when it is the odd one out).
+    // Dealers that disagree: the one that differs from the first dealer is named; without signed digests nobody can tell which of the two lied, and the message says so.
     private DealerMisbehavedException Disagreement(int index, ulong batch, string what) =>
         new(_dealerXs[index], $"batch {batch}: its {what} differ from dealer x {_dealerXs[0]}'s; one of them tells receivers different stories.");
 }
