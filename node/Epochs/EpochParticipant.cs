@@ -372,14 +372,16 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
             {
                 return;
             }
-            var failure = error is DealerMisbehavedException misbehaved ? $"Node x {misbehaved.X} misbehaved: {misbehaved.Problem}" : OperationRequests.Describe(error);
-            if (error is DealerMisbehavedException named)
+            string failure;
+            if (error is DealerMisbehavedException misbehaved)
             {
-                LogDealerMisbehaved(log, record.Id, named.X, named.Problem);
+                LogDealerMisbehaved(log, record.Id, misbehaved.X, misbehaved.Problem);
+                failure = $"Node x {misbehaved.X} misbehaved: {misbehaved.Problem}";
             }
             else
             {
                 LogVerificationFailed(log, record.Id, error.GetType().Name, error.Message);
+                failure = OperationRequests.Describe(error);
             }
             record = record with { Phase = OperationPhase.Failed, Failure = failure };
             await store.SaveAsync(record, CancellationToken.None).ConfigureAwait(false);
