@@ -28,7 +28,7 @@ internal static class ErrorTranslator
     {
         FleetErrorKind.InvalidInput => ExitCodes.Usage,
         FleetErrorKind.NotFound => ExitCodes.NotFound,
-        FleetErrorKind.NotEnoughNodes => ExitCodes.NotEnoughNodes,
+        FleetErrorKind.NotEnoughNodes or FleetErrorKind.Resharing => ExitCodes.NotEnoughNodes,
         FleetErrorKind.PermissionDenied => ExitCodes.PermissionDenied,
         _ => ExitCodes.Other,
     };

@@ -24,7 +24,11 @@ internal sealed class KubernetesTarget : FleetTarget
     private readonly List<PortForward> _forwards;
     private readonly TimeProvider _time;
 
-    private KubernetesTarget(IKubeApi api, IDisposable? ownedApi, SecretCluster cluster, IReadOnlyList<ClusterNode> nodes, FleetView view, TlsMaterial client, List<PortForward> forwards, TimeProvider time)
+    private readonly IPodTunnels _tunnels;
+    private readonly ConnectMode _mode;
+    private readonly Dictionary<string, Uri> _forwarded;
+
+    private KubernetesTarget(IKubeApi api, IDisposable? ownedApi, SecretCluster cluster, IReadOnlyList<ClusterNode> nodes, FleetView view, TlsMaterial client, Connections connections, TimeProvider time)
     {
         _api = api;
         _ownedApi = ownedApi;
@@ -32,9 +36,15 @@ internal sealed class KubernetesTarget : FleetTarget
         _nodes = nodes;
         View = view;
         ClientTls = client;
-        _forwards = forwards;
+        _forwards = connections.Forwards;
+        _forwarded = connections.Forwarded;
+        _tunnels = connections.Tunnels;
+        _mode = connections.Mode;
         _time = time;
     }
+
+    /// <summary>How this invocation reaches pods: directly, or through port-forwards (by pod name) it keeps open.</summary>
+    private sealed record Connections(IPodTunnels Tunnels, ConnectMode Mode, List<PortForward> Forwards, Dictionary<string, Uri> Forwarded);
 
     public override string Description => $"SecretCluster {Namespace}/{Name}";
 
@@ -62,36 +72,55 @@ internal sealed class KubernetesTarget : FleetTarget
                 ? $"The client certificate Secret {ns}/{secretName} does not exist yet; wait for the operator to issue it (`kubectl describe secretcluster {name} -n {ns}` says what it waits for)."
                 : $"SecretCluster {ns}/{name} has no client '{clientName}'; `kubectl secrets client create {clientName}` adds it, `kubectl secrets client list` shows the others.");
         var client = ClientMaterial(secret, ns);
-        var forwards = new List<PortForward>();
+        var connections = new Connections(tunnels, mode, [], []);
         try
         {
-            mode = mode == ConnectMode.Auto ? await ChooseAsync(nodes, cancellationToken).ConfigureAwait(false) : mode;
-            var endpoints = new Dictionary<int, Uri>();
-            foreach (var node in nodes)
-            {
-                if (mode == ConnectMode.PortForward && node.PodIp is not null)
-                {
-                    var forward = await PortForward.StartAsync(tunnels, ns, node.PodName, ChildNames.GrpcPort, cancellationToken).ConfigureAwait(false);
-                    forwards.Add(forward);
-                    endpoints[node.Ordinal] = forward.Endpoint;
-                }
-                else
-                {
-                    endpoints[node.Ordinal] = ClusterTopology.DirectEndpoint(node);
-                }
-            }
-            var view = ClusterTopology.View(cluster, nodes, n => endpoints[n.Ordinal]);
-            return new KubernetesTarget(api, ownedApi, cluster, nodes, view, client, forwards, time);
+            connections = connections with { Mode = mode == ConnectMode.Auto ? await ChooseAsync(nodes, cancellationToken).ConfigureAwait(false) : mode };
+            var view = await ViewAsync(cluster, nodes, connections, ns, cancellationToken).ConfigureAwait(false);
+            return new KubernetesTarget(api, ownedApi, cluster, nodes, view, client, connections, time);
         }
         catch
         {
             client.Dispose();
-            foreach (var forward in forwards)
+            foreach (var forward in connections.Forwards)
             {
                 await forward.DisposeAsync().ConfigureAwait(false);
             }
             throw;
         }
+    }
+
+    private static async Task<FleetView> ViewAsync(SecretCluster cluster, IReadOnlyList<ClusterNode> nodes, Connections connections, string ns, CancellationToken cancellationToken)
+    {
+        var endpoints = new Dictionary<int, Uri>();
+        foreach (var node in nodes)
+        {
+            if (connections.Mode == ConnectMode.PortForward && node.PodIp is not null)
+            {
+                if (!connections.Forwarded.TryGetValue(node.PodName, out var forwarded))
+                {
+                    var forward = await PortForward.StartAsync(connections.Tunnels, ns, node.PodName, ChildNames.GrpcPort, cancellationToken).ConfigureAwait(false);
+                    connections.Forwards.Add(forward);
+                    forwarded = connections.Forwarded[node.PodName] = forward.Endpoint;
+                }
+                endpoints[node.Ordinal] = forwarded;
+            }
+            else
+            {
+                endpoints[node.Ordinal] = ClusterTopology.DirectEndpoint(node);
+            }
+        }
+        return ClusterTopology.View(cluster, nodes, n => endpoints[n.Ordinal]);
+    }
+
+    // A resharing changes status.replicas and status.threshold, and may add pods: read them again.
+    protected override async Task<FleetView> ReadViewAsync(CancellationToken cancellationToken)
+    {
+        var cluster = await KubeCall(() => _api.GetAsync<SecretCluster>(Namespace, Name, cancellationToken), $"read SecretCluster {Namespace}/{Name}").ConfigureAwait(false)
+            ?? throw CliException.NotFound($"SecretCluster {Namespace}/{Name} was deleted.");
+        cluster = cluster with { Metadata = cluster.Metadata with { NamespaceProperty = cluster.Metadata.NamespaceProperty ?? Namespace } };
+        var pods = await KubeCall(() => _api.ListAsync<V1Pod>(Namespace, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={Name}" }, cancellationToken), $"list the pods of {Namespace}/{Name}").ConfigureAwait(false);
+        return await ViewAsync(cluster, ClusterTopology.Nodes(cluster, pods.Items), new Connections(_tunnels, _mode, _forwards, _forwarded), Namespace, cancellationToken).ConfigureAwait(false);
     }
 
     public override Uri? MetricsUrl(FleetMember member) => _nodes.FirstOrDefault(n => n.X == member.X) is { } node ? ClusterTopology.MetricsEndpoint(node) : null;

@@ -32,7 +32,32 @@ internal abstract class FleetTarget : IAsyncDisposable
 
     // One recovery per run: asking every node costs nothing noticeable and names every node that
     // answers wrongly or not at all, which a person at the terminal wants to hear about.
-    public FleetClient CreateClient() => new(new FleetClientOptions(View.Members, View.Threshold, ClientTls) { CallTimeout = CallTimeout, RecoverReads = RecoverReads.AllNodes });
+    public FleetClient CreateClient() => new(Options(View));
+
+    /// <summary>
+    /// How long store, recover and delete wait for a resharing: nodes refuse writes while one runs
+    /// (docs/protocol.md, "Writes during a resharing"), and a million secrets take minutes.
+    /// </summary>
+    public static readonly TimeSpan ResharingPatience = TimeSpan.FromMinutes(15);
+
+    /// <summary>A client that waits through a resharing and then uses the fleet's new shape; <paramref name="waiting"/> hears why, once.</summary>
+    public FollowingClient CreateFollowingClient(TextWriter waiting)
+    {
+        var told = 0;
+        return new FollowingClient(async ct => Options(await ReadViewAsync(ct).ConfigureAwait(false)), ResharingPatience, reason =>
+        {
+            if (Interlocked.Exchange(ref told, 1) == 0)
+            {
+                waiting.WriteLine($"Waiting: {reason} (up to {ResharingPatience.TotalMinutes:F0} min; Ctrl-C stops waiting, and nothing has changed yet.)");
+            }
+        });
+    }
+
+    /// <summary>The fleet's shape read again: a resharing changes its nodes and threshold. A target that cannot read it again keeps the one it opened with.</summary>
+    protected virtual Task<FleetView> ReadViewAsync(CancellationToken cancellationToken) => Task.FromResult(View);
+
+    private FleetClientOptions Options(FleetView view) =>
+        new(view.Members, view.Threshold, ClientTls) { CallTimeout = CallTimeout, RecoverReads = RecoverReads.AllNodes };
 
     public virtual ValueTask DisposeAsync()
     {

@@ -41,6 +41,8 @@ internal sealed class LocalTarget : FleetTarget
         return new LocalTarget(fleet, new LocalPki(fleet.Directory).LoadClient(client ?? LocalPki.DefaultClient), time);
     }
 
+    protected override Task<FleetView> ReadViewAsync(CancellationToken cancellationToken) => Task.FromResult(FleetManifest.Load(_fleet.Directory).View);
+
     public override Uri? MetricsUrl(FleetMember member) => _fleet.Nodes.FirstOrDefault(n => n.X == member.X)?.MetricsUrl;
 
     public override Task<RefreshTimes> RefreshTimesAsync(CancellationToken cancellationToken)

@@ -22,6 +22,10 @@ public sealed partial class FleetClient
         }
         var deleted = answers.Count(a => a.Ok);
         var failed = answers.Where(a => !a.Ok && !a.Is(StatusCode.NotFound)).Select(a => a.Node.X).ToArray();
+        if (ResharingInTheWay([.. answers.Where(a => !a.Ok)], name, "not every node deleted its share") is { } resharing)
+        {
+            throw resharing;
+        }
         if (failed.Length > 0)
         {
             throw new FleetClientException(FleetErrorKind.NotEnoughNodes,

@@ -52,7 +52,7 @@ public sealed partial class FleetClient
                 }
                 if (!outcome.Straddling || time.GetUtcNow() >= deadline)
                 {
-                    throw outcome.Failure!;
+                    throw Reshared(name, answers) ?? outcome.Failure!;
                 }
                 await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
                 answers = null;
@@ -66,6 +66,14 @@ public sealed partial class FleetClient
             }
         }
     }
+
+    // Shares of another threshold, each from the x dialled: the fleet was reshared since this client
+    // read its shape, which is not the nodes' fault (a lying node can only turn one failure into another).
+    private FleetClientException? Reshared(string name, NodeAnswer<GetShareResponse>[] answers) =>
+        answers.FirstOrDefault(a => a.Response is { } r && r.X == a.Node.X && r.Threshold != (uint)_options.Threshold) is { } other
+            ? new FleetClientException(FleetErrorKind.Resharing,
+                $"Node x {other.Node.X} holds '{name}' at threshold {other.Response!.Threshold}, not {_options.Threshold}: the fleet was reshared since this client read its shape. Retry with the fleet's current shape.")
+            : null;
 
     private static ShareRead Track(List<ShareRead> reads, ShareRead read)
     {

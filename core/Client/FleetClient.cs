@@ -94,10 +94,9 @@ public sealed partial class FleetClient : IDisposable
         {
             return new FleetClientException(FleetErrorKind.AlreadyExists, $"Secret '{name}' already exists; pass --overwrite to replace it. Nothing was stored.", xs);
         }
-        if (failed.Any(a => a.Is(StatusCode.Unavailable) && a.Detail == Epochs.ResharingWrites.Refusal))
+        if (ResharingInTheWay(failed, name, "nothing was stored") is { } resharing)
         {
-            return new FleetClientException(FleetErrorKind.NotEnoughNodes,
-                $"A resharing is changing the fleet's size or threshold, and nodes refuse writes until it ends; nothing was stored. Retry once it has finished (`kubectl secrets status` shows it).", xs);
+            return resharing;
         }
         if (failed.FirstOrDefault(a => a.Is(StatusCode.InvalidArgument) || a.Is(StatusCode.FailedPrecondition)) is { } refused)
         {
@@ -105,6 +104,24 @@ public sealed partial class FleetClient : IDisposable
         }
         return new FleetClientException(FleetErrorKind.NotEnoughNodes,
             $"Nodes {NodeIndex.Describe(xs)} did not store their share ({failed[0].Detail}); nothing was stored. Bring every node up and retry.", xs);
+    }
+
+    /// <summary>The failure when nodes refused because a resharing runs, or because it changed the fleet's threshold.</summary>
+    internal static FleetClientException? ResharingInTheWay<T>(IReadOnlyList<NodeAnswer<T>> failed, string name, string outcome)
+        where T : class
+    {
+        var xs = failed.Select(a => a.Node.X).ToArray();
+        if (failed.Any(a => a.Is(StatusCode.Unavailable) && a.Detail == Epochs.ResharingWrites.Refusal))
+        {
+            return new FleetClientException(FleetErrorKind.Resharing,
+                $"A resharing is changing the fleet's size or threshold, and nodes refuse writes until it ends; {outcome} for '{name}'. Retry once it has finished (`kubectl secrets status` shows it).", xs);
+        }
+        if (failed.FirstOrDefault(a => a.Is(StatusCode.FailedPrecondition) && Epochs.ResharingWrites.IsThresholdMismatch(a.Detail ?? "")) is { } changed)
+        {
+            return new FleetClientException(FleetErrorKind.Resharing,
+                $"The fleet was reshared since this client read its shape (node x {changed.Node.X}: {changed.Detail}); {outcome} for '{name}'. Retry with the fleet's current shape.", xs);
+        }
+        return null;
     }
 
     private async Task RollBackAsync(string name, ulong version, IEnumerable<Epochs.FleetMember> written, CancellationToken cancellationToken)

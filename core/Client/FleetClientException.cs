@@ -21,6 +21,12 @@ public enum FleetErrorKind
     /// <summary>The secret exists and overwriting was not asked for.</summary>
     AlreadyExists,
 
+    /// <summary>
+    /// A resharing refuses writes until it ends, or changed the fleet's size or threshold since this
+    /// client read them: retry with the fleet's current shape (<see cref="FollowingClient"/> does).
+    /// </summary>
+    Resharing,
+
     /// <summary>Anything else; the message says what.</summary>
     Other,
 }

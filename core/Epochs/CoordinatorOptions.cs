@@ -15,6 +15,13 @@ public sealed record CoordinatorOptions
     /// <summary>How long commits/aborts are retried before the operation is left open for a later resume.</summary>
     public TimeSpan FinishTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a resharing waits for its dealers' snapshots to become equal before it aborts: a
+    /// store that reached some nodes before their Begin and others after is rolled back by its
+    /// client in about one round trip (docs/protocol.md, "Writes during a resharing").
+    /// </summary>
+    public TimeSpan SnapshotSettleTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Blocks per dealt batch (memory per batch ≈ n × this × 16 bytes).</summary>
     public int BatchBlocks { get; init; } = 16384;
 }

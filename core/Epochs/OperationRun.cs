@@ -41,14 +41,19 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
             var everyone = record.Everyone.Select(fleet.Member).ToArray();
             var begun = new System.Collections.Concurrent.ConcurrentDictionary<byte, BeginResponse>();
             await Task.WhenAll(everyone.Select(node => CallAsync(node, async () => begun[node.X] = await nodes.BeginAsync(node, begin, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+            if (Resharing)
+            {
+                await SettleSnapshotsAsync(begin, begun, cancellationToken).ConfigureAwait(false);
+            }
             var missing = await SnapshotReconciliation.MissingAsync(nodes, record.Id, _dealers, begun, cancellationToken).ConfigureAwait(false);
             if (Resharing && missing.FirstOrDefault(m => m.Value.Count > 0) is { Value: not null } lacking)
             {
                 // A resharing deals shares, so a dealer cannot deal a pair it lacks.
-                return OperationVerdict.Abort($"Node x {lacking.Key} lacks {lacking.Value.Count} secrets the other nodes hold (a write raced the resharing's start, or reached only some nodes); retry the resharing, or rebuild node x {lacking.Key} with a share recovery first.", "snapshots-diverge");
+                return OperationVerdict.Abort($"Node x {lacking.Key} lacks {lacking.Value.Count} secrets the other nodes hold (they stayed different for {options.SnapshotSettleTimeout.TotalSeconds:F0} s: a store reached only some nodes and was not rolled back); retry the resharing, or rebuild node x {lacking.Key} with a share recovery first.", "snapshots-diverge");
             }
             var verifying = Resharing ? everyone : _dealers;
-            await Task.WhenAll(verifying.Select(node => CallAsync(node, () => nodes.VerifyAsync(node, Verify(missing.GetValueOrDefault(node.X) ?? []), cancellationToken)))).ConfigureAwait(false);
+            var agreed = Resharing ? SnapshotBuckets.Fingerprint(begun[_dealers[0].X].BucketDigests.Span) : [];
+            await Task.WhenAll(verifying.Select(node => CallAsync(node, () => nodes.VerifyAsync(node, Verify(missing.GetValueOrDefault(node.X) ?? [], agreed), cancellationToken)))).ConfigureAwait(false);
             var statuses = await WaitForStageAsync(verifying, "verifying", cancellationToken).ConfigureAwait(false);
             if (Resharing && statuses.Values.All(s => s.Phase == OperationPhase.Staged))
             {
@@ -60,7 +65,7 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
             var verdict = Judge(statuses);
             if (verdict.Decision == OperationDecision.Commit && _target is not null)
             {
-                await CallAsync(_target, () => nodes.VerifyAsync(_target, Verify([]), cancellationToken)).ConfigureAwait(false);
+                await CallAsync(_target, () => nodes.VerifyAsync(_target, Verify([], []), cancellationToken)).ConfigureAwait(false);
                 var target = await WaitForStageAsync([_target], "rebuilding", cancellationToken).ConfigureAwait(false);
                 var status = target[_target.X];
                 verdict = status.Phase == OperationPhase.Staged
@@ -79,7 +84,19 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
         }
     }
 
-    private VerifyRequest Verify(IReadOnlyList<SnapshotEntry> missing)
+    // Until Verify a resharing's dealers accept deletes (a straddled store's rollback is one), so
+    // differing snapshots may still converge: ask again (Begin is idempotent) for a short while.
+    private async Task SettleSnapshotsAsync(BeginRequest begin, System.Collections.Concurrent.ConcurrentDictionary<byte, BeginResponse> begun, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + options.SnapshotSettleTimeout;
+        while (_dealers.Any(d => !begun[d.X].BucketDigests.Equals(begun[_dealers[0].X].BucketDigests)) && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(options.PollInterval, time, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(_dealers.Select(node => CallAsync(node, async () => begun[node.X] = await nodes.BeginAsync(node, begin, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+        }
+    }
+
+    private VerifyRequest Verify(IReadOnlyList<SnapshotEntry> missing, byte[] agreedSnapshot)
     {
         var (records, blockCounts) = SnapshotEntry.Encode(missing);
         return new VerifyRequest
@@ -87,6 +104,7 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
             OperationId = record.Id,
             MissingPairKeys = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(records),
             MissingPairBlocks = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(blockCounts),
+            AgreedSnapshot = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(agreedSnapshot),
         };
     }
 

@@ -15,4 +15,7 @@ public static class SnapshotBuckets
 
     /// <summary>The bucket of a secret key (16 bytes).</summary>
     public static int Of(ReadOnlySpan<byte> key) => (key[0] << 2) | (key[1] >> 6);
+
+    /// <summary>One digest for a whole snapshot: SHA-256 over its bucket digests.</summary>
+    public static byte[] Fingerprint(ReadOnlySpan<byte> bucketDigests) => System.Security.Cryptography.SHA256.HashData(bucketDigests);
 }

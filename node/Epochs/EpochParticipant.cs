@@ -5,6 +5,7 @@ using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
 using SecretFleet.Node.Observability;
+using SecretFleet.Node.Storage;
 
 namespace SecretFleet.Node.Epochs;
 
@@ -45,7 +46,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         }
         _record = record;
         store.Shares.TrackChanges = record is { IsFinished: false };
-        store.Shares.WritesFrozen = record is { IsFinished: false, IsResharing: true };
+        store.Shares.Freeze = record is { IsFinished: false, IsResharing: true } ? WriteFreeze.All : WriteFreeze.None;
     }
 
     public async Task<BeginResponse> BeginAsync(BeginRequest request, string identity, CancellationToken cancellationToken)
@@ -58,6 +59,13 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
             {
                 if (existing.Id == record.Id)
                 {
+                    if (existing is { IsResharing: true, Phase: OperationPhase.Dealing } && _summary is not null)
+                    {
+                        // Deletes are accepted until Verify (a straddled store's rollback among them):
+                        // the coordinator asks again until every dealer's snapshot is the same.
+                        _summary = await store.SummarizeSnapshotAsync(cancellationToken).ConfigureAwait(false);
+                        _pairsTotal = _summary.Pairs;
+                    }
                     return Begun();
                 }
                 if (existing.Phase == OperationPhase.Staged)
@@ -121,6 +129,10 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
             {
                 return;
             }
+            if (record.IsResharing)
+            {
+                await RequireAgreedSnapshotAsync(request.AgreedSnapshot.ToByteArray(), cancellationToken).ConfigureAwait(false);
+            }
             _missing = missing;
             _dealer?.Agree(missing);
             record = record with { Phase = OperationPhase.Verifying };
@@ -132,6 +144,24 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         finally
         {
             _lock.Release();
+        }
+    }
+
+    // From here on deletes are refused too; one that landed after the coordinator compared the
+    // snapshots would make this dealer deal other pairs than the rest, and get it blamed for that.
+    private async Task RequireAgreedSnapshotAsync(byte[] expected, CancellationToken cancellationToken)
+    {
+        await store.FreezeAllWritesAsync(cancellationToken).ConfigureAwait(false);
+        if (_summary is null)
+        {
+            return;
+        }
+        _summary = await store.SummarizeSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        _pairsTotal = _summary.Pairs;
+        if (!SnapshotBuckets.Fingerprint(_summary.Digests).AsSpan().SequenceEqual(expected))
+        {
+            throw new OperationRejectedException(OperationRejection.FailedPrecondition,
+                "This node's snapshot changed after the coordinator agreed on it (a delete arrived in between); retry the resharing.");
         }
     }
 

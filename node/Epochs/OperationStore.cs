@@ -44,7 +44,7 @@ internal sealed class OperationStore(ShareStore shares)
         {
             ClearWorkTables(context);
             // In this transaction, so that no write lands between the snapshot and the freeze.
-            shares.WritesFrozen = record.IsResharing;
+            shares.Freeze = record.IsResharing ? WriteFreeze.Stores : WriteFreeze.None;
             long pairs = 0;
             if (record.Kind == OperationKind.Refresh || record.IsResharing)
             {
@@ -65,7 +65,15 @@ internal sealed class OperationStore(ShareStore shares)
         }, cancellationToken);
     }
 
-    /// <summary>Summarizes the snapshot by key bucket (read once after Begin; the snapshot does not change until the operation ends).</summary>
+    /// <summary>Refuses deletes as well as stores from now until the resharing ends (in a write transaction, so a delete either landed before or is refused).</summary>
+    public Task FreezeAllWritesAsync(CancellationToken cancellationToken) =>
+        shares.Database.Writes.RunAsync(_ =>
+        {
+            shares.Freeze = WriteFreeze.All;
+            return 0;
+        }, cancellationToken);
+
+    /// <summary>Summarizes the snapshot by key bucket (after Begin; a resharing's snapshot loses deleted pairs until Verify).</summary>
     public Task<SnapshotSummary> SummarizeSnapshotAsync(CancellationToken cancellationToken) =>
         Task.Run(() =>
         {
@@ -290,7 +298,7 @@ internal sealed class OperationStore(ShareStore shares)
         }, CancellationToken.None).ConfigureAwait(false);
         steps.Lap("transaction commit");
         shares.TrackChanges = false;
-        shares.WritesFrozen = false;
+        shares.Freeze = WriteFreeze.None;
         if (record.Kind == OperationKind.Refresh || record.IsResharing)
         {
             shares.Sealer.AdoptNext();
@@ -489,7 +497,7 @@ internal sealed class OperationStore(ShareStore shares)
             return 0;
         }, CancellationToken.None).ConfigureAwait(false);
         shares.TrackChanges = false;
-        shares.WritesFrozen = false;
+        shares.Freeze = WriteFreeze.None;
         shares.Sealer.DiscardNext();
         await shares.Database.SettleErasureAsync(CancellationToken.None).ConfigureAwait(false);
     }

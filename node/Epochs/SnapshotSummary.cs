@@ -18,11 +18,15 @@ internal sealed class SnapshotSummary
 
     private readonly (long First, long Last)[] _ranges;
 
-    private SnapshotSummary(byte[] digests, (long First, long Last)[] ranges)
+    private SnapshotSummary(byte[] digests, (long First, long Last)[] ranges, long pairs)
     {
         Digests = digests;
         _ranges = ranges;
+        Pairs = pairs;
     }
+
+    /// <summary>Pairs in the snapshot.</summary>
+    public long Pairs { get; }
 
     /// <summary><see cref="SnapshotBuckets.Count"/> SHA-256 digests, bucket by bucket.</summary>
     public byte[] Digests { get; }
@@ -63,6 +67,7 @@ internal sealed class SnapshotSummary
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private readonly byte[] _entry = new byte[PairCodec.PairBytes + PairCodec.BlockCountBytes];
         private int _bucket;
+        private long _pairs;
 
         public void Add(long seq, ReadOnlySpan<byte> key, ulong version, int blocks)
         {
@@ -79,6 +84,7 @@ internal sealed class SnapshotSummary
             PairCodec.Write(_entry, key, version);
             PairCodec.WriteBlocks(_entry.AsSpan(PairCodec.PairBytes), 0, blocks);
             _hash.AppendData(_entry);
+            _pairs++;
         }
 
         public SnapshotSummary Build()
@@ -87,7 +93,7 @@ internal sealed class SnapshotSummary
             {
                 FinishBucket();
             }
-            return new SnapshotSummary(_digests, _ranges);
+            return new SnapshotSummary(_digests, _ranges, _pairs);
         }
 
         private void FinishBucket()

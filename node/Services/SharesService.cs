@@ -88,7 +88,7 @@ internal sealed class SharesService(ShareStore store, NodeOptions options) : Sha
         var threshold = store.State.FleetThreshold(options.Threshold);
         if (request.Threshold != threshold)
         {
-            throw RpcFailure.Of(StatusCode.FailedPrecondition, $"This fleet uses threshold {threshold}; the secret was split with {request.Threshold}.");
+            throw RpcFailure.Of(StatusCode.FailedPrecondition, Core.Epochs.ResharingWrites.ThresholdMismatch(threshold, request.Threshold));
         }
         // The request's own buffer, not a copy; PutAsync wipes it.
         return new ShareWrite(Owner(context), request.Name, request.Version, WireBytes.Expose(request.Share), request.Commitment.ToByteArray(), (int)request.Threshold, request.CreateOnly);

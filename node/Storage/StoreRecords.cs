@@ -31,7 +31,7 @@ internal enum PutStatus
     NewerVersionExists,
     OwnedByAnother,
 
-    /// <summary>Refused: a resharing is under way (<see cref="ShareStore.WritesFrozen"/>).</summary>
+    /// <summary>Refused: a resharing is under way (<see cref="ShareStore.Freeze"/>).</summary>
     Frozen,
 }
 
@@ -56,7 +56,7 @@ internal enum DeleteStatus
     NotFound,
     OwnedByAnother,
 
-    /// <summary>Refused: a resharing is under way (<see cref="ShareStore.WritesFrozen"/>).</summary>
+    /// <summary>Refused: a resharing is under way (<see cref="ShareStore.Freeze"/>).</summary>
     Frozen,
 }
 

@@ -24,7 +24,7 @@ internal sealed class DeleteSecret(CommandContext context)
             }
         }
         await using var target = await context.OpenTargetAsync(cancellationToken).ConfigureAwait(false);
-        using var client = target.CreateClient();
+        using var client = target.CreateFollowingClient(context.Host.Console.Error);
         var nodes = await client.DeleteAsync(name, cancellationToken).ConfigureAwait(false);
         if (context.Output.IsJson)
         {

@@ -23,7 +23,7 @@ internal sealed class RecoverSecret(CommandContext context)
             throw CliException.Usage($"Refusing to print secret '{request.Name}' on a terminal; pass --show, write it with --to-file PATH, or pipe it to a program.");
         }
         await using var target = await context.OpenTargetAsync(cancellationToken).ConfigureAwait(false);
-        using var client = target.CreateClient();
+        using var client = target.CreateFollowingClient(context.Host.Console.Error);
         var recovered = await client.RecoverAsync(request.Name, cancellationToken).ConfigureAwait(false);
         try
         {

@@ -14,9 +14,9 @@ internal sealed class StoreSecret(CommandContext context)
         try
         {
             await using var target = await context.OpenTargetAsync(cancellationToken).ConfigureAwait(false);
-            using var client = target.CreateClient();
+            using var client = target.CreateFollowingClient(context.Host.Console.Error);
             var stored = await client.StoreAsync(request.Name, secret, new StoreOptions(request.Overwrite), cancellationToken).ConfigureAwait(false);
-            Render(stored, target.View.Threshold);
+            Render(stored, client.Shape!.Threshold);
             return ExitCodes.Ok;
         }
         finally

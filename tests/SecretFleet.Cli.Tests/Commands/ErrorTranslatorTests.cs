@@ -13,6 +13,7 @@ public sealed class ErrorTranslatorTests
     [InlineData(FleetErrorKind.InvalidInput, 1)]
     [InlineData(FleetErrorKind.NotFound, 2)]
     [InlineData(FleetErrorKind.NotEnoughNodes, 3)]
+    [InlineData(FleetErrorKind.Resharing, 3)]
     [InlineData(FleetErrorKind.PermissionDenied, 4)]
     [InlineData(FleetErrorKind.AlreadyExists, 5)]
     [InlineData(FleetErrorKind.Other, 5)]

@@ -176,6 +176,79 @@ public sealed class ResharingProtocolTests
     }
 
     [Fact]
+    public async Task A_store_that_straddles_the_start_is_rolled_back_by_its_client_and_the_resharing_commits_without_it()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(5, 3);
+        var secrets = await StoreManyAsync(fleet, 20);
+        var split = Shamir.Split(RandomNumberGenerator.GetBytes(16), 3, 5);
+        ShareWrite Share(byte x) => new(InProcessFleet.Owner, "straddled", 99, split.Shares[x - 1].Value.ToArray(), split.Commitment, 3, false);
+        var (begun, late, rollback) = (0, (PutStatus?)null, (DeleteStatus?)null);
+        fleet.BeforeBegin = async x =>
+        {
+            if (x == 1 && begun == 0)
+            {
+                // The store reaches node 1 before its snapshot...
+                Assert.Equal(PutStatus.Stored, (await fleet[1].Store.PutAsync(Share(1), CancellationToken.None)).Status);
+            }
+        };
+        fleet.AfterBegin = async x =>
+        {
+            if (Interlocked.Increment(ref begun) == 5)
+            {
+                // ...and node 2 after its own, which refuses it; the client then rolls node 1 back.
+                late = (await fleet[2].Store.PutAsync(Share(2), CancellationToken.None)).Status;
+                rollback = (await fleet[1].Store.DeleteAsync(InProcessFleet.Owner, "straddled", 99, CancellationToken.None)).Status;
+            }
+        };
+
+        var outcome = await fleet.ReshareAsync(3, 2);
+
+        Assert.Equal(PutStatus.Frozen, late);
+        Assert.Equal(DeleteStatus.Deleted, rollback);
+        Assert.True(outcome.Committed, outcome.Reason);
+        Assert.Equal(secrets.Count, outcome.Pairs);
+        fleet.BeforeBegin = fleet.AfterBegin = null;
+        await AssertRecoverableAsync(fleet, secrets, [1, 3]);
+        foreach (var x in new byte[] { 1, 2, 3 })
+        {
+            Assert.Equal(ReadStatus.NotFound, (await fleet[x].Store.GetAsync(InProcessFleet.Owner, "straddled", 0, CancellationToken.None)).Status);
+        }
+    }
+
+    [Fact]
+    public async Task A_delete_between_the_agreement_and_a_dealers_verify_aborts_without_blaming_anyone_and_deletes_after_it_are_refused()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(5, 3);
+        var secrets = await StoreManyAsync(fleet, 20);
+        var (between, after) = ((DeleteStatus?)null, (DeleteStatus?)null);
+        fleet.BeforeVerify = async x =>
+        {
+            if (x == 3)
+            {
+                between = (await fleet[3].Store.DeleteAsync(InProcessFleet.Owner, "secret-0000", 0, CancellationToken.None)).Status;
+            }
+        };
+        fleet.AfterVerify = async x =>
+        {
+            if (x == 1)
+            {
+                after = (await fleet[1].Store.DeleteAsync(InProcessFleet.Owner, "secret-0001", 0, CancellationToken.None)).Status;
+            }
+        };
+
+        var outcome = await fleet.ReshareAsync(3, 2);
+
+        Assert.Equal(DeleteStatus.Deleted, between);
+        Assert.Equal(DeleteStatus.Frozen, after);
+        Assert.False(outcome.Committed);
+        Assert.Empty(outcome.Culprits);
+        Assert.Contains("snapshot changed after the coordinator agreed on it", outcome.Reason);
+        fleet.BeforeVerify = fleet.AfterVerify = null;
+        secrets.Remove("secret-0000");
+        await AssertOldCommitteeIntactAsync(fleet, secrets);
+    }
+
+    [Fact]
     public async Task A_refresh_after_a_resharing_refreshes_the_new_committee()
     {
         await using var fleet = await InProcessFleet.StartAsync(3, 2);

@@ -83,6 +83,97 @@ public sealed class ResharingTests
         await client.StoreAsync("after-abort", RandomNumberGenerator.GetBytes(16), null, default);
     }
 
+    [Fact]
+    public async Task Under_load_through_a_resharing_no_store_or_recover_fails_and_every_acknowledged_write_is_in_the_new_committee()
+    {
+        await using var fleet = await ProcessFleet.StartAsync(5, 3);
+        var seeded = await StoreManyAsync(fleet.Client(), 1_000);
+        var shape = fleet.ClientOptions();
+        var (waits, recoveredDuring, resharing) = (0, 0, 0);
+        using var client = new FollowingClient(_ => Task.FromResult(Volatile.Read(ref shape)), TimeSpan.FromMinutes(3), _ => Interlocked.Increment(ref waits));
+        var acknowledged = new ConcurrentDictionary<string, byte[]>(seeded);
+        var failures = new ConcurrentQueue<string>();
+        var operations = new ConcurrentDictionary<int, int>();
+        using var stop = new CancellationTokenSource();
+        async Task WriterAsync(int worker)
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                // New names, and overwrites of this worker's own earlier ones.
+                var name = i % 3 == 2 ? $"load-{worker}-{i - 2}" : $"load-{worker}-{i}";
+                var secret = RandomNumberGenerator.GetBytes(1 + (i % 61));
+                try
+                {
+                    await client.StoreAsync(name, secret, new StoreOptions(Overwrite: true), default);
+                    acknowledged[name] = secret;
+                }
+                catch (FleetClientException e)
+                {
+                    failures.Enqueue($"store {name}: {e.Message}");
+                }
+                operations.AddOrUpdate(worker, 1, (_, n) => n + 1);
+            }
+        }
+        async Task ReaderAsync(int worker)
+        {
+            var names = seeded.Keys.ToArray();
+            for (var i = worker; !stop.IsCancellationRequested; i += 7)
+            {
+                var name = names[i % names.Length];
+                try
+                {
+                    Assert.Equal(seeded[name], (await client.RecoverAsync(name, default)).Secret);
+                    if (Volatile.Read(ref resharing) == 1)
+                    {
+                        Interlocked.Increment(ref recoveredDuring);
+                    }
+                }
+                catch (FleetClientException e)
+                {
+                    failures.Enqueue($"recover {name}: {e.Message}");
+                }
+                operations.AddOrUpdate(worker, 1, (_, n) => n + 1);
+            }
+        }
+        var load = Enumerable.Range(0, 4).Select(w => Task.Run(() => WriterAsync(w)))
+            .Concat(Enumerable.Range(4, 2).Select(w => Task.Run(() => ReaderAsync(w)))).ToArray();
+        await Until(() => operations.Count == 6 && operations.Values.All(n => n >= 3), "every worker has done a few operations");
+        using var rpc = fleet.Operations();
+        // The resharing holds still once Verify reached node 1 until every writer has been refused
+        // and waits, and a recover went through meanwhile: the load overlaps it for certain.
+        var hooked = new HookedOperations(rpc)
+        {
+            AfterVerify = x => x == 1 ? Until(() => Volatile.Read(ref waits) >= 4 && Volatile.Read(ref recoveredDuring) >= 1, "writers wait and a recover succeeds during the resharing") : Task.CompletedTask,
+        };
+        var committee = fleet.View.Members.Take(3).ToArray();
+        Volatile.Write(ref resharing, 1);
+
+        var outcome = await fleet.Coordinator(hooked).ReshareAsync(fleet.View, committee, 2, null, default);
+
+        Assert.True(outcome.Committed, outcome.Reason + "\n" + fleet.Diagnostics());
+        Volatile.Write(ref resharing, 0);
+        // What `local scale` and the operator do after a commit: publish the new shape.
+        Volatile.Write(ref shape, shape with { Nodes = committee, Threshold = 2 });
+        var after = operations.ToDictionary(o => o.Key, o => o.Value);
+        await Until(() => operations.All(o => o.Value >= after[o.Key] + 5), "every worker has done a few operations on the new shape");
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+
+        Assert.Empty(failures);
+        Assert.True(outcome.Pairs >= seeded.Count, $"{outcome.Pairs} pairs reshared");
+        await AssertAllRecoverAsync(fleet.Client(configure: o => o with { Nodes = committee, Threshold = 2 }), new Dictionary<string, byte[]>(acknowledged));
+    }
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(20);
+        }
+    }
+
     private static async Task<Dictionary<string, byte[]>> StoreManyAsync(FleetClient client, int count)
     {
         var secrets = new ConcurrentDictionary<string, byte[]>();

@@ -47,6 +47,15 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
     /// <summary>Runs once node x began an operation (its snapshot is taken; tests write there).</summary>
     public Func<byte, Task>? AfterBegin { get; set; }
 
+    /// <summary>Runs before a Begin reaches node x (tests write there, before its snapshot).</summary>
+    public Func<byte, Task>? BeforeBegin { get; set; }
+
+    /// <summary>Runs before a Verify reaches node x.</summary>
+    public Func<byte, Task>? BeforeVerify { get; set; }
+
+    /// <summary>Runs once node x took a Verify.</summary>
+    public Func<byte, Task>? AfterVerify { get; set; }
+
     /// <summary>Runs before a Commit reaches node x (tests stop nodes there).</summary>
     public Func<byte, Task>? BeforeCommit { get; set; }
 
@@ -224,6 +233,10 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
 
     async Task<BeginResponse> INodeOperations.BeginAsync(FleetMember node, BeginRequest request, CancellationToken cancellationToken)
     {
+        if (BeforeBegin is { } before)
+        {
+            await before(node.X);
+        }
         var begun = await Reach(node.X).Participant.BeginAsync(request, Operator, cancellationToken);
         if (AfterBegin is { } hook)
         {
@@ -235,8 +248,18 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
     Task<SnapshotPairsResponse> INodeOperations.SnapshotPairsAsync(FleetMember node, SnapshotPairsRequest request, CancellationToken cancellationToken) =>
         Reach(node.X).Participant.SnapshotPairsAsync(request, cancellationToken);
 
-    Task INodeOperations.VerifyAsync(FleetMember node, VerifyRequest request, CancellationToken cancellationToken) =>
-        Reach(node.X).Participant.VerifyAsync(request, cancellationToken);
+    async Task INodeOperations.VerifyAsync(FleetMember node, VerifyRequest request, CancellationToken cancellationToken)
+    {
+        if (BeforeVerify is { } before)
+        {
+            await before(node.X);
+        }
+        await Reach(node.X).Participant.VerifyAsync(request, cancellationToken);
+        if (AfterVerify is { } after)
+        {
+            await after(node.X);
+        }
+    }
 
     Task<OperationStatusResponse> INodeOperations.StatusAsync(FleetMember node, string operationId, CancellationToken cancellationToken) =>
         Task.FromResult(Reach(node.X).Participant.Status(operationId));

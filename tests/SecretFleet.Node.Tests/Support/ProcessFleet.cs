@@ -150,12 +150,18 @@ internal sealed class ProcessFleet : IAsyncDisposable
 
     public FleetClient Client(string name = "alice", Func<FleetClientOptions, FleetClientOptions>? configure = null)
     {
-        var tls = Issue(FleetRole.Client, name).ToTlsMaterial();
-        _owned.Add(tls);
-        var options = new FleetClientOptions(View.Members, Threshold, tls) { CallTimeout = TimeSpan.FromSeconds(20) };
+        var options = ClientOptions(name);
         var client = new FleetClient(configure?.Invoke(options) ?? options);
         _owned.Add(client);
         return client;
+    }
+
+    /// <summary>How client <paramref name="name"/> reaches the fleet as it is now.</summary>
+    public FleetClientOptions ClientOptions(string name = "alice")
+    {
+        var tls = Issue(FleetRole.Client, name).ToTlsMaterial();
+        _owned.Add(tls);
+        return new FleetClientOptions(View.Members, Threshold, tls) { CallTimeout = TimeSpan.FromSeconds(20) };
     }
 
     public RpcNodeOperations Operations()
