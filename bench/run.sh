@@ -33,3 +33,5 @@ dotnet "$load_dll" refresh --nodes 3 --threshold 2 --secrets "${LOAD_SMALL_SECRE
 dotnet "$load_dll" refresh --nodes 7 --threshold 4 --secrets "${LOAD_SMALL_SECRETS:-100000}" | tail -1
 echo "resharing next to a refresh of the same secrets (secretfleet-load reshare)"
 dotnet "$load_dll" reshare --secrets "${LOAD_RESHARE_SECRETS:-100000}" --shapes 5:3-3:2,5:3-7:4
+echo "the same shrinking resharing with 8 writers and 4 readers running through it (secretfleet-load reshare --load 8)"
+dotnet "$load_dll" reshare --secrets "${LOAD_RESHARE_SECRETS:-100000}" --shapes 5:3-3:2 --load 8

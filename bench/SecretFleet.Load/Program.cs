@@ -5,7 +5,7 @@ using SecretFleet.Load;
 //   rpc     [--nodes 5] [--threshold 3] [--concurrency 1,16,64] [--seconds 10] [--warmup 3] [--only raw,store,recover,recover-all]
 //           [--compare-etcd]   (then the same concurrencies against a local 5-member etcd with mTLS)
 //   refresh [--nodes 5] [--threshold 3] [--secrets 100000,1000000]
-//   reshare [--secrets 100000,1000000] [--shapes 5:3-3:2,5:3-7:4]   (resharing next to a refresh of the same secrets)
+//   reshare [--secrets 100000,1000000] [--shapes 5:3-3:2,5:3-7:4] [--load WRITERS]   (resharing next to a refresh of the same secrets; with load, writers and readers run through it)
 //   store-floor [--concurrency 16] [--seconds 8]   (a node's durable Put without RPC, and SQLite's one-row floor)
 var verb = args.Length > 0 ? args[0] : "";
 string Option(string name, string fallback)
@@ -52,7 +52,7 @@ switch (verb)
             foreach (var shape in Option("shapes", "5:3-3:2,5:3-7:4").Split(','))
             {
                 var n = shape.Split('-').Select(p => p.Split(':').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
-                Console.WriteLine(await ResharingBenchmark.RunAsync(n[0][0], n[0][1], n[1][0], n[1][1], secrets));
+                Console.WriteLine(await ResharingBenchmark.RunAsync(n[0][0], n[0][1], n[1][0], n[1][1], secrets, Int("load", 0)));
             }
         }
         return 0;

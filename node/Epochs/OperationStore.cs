@@ -52,6 +52,12 @@ internal sealed class OperationStore(ShareStore shares)
                 // (on a node leaving in a resharing it seals nothing: it overwrites the old key).
                 SealingState.WriteNext(context, record.TargetEpoch, shares.Sealer.StartNext(record.TargetEpoch));
             }
+            if (record.IsResharing && !record.IsDealer(shares.State.X) && record.Receiver(shares.State.X) is not null)
+            {
+                // A joining node holds no share of the fleet (commit replaces whatever it has): the
+                // target epoch's table takes the stage.
+                context.Execute($"DELETE FROM {ValueTables.Of(record.TargetEpoch)}");
+            }
             if (record.IsDealer(shares.State.X))
             {
                 // A dealer's own epoch is the operation's (checked at Begin); its idle table takes the stage.
@@ -213,28 +219,50 @@ internal sealed class OperationStore(ShareStore shares)
             return batch;
         }, cancellationToken);
 
-    public Task StoreRecoveredAsync(IReadOnlyList<RecoveredShare> recovered, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Stages a resharing receiver's new shares straight into the target epoch's value table (the
+    /// idle one), as a refresh stages. A node of the old committee already has every pair's row in
+    /// `shares` (its snapshot is the agreed one), so only a node joining the fleet also stages the
+    /// rows, in `recovered` without values; commit then only rewrites thresholds, or copies rows.
+    /// </summary>
+    public Task StageResharedAsync(IReadOnlyList<RecoveredShare> staged, bool joining, ulong targetEpoch, CancellationToken cancellationToken) =>
         shares.Database.Writes.RunAsync(context =>
         {
-            using var insert = context.Raw("""
-                INSERT OR REPLACE INTO recovered (key, version, name, owner, threshold, blocks, commitment, sealed, updated_ms)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                """);
-            foreach (var share in recovered)
+            InsertValues(context, ValueTables.Of(targetEpoch), [.. staged.Select(s => (s.Key, s.Version, s.Sealed))]);
+            if (joining)
             {
-                insert.Bind(1, share.Key);
-                insert.Bind(2, checked((long)share.Version));
-                insert.Bind(3, share.Name);
-                insert.Bind(4, share.Owner);
-                insert.Bind(5, share.Threshold);
-                insert.Bind(6, share.Blocks);
-                insert.Bind(7, share.Commitment);
-                insert.Bind(8, share.Sealed);
-                insert.Bind(9, share.UpdatedUnixMs);
-                insert.Execute();
+                InsertRecovered(context, staged, withValues: false);
             }
             return 0;
         }, cancellationToken);
+
+    public Task StoreRecoveredAsync(IReadOnlyList<RecoveredShare> recovered, CancellationToken cancellationToken) =>
+        shares.Database.Writes.RunAsync(context =>
+        {
+            InsertRecovered(context, recovered, withValues: true);
+            return 0;
+        }, cancellationToken);
+
+    private static void InsertRecovered(WriteContext context, IReadOnlyList<RecoveredShare> recovered, bool withValues)
+    {
+        using var insert = context.Raw("""
+            INSERT OR REPLACE INTO recovered (key, version, name, owner, threshold, blocks, commitment, sealed, updated_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            """);
+        foreach (var share in recovered)
+        {
+            insert.Bind(1, share.Key);
+            insert.Bind(2, checked((long)share.Version));
+            insert.Bind(3, share.Name);
+            insert.Bind(4, share.Owner);
+            insert.Bind(5, share.Threshold);
+            insert.Bind(6, share.Blocks);
+            insert.Bind(7, share.Commitment);
+            insert.Bind(8, withValues ? share.Sealed : []);
+            insert.Bind(9, share.UpdatedUnixMs);
+            insert.Execute();
+        }
+    }
 
     /// <summary>
     /// Commits the operation in one transaction. A refresh drops versions older than a refreshed
@@ -260,7 +288,7 @@ internal sealed class OperationStore(ShareStore shares)
                     throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"Operation {record.Id} reshares epoch {record.Epoch}, but this node is at epoch {current.Epoch}; it cannot commit here.");
                 }
                 var stays = !record.IsDeparting(current.X);
-                CommitResharing(context, stays, record.TargetEpoch, steps);
+                CommitResharing(context, record, stays, record.IsDealer(current.X), steps);
                 SealingState.PromoteNext(context);
                 next = current with { Epoch = record.TargetEpoch, FleetId = stays ? record.FleetId : "", Threshold = stays ? record.NewThreshold : 0 };
                 StoreDatabase.WriteState(context, "threshold", next.Threshold.ToString(CultureInfo.InvariantCulture));
@@ -359,23 +387,46 @@ internal sealed class OperationStore(ShareStore shares)
         steps.Lap("clear old epoch");
     }
 
-    // A resharing replaces everything this node holds: the old committee's shares go (erased, with
-    // secure_delete, as the old epoch of a refresh is), and a node of the new committee takes the
-    // shares it staged at the new threshold. Writes were refused during the resharing, so nothing
-    // else is there to carry.
-    private static void CommitResharing(WriteContext context, bool stays, ulong targetEpoch, StepTimer steps)
+    // A resharing replaces what this node holds. The new shares are staged in the target epoch's
+    // value table (StageResharedAsync); the other value table, the old epoch's, goes wholesale under
+    // secure_delete, as in a refresh (that is the erasure). A node that stays from the old committee
+    // keeps its rows, which describe exactly the reshared pairs (its snapshot was the agreed one and
+    // writes were held), with the new threshold; a joining node takes the rows it staged; a node that
+    // leaves keeps nothing.
+    private static void CommitResharing(WriteContext context, OperationRecord record, bool stays, bool wasDealer, StepTimer steps)
     {
-        context.Execute("DELETE FROM values_0; DELETE FROM values_1; DELETE FROM shares; DELETE FROM touched_keys");
-        steps.Lap("erase old committee");
-        if (stays)
+        var target = ValueTables.Of(record.TargetEpoch);
+        context.Execute($"DELETE FROM {ValueTables.NextTo(record.TargetEpoch)}; DELETE FROM touched_keys");
+        if (!stays)
         {
+            context.Execute($"DELETE FROM {target}; DELETE FROM shares");
+            steps.Lap("erase old committee");
+            return;
+        }
+        steps.Lap("erase old committee");
+        if (wasDealer)
+        {
+            using var threshold = context.Raw("UPDATE shares SET threshold = ?1 WHERE threshold <> ?1");
+            threshold.Bind(1, record.NewThreshold);
+            threshold.Execute();
+        }
+        else
+        {
+            context.Execute("DELETE FROM shares");
             context.Execute("""
                 INSERT INTO shares (key, version, name, owner, threshold, blocks, commitment, updated_ms)
                 SELECT key, version, name, owner, threshold, blocks, commitment, updated_ms FROM recovered
                 """);
-            context.Execute($"INSERT INTO {ValueTables.Of(targetEpoch)} (key, version, sealed) SELECT key, version, sealed FROM recovered");
-            steps.Lap("adopt new shares");
         }
+        // Rows and values must pair up (none is expected to be alone): a value without a row goes,
+        // then equal counts prove every row has its value, which spares searching for lone rows.
+        context.Execute($"DELETE FROM {target} WHERE NOT EXISTS (SELECT 1 FROM shares m WHERE m.key = {target}.key AND m.version = {target}.version)");
+        using var paired = context.Command($"SELECT (SELECT COUNT(*) FROM shares) = (SELECT COUNT(*) FROM {target})");
+        if (Convert.ToInt64(paired.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        {
+            context.Execute($"DELETE FROM shares WHERE NOT EXISTS (SELECT 1 FROM {target} v WHERE v.key = shares.key AND v.version = shares.version)");
+        }
+        steps.Lap("adopt new shares");
     }
 
     // The target may hold shares written by clients while it was not yet a member, sealed under
@@ -489,6 +540,10 @@ internal sealed class OperationStore(ShareStore shares)
             if (record.IsDealer(shares.State.X))
             {
                 context.Execute($"DELETE FROM {ValueTables.NextTo(shares.State.Epoch)}");
+            }
+            else if (record.IsResharing && record.Receiver(shares.State.X) is not null)
+            {
+                context.Execute($"DELETE FROM {ValueTables.Of(record.TargetEpoch)}");
             }
             SealingState.DropNext(context);
             ClearWorkTables(context);

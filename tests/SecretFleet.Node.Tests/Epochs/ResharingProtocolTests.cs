@@ -138,6 +138,29 @@ public sealed class ResharingProtocolTests
     }
 
     [Fact]
+    public async Task A_resharing_that_aborts_leaves_the_nodes_that_were_to_join_holding_no_value()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(3, 2, cheatingDealer: 2, cheat: new FlippedSubShare(2));
+        var secrets = await StoreManyAsync(fleet, 30);
+        var staged = 0L;
+
+        var outcome = await fleet.ReshareAsync(5, 3);
+
+        Assert.False(outcome.Committed);
+        // What they staged before the dealer was caught goes with the abort.
+        foreach (var x in new byte[] { 4, 5 })
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(fleet.DirectoryOf(x), StoreDatabase.FileName)};Pooling=false;Mode=ReadOnly");
+            connection.Open();
+            using var count = connection.CreateCommand();
+            count.CommandText = "SELECT (SELECT COUNT(*) FROM values_0) + (SELECT COUNT(*) FROM values_1) + (SELECT COUNT(*) FROM recovered) + (SELECT COUNT(*) FROM shares)";
+            staged += (long)count.ExecuteScalar()!;
+        }
+        Assert.Equal(0, staged);
+        await AssertRecoverableAsync(fleet, secrets, [1, 3]);
+    }
+
+    [Fact]
     public async Task A_dealer_that_reshares_something_other_than_its_share_is_named_by_the_public_check()
     {
         await using var fleet = await InProcessFleet.StartAsync(5, 3, cheatingDealer: 4, cheat: new WrongConstant());
