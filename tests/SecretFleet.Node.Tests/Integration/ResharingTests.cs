@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using SecretFleet.Core.Client;
+using SecretFleet.Core.Sharing;
 using SecretFleet.Node.Tests.Support;
 
 namespace SecretFleet.Node.Tests.Integration;
@@ -11,8 +12,8 @@ public sealed class ResharingTests
 {
     [Theory]
     [InlineData(5, 3, 3, 2, 10_000)]
-    [InlineData(5, 3, 7, 4, 1_000)]
-    [InlineData(3, 2, 5, 3, 1_000)]
+    [InlineData(5, 3, 7, 4, 10_000)]
+    [InlineData(3, 2, 5, 3, 10_000)]
     public async Task Every_secret_comes_back_from_exactly_t_prime_new_nodes_and_nodes_that_leave_keep_no_share(int n, int t, int newN, int newT, int count)
     {
         await using var fleet = await ProcessFleet.StartAsync(n, t);
@@ -20,6 +21,8 @@ public sealed class ResharingTests
         var oldView = fleet.View;
         var leaving = Enumerable.Range(newN + 1, Math.Max(0, n - newN)).Select(x => (byte)x).ToArray();
         var oldSealed = Enumerable.Range(1, n).ToDictionary(x => (byte)x, x => NodeDatabase.SealedValues(fleet, (byte)x));
+        var oldOpened = Enumerable.Range(1, t).ToDictionary(x => (byte)x, x => NodeDatabase.OpenedShares(fleet, (byte)x));
+        var commitments = NodeDatabase.Rows(fleet, 1).ToDictionary(r => $"{Convert.ToHexString(r.Binding.Key)}@{r.Binding.Version}", r => r.Binding.Commitment);
         await fleet.GrowAsync(Math.Max(n, newN));
         var committee = fleet.View.Members.Where(m => m.X <= newN).ToArray();
         using var operations = fleet.Operations();
@@ -37,6 +40,19 @@ public sealed class ResharingTests
         foreach (var x in leaving)
         {
             Assert.Empty(NodeDatabase.Rows(fleet, x));
+        }
+        // On a sample: t' − 1 new shares are not a sharing of the secret, and t − 1 old shares with a
+        // new one do not combine to it (the commitment check refuses both).
+        var newOpened = Enumerable.Range(1, Math.Max(t, newT)).ToDictionary(x => (byte)x, x => NodeDatabase.OpenedShares(fleet, (byte)x));
+        foreach (var pair in commitments.Keys.Take(200))
+        {
+            var tooFew = Enumerable.Range(1, newT - 1).Select(x => new ShareValue((byte)x, newOpened[(byte)x][pair])).ToArray();
+            if (tooFew.Length > 0)
+            {
+                Assert.Throws<SharingException>(() => Shamir.Combine(tooFew, commitments[pair], newT - 1));
+            }
+            var mixed = Enumerable.Range(1, t - 1).Select(x => new ShareValue((byte)x, oldOpened[(byte)x][pair])).Append(new ShareValue((byte)t, newOpened[(byte)t][pair])).ToArray();
+            Assert.Throws<SharingException>(() => Shamir.Combine(mixed, commitments[pair], t));
         }
         // Audited and counted as a resharing, as refreshes are.
         Assert.Contains(NodeDatabase.Audit(fleet, 1), row => row.Operation == "resharing-commit" && row.Subject == outcome.OperationId);
