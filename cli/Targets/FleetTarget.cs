@@ -40,15 +40,15 @@ internal abstract class FleetTarget : IAsyncDisposable
     /// </summary>
     public static readonly TimeSpan ResharingPatience = TimeSpan.FromMinutes(15);
 
-    /// <summary>A client that waits through a resharing and then uses the fleet's new shape; <paramref name="waiting"/> hears why, once.</summary>
+    /// <summary>A client that waits through a resharing and then uses the fleet's new shape; <paramref name="waiting"/> is told once that it waits.</summary>
     public FollowingClient CreateFollowingClient(TextWriter waiting)
     {
         var told = 0;
-        return new FollowingClient(async ct => Options(await ReadViewAsync(ct).ConfigureAwait(false)), ResharingPatience, reason =>
+        return new FollowingClient(async ct => Options(await ReadViewAsync(ct).ConfigureAwait(false)), ResharingPatience, _ =>
         {
             if (Interlocked.Exchange(ref told, 1) == 0)
             {
-                waiting.WriteLine($"Waiting: {reason} (up to {ResharingPatience.TotalMinutes:F0} min; Ctrl-C stops waiting, and nothing has changed yet.)");
+                waiting.WriteLine($"A resharing is changing the fleet's size or threshold; waiting for it to end, then writing with the new shape (up to {ResharingPatience.TotalMinutes:F0} min; Ctrl-C stops waiting).");
             }
         });
     }
