@@ -10,6 +10,8 @@ namespace SecretFleet.Node.Tests.Integration;
 [Trait("Category", "Integration")]
 public sealed class ResharingTests
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+
     [Theory]
     [InlineData(5, 3, 3, 2, 10_000)]
     [InlineData(5, 3, 7, 4, 10_000)]
@@ -153,13 +155,13 @@ public sealed class ResharingTests
         }
         var load = Enumerable.Range(0, 4).Select(w => Task.Run(() => WriterAsync(w)))
             .Concat(Enumerable.Range(4, 2).Select(w => Task.Run(() => ReaderAsync(w)))).ToArray();
-        await Until(() => operations.Count == 6 && operations.Values.All(n => n >= 3), "every worker has done a few operations");
+        await Eventually.TrueAsync(() => operations.Count == 6 && operations.Values.All(n => n >= 3), "every worker has done a few operations", Patience);
         using var rpc = fleet.Operations();
         // The resharing holds still once Verify reached node 1 until every writer has been refused
         // and waits, and a recover went through meanwhile: the load overlaps it for certain.
         var hooked = new HookedOperations(rpc)
         {
-            AfterVerify = x => x == 1 ? Until(() => Volatile.Read(ref waits) >= 4 && Volatile.Read(ref recoveredDuring) >= 1, "writers wait and a recover succeeds during the resharing") : Task.CompletedTask,
+            AfterVerify = x => x == 1 ? Eventually.TrueAsync(() => Volatile.Read(ref waits) >= 4 && Volatile.Read(ref recoveredDuring) >= 1, "writers wait and a recover succeeds during the resharing", Patience) : Task.CompletedTask,
         };
         var committee = fleet.View.Members.Take(3).ToArray();
         Volatile.Write(ref resharing, 1);
@@ -171,23 +173,13 @@ public sealed class ResharingTests
         // What `local scale` and the operator do after a commit: publish the new shape.
         Volatile.Write(ref shape, shape with { Nodes = committee, Threshold = 2 });
         var after = operations.ToDictionary(o => o.Key, o => o.Value);
-        await Until(() => operations.All(o => o.Value >= after[o.Key] + 5), "every worker has done a few operations on the new shape");
+        await Eventually.TrueAsync(() => operations.All(o => o.Value >= after[o.Key] + 5), "every worker has done a few operations on the new shape", Patience);
         await stop.CancelAsync();
         await Task.WhenAll(load);
 
         Assert.Empty(failures);
         Assert.True(outcome.Pairs >= seeded.Count, $"{outcome.Pairs} pairs reshared");
         await AssertAllRecoverAsync(fleet.Client(configure: o => o with { Nodes = committee, Threshold = 2 }), new Dictionary<string, byte[]>(acknowledged));
-    }
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(20);
-        }
     }
 
     private static async Task<Dictionary<string, byte[]>> StoreManyAsync(FleetClient client, int count)
