@@ -40,7 +40,7 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
             }
             var everyone = record.Everyone.Select(fleet.Member).ToArray();
             var begun = new System.Collections.Concurrent.ConcurrentDictionary<byte, BeginResponse>();
-            await Task.WhenAll(everyone.Select(node => CallAsync(node, async () => begun[node.X] = await nodes.BeginAsync(node, begin, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+            await BeginAsync(everyone, begin, begun, cancellationToken).ConfigureAwait(false);
             if (Resharing)
             {
                 await SettleSnapshotsAsync(begin, begun, cancellationToken).ConfigureAwait(false);
@@ -92,9 +92,12 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
         while (_dealers.Any(d => !begun[d.X].BucketDigests.Equals(begun[_dealers[0].X].BucketDigests)) && time.GetUtcNow() < deadline)
         {
             await Task.Delay(options.PollInterval, time, cancellationToken).ConfigureAwait(false);
-            await Task.WhenAll(_dealers.Select(node => CallAsync(node, async () => begun[node.X] = await nodes.BeginAsync(node, begin, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+            await BeginAsync(_dealers, begin, begun, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private Task BeginAsync(IEnumerable<FleetMember> members, BeginRequest begin, System.Collections.Concurrent.ConcurrentDictionary<byte, BeginResponse> begun, CancellationToken cancellationToken) =>
+        Task.WhenAll(members.Select(node => CallAsync(node, async () => begun[node.X] = await nodes.BeginAsync(node, begin, cancellationToken).ConfigureAwait(false))));
 
     private VerifyRequest Verify(IReadOnlyList<SnapshotEntry> missing, byte[] agreedSnapshot)
     {

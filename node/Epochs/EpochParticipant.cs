@@ -63,8 +63,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
                     {
                         // Deletes are accepted until Verify (a straddled store's rollback among them):
                         // the coordinator asks again until every dealer's snapshot is the same.
-                        _summary = await store.SummarizeSnapshotAsync(cancellationToken).ConfigureAwait(false);
-                        _pairsTotal = _summary.Pairs;
+                        await SummarizeAgainAsync(cancellationToken).ConfigureAwait(false);
                     }
                     return Begun();
                 }
@@ -156,13 +155,19 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         {
             return;
         }
-        _summary = await store.SummarizeSnapshotAsync(cancellationToken).ConfigureAwait(false);
-        _pairsTotal = _summary.Pairs;
-        if (!SnapshotBuckets.Fingerprint(_summary.Digests).AsSpan().SequenceEqual(expected))
+        await SummarizeAgainAsync(cancellationToken).ConfigureAwait(false);
+        if (!SnapshotBuckets.Fingerprint(_summary!.Digests).AsSpan().SequenceEqual(expected))
         {
             throw new OperationRejectedException(OperationRejection.FailedPrecondition,
                 "This node's snapshot changed after the coordinator agreed on it (a delete arrived in between); retry the resharing.");
         }
+    }
+
+    // A resharing dealer's snapshot loses the pairs deleted before Verify.
+    private async Task SummarizeAgainAsync(CancellationToken cancellationToken)
+    {
+        _summary = await store.SummarizeSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        _pairsTotal = _summary.Pairs;
     }
 
     private async Task RunVerificationAsync(OperationRecord record, CancellationToken cancellationToken)
