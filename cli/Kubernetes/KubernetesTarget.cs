@@ -61,11 +61,8 @@ internal sealed class KubernetesTarget : FleetTarget
     public static async Task<KubernetesTarget> OpenAsync(
         IKubeApi api, IDisposable? ownedApi, IPodTunnels tunnels, string ns, string name, ConnectMode mode, string? clientName, TimeProvider time, CancellationToken cancellationToken)
     {
-        var cluster = await KubeCall(() => api.GetAsync<SecretCluster>(ns, name, cancellationToken), $"read SecretCluster {ns}/{name}").ConfigureAwait(false)
+        var (cluster, nodes) = await ReadAsync(api, ns, name, cancellationToken).ConfigureAwait(false)
             ?? throw CliException.NotFound($"No SecretCluster '{name}' in namespace {ns}; `kubectl get secretclusters -A` lists them.");
-        cluster = cluster with { Metadata = cluster.Metadata with { NamespaceProperty = cluster.Metadata.NamespaceProperty ?? ns } };
-        var pods = await KubeCall(() => api.ListAsync<V1Pod>(ns, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={name}" }, cancellationToken), $"list the pods of {ns}/{name}").ConfigureAwait(false);
-        var nodes = ClusterTopology.Nodes(cluster, pods.Items);
         var secretName = ChildNames.Of(cluster).ClientTlsSecretOf(clientName ?? ChildNames.DefaultClient);
         var secret = await KubeCall(() => api.GetAsync<V1Secret>(ns, secretName, cancellationToken), $"read Secret {ns}/{secretName} of client {clientName ?? ChildNames.DefaultClient}").ConfigureAwait(false)
             ?? throw CliException.NotFound(clientName is null or ChildNames.DefaultClient || cluster.Spec.Clients?.Any(c => c.Name == clientName) == true
@@ -116,11 +113,22 @@ internal sealed class KubernetesTarget : FleetTarget
     // A resharing changes status.replicas and status.threshold, and may add pods: read them again.
     protected override async Task<FleetView> ReadViewAsync(CancellationToken cancellationToken)
     {
-        var cluster = await KubeCall(() => _api.GetAsync<SecretCluster>(Namespace, Name, cancellationToken), $"read SecretCluster {Namespace}/{Name}").ConfigureAwait(false)
+        var (cluster, nodes) = await ReadAsync(_api, Namespace, Name, cancellationToken).ConfigureAwait(false)
             ?? throw CliException.NotFound($"SecretCluster {Namespace}/{Name} was deleted.");
-        cluster = cluster with { Metadata = cluster.Metadata with { NamespaceProperty = cluster.Metadata.NamespaceProperty ?? Namespace } };
-        var pods = await KubeCall(() => _api.ListAsync<V1Pod>(Namespace, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={Name}" }, cancellationToken), $"list the pods of {Namespace}/{Name}").ConfigureAwait(false);
-        return await ViewAsync(cluster, ClusterTopology.Nodes(cluster, pods.Items), new Connections(_tunnels, _mode, _forwards, _forwarded), Namespace, cancellationToken).ConfigureAwait(false);
+        return await ViewAsync(cluster, nodes, new Connections(_tunnels, _mode, _forwards, _forwarded), Namespace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The SecretCluster (null when there is none) and its nodes as its pods show them.</summary>
+    private static async Task<(SecretCluster Cluster, IReadOnlyList<ClusterNode> Nodes)?> ReadAsync(IKubeApi api, string ns, string name, CancellationToken cancellationToken)
+    {
+        var cluster = await KubeCall(() => api.GetAsync<SecretCluster>(ns, name, cancellationToken), $"read SecretCluster {ns}/{name}").ConfigureAwait(false);
+        if (cluster is null)
+        {
+            return null;
+        }
+        cluster = cluster with { Metadata = cluster.Metadata with { NamespaceProperty = cluster.Metadata.NamespaceProperty ?? ns } };
+        var pods = await KubeCall(() => api.ListAsync<V1Pod>(ns, new ListOptions { LabelSelector = $"{LabelsAndAnnotations.Cluster}={name}" }, cancellationToken), $"list the pods of {ns}/{name}").ConfigureAwait(false);
+        return (cluster, ClusterTopology.Nodes(cluster, pods.Items));
     }
 
     public override Uri? MetricsUrl(FleetMember member) => _nodes.FirstOrDefault(n => n.X == member.X) is { } node ? ClusterTopology.MetricsEndpoint(node) : null;
