@@ -38,31 +38,15 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
                 begin.Receivers.Add(_receivers.Select(Participant));
                 begin.NewThreshold = (uint)record.NewThreshold;
             }
-            var everyone = record.Everyone.Select(fleet.Member).ToArray();
-            var begun = new System.Collections.Concurrent.ConcurrentDictionary<byte, BeginResponse>();
-            await BeginAsync(everyone, begin, begun, cancellationToken).ConfigureAwait(false);
-            if (Resharing)
+            var verdict = await RoundAsync(begin, "verifying", cancellationToken).ConfigureAwait(false);
+            if (Resharing && verdict.Decision == OperationDecision.Commit)
             {
-                await SettleSnapshotsAsync(begin, begun, cancellationToken).ConfigureAwait(false);
+                // The pairs stored while the first round dealt (nodes took stores again at Verify)
+                // are dealt in a last round; stores are held only from its start to the end.
+                begin.CatchUp = true;
+                var caughtUp = await RoundAsync(begin, "catching up", cancellationToken).ConfigureAwait(false);
+                verdict = caughtUp.Decision == OperationDecision.Commit ? verdict with { Pairs = verdict.Pairs + caughtUp.Pairs } : caughtUp;
             }
-            var missing = await SnapshotReconciliation.MissingAsync(nodes, record.Id, _dealers, begun, cancellationToken).ConfigureAwait(false);
-            if (Resharing && missing.FirstOrDefault(m => m.Value.Count > 0) is { Value: not null } lacking)
-            {
-                // A resharing deals shares, so a dealer cannot deal a pair it lacks.
-                return OperationVerdict.Abort($"Node x {lacking.Key} lacks {lacking.Value.Count} secrets the other nodes hold (they stayed different for {options.SnapshotSettleTimeout.TotalSeconds:F0} s: a store reached only some nodes and was not rolled back); retry the resharing, or rebuild node x {lacking.Key} with a share recovery first.", "snapshots-diverge");
-            }
-            var verifying = Resharing ? everyone : _dealers;
-            var agreed = Resharing ? SnapshotBuckets.Fingerprint(begun[_dealers[0].X].BucketDigests.Span) : [];
-            await Task.WhenAll(verifying.Select(node => CallAsync(node, () => nodes.VerifyAsync(node, Verify(missing.GetValueOrDefault(node.X) ?? [], agreed), cancellationToken)))).ConfigureAwait(false);
-            var statuses = await WaitForStageAsync(verifying, "verifying", cancellationToken).ConfigureAwait(false);
-            if (Resharing && statuses.Values.All(s => s.Phase == OperationPhase.Staged))
-            {
-                // Dealers check each other's mask dealings while receivers pull; once every receiver
-                // staged those checks are done, but a dealer polled before the last receiver may not
-                // have reported them yet.
-                statuses = await WaitForStageAsync(verifying, "verifying", cancellationToken).ConfigureAwait(false);
-            }
-            var verdict = Judge(statuses);
             if (verdict.Decision == OperationDecision.Commit && _target is not null)
             {
                 await CallAsync(_target, () => nodes.VerifyAsync(_target, Verify([], []), cancellationToken)).ConfigureAwait(false);
@@ -84,8 +68,39 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
         }
     }
 
+    // Begin everywhere, agree on the snapshot, Verify, wait for every node to stage, judge.
+    private async Task<OperationVerdict> RoundAsync(BeginRequest begin, string phase, CancellationToken cancellationToken)
+    {
+        var everyone = record.Everyone.Select(fleet.Member).ToArray();
+        var begun = new System.Collections.Concurrent.ConcurrentDictionary<byte, BeginResponse>();
+        await BeginAsync(everyone, begin, begun, cancellationToken).ConfigureAwait(false);
+        if (Resharing)
+        {
+            await SettleSnapshotsAsync(begin, begun, cancellationToken).ConfigureAwait(false);
+        }
+        var missing = await SnapshotReconciliation.MissingAsync(nodes, record.Id, _dealers, begun, cancellationToken).ConfigureAwait(false);
+        if (Resharing && missing.FirstOrDefault(m => m.Value.Count > 0) is { Value: not null } lacking)
+        {
+            // A resharing deals shares, so a dealer cannot deal a pair it lacks.
+            return OperationVerdict.Abort($"Node x {lacking.Key} lacks {lacking.Value.Count} secrets the other nodes hold (they stayed different for {options.SnapshotSettleTimeout.TotalSeconds:F0} s: a store reached only some nodes and was not rolled back); retry the resharing, or rebuild node x {lacking.Key} with a share recovery first.", "snapshots-diverge");
+        }
+        var verifying = Resharing ? everyone : _dealers;
+        var agreed = Resharing ? SnapshotBuckets.Fingerprint(begun[_dealers[0].X].BucketDigests.Span) : [];
+        await Task.WhenAll(verifying.Select(node => CallAsync(node, () => nodes.VerifyAsync(node, Verify(missing.GetValueOrDefault(node.X) ?? [], agreed), cancellationToken)))).ConfigureAwait(false);
+        var statuses = await WaitForStageAsync(verifying, phase, cancellationToken).ConfigureAwait(false);
+        if (Resharing && statuses.Values.All(s => s.Phase == OperationPhase.Staged))
+        {
+            // Dealers check each other's mask dealings while receivers pull; once every receiver
+            // staged those checks are done, but a dealer polled before the last receiver may not
+            // have reported them yet.
+            statuses = await WaitForStageAsync(verifying, phase, cancellationToken).ConfigureAwait(false);
+        }
+        return Judge(statuses);
+    }
+
     // Until Verify a resharing's dealers accept deletes (a straddled store's rollback is one), so
     // differing snapshots may still converge: ask again (Begin is idempotent) for a short while.
+    // The same holds for the catch-up round's snapshot.
     private async Task SettleSnapshotsAsync(BeginRequest begin, System.Collections.Concurrent.ConcurrentDictionary<byte, BeginResponse> begun, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + options.SnapshotSettleTimeout;

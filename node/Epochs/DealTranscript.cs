@@ -34,10 +34,12 @@ internal sealed class DealTranscript : IDisposable
     /// The context of a resharing batch's common challenge: the same for every dealer (the
     /// challenge must be one r for all of them), bound to the operation, batch and both thresholds.
     /// </summary>
-    public static byte[] ResharingContext(OperationRecord operation, ulong batch) => Context("secretfleet/reshare/v1\0"u8, operation, 0, batch);
+    public static byte[] ResharingContext(OperationRecord operation, ulong batch) =>
+        Context(operation.CatchUp ? "secretfleet/reshare-catch-up/v1\0"u8 : "secretfleet/reshare/v1\0"u8, operation, 0, batch);
 
     /// <summary>The context of one dealer's mask dealing (its share of μ) for one batch; checked per dealer.</summary>
-    public static byte[] MaskContext(OperationRecord operation, byte dealerX, ulong batch) => Context("secretfleet/reshare-mask/v1\0"u8, operation, dealerX, batch);
+    public static byte[] MaskContext(OperationRecord operation, byte dealerX, ulong batch) =>
+        Context(operation.CatchUp ? "secretfleet/reshare-catch-up-mask/v1\0"u8 : "secretfleet/reshare-mask/v1\0"u8, operation, dealerX, batch);
 
     private static byte[] Context(ReadOnlySpan<byte> domain, OperationRecord operation, byte dealerX, ulong batch)
     {

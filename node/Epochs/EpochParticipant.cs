@@ -59,7 +59,11 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
             {
                 if (existing.Id == record.Id)
                 {
-                    if (existing is { IsResharing: true, Phase: OperationPhase.Dealing } && _summary is not null)
+                    if (record.CatchUp && !existing.CatchUp)
+                    {
+                        await BeginCatchUpAsync(existing, identity, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (existing is { IsResharing: true, Phase: OperationPhase.Dealing } && _summary is not null)
                     {
                         // Deletes are accepted until Verify (a straddled store's rollback among them):
                         // the coordinator asks again until every dealer's snapshot is the same.
@@ -98,6 +102,28 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         }
     }
 
+    // A resharing's last round deals the pairs stored while the first one ran. It starts only where
+    // the first round staged: that round's verdicts are then final, and its dealing is done.
+    private async Task BeginCatchUpAsync(OperationRecord first, string identity, CancellationToken cancellationToken)
+    {
+        if (first.Phase != OperationPhase.Staged)
+        {
+            throw new OperationRejectedException(OperationRejection.FailedPrecondition,
+                $"Operation {first.Id} is {first.Phase} here; its catch-up round starts only once the first round staged.");
+        }
+        var began = Stopwatch.GetTimestamp();
+        await StopWorkAsync().ConfigureAwait(false);
+        var record = first with { Phase = OperationPhase.Dealing, CatchUp = true };
+        _pairsTotal = await store.BeginCatchUpAsync(record, identity, cancellationToken).ConfigureAwait(false);
+        _outcome = null;
+        _missing = [];
+        _dealer?.Dispose();
+        _dealer = record.IsDealer(OwnX) ? new ResharingDealerSession(record, OwnX, store, peers, tamper, e => _ = FailDealingAsync(record.Id, e)) : null;
+        _summary = record.IsDealer(OwnX) ? await store.SummarizeSnapshotAsync(cancellationToken).ConfigureAwait(false) : null;
+        Volatile.Write(ref _record, record);
+        LogCatchingUp(log, record.Id, _pairsTotal, Stopwatch.GetElapsedTime(began).TotalSeconds);
+    }
+
     private BeginResponse Begun() => new()
     {
         SnapshotPairs = (ulong)_pairsTotal,
@@ -130,7 +156,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
             }
             if (record.IsResharing)
             {
-                await RequireAgreedSnapshotAsync(request.AgreedSnapshot.ToByteArray(), cancellationToken).ConfigureAwait(false);
+                await RequireAgreedSnapshotAsync(record, request.AgreedSnapshot.ToByteArray(), cancellationToken).ConfigureAwait(false);
             }
             _missing = missing;
             _dealer?.Agree(missing);
@@ -146,11 +172,12 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         }
     }
 
-    // From here on deletes are refused too; one that landed after the coordinator compared the
-    // snapshots would make this dealer deal other pairs than the rest, and get it blamed for that.
-    private async Task RequireAgreedSnapshotAsync(byte[] expected, CancellationToken cancellationToken)
+    // From here on no delete may change the snapshot; one that landed after the coordinator compared
+    // the snapshots would make this dealer deal other pairs than the rest, and get it blamed for
+    // that. The first round takes stores again (the catch-up deals them); the catch-up holds them.
+    private async Task RequireAgreedSnapshotAsync(OperationRecord record, byte[] expected, CancellationToken cancellationToken)
     {
-        await store.FreezeAllWritesAsync(cancellationToken).ConfigureAwait(false);
+        await store.FreezeWritesAsync(record.CatchUp ? WriteFreeze.All : WriteFreeze.Dealing, cancellationToken).ConfigureAwait(false);
         if (_summary is null)
         {
             return;
@@ -523,6 +550,9 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Operation {OperationId} ({Kind}) began: epoch {Epoch} -> {TargetEpoch}, {Pairs} pairs in the snapshot ({Seconds:F2} s)")]
     private static partial void LogBegan(ILogger logger, string operationId, string kind, ulong epoch, ulong targetEpoch, long pairs, double seconds);
+
+    [LoggerMessage(EventId = 308, Level = LogLevel.Information, Message = "Operation {OperationId} catches up: {Pairs} pairs stored during the resharing ({Seconds:F2} s)")]
+    private static partial void LogCatchingUp(ILogger logger, string operationId, long pairs, double seconds);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Operation {OperationId} staged {Pairs} pairs in {Seconds:F2} s")]
     private static partial void LogStaged(ILogger logger, string operationId, long pairs, double seconds);

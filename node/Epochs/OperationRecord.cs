@@ -10,7 +10,8 @@ internal sealed record ParticipantInfo(byte X, string Endpoint, string TlsName, 
 
 /// <summary>
 /// The operation (refresh, recovery or resharing) this node takes part in, persisted in node_state so a
-/// restarted node knows what it staged and waits for the coordinator's decision.
+/// restarted node knows what it staged and waits for the coordinator's decision. <paramref name="CatchUp"/>
+/// marks a resharing's last round, over the pairs written while its snapshot was dealt.
 /// </summary>
 internal sealed record OperationRecord(
     string Id,
@@ -26,7 +27,8 @@ internal sealed record OperationRecord(
     string Failure = "",
     ParticipantInfo? RecoveryTarget = null,
     IReadOnlyList<ParticipantInfo>? NewCommittee = null,
-    int NewThreshold = 0)
+    int NewThreshold = 0,
+    bool CatchUp = false)
 {
     /// <summary>
     /// Who receives dealings: the new committee of a resharing; otherwise the dealers themselves

@@ -65,7 +65,12 @@ internal static partial class OperationRequests
         var batchBlocks = request.BatchBlocks == 0 ? DefaultBatchBlocks : (int)Math.Clamp(request.BatchBlocks, MinBatchBlocks, MaxBatchBlocks);
         var record = new OperationRecord(request.OperationId, request.Kind, OperationPhase.Dealing, request.Epoch, request.TargetEpoch,
             (int)request.Threshold, dealers.OrderBy(d => d.X).ToArray(), (byte)Math.Min(request.RecoveryTargetX, 255u), batchBlocks, request.FleetId,
-            RecoveryTarget: target, NewCommittee: newCommittee, NewThreshold: newCommittee is null ? 0 : (int)request.NewThreshold);
+            RecoveryTarget: target, NewCommittee: newCommittee, NewThreshold: newCommittee is null ? 0 : (int)request.NewThreshold,
+            CatchUp: request.CatchUp);
+        if (request.CatchUp && newCommittee is null)
+        {
+            Reject("catch_up is a round of a resharing only.");
+        }
         CheckRole(record, request, state);
         CheckOwnIdentity(record, state, self);
         return record;

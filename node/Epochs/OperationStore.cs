@@ -71,12 +71,40 @@ internal sealed class OperationStore(ShareStore shares)
         }, cancellationToken);
     }
 
-    /// <summary>Refuses deletes as well as stores from now until the resharing ends (in a write transaction, so a delete either landed before or is refused).</summary>
-    public Task FreezeAllWritesAsync(CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Sets what a resharing takes from clients next (<see cref="WriteFreeze"/>), in a write
+    /// transaction, so a write either landed before or is judged by the new rule.
+    /// </summary>
+    public Task FreezeWritesAsync(WriteFreeze freeze, CancellationToken cancellationToken) =>
         shares.Database.Writes.RunAsync(_ =>
         {
-            shares.Freeze = WriteFreeze.All;
+            shares.Freeze = freeze;
             return 0;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Starts a resharing's catch-up round: stores are held again and, on a dealer, the snapshot
+    /// becomes the pairs stored since the first one (resharing_writes), in (key, version) order.
+    /// What the first round staged stays.
+    /// </summary>
+    public Task<long> BeginCatchUpAsync(OperationRecord record, string identity, CancellationToken cancellationToken) =>
+        shares.Database.Writes.RunAsync(context =>
+        {
+            shares.Freeze = WriteFreeze.CatchingUp;
+            long pairs = 0;
+            if (record.IsDealer(shares.State.X))
+            {
+                ClearSnapshot(context);
+                using var snapshot = context.Command("""
+                    INSERT INTO snapshot (key, version, blocks)
+                    SELECT s.key, s.version, s.blocks FROM resharing_writes w CROSS JOIN shares s ON s.key = w.key AND s.version = w.version
+                    ORDER BY s.key, s.version
+                    """);
+                pairs = snapshot.ExecuteNonQuery();
+            }
+            Write(context, record);
+            shares.Audit(context, identity, "resharing-catch-up", record.Id, $"{pairs} pairs stored during the resharing");
+            return pairs;
         }, cancellationToken);
 
     /// <summary>Summarizes the snapshot by key bucket (after Begin; a resharing's snapshot loses deleted pairs until Verify).</summary>
@@ -225,13 +253,21 @@ internal sealed class OperationStore(ShareStore shares)
     /// `shares` (its snapshot is the agreed one), so only a node joining the fleet also stages the
     /// rows, in `recovered` without values; commit then only rewrites thresholds, or copies rows.
     /// </summary>
-    public Task StageResharedAsync(IReadOnlyList<RecoveredShare> staged, bool joining, ulong targetEpoch, CancellationToken cancellationToken) =>
+    public Task StageResharedAsync(IReadOnlyList<RecoveredShare> staged, bool joining, bool catchUp, ulong targetEpoch, CancellationToken cancellationToken) =>
         shares.Database.Writes.RunAsync(context =>
         {
             InsertValues(context, ValueTables.Of(targetEpoch), [.. staged.Select(s => (s.Key, s.Version, s.Sealed))]);
             if (joining)
             {
                 InsertRecovered(context, staged, withValues: false);
+            }
+            if (catchUp)
+            {
+                // Maybe a newer version than one the first round dealt: commit prunes the older one.
+                foreach (var share in staged)
+                {
+                    ShareStore.Touch(context, share.Key);
+                }
             }
             return 0;
         }, cancellationToken);
@@ -390,16 +426,16 @@ internal sealed class OperationStore(ShareStore shares)
     // A resharing replaces what this node holds. The new shares are staged in the target epoch's
     // value table (StageResharedAsync); the other value table, the old epoch's, goes wholesale under
     // secure_delete, as in a refresh (that is the erasure). A node that stays from the old committee
-    // keeps its rows, which describe exactly the reshared pairs (its snapshot was the agreed one and
-    // writes were held), with the new threshold; a joining node takes the rows it staged; a node that
-    // leaves keeps nothing.
+    // keeps its rows, which describe exactly the reshared pairs (its snapshot was the agreed one, the
+    // catch-up dealt every pair stored after it, and deletes of snapshot pairs were held), with the
+    // new threshold; a joining node takes the rows it staged; a node that leaves keeps nothing.
     private static void CommitResharing(WriteContext context, OperationRecord record, bool stays, bool wasDealer, StepTimer steps)
     {
         var target = ValueTables.Of(record.TargetEpoch);
-        context.Execute($"DELETE FROM {ValueTables.NextTo(record.TargetEpoch)}; DELETE FROM touched_keys");
+        context.Execute($"DELETE FROM {ValueTables.NextTo(record.TargetEpoch)}");
         if (!stays)
         {
-            context.Execute($"DELETE FROM {target}; DELETE FROM shares");
+            context.Execute($"DELETE FROM {target}; DELETE FROM shares; DELETE FROM touched_keys");
             steps.Lap("erase old committee");
             return;
         }
@@ -418,6 +454,16 @@ internal sealed class OperationStore(ShareStore shares)
                 SELECT key, version, name, owner, threshold, blocks, commitment, updated_ms FROM recovered
                 """);
         }
+        // A secret stored again during the resharing had both versions dealt, and the newer one is
+        // on every new node (every dealer held it), so the older one goes, as after a refresh.
+        context.Execute($"""
+            DELETE FROM shares WHERE key IN (SELECT key FROM touched_keys)
+              AND version < (SELECT MAX(v.version) FROM {target} v WHERE v.key = shares.key);
+            DELETE FROM {target} WHERE key IN (SELECT key FROM touched_keys)
+              AND version < (SELECT MAX(v.version) FROM {target} v WHERE v.key = {target}.key);
+            DELETE FROM touched_keys;
+            """);
+        steps.Lap("prune");
         // Rows and values pair up by construction (every receiver staged every pair of the agreed
         // snapshot). Counting is cheap; only when the counts differ are lone values and rows searched
         // for and dropped (a lone row would be unreadable, a lone value unreachable); at a million
@@ -564,6 +610,14 @@ internal sealed class OperationStore(ShareStore shares)
     // The recovered table holds sealed shares and is zeroed as usual.
     private static void ClearWorkTables(WriteContext context)
     {
+        ClearSnapshot(context);
+        context.Execute("DELETE FROM recovered");
+        context.Execute("DELETE FROM pending_deltas");
+        context.Execute("DELETE FROM resharing_writes");
+    }
+
+    private static void ClearSnapshot(WriteContext context)
+    {
         context.Execute("PRAGMA secure_delete = OFF");
         try
         {
@@ -573,8 +627,6 @@ internal sealed class OperationStore(ShareStore shares)
         {
             context.Execute("PRAGMA secure_delete = ON");
         }
-        context.Execute("DELETE FROM recovered");
-        context.Execute("DELETE FROM pending_deltas");
     }
 
     private static OperationRecord? Read(WriteContext context)

@@ -138,7 +138,7 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
                 transcripts[i].AppendResharing(responses[i], idsHash);
             }
             var staged = Combine(reference, entries, verdict.AgreedDealers, dealings, blocks);
-            await store.StageResharedAsync(staged, joining: !operation.IsDealer(ownX), operation.TargetEpoch, cancellationToken).ConfigureAwait(false);
+            await store.StageResharedAsync(staged, joining: !operation.IsDealer(ownX), operation.CatchUp, operation.TargetEpoch, cancellationToken).ConfigureAwait(false);
             Interlocked.Add(ref _done, staged.Count);
             return staged.Count;
         }

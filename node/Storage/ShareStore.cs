@@ -120,7 +120,7 @@ internal sealed class ShareStore : IAsyncDisposable
     private Task<PutResult> PutAsync(ShareWrite write, byte[] key, CancellationToken cancellationToken) =>
         Database.Writes.RunAsync(context =>
         {
-            var result = Freeze != WriteFreeze.None ? new PutResult(PutStatus.Frozen, State.Epoch) : Put(context, key, write);
+            var result = Freeze.RefusesStores() ? new PutResult(PutStatus.Frozen, State.Epoch) : Put(context, key, write);
             Audit(context, write.Owner, "put", $"{write.Name}@{write.Version}", result.Status.ToString());
             return result;
         }, cancellationToken);
@@ -169,9 +169,18 @@ internal sealed class ShareStore : IAsyncDisposable
         {
             Touch(context, key);
         }
+        var freeze = Freeze;
+        if (freeze.RecordsStores())
+        {
+            var written = context.Cached("INSERT OR IGNORE INTO resharing_writes (key, version) VALUES (?1, ?2)");
+            written.Bind(1, key);
+            written.Bind(2, checked((long)write.Version));
+            written.Execute();
+        }
         // Keep the version this one replaces: if the overwrite fails on other nodes, the client
-        // rolls back by deleting the new version and the old one is current again. Older ones go.
-        if (existing.Count > 1)
+        // rolls back by deleting the new version and the old one is current again. Older ones go
+        // (not while a resharing deals: the resharing's commit prunes them).
+        if (existing.Count > 1 && !freeze.KeepsOlderVersions())
         {
             RemoveVersions(context, key, "version < $version", existing[0].Version);
         }
@@ -272,19 +281,38 @@ internal sealed class ShareStore : IAsyncDisposable
         {
             return new DeleteResult(DeleteStatus.OwnedByAnother, 0);
         }
+        var freeze = Freeze;
+        if (freeze.DeletesOnlyWrittenDuring() && rows.Any(r => (version == 0 || r.Version == version) && !WrittenDuringResharing(context, key, r.Version)))
+        {
+            return new DeleteResult(DeleteStatus.Frozen, 0);
+        }
         var filter = version == 0 ? "1 = 1" : "version = $version";
         var deleted = RemoveVersions(context, key, filter, version);
-        if (Freeze == WriteFreeze.Stores)
+        if (freeze.DeletesLeaveSnapshot())
         {
-            // A resharing has not agreed on its snapshot yet: what is deleted is not dealt. (The
+            // A resharing has not agreed on this snapshot yet: what is deleted is not dealt. (The
             // snapshot has no key index, so this scans it; such deletes are few and brief.)
             RemoveRows(context, "snapshot", key, filter, version);
+        }
+        if (freeze.DeletesOnlyWrittenDuring())
+        {
+            RemoveRows(context, "resharing_writes", key, filter, version);
         }
         if (TrackChanges)
         {
             Touch(context, key);
         }
         return new DeleteResult(DeleteStatus.Deleted, deleted);
+    }
+
+    private static bool WrittenDuringResharing(WriteContext context, byte[] key, ulong version)
+    {
+        var select = context.Cached("SELECT 1 FROM resharing_writes WHERE key = ?1 AND version = ?2");
+        select.Bind(1, key);
+        select.Bind(2, checked((long)version));
+        var found = select.Read();
+        select.Reset();
+        return found;
     }
 
     // Removes versions of a secret, metadata and values at every epoch (a staged next-epoch value too).

@@ -19,6 +19,9 @@ internal static class StoreSchema
     // the agreed snapshot it did not hold at Begin (sealed). A write of such a pair that arrives
     // during the refresh (it reached other nodes before their Begin) is refreshed with it at commit,
     // like the other nodes' shares of it. Cleared at commit and abort.
+    // resharing_writes: the pairs stored while a resharing dealt its snapshot (WriteFreeze.Dealing),
+    // which its catch-up round deals; a delete then is accepted only for these. Cleared at Begin,
+    // commit and abort. Added without a version bump: CREATE IF NOT EXISTS runs at every open.
     public const string Create = """
         CREATE TABLE IF NOT EXISTS node_state (
             name  TEXT PRIMARY KEY,
@@ -62,6 +65,12 @@ internal static class StoreSchema
             version INTEGER NOT NULL,
             blocks  INTEGER NOT NULL
         );
+
+        CREATE TABLE IF NOT EXISTS resharing_writes (
+            key     BLOB    NOT NULL,
+            version INTEGER NOT NULL,
+            PRIMARY KEY (key, version)
+        ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS pending_deltas (
             key     BLOB    NOT NULL,

@@ -239,6 +239,130 @@ public sealed class ResharingProtocolTests
     }
 
     [Fact]
+    public async Task A_store_made_while_the_resharing_deals_is_carried_over_to_the_new_committee()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(5, 3);
+        var secrets = await StoreManyAsync(fleet, 20);
+        var verified = 0;
+        var (refusedDelete, rolledBack) = ((DeleteStatus?)null, (DeleteStatus?)null);
+        fleet.AfterVerify = async x =>
+        {
+            if (fleet[x].Participant.Current is { CatchUp: false } && Interlocked.Increment(ref verified) == 5)
+            {
+                // Every node took Verify: the first round deals while these land on the old committee.
+                secrets["during"] = RandomNumberGenerator.GetBytes(40);
+                await fleet.StoreAsync("during", secrets["during"]);
+                // Overwritten twice: the snapshot's version must stay readable for the dealing.
+                await fleet.StoreAsync("secret-0003", RandomNumberGenerator.GetBytes(7));
+                secrets["secret-0003"] = RandomNumberGenerator.GetBytes(9);
+                await fleet.StoreAsync("secret-0003", secrets["secret-0003"]);
+                // A snapshot pair is being dealt, so deleting it waits; a pair stored meanwhile may go.
+                refusedDelete = (await fleet[1].Store.DeleteAsync(InProcessFleet.Owner, "secret-0004", 0, CancellationToken.None)).Status;
+                await fleet.StoreAsync("gone", [1, 2, 3]);
+                rolledBack = DeleteStatus.Deleted;
+                foreach (var node in new byte[] { 1, 2, 3, 4, 5 })
+                {
+                    var deleted = (await fleet[node].Store.DeleteAsync(InProcessFleet.Owner, "gone", 0, CancellationToken.None)).Status;
+                    rolledBack = deleted == DeleteStatus.Deleted ? rolledBack : deleted;
+                }
+            }
+        };
+
+        var outcome = await fleet.ReshareAsync(3, 2);
+
+        fleet.AfterVerify = null;
+        Assert.True(outcome.Committed, outcome.Reason);
+        Assert.Equal(DeleteStatus.Frozen, refusedDelete);
+        Assert.Equal(DeleteStatus.Deleted, rolledBack);
+        await AssertRecoverableAsync(fleet, secrets, [1, 3], [2, 3]);
+        foreach (var x in new byte[] { 1, 2, 3 })
+        {
+            Assert.Equal(ReadStatus.NotFound, (await fleet[x].Store.GetAsync(InProcessFleet.Owner, "gone", 0, CancellationToken.None)).Status);
+            // The versions the overwrites replaced were dealt too, and went at commit.
+            var overwritten = await fleet[x].Store.GetAsync(InProcessFleet.Owner, "secret-0003", 0, CancellationToken.None);
+            Assert.Empty(overwritten.Share!.OlderVersions);
+            Assert.Equal(2, overwritten.Share.Threshold);
+            Assert.Equal(1UL, overwritten.Share.Epoch);
+        }
+        var (stored, rows) = await fleet[2].Store.CountAsync(CancellationToken.None);
+        Assert.Equal((secrets.Count, secrets.Count), (stored, rows));
+    }
+
+    [Fact]
+    public async Task A_store_that_straddles_the_catch_up_is_rolled_back_by_its_client_and_the_resharing_commits_without_it()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(5, 3);
+        var secrets = await StoreManyAsync(fleet, 20);
+        var split = Shamir.Split(RandomNumberGenerator.GetBytes(16), 3, 5);
+        ShareWrite Share(byte x) => new(InProcessFleet.Owner, "straddled", 99, split.Shares[x - 1].Value.ToArray(), split.Commitment, 3, false);
+        var (catchingUp, early, late, rollback) = (0, (PutStatus?)null, (PutStatus?)null, (DeleteStatus?)null);
+        fleet.BeforeBegin = async x =>
+        {
+            if (x == 1 && early is null && fleet[1].Participant.Current is { CatchUp: false, Phase: OperationPhase.Staged })
+            {
+                // The store reaches node 1 before the catch-up starts there...
+                early = (await fleet[1].Store.PutAsync(Share(1), CancellationToken.None)).Status;
+            }
+        };
+        fleet.AfterBegin = async x =>
+        {
+            if (fleet[x].Participant.Current is { CatchUp: true } && Interlocked.Increment(ref catchingUp) == 5)
+            {
+                // ...and node 2 after, which refuses it; the client then rolls node 1 back.
+                late = (await fleet[2].Store.PutAsync(Share(2), CancellationToken.None)).Status;
+                rollback = (await fleet[1].Store.DeleteAsync(InProcessFleet.Owner, "straddled", 99, CancellationToken.None)).Status;
+            }
+        };
+
+        var outcome = await fleet.ReshareAsync(3, 2);
+
+        fleet.BeforeBegin = fleet.AfterBegin = null;
+        Assert.Equal(PutStatus.Stored, early);
+        Assert.Equal(PutStatus.Frozen, late);
+        Assert.Equal(DeleteStatus.Deleted, rollback);
+        Assert.True(outcome.Committed, outcome.Reason);
+        await AssertRecoverableAsync(fleet, secrets, [1, 3]);
+        foreach (var x in new byte[] { 1, 2, 3 })
+        {
+            Assert.Equal(ReadStatus.NotFound, (await fleet[x].Store.GetAsync(InProcessFleet.Owner, "straddled", 0, CancellationToken.None)).Status);
+        }
+    }
+
+    [Fact]
+    public async Task A_resharing_whose_catch_up_aborts_leaves_the_stores_made_during_it_on_the_old_committee()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(5, 3);
+        var secrets = await StoreManyAsync(fleet, 20);
+        var verified = 0;
+        fleet.AfterVerify = async x =>
+        {
+            if (fleet[x].Participant.Current is { CatchUp: false } && Interlocked.Increment(ref verified) == 5)
+            {
+                secrets["during"] = RandomNumberGenerator.GetBytes(33);
+                await fleet.StoreAsync("during", secrets["during"]);
+            }
+        };
+        // A dealer that goes away in the last round: the resharing aborts there.
+        fleet.BeforeVerify = async x =>
+        {
+            if (x == 4 && fleet[4].Participant.Current is { CatchUp: true })
+            {
+                await fleet.StopNodeAsync(4);
+            }
+        };
+
+        var outcome = await fleet.ReshareAsync(3, 2);
+
+        fleet.AfterVerify = fleet.BeforeVerify = null;
+        Assert.False(outcome.Committed);
+        Assert.Contains("x 4", outcome.Reason);
+        await fleet.StartNodeAsync(4);
+        await fleet.NewCoordinator().ResumeAsync(fleet.View, CancellationToken.None);
+        await AssertOldCommitteeIntactAsync(fleet, secrets);
+        Assert.Equal(secrets["during"], await fleet.RecoverAsync("during", 2, 4, 5));
+    }
+
+    [Fact]
     public async Task A_delete_between_the_agreement_and_a_dealers_verify_aborts_without_blaming_anyone_and_deletes_after_it_are_refused()
     {
         await using var fleet = await InProcessFleet.StartAsync(5, 3);

@@ -149,6 +149,34 @@ public sealed class ShareStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task While_a_resharing_deals_a_store_keeps_every_older_version_and_only_pairs_stored_meanwhile_may_be_deleted()
+    {
+        await _store.PutAsync(Write("dealt", 1), default);
+        await _store.PutAsync(Write("also-dealt", 1), default);
+        _store.Freeze = WriteFreeze.Dealing;
+
+        await _store.PutAsync(Write("dealt", 2), default);
+        await _store.PutAsync(Write("dealt", 3), default);
+        await _store.PutAsync(Write("new", 1), default);
+
+        // Version 1 is in the snapshot being dealt: a third version does not prune it.
+        Assert.Equal(ReadStatus.Found, (await _store.GetAsync(Alice, "dealt", 1, default)).Status);
+        Assert.Equal(DeleteStatus.Frozen, (await _store.DeleteAsync(Alice, "also-dealt", 0, default)).Status);
+        Assert.Equal(DeleteStatus.Frozen, (await _store.DeleteAsync(Alice, "dealt", 0, default)).Status);
+        Assert.Equal(DeleteStatus.Deleted, (await _store.DeleteAsync(Alice, "dealt", 3, default)).Status);
+        Assert.Equal(DeleteStatus.Deleted, (await _store.DeleteAsync(Alice, "new", 0, default)).Status);
+
+        _store.Freeze = WriteFreeze.CatchingUp;
+        Assert.Equal(PutStatus.Frozen, (await _store.PutAsync(Write("late", 1), default)).Status);
+        Assert.Equal(DeleteStatus.Deleted, (await _store.DeleteAsync(Alice, "dealt", 2, default)).Status);
+        Assert.Equal(DeleteStatus.Frozen, (await _store.DeleteAsync(Alice, "dealt", 1, default)).Status);
+
+        _store.Freeze = WriteFreeze.All;
+        Assert.Equal(PutStatus.Frozen, (await _store.PutAsync(Write("late", 1), default)).Status);
+        Assert.Equal(DeleteStatus.Frozen, (await _store.DeleteAsync(Alice, "also-dealt", 0, default)).Status);
+    }
+
+    [Fact]
     public async Task Delete_removes_every_version()
     {
         await _store.PutAsync(Write("s", 1), default);

@@ -6,6 +6,8 @@ namespace SecretFleet.Node.Tests.Support;
 /// <summary>The coordinator's real node calls, with hooks at protocol points where tests inject failures.</summary>
 internal sealed class HookedOperations(INodeOperations inner) : INodeOperations
 {
+    public Func<byte, Task>? AfterBegin { get; set; }
+
     public Func<byte, Task>? AfterVerify { get; set; }
 
     public Func<byte, Task>? BeforeCommit { get; set; }
@@ -14,7 +16,15 @@ internal sealed class HookedOperations(INodeOperations inner) : INodeOperations
 
     public Task<JoinResponse> JoinAsync(FleetMember node, JoinRequest request, CancellationToken cancellationToken) => inner.JoinAsync(node, request, cancellationToken);
 
-    public Task<BeginResponse> BeginAsync(FleetMember node, BeginRequest request, CancellationToken cancellationToken) => inner.BeginAsync(node, request, cancellationToken);
+    public async Task<BeginResponse> BeginAsync(FleetMember node, BeginRequest request, CancellationToken cancellationToken)
+    {
+        var begun = await inner.BeginAsync(node, request, cancellationToken);
+        if (AfterBegin is { } hook)
+        {
+            await hook(node.X);
+        }
+        return begun;
+    }
 
     public Task<SnapshotPairsResponse> SnapshotPairsAsync(FleetMember node, SnapshotPairsRequest request, CancellationToken cancellationToken) => inner.SnapshotPairsAsync(node, request, cancellationToken);
 
