@@ -17,7 +17,7 @@ namespace SecretFleet.Load;
 internal static class ResharingBenchmark
 {
     public const string Header = """
-        | from | to | secrets | refresh s (warm) | resharing s | resharing / refresh | peak RSS per node MB (max) | load: writers + readers | stores acknowledged | failed ops | longest store s |
+        | from | to | secrets | refresh s (warm) | resharing s | resharing / refresh | peak RSS per node MB (max) | load: writers + readers | stores acknowledged | of them within the resharing | failed ops | longest store s |
         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
         """;
 
@@ -47,9 +47,10 @@ internal static class ResharingBenchmark
         var shape = fleet.ClientOptions("bench") with { Nodes = oldView.Members, Threshold = threshold };
         using var client = new FollowingClient(_ => Task.FromResult(Volatile.Read(ref shape)), TimeSpan.FromMinutes(30));
         var load = writers > 0 ? ResharingLoad.Start(client, samples, writers, Math.Max(1, writers / 2)) : null;
-        var watch = Stopwatch.StartNew();
+        var began = Stopwatch.GetTimestamp();
         var outcome = await resharing.ReshareAsync(oldView, committee, newThreshold, null, default);
-        var reshareSeconds = watch.Elapsed.TotalSeconds;
+        var ended = Stopwatch.GetTimestamp();
+        var reshareSeconds = Stopwatch.GetElapsedTime(began, ended).TotalSeconds;
         if (!outcome.Committed)
         {
             throw new InvalidOperationException($"The resharing aborted: {outcome.Reason}");
@@ -63,13 +64,13 @@ internal static class ResharingBenchmark
         }
         // What `local scale` and the operator do after a commit: publish the new shape.
         Volatile.Write(ref shape, shape with { Nodes = committee, Threshold = newThreshold });
-        var loaded = "| – | – | – | – |";
+        var loaded = "| – | – | – | – | – |";
         if (load is not null)
         {
             var (acknowledged, failed, longest, firstFailure) = await load.StopAfterAsync(3);
             await RefreshBenchmark.VerifyAsync(fleet.Client("bench", o => o with { Nodes = committee, Threshold = newThreshold }), load.Written.ToDictionary());
             Console.Error.WriteLine(firstFailure is null ? "no operation failed under load" : $"first failed operation: {firstFailure}");
-            loaded = string.Create(CultureInfo.InvariantCulture, $"| {writers} + {Math.Max(1, writers / 2)} | {acknowledged:N0} | {failed} | {longest:F1} |");
+            loaded = string.Create(CultureInfo.InvariantCulture, $"| {writers} + {Math.Max(1, writers / 2)} | {acknowledged:N0} | {load.AcknowledgedWithin(began, ended):N0} | {failed} | {longest:F1} |");
         }
         var rss = Enumerable.Range(1, Math.Max(nodes, newNodes)).Select(x => ProcessStats.PeakRssBytes(fleet[(byte)x].Pid)).Max();
         await RefreshBenchmark.VerifyAsync(fleet.Client("bench", o => o with { Nodes = committee, Threshold = newThreshold }), samples);

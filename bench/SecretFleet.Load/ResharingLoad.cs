@@ -6,8 +6,9 @@ namespace SecretFleet.Load;
 
 /// <summary>
 /// Writers (new 32-byte secrets, back to back) and readers (seeded samples) through one
-/// <see cref="FollowingClient"/> while a resharing runs: how many writes were acknowledged, how many
-/// operations failed, and the longest a store waited. Every acknowledged write is checked at the end.
+/// <see cref="FollowingClient"/> while a resharing runs: how many writes were acknowledged (in all, and
+/// begun and acknowledged within the resharing), how many operations failed, and the longest a store
+/// waited. Every acknowledged write is checked at the end.
 /// </summary>
 internal sealed class ResharingLoad
 {
@@ -17,6 +18,7 @@ internal sealed class ResharingLoad
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _workers;
     private readonly long[] _done;
+    private readonly List<(long Started, long Acknowledged)>[] _stores;
     private long _failed;
     private long _longestStoreTicks;
     private string? _firstFailure;
@@ -27,6 +29,7 @@ internal sealed class ResharingLoad
         _samples = samples;
         _written = [.. Enumerable.Range(0, writers).Select(_ => new Dictionary<string, byte[]>())];
         _done = new long[writers + readers];
+        _stores = [.. Enumerable.Range(0, writers).Select(_ => new List<(long, long)>())];
         _workers = [.. Enumerable.Range(0, writers).Select(w => Task.Run(() => WriteAsync(w))), .. Enumerable.Range(writers, readers).Select(r => Task.Run(() => ReadAsync(r)))];
     }
 
@@ -45,6 +48,9 @@ internal sealed class ResharingLoad
         return (_written.Sum(w => (long)w.Count), _failed, _longestStoreTicks / (double)Stopwatch.Frequency, _firstFailure);
     }
 
+    /// <summary>Stores begun and acknowledged between two <see cref="Stopwatch"/> timestamps (call after stopping).</summary>
+    public long AcknowledgedWithin(long from, long to) => _stores.Sum(w => (long)w.Count(s => s.Started >= from && s.Acknowledged <= to));
+
     /// <summary>Every acknowledged write, for checking against the fleet afterwards.</summary>
     public IEnumerable<KeyValuePair<string, byte[]>> Written => _written.SelectMany(w => w);
 
@@ -59,7 +65,9 @@ internal sealed class ResharingLoad
             {
                 await _client.StoreAsync(name, secret, null, default);
                 _written[worker][name] = secret;
-                var took = Stopwatch.GetTimestamp() - started;
+                var acknowledged = Stopwatch.GetTimestamp();
+                _stores[worker].Add((started, acknowledged));
+                var took = acknowledged - started;
                 long longest;
                 while (took > (longest = Interlocked.Read(ref _longestStoreTicks)) && Interlocked.CompareExchange(ref _longestStoreTicks, took, longest) != longest)
                 {

@@ -55,6 +55,12 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (record.CatchUp && (_record is not { IsFinished: false } open || open.Id != record.Id))
+            {
+                // A catch-up deals only what was stored since a first round: without one here it would deal everything as if it were that round.
+                throw new OperationRejectedException(OperationRejection.FailedPrecondition,
+                    $"This node took no first round of operation {record.Id}; its catch-up round cannot start here.");
+            }
             if (_record is { } existing && !existing.IsFinished)
             {
                 if (existing.Id == record.Id)

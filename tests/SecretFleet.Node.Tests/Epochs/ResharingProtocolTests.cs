@@ -363,6 +363,32 @@ public sealed class ResharingProtocolTests
     }
 
     [Fact]
+    public async Task A_catch_up_round_is_refused_by_a_node_whose_first_round_did_not_stage()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(3, 2);
+        await StoreManyAsync(fleet, 5);
+        BeginRequest Begin(bool catchUp)
+        {
+            var begin = RefreshBegins.Of(fleet.View, "reshare-by-hand");
+            begin.Kind = OperationKind.Resharing;
+            begin.Receivers.Add(begin.Dealers);
+            begin.NewThreshold = 1;
+            begin.CatchUp = catchUp;
+            return begin;
+        }
+
+        // Taken as a first round, a catch-up would snapshot and deal every pair, not only new ones.
+        var unknown = await Assert.ThrowsAsync<OperationRejectedException>(() => fleet[1].Participant.BeginAsync(Begin(catchUp: true), InProcessFleet.Operator, CancellationToken.None));
+        Assert.Contains("took no first round", unknown.Message);
+        Assert.Null(fleet[1].Participant.Current);
+        await fleet[1].Participant.BeginAsync(Begin(catchUp: false), InProcessFleet.Operator, CancellationToken.None);
+        var early = await Assert.ThrowsAsync<OperationRejectedException>(() => fleet[1].Participant.BeginAsync(Begin(catchUp: true), InProcessFleet.Operator, CancellationToken.None));
+        Assert.Contains("only once the first round staged", early.Message);
+        Assert.Equal(OperationPhase.Dealing, fleet[1].Participant.Current!.Phase);
+        Assert.False(fleet[1].Participant.Current!.CatchUp);
+    }
+
+    [Fact]
     public async Task A_delete_between_the_agreement_and_a_dealers_verify_aborts_without_blaming_anyone_and_deletes_after_it_are_refused()
     {
         await using var fleet = await InProcessFleet.StartAsync(5, 3);
