@@ -94,15 +94,34 @@ internal sealed class DealTranscript : IDisposable
                 _hash.AppendData(digest.Digest.Span);
             }
         }
-        Span<byte> updated = stackalloc byte[8];
-        foreach (var pair in batch.Pairs)
+        _hash.AppendData(batch.PairsDigest.Span);
+    }
+
+    /// <summary>
+    /// What the pairs of a resharing batch are, in one hash: owner, name and commitment of each,
+    /// length-prefixed. Every dealer publishes it and only one sends the descriptions themselves, to
+    /// the receivers that hold no row of the pairs: sending them from every dealer to every receiver
+    /// was most of a resharing's traffic (docs/benchmarks.md).
+    /// </summary>
+    public static byte[] PairsDigest<T>(IEnumerable<T> pairs, Func<T, (string Owner, string Name, ReadOnlyMemory<byte> Commitment)> describe)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> length = stackalloc byte[4];
+        foreach (var pair in pairs)
         {
-            AppendLengthPrefixed(pair.Owner);
-            AppendLengthPrefixed(pair.Name);
-            _hash.AppendData(pair.Commitment.Span);
-            BinaryPrimitives.WriteInt64BigEndian(updated, pair.UpdatedUnixMs);
-            _hash.AppendData(updated);
+            var (owner, name, commitment) = describe(pair);
+            AppendLengthPrefixed(hash, Encoding.UTF8.GetBytes(owner), length);
+            AppendLengthPrefixed(hash, Encoding.UTF8.GetBytes(name), length);
+            AppendLengthPrefixed(hash, commitment.Span, length);
         }
+        return hash.GetHashAndReset();
+    }
+
+    private static void AppendLengthPrefixed(IncrementalHash hash, ReadOnlySpan<byte> bytes, Span<byte> length)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
+        hash.AppendData(length);
+        hash.AppendData(bytes);
     }
 
     /// <summary>One batch of a dealer's mask dealing as an old-committee node saw it: every digest and the published combination.</summary>
@@ -117,15 +136,6 @@ internal sealed class DealTranscript : IDisposable
             _hash.AppendData(digest.Digest.Span);
         }
         _hash.AppendData(dealing.Combined.Span);
-    }
-
-    private void AppendLengthPrefixed(string text)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
-        _hash.AppendData(length);
-        _hash.AppendData(bytes);
     }
 
     public byte[] Finish() => _hash.GetHashAndReset();

@@ -1,4 +1,5 @@
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Protos;
 
 namespace SecretFleet.Node.Epochs;
 
@@ -20,6 +21,11 @@ internal interface IDealerTamper
 
     /// <summary>Resharing: may alter the shares a dealer reshares in <paramref name="batch"/> (a consistent dealing of the wrong constant).</summary>
     void ResharedShares(ulong batch, Span<byte> shares)
+    {
+    }
+
+    /// <summary>Resharing: may alter what the dealer with the lowest x tells joining receivers the pairs of <paramref name="batch"/> are.</summary>
+    void DescribedPairs(ulong batch, RecoveredPair[] pairs)
     {
     }
 }

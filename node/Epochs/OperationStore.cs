@@ -248,6 +248,40 @@ internal sealed class OperationStore(ShareStore shares)
         }, cancellationToken);
 
     /// <summary>
+    /// What this node's rows say the given pairs (in (key, version) order) are: one range scan of
+    /// `shares` merged with them, not a lookup per pair. Every pair must have a row here.
+    /// </summary>
+    public Task<IReadOnlyList<PairDescription>> DescribeAsync(IReadOnlyList<SnapshotEntry> entries, CancellationToken cancellationToken) =>
+        Task.Run<IReadOnlyList<PairDescription>>(() =>
+        {
+            var described = new List<PairDescription>(entries.Count);
+            if (entries.Count == 0)
+            {
+                return described;
+            }
+            using var connection = shares.Database.OpenReader();
+            using var select = new RawStatement(connection, "SELECT key, version, owner, name, commitment, updated_ms FROM shares WHERE key >= ?1 AND key <= ?2 ORDER BY key, version");
+            select.Bind(1, entries[0].Key);
+            select.Bind(2, entries[^1].Key);
+            var next = 0;
+            while (next < entries.Count && select.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var entry = entries[next];
+                if (select.Blob(0).SequenceEqual(entry.Key) && (ulong)select.Int64(1) == entry.Version)
+                {
+                    described.Add(new PairDescription(select.Text(2), select.Text(3), select.Blob(4).ToArray(), select.Int64(5)));
+                    next++;
+                }
+            }
+            select.Reset();
+            return next == entries.Count
+                ? described
+                : throw new OperationRejectedException(OperationRejection.FailedPrecondition,
+                    "This node has no row for a pair it reshares to itself; rebuild its shares with a recovery, then reshare.");
+        }, cancellationToken);
+
+    /// <summary>
     /// Stages a resharing receiver's new shares straight into the target epoch's value table (the
     /// idle one), as a refresh stages. A node of the old committee already has every pair's row in
     /// `shares` (its snapshot is the agreed one), so only a node joining the fleet also stages the

@@ -290,7 +290,7 @@ internal sealed class ResharingDealerSession : IDealingSession
         var ordered = rows.OrderBy(r => r.X).ToArray();
         var challenge = Resharing.Challenge(DealTranscript.ResharingContext(_operation, batch.Index), batch.IdsHash,
             [.. ordered.SelectMany(r => r.Digests.Select(d => d.Digest.ToByteArray()))]);
-        return batch.Publish(challenge, ordered, _newXs);
+        return batch.Publish(challenge, ordered, _newXs, _tamper);
     }
 
     public void Dispose()
@@ -313,6 +313,8 @@ internal sealed class ResharingDealerSession : IDealingSession
     {
         private readonly List<HeldPair> _pairs;
         private readonly OperationRecord _operation;
+        private readonly byte[] _oldXs;
+        private readonly byte _dealerX;
         private ResharingDealing? _dealing;
         private byte[][] _values = [];
         private byte[][] _masks = [];
@@ -323,8 +325,11 @@ internal sealed class ResharingDealerSession : IDealingSession
             Last = last;
             _pairs = pairs;
             _operation = operation;
+            _oldXs = oldXs;
+            _dealerX = dealerX;
             (PairKeys, PairBlocks) = SnapshotEntry.Encode([.. pairs.Select(p => new SnapshotEntry(p.Key, p.Version, p.Blocks))]);
             IdsHash = DealTranscript.IdsHash(PairKeys, PairBlocks);
+            PairsDigest = DealTranscript.PairsDigest(pairs, p => (p.Owner, p.Name, p.Commitment));
             Shares = new byte[pairs.Sum(p => p.Blocks) * Gf128.BlockSize];
             Mask = MaskDealing.Deal(operation, dealerX, oldXs, index);
         }
@@ -338,6 +343,8 @@ internal sealed class ResharingDealerSession : IDealingSession
         public byte[] PairBlocks { get; }
 
         public byte[] IdsHash { get; }
+
+        public byte[] PairsDigest { get; }
 
         public byte[] Shares { get; }
 
@@ -380,17 +387,21 @@ internal sealed class ResharingDealerSession : IDealingSession
             }
         }
 
-        public DealResponse[] Publish(Gf128 challenge, DealerDigests[] rows, byte[] newXs)
+        public DealResponse[] Publish(Gf128 challenge, DealerDigests[] rows, byte[] newXs, IDealerTamper? tamper)
         {
             var combined = _dealing!.CombinedCoefficients(challenge);
             _dealing.Dispose();
             _dealing = null;
-            var pairs = _pairs.Select(p => new RecoveredPair
+            // Only receivers outside the old committee lack the rows, and one dealer's copy is enough:
+            // every dealer's digest must match it.
+            var describes = _dealerX == _oldXs[0];
+            var pairs = !describes ? [] : _pairs.Select(p => new RecoveredPair
             {
                 Key = ByteString.CopyFrom(p.Key), Version = p.Version, Owner = p.Owner, Name = p.Name, Blocks = (uint)p.Blocks,
                 Commitment = ByteString.CopyFrom(p.Commitment), Threshold = (uint)_operation.NewThreshold, UpdatedUnixMs = p.UpdatedUnixMs,
             }).ToArray();
-            return [.. newXs.Select((_, j) => new DealResponse
+            tamper?.DescribedPairs(Index, pairs);
+            return [.. newXs.Select((x, j) => new DealResponse
             {
                 Batch = Index,
                 Last = Last,
@@ -400,7 +411,8 @@ internal sealed class ResharingDealerSession : IDealingSession
                 Mask = DealTranscript.Wrap(_masks[j]),
                 Combined = DealTranscript.Wrap(combined),
                 Rows = { rows },
-                Pairs = { pairs },
+                Pairs = { _oldXs.Contains(x) ? [] : pairs },
+                PairsDigest = DealTranscript.Wrap(PairsDigest),
             })];
         }
 

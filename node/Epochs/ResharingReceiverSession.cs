@@ -23,6 +23,9 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
 {
     private readonly byte[] _dealerXs = [.. operation.Dealers.Select(d => d.X).Order()];
     private readonly byte[] _newXs = [.. operation.Receivers.Select(r => r.X).Order()];
+
+    // A node of the old committee holds every pair's row; one joining the fleet learns what each pair is from the dealers.
+    private readonly bool _joining = !operation.IsDealer(ownX);
     private long _done;
 
     public long PairsDone => Interlocked.Read(ref _done);
@@ -94,7 +97,7 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
             {
                 throw Disagreement(i, batch, "pairs");
             }
-            if (!other.Pairs.Zip(reference.Pairs).All(p => SameSecret(p.First, p.Second)))
+            if (!other.PairsDigest.Span.SequenceEqual(reference.PairsDigest.Span))
             {
                 throw Disagreement(i, batch, "description of the pairs");
             }
@@ -102,6 +105,10 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
             {
                 throw Disagreement(i, batch, "digests behind the challenge");
             }
+        }
+        if (_joining && !DealTranscript.PairsDigest(reference.Pairs, p => (p.Owner, p.Name, p.Commitment.Memory)).AsSpan().SequenceEqual(reference.PairsDigest.Span))
+        {
+            throw new DealerMisbehavedException(_dealerXs[0], $"batch {batch}: what it says the pairs are does not match the digest every dealer published.");
         }
         var own = Array.IndexOf(_newXs, ownX);
         for (var i = 0; i < responses.Length; i++)
@@ -137,8 +144,11 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
             {
                 transcripts[i].AppendResharing(responses[i], idsHash);
             }
-            var staged = Combine(reference, entries, verdict.AgreedDealers, dealings, blocks);
-            await store.StageResharedAsync(staged, joining: !operation.IsDealer(ownX), operation.CatchUp, operation.TargetEpoch, cancellationToken).ConfigureAwait(false);
+            var described = _joining
+                ? [.. reference.Pairs.Select(p => new PairDescription(p.Owner, p.Name, p.Commitment.ToByteArray(), p.UpdatedUnixMs))]
+                : await store.DescribeAsync(entries, cancellationToken).ConfigureAwait(false);
+            var staged = Combine(described, entries, verdict.AgreedDealers, dealings, blocks);
+            await store.StageResharedAsync(staged, _joining, operation.CatchUp, operation.TargetEpoch, cancellationToken).ConfigureAwait(false);
             Interlocked.Add(ref _done, staged.Count);
             return staged.Count;
         }
@@ -153,7 +163,7 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
     }
 
     // Every dealer agreed on the pairs (checked above); this node's new share of each is Σ λ_i·g_i(y) over D.
-    private List<RecoveredShare> Combine(DealResponse reference, List<SnapshotEntry> entries, IReadOnlyList<byte> agreed, ReceivedDealing[] dealings, int blocks)
+    private List<RecoveredShare> Combine(IReadOnlyList<PairDescription> described, List<SnapshotEntry> entries, IReadOnlyList<byte> agreed, ReceivedDealing[] dealings, int blocks)
     {
         var agreedXs = agreed.ToArray();
         var values = agreedXs.Select(x => (ReadOnlyMemory<byte>)dealings.First(d => d.DealerX == x).Values).ToArray();
@@ -165,9 +175,9 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
             var offset = 0;
             for (var p = 0; p < entries.Count; p++)
             {
-                var pair = reference.Pairs[p];
+                var pair = described[p];
                 var share = combined.AsSpan(offset, entries[p].Blocks * Gf128.BlockSize);
-                var binding = new ShareBinding(entries[p].Key, entries[p].Version, pair.Owner, pair.Commitment.ToByteArray(), operation.NewThreshold);
+                var binding = new ShareBinding(entries[p].Key, entries[p].Version, pair.Owner, pair.Commitment, operation.NewThreshold);
                 staged.Add(new RecoveredShare(binding.Key, binding.Version, pair.Owner, pair.Name, entries[p].Blocks, binding.Commitment,
                     binding.Threshold, pair.UpdatedUnixMs, store.Shares.Sealer.Seal(binding, operation.TargetEpoch, share)));
                 offset += share.Length;
@@ -192,7 +202,8 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
             if (response.Batch != batch || listed is null || blocks > BatchCheck.MaxBlocks
                 || response.Values.Length != blocks * Gf128.BlockSize || response.Mask.Length != Gf128.BlockSize
                 || response.Combined.Length != operation.NewThreshold * Gf128.BlockSize
-                || response.Pairs.Count != listed.Count || response.Pairs.Where((p, k) => p.Blocks != listed[k].Blocks || p.Version != listed[k].Version || !p.Key.Span.SequenceEqual(listed[k].Key)).Any()
+                || response.PairsDigest.Length != 32 || response.Pairs.Count != (_joining && i == 0 ? listed.Count : 0)
+                || response.Pairs.Where((p, k) => p.Blocks != listed[k].Blocks || p.Version != listed[k].Version || !p.Key.Span.SequenceEqual(listed[k].Key)).Any()
                 || response.Rows.Count != _dealerXs.Length || response.Rows.Where((r, k) => r.X != _dealerXs[k] || r.Digests.Count != _newXs.Length
                     || r.Digests.Where((d, j) => d.X != _newXs[j] || d.Digest.Length != 32).Any()).Any())
             {
@@ -202,10 +213,6 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
         }
         return entries!;
     }
-
-    // What a secret is must be the same at every dealer; when it was written differs per node and is taken from the first dealer.
-    private static bool SameSecret(RecoveredPair a, RecoveredPair b) =>
-        a.Owner == b.Owner && a.Name == b.Name && a.Commitment.Equals(b.Commitment) && a.Threshold == b.Threshold;
 
     // Dealers that disagree: the one that differs from the first dealer is named; without signed digests nobody can tell which of the two lied, and the message says so.
     private DealerMisbehavedException Disagreement(int index, ulong batch, string what) =>

@@ -34,3 +34,6 @@ internal sealed record HeldPair(long Seq, byte[] Key, ulong Version, int Blocks,
 {
     public ShareBinding Binding => new(Key, Version, Owner, Commitment, Threshold);
 }
+
+/// <summary>What a pair is, as a resharing receiver stages it: from the dealers for a joining node, from its own row otherwise.</summary>
+internal sealed record PairDescription(string Owner, string Name, byte[] Commitment, long UpdatedUnixMs);

@@ -175,6 +175,21 @@ public sealed class ResharingProtocolTests
     }
 
     [Fact]
+    public async Task A_dealer_that_tells_joining_nodes_other_descriptions_than_every_dealer_published_is_named()
+    {
+        // Dealer x 1 has the lowest x, so it alone describes the pairs to the joining nodes 4 and 5.
+        await using var fleet = await InProcessFleet.StartAsync(3, 2, cheatingDealer: 1, cheat: new WrongDescription());
+        var secrets = await StoreManyAsync(fleet, 30);
+
+        var outcome = await fleet.ReshareAsync(5, 3);
+
+        Assert.False(outcome.Committed);
+        Assert.Equal([(byte)1], outcome.Culprits);
+        Assert.Contains("does not match the digest every dealer published", outcome.Reason);
+        await AssertRecoverableAsync(fleet, secrets, [1, 3]);
+    }
+
+    [Fact]
     public async Task Writes_are_refused_during_a_resharing_and_accepted_after_it()
     {
         await using var fleet = await InProcessFleet.StartAsync(3, 2);
@@ -549,5 +564,19 @@ public sealed class ResharingProtocolTests
         public byte[][] PublishedDigests(ulong batch, byte receiverX, byte[][] digests) => digests;
 
         public void ResharedShares(ulong batch, Span<byte> shares) => shares[0] ^= 0x80;
+    }
+
+    /// <summary>A consistent dealing, but joining nodes are told another commitment for the first pair of every batch.</summary>
+    private sealed class WrongDescription : IDealerTamper
+    {
+        public IReadOnlyList<SnapshotEntry> Entries(ulong batch, IReadOnlyList<SnapshotEntry> entries) => entries;
+
+        public void SubShares(ulong batch, byte receiverX, Span<byte> values)
+        {
+        }
+
+        public byte[][] PublishedDigests(ulong batch, byte receiverX, byte[][] digests) => digests;
+
+        public void DescribedPairs(ulong batch, RecoveredPair[] pairs) => pairs[0].Commitment = Google.Protobuf.ByteString.CopyFrom(new byte[32]);
     }
 }
