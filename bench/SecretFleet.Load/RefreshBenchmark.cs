@@ -141,7 +141,7 @@ internal static class RefreshBenchmark
         return watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<long[]> SentBytesAsync(ProcessFleet fleet, int nodes)
+    internal static async Task<long[]> SentBytesAsync(ProcessFleet fleet, int nodes)
     {
         using var http = new HttpClient();
         var sent = new long[nodes];

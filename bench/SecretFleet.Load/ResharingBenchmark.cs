@@ -17,8 +17,8 @@ namespace SecretFleet.Load;
 internal static class ResharingBenchmark
 {
     public const string Header = """
-        | from | to | secrets | refresh s (warm) | resharing s | resharing / refresh | peak RSS per node MB (max) | load: writers + readers | stores acknowledged | of them within the resharing | failed ops | longest store s |
-        |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+        | from | to | secrets | refresh s (warm) | resharing s | resharing / refresh | peak RSS per node MB (max) | peer MB sent: refresh / resharing | load: writers + readers | stores acknowledged | of them within the resharing | failed ops | longest store s |
+        |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
         """;
 
     public static async Task<string> RunAsync(int nodes, int threshold, int newNodes, int newThreshold, int secrets, int writers)
@@ -36,7 +36,9 @@ internal static class ResharingBenchmark
         using var operations = fleet.Operations();
         var coordinator = fleet.Coordinator(operations, new CoordinatorOptions { PollInterval = TimeSpan.FromMilliseconds(100), FinishTimeout = TimeSpan.FromSeconds(30) });
         await RefreshBenchmark.RefreshAsync(coordinator, fleet);
+        var beforeRefresh = (await RefreshBenchmark.SentBytesAsync(fleet, nodes)).Sum();
         var refreshSeconds = await RefreshBenchmark.RefreshAsync(coordinator, fleet);
+        var refreshBytes = (await RefreshBenchmark.SentBytesAsync(fleet, nodes)).Sum() - beforeRefresh;
 
         var oldView = fleet.View;
         await fleet.GrowAsync(Math.Max(nodes, newNodes));
@@ -47,10 +49,13 @@ internal static class ResharingBenchmark
         var shape = fleet.ClientOptions("bench") with { Nodes = oldView.Members, Threshold = threshold };
         using var client = new FollowingClient(_ => Task.FromResult(Volatile.Read(ref shape)), TimeSpan.FromMinutes(30));
         var load = writers > 0 ? ResharingLoad.Start(client, samples, writers, Math.Max(1, writers / 2)) : null;
+        var beforeResharing = (await RefreshBenchmark.SentBytesAsync(fleet, Math.Max(nodes, newNodes))).Sum();
         var began = Stopwatch.GetTimestamp();
         var outcome = await resharing.ReshareAsync(oldView, committee, newThreshold, null, default);
         var ended = Stopwatch.GetTimestamp();
         var reshareSeconds = Stopwatch.GetElapsedTime(began, ended).TotalSeconds;
+        // Nodes that left are still running here (the benchmark stops nothing before it reads them).
+        var resharingBytes = (await RefreshBenchmark.SentBytesAsync(fleet, Math.Max(nodes, newNodes))).Sum() - beforeResharing;
         if (!outcome.Committed)
         {
             throw new InvalidOperationException($"The resharing aborted: {outcome.Reason}");
@@ -75,6 +80,6 @@ internal static class ResharingBenchmark
         var rss = Enumerable.Range(1, Math.Max(nodes, newNodes)).Select(x => ProcessStats.PeakRssBytes(fleet[(byte)x].Pid)).Max();
         await RefreshBenchmark.VerifyAsync(fleet.Client("bench", o => o with { Nodes = committee, Threshold = newThreshold }), samples);
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {threshold}-of-{nodes} | {newThreshold}-of-{newNodes} | {secrets:N0} | {refreshSeconds:F1} | {reshareSeconds:F1} | {reshareSeconds / refreshSeconds:F2} | {rss / 1e6:F0} {loaded}");
+            $"| {threshold}-of-{nodes} | {newThreshold}-of-{newNodes} | {secrets:N0} | {refreshSeconds:F1} | {reshareSeconds:F1} | {reshareSeconds / refreshSeconds:F2} | {rss / 1e6:F0} | {refreshBytes / 1e6:F0} / {resharingBytes / 1e6:F0} {loaded}");
     }
 }
