@@ -488,6 +488,7 @@ internal sealed class OperationStore(ShareStore shares)
                 SELECT key, version, name, owner, threshold, blocks, commitment, updated_ms FROM recovered
                 """);
         }
+        steps.Lap(wasDealer ? "new threshold" : "copy rows");
         // A secret stored again during the resharing had both versions dealt, and the newer one is
         // on every new node (every dealer held it), so the older one goes, as after a refresh.
         context.Execute($"""
