@@ -22,7 +22,10 @@ internal static class StoreSchema
     // resharing_writes: the pairs stored while a resharing dealt its snapshot (WriteFreeze.Dealing),
     // which its catch-up round deals; a delete then is accepted only for these. Cleared at Begin,
     // commit and abort. Added without a version bump: CREATE IF NOT EXISTS runs at every open.
-    public const string Create = """
+    /// <summary>Lists an owner's secrets by name. A bulk load drops it and builds it again after (CommitResharing).</summary>
+    public const string SharesByOwnerIndex = "CREATE INDEX IF NOT EXISTS shares_by_owner ON shares (owner, name)";
+
+    public const string Create = $"""
         CREATE TABLE IF NOT EXISTS node_state (
             name  TEXT PRIMARY KEY,
             value TEXT NOT NULL
@@ -39,7 +42,7 @@ internal static class StoreSchema
             updated_ms INTEGER NOT NULL,
             PRIMARY KEY (key, version)
         ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS shares_by_owner ON shares (owner, name);
+        {SharesByOwnerIndex};
 
         CREATE TABLE IF NOT EXISTS values_0 (
             key     BLOB    NOT NULL,
