@@ -119,13 +119,14 @@ internal static class RefreshBenchmark
         }
     }
 
-    internal static async Task<double> RefreshAsync(EpochCoordinator coordinator, ProcessFleet fleet)
+    internal static async Task<double> RefreshAsync(EpochCoordinator coordinator, ProcessFleet fleet, FleetView? view = null)
     {
+        view ??= fleet.View;
         var watch = Stopwatch.StartNew();
-        var refresh = await coordinator.RefreshAsync(fleet.View, null, default);
+        var refresh = await coordinator.RefreshAsync(view, null, default);
         if (!refresh.Committed)
         {
-            foreach (var x in fleet.View.Members.Select(m => m.X))
+            foreach (var x in view.Members.Select(m => m.X))
             {
                 foreach (var line in fleet[x].Output.Split('\n').Where(l => l.Contains("warn", StringComparison.Ordinal) || l.Contains("fail", StringComparison.Ordinal)))
                 {
