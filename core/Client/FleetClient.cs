@@ -34,7 +34,8 @@ public sealed partial class FleetClient : IDisposable
     /// <summary>
     /// Splits and stores a secret on every node. It succeeds only when all nodes acknowledge;
     /// otherwise the shares already written are deleted again, so a failed store leaves the
-    /// fleet as it was (an overwritten secret keeps its previous version).
+    /// fleet as it was (an overwritten secret keeps its previous version). When the nodes answer
+    /// from both sides of an epoch change, the store is rolled back and made again.
     /// </summary>
     public async Task<StoreResult> StoreAsync(string name, ReadOnlyMemory<byte> secret, StoreOptions? options, CancellationToken cancellationToken)
     {
@@ -46,6 +47,40 @@ public sealed partial class FleetClient : IDisposable
                 ? "The secret is empty; give it some content."
                 : $"The secret is {secret.Length} bytes; the limit is {_options.MaxSecretBytes}.");
         }
+        var time = _options.TimeProvider;
+        var deadline = time.GetUtcNow() + _options.EpochSettleTimeout;
+        var wait = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            var (version, answers) = await PutEverywhereAsync(name, secret, options, cancellationToken).ConfigureAwait(false);
+            if (!answers.All(a => a.Ok))
+            {
+                await RollBackAsync(name, version, answers.Where(a => a.Ok).Select(a => a.Node), cancellationToken).ConfigureAwait(false);
+                throw StoreFailure(name, answers);
+            }
+            // A node still being rebuilt answers with its own epoch; its share joins the fleet's at its recovery.
+            var epochs = answers.Where(a => !a.Response!.Recovering).Select(a => a.Response!.Epoch).Distinct().Order().ToArray();
+            if (epochs.Length <= 1)
+            {
+                return new StoreResult(name, version, epochs.Length == 1 ? epochs[0] : answers.Max(a => a.Response!.Epoch), answers.Length, options.Overwrite);
+            }
+            // A share written after its node committed a refresh is not re-randomized, while one
+            // written before another node's snapshot is: the shares of one secret would not lie on
+            // one polynomial. So a store that straddles a commit is undone and made afresh.
+            await RollBackAsync(name, version, answers.Select(a => a.Node), cancellationToken).ConfigureAwait(false);
+            if (time.GetUtcNow() >= deadline)
+            {
+                throw new FleetClientException(FleetErrorKind.Other,
+                    $"Nodes kept answering from different epochs ({string.Join(" and ", epochs)}) for {_options.EpochSettleTimeout.TotalSeconds:F0} s while an epoch change finished; nothing was stored for '{name}'. Retry in a moment.");
+            }
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+        }
+    }
+
+    // One attempt: a fresh split and version, one share to each node.
+    private async Task<(ulong Version, NodeAnswer<PutShareResponse>[] Answers)> PutEverywhereAsync(string name, ReadOnlyMemory<byte> secret, StoreOptions options, CancellationToken cancellationToken)
+    {
         SplitResult split;
         try
         {
@@ -57,15 +92,15 @@ public sealed partial class FleetClient : IDisposable
         }
         var version = NextVersion();
         var commitment = ByteString.CopyFrom(split.Commitment);
-        NodeAnswer<PutShareResponse>[] answers;
         try
         {
             // The requests wrap the split's arrays (no copy), so zeroing those clears them too.
-            answers = await _channels.FanOutAsync((node, client, call) => client.Shares.PutAsync(new PutShareRequest
+            var answers = await _channels.FanOutAsync((node, client, call) => client.Shares.PutAsync(new PutShareRequest
             {
                 Name = name, Version = version, X = node.X, Threshold = (uint)_options.Threshold, CreateOnly = !options.Overwrite,
                 Share = UnsafeByteOperations.UnsafeWrap(split.Shares[node.Ordinal].Value), Commitment = commitment,
             }, call), cancellationToken).ConfigureAwait(false);
+            return (version, answers);
         }
         finally
         {
@@ -74,12 +109,6 @@ public sealed partial class FleetClient : IDisposable
                 System.Security.Cryptography.CryptographicOperations.ZeroMemory(share.Value);
             }
         }
-        if (answers.All(a => a.Ok))
-        {
-            return new StoreResult(name, version, answers.Max(a => a.Response!.Epoch), answers.Length, options.Overwrite);
-        }
-        await RollBackAsync(name, version, answers.Where(a => a.Ok).Select(a => a.Node), cancellationToken).ConfigureAwait(false);
-        throw StoreFailure(name, answers);
     }
 
     private static FleetClientException StoreFailure(string name, NodeAnswer<PutShareResponse>[] answers)

@@ -54,8 +54,8 @@ internal sealed class SharesService(ShareStore store, NodeOptions options) : Sha
         }
         return result.Status switch
         {
-            PutStatus.Stored => new PutShareResponse { Epoch = result.Epoch },
-            PutStatus.AlreadyStored => new PutShareResponse { Epoch = result.Epoch, AlreadyStored = true },
+            PutStatus.Stored => new PutShareResponse { Epoch = result.Epoch, Recovering = !store.State.IsMember },
+            PutStatus.AlreadyStored => new PutShareResponse { Epoch = result.Epoch, AlreadyStored = true, Recovering = !store.State.IsMember },
             PutStatus.NameTaken => throw RpcFailure.Of(StatusCode.AlreadyExists, $"Secret '{request.Name}' already exists; overwrite it explicitly."),
             PutStatus.VersionConflict => throw RpcFailure.Of(StatusCode.AlreadyExists, $"Version {request.Version} of '{request.Name}' already holds other content."),
             PutStatus.NewerVersionExists => throw RpcFailure.Of(StatusCode.FailedPrecondition, $"A newer version of '{request.Name}' than {request.Version} exists."),

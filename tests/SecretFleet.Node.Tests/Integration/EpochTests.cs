@@ -181,6 +181,37 @@ public sealed class EpochTests
     }
 
     [Fact]
+    public async Task A_store_that_straddles_a_refresh_commit_is_rolled_back_and_made_again_at_one_epoch()
+    {
+        await using var fleet = await ProcessFleet.StartAsync(n: 3, threshold: 2);
+        var client = fleet.Client();
+        await StoreManyAsync(client, 20);
+        using var rpc = fleet.Operations();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Node x 1 commits; nodes x 2 and x 3 stay staged at epoch 0 until the client has seen both epochs.
+        var hooked = new HookedOperations(rpc) { BeforeCommit = x => x == 1 ? Task.CompletedTask : release.Task };
+        var refresh = fleet.Coordinator(hooked).RefreshAsync(fleet.View, null, default);
+        await Eventually.TrueAsync(async () => (await client.StatusAsync(default)).Any(n => n.X == 1 && n.Epoch == 1), "node x 1 committed the refresh", TimeSpan.FromMinutes(1));
+
+        var secret = RandomNumberGenerator.GetBytes(40);
+        var store = client.StoreAsync("straddling", secret, null, default);
+        await Eventually.TrueAsync(() => NodeDatabase.Audit(fleet, 1).Any(r => r.Operation == "delete" && r.Subject.StartsWith("straddling@", StringComparison.Ordinal)),
+            "the client rolled back the store that got answers from epochs 0 and 1", TimeSpan.FromMinutes(1));
+        release.SetResult();
+        var stored = await store;
+
+        Assert.True((await refresh).Committed);
+        Assert.Equal(1UL, stored.Epoch);
+        foreach (var pair in new[] { new byte[] { 1, 2 }, [1, 3], [2, 3] })
+        {
+            var subset = fleet.Client(configure: o => o with { Nodes = [.. o.Nodes.Where(n => pair.Contains(n.X))] });
+            var recovered = await subset.RecoverAsync("straddling", default);
+            Assert.Equal(secret, recovered.Secret);
+            Assert.Equal(1UL, recovered.Epoch);
+        }
+    }
+
+    [Fact]
     public async Task A_wiped_node_is_rebuilt_and_recovers_secrets_as_one_of_the_t()
     {
         await using var fleet = await ProcessFleet.StartAsync(n: 5, threshold: 3);
