@@ -246,11 +246,7 @@ public sealed class ResharingProtocolTests
         Assert.True(outcome.Committed, outcome.Reason);
         Assert.Equal(secrets.Count, outcome.Pairs);
         fleet.BeforeBegin = fleet.AfterBegin = null;
-        await AssertRecoverableAsync(fleet, secrets, [1, 3]);
-        foreach (var x in new byte[] { 1, 2, 3 })
-        {
-            Assert.Equal(ReadStatus.NotFound, (await fleet[x].Store.GetAsync(InProcessFleet.Owner, "straddled", 0, CancellationToken.None)).Status);
-        }
+        await AssertNewCommitteeHoldsAllButAsync(fleet, secrets, "straddled");
     }
 
     [Fact]
@@ -336,11 +332,7 @@ public sealed class ResharingProtocolTests
         Assert.Equal(PutStatus.Frozen, late);
         Assert.Equal(DeleteStatus.Deleted, rollback);
         Assert.True(outcome.Committed, outcome.Reason);
-        await AssertRecoverableAsync(fleet, secrets, [1, 3]);
-        foreach (var x in new byte[] { 1, 2, 3 })
-        {
-            Assert.Equal(ReadStatus.NotFound, (await fleet[x].Store.GetAsync(InProcessFleet.Owner, "straddled", 0, CancellationToken.None)).Status);
-        }
+        await AssertNewCommitteeHoldsAllButAsync(fleet, secrets, "straddled");
     }
 
     [Fact]
@@ -537,6 +529,16 @@ public sealed class ResharingProtocolTests
         Assert.Equal(OperationRejection.PermissionDenied, maskForAnother!.Reason);
         Assert.Contains("node-2", maskForAnother.Message);
         Assert.Equal(OperationRejection.PermissionDenied, digestsToReceiver!.Reason);
+    }
+
+    // The new committee (nodes 1 to 3) serves every secret, and nothing of a store its client rolled back.
+    private static async Task AssertNewCommitteeHoldsAllButAsync(InProcessFleet fleet, Dictionary<string, byte[]> secrets, string rolledBack)
+    {
+        await AssertRecoverableAsync(fleet, secrets, [1, 3]);
+        foreach (var x in new byte[] { 1, 2, 3 })
+        {
+            Assert.Equal(ReadStatus.NotFound, (await fleet[x].Store.GetAsync(InProcessFleet.Owner, rolledBack, 0, CancellationToken.None)).Status);
+        }
     }
 
     private static async Task AssertOldCommitteeIntactAsync(InProcessFleet fleet, Dictionary<string, byte[]> secrets)
