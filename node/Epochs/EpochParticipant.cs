@@ -89,15 +89,8 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
             }
             var began = Stopwatch.GetTimestamp();
             _pairsTotal = await store.BeginAsync(record, identity, cancellationToken).ConfigureAwait(false);
-            _outcome = null;
             _recoveredPairs = 0;
-            _missing = [];
-            _dealer?.Dispose();
-            _dealer = !record.IsDealer(OwnX) ? null
-                : record.IsResharing ? new ResharingDealerSession(record, OwnX, store, peers, tamper, e => _ = FailDealingAsync(record.Id, e))
-                : new DealerSession(record, OwnX, store, tamper);
-            _summary = record.IsDealer(OwnX) ? await store.SummarizeSnapshotAsync(cancellationToken).ConfigureAwait(false) : null;
-            Volatile.Write(ref _record, record);
+            await StartDealingAsync(record, cancellationToken).ConfigureAwait(false);
             metrics.OperationStarted();
             LogBegan(log, record.Id, OperationStore.Describe(record.Kind), record.Epoch, record.TargetEpoch, _pairsTotal, Stopwatch.GetElapsedTime(began).TotalSeconds);
             return Begun();
@@ -121,13 +114,21 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         await StopWorkAsync().ConfigureAwait(false);
         var record = first with { Phase = OperationPhase.Dealing, CatchUp = true };
         _pairsTotal = await store.BeginCatchUpAsync(record, identity, cancellationToken).ConfigureAwait(false);
+        await StartDealingAsync(record, cancellationToken).ConfigureAwait(false);
+        LogCatchingUp(log, record.Id, _pairsTotal, Stopwatch.GetElapsedTime(began).TotalSeconds);
+    }
+
+    // A round's fresh dealing (this node's, when it deals) over the snapshot the store just took, and its summary.
+    private async Task StartDealingAsync(OperationRecord record, CancellationToken cancellationToken)
+    {
         _outcome = null;
         _missing = [];
         _dealer?.Dispose();
-        _dealer = record.IsDealer(OwnX) ? new ResharingDealerSession(record, OwnX, store, peers, tamper, e => _ = FailDealingAsync(record.Id, e)) : null;
+        _dealer = !record.IsDealer(OwnX) ? null
+            : record.IsResharing ? new ResharingDealerSession(record, OwnX, store, peers, tamper, e => _ = FailDealingAsync(record.Id, e))
+            : new DealerSession(record, OwnX, store, tamper);
         _summary = record.IsDealer(OwnX) ? await store.SummarizeSnapshotAsync(cancellationToken).ConfigureAwait(false) : null;
         Volatile.Write(ref _record, record);
-        LogCatchingUp(log, record.Id, _pairsTotal, Stopwatch.GetElapsedTime(began).TotalSeconds);
     }
 
     private BeginResponse Begun() => new()
