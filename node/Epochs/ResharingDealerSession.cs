@@ -85,7 +85,7 @@ internal sealed class ResharingDealerSession : IDealingSession
             throw new OperationRejectedException(OperationRejection.InvalidArgument, $"x {receiverX} is not in the new committee of operation {_operation.Id}.");
         }
         var built = await BatchAsync(batch, receiverX, cancellationToken).ConfigureAwait(false);
-        var published = await Await(built.Published, cancellationToken).ConfigureAwait(false);
+        var published = await Await(built.Published(), cancellationToken).ConfigureAwait(false);
         return published[receiverIndex];
     }
 
@@ -175,7 +175,7 @@ internal sealed class ResharingDealerSession : IDealingSession
             throw;
         }
         batch.Row = Observe(Task.Run(() => DealSharesAsync(batch, _stop.Token), CancellationToken.None));
-        batch.Published = Observe(Task.Run(() => PublishAsync(batch, _stop.Token), CancellationToken.None));
+        batch.StartPublishing(Observe(Task.Run(() => PublishAsync(batch, _stop.Token), CancellationToken.None)));
         _window.Add(index, batch);
         _all[index] = batch;
         _built = index + 1;
@@ -308,16 +308,21 @@ internal sealed class ResharingDealerSession : IDealingSession
         _gate.Dispose();
     }
 
-    /// <summary>One batch at this dealer: its pairs and shares, its ν dealing, then its resharing dealing and what receivers get.</summary>
+    /// <summary>
+    /// One batch at this dealer: its pairs and shares, its ν dealing, then its resharing dealing and what receivers get.
+    /// Once every receiver is past it, only what other dealers may still fetch stays (ν values, digests): at a million
+    /// pairs, keeping the rest until the operation ended held over a gigabyte per dealer.
+    /// </summary>
     private sealed class Batch
     {
-        private readonly List<HeldPair> _pairs;
+        private List<HeldPair> _pairs;
         private readonly OperationRecord _operation;
         private readonly byte[] _oldXs;
         private readonly byte _dealerX;
         private ResharingDealing? _dealing;
         private byte[][] _values = [];
         private byte[][] _masks = [];
+        private Task<DealResponse[]>? _published;
 
         public Batch(ulong index, bool last, List<HeldPair> pairs, OperationRecord operation, byte[] oldXs, byte dealerX)
         {
@@ -338,15 +343,15 @@ internal sealed class ResharingDealerSession : IDealingSession
 
         public bool Last { get; }
 
-        public byte[] PairKeys { get; }
+        public byte[] PairKeys { get; private set; }
 
-        public byte[] PairBlocks { get; }
+        public byte[] PairBlocks { get; private set; }
 
         public byte[] IdsHash { get; }
 
         public byte[] PairsDigest { get; }
 
-        public byte[] Shares { get; }
+        public byte[] Shares { get; private set; }
 
         public MaskDealing Mask { get; }
 
@@ -354,7 +359,11 @@ internal sealed class ResharingDealerSession : IDealingSession
 
         public Task<ReceiverDigest[]>? Row { get; set; }
 
-        public Task<DealResponse[]> Published { get; set; } = null!;
+        public void StartPublishing(Task<DealResponse[]> publishing) => _published = publishing;
+
+        /// <summary>What receivers get, until every receiver is past this batch.</summary>
+        public Task<DealResponse[]> Published() => _published ?? throw new OperationRejectedException(OperationRejection.FailedPrecondition,
+            $"Batch {Index} of operation {_operation.Id} is no longer held by dealer x {_dealerX}.");
 
         public void OpenShares(OperationStore store, ulong epoch)
         {
@@ -416,7 +425,7 @@ internal sealed class ResharingDealerSession : IDealingSession
             })];
         }
 
-        /// <summary>Zeroes the shares and everything dealt from them once no receiver can ask again.</summary>
+        /// <summary>Zeroes the shares and everything dealt from them once no receiver can ask again, and lets go of them.</summary>
         public void EraseDealt()
         {
             CryptographicOperations.ZeroMemory(Shares);
@@ -426,6 +435,13 @@ internal sealed class ResharingDealerSession : IDealingSession
             }
             _dealing?.Dispose();
             _dealing = null;
+            _published = null;
+            _pairs = [];
+            Shares = [];
+            _values = [];
+            _masks = [];
+            PairKeys = [];
+            PairBlocks = [];
         }
 
         /// <summary>Also zeroes the ν values other dealers fetch (kept until the operation ends, for a dealer that falls behind).</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Protos;
@@ -62,6 +63,51 @@ public sealed class ResharingProtocolTests
             Assert.All(shares, s => Assert.Equal(newT, s.Threshold));
             Assert.All(shares, s => Assert.Equal(1UL, s.Epoch));
         }
+    }
+
+    [Fact]
+    public async Task A_dealer_lets_go_of_each_batch_once_every_receiver_is_past_it()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(5, 3);
+        await StoreManyAsync(fleet, 150);
+        var first = new ConcurrentBag<WeakReference>();
+        var last = new ConcurrentBag<DealResponse>();
+        fleet.Dealt = (_, served) =>
+        {
+            if (served.Batch == 0 && !served.Last)
+            {
+                first.Add(new WeakReference(served));
+            }
+            if (served.Last)
+            {
+                last.Add(served);
+            }
+        };
+        var firstStillHeld = -1;
+        var lastStillHeld = -1;
+        // Once every receiver staged the first round, before the catch-up's Begin ends its dealer sessions.
+        fleet.BeforeBegin = _ =>
+        {
+            if (firstStillHeld < 0 && !last.IsEmpty)
+            {
+                var lastHeld = last.Select(r => new WeakReference(r)).ToArray();
+                last.Clear();
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                firstStillHeld = first.Count(w => w.IsAlive);
+                // The control: the last batch, which a receiver may still ask for again, is still there.
+                lastStillHeld = lastHeld.Count(w => w.IsAlive);
+            }
+            return Task.CompletedTask;
+        };
+
+        var outcome = await fleet.ReshareAsync(3, 2);
+
+        Assert.True(outcome.Committed, outcome.Reason);
+        Assert.Equal(5 * 3, first.Count);
+        Assert.Equal(0, firstStillHeld);
+        Assert.Equal(5 * 3, lastStillHeld);
     }
 
     [Fact]

@@ -56,6 +56,9 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
     /// <summary>Runs once node x took a Verify.</summary>
     public Func<byte, Task>? AfterVerify { get; set; }
 
+    /// <summary>Sees every response a dealer (by x) serves, as the dealer holds it, before a receiver gets its copy.</summary>
+    public Action<byte, DealResponse>? Dealt { get; set; }
+
     /// <summary>Runs before a Commit reaches node x (tests stop nodes there).</summary>
     public Func<byte, Task>? BeforeCommit { get; set; }
 
@@ -184,8 +187,12 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
     private sealed class PeerLink(InProcessFleet fleet, byte caller) : IPeerTransport
     {
         // Each receiver gets its own copy of the sub-shares, as it would over the wire.
-        public async Task<DealResponse> DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken) =>
-            SubShareBuffers.Detach(await fleet.Reach(XOf(dealer.Endpoint)).Participant.DealAsync(request, NodeIdentity(caller), cancellationToken));
+        public async Task<DealResponse> DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken)
+        {
+            var served = await fleet.Reach(XOf(dealer.Endpoint)).Participant.DealAsync(request, NodeIdentity(caller), cancellationToken);
+            fleet.Dealt?.Invoke(XOf(dealer.Endpoint), served);
+            return SubShareBuffers.Detach(served);
+        }
 
         public Task<FetchRecoveredResponse> FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken) =>
             RetryWhileUnavailableAsync(() => fleet.Reach(XOf(helper.Endpoint)).Participant.FetchRecoveredAsync(request, NodeIdentity(caller), cancellationToken), cancellationToken);
