@@ -14,9 +14,13 @@ internal static class DetachedProcess
     private const string WithSession = "log=$1; shift; exec setsid \"$@\" </dev/null >>\"$log\" 2>&1";
     private const string WithoutSession = "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1";
 
-    public static ProcessRecord Start(IReadOnlyList<string> command, string logFile, string workingDirectory)
+    public static ProcessRecord Start(IReadOnlyList<string> command, string logFile, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = workingDirectory };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(FindOnPath("setsid") is null ? WithoutSession : WithSession);
         start.ArgumentList.Add("sh");

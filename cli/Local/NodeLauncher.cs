@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using SecretFleet.Core.Configuration;
 
 namespace SecretFleet.Cli.Local;
 
@@ -63,7 +64,7 @@ internal static partial class NodeLauncher
             "--http-listen", $"127.0.0.1:{http.ToString(CultureInfo.InvariantCulture)}",
         ]);
         var offset = LogWatcher.Length(node.LogFile);
-        var process = DetachedProcess.Start(command, node.LogFile, fleet.Directory);
+        var process = DetachedProcess.Start(command, node.LogFile, fleet.Directory, NodeRuntimeEnvironment.Variables);
         Match ready;
         try
         {

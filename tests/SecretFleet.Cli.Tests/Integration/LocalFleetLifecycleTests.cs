@@ -1,4 +1,5 @@
 using SecretFleet.Cli.Tests.Support;
+using SecretFleet.Core.Configuration;
 
 namespace SecretFleet.Cli.Tests.Integration;
 
@@ -55,6 +56,12 @@ public sealed class LocalFleetLifecycleTests
         var again = await cli.RunAsync("local", "up");
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("already running", again.Stdout);
+        foreach (var ordinal in Enumerable.Range(0, 3))
+        {
+            // Nodes run with the runtime settings every launcher gives them.
+            var environment = File.ReadAllText($"/proc/{fleet.NodePid(ordinal)}/environ").Split('\0');
+            Assert.All(NodeRuntimeEnvironment.Variables, v => Assert.Contains($"{v.Key}={v.Value}", environment));
+        }
 
         var pids = fleet.Pids();
         Assert.Equal(4, pids.Count);

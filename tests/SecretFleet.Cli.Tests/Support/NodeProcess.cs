@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using SecretFleet.Core.Configuration;
 
 namespace SecretFleet.Cli.Tests.Support;
 
@@ -35,6 +36,10 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+        foreach (var (name, value) in NodeRuntimeEnvironment.Variables)
+        {
+            start.Environment[name] = value;
         }
         var process = Process.Start(start)!;
         var output = new List<string>();

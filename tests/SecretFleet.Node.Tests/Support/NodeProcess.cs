@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using SecretFleet.Core.Configuration;
 
 namespace SecretFleet.Node.Tests.Support;
 
@@ -47,7 +48,8 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(argument);
         }
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        // Nodes run as every launcher runs them; a test's own variables come after.
+        foreach (var (key, value) in NodeRuntimeEnvironment.Variables.Concat(environment ?? new Dictionary<string, string>()))
         {
             start.Environment[key] = value;
         }

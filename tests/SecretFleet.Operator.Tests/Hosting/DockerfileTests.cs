@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SecretFleet.Core.Configuration;
 using SecretFleet.Operator.Tests.Support;
 
 namespace SecretFleet.Operator.Tests.Hosting;
@@ -52,6 +53,15 @@ public sealed partial class DockerfileTests
         var assembly = AssemblyName().Match(File.ReadAllText(RepoPaths.Of(project))).Groups[1].Value;
         Assert.Contains($"ENTRYPOINT [\"{assembly}\"]", final);
         Assert.Contains(lines, l => l.StartsWith($"RUN dotnet publish {project} -c Release", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_node_image_sets_the_runtime_environment_every_node_launcher_sets()
+    {
+        var final = Lines("node/Dockerfile").SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet", StringComparison.Ordinal)).ToList();
+        var settings = final.Where(l => l.StartsWith("ENV ", StringComparison.Ordinal)).SelectMany(l => l[4..].Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+
+        Assert.All(NodeRuntimeEnvironment.Variables, v => Assert.Contains($"{v.Key}={v.Value}", settings));
     }
 
     private static List<string> Lines(string dockerfile)
