@@ -140,12 +140,12 @@ public sealed partial class FleetClient : IDisposable
         where T : class
     {
         var xs = failed.Select(a => a.Node.X).ToArray();
-        if (failed.Any(a => a.Is(StatusCode.Unavailable) && a.Detail == Epochs.ResharingWrites.Refusal))
+        if (failed.Any(a => Epochs.ResharingWrites.IsRefused(a.Error)))
         {
             return new FleetClientException(FleetErrorKind.Resharing,
                 $"A resharing is changing the fleet's size or threshold, and nodes refuse writes until it ends; {outcome} for '{name}'. Retry once it has finished (`kubectl secrets status` shows it).", xs);
         }
-        if (failed.FirstOrDefault(a => a.Is(StatusCode.FailedPrecondition) && Epochs.ResharingWrites.IsThresholdMismatch(a.Detail ?? "")) is { } changed)
+        if (failed.FirstOrDefault(a => Epochs.ResharingWrites.IsThresholdMismatch(a.Error)) is { } changed)
         {
             return new FleetClientException(FleetErrorKind.Resharing,
                 $"The fleet was reshared since this client read its shape (node x {changed.Node.X}: {changed.Detail}); {outcome} for '{name}'. Retry with the fleet's current shape.", xs);

@@ -65,10 +65,9 @@ internal sealed class SharesService(ShareStore store, NodeOptions options) : Sha
         };
     }
 
-    // Checks the request and says what to write.
-    private static RpcException Resharing() =>
-        RpcFailure.Of(StatusCode.Unavailable, Core.Epochs.ResharingWrites.Refusal);
+    private static RpcException Resharing() => Core.Epochs.ResharingWrites.Refused();
 
+    // Checks the request and says what to write.
     private ShareWrite Validate(PutShareRequest request, ServerCallContext context)
     {
         CheckName(request.Name);
@@ -88,7 +87,7 @@ internal sealed class SharesService(ShareStore store, NodeOptions options) : Sha
         var threshold = store.State.FleetThreshold(options.Threshold);
         if (request.Threshold != threshold)
         {
-            throw RpcFailure.Of(StatusCode.FailedPrecondition, Core.Epochs.ResharingWrites.ThresholdMismatch(threshold, request.Threshold));
+            throw Core.Epochs.ResharingWrites.ThresholdMismatch(threshold, request.Threshold);
         }
         // The request's own buffer, not a copy; PutAsync wipes it.
         return new ShareWrite(Owner(context), request.Name, request.Version, WireBytes.Expose(request.Share), request.Commitment.ToByteArray(), (int)request.Threshold, request.CreateOnly);

@@ -66,6 +66,20 @@ public sealed class SharesTests(SharedFleet shared) : IClassFixture<SharedFleet>
     }
 
     [Fact]
+    public async Task A_client_with_a_stale_threshold_is_told_the_fleet_was_reshared_and_nothing_is_stored()
+    {
+        // Nodes name the reason in a trailer over the real wire; the client must not need the status text.
+        var stale = shared.Fleet.Client("alice", o => o with { Threshold = o.Threshold - 1 });
+
+        var error = await Assert.ThrowsAsync<FleetClientException>(() => stale.StoreAsync("split-for-another-threshold", new byte[] { 1 }, null, default));
+
+        Assert.Equal(FleetErrorKind.Resharing, error.Kind);
+        Assert.Contains("reshared since this client read its shape", error.Message);
+        var missing = await Assert.ThrowsAsync<FleetClientException>(() => shared.Fleet.Client().RecoverAsync("split-for-another-threshold", default));
+        Assert.Equal(FleetErrorKind.NotFound, missing.Kind);
+    }
+
+    [Fact]
     public async Task Overwrite_replaces_the_secret()
     {
         var client = shared.Fleet.Client();
