@@ -484,7 +484,7 @@ internal sealed class OperationStore(ShareStore shares)
         {
             // Built once after the rows are in rather than entry by entry in name order: at a million
             // rows that was 13 s of the commit.
-            context.Execute("DELETE FROM shares; DROP INDEX IF EXISTS shares_by_owner");
+            context.Execute($"DELETE FROM shares; DROP INDEX IF EXISTS {StoreSchema.SharesByOwnerIndexName}");
             context.Execute("""
                 INSERT INTO shares (key, version, name, owner, threshold, blocks, commitment, updated_ms)
                 SELECT key, version, name, owner, threshold, blocks, commitment, updated_ms FROM recovered

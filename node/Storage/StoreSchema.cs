@@ -23,7 +23,9 @@ internal static class StoreSchema
     // which its catch-up round deals; a delete then is accepted only for these. Cleared at Begin,
     // commit and abort. Added without a version bump: CREATE IF NOT EXISTS runs at every open.
     /// <summary>Lists an owner's secrets by name. A bulk load drops it and builds it again after (CommitResharing).</summary>
-    public const string SharesByOwnerIndex = "CREATE INDEX IF NOT EXISTS shares_by_owner ON shares (owner, name)";
+    public const string SharesByOwnerIndex = $"CREATE INDEX IF NOT EXISTS {SharesByOwnerIndexName} ON shares (owner, name)";
+
+    public const string SharesByOwnerIndexName = "shares_by_owner";
 
     public const string Create = $"""
         CREATE TABLE IF NOT EXISTS node_state (
