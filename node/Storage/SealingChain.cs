@@ -20,6 +20,7 @@ internal sealed class SealingChain : IDisposable
     private static readonly byte[] EpochLabel = "secretfleet/share-seal/v2/epoch "u8.ToArray();
     private readonly byte[] _chainKey;
     private readonly ConcurrentDictionary<ulong, byte[]> _epochKeys = new();
+    private volatile bool _disposed;
 
     private SealingChain(byte[] chainKey) => _chainKey = chainKey;
 
@@ -66,16 +67,22 @@ internal sealed class SealingChain : IDisposable
     }
 
     /// <summary>The AES-256-GCM key of <paramref name="epoch"/> (each key seals at most one epoch's rows).</summary>
-    public byte[] ForEpoch(ulong epoch) => _epochKeys.GetOrAdd(epoch, static (e, chain) =>
+    /// <exception cref="ObjectDisposedException">The chain key was erased: no key is derived from its zeroed bytes.</exception>
+    public byte[] ForEpoch(ulong epoch)
     {
-        var info = new byte[EpochLabel.Length + sizeof(ulong)];
-        EpochLabel.CopyTo(info, 0);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(info.AsSpan(EpochLabel.Length), e);
-        return HKDF.DeriveKey(HashAlgorithmName.SHA256, chain, NodeKey.KeyBytes, salt: [], info: info);
-    }, _chainKey);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _epochKeys.GetOrAdd(epoch, static (e, chain) =>
+        {
+            var info = new byte[EpochLabel.Length + sizeof(ulong)];
+            EpochLabel.CopyTo(info, 0);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(info.AsSpan(EpochLabel.Length), e);
+            return HKDF.DeriveKey(HashAlgorithmName.SHA256, chain, NodeKey.KeyBytes, salt: [], info: info);
+        }, _chainKey);
+    }
 
     public void Dispose()
     {
+        _disposed = true;
         CryptographicOperations.ZeroMemory(_chainKey);
         foreach (var key in _epochKeys.Values)
         {

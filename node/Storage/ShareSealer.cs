@@ -13,12 +13,12 @@ namespace SecretFleet.Node.Storage;
 internal sealed class ShareSealer : IDisposable
 {
     public const int NonceBytes = 12;
-    public const int TagBytes = 16;
+    public const int TagBytes = EpochCipher.TagBytes;
     private const byte FormatVersion = 2;
     private const int HeaderBytes = 1 + NonceBytes;
     private const int StackAssociatedData = 512;
 
-    private readonly ConcurrentDictionary<(SealingChain Chain, ulong Epoch), ConcurrentQueue<AesGcm>> _ciphers = new();
+    private readonly ConcurrentDictionary<(SealingChain Chain, ulong Epoch), EpochCipher> _ciphers = new();
     private readonly object _rotation = new();
     private Chains _chains;
 
@@ -47,15 +47,7 @@ internal sealed class ShareSealer : IDisposable
         var length = binding.AssociatedDataLength;
         Span<byte> ad = length <= StackAssociatedData ? stackalloc byte[length] : new byte[length];
         binding.WriteAssociatedData(ad, epoch, X);
-        var (chain, cipher) = Rent(epoch);
-        try
-        {
-            cipher.Encrypt(nonce, value, sealedValue.AsSpan(HeaderBytes, value.Length), sealedValue.AsSpan(HeaderBytes + value.Length), ad);
-        }
-        finally
-        {
-            Return(chain, epoch, cipher);
-        }
+        CipherFor(epoch).Encrypt(nonce, value, sealedValue.AsSpan(HeaderBytes), ad);
         return sealedValue;
     }
 
@@ -69,20 +61,15 @@ internal sealed class ShareSealer : IDisposable
         var length = binding.AssociatedDataLength;
         Span<byte> ad = length <= StackAssociatedData ? stackalloc byte[length] : new byte[length];
         binding.WriteAssociatedData(ad, epoch, X);
-        var (chain, cipher) = Rent(epoch);
         try
         {
-            cipher.Decrypt(sealedValue.Slice(1, NonceBytes), sealedValue.Slice(HeaderBytes, value.Length), sealedValue[^TagBytes..], value, ad);
-            return true;
+            return CipherFor(epoch).TryDecrypt(sealedValue.Slice(1, NonceBytes), sealedValue[HeaderBytes..], value, ad);
         }
-        catch (AuthenticationTagMismatchException)
+        catch (ObjectDisposedException)
         {
+            // The epoch's key was erased (its chain dropped) while this read was on its way.
             value.Clear();
             return false;
-        }
-        finally
-        {
-            Return(chain, epoch, cipher);
         }
     }
 
@@ -168,25 +155,18 @@ internal sealed class ShareSealer : IDisposable
             : chains.Current;
     }
 
-    // AesGcm instances are not documented as thread-safe; a small pool per (chain, epoch) avoids
-    // both sharing and a key schedule per call. (A ConcurrentBag's Count locks every thread's
-    // list, which showed in refresh profiles; a queue's is cheap.)
-    private (SealingChain Chain, AesGcm Cipher) Rent(ulong epoch)
+    private EpochCipher CipherFor(ulong epoch)
     {
         var chain = ChainFor(epoch);
-        var pool = _ciphers.GetOrAdd((chain, epoch), static _ => new ConcurrentQueue<AesGcm>());
-        return (chain, pool.TryDequeue(out var cipher) ? cipher : new AesGcm(chain.ForEpoch(epoch), TagBytes));
-    }
-
-    private void Return(SealingChain chain, ulong epoch, AesGcm cipher)
-    {
-        if (_ciphers.TryGetValue((chain, epoch), out var pool) && pool.Count < 64)
+        if (_ciphers.TryGetValue((chain, epoch), out var cipher))
         {
-            pool.Enqueue(cipher);
+            return cipher;
         }
-        else
+        // Under the rotation lock, so that no two threads each import the key and one copy
+        // escapes disposal, and no cipher is added for a chain that Drop is erasing.
+        lock (_rotation)
         {
-            cipher.Dispose();
+            return _ciphers.GetOrAdd((chain, epoch), static (entry) => EpochCipher.Create(entry.Chain.ForEpoch(entry.Epoch)));
         }
     }
 
@@ -198,12 +178,9 @@ internal sealed class ShareSealer : IDisposable
         }
         foreach (var entry in _ciphers.Keys.Where(k => ReferenceEquals(k.Chain, chain)).ToArray())
         {
-            if (_ciphers.TryRemove(entry, out var pool))
+            if (_ciphers.TryRemove(entry, out var cipher))
             {
-                while (pool.TryDequeue(out var cipher))
-                {
-                    cipher.Dispose();
-                }
+                cipher.Dispose();
             }
         }
         chain.Dispose();
