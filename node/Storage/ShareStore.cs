@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
 using SecretFleet.Core.Identity;
 
 namespace SecretFleet.Node.Storage;
@@ -146,24 +147,7 @@ internal sealed class ShareStore : IAsyncDisposable
         {
             return new PutResult(PutStatus.NewerVersionExists, epoch);
         }
-        var insert = context.Cached("""
-            INSERT INTO shares (key, version, name, owner, threshold, blocks, commitment, updated_ms)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-            """);
-        insert.Bind(1, key);
-        insert.Bind(2, checked((long)write.Version));
-        insert.Bind(3, write.Name);
-        insert.Bind(4, write.Owner);
-        insert.Bind(5, write.Threshold);
-        insert.Bind(6, write.Share.Length / 16);
-        insert.Bind(7, write.Commitment);
-        insert.Bind(8, _time.GetUtcNow().ToUnixTimeMilliseconds());
-        insert.Execute();
-        var value = context.Cached($"INSERT INTO {ValueTables.Of(epoch)} (key, version, sealed) VALUES (?1, ?2, ?3)");
-        value.Bind(1, key);
-        value.Bind(2, checked((long)write.Version));
-        value.Bind(3, Sealer.Seal(new ShareBinding(key, write.Version, write.Owner, write.Commitment, write.Threshold), epoch, write.Share));
-        value.Execute();
+        InsertRow(context, key, write, epoch);
         // A second version is pruned by a later refresh commit, which finds it through touched_keys.
         if (TrackChanges || existing.Count > 0)
         {
@@ -185,6 +169,63 @@ internal sealed class ShareStore : IAsyncDisposable
             RemoveVersions(context, key, "version < $version", existing[0].Version);
         }
         return new PutResult(PutStatus.Stored, epoch);
+    }
+
+    /// <summary>
+    /// Stores many new secrets in one transaction, in key order: the bulk path that seeds a node
+    /// (the load tool's refresh and resharing benchmarks) instead of a Put each. Put by put, a
+    /// million secrets land at random places of the B-trees and every group commit writes
+    /// thousands of their pages again; in key order each page is written about once. Each write
+    /// must be a new secret, and the node idle (no epoch change open); otherwise nothing is
+    /// stored. Audited as Puts are, one row each.
+    /// </summary>
+    public Task<int> ImportAsync(IReadOnlyList<ShareWrite> writes, CancellationToken cancellationToken)
+    {
+        var keyed = writes.Select(write => (Key: SecretKeys.For(write.Name), Write: write)).ToArray();
+        Array.Sort(keyed, static (a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        return Database.Writes.RunAsync(context =>
+        {
+            if (TrackChanges || Freeze != WriteFreeze.None)
+            {
+                throw new InvalidOperationException("An epoch change is open on this node; import when it has finished.");
+            }
+            var epoch = State.Epoch;
+            foreach (var (key, write) in keyed)
+            {
+                try
+                {
+                    InsertRow(context, key, write, epoch);
+                }
+                catch (SqliteException e) when (e.SqliteErrorCode == SQLitePCL.raw.SQLITE_CONSTRAINT)
+                {
+                    throw new InvalidOperationException($"Secret '{write.Name}' is already stored on this node (or twice in the import); nothing was imported.");
+                }
+                Audit(context, write.Owner, "put", $"{write.Name}@{write.Version}", nameof(PutStatus.Stored));
+            }
+            return keyed.Length;
+        }, cancellationToken);
+    }
+
+    private void InsertRow(WriteContext context, byte[] key, ShareWrite write, ulong epoch)
+    {
+        var insert = context.Cached("""
+            INSERT INTO shares (key, version, name, owner, threshold, blocks, commitment, updated_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """);
+        insert.Bind(1, key);
+        insert.Bind(2, checked((long)write.Version));
+        insert.Bind(3, write.Name);
+        insert.Bind(4, write.Owner);
+        insert.Bind(5, write.Threshold);
+        insert.Bind(6, write.Share.Length / 16);
+        insert.Bind(7, write.Commitment);
+        insert.Bind(8, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        insert.Execute();
+        var value = context.Cached($"INSERT INTO {ValueTables.Of(epoch)} (key, version, sealed) VALUES (?1, ?2, ?3)");
+        value.Bind(1, key);
+        value.Bind(2, checked((long)write.Version));
+        value.Bind(3, Sealer.Seal(new ShareBinding(key, write.Version, write.Owner, write.Commitment, write.Threshold), epoch, write.Share));
+        value.Execute();
     }
 
     private bool SameContent(byte[] key, VersionRow row, ShareWrite write)

@@ -42,6 +42,49 @@ public sealed class ShareStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_import_stores_every_secret_readably_and_audits_each_like_a_put()
+    {
+        var writes = Enumerable.Range(0, 300).Select(i => Write($"imported-{i}", 1)).ToArray();
+
+        Assert.Equal(writes.Length, await _store.ImportAsync(writes, default));
+
+        foreach (var write in writes)
+        {
+            var read = await _store.GetAsync(Alice, write.Name, 0, default);
+            Assert.Equal(ReadStatus.Found, read.Status);
+            Assert.Equal(write.Share, read.Share!.Share);
+            Assert.Equal(write.Commitment, read.Share.Commitment);
+        }
+        Assert.Equal((300L, 300L), await _store.CountAsync(default));
+        var audit = await _store.ReadAuditAsync(1000, default);
+        Assert.Equal(300, audit.Count(a => a is { Operation: "put", Identity: Alice, Outcome: "Stored" } && a.Subject.StartsWith("imported-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task An_import_with_one_secret_already_stored_stores_none_and_names_it()
+    {
+        await _store.PutAsync(Write("taken", 1), default);
+        var writes = new[] { Write("fresh-a", 1), Write("taken", 1), Write("fresh-b", 1) };
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _store.ImportAsync(writes, default));
+
+        Assert.Contains("'taken'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ReadStatus.NotFound, (await _store.GetAsync(Alice, "fresh-a", 0, default)).Status);
+        Assert.Equal(ReadStatus.NotFound, (await _store.GetAsync(Alice, "fresh-b", 0, default)).Status);
+        Assert.Equal((1L, 1L), await _store.CountAsync(default));
+    }
+
+    [Fact]
+    public async Task An_import_is_refused_while_an_epoch_change_is_open()
+    {
+        _store.TrackChanges = true;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _store.ImportAsync([Write("during", 1)], default));
+
+        Assert.Equal(ReadStatus.NotFound, (await _store.GetAsync(Alice, "during", 0, default)).Status);
+    }
+
+    [Fact]
     public async Task Committed_writes_reach_the_database_file_without_waiting_for_the_writer_to_checkpoint()
     {
         var file = new FileInfo(_store.Database.Path);
