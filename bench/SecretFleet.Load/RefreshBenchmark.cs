@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using SecretFleet.Core.Client;
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Identity;
 using SecretFleet.Core.Sharing;
 using SecretFleet.Node.Storage;
 using SecretFleet.Node.Tests.Support;
@@ -57,6 +58,8 @@ internal static class RefreshBenchmark
         {
             throw new InvalidOperationException($"The recovery aborted: {recovery.Reason}");
         }
+        PrintSteps(fleet, 1, recovery.OperationId);
+        PrintSteps(fleet, 2, recovery.OperationId);
         var withNode2 = fleet.Client("bench", o => o with { Nodes = [.. o.Nodes.Where(n => n.X == 2 || n.X > nodes - threshold + 1)] });
         await VerifyAsync(withNode2, samples);
         var recoveredRss = ProcessStats.PeakRssBytes(fleet[2].Pid);
@@ -137,11 +140,17 @@ internal static class RefreshBenchmark
             }
             throw new InvalidOperationException($"The refresh aborted: {refresh.Reason}");
         }
-        foreach (var line in fleet[1].Output.Split('\n').Where(l => l.Contains(refresh.OperationId, StringComparison.Ordinal)))
-        {
-            Console.Error.WriteLine($"node-0: {line}");
-        }
+        PrintSteps(fleet, 1, refresh.OperationId);
         return watch.Elapsed.TotalSeconds;
+    }
+
+    // What a node logged of an operation: its begin, staging and commit times, step by step.
+    internal static void PrintSteps(ProcessFleet fleet, byte x, string operationId)
+    {
+        foreach (var line in fleet[x].Output.Split('\n').Where(l => l.Contains(operationId, StringComparison.Ordinal)))
+        {
+            Console.Error.WriteLine($"{NodeIndex.FromX(x)}: {line}");
+        }
     }
 
     internal static async Task<long[]> SentBytesAsync(ProcessFleet fleet, int nodes)

@@ -114,6 +114,21 @@ public sealed class EpochProtocolTests
         }
     }
 
+    // How SQLite would find an owner's secrets by name on this node.
+    private static string ListingPlan(InProcessNode node)
+    {
+        using var connection = node.Store.Database.OpenReader();
+        using var plan = connection.CreateCommand();
+        plan.CommandText = "EXPLAIN QUERY PLAN SELECT name FROM shares WHERE owner = 'o' AND name > '' ORDER BY name";
+        using var rows = plan.ExecuteReader();
+        var details = new List<string>();
+        while (rows.Read())
+        {
+            details.Add(rows.GetString(3));
+        }
+        return string.Join("; ", details);
+    }
+
     private static List<byte[]> ReadSealedValues(InProcessFleet fleet, int nodes)
     {
         var values = new List<byte[]>();
@@ -386,6 +401,10 @@ public sealed class EpochProtocolTests
         {
             Assert.Equal(secret, await fleet.RecoverAsync(name, 2, 4, 5));
         }
+        // The commit builds the owner index after copying the rows in: it must be there, and list.
+        var listed = await fleet[2].Store.ListAsync(InProcessFleet.Owner, 100, "", CancellationToken.None);
+        Assert.Equal(secrets.Keys.Order(StringComparer.Ordinal), listed.Select(l => l.Name));
+        Assert.Contains(StoreSchema.SharesByOwnerIndexName, ListingPlan(fleet[2]), StringComparison.Ordinal);
         Assert.True((await fleet.Coordinator.RefreshAsync(fleet.View, null, CancellationToken.None)).Committed);
         Assert.Equal(secrets["secret-0010"], await fleet.RecoverAsync("secret-0010", 1, 2, 3));
     }
