@@ -106,15 +106,29 @@ internal sealed class RecoveryTargetSession(OperationRecord operation, byte ownX
         return new PendingPair(first, [.. streams.Select(s => s.CurrentValues.ToArray())]);
     }
 
+    // One interpolation for the whole chunk: every pair comes from the same helpers, so the
+    // Lagrange weights are the same for all (computing them per pair took field inversions each).
     private async Task<long> RecoverAsync(byte[] helperXs, List<PendingPair> chunk, CancellationToken cancellationToken)
     {
         if (chunk.Count == 0)
         {
             return 0;
         }
+        var length = chunk.Sum(p => (int)p.Pair.Blocks * 16);
+        var joined = new ReadOnlyMemory<byte>[helperXs.Length];
+        for (var l = 0; l < helperXs.Length; l++)
+        {
+            var values = new byte[length];
+            var offset = 0;
+            foreach (var pending in chunk)
+            {
+                pending.Values[l].CopyTo(values.AsSpan(offset));
+                offset += pending.Values[l].Length;
+            }
+            joined[l] = values;
+        }
         if (helperXs.Length > operation.Threshold)
         {
-            var joined = helperXs.Select((_, l) => (ReadOnlyMemory<byte>)chunk.SelectMany(p => p.Values[l]).ToArray()).ToArray();
             var consistency = ShareRecovery.FindInconsistentHelpers(helperXs, joined, operation.Threshold);
             if (!consistency.Decodable || consistency.InconsistentXs.Count > 0)
             {
@@ -125,20 +139,23 @@ internal sealed class RecoveryTargetSession(OperationRecord operation, byte ownX
             }
         }
         var rebuilt = new List<RecoveredShare>(chunk.Count);
-        foreach (var (pair, values) in chunk)
+        var shares = new byte[length];
+        try
         {
-            var share = new byte[pair.Blocks * 16];
-            try
+            ShareRecovery.Interpolate(helperXs, joined, ownX, shares);
+            var offset = 0;
+            foreach (var (pair, _) in chunk)
             {
-                ShareRecovery.Interpolate(helperXs, [.. values.Select(v => (ReadOnlyMemory<byte>)v)], ownX, share);
+                var share = shares.AsSpan(offset, (int)pair.Blocks * 16);
+                offset += share.Length;
                 var binding = new ShareBinding(pair.Key.ToByteArray(), pair.Version, pair.Owner, pair.Commitment.ToByteArray(), (int)pair.Threshold);
                 rebuilt.Add(new RecoveredShare(binding.Key, binding.Version, pair.Owner, pair.Name, (int)pair.Blocks, binding.Commitment,
                     binding.Threshold, pair.UpdatedUnixMs, store.Shares.Sealer.Seal(binding, operation.TargetEpoch, share)));
             }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(share);
-            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(shares);
         }
         await store.StoreRecoveredAsync(rebuilt, cancellationToken).ConfigureAwait(false);
         Interlocked.Add(ref _done, chunk.Count);
