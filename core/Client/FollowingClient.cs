@@ -48,8 +48,15 @@ public sealed class FollowingClient : IDisposable
         RunAsync(client => client.RecoverAsync(name, cancellationToken), cancellationToken);
 
     /// <inheritdoc cref="FleetClient.DeleteAsync"/>
-    public Task<int> DeleteAsync(string name, CancellationToken cancellationToken) =>
-        RunAsync(client => client.DeleteAsync(name, cancellationToken), cancellationToken);
+    /// <remarks>
+    /// Reads the fleet's shape first, not only after a failure: nodes that joined since the last
+    /// read would not be asked, and once t' of them joined their shares alone give the secret back.
+    /// </remarks>
+    public async Task<int> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        await ReloadAsync(Volatile.Read(ref _client), cancellationToken).ConfigureAwait(false);
+        return await RunAsync(client => client.DeleteAsync(name, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<T> RunAsync<T>(Func<FleetClient, Task<T>> call, CancellationToken cancellationToken)
     {

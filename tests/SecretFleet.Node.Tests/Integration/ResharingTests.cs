@@ -73,6 +73,29 @@ public sealed class ResharingTests
     }
 
     [Fact]
+    public async Task A_long_lived_client_that_read_the_shape_before_the_fleet_grew_deletes_from_every_node_that_joined()
+    {
+        await using var fleet = await ProcessFleet.StartAsync(3, 2);
+        var shape = fleet.ClientOptions();
+        using var client = new FollowingClient(_ => Task.FromResult(Volatile.Read(ref shape)), Patience, _ => { });
+        await client.StoreAsync("doomed", RandomNumberGenerator.GetBytes(32), null, default);
+        var oldView = fleet.View;
+        await fleet.GrowAsync(5);
+        using var operations = fleet.Operations();
+        var outcome = await fleet.Coordinator(operations).ReshareAsync(oldView, [.. fleet.View.Members], 3, null, default);
+        Assert.True(outcome.Committed, outcome.Reason + "\n" + fleet.Diagnostics());
+        // What fleet.json or the SecretCluster's status now say; the client last read the old shape.
+        Volatile.Write(ref shape, fleet.ClientOptions() with { Threshold = 3 });
+
+        Assert.Equal(5, await client.DeleteAsync("doomed", default));
+
+        for (byte x = 1; x <= 5; x++)
+        {
+            Assert.Empty(NodeDatabase.Rows(fleet, x));
+        }
+    }
+
+    [Fact]
     public async Task A_cheating_dealer_is_named_the_resharing_aborts_and_the_old_committee_serves_as_before_and_takes_writes_again()
     {
         await using var fleet = await ProcessFleet.StartAsync(5, 3, cheater: 2, cheat: "flip-sub-share");
