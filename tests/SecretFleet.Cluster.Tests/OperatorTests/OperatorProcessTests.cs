@@ -81,8 +81,11 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         {
             LeaderElect = true,
             LeaseNamespace = "default",
-            LeaseDuration = TimeSpan.FromSeconds(2),
-            RenewDeadline = TimeSpan.FromSeconds(1),
+            // The stopping leader gives the lease up, so the takeover does not wait for the lease
+            // to expire. A renew deadline of 1 s lost the lease under CI's load: a replica that
+            // could not renew for a second stepped down right after taking over.
+            LeaseDuration = TimeSpan.FromSeconds(8),
+            RenewDeadline = TimeSpan.FromSeconds(5),
             RetryPeriod = TimeSpan.FromMilliseconds(200),
         };
         // Both replicas' logs go into the failure message: a takeover that stalls says where.
