@@ -122,7 +122,7 @@ internal sealed class ShareStore : IAsyncDisposable
         Database.Writes.RunAsync(context =>
         {
             var result = Freeze.RefusesStores() ? new PutResult(PutStatus.Frozen, State.Epoch) : Put(context, key, write);
-            Audit(context, write.Owner, "put", $"{write.Name}@{write.Version}", result.Status.ToString());
+            AuditPut(context, write, result.Status);
             return result;
         }, cancellationToken);
 
@@ -200,11 +200,14 @@ internal sealed class ShareStore : IAsyncDisposable
                 {
                     throw new InvalidOperationException($"Secret '{write.Name}' is already stored on this node (or twice in the import); nothing was imported.");
                 }
-                Audit(context, write.Owner, "put", $"{write.Name}@{write.Version}", nameof(PutStatus.Stored));
+                AuditPut(context, write, PutStatus.Stored);
             }
             return keyed.Length;
         }, cancellationToken);
     }
+
+    private void AuditPut(WriteContext context, ShareWrite write, PutStatus status) =>
+        Audit(context, write.Owner, "put", $"{write.Name}@{write.Version}", status.ToString());
 
     private void InsertRow(WriteContext context, byte[] key, ShareWrite write, ulong epoch)
     {
