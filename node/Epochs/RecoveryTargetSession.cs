@@ -103,7 +103,7 @@ internal sealed class RecoveryTargetSession(OperationRecord operation, byte ownX
                 throw new DealerMisbehavedException(stream.X, $"secret '{pair.Name}' has threshold {pair.Threshold}, the fleet {operation.Threshold}.");
             }
         }
-        return new PendingPair(first, [.. streams.Select(s => s.CurrentValues.ToArray())]);
+        return new PendingPair(first, [.. streams.Select(s => s.CurrentValues)]);
     }
 
     // One interpolation for the whole chunk: every pair comes from the same helpers, so the
@@ -122,7 +122,7 @@ internal sealed class RecoveryTargetSession(OperationRecord operation, byte ownX
             var offset = 0;
             foreach (var pending in chunk)
             {
-                pending.Values[l].CopyTo(values.AsSpan(offset));
+                pending.Values[l].Span.CopyTo(values.AsSpan(offset));
                 offset += pending.Values[l].Length;
             }
             joined[l] = values;
@@ -162,5 +162,6 @@ internal sealed class RecoveryTargetSession(OperationRecord operation, byte ownX
         return chunk.Count;
     }
 
-    private sealed record PendingPair(Core.Protos.RecoveredPair Pair, byte[][] Values);
+    // The values are slices of the helpers' responses, copied once, into the chunk's joined arrays.
+    private sealed record PendingPair(Core.Protos.RecoveredPair Pair, ReadOnlyMemory<byte>[] Values);
 }
