@@ -12,9 +12,10 @@ namespace SecretFleet.Node.Epochs;
 /// kept until every receiver has asked for a later one (so a receiver retrying after a dropped
 /// response gets the very same batch). A receiver racing ahead waits while <see cref="Window"/>
 /// batches are held: memory stays flat however many secrets the node holds. No batch is built
-/// before Verify brought the agreement.
+/// before Verify brought the agreement. A wait for the window longer than
+/// <paramref name="windowPatience"/> (<see cref="WindowWait.Patience"/>) answers not_ready.
 /// </summary>
-internal sealed class DealerSession(OperationRecord operation, byte dealerX, OperationStore store, IDealerTamper? tamper) : IDealingSession
+internal sealed class DealerSession(OperationRecord operation, byte dealerX, OperationStore store, IDealerTamper? tamper, TimeSpan? windowPatience = null) : IDealingSession
 {
     public const int Window = 4;
     private const int SnapshotPage = 2048;
@@ -72,7 +73,10 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
             {
                 _gate.Release();
             }
-            await evicted.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!await WindowWait.EvictedWithinAsync(evicted, windowPatience ?? WindowWait.Patience, cancellationToken).ConfigureAwait(false))
+            {
+                return WindowWait.NotReady(batch);
+            }
         }
     }
 

@@ -32,7 +32,7 @@ internal sealed class DealerStream : IAsyncDisposable
         _batches = new PrefetchedBatches<DealResponse>(async (previous, ct) =>
         {
             var batch = previous is null ? 0 : previous.Batch + 1;
-            var response = await peers.DealAsync(_dealer, new DealRequest { OperationId = _operation.Id, ReceiverX = _receiverX, Batch = batch }, ct).ConfigureAwait(false);
+            var response = await peers.DealWhenReadyAsync(_dealer, new DealRequest { OperationId = _operation.Id, ReceiverX = _receiverX, Batch = batch }, ct).ConfigureAwait(false);
             Check(response, batch);
             Batches = batch + 1;
             return (response, response.Last);

@@ -84,7 +84,10 @@ internal sealed class ResharingDealerSession : IDealingSession
         {
             throw new OperationRejectedException(OperationRejection.InvalidArgument, $"x {receiverX} is not in the new committee of operation {_operation.Id}.");
         }
-        var built = await BatchAsync(batch, receiverX, cancellationToken).ConfigureAwait(false);
+        if (await BatchAsync(batch, receiverX, cancellationToken).ConfigureAwait(false) is not { } built)
+        {
+            return WindowWait.NotReady(batch);
+        }
         var published = await Await(built.Published(), cancellationToken).ConfigureAwait(false);
         return published[receiverIndex];
     }
@@ -98,14 +101,14 @@ internal sealed class ResharingDealerSession : IDealingSession
             throw new OperationRejectedException(OperationRejection.InvalidArgument, $"x {dealerX} is not another dealer of operation {_operation.Id}.");
         }
         var built = await BatchAsync(batch, null, cancellationToken).ConfigureAwait(false);
-        return built.Mask.ResponseFor(index);
+        return built!.Mask.ResponseFor(index);
     }
 
     /// <summary>This dealer's digests of one batch to every new-committee receiver.</summary>
     public async Task<DealerDigestsResponse> DealerDigestsAsync(ulong batch, CancellationToken cancellationToken)
     {
         var built = await BatchAsync(batch, null, cancellationToken).ConfigureAwait(false);
-        var row = await Await(built.Row!, cancellationToken).ConfigureAwait(false);
+        var row = await Await(built!.Row!, cancellationToken).ConfigureAwait(false);
         var response = new DealerDigestsResponse();
         response.Digests.Add(row);
         return response;
@@ -113,8 +116,10 @@ internal sealed class ResharingDealerSession : IDealingSession
 
     private static Task<T> Await<T>(Task<T> task, CancellationToken cancellationToken) => task.WaitAsync(cancellationToken);
 
-    // The batch, built now if it is the next one; receiverX counts a receiver's progress (null for a dealer's fetch).
-    private async Task<Batch> BatchAsync(ulong index, byte? receiverX, CancellationToken cancellationToken)
+    // The batch, built now if it is the next one; receiverX counts a receiver's progress (null for a
+    // dealer's fetch). A receiver's call that waited WindowWait.Patience for the window gets null
+    // (not ready); another dealer's fetch waits on.
+    private async Task<Batch?> BatchAsync(ulong index, byte? receiverX, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -152,7 +157,10 @@ internal sealed class ResharingDealerSession : IDealingSession
             {
                 _gate.Release();
             }
-            await evicted.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!await WindowWait.EvictedWithinAsync(evicted, receiverX is null ? Timeout.InfiniteTimeSpan : WindowWait.Patience, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
         }
     }
 

@@ -37,7 +37,7 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
         var streams = dealers.Select(d => new PrefetchedBatches<DealResponse>(async (previous, ct) =>
         {
             var batch = previous is null ? 0 : previous.Batch + 1;
-            var response = await peers.DealAsync(d, new DealRequest { OperationId = operation.Id, ReceiverX = ownX, Batch = batch }, ct).ConfigureAwait(false);
+            var response = await peers.DealWhenReadyAsync(d, new DealRequest { OperationId = operation.Id, ReceiverX = ownX, Batch = batch }, ct).ConfigureAwait(false);
             return (response, response.Last || response.Batch != batch);
         }, cancellationToken)).ToArray();
         try

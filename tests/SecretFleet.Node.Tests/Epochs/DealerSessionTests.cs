@@ -36,4 +36,39 @@ public sealed class DealerSessionTests
         Assert.Equal(first.PairKeys, again.PairKeys);
         Assert.Equal(first.Values, again.Values);
     }
+
+    [Fact]
+    public async Task A_receiver_a_window_ahead_of_the_slowest_is_told_not_ready_instead_of_waiting_past_its_deadline()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);
+        // More than a window of batches at the smallest batch size (64 blocks).
+        for (var i = 0; i < 160; i++)
+        {
+            await fleet.StoreAsync($"s-{i}", RandomNumberGenerator.GetBytes(32));
+        }
+        var begin = RefreshBegins.Of(fleet.View, "refresh-ahead", batchBlocks: 64);
+        var record = OperationRequests.ToRecord(begin, fleet[1].Store.State, InProcessFleet.NodeIdentity(1));
+        var store = new OperationStore(fleet[1].Store);
+        await store.BeginAsync(record, "test", CancellationToken.None);
+        using var dealer = new DealerSession(record, 1, store, tamper: null, windowPatience: TimeSpan.FromMilliseconds(200));
+        dealer.Agree([]);
+
+        await dealer.DealAsync(1, 0, CancellationToken.None);
+        await dealer.DealAsync(3, 0, CancellationToken.None);
+        for (ulong batch = 0; batch < DealerSession.Window; batch++)
+        {
+            Assert.False((await dealer.DealAsync(2, batch, CancellationToken.None)).NotReady);
+        }
+        // Receivers 1 and 3 are still at batch 0, so the window is full: receiver 2 must not hang.
+        var ahead = await dealer.DealAsync(2, DealerSession.Window, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await dealer.DealAsync(1, 1, CancellationToken.None);
+        await dealer.DealAsync(3, 1, CancellationToken.None);
+        var served = await dealer.DealAsync(2, DealerSession.Window, CancellationToken.None);
+
+        Assert.True(ahead.NotReady);
+        Assert.True(ahead.Values.IsEmpty && ahead.PairKeys.IsEmpty);
+        Assert.False(served.NotReady);
+        Assert.Equal((ulong)DealerSession.Window, served.Batch);
+        Assert.False(served.Values.IsEmpty);
+    }
 }
