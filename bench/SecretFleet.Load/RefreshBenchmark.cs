@@ -47,6 +47,15 @@ internal static class RefreshBenchmark
         var rss = Enumerable.Range(1, nodes).Select(x => ProcessStats.PeakRssBytes(fleet[(byte)x].Pid)).ToArray();
         var cpu = Enumerable.Range(1, nodes).Select(x => ProcessStats.CpuSeconds(fleet[(byte)x].Pid)).ToArray();
         await VerifyAsync(fleet.Client("bench"), samples);
+        // The first refresh above is also the first ever on these databases (their files grow
+        // into pages never written). A node restarted later, say for an upgrade, compiles its hot
+        // paths again but finds its pages: the refresh after a restart of every node shows that.
+        for (byte x = 1; x <= nodes; x++)
+        {
+            await fleet.StopNodeAsync(x, crash: false);
+            await fleet.StartNodeAsync(x);
+        }
+        var afterRestartSeconds = await RefreshAsync(coordinator, fleet);
 
         await fleet.StopNodeAsync(2, crash: false);
         Directory.Delete(fleet.DataDirectory(2), recursive: true);
@@ -66,12 +75,12 @@ internal static class RefreshBenchmark
 
         var sent = sentAfter.Zip(sentBefore, (a, b) => a - b).ToArray();
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {nodes} | {threshold} | {secrets:N0} | {refreshSeconds:F1} | {warmSeconds:F1} | {secrets / warmSeconds:N0} | {sent.Average() / 1e6:F0} | {rss.Max() / 1e6:F0} | {cpu.Sum():F0} | {recoverySeconds:F1} | {recoveredRss / 1e6:F0} |");
+            $"| {nodes} | {threshold} | {secrets:N0} | {refreshSeconds:F1} | {warmSeconds:F1} | {afterRestartSeconds:F1} | {secrets / warmSeconds:N0} | {sent.Average() / 1e6:F0} | {rss.Max() / 1e6:F0} | {cpu.Sum():F0} | {recoverySeconds:F1} | {recoveredRss / 1e6:F0} |");
     }
 
     public const string Header = """
-        | n | t | secrets | first refresh s | next refresh s | secrets/s (next) | MB served per node | peak RSS per node MB (max) | CPU s (all nodes, both refreshes) | recovery of one node s | rebuilt node peak RSS MB |
-        |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+        | n | t | secrets | first refresh s | next refresh s | refresh after a restart s | secrets/s (next) | MB served per node | peak RSS per node MB (max) | CPU s (all nodes, first two refreshes) | recovery of one node s | rebuilt node peak RSS MB |
+        |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
         """;
 
     // Imported in chunks into every node at once (ShareStore.ImportAsync). The names go in the
