@@ -73,7 +73,7 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
             {
                 _gate.Release();
             }
-            if (!await WindowWait.EvictedWithinAsync(evicted, windowPatience ?? WindowWait.Patience, cancellationToken).ConfigureAwait(false))
+            if (!await WindowWait.CompletedWithinAsync(evicted, windowPatience ?? WindowWait.Patience, cancellationToken).ConfigureAwait(false))
             {
                 return WindowWait.NotReady(batch);
             }

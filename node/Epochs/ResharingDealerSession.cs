@@ -84,12 +84,18 @@ internal sealed class ResharingDealerSession : IDealingSession
         {
             throw new OperationRejectedException(OperationRejection.InvalidArgument, $"x {receiverX} is not in the new committee of operation {_operation.Id}.");
         }
+        // Both waits (for the window, then for every dealer's digests of the batch) end in
+        // not_ready after WindowWait.Patience; asking again finds the same batch.
         if (await BatchAsync(batch, receiverX, cancellationToken).ConfigureAwait(false) is not { } built)
         {
             return WindowWait.NotReady(batch);
         }
-        var published = await Await(built.Published(), cancellationToken).ConfigureAwait(false);
-        return published[receiverIndex];
+        var publishing = built.Published();
+        if (!await WindowWait.CompletedWithinAsync(publishing, WindowWait.Patience, cancellationToken).ConfigureAwait(false))
+        {
+            return WindowWait.NotReady(batch);
+        }
+        return (await publishing.ConfigureAwait(false))[receiverIndex];
     }
 
     /// <summary>This dealer's ν at dealer <paramref name="dealerX"/>'s x for one batch, with its public check data.</summary>
@@ -157,7 +163,7 @@ internal sealed class ResharingDealerSession : IDealingSession
             {
                 _gate.Release();
             }
-            if (!await WindowWait.EvictedWithinAsync(evicted, receiverX is null ? Timeout.InfiniteTimeSpan : WindowWait.Patience, cancellationToken).ConfigureAwait(false))
+            if (!await WindowWait.CompletedWithinAsync(evicted, receiverX is null ? Timeout.InfiniteTimeSpan : WindowWait.Patience, cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }

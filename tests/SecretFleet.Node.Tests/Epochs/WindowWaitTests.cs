@@ -34,6 +34,21 @@ public sealed class WindowWaitTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pulling);
     }
 
+    [Fact]
+    public async Task A_dealer_that_stays_not_ready_past_the_limit_fails_the_pull_and_is_named()
+    {
+        var peers = new ScriptedDealer(WindowWait.NotReady(3));
+        var dealer = new ParticipantInfo(4, "https://localhost:1", "localhost", "spiffe://test/node/4");
+
+        var failure = await Assert.ThrowsAsync<OperationRejectedException>(() =>
+            peers.DealWhenReadyAsync(dealer, new DealRequest { OperationId = "op", ReceiverX = 1, Batch = 3 }, CancellationToken.None, giveUpAfter: TimeSpan.FromMilliseconds(300)));
+
+        Assert.Equal(OperationRejection.Unavailable, failure.Reason);
+        Assert.Contains("Peer x 4", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("batch 3", failure.Message, StringComparison.Ordinal);
+        Assert.True(peers.Calls >= 2);
+    }
+
     // Answers from the script in order, repeating the last one.
     private sealed class ScriptedDealer(params DealResponse[] answers) : IPeerTransport
     {
