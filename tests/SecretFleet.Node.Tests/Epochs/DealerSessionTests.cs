@@ -12,16 +12,7 @@ public sealed class DealerSessionTests
     public async Task A_bogus_batch_number_does_not_make_the_dealer_drop_a_batch_a_receiver_still_needs()
     {
         await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);
-        for (var i = 0; i < 60; i++)
-        {
-            await fleet.StoreAsync($"s-{i}", RandomNumberGenerator.GetBytes(32));
-        }
-        var begin = RefreshBegins.Of(fleet.View, "refresh-bogus", batchBlocks: 64);
-        var record = OperationRequests.ToRecord(begin, fleet[1].Store.State, InProcessFleet.NodeIdentity(1));
-        var store = new OperationStore(fleet[1].Store);
-        await store.BeginAsync(record, "test", CancellationToken.None);
-        using var dealer = new DealerSession(record, 1, store, tamper: null);
-        dealer.Agree([]);
+        using var dealer = await DealerOfAsync(fleet, secrets: 60, "refresh-bogus");
 
         var first = await dealer.DealAsync(2, 0, CancellationToken.None);
         await dealer.DealAsync(1, 0, CancellationToken.None);
@@ -41,17 +32,8 @@ public sealed class DealerSessionTests
     public async Task A_receiver_a_window_ahead_of_the_slowest_is_told_not_ready_instead_of_waiting_past_its_deadline()
     {
         await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2);
-        // More than a window of batches at the smallest batch size (64 blocks).
-        for (var i = 0; i < 160; i++)
-        {
-            await fleet.StoreAsync($"s-{i}", RandomNumberGenerator.GetBytes(32));
-        }
-        var begin = RefreshBegins.Of(fleet.View, "refresh-ahead", batchBlocks: 64);
-        var record = OperationRequests.ToRecord(begin, fleet[1].Store.State, InProcessFleet.NodeIdentity(1));
-        var store = new OperationStore(fleet[1].Store);
-        await store.BeginAsync(record, "test", CancellationToken.None);
-        using var dealer = new DealerSession(record, 1, store, tamper: null, windowPatience: TimeSpan.FromMilliseconds(200));
-        dealer.Agree([]);
+        // More than a window of batches at the smallest batch size.
+        using var dealer = await DealerOfAsync(fleet, secrets: 160, "refresh-ahead", windowPatience: TimeSpan.FromMilliseconds(200));
 
         await dealer.DealAsync(1, 0, CancellationToken.None);
         await dealer.DealAsync(3, 0, CancellationToken.None);
@@ -70,5 +52,21 @@ public sealed class DealerSessionTests
         Assert.False(served.NotReady);
         Assert.Equal((ulong)DealerSession.Window, served.Batch);
         Assert.False(served.Values.IsEmpty);
+    }
+
+    // Node x 1's dealing of a refresh of `secrets` new secrets, in batches of 64 blocks (the smallest), agreed with nothing missing.
+    private static async Task<DealerSession> DealerOfAsync(InProcessFleet fleet, int secrets, string operationId, TimeSpan? windowPatience = null)
+    {
+        for (var i = 0; i < secrets; i++)
+        {
+            await fleet.StoreAsync($"s-{i}", RandomNumberGenerator.GetBytes(32));
+        }
+        var begin = RefreshBegins.Of(fleet.View, operationId, batchBlocks: 64);
+        var record = OperationRequests.ToRecord(begin, fleet[1].Store.State, InProcessFleet.NodeIdentity(1));
+        var store = new OperationStore(fleet[1].Store);
+        await store.BeginAsync(record, "test", CancellationToken.None);
+        var dealer = new DealerSession(record, 1, store, tamper: null, windowPatience);
+        dealer.Agree([]);
+        return dealer;
     }
 }

@@ -12,7 +12,7 @@ public sealed class WindowWaitTests
     {
         var batch = new DealResponse { Batch = 7, Values = Google.Protobuf.ByteString.CopyFrom(new byte[16]) };
         var peers = new ScriptedDealer(WindowWait.NotReady(7), WindowWait.NotReady(7), batch);
-        var dealer = new ParticipantInfo(2, "https://localhost:1", "localhost", "spiffe://test/node/2");
+        var dealer = DealerAt(2);
 
         var received = await peers.DealWhenReadyAsync(dealer, new DealRequest { OperationId = "op", ReceiverX = 1, Batch = 7 }, CancellationToken.None);
 
@@ -24,7 +24,7 @@ public sealed class WindowWaitTests
     public async Task A_dealer_that_never_gets_ready_is_left_when_the_operation_is_cancelled()
     {
         var peers = new ScriptedDealer(WindowWait.NotReady(0));
-        var dealer = new ParticipantInfo(2, "https://localhost:1", "localhost", "spiffe://test/node/2");
+        var dealer = DealerAt(2);
         using var cancel = new CancellationTokenSource();
 
         var pulling = peers.DealWhenReadyAsync(dealer, new DealRequest { OperationId = "op", ReceiverX = 1, Batch = 0 }, cancel.Token);
@@ -38,7 +38,7 @@ public sealed class WindowWaitTests
     public async Task A_dealer_that_stays_not_ready_past_the_limit_fails_the_pull_and_is_named()
     {
         var peers = new ScriptedDealer(WindowWait.NotReady(3));
-        var dealer = new ParticipantInfo(4, "https://localhost:1", "localhost", "spiffe://test/node/4");
+        var dealer = DealerAt(4);
 
         var failure = await Assert.ThrowsAsync<OperationRejectedException>(() =>
             peers.DealWhenReadyAsync(dealer, new DealRequest { OperationId = "op", ReceiverX = 1, Batch = 3 }, CancellationToken.None, giveUpAfter: TimeSpan.FromMilliseconds(300)));
@@ -48,6 +48,8 @@ public sealed class WindowWaitTests
         Assert.Contains("batch 3", failure.Message, StringComparison.Ordinal);
         Assert.True(peers.Calls >= 2);
     }
+
+    private static ParticipantInfo DealerAt(byte x) => new(x, "https://localhost:1", "localhost", $"spiffe://test/node/{x}");
 
     // Answers from the script in order, repeating the last one.
     private sealed class ScriptedDealer(params DealResponse[] answers) : IPeerTransport
