@@ -182,9 +182,10 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
     // From here on no delete may change the snapshot; one that landed after the coordinator compared
     // the snapshots would make this dealer deal other pairs than the rest, and get it blamed for
     // that. The first round takes stores again (the catch-up deals them); the catch-up holds them.
+    // A joining node takes no write throughout (OperationStore.BeginAsync).
     private async Task RequireAgreedSnapshotAsync(OperationRecord record, byte[] expected, CancellationToken cancellationToken)
     {
-        await store.FreezeWritesAsync(record.CatchUp ? WriteFreeze.All : WriteFreeze.Dealing, cancellationToken).ConfigureAwait(false);
+        await store.FreezeWritesAsync(record.CatchUp || record.IsJoining(OwnX) ? WriteFreeze.All : WriteFreeze.Dealing, cancellationToken).ConfigureAwait(false);
         if (_summary is null)
         {
             return;

@@ -44,6 +44,12 @@ internal sealed record OperationRecord(
     /// <summary>A resharing dealer outside the new committee: it holds nothing once the resharing commits.</summary>
     public bool IsDeparting(byte x) => IsResharing && IsDealer(x) && Receiver(x) is null;
 
+    /// <summary>
+    /// A resharing receiver outside the old committee: it holds nothing of the fleet, and everything
+    /// it holds after commit comes from the dealers.
+    /// </summary>
+    public bool IsJoining(byte x) => IsResharing && !IsDealer(x) && Receiver(x) is not null;
+
     /// <summary>Refresh polynomials vanish at 0 (the secret is kept); recovery ones at the target's x (its share is kept).</summary>
     public byte ZeroAt => Kind == OperationKind.Recovery ? RecoveryTargetX : (byte)0;
 

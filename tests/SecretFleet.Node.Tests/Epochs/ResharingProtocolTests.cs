@@ -196,14 +196,65 @@ public sealed class ResharingProtocolTests
         // What they staged before the dealer was caught goes with the abort.
         foreach (var x in new byte[] { 4, 5 })
         {
-            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(fleet.DirectoryOf(x), StoreDatabase.FileName)};Pooling=false;Mode=ReadOnly");
-            connection.Open();
-            using var count = connection.CreateCommand();
-            count.CommandText = "SELECT (SELECT COUNT(*) FROM values_0) + (SELECT COUNT(*) FROM values_1) + (SELECT COUNT(*) FROM recovered) + (SELECT COUNT(*) FROM shares)";
-            staged += (long)count.ExecuteScalar()!;
+            staged += ScalarOnDisk(fleet, x, "SELECT (SELECT COUNT(*) FROM values_0) + (SELECT COUNT(*) FROM values_1) + (SELECT COUNT(*) FROM recovered) + (SELECT COUNT(*) FROM shares)");
+            Assert.Equal(1, ScalarOnDisk(fleet, x, OwnerIndexExists));
         }
         Assert.Equal(0, staged);
         await AssertRecoverableAsync(fleet, secrets, [1, 3]);
+    }
+
+    [Fact]
+    public async Task A_joining_node_takes_no_write_during_the_resharing_and_holds_exactly_the_reshared_secrets_after_it()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(3, 2);
+        var secrets = await StoreManyAsync(fleet, 40);
+        DeleteStatus? deleteAfterBegin = null;
+        PutStatus? storeWhileDealing = null;
+        fleet.AfterBegin = async x =>
+        {
+            if (x == 4 && fleet[4].Participant.Current is { CatchUp: false })
+            {
+                deleteAfterBegin = (await fleet[4].Store.DeleteAsync(InProcessFleet.Owner, "secret-0001", 0, CancellationToken.None)).Status;
+            }
+        };
+        fleet.AfterVerify = async x =>
+        {
+            if (x == 4 && fleet[4].Participant.Current is { CatchUp: false })
+            {
+                // A client that counts node 4 in before the commit: the old committee takes stores
+                // now, but node 4 would only have dropped this one at commit.
+                var split = Shamir.Split(RandomNumberGenerator.GetBytes(8), 2, 3);
+                storeWhileDealing = (await fleet[4].Store.PutAsync(new ShareWrite(InProcessFleet.Owner, "early", 1, split.Shares[0].Value, split.Commitment, 2, false), CancellationToken.None)).Status;
+            }
+        };
+
+        var outcome = await fleet.ReshareAsync(5, 3);
+
+        fleet.AfterBegin = null;
+        fleet.AfterVerify = null;
+        Assert.True(outcome.Committed, outcome.Reason);
+        Assert.Equal(DeleteStatus.Frozen, deleteAfterBegin);
+        Assert.Equal(PutStatus.Frozen, storeWhileDealing);
+        await AssertRecoverableAsync(fleet, secrets, [3, 4, 5]);
+        foreach (var x in new byte[] { 4, 5 })
+        {
+            Assert.Equal((secrets.Count, secrets.Count), await fleet[x].Store.CountAsync(CancellationToken.None));
+            Assert.Equal(1, ScalarOnDisk(fleet, x, OwnerIndexExists));
+            var listed = await fleet[x].Store.ListAsync(InProcessFleet.Owner, 1000, "", CancellationToken.None);
+            Assert.Equal(secrets.Keys.Order(StringComparer.Ordinal), listed.Select(l => l.Name));
+            Assert.All(listed, l => Assert.Equal(3, l.Threshold));
+        }
+    }
+
+    private const string OwnerIndexExists = $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = '{StoreSchema.SharesByOwnerIndexName}'";
+
+    private static long ScalarOnDisk(InProcessFleet fleet, byte x, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(fleet.DirectoryOf(x), StoreDatabase.FileName)};Pooling=false;Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
     }
 
     [Fact]
