@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Protos;
 using SecretFleet.Node.Storage;
@@ -151,32 +152,39 @@ internal sealed class OperationStore(ShareStore shares)
         Task.Run<IReadOnlyList<OwnShare>>(() =>
         {
             using var connection = shares.Database.OpenReader();
-            using var select = new RawStatement(connection, $"""
-                SELECT s.seq, s.key, s.version, s.blocks, v.sealed, m.owner, m.commitment, m.threshold
-                FROM snapshot s
-                LEFT JOIN {ValueTables.Of(epoch)} v ON v.key = s.key AND v.version = s.version
-                LEFT JOIN shares m ON m.key = s.key AND m.version = s.version
-                WHERE s.seq > ?1 ORDER BY s.seq LIMIT ?2
-                """);
-            select.Bind(1, afterSeq);
-            select.Bind(2, count);
-            var rows = new List<OwnShare>(count);
-            while (select.Read())
-            {
-                var (key, version) = (select.Blob(1).ToArray(), (ulong)select.Int64(2));
-                var held = !select.IsNull(4) && !select.IsNull(5);
-                rows.Add(new OwnShare(select.Int64(0), key, version, (int)select.Int64(3), epoch,
-                    held ? select.Blob(4).ToArray() : null,
-                    held ? new ShareBinding(key, version, select.Text(5), select.Blob(6).ToArray(), (int)select.Int64(7)) : null));
-            }
-            return rows;
+            // One read transaction: the pairs, rows and values come from one state of the file.
+            using var read = connection.BeginTransaction(deferred: true);
+            var pairs = ReadSnapshot(connection, afterSeq, count, int.MaxValue);
+            // Only what the seal binds: this runs for every share in a refresh.
+            var bindings = new ShareBinding?[pairs.Count];
+            SnapshotRangeJoin.Match(connection, "SELECT key, version, owner, commitment, threshold FROM shares WHERE key >= ?1 AND key <= ?2 ORDER BY key, version",
+                pairs, (i, row) => bindings[i] = new ShareBinding(pairs[i].Key, pairs[i].Version, row.Text(2), row.Blob(3).ToArray(), (int)row.Int64(4)));
+            var values = MatchValues(connection, ValueTables.Of(epoch), pairs);
+            return [.. pairs.Select((p, i) => bindings[i] is { } binding && values[i] is { } value
+                ? new OwnShare(p.Seq, p.Key, p.Version, p.Blocks, epoch, value, binding)
+                : new OwnShare(p.Seq, p.Key, p.Version, p.Blocks, epoch, null, null))];
         }, cancellationToken);
 
-    /// <summary>Snapshot pairs with what each is and this node's current share of it, in snapshot order: a resharing deals the share itself.</summary>
-    public Task<IReadOnlyList<HeldPair>> ReadHeldAsync(long afterSeq, int count, ulong epoch, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Snapshot pairs with what each is and this node's current share of it, in snapshot order: a
+    /// resharing deals the share itself. <paramref name="dense"/>: the snapshot is of the whole
+    /// table (the first round), so a range join beats a seek per pair (<see cref="SnapshotRangeJoin"/>);
+    /// the catch-up's few pairs spread over the key space, and seek.
+    /// </summary>
+    public Task<IReadOnlyList<HeldPair>> ReadHeldAsync(long afterSeq, int count, ulong epoch, bool dense, CancellationToken cancellationToken) =>
         Task.Run<IReadOnlyList<HeldPair>>(() =>
         {
             using var connection = shares.Database.OpenReader();
+            using var read = connection.BeginTransaction(deferred: true);
+            if (dense)
+            {
+                var pairs = ReadSnapshot(connection, afterSeq, count, int.MaxValue);
+                var rows = MatchRows(connection, pairs);
+                var values = MatchValues(connection, ValueTables.Of(epoch), pairs);
+                return [.. pairs.Select((p, i) => rows[i] is { } row && values[i] is { } value
+                    ? new HeldPair(p.Seq, p.Key, p.Version, p.Blocks, row.Owner, row.Name, row.Commitment, row.Threshold, row.UpdatedUnixMs, value)
+                    : new HeldPair(p.Seq, p.Key, p.Version, p.Blocks, "", "", [], 0, 0, null))];
+            }
             using var select = new RawStatement(connection, $"""
                 SELECT s.seq, s.key, s.version, s.blocks, m.owner, m.name, m.commitment, m.threshold, m.updated_ms, v.sealed
                 FROM snapshot s
@@ -186,15 +194,15 @@ internal sealed class OperationStore(ShareStore shares)
                 """);
             select.Bind(1, afterSeq);
             select.Bind(2, count);
-            var rows = new List<HeldPair>(count);
+            var held = new List<HeldPair>(count);
             while (select.Read())
             {
-                var held = !select.IsNull(4) && !select.IsNull(9);
-                rows.Add(new HeldPair(select.Int64(0), select.Blob(1).ToArray(), (ulong)select.Int64(2), (int)select.Int64(3),
-                    held ? select.Text(4) : "", held ? select.Text(5) : "", held ? select.Blob(6).ToArray() : [], held ? (int)select.Int64(7) : 0,
-                    held ? select.Int64(8) : 0, held ? select.Blob(9).ToArray() : null));
+                var holds = !select.IsNull(4) && !select.IsNull(9);
+                held.Add(new HeldPair(select.Int64(0), select.Blob(1).ToArray(), (ulong)select.Int64(2), (int)select.Int64(3),
+                    holds ? select.Text(4) : "", holds ? select.Text(5) : "", holds ? select.Blob(6).ToArray() : [], holds ? (int)select.Int64(7) : 0,
+                    holds ? select.Int64(8) : 0, holds ? select.Blob(9).ToArray() : null));
             }
-            return rows;
+            return held;
         }, cancellationToken);
 
     /// <summary>
@@ -219,40 +227,89 @@ internal sealed class OperationStore(ShareStore shares)
             return InsertValues(context, ValueTables.NextTo(epoch), staged);
         }, cancellationToken);
 
+    /// <summary>
+    /// A recovery helper's staged masked values after a sequence number, up to maxBlocks blocks: a
+    /// batch ends before the pair that would take it past them, and holds at least one pair unless
+    /// none is left. Pairs it did not stage (deleted meanwhile) are skipped.
+    /// </summary>
     public Task<IReadOnlyList<MaskedPair>> ReadMaskedAsync(long afterSeq, int maxBlocks, ulong epoch, CancellationToken cancellationToken) =>
-        ReadBatchAsync($"""
-            SELECT s.seq, sh.key, sh.version, sh.owner, sh.name, sh.blocks, sh.commitment, sh.threshold, sh.updated_ms, st.sealed
-            FROM snapshot s
-            JOIN shares sh ON sh.key = s.key AND sh.version = s.version
-            JOIN {ValueTables.NextTo(epoch)} st ON st.key = s.key AND st.version = s.version
-            WHERE s.seq > ?1 ORDER BY s.seq LIMIT ?2
-            """, afterSeq, maxBlocks, blocksColumn: 5,
-            (row, blocks) => new MaskedPair(row.Int64(0), row.Blob(1).ToArray(), (ulong)row.Int64(2), row.Text(3), row.Text(4), blocks,
-                row.Blob(6).ToArray(), (int)row.Int64(7), row.Int64(8), row.Blob(9).ToArray()), cancellationToken);
-
-    // Snapshot pairs after a sequence number, up to maxBlocks blocks: a batch ends before the pair
-    // that would take it past them, and always holds at least one pair.
-    private Task<IReadOnlyList<T>> ReadBatchAsync<T>(string sql, long afterSeq, int maxBlocks, int blocksColumn, Func<RawStatement, int, T> read, CancellationToken cancellationToken) =>
-        Task.Run<IReadOnlyList<T>>(() =>
+        Task.Run<IReadOnlyList<MaskedPair>>(() =>
         {
             using var connection = shares.Database.OpenReader();
-            using var select = new RawStatement(connection, sql);
-            select.Bind(1, afterSeq);
-            select.Bind(2, Math.Max(1, maxBlocks));
-            var batch = new List<T>();
+            using var read = connection.BeginTransaction(deferred: true);
+            var batch = new List<MaskedPair>();
             var blocks = 0L;
-            while (select.Read())
+            while (batch.Count == 0)
             {
-                var pairBlocks = (int)select.Int64(blocksColumn);
-                if (batch.Count > 0 && blocks + pairBlocks > maxBlocks)
+                cancellationToken.ThrowIfCancellationRequested();
+                var pairs = ReadSnapshot(connection, afterSeq, Math.Max(1, maxBlocks), maxBlocks);
+                if (pairs.Count == 0)
                 {
                     break;
                 }
-                batch.Add(read(select, pairBlocks));
-                blocks += pairBlocks;
+                var rows = MatchRows(connection, pairs);
+                var staged = MatchValues(connection, ValueTables.NextTo(epoch), pairs);
+                for (var i = 0; i < pairs.Count; i++)
+                {
+                    if (rows[i] is not { } row || staged[i] is not { } value)
+                    {
+                        continue;
+                    }
+                    if (batch.Count > 0 && blocks + row.Blocks > maxBlocks)
+                    {
+                        break;
+                    }
+                    batch.Add(new MaskedPair(pairs[i].Seq, pairs[i].Key, pairs[i].Version, row.Owner, row.Name, row.Blocks, row.Commitment, row.Threshold, row.UpdatedUnixMs, value));
+                    blocks += row.Blocks;
+                }
+                afterSeq = pairs[^1].Seq;
             }
             return batch;
         }, cancellationToken);
+
+    // Snapshot rows after a sequence number in snapshot order: at most `limit`, and no more than
+    // `maxBlocks` blocks unless the first pair alone has more.
+    private static List<SnapshotPair> ReadSnapshot(SqliteConnection connection, long afterSeq, int limit, int maxBlocks)
+    {
+        using var select = new RawStatement(connection, "SELECT seq, key, version, blocks FROM snapshot WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+        select.Bind(1, afterSeq);
+        select.Bind(2, limit);
+        var pairs = new List<SnapshotPair>(Math.Min(limit, 4096));
+        var blocks = 0L;
+        while (select.Read())
+        {
+            var pairBlocks = (int)select.Int64(3);
+            if (pairs.Count > 0 && blocks + pairBlocks > maxBlocks)
+            {
+                break;
+            }
+            pairs.Add(new SnapshotPair(select.Int64(0), select.Blob(1).ToArray(), (ulong)select.Int64(2), pairBlocks));
+            blocks += pairBlocks;
+        }
+        select.Reset();
+        return pairs;
+    }
+
+    // This node's row for each pair, null where it has none.
+    private static ShareRow?[] MatchRows(SqliteConnection connection, List<SnapshotPair> pairs)
+    {
+        var rows = new ShareRow?[pairs.Count];
+        SnapshotRangeJoin.Match(connection, "SELECT key, version, owner, name, commitment, threshold, updated_ms, blocks FROM shares WHERE key >= ?1 AND key <= ?2 ORDER BY key, version",
+            pairs, (i, row) => rows[i] = new ShareRow(row.Text(2), row.Text(3), row.Blob(4).ToArray(), (int)row.Int64(5), row.Int64(6), (int)row.Int64(7)));
+        return rows;
+    }
+
+    // The sealed value in `table` for each pair, null where it has none.
+    private static byte[]?[] MatchValues(SqliteConnection connection, string table, List<SnapshotPair> pairs)
+    {
+        var values = new byte[]?[pairs.Count];
+        SnapshotRangeJoin.Match(connection, $"SELECT key, version, sealed FROM {table} WHERE key >= ?1 AND key <= ?2 ORDER BY key, version",
+            pairs, (i, row) => values[i] = row.Blob(2).ToArray());
+        return values;
+    }
+
+    /// <summary>What a `shares` row says a pair is.</summary>
+    private sealed record ShareRow(string Owner, string Name, byte[] Commitment, int Threshold, long UpdatedUnixMs, int Blocks);
 
     /// <summary>
     /// What this node's rows say the given pairs (in (key, version) order) are: one range scan of

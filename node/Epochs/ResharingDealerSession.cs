@@ -212,7 +212,7 @@ internal sealed class ResharingDealerSession : IDealingSession
         {
             if (_held.Count == 0 && !_heldDone)
             {
-                var page = await _store.ReadHeldAsync(_heldAfter, SnapshotPage, _operation.Epoch, cancellationToken).ConfigureAwait(false);
+                var page = await _store.ReadHeldAsync(_heldAfter, SnapshotPage, _operation.Epoch, dense: !_operation.CatchUp, cancellationToken).ConfigureAwait(false);
                 foreach (var pair in page)
                 {
                     _held.Enqueue(pair);
