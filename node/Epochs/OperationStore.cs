@@ -357,7 +357,7 @@ internal sealed class OperationStore(ShareStore shares)
             InsertValues(context, ValueTables.Of(targetEpoch), [.. staged.Select(s => (s.Key, s.Version, s.Sealed))]);
             if (joining)
             {
-                InsertRows(context, staged);
+                InsertRows(context, "shares", staged, withValues: false);
             }
             if (catchUp)
             {
@@ -373,17 +373,18 @@ internal sealed class OperationStore(ShareStore shares)
     public Task StoreRecoveredAsync(IReadOnlyList<RecoveredShare> recovered, CancellationToken cancellationToken) =>
         shares.Database.Writes.RunAsync(context =>
         {
-            InsertRecovered(context, recovered);
+            InsertRows(context, "recovered", recovered, withValues: true);
             return 0;
         }, cancellationToken);
 
-    private static void InsertRows(WriteContext context, IReadOnlyList<RecoveredShare> staged)
+    // Rows into `shares`, or with their sealed values into `recovered` (withValues).
+    private static void InsertRows(WriteContext context, string table, IReadOnlyList<RecoveredShare> rows, bool withValues)
     {
-        using var insert = context.Raw("""
-            INSERT OR REPLACE INTO shares (key, version, name, owner, threshold, blocks, commitment, updated_ms)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        using var insert = context.Raw($"""
+            INSERT OR REPLACE INTO {table} (key, version, name, owner, threshold, blocks, commitment, updated_ms{(withValues ? ", sealed" : "")})
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8{(withValues ? ", ?9" : "")})
             """);
-        foreach (var share in staged)
+        foreach (var share in rows)
         {
             insert.Bind(1, share.Key);
             insert.Bind(2, checked((long)share.Version));
@@ -393,27 +394,10 @@ internal sealed class OperationStore(ShareStore shares)
             insert.Bind(6, share.Blocks);
             insert.Bind(7, share.Commitment);
             insert.Bind(8, share.UpdatedUnixMs);
-            insert.Execute();
-        }
-    }
-
-    private static void InsertRecovered(WriteContext context, IReadOnlyList<RecoveredShare> recovered)
-    {
-        using var insert = context.Raw("""
-            INSERT OR REPLACE INTO recovered (key, version, name, owner, threshold, blocks, commitment, sealed, updated_ms)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-            """);
-        foreach (var share in recovered)
-        {
-            insert.Bind(1, share.Key);
-            insert.Bind(2, checked((long)share.Version));
-            insert.Bind(3, share.Name);
-            insert.Bind(4, share.Owner);
-            insert.Bind(5, share.Threshold);
-            insert.Bind(6, share.Blocks);
-            insert.Bind(7, share.Commitment);
-            insert.Bind(8, share.Sealed);
-            insert.Bind(9, share.UpdatedUnixMs);
+            if (withValues)
+            {
+                insert.Bind(9, share.Sealed);
+            }
             insert.Execute();
         }
     }
