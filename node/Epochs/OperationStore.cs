@@ -135,16 +135,7 @@ internal sealed class OperationStore(ShareStore shares)
         Task.Run<IReadOnlyList<SnapshotPair>>(() =>
         {
             using var connection = shares.Database.OpenReader();
-            using var select = new RawStatement(connection, "SELECT seq, key, version, blocks FROM snapshot WHERE seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3");
-            select.Bind(1, afterSeq);
-            select.Bind(2, lastSeq);
-            select.Bind(3, limit);
-            var rows = new List<SnapshotPair>();
-            while (select.Read())
-            {
-                rows.Add(new SnapshotPair(select.Int64(0), select.Blob(1).ToArray(), (ulong)select.Int64(2), (int)select.Int64(3)));
-            }
-            return rows;
+            return ReadSnapshot(connection, afterSeq, limit, int.MaxValue, lastSeq);
         }, cancellationToken);
 
     /// <summary>Snapshot pairs with this node's current value (null once deleted), in snapshot order.</summary>
@@ -267,13 +258,14 @@ internal sealed class OperationStore(ShareStore shares)
             return batch;
         }, cancellationToken);
 
-    // Snapshot rows after a sequence number in snapshot order: at most `limit`, and no more than
-    // `maxBlocks` blocks unless the first pair alone has more.
-    private static List<SnapshotPair> ReadSnapshot(SqliteConnection connection, long afterSeq, int limit, int maxBlocks)
+    // Snapshot rows after a sequence number (up to lastSeq) in snapshot order: at most `limit`, and
+    // no more than `maxBlocks` blocks unless the first pair alone has more.
+    private static List<SnapshotPair> ReadSnapshot(SqliteConnection connection, long afterSeq, int limit, int maxBlocks, long lastSeq = long.MaxValue)
     {
-        using var select = new RawStatement(connection, "SELECT seq, key, version, blocks FROM snapshot WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+        using var select = new RawStatement(connection, "SELECT seq, key, version, blocks FROM snapshot WHERE seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3");
         select.Bind(1, afterSeq);
-        select.Bind(2, limit);
+        select.Bind(2, lastSeq);
+        select.Bind(3, limit);
         var pairs = new List<SnapshotPair>(Math.Min(limit, 4096));
         var blocks = 0L;
         while (select.Read())
