@@ -13,7 +13,7 @@ public sealed partial class FleetClient
     public async Task<int> DeleteAsync(string name, CancellationToken cancellationToken)
     {
         CheckName(name);
-        var answers = await _channels.FanOutAsync((_, client, call) => client.Shares.DeleteAsync(new DeleteShareRequest { Name = name }, call), cancellationToken).ConfigureAwait(false);
+        var answers = await _channels.FanOutAsync((_, client, call) => client.Shares.DeleteAsync(new DeleteShareRequest { Name = name, Threshold = (uint)_options.Threshold, Nodes = (uint)_options.Nodes.Count }, call), cancellationToken).ConfigureAwait(false);
         // Nodes answer NOT_FOUND for another client's secret too; PERMISSION_DENIED means this
         // certificate may not make the call at all, and the node's words say why.
         if (answers.FirstOrDefault(a => a.Is(StatusCode.PermissionDenied)) is { } denied)

@@ -97,7 +97,7 @@ public sealed partial class FleetClient : IDisposable
             // The requests wrap the split's arrays (no copy), so zeroing those clears them too.
             var answers = await _channels.FanOutAsync((node, client, call) => client.Shares.PutAsync(new PutShareRequest
             {
-                Name = name, Version = version, X = node.X, Threshold = (uint)_options.Threshold, CreateOnly = !options.Overwrite,
+                Name = name, Version = version, X = node.X, Threshold = (uint)_options.Threshold, Nodes = (uint)_options.Nodes.Count, CreateOnly = !options.Overwrite,
                 Share = UnsafeByteOperations.UnsafeWrap(split.Shares[node.Ordinal].Value), Commitment = commitment,
             }, call), cancellationToken).ConfigureAwait(false);
             return (version, answers);
@@ -145,7 +145,7 @@ public sealed partial class FleetClient : IDisposable
             return new FleetClientException(FleetErrorKind.Resharing,
                 $"A resharing is changing the fleet's size or threshold, and nodes refuse writes until it ends; {outcome} for '{name}'. Retry once it has finished (`kubectl secrets status` shows it).", xs);
         }
-        if (failed.FirstOrDefault(a => Epochs.ResharingWrites.IsThresholdMismatch(a.Error)) is { } changed)
+        if (failed.FirstOrDefault(a => Epochs.ResharingWrites.IsShapeMismatch(a.Error)) is { } changed)
         {
             return new FleetClientException(FleetErrorKind.Resharing,
                 $"The fleet was reshared since this client read its shape (node x {changed.Node.X}: {changed.Detail}); {outcome} for '{name}'. Retry with the fleet's current shape.", xs);

@@ -14,21 +14,37 @@ public static class ResharingWrites
     public const string ReasonTrailer = "secretfleet-write-refused";
 
     private const string WhileResharing = "resharing";
-    private const string OtherThreshold = "threshold-changed";
+    private const string OtherShape = "shape-changed";
 
     /// <summary>UNAVAILABLE: a resharing runs and refuses this write until it ends.</summary>
     public static RpcException Refused() =>
         Failure(StatusCode.Unavailable, "A resharing is moving this fleet's shares to a new committee; writes resume when it ends. Retry shortly.", WhileResharing);
 
-    /// <summary>FAILED_PRECONDITION: the share was split for another threshold than the node's (the fleet was reshared since the client read its shape).</summary>
-    public static RpcException ThresholdMismatch(int fleet, uint split) =>
-        Failure(StatusCode.FailedPrecondition, $"This fleet uses threshold {fleet}; the secret was split with {split}.", OtherThreshold);
+    /// <summary>
+    /// FAILED_PRECONDITION: the client wrote for another shape (threshold, or number of nodes) than
+    /// the node's; the fleet was reshared since the client read its shape. <paramref name="fleetNodes"/>
+    /// is 0 where the node does not know the fleet's size (no resharing committed there).
+    /// </summary>
+    public static RpcException ShapeMismatch(int fleetThreshold, int fleetNodes, uint clientThreshold, uint clientNodes) =>
+        Failure(StatusCode.FailedPrecondition, fleetNodes > 0
+            ? $"This fleet is {fleetNodes} nodes with threshold {fleetThreshold}; the request was made for {clientNodes} nodes with threshold {clientThreshold}."
+            : $"This fleet uses threshold {fleetThreshold}; the request was made for threshold {clientThreshold}.", OtherShape);
+
+    /// <summary>
+    /// The <see cref="ShapeMismatch"/> a node answers a client that says it writes for
+    /// (<paramref name="clientThreshold"/>, <paramref name="clientNodes"/>), or null when the shapes
+    /// agree. A 0 from the client, or a size the node does not know, is not compared.
+    /// </summary>
+    public static RpcException? CheckShape(int fleetThreshold, int fleetNodes, uint clientThreshold, uint clientNodes) =>
+        (clientThreshold != 0 && clientThreshold != fleetThreshold) || (clientNodes != 0 && fleetNodes > 0 && clientNodes != fleetNodes)
+            ? ShapeMismatch(fleetThreshold, fleetNodes, clientThreshold, clientNodes)
+            : null;
 
     /// <summary>Whether a node answered with <see cref="Refused"/>.</summary>
     public static bool IsRefused(RpcException? error) => Is(error, StatusCode.Unavailable, WhileResharing);
 
-    /// <summary>Whether a node answered with <see cref="ThresholdMismatch"/>.</summary>
-    public static bool IsThresholdMismatch(RpcException? error) => Is(error, StatusCode.FailedPrecondition, OtherThreshold);
+    /// <summary>Whether a node answered with <see cref="ShapeMismatch"/>.</summary>
+    public static bool IsShapeMismatch(RpcException? error) => Is(error, StatusCode.FailedPrecondition, OtherShape);
 
     private static RpcException Failure(StatusCode code, string detail, string reason) =>
         new(new Status(code, detail), new Metadata { { ReasonTrailer, reason } });

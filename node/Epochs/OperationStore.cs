@@ -420,8 +420,13 @@ internal sealed class OperationStore(ShareStore shares)
                 var stays = !record.IsDeparting(current.X);
                 CommitResharing(context, record, stays, record.IsDealer(current.X), steps);
                 SealingState.PromoteNext(context);
-                next = current with { Epoch = record.TargetEpoch, FleetId = stays ? record.FleetId : "", Threshold = stays ? record.NewThreshold : 0 };
+                next = current with
+                {
+                    Epoch = record.TargetEpoch, FleetId = stays ? record.FleetId : "",
+                    Threshold = stays ? record.NewThreshold : 0, Nodes = stays ? record.Receivers.Count : 0,
+                };
                 StoreDatabase.WriteState(context, "threshold", next.Threshold.ToString(CultureInfo.InvariantCulture));
+                StoreDatabase.WriteState(context, "nodes", next.Nodes.ToString(CultureInfo.InvariantCulture));
             }
             else if (record.Kind == OperationKind.Refresh)
             {

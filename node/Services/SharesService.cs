@@ -67,6 +67,12 @@ internal sealed class SharesService(ShareStore store, NodeOptions options) : Sha
 
     private static RpcException Resharing() => Core.Epochs.ResharingWrites.Refused();
 
+    private RpcException? ShapeMismatch(uint clientThreshold, uint clientNodes)
+    {
+        var state = store.State;
+        return Core.Epochs.ResharingWrites.CheckShape(state.FleetThreshold(options.Threshold), state.Nodes, clientThreshold, clientNodes);
+    }
+
     // Checks the request and says what to write.
     private ShareWrite Validate(PutShareRequest request, ServerCallContext context)
     {
@@ -84,10 +90,16 @@ internal sealed class SharesService(ShareStore store, NodeOptions options) : Sha
         {
             throw RpcFailure.Of(StatusCode.InvalidArgument, $"This node holds x {options.X}; the share sent here is for x {request.X}.");
         }
-        var threshold = store.State.FleetThreshold(options.Threshold);
-        if (request.Threshold != threshold)
+        // A share split for another threshold would not combine with the others; one split for
+        // fewer nodes leaves nodes the client does not know without a share. Both mean the fleet
+        // was reshared since the client read its shape.
+        if (request.Threshold == 0)
         {
-            throw Core.Epochs.ResharingWrites.ThresholdMismatch(threshold, request.Threshold);
+            throw RpcFailure.Of(StatusCode.InvalidArgument, "threshold must be the threshold the secret was split with, not 0.");
+        }
+        if (ShapeMismatch(request.Threshold, request.Nodes) is { } changed)
+        {
+            throw changed;
         }
         // The request's own buffer, not a copy; PutAsync wipes it.
         return new ShareWrite(Owner(context), request.Name, request.Version, WireBytes.Expose(request.Share), request.Commitment.ToByteArray(), (int)request.Threshold, request.CreateOnly);
@@ -124,6 +136,10 @@ internal sealed class SharesService(ShareStore store, NodeOptions options) : Sha
     {
         CheckName(request.Name);
         CheckVersion(request.Version, allowZero: true);
+        if (ShapeMismatch(request.Threshold, request.Nodes) is { } changed)
+        {
+            throw changed;
+        }
         var result = await store.DeleteAsync(Owner(context), request.Name, request.Version, context.CancellationToken).ConfigureAwait(false);
         return result.Status switch
         {

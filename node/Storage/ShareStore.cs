@@ -103,7 +103,8 @@ internal sealed class ShareStore : IAsyncDisposable
         }
         var epoch = ulong.Parse(StoreDatabase.ReadState(context, "epoch") ?? "0", CultureInfo.InvariantCulture);
         var state = new NodeState(x, epoch, StoreDatabase.ReadState(context, "fleet_id") ?? "",
-            int.Parse(StoreDatabase.ReadState(context, "threshold") ?? "0", CultureInfo.InvariantCulture));
+            int.Parse(StoreDatabase.ReadState(context, "threshold") ?? "0", CultureInfo.InvariantCulture),
+            int.Parse(StoreDatabase.ReadState(context, "nodes") ?? "0", CultureInfo.InvariantCulture));
         return StoreDatabase.ReadState(context, SealingState.Format) == SealingState.CurrentFormat
             ? (state, SealingState.Load(context, key, x, path), false)
             : (state, SealingUpgrade.Run(context, key, x, epoch, path), true);

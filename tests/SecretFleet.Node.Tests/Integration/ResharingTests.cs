@@ -73,20 +73,37 @@ public sealed class ResharingTests
     }
 
     [Fact]
-    public async Task A_long_lived_client_that_read_the_shape_before_the_fleet_grew_deletes_from_every_node_that_joined()
+    public async Task A_delete_sent_to_the_shape_before_the_fleet_grew_is_refused_everywhere_and_a_following_client_deletes_from_every_node()
     {
         await using var fleet = await ProcessFleet.StartAsync(3, 2);
-        var shape = fleet.ClientOptions();
-        using var client = new FollowingClient(_ => Task.FromResult(Volatile.Read(ref shape)), Patience, _ => { });
+        var oldShape = fleet.ClientOptions();
+        var shape = oldShape;
+        var staleOnce = 0;
+        // Its first read after the resharing still gives the old shape: read just before the commit.
+        using var client = new FollowingClient(_ => Task.FromResult(Interlocked.Exchange(ref staleOnce, 0) == 1 ? oldShape : Volatile.Read(ref shape)), Patience, _ => { });
         await client.StoreAsync("doomed", RandomNumberGenerator.GetBytes(32), null, default);
         var oldView = fleet.View;
         await fleet.GrowAsync(5);
         using var operations = fleet.Operations();
-        var outcome = await fleet.Coordinator(operations).ReshareAsync(oldView, [.. fleet.View.Members], 3, null, default);
+        // Same threshold: only the fleet's size tells the old shape from the new.
+        var outcome = await fleet.Coordinator(operations).ReshareAsync(oldView, [.. fleet.View.Members], 2, null, default);
         Assert.True(outcome.Committed, outcome.Reason + "\n" + fleet.Diagnostics());
-        // What fleet.json or the SecretCluster's status now say; the client last read the old shape.
-        Volatile.Write(ref shape, fleet.ClientOptions() with { Threshold = 3 });
+        Volatile.Write(ref shape, fleet.ClientOptions());
 
+        // Acknowledged, it would leave the two joining nodes' shares, which alone give the secret back.
+        using var stale = new FleetClient(oldShape);
+        var refused = await Assert.ThrowsAsync<FleetClientException>(() => stale.DeleteAsync("doomed", default));
+        Assert.Equal(FleetErrorKind.Resharing, refused.Kind);
+        // A store for the old shape would give the joining nodes no share at all.
+        var late = await Assert.ThrowsAsync<FleetClientException>(() => stale.StoreAsync("late", RandomNumberGenerator.GetBytes(32), null, default));
+        Assert.Equal(FleetErrorKind.Resharing, late.Kind);
+        for (byte x = 1; x <= 5; x++)
+        {
+            // Nothing deleted and nothing stored: each node holds its share of "doomed" alone.
+            Assert.Single(NodeDatabase.Rows(fleet, x));
+        }
+
+        Volatile.Write(ref staleOnce, 1);
         Assert.Equal(5, await client.DeleteAsync("doomed", default));
 
         for (byte x = 1; x <= 5; x++)
