@@ -126,5 +126,5 @@ public sealed partial class FleetClient
     }
 
     private Task<NodeAnswer<GetShareResponse>[]> GetAllAsync(IEnumerable<FleetMember> nodes, string name, ulong version, CancellationToken cancellationToken) =>
-        _channels.FanOutAsync(nodes, (_, client, call) => client.Shares.GetAsync(new GetShareRequest { Name = name, Version = version }, call), cancellationToken);
+        _channels.FanOutAsync(nodes, node => _channels.GetAsync(node, new GetShareRequest { Name = name, Version = version }, cancellationToken), cancellationToken);
 }

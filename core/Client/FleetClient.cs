@@ -95,11 +95,11 @@ public sealed partial class FleetClient : IDisposable
         try
         {
             // The requests wrap the split's arrays (no copy), so zeroing those clears them too.
-            var answers = await _channels.FanOutAsync((node, client, call) => client.Shares.PutAsync(new PutShareRequest
+            var answers = await _channels.FanOutAsync(_options.Nodes, node => _channels.PutAsync(node, new PutShareRequest
             {
                 Name = name, Version = version, X = node.X, Threshold = (uint)_options.Threshold, Nodes = (uint)_options.Nodes.Count, CreateOnly = !options.Overwrite,
                 Share = UnsafeByteOperations.UnsafeWrap(split.Shares[node.Ordinal].Value), Commitment = commitment,
-            }, call), cancellationToken).ConfigureAwait(false);
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
             return (version, answers);
         }
         finally

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
+using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
 
 namespace SecretFleet.Core.Client;
@@ -21,6 +22,8 @@ internal sealed class NodeChannels(IReadOnlyList<FleetMember> nodes, TlsMaterial
         MaxReceiveMessageBytes = 16 * 1024 * 1024,
     }))));
 
+    private readonly Dictionary<byte, CallCoalescer<PutShareRequest, PutShareResponse>> _puts = [];
+    private readonly Dictionary<byte, CallCoalescer<GetShareRequest, GetShareResponse>> _gets = [];
     private readonly long[] _unreachableUntil = new long[256];
     private int _rotation = -1;
 
@@ -33,17 +36,72 @@ internal sealed class NodeChannels(IReadOnlyList<FleetMember> nodes, TlsMaterial
         return await call(_clients[node.X].Value, options).ResultAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Stores one share on <paramref name="node"/>: alone, or with this client's other Puts to that
+    /// node in one PutMany when several are in flight (<see cref="CallCoalescer{TRequest, TResponse}"/>).
+    /// </summary>
+    public Task<PutShareResponse> PutAsync(FleetMember node, PutShareRequest request, CancellationToken cancellationToken) =>
+        Coalesced(_puts, node, static (client, request, options) => client.Shares.PutAsync(request, options),
+            async (client, batch, options) =>
+            {
+                var request = new PutManyRequest();
+                request.Puts.AddRange(batch);
+                var response = await client.Shares.PutManyAsync(request, options).ResultAsync(CancellationToken.None).ConfigureAwait(false);
+                return [.. response.Outcomes.Select(o => new BatchOutcome<PutShareResponse>(o.Stored, o.Failure))];
+            },
+            static request => request.Share.Length).CallAsync(request, cancellationToken);
+
+    /// <summary>Reads one share from <paramref name="node"/>: alone, or with this client's other Gets to that node in one GetMany.</summary>
+    public Task<GetShareResponse> GetAsync(FleetMember node, GetShareRequest request, CancellationToken cancellationToken) =>
+        Coalesced(_gets, node, static (client, request, options) => client.Shares.GetAsync(request, options),
+            async (client, batch, options) =>
+            {
+                var request = new GetManyRequest();
+                request.Gets.AddRange(batch);
+                var response = await client.Shares.GetManyAsync(request, options).ResultAsync(CancellationToken.None).ConfigureAwait(false);
+                return [.. response.Outcomes.Select(o => new BatchOutcome<GetShareResponse>(o.Found, o.Failure))];
+            },
+            static request => request.Name.Length).CallAsync(request, cancellationToken);
+
+    private CallCoalescer<TRequest, TResponse> Coalesced<TRequest, TResponse>(
+        Dictionary<byte, CallCoalescer<TRequest, TResponse>> coalescers, FleetMember node,
+        Func<NodeClient, TRequest, CallOptions, AsyncUnaryCall<TResponse>> one,
+        Func<NodeClient, IReadOnlyList<TRequest>, CallOptions, Task<IReadOnlyList<BatchOutcome<TResponse>>>> many,
+        Func<TRequest, int> bytesOf)
+        where TResponse : class
+    {
+        lock (coalescers)
+        {
+            if (!coalescers.TryGetValue(node.X, out var coalescer))
+            {
+                coalescers[node.X] = coalescer = new CallCoalescer<TRequest, TResponse>(
+                    (request, token) => CallAsync(node, (client, options) => one(client, request, options), token),
+                    batch => BatchCallAsync(node, (client, options) => many(client, batch, options)),
+                    bytesOf);
+            }
+            return coalescer;
+        }
+    }
+
+    // A batch serves many callers, so no one caller's cancellation ends it; its deadline does.
+    private Task<T> BatchCallAsync<T>(FleetMember node, Func<NodeClient, CallOptions, Task<T>> call) =>
+        call(_clients[node.X].Value, new CallOptions(deadline: (time.GetUtcNow() + callTimeout).UtcDateTime));
+
     /// <summary>Calls every node at once; each answer is the response or the RpcException it failed with.</summary>
     public Task<NodeAnswer<TResponse>[]> FanOutAsync<TResponse>(Func<FleetMember, NodeClient, CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken) =>
         FanOutAsync(nodes, call, cancellationToken);
 
     /// <summary>Calls the given nodes at once; a node that proves unreachable is left out of <see cref="PickQuorum"/> for a while.</summary>
-    public async Task<NodeAnswer<TResponse>[]> FanOutAsync<TResponse>(IEnumerable<FleetMember> targets, Func<FleetMember, NodeClient, CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken) =>
+    public Task<NodeAnswer<TResponse>[]> FanOutAsync<TResponse>(IEnumerable<FleetMember> targets, Func<FleetMember, NodeClient, CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken) =>
+        FanOutAsync(targets, node => CallAsync(node, (client, options) => call(node, client, options), cancellationToken), cancellationToken);
+
+    /// <summary>Runs <paramref name="call"/> for every node at once, as the other fan-outs.</summary>
+    public async Task<NodeAnswer<TResponse>[]> FanOutAsync<TResponse>(IEnumerable<FleetMember> targets, Func<FleetMember, Task<TResponse>> call, CancellationToken cancellationToken) =>
         await Task.WhenAll(targets.Select(async node =>
         {
             try
             {
-                return new NodeAnswer<TResponse>(node, await CallAsync(node, (client, options) => call(node, client, options), cancellationToken).ConfigureAwait(false), null);
+                return new NodeAnswer<TResponse>(node, await call(node).ConfigureAwait(false), null);
             }
             catch (RpcException e)
             {

@@ -22,6 +22,9 @@ internal sealed class SharesService(ShareStore store, NodeOptions options) : Sha
     private const int MaxPageSize = 1000;
     private readonly int _maxShareBytes = (4 + options.MaxSecretBytes + 32 + 15) / 16 * 16;
 
+    /// <summary>The most calls one PutMany or GetMany may carry: as many Puts as the writer takes into one transaction.</summary>
+    public const int MaxCallsPerBatch = 512;
+
     public override async Task<PutShareResponse> Put(PutShareRequest request, ServerCallContext context)
     {
         // Tell the writer a Put is coming, so a transaction starting now can wait for it.
@@ -63,6 +66,60 @@ internal sealed class SharesService(ShareStore store, NodeOptions options) : Sha
             PutStatus.Frozen => throw Resharing(),
             _ => throw new InvalidOperationException($"Unhandled put status {result.Status}."),
         };
+    }
+
+    public override async Task<PutManyResponse> PutMany(PutManyRequest request, ServerCallContext context)
+    {
+        if (request.Puts.Count is 0 or > MaxCallsPerBatch)
+        {
+            throw RpcFailure.Of(StatusCode.InvalidArgument, $"PutMany takes 1 to {MaxCallsPerBatch} puts, not {request.Puts.Count}.");
+        }
+        Task<PutShareResponse>[] puts;
+        // One announcement over the whole batch: each Put queues before the next is validated,
+        // and the writer should not start a transaction in between.
+        using (store.Database.Writes.Announce())
+        {
+            // Each Put runs up to its first wait (its write queued) before the next starts.
+            puts = [.. request.Puts.Select(put => Put(put, context))];
+        }
+        var response = new PutManyResponse();
+        foreach (var put in puts)
+        {
+            var (stored, failure) = await Settle(put).ConfigureAwait(false);
+            response.Outcomes.Add(stored is not null ? new PutOutcome { Stored = stored } : new PutOutcome { Failure = failure });
+        }
+        return response;
+    }
+
+    public override async Task<GetManyResponse> GetMany(GetManyRequest request, ServerCallContext context)
+    {
+        if (request.Gets.Count is 0 or > MaxCallsPerBatch)
+        {
+            throw RpcFailure.Of(StatusCode.InvalidArgument, $"GetMany takes 1 to {MaxCallsPerBatch} gets, not {request.Gets.Count}.");
+        }
+        var response = new GetManyResponse();
+        foreach (var get in request.Gets)
+        {
+            // Each opened share is zeroed once the response has been sent, as a Get's is.
+            var (found, failure) = await Settle(Get(get, context)).ConfigureAwait(false);
+            response.Outcomes.Add(found is not null ? new GetOutcome { Found = found } : new GetOutcome { Failure = failure });
+        }
+        return response;
+    }
+
+    // What a call answered alone, as one outcome of a batch. Failures other than the call's own
+    // refusals (the store stopped, the call was cancelled) fail the whole batch.
+    private static async Task<(T? Result, CallFailure? Failure)> Settle<T>(Task<T> call)
+        where T : class
+    {
+        try
+        {
+            return (await call.ConfigureAwait(false), null);
+        }
+        catch (RpcException e)
+        {
+            return (null, CallFailures.Of(e));
+        }
     }
 
     private static RpcException Resharing() => Core.Epochs.ResharingWrites.Refused();

@@ -80,6 +80,23 @@ public sealed class SharesTests(SharedFleet shared) : IClassFixture<SharedFleet>
     }
 
     [Fact]
+    public async Task Many_stores_and_recovers_in_flight_from_one_client_leave_in_batches_and_every_secret_comes_back()
+    {
+        var client = shared.Fleet.Client("frank");
+        var secrets = Enumerable.Range(0, 200).ToDictionary(i => $"batched-{i}", _ => RandomNumberGenerator.GetBytes(24));
+
+        await Task.WhenAll(secrets.Select(s => client.StoreAsync(s.Key, s.Value, null, default)));
+        var recovered = await Task.WhenAll(secrets.Select(s => client.RecoverAsync(s.Key, default)));
+
+        Assert.Equal(secrets.Values, recovered.Select(r => r.Secret));
+        Assert.All(recovered, r => Assert.Empty(r.BadXs));
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(shared.Fleet[1].Http, "/metrics"));
+        Assert.Contains("secretfleet_rpc_server_calls_total{code=\"OK\",method=\"secretfleet.v1.Shares/PutMany\"}", metrics);
+        Assert.Contains("secretfleet_rpc_server_calls_total{code=\"OK\",method=\"secretfleet.v1.Shares/GetMany\"}", metrics);
+    }
+
+    [Fact]
     public async Task Overwrite_replaces_the_secret()
     {
         var client = shared.Fleet.Client();

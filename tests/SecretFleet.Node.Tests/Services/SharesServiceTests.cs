@@ -63,6 +63,56 @@ public sealed class SharesServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutMany_gives_each_put_its_own_outcome_and_zeroes_every_share_it_received()
+    {
+        await _service.Put(Put("many-taken", RandomNumberGenerator.GetBytes(64)), Context(new RecordingResponse()));
+        var (stored, refused, invalid) = (RandomNumberGenerator.GetBytes(64), RandomNumberGenerator.GetBytes(64), RandomNumberGenerator.GetBytes(64));
+        var kept = stored.ToArray();
+        var wrongX = Put("many-wrong-x", invalid);
+        wrongX.X = 2;
+
+        var answer = await _service.PutMany(new PutManyRequest { Puts = { Put("many-stored", stored), Put("many-taken", refused, createOnly: true), wrongX } }, Context(new RecordingResponse()));
+
+        Assert.Equal(3, answer.Outcomes.Count);
+        Assert.NotNull(answer.Outcomes[0].Stored);
+        Assert.Equal(StatusCode.AlreadyExists, (StatusCode)answer.Outcomes[1].Failure.Code);
+        Assert.Equal(StatusCode.InvalidArgument, (StatusCode)answer.Outcomes[2].Failure.Code);
+        Assert.Equal(kept, (await _store.GetAsync(Alice.ToString(), "many-stored", 0, default)).Share!.Share);
+        Assert.All(new[] { stored, refused, invalid }, share => Assert.True(share.AsSpan().IndexOfAnyExcept((byte)0) < 0, "a request's share bytes are still there"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(SharesService.MaxCallsPerBatch + 1)]
+    public async Task PutMany_refuses_an_empty_call_or_one_over_the_limit_and_stores_nothing(int count)
+    {
+        var request = new PutManyRequest();
+        request.Puts.AddRange(Enumerable.Range(0, count).Select(i => Put($"over-{i}", RandomNumberGenerator.GetBytes(16))));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _service.PutMany(request, Context(new RecordingResponse())));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(ReadStatus.NotFound, (await _store.GetAsync(Alice.ToString(), "over-0", 0, default)).Status);
+    }
+
+    [Fact]
+    public async Task GetMany_gives_each_get_its_own_outcome_and_zeroes_every_share_it_sent_once_the_response_is_complete()
+    {
+        var (first, second) = (RandomNumberGenerator.GetBytes(64), RandomNumberGenerator.GetBytes(64));
+        await _service.Put(Put("many-first", first.ToArray()), Context(new RecordingResponse()));
+        await _service.Put(Put("many-second", second.ToArray()), Context(new RecordingResponse()));
+        var response = new RecordingResponse();
+
+        var answer = await _service.GetMany(new GetManyRequest { Gets = { new GetShareRequest { Name = "many-first" }, new GetShareRequest { Name = "many-missing" }, new GetShareRequest { Name = "many-second" } } }, Context(response));
+
+        Assert.Equal(first, answer.Outcomes[0].Found.Share.ToByteArray());
+        Assert.Equal(StatusCode.NotFound, (StatusCode)answer.Outcomes[1].Failure.Code);
+        Assert.Equal(second, answer.Outcomes[2].Found.Share.ToByteArray());
+        await response.CompleteAsync();
+        Assert.All(new[] { answer.Outcomes[0].Found, answer.Outcomes[2].Found }, found => Assert.True(found.Share.Span.IndexOfAnyExcept((byte)0) < 0, "an opened share outlived the response"));
+    }
+
+    [Fact]
     public async Task Get_zeroes_the_share_it_sent_once_the_response_is_complete()
     {
         var share = RandomNumberGenerator.GetBytes(64);
