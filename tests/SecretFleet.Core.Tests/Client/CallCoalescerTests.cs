@@ -4,6 +4,7 @@ using SecretFleet.Core.Client;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Rpc;
+using Coalescer = SecretFleet.Core.Client.CallCoalescer<SecretFleet.Core.Protos.PutShareRequest, SecretFleet.Core.Protos.PutShareResponse>;
 
 namespace SecretFleet.Core.Tests.Client;
 
@@ -30,7 +31,7 @@ public sealed class CallCoalescerTests
         node.Refuse("stale", ResharingWrites.ShapeMismatch(3, 7, 3, 5));
         node.Refuse("taken", new RpcException(new Status(StatusCode.PermissionDenied, "taken")));
         var coalescer = node.Coalescer();
-        var open = Enumerable.Range(0, CallCoalescer<PutShareRequest, PutShareResponse>.MaxOpenCalls).Select(i => coalescer.CallAsync(Put($"open-{i}"), default)).ToArray();
+        var open = Enumerable.Range(0, Coalescer.MaxOpenCalls).Select(i => coalescer.CallAsync(Put($"open-{i}"), default)).ToArray();
         var waiting = new[] { "fine", "stale", "taken" }.Select(name => coalescer.CallAsync(Put(name), default)).ToArray();
         Assert.Empty(node.Batches);
 
@@ -45,11 +46,29 @@ public sealed class CallCoalescerTests
     }
 
     [Fact]
+    public async Task A_full_batch_of_waiting_puts_leaves_at_once_without_waiting_for_an_open_call()
+    {
+        var node = new FakeNode { HoldAlone = true };
+        var coalescer = node.Coalescer();
+        var open = Enumerable.Range(0, Coalescer.MaxOpenCalls).Select(i => coalescer.CallAsync(Put($"open-{i}"), default)).ToArray();
+        var names = Enumerable.Range(0, Coalescer.FullBatch).Select(i => $"full-{i}").ToArray();
+
+        var full = names.Select(name => coalescer.CallAsync(Put(name), default)).ToArray();
+        // Bounded: without the rule these would wait for the held calls forever.
+        await Task.WhenAll(full).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(names, Assert.Single(node.Batches));
+        Assert.All(open, call => Assert.False(call.IsCompleted));
+        node.ReleaseAlone();
+        await Task.WhenAll(open);
+    }
+
+    [Fact]
     public async Task A_waiting_put_that_is_cancelled_is_not_sent()
     {
         var node = new FakeNode { HoldAlone = true };
         var coalescer = node.Coalescer();
-        var open = Enumerable.Range(0, CallCoalescer<PutShareRequest, PutShareResponse>.MaxOpenCalls).Select(i => coalescer.CallAsync(Put($"open-{i}"), default)).ToArray();
+        var open = Enumerable.Range(0, Coalescer.MaxOpenCalls).Select(i => coalescer.CallAsync(Put($"open-{i}"), default)).ToArray();
         using var cancel = new CancellationTokenSource();
         var cancelled = coalescer.CallAsync(Put("cancelled"), cancel.Token);
         var kept = coalescer.CallAsync(Put("kept"), default);
@@ -68,7 +87,7 @@ public sealed class CallCoalescerTests
     {
         var node = new FakeNode { HoldAlone = true, BatchFailure = new RpcException(new Status(StatusCode.Unavailable, "node down")) };
         var coalescer = node.Coalescer();
-        var open = Enumerable.Range(0, CallCoalescer<PutShareRequest, PutShareResponse>.MaxOpenCalls).Select(i => coalescer.CallAsync(Put($"open-{i}"), default)).ToArray();
+        var open = Enumerable.Range(0, Coalescer.MaxOpenCalls).Select(i => coalescer.CallAsync(Put($"open-{i}"), default)).ToArray();
         var waiting = new[] { "a", "b" }.Select(name => coalescer.CallAsync(Put(name), default)).ToArray();
 
         node.ReleaseAlone();
@@ -89,7 +108,7 @@ public sealed class CallCoalescerTests
     {
         var node = new FakeNode { HoldAlone = true, DropOneOutcome = true };
         var coalescer = node.Coalescer();
-        var open = Enumerable.Range(0, CallCoalescer<PutShareRequest, PutShareResponse>.MaxOpenCalls).Select(i => coalescer.CallAsync(Put($"open-{i}"), default)).ToArray();
+        var open = Enumerable.Range(0, Coalescer.MaxOpenCalls).Select(i => coalescer.CallAsync(Put($"open-{i}"), default)).ToArray();
         var waiting = new[] { "a", "b" }.Select(name => coalescer.CallAsync(Put(name), default)).ToArray();
 
         node.ReleaseAlone();
