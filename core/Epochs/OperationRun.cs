@@ -27,6 +27,7 @@ internal sealed class OperationRun(INodeOperations nodes, FleetView fleet, Opera
             {
                 OperationId = record.Id, Kind = record.Kind, Epoch = record.Epoch, TargetEpoch = record.TargetEpoch,
                 Threshold = (uint)fleet.Threshold, RecoveryTargetX = record.RecoveryTargetX, BatchBlocks = (uint)options.BatchBlocks, FleetId = fleet.FleetId,
+                FleetNodes = Resharing ? 0u : (uint)fleet.Members.Count,
             };
             begin.Dealers.Add(_dealers.Select(Participant));
             if (_target is not null)

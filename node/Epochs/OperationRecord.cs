@@ -28,7 +28,8 @@ internal sealed record OperationRecord(
     ParticipantInfo? RecoveryTarget = null,
     IReadOnlyList<ParticipantInfo>? NewCommittee = null,
     int NewThreshold = 0,
-    bool CatchUp = false)
+    bool CatchUp = false,
+    int FleetNodes = 0)
 {
     /// <summary>
     /// Who receives dealings: the new committee of a resharing; otherwise the dealers themselves

@@ -66,7 +66,11 @@ internal static partial class OperationRequests
         var record = new OperationRecord(request.OperationId, request.Kind, OperationPhase.Dealing, request.Epoch, request.TargetEpoch,
             (int)request.Threshold, dealers.OrderBy(d => d.X).ToArray(), (byte)Math.Min(request.RecoveryTargetX, 255u), batchBlocks, request.FleetId,
             RecoveryTarget: target, NewCommittee: newCommittee, NewThreshold: newCommittee is null ? 0 : (int)request.NewThreshold,
-            CatchUp: request.CatchUp);
+            CatchUp: request.CatchUp, FleetNodes: (int)request.FleetNodes);
+        if (request.FleetNodes != 0 && (newCommittee is not null || request.FleetNodes < dealers.Count + (target is null ? 0 : 1) || request.FleetNodes > 255))
+        {
+            Reject($"fleet_nodes {request.FleetNodes} does not fit {dealers.Count} participants{(newCommittee is null ? "" : " of a resharing, whose size is its new committee's")}.");
+        }
         if (request.CatchUp && newCommittee is null)
         {
             Reject("catch_up is a round of a resharing only.");

@@ -426,7 +426,6 @@ internal sealed class OperationStore(ShareStore shares)
                     Threshold = stays ? record.NewThreshold : 0, Nodes = stays ? record.Receivers.Count : 0,
                 };
                 StoreDatabase.WriteState(context, "threshold", next.Threshold.ToString(CultureInfo.InvariantCulture));
-                StoreDatabase.WriteState(context, "nodes", next.Nodes.ToString(CultureInfo.InvariantCulture));
             }
             else if (record.Kind == OperationKind.Refresh)
             {
@@ -437,20 +436,28 @@ internal sealed class OperationStore(ShareStore shares)
                 }
                 CommitRefresh(context, current.Epoch, steps);
                 SealingState.PromoteNext(context);
-                next = current with { Epoch = record.TargetEpoch };
+                next = current with { Epoch = record.TargetEpoch, Nodes = record.FleetNodes > 0 ? record.FleetNodes : current.Nodes };
             }
             else if (record.IsRecoveryTarget(current.X))
             {
                 AdoptRecovered(context, current.Epoch, record.TargetEpoch);
                 steps.Lap("adopt rebuilt shares");
                 // The helpers' threshold is the fleet's, whatever this node was started with.
-                next = current with { Epoch = record.TargetEpoch, FleetId = record.FleetId, Threshold = record.Threshold };
+                next = current with
+                {
+                    Epoch = record.TargetEpoch, FleetId = record.FleetId, Threshold = record.Threshold,
+                    Nodes = record.FleetNodes > 0 ? record.FleetNodes : current.Nodes,
+                };
                 StoreDatabase.WriteState(context, "threshold", next.Threshold.ToString(CultureInfo.InvariantCulture));
             }
             else
             {
                 context.Execute($"DELETE FROM {ValueTables.NextTo(current.Epoch)}");
+                // A recovery helper: the fleet may have grown by the node it rebuilt.
+                next = current with { Nodes = record.FleetNodes > 0 ? record.FleetNodes : current.Nodes };
             }
+            // Writes made for another fleet size are refused from here on (SharesService).
+            StoreDatabase.WriteState(context, "nodes", next.Nodes.ToString(CultureInfo.InvariantCulture));
             ClearWorkTables(context);
             steps.Lap("clear snapshot");
             StoreDatabase.WriteState(context, "epoch", next.Epoch.ToString(CultureInfo.InvariantCulture));

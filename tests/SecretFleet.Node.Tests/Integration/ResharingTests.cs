@@ -72,8 +72,10 @@ public sealed class ResharingTests
         }
     }
 
-    [Fact]
-    public async Task A_delete_sent_to_the_shape_before_the_fleet_grew_is_refused_everywhere_and_a_following_client_deletes_from_every_node()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // as the operator and `local scale` grow at the same threshold: share recovery of each new node
+    public async Task A_delete_sent_to_the_shape_before_the_fleet_grew_is_refused_everywhere_and_a_following_client_deletes_from_every_node(bool byResharing)
     {
         await using var fleet = await ProcessFleet.StartAsync(3, 2);
         var oldShape = fleet.ClientOptions();
@@ -85,9 +87,21 @@ public sealed class ResharingTests
         var oldView = fleet.View;
         await fleet.GrowAsync(5);
         using var operations = fleet.Operations();
+        var coordinator = fleet.Coordinator(operations);
         // Same threshold: only the fleet's size tells the old shape from the new.
-        var outcome = await fleet.Coordinator(operations).ReshareAsync(oldView, [.. fleet.View.Members], 2, null, default);
-        Assert.True(outcome.Committed, outcome.Reason + "\n" + fleet.Diagnostics());
+        if (byResharing)
+        {
+            var outcome = await coordinator.ReshareAsync(oldView, [.. fleet.View.Members], 2, null, default);
+            Assert.True(outcome.Committed, outcome.Reason + "\n" + fleet.Diagnostics());
+        }
+        else
+        {
+            foreach (var x in await coordinator.EnsureMembershipAsync(fleet.View, allowFormation: false, default))
+            {
+                var outcome = await coordinator.RecoverAsync(fleet.View, x, null, default);
+                Assert.True(outcome.Committed, outcome.Reason + "\n" + fleet.Diagnostics());
+            }
+        }
         Volatile.Write(ref shape, fleet.ClientOptions());
 
         // Acknowledged, it would leave the two joining nodes' shares, which alone give the secret back.
