@@ -148,7 +148,7 @@ public sealed partial class FleetClient : IDisposable
         if (failed.FirstOrDefault(a => Epochs.ResharingWrites.IsShapeMismatch(a.Error)) is { } changed)
         {
             return new FleetClientException(FleetErrorKind.Resharing,
-                $"The fleet was reshared since this client read its shape (node x {changed.Node.X}: {changed.Detail}); {outcome} for '{name}'. Retry with the fleet's current shape.", xs);
+                $"The fleet was reshared or grew since this client read its shape (node x {changed.Node.X}: {changed.Detail}); {outcome} for '{name}'. Retry with the fleet's current shape.", xs);
         }
         return null;
     }

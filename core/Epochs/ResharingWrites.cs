@@ -22,8 +22,9 @@ public static class ResharingWrites
 
     /// <summary>
     /// FAILED_PRECONDITION: the client wrote for another shape (threshold, or number of nodes) than
-    /// the node's; the fleet was reshared since the client read its shape. <paramref name="fleetNodes"/>
-    /// is 0 where the node does not know the fleet's size (no resharing committed there).
+    /// the node's; the fleet was reshared or grew since the client read its shape.
+    /// <paramref name="fleetNodes"/> is 0 where the node does not know the fleet's size (no refresh,
+    /// recovery or resharing committed there since it could learn it).
     /// </summary>
     public static RpcException ShapeMismatch(int fleetThreshold, int fleetNodes, uint clientThreshold, uint clientNodes) =>
         Failure(StatusCode.FailedPrecondition, fleetNodes > 0

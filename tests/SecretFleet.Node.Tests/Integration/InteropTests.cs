@@ -90,7 +90,7 @@ public sealed class InteropTests(SharedFleet shared) : IClassFixture<SharedFleet
 
         var services = JsonDocument.Parse(stdout).RootElement.GetProperty("services");
         string[] Methods(string service) => [.. services.GetProperty(service).EnumerateArray().Select(m => m.GetString()!)];
-        Assert.Equal(["Delete", "Get", "List", "Put"], Methods("secretfleet.v1.Shares"));
+        Assert.Equal(["Delete", "Get", "GetMany", "List", "Put", "PutMany"], Methods("secretfleet.v1.Shares"));
         Assert.Contains("Deal", Methods("secretfleet.v1.Refresh"));
         Assert.Equal(["Info", "Join"], Methods("secretfleet.v1.Admin"));
         Assert.Equal(["Check", "Watch"], Methods("grpc.health.v1.Health"));

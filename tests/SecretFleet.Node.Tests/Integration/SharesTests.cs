@@ -74,7 +74,7 @@ public sealed class SharesTests(SharedFleet shared) : IClassFixture<SharedFleet>
         var error = await Assert.ThrowsAsync<FleetClientException>(() => stale.StoreAsync("split-for-another-threshold", new byte[] { 1 }, null, default));
 
         Assert.Equal(FleetErrorKind.Resharing, error.Kind);
-        Assert.Contains("reshared since this client read its shape", error.Message);
+        Assert.Contains("since this client read its shape", error.Message);
         var missing = await Assert.ThrowsAsync<FleetClientException>(() => shared.Fleet.Client().RecoverAsync("split-for-another-threshold", default));
         Assert.Equal(FleetErrorKind.NotFound, missing.Kind);
     }
