@@ -149,7 +149,7 @@ internal sealed class SharesService(ShareStore store, NodeOptions options) : Sha
         }
         // A share split for another threshold would not combine with the others; one split for
         // fewer nodes leaves nodes the client does not know without a share. Both mean the fleet
-        // was reshared since the client read its shape.
+        // was reshared or grew since the client read its shape.
         if (request.Threshold == 0)
         {
             throw RpcFailure.Of(StatusCode.InvalidArgument, "threshold must be the threshold the secret was split with, not 0.");

@@ -5,7 +5,7 @@ namespace SecretFleet.Node.Storage;
 /// <param name="Epoch">The epoch of the shares it holds.</param>
 /// <param name="FleetId">The fleet it is a member of; empty when it is not (yet, or any more).</param>
 /// <param name="Threshold">The threshold a resharing gave the fleet; 0 when none did here (the configured one holds).</param>
-/// <param name="Nodes">The number of nodes a resharing gave the fleet; 0 when none did here (the node does not know it).</param>
+/// <param name="Nodes">The fleet's number of nodes as of the last refresh, recovery or resharing committed here; 0 when none told it (the node does not know it).</param>
 internal sealed record NodeState(byte X, ulong Epoch, string FleetId, int Threshold = 0, int Nodes = 0)
 {
     public bool IsMember => FleetId.Length > 0;
