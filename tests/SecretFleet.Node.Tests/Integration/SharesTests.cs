@@ -97,6 +97,42 @@ public sealed class SharesTests(SharedFleet shared) : IClassFixture<SharedFleet>
     }
 
     [Fact]
+    public async Task A_batch_gives_no_more_than_single_calls_another_clients_share_stays_hidden_and_a_node_certificate_is_refused()
+    {
+        await shared.Fleet.Client("alice").StoreAsync("alices-batched", new byte[] { 3, 1, 4 }, new StoreOptions(Overwrite: true), default);
+        var node = shared.Fleet.View.Members[2];
+        var timeout = TimeSpan.FromSeconds(10);
+        using var bobTls = shared.Fleet.Issue(FleetRole.Client, "bob").ToTlsMaterial();
+        using var bob = new GrpcTestChannel(new RpcChannelOptions { Address = node.Endpoint, Tls = bobTls, TlsServerName = "localhost" });
+        var gets = new GetManyRequest { Gets = { new GetShareRequest { Name = "alices-batched" }, new GetShareRequest { Name = "nobody-batched" } } };
+
+        var read = await bob.UnaryAsync(SharesService, "GetMany", gets, GetManyResponse.Parser, timeout, default);
+        var overwrite = await bob.UnaryAsync(SharesService, "PutMany", new PutManyRequest
+        {
+            Puts =
+            {
+                new PutShareRequest
+                {
+                    Name = "alices-batched", Version = 1, X = node.X, Threshold = (uint)shared.Fleet.Threshold,
+                    Share = ByteString.CopyFrom(new byte[48]), Commitment = ByteString.CopyFrom(new byte[32]),
+                },
+            },
+        }, PutManyResponse.Parser, timeout, default);
+
+        // Exactly as for a name nobody stored; and a write of a taken name is refused as a Put's is.
+        Assert.Equal(StatusCode.NotFound, (StatusCode)read.Outcomes[0].Failure.Code);
+        Assert.Equal(read.Outcomes[1].Failure.Code, read.Outcomes[0].Failure.Code);
+        Assert.Equal(read.Outcomes[1].Failure.Message.Replace("nobody-batched", "alices-batched", StringComparison.Ordinal), read.Outcomes[0].Failure.Message);
+        Assert.Equal(StatusCode.PermissionDenied, (StatusCode)overwrite.Outcomes[0].Failure.Code);
+        Assert.Equal([3, 1, 4], (await shared.Fleet.Client("alice").RecoverAsync("alices-batched", default)).Secret);
+
+        using var nodeTls = shared.Fleet.Issue(FleetRole.Node, "batch-peer").ToTlsMaterial();
+        using var peer = new GrpcTestChannel(new RpcChannelOptions { Address = node.Endpoint, Tls = nodeTls, TlsServerName = "localhost" });
+        var refused = await Assert.ThrowsAsync<RpcException>(() => peer.UnaryAsync(SharesService, "GetMany", gets, GetManyResponse.Parser, timeout, default));
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task Overwrite_replaces_the_secret()
     {
         var client = shared.Fleet.Client();
