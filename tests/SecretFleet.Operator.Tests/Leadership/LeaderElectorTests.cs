@@ -7,20 +7,23 @@ namespace SecretFleet.Operator.Tests.Leadership;
 
 /// <summary>
 /// Our use of k8s.LeaderElection: leading runs the work, a clean stop releases the lease, a lost lease stops the
-/// work and throws. The library runs on the real clock, so the timings are short.
+/// work and throws. The library runs on the real clock, so the timings are short; but the renew
+/// deadline leaves a leader three seconds to renew, so a loaded CI machine does not lose the lease
+/// for it.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed class LeaderElectorTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(4);
     private readonly FakeLeaseServer _server = new();
 
     private LeaderElector Replica(string identity) => new(
         _server.Client(),
         new LeaderElectionSettings("secretfleet-operator", "ops", identity)
         {
-            LeaseDuration = TimeSpan.FromSeconds(2),
-            RenewDeadline = TimeSpan.FromSeconds(1),
+            LeaseDuration = LeaseDuration,
+            RenewDeadline = TimeSpan.FromSeconds(3),
             RetryPeriod = TimeSpan.FromMilliseconds(100),
         },
         NullLogger.Instance);
@@ -36,7 +39,7 @@ public sealed class LeaderElectorTests
         await work.Leading.WaitAsync(Wait);
 
         Assert.True(elector.IsLeader);
-        Assert.Equal(("replica-a", 2), (_server.Holder, (int?)_server.Lease!["spec"]!["leaseDurationSeconds"]));
+        Assert.Equal(("replica-a", (int)LeaseDuration.TotalSeconds), (_server.Holder, (int?)_server.Lease!["spec"]!["leaseDurationSeconds"]));
         await stop.CancelAsync();
         await run.WaitAsync(Wait);
         Assert.True(work.Token.IsCancellationRequested);
@@ -56,7 +59,7 @@ public sealed class LeaderElectorTests
         var runSecond = Replica("replica-b").RunAsync(second.RunAsync, stopSecond.Token);
 
         // Twice the lease duration: the leader keeps renewing, so the standby never leads.
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await Task.Delay(2 * LeaseDuration);
         Assert.False(second.Leading.IsCompleted);
 
         await stopFirst.CancelAsync();
