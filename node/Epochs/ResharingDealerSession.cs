@@ -106,21 +106,26 @@ internal sealed class ResharingDealerSession : IDealingSession
         {
             throw new OperationRejectedException(OperationRejection.InvalidArgument, $"x {dealerX} is not another dealer of operation {_operation.Id}.");
         }
-        var built = await BatchAsync(batch, null, cancellationToken).ConfigureAwait(false);
-        return built!.Mask.ResponseFor(index);
+        var built = await DealerBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+        return built.Mask.ResponseFor(index);
     }
 
     /// <summary>This dealer's digests of one batch to every new-committee receiver.</summary>
     public async Task<DealerDigestsResponse> DealerDigestsAsync(ulong batch, CancellationToken cancellationToken)
     {
-        var built = await BatchAsync(batch, null, cancellationToken).ConfigureAwait(false);
-        var row = await Await(built!.Row!, cancellationToken).ConfigureAwait(false);
+        var built = await DealerBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+        var row = await Await(built.Row!, cancellationToken).ConfigureAwait(false);
         var response = new DealerDigestsResponse();
         response.Digests.Add(row);
         return response;
     }
 
     private static Task<T> Await<T>(Task<T> task, CancellationToken cancellationToken) => task.WaitAsync(cancellationToken);
+
+    // Another dealer's fetch waits for the window without a deadline, so it always gets its batch.
+    private async Task<Batch> DealerBatchAsync(ulong index, CancellationToken cancellationToken) =>
+        await BatchAsync(index, null, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Batch {index} of operation {_operation.Id} came back empty to a dealer's fetch, which waits for it.");
 
     // The batch, built now if it is the next one; receiverX counts a receiver's progress (null for a
     // dealer's fetch). A receiver's call that waited WindowWait.Patience for the window gets null
