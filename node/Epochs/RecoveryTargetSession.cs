@@ -8,7 +8,9 @@ namespace SecretFleet.Node.Epochs;
 /// <summary>
 /// The node being rebuilt: pulls every helper's masked values u_l = s_l + Σ r_k(x_l), keeps
 /// the pairs every helper sent, checks (with more than t helpers) that the values lie on one
-/// polynomial of degree below t, interpolates its own share at its x and stages it.
+/// polynomial of degree below t, interpolates its own share at its x and stages it. A helper off
+/// the polynomial is named when the values can tell it (t + 2 helpers or more); with t + 1 the
+/// rebuild fails naming nobody.
 /// </summary>
 internal sealed class RecoveryTargetSession(OperationRecord operation, byte ownX, OperationStore store, IPeerTransport peers)
 {
@@ -130,12 +132,17 @@ internal sealed class RecoveryTargetSession(OperationRecord operation, byte ownX
         if (helperXs.Length > operation.Threshold)
         {
             var consistency = ShareRecovery.FindInconsistentHelpers(helperXs, joined, operation.Threshold);
-            if (!consistency.Decodable || consistency.InconsistentXs.Count > 0)
+            if (!consistency.Decodable)
             {
-                var bad = consistency.InconsistentXs.Count > 0 ? consistency.InconsistentXs[0] : helperXs[0];
-                throw new DealerMisbehavedException(bad, consistency.Decodable
-                    ? $"its masked values are off the polynomial (helpers off it: {string.Join(", ", consistency.InconsistentXs)})."
-                    : "too many helpers disagree to tell which are wrong.");
+                // t + 1 values reveal that one is wrong but not which (t + 2 are needed to tell), and
+                // naming any one here would let a lying helper have an honest one blamed.
+                throw new OperationRejectedException(OperationRejection.FailedPrecondition,
+                    $"The masked values of helpers {string.Join(", ", helperXs)} do not lie on one polynomial, and {helperXs.Length} helpers for threshold {operation.Threshold} cannot tell which lies, so no node is named; rebuilding this node needs {operation.Threshold + 2} helpers to name it.");
+            }
+            if (consistency.InconsistentXs.Count > 0)
+            {
+                throw new DealerMisbehavedException(consistency.InconsistentXs[0],
+                    $"its masked values are off the polynomial (helpers off it: {string.Join(", ", consistency.InconsistentXs)}).");
             }
         }
         var rebuilt = new List<RecoveredShare>(chunk.Count);

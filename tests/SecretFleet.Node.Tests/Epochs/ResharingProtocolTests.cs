@@ -196,8 +196,8 @@ public sealed class ResharingProtocolTests
         // What they staged before the dealer was caught goes with the abort.
         foreach (var x in new byte[] { 4, 5 })
         {
-            staged += ScalarOnDisk(fleet, x, "SELECT (SELECT COUNT(*) FROM values_0) + (SELECT COUNT(*) FROM values_1) + (SELECT COUNT(*) FROM recovered) + (SELECT COUNT(*) FROM shares)");
-            Assert.Equal(1, ScalarOnDisk(fleet, x, OwnerIndexExists));
+            staged += NodeDatabase.Scalar(fleet, x, "SELECT (SELECT COUNT(*) FROM values_0) + (SELECT COUNT(*) FROM values_1) + (SELECT COUNT(*) FROM recovered) + (SELECT COUNT(*) FROM shares)");
+            Assert.Equal(1, NodeDatabase.Scalar(fleet, x, OwnerIndexExists));
         }
         Assert.Equal(0, staged);
         await AssertRecoverableAsync(fleet, secrets, [1, 3]);
@@ -239,7 +239,7 @@ public sealed class ResharingProtocolTests
         foreach (var x in new byte[] { 4, 5 })
         {
             Assert.Equal((secrets.Count, secrets.Count), await fleet[x].Store.CountAsync(CancellationToken.None));
-            Assert.Equal(1, ScalarOnDisk(fleet, x, OwnerIndexExists));
+            Assert.Equal(1, NodeDatabase.Scalar(fleet, x, OwnerIndexExists));
             var listed = await fleet[x].Store.ListAsync(InProcessFleet.Owner, 1000, "", CancellationToken.None);
             Assert.Equal(secrets.Keys.Order(StringComparer.Ordinal), listed.Select(l => l.Name));
             Assert.All(listed, l => Assert.Equal(3, l.Threshold));
@@ -247,15 +247,6 @@ public sealed class ResharingProtocolTests
     }
 
     private const string OwnerIndexExists = $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = '{StoreSchema.SharesByOwnerIndexName}'";
-
-    private static long ScalarOnDisk(InProcessFleet fleet, byte x, string sql)
-    {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(fleet.DirectoryOf(x), StoreDatabase.FileName)};Pooling=false;Mode=ReadOnly");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
-    }
 
     [Fact]
     public async Task A_dealer_that_reshares_something_other_than_its_share_is_named_by_the_public_check()

@@ -62,6 +62,9 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
     /// <summary>Runs before a Commit reaches node x (tests stop nodes there).</summary>
     public Func<byte, Task>? BeforeCommit { get; set; }
 
+    /// <summary>Rewrites what a recovery helper (by x) answers the target's FetchRecovered, as a lying helper would.</summary>
+    public Func<byte, FetchRecoveredResponse, FetchRecoveredResponse>? Fetched { get; set; }
+
     public static async Task<InProcessFleet> StartAsync(int n, int threshold, byte cheatingDealer = 0, IDealerTamper? cheat = null)
     {
         var fleet = new InProcessFleet(n, threshold);
@@ -158,6 +161,33 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
         return split;
     }
 
+    /// <summary>
+    /// Seeds <paramref name="count"/> random 32-byte secrets straight into every node's store, one
+    /// transaction per node (<see cref="ShareStore.ImportAsync"/>): thousands in a second, where
+    /// storing them one by one takes a durable write each.
+    /// </summary>
+    public async Task<Dictionary<string, byte[]>> SeedAsync(int count)
+    {
+        var secrets = new Dictionary<string, byte[]>();
+        var writes = _nodes.Keys.ToDictionary(x => x, _ => new List<ShareWrite>());
+        for (var i = 0; i < count; i++)
+        {
+            var (name, secret) = ($"seeded-{i:D5}", RandomNumberGenerator.GetBytes(32));
+            secrets[name] = secret;
+            var split = Shamir.Split(secret, Threshold, View.Members.Count);
+            var version = Interlocked.Increment(ref _version);
+            foreach (var share in split.Shares)
+            {
+                writes[share.X].Add(new ShareWrite(Owner, name, version, share.Value, split.Commitment, Threshold, true));
+            }
+        }
+        foreach (var (x, list) in writes)
+        {
+            Assert.Equal(count, await _nodes[x].Store.ImportAsync(list, CancellationToken.None));
+        }
+        return secrets;
+    }
+
     /// <summary>Reads the shares of <paramref name="name"/> from the given nodes (all running ones by default).</summary>
     public async Task<IReadOnlyList<StoredShare>> ReadSharesAsync(string name, params byte[] xs)
     {
@@ -194,8 +224,11 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
             return SubShareBuffers.Detach(served);
         }
 
-        public Task<FetchRecoveredResponse> FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken) =>
-            RetryWhileUnavailableAsync(() => fleet.Reach(XOf(helper.Endpoint)).Participant.FetchRecoveredAsync(request, NodeIdentity(caller), cancellationToken), cancellationToken);
+        public async Task<FetchRecoveredResponse> FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken)
+        {
+            var served = await RetryWhileUnavailableAsync(() => fleet.Reach(XOf(helper.Endpoint)).Participant.FetchRecoveredAsync(request, NodeIdentity(caller), cancellationToken), cancellationToken);
+            return fleet.Fetched?.Invoke(XOf(helper.Endpoint), served) ?? served;
+        }
 
         public async Task<DealMaskResponse> DealMaskAsync(ParticipantInfo dealer, DealMaskRequest request, CancellationToken cancellationToken) =>
             (await fleet.Reach(XOf(dealer.Endpoint)).Participant.DealMaskAsync(request, NodeIdentity(caller), cancellationToken)).Clone();

@@ -65,6 +65,16 @@ internal static class NodeDatabase
         return connection;
     }
 
+    /// <summary>One number from an in-process node's database, read beside the running node.</summary>
+    public static long Scalar(InProcessFleet fleet, byte x, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(fleet.DirectoryOf(x), StoreDatabase.FileName)};Pooling=false;Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
     public static List<byte[]> SealedValues(ProcessFleet fleet, byte x) => [.. Rows(fleet, x).Select(r => r.Sealed)];
 
     /// <summary>The node's audit rows as (identity, operation, subject, outcome), oldest first.</summary>

@@ -1,0 +1,101 @@
+using Google.Protobuf;
+using SecretFleet.Core.Protos;
+using SecretFleet.Node.Tests.Support;
+
+namespace SecretFleet.Node.Tests.Adversarial;
+
+/// <summary>
+/// Share recovery (rebuilding a node from the helpers' masked values) against a helper that lies
+/// about its masked values. The node holds more shares than one chunk of the rebuild (1,024), and
+/// the lie sits in the last pair, so the check fails after earlier chunks were staged: the abort
+/// must clear them.
+/// </summary>
+[Trait("Category", "Adversarial")]
+public sealed class LyingRecoveryHelperTests
+{
+    private const int Secrets = 2_500;
+    private const byte Rebuilt = 2;
+    private const byte Liar = 4;
+    private const string Staged = "SELECT (SELECT COUNT(*) FROM shares) + (SELECT COUNT(*) FROM values_0) + (SELECT COUNT(*) FROM values_1) + (SELECT COUNT(*) FROM recovered)";
+
+    [Fact]
+    public async Task A_node_holding_more_than_one_chunk_of_shares_is_rebuilt_and_every_secret_recovers_with_it()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(n: 5, threshold: 3);
+        var secrets = await SeedAndLoseAsync(fleet);
+
+        var outcome = await fleet.Coordinator.RecoverAsync(fleet.View, Rebuilt, null, CancellationToken.None);
+
+        Assert.True(outcome.Committed, outcome.Reason);
+        Assert.Equal(Secrets, outcome.Pairs);
+        foreach (var (name, secret) in secrets)
+        {
+            Assert.Equal(secret, await fleet.RecoverAsync(name, Rebuilt, 4, 5));
+        }
+    }
+
+    [Fact]
+    public async Task With_t_plus_two_helpers_a_helper_off_the_polynomial_is_named_and_the_rebuilt_node_keeps_nothing()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(n: 6, threshold: 3);
+        var secrets = await SeedAndLoseAsync(fleet);
+        fleet.Fetched = LieInTheLastPair;
+
+        var outcome = await fleet.Coordinator.RecoverAsync(fleet.View, Rebuilt, null, CancellationToken.None);
+
+        Assert.False(outcome.Committed);
+        Assert.Equal([Liar], outcome.Culprits);
+        Assert.Contains($"x {Liar}", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, NodeDatabase.Scalar(fleet, Rebuilt, Staged));
+        await AssertHonestNodesRecoverAsync(fleet, secrets);
+    }
+
+    // Four helpers for threshold 3: their values show that one lies but not which. Naming one
+    // anyway would let the liar have an honest helper blamed (the first, before this test).
+    [Fact]
+    public async Task With_t_plus_one_helpers_a_lying_helper_fails_the_rebuild_and_no_node_is_named()
+    {
+        await using var fleet = await InProcessFleet.StartAsync(n: 5, threshold: 3);
+        var secrets = await SeedAndLoseAsync(fleet);
+        fleet.Fetched = LieInTheLastPair;
+
+        var outcome = await fleet.Coordinator.RecoverAsync(fleet.View, Rebuilt, null, CancellationToken.None);
+
+        Assert.False(outcome.Committed);
+        Assert.Empty(outcome.Culprits);
+        Assert.Contains("cannot tell which lies, so no node is named", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, NodeDatabase.Scalar(fleet, Rebuilt, Staged));
+        await AssertHonestNodesRecoverAsync(fleet, secrets);
+    }
+
+    private static async Task<Dictionary<string, byte[]>> SeedAndLoseAsync(InProcessFleet fleet)
+    {
+        var secrets = await fleet.SeedAsync(Secrets);
+        Assert.True((await fleet.Coordinator.RefreshAsync(fleet.View, null, CancellationToken.None)).Committed);
+        await fleet.WipeNodeAsync(Rebuilt);
+        Assert.Equal([Rebuilt], await fleet.Coordinator.EnsureMembershipAsync(fleet.View, allowFormation: false, CancellationToken.None));
+        return secrets;
+    }
+
+    // One bit of the last masked value the liar sends: the last pair of all, in the last chunk.
+    private static FetchRecoveredResponse LieInTheLastPair(byte helper, FetchRecoveredResponse served)
+    {
+        if (helper != Liar || !served.Last)
+        {
+            return served;
+        }
+        var values = served.Values.ToByteArray();
+        values[^1] ^= 1;
+        var lie = served.Clone();
+        lie.Values = ByteString.CopyFrom(values);
+        return lie;
+    }
+
+    private static async Task AssertHonestNodesRecoverAsync(InProcessFleet fleet, Dictionary<string, byte[]> secrets)
+    {
+        foreach (var (name, secret) in secrets.Where((_, i) => i % 50 == 0))
+        {
+            Assert.Equal(secret, await fleet.RecoverAsync(name, 1, 3, 5));
+        }
+    }
+}
