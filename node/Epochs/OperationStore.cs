@@ -556,7 +556,7 @@ internal sealed class OperationStore(ShareStore shares)
         else
         {
             // A joining node staged its rows into `shares` (BeginAsync).
-            context.Execute(StoreSchema.SharesByOwnerIndex);
+            BuildOwnerIndex(context);
         }
         steps.Lap(wasDealer ? "new threshold" : "owner index");
         // A secret stored again during the resharing had both versions dealt, and the newer one is
@@ -606,7 +606,22 @@ internal sealed class OperationStore(ShareStore shares)
             INSERT OR IGNORE INTO shares (key, version, name, owner, threshold, blocks, commitment, updated_ms)
             SELECT key, version, name, owner, threshold, blocks, commitment, updated_ms FROM recovered
             """);
-        context.Execute(StoreSchema.SharesByOwnerIndex);
+        BuildOwnerIndex(context);
+    }
+
+    // Building the index sorts every row; a second sorter thread takes part of that while the
+    // node's other work waits on this commit (on an idle machine, 1M rows: 1.7 s against 2.1 s).
+    private static void BuildOwnerIndex(WriteContext context)
+    {
+        context.Execute("PRAGMA threads = 2");
+        try
+        {
+            context.Execute(StoreSchema.SharesByOwnerIndex);
+        }
+        finally
+        {
+            context.Execute("PRAGMA threads = 0");
+        }
     }
 
     // Rows of (key, version, sealed value, sealed delta): value + delta, sealed for the next epoch.
