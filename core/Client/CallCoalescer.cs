@@ -48,13 +48,12 @@ internal sealed class CallCoalescer<TRequest, TResponse>(
     {
         cancellationToken.ThrowIfCancellationRequested();
         List<Waiting>? full = null;
-        Task<TResponse> answer;
+        Task<TResponse>? answer = null;
         lock (_gate)
         {
             if (_open < MaxOpenCalls)
             {
                 _open++;
-                answer = null!;
             }
             else
             {

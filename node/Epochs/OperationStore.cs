@@ -411,6 +411,8 @@ internal sealed class OperationStore(ShareStore shares)
             steps.Lap("queued");
             var current = shares.State;
             var next = current;
+            // Refresh and recovery say how many nodes the fleet has (0: not said; keep what was known).
+            var fleetNodes = record.FleetNodes > 0 ? record.FleetNodes : current.Nodes;
             if (record.IsResharing)
             {
                 if (record.IsDealer(current.X) && current.Epoch != record.Epoch)
@@ -436,25 +438,21 @@ internal sealed class OperationStore(ShareStore shares)
                 }
                 CommitRefresh(context, current.Epoch, steps);
                 SealingState.PromoteNext(context);
-                next = current with { Epoch = record.TargetEpoch, Nodes = record.FleetNodes > 0 ? record.FleetNodes : current.Nodes };
+                next = current with { Epoch = record.TargetEpoch, Nodes = fleetNodes };
             }
             else if (record.IsRecoveryTarget(current.X))
             {
                 AdoptRecovered(context, current.Epoch, record.TargetEpoch);
                 steps.Lap("adopt rebuilt shares");
                 // The helpers' threshold is the fleet's, whatever this node was started with.
-                next = current with
-                {
-                    Epoch = record.TargetEpoch, FleetId = record.FleetId, Threshold = record.Threshold,
-                    Nodes = record.FleetNodes > 0 ? record.FleetNodes : current.Nodes,
-                };
+                next = current with { Epoch = record.TargetEpoch, FleetId = record.FleetId, Threshold = record.Threshold, Nodes = fleetNodes };
                 StoreDatabase.WriteState(context, "threshold", next.Threshold.ToString(CultureInfo.InvariantCulture));
             }
             else
             {
                 context.Execute($"DELETE FROM {ValueTables.NextTo(current.Epoch)}");
                 // A recovery helper: the fleet may have grown by the node it rebuilt.
-                next = current with { Nodes = record.FleetNodes > 0 ? record.FleetNodes : current.Nodes };
+                next = current with { Nodes = fleetNodes };
             }
             // Writes made for another fleet size are refused from here on (SharesService).
             StoreDatabase.WriteState(context, "nodes", next.Nodes.ToString(CultureInfo.InvariantCulture));
