@@ -41,6 +41,27 @@ internal sealed class DealTranscript : IDisposable
     public static byte[] MaskContext(OperationRecord operation, byte dealerX, ulong batch) =>
         Context(operation.CatchUp ? "secretfleet/reshare-catch-up-mask/v1\0"u8 : "secretfleet/reshare-mask/v1\0"u8, operation, dealerX, batch);
 
+    /// <summary>
+    /// What a resharing dealer signs for its digests of one batch (<see cref="Core.Identity.FleetSigner"/>): the
+    /// operation, batch, both thresholds, the dealer, and every receiver's x and digest, in order.
+    /// </summary>
+    public static byte[] DigestsStatement(OperationRecord operation, ulong batch, byte dealerX, IReadOnlyList<ReceiverDigest> digests)
+    {
+        var context = Context(operation.CatchUp ? "secretfleet/reshare-catch-up-digests/v1\0"u8 : "secretfleet/reshare-digests/v1\0"u8, operation, dealerX, batch);
+        var statement = new byte[context.Length + digests.Sum(d => 8 + d.Digest.Length)];
+        context.CopyTo(statement, 0);
+        var at = context.Length;
+        foreach (var digest in digests)
+        {
+            // x and the digest's length before it: the encoding stays unambiguous whatever a dealer sends.
+            BinaryPrimitives.WriteUInt32BigEndian(statement.AsSpan(at), digest.X);
+            BinaryPrimitives.WriteInt32BigEndian(statement.AsSpan(at + 4), digest.Digest.Length);
+            digest.Digest.Span.CopyTo(statement.AsSpan(at + 8));
+            at += 8 + digest.Digest.Length;
+        }
+        return statement;
+    }
+
     private static byte[] Context(ReadOnlySpan<byte> domain, OperationRecord operation, byte dealerX, ulong batch)
     {
         var id = Encoding.UTF8.GetBytes(operation.Id);

@@ -15,7 +15,7 @@ namespace SecretFleet.Node.Epochs;
 /// or verifying reports the operation failed (its dealing randomness is gone), a staged node
 /// keeps its stage and waits for the coordinator's decision.
 /// </summary>
-internal sealed partial class EpochParticipant(FleetIdentity self, OperationStore store, IPeerTransport peers, IDealerTamper? tamper, NodeMetrics metrics, ILogger<EpochParticipant> log) : IAsyncDisposable
+internal sealed partial class EpochParticipant(Func<TlsMaterial> tls, OperationStore store, IPeerTransport peers, IDealerTamper? tamper, NodeMetrics metrics, ILogger<EpochParticipant> log) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private OperationRecord? _record;
@@ -51,7 +51,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
 
     public async Task<BeginResponse> BeginAsync(BeginRequest request, string identity, CancellationToken cancellationToken)
     {
-        var record = OperationRequests.ToRecord(request, store.Shares.State, self);
+        var record = OperationRequests.ToRecord(request, store.Shares.State, tls().Identity);
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -125,7 +125,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
         _missing = [];
         _dealer?.Dispose();
         _dealer = !record.IsDealer(OwnX) ? null
-            : record.IsResharing ? new ResharingDealerSession(record, OwnX, store, peers, tamper, e => _ = FailDealingAsync(record.Id, e))
+            : record.IsResharing ? new ResharingDealerSession(record, OwnX, store, peers, tls(), tamper, e => _ = FailDealingAsync(record.Id, e))
             : new DealerSession(record, OwnX, store, tamper);
         _summary = record.IsDealer(OwnX) ? await store.SummarizeSnapshotAsync(cancellationToken).ConfigureAwait(false) : null;
         Volatile.Write(ref _record, record);
@@ -221,7 +221,7 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
                 // fails this node's part (FailDealingAsync) if another dealer's mask dealing is bad.
                 if (record.Receiver(OwnX) is not null)
                 {
-                    _resharingReceiver = new ResharingReceiverSession(record, OwnX, store, peers);
+                    _resharingReceiver = new ResharingReceiverSession(record, OwnX, store, peers, tls());
                     _outcome = await _resharingReceiver.RunAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -415,12 +415,10 @@ internal sealed partial class EpochParticipant(FleetIdentity self, OperationStor
     public Task<DealerDigestsResponse> DealerDigestsAsync(DealerDigestsRequest request, FleetIdentity? caller, CancellationToken cancellationToken)
     {
         var (dealer, record) = ResharingDealer(request.OperationId);
-        if (!record.Dealers.Any(d => d.Identity == caller?.ToString() && d.X != OwnX))
-        {
-            throw new OperationRejectedException(OperationRejection.PermissionDenied,
+        var other = record.Dealers.FirstOrDefault(d => d.Identity == caller?.ToString() && d.X != OwnX)
+            ?? throw new OperationRejectedException(OperationRejection.PermissionDenied,
                 $"The digests of operation {record.Id} are served only to its other dealers, not to {caller?.ToString() ?? "a caller without an identity"}.");
-        }
-        return dealer.DealerDigestsAsync(request.Batch, cancellationToken);
+        return dealer.DealerDigestsAsync(other.X, request.Batch, cancellationToken);
     }
 
     private (ResharingDealerSession Dealer, OperationRecord Record) ResharingDealer(string operationId)

@@ -28,4 +28,13 @@ internal interface IDealerTamper
     void DescribedPairs(ulong batch, RecoveredPair[] pairs)
     {
     }
+
+    /// <summary>
+    /// Resharing: the signed digests this dealer serves dealer <paramref name="dealerX"/> for <paramref name="batch"/>:
+    /// <paramref name="row"/> itself, or another row, signed with <paramref name="sign"/> (a liar signs its own lies) or not.
+    /// </summary>
+    DealerDigests DigestsForDealer(ulong batch, byte dealerX, DealerDigests row, Func<IReadOnlyList<ReceiverDigest>, DealerDigests> sign) => row;
+
+    /// <summary>Resharing: what receiver <paramref name="receiverX"/> gets of <paramref name="batch"/>: <paramref name="response"/>, or another (its rows are shared with other receivers' responses: replace them, do not change them).</summary>
+    DealResponse PublishedToReceiver(ulong batch, byte receiverX, DealResponse response) => response;
 }

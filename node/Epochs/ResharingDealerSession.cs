@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Sharing;
 
@@ -14,8 +15,9 @@ namespace SecretFleet.Node.Epochs;
 /// mask, is the sum of every dealer's ν) and serves each dealer its value (<see cref="DealMaskAsync"/>);</item>
 /// <item>it fetches and checks every other dealer's ν at its own x, sums μ_i, and deals its shares
 /// with polynomials of degree below t' (masked by μ_i) to the new committee;</item>
-/// <item>it fetches every dealer's digests to the new committee (<see cref="DealerDigestsAsync"/>),
-/// derives the one challenge r they all use, and publishes C = h + Σ r^(m+1)·g_m.</item>
+/// <item>it signs its digests to the new committee, fetches every other dealer's signed digests
+/// (<see cref="DealerDigestsAsync"/>) and checks their signatures, derives the one challenge r they
+/// all use, and publishes C = h + Σ r^(m+1)·g_m.</item>
 /// </list>
 /// Receivers then pull the batch with <see cref="DealAsync"/>. Batches are built when first asked
 /// for and held, as in refresh, until every receiver asked for a later one (at most
@@ -33,6 +35,8 @@ internal sealed class ResharingDealerSession : IDealingSession
     private readonly IPeerTransport _peers;
     private readonly IDealerTamper? _tamper;
     private readonly Action<Exception> _failed;
+    private readonly FleetSigner _signer;
+    private readonly FleetSignatureVerifier _verifier;
     private readonly byte[] _oldXs;
     private readonly byte[] _newXs;
     private readonly TaskCompletionSource _agreement = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -47,8 +51,10 @@ internal sealed class ResharingDealerSession : IDealingSession
     private ulong _built;
     private bool _finished;
 
-    public ResharingDealerSession(OperationRecord operation, byte dealerX, OperationStore store, IPeerTransport peers, IDealerTamper? tamper, Action<Exception> failed)
+    public ResharingDealerSession(OperationRecord operation, byte dealerX, OperationStore store, IPeerTransport peers, TlsMaterial tls, IDealerTamper? tamper, Action<Exception> failed)
     {
+        _signer = new FleetSigner(tls);
+        _verifier = new FleetSignatureVerifier(tls, TimeProvider.System);
         _operation = operation;
         _dealerX = dealerX;
         _store = store;
@@ -110,15 +116,21 @@ internal sealed class ResharingDealerSession : IDealingSession
         return built.Mask.ResponseFor(index);
     }
 
-    /// <summary>This dealer's digests of one batch to every new-committee receiver.</summary>
-    public async Task<DealerDigestsResponse> DealerDigestsAsync(ulong batch, CancellationToken cancellationToken)
+    /// <summary>This dealer's signed digests of one batch to every new-committee receiver, for dealer <paramref name="dealerX"/>.</summary>
+    public async Task<DealerDigestsResponse> DealerDigestsAsync(byte dealerX, ulong batch, CancellationToken cancellationToken)
     {
         var built = await DealerBatchAsync(batch, cancellationToken).ConfigureAwait(false);
         var row = await Await(built.Row!, cancellationToken).ConfigureAwait(false);
-        var response = new DealerDigestsResponse();
-        response.Digests.Add(row);
-        return response;
+        return new DealerDigestsResponse { Row = _tamper?.DigestsForDealer(batch, dealerX, row, digests => Signed(batch, digests)) ?? row };
     }
+
+    private DealerDigests Signed(ulong batch, IReadOnlyList<ReceiverDigest> digests) => new()
+    {
+        X = _dealerX,
+        Digests = { digests },
+        Signature = DealTranscript.Wrap(_signer.Sign(DealTranscript.DigestsStatement(_operation, batch, _dealerX, digests))),
+        Certificate = DealTranscript.Wrap(_signer.Certificate),
+    };
 
     private static Task<T> Await<T>(Task<T> task, CancellationToken cancellationToken) => task.WaitAsync(cancellationToken);
 
@@ -236,7 +248,7 @@ internal sealed class ResharingDealerSession : IDealingSession
     }
 
     // Step 2: μ_i from every dealer's ν (each checked), then the dealing of this node's shares to the new committee.
-    private async Task<ReceiverDigest[]> DealSharesAsync(Batch batch, CancellationToken cancellationToken)
+    private async Task<DealerDigests> DealSharesAsync(Batch batch, CancellationToken cancellationToken)
     {
         var mu = new byte[Gf128.BlockSize];
         try
@@ -252,7 +264,7 @@ internal sealed class ResharingDealerSession : IDealingSession
                 CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsMemory(received[i].Value.Memory).Span);
             }
             batch.Deal(_dealerX, mu, _operation.NewThreshold, _newXs, _tamper);
-            return batch.Digests;
+            return Signed(batch.Index, batch.Digests);
         }
         finally
         {
@@ -288,28 +300,32 @@ internal sealed class ResharingDealerSession : IDealingSession
             : $"its mask dealing for batch {batch} failed the check: its values are not on one polynomial of degree below {_operation.Threshold}.";
     }
 
-    // Step 3: every dealer's digests, the one challenge, and C.
+    // Step 3: every dealer's signed digests, the one challenge, and C. Another dealer's row is checked
+    // here, where it arrives straight from its signer: a row passed on unchecked would get this
+    // dealer named by receivers for a signature it did not make.
     private async Task<DealResponse[]> PublishAsync(Batch batch, CancellationToken cancellationToken)
     {
         var own = await batch.Row!.ConfigureAwait(false);
         var rows = await Task.WhenAll(_operation.Dealers.Select(async d => d.X == _dealerX
-            ? new DealerDigests { X = d.X, Digests = { own } }
-            : new DealerDigests
-            {
-                X = d.X,
-                Digests = { (await _peers.DealerDigestsAsync(d, new DealerDigestsRequest { OperationId = _operation.Id, Batch = batch.Index }, cancellationToken).ConfigureAwait(false)).Digests },
-            })).ConfigureAwait(false);
-        foreach (var row in rows)
-        {
-            if (row.Digests.Count != _newXs.Length || row.Digests.Select(d => (byte)d.X).Where((x, i) => x != _newXs[i]).Any() || row.Digests.Any(d => d.Digest.Length != 32))
-            {
-                throw new DealerMisbehavedException((byte)row.X, $"its digests of batch {batch.Index} have the wrong shape.");
-            }
-        }
+            ? own
+            : CheckRow(d, batch.Index, (await _peers.DealerDigestsAsync(d, new DealerDigestsRequest { OperationId = _operation.Id, Batch = batch.Index }, cancellationToken).ConfigureAwait(false)).Row))).ConfigureAwait(false);
         var ordered = rows.OrderBy(r => r.X).ToArray();
         var challenge = Resharing.Challenge(DealTranscript.ResharingContext(_operation, batch.Index), batch.IdsHash,
             [.. ordered.SelectMany(r => r.Digests.Select(d => d.Digest.ToByteArray()))]);
         return batch.Publish(challenge, ordered, _newXs, _tamper);
+    }
+
+    private DealerDigests CheckRow(ParticipantInfo dealer, ulong batch, DealerDigests? row)
+    {
+        if (row is null || row.X != dealer.X || row.Digests.Count != _newXs.Length || row.Digests.Select(d => (byte)d.X).Where((x, i) => x != _newXs[i]).Any() || row.Digests.Any(d => d.Digest.Length != 32))
+        {
+            throw new DealerMisbehavedException(dealer.X, $"its digests of batch {batch} have the wrong shape.");
+        }
+        if (!_verifier.Verify(row.Certificate.Span, dealer.Identity, DealTranscript.DigestsStatement(_operation, batch, dealer.X, row.Digests), row.Signature.Span))
+        {
+            throw new DealerMisbehavedException(dealer.X, $"its digests of batch {batch} do not carry its signature.");
+        }
+        return row;
     }
 
     public void Dispose()
@@ -325,6 +341,8 @@ internal sealed class ResharingDealerSession : IDealingSession
         _agreement.TrySetCanceled();
         _stop.Dispose();
         _gate.Dispose();
+        _signer.Dispose();
+        _verifier.Dispose();
     }
 
     /// <summary>
@@ -376,7 +394,7 @@ internal sealed class ResharingDealerSession : IDealingSession
 
         public ReceiverDigest[] Digests { get; private set; } = [];
 
-        public Task<ReceiverDigest[]>? Row { get; set; }
+        public Task<DealerDigests>? Row { get; set; }
 
         public void StartPublishing(Task<DealResponse[]> publishing) => _published = publishing;
 
@@ -429,18 +447,22 @@ internal sealed class ResharingDealerSession : IDealingSession
                 Commitment = ByteString.CopyFrom(p.Commitment), Threshold = (uint)_operation.NewThreshold, UpdatedUnixMs = p.UpdatedUnixMs,
             }).ToArray();
             tamper?.DescribedPairs(Index, pairs);
-            return [.. newXs.Select((x, j) => new DealResponse
+            return [.. newXs.Select((x, j) =>
             {
-                Batch = Index,
-                Last = Last,
-                PairKeys = DealTranscript.Wrap(PairKeys),
-                PairBlocks = DealTranscript.Wrap(PairBlocks),
-                Values = DealTranscript.Wrap(_values[j]),
-                Mask = DealTranscript.Wrap(_masks[j]),
-                Combined = DealTranscript.Wrap(combined),
-                Rows = { rows },
-                Pairs = { _oldXs.Contains(x) ? [] : pairs },
-                PairsDigest = DealTranscript.Wrap(PairsDigest),
+                var response = new DealResponse
+                {
+                    Batch = Index,
+                    Last = Last,
+                    PairKeys = DealTranscript.Wrap(PairKeys),
+                    PairBlocks = DealTranscript.Wrap(PairBlocks),
+                    Values = DealTranscript.Wrap(_values[j]),
+                    Mask = DealTranscript.Wrap(_masks[j]),
+                    Combined = DealTranscript.Wrap(combined),
+                    Rows = { rows },
+                    Pairs = { _oldXs.Contains(x) ? [] : pairs },
+                    PairsDigest = DealTranscript.Wrap(PairsDigest),
+                };
+                return tamper?.PublishedToReceiver(Index, x, response) ?? response;
             })];
         }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using SecretFleet.Core.Epochs;
+using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Sharing;
 using SecretFleet.Node.Storage;
@@ -11,7 +12,8 @@ namespace SecretFleet.Node.Epochs;
 /// and checks, before it keeps anything:
 /// <list type="bullet">
 /// <item>every dealer dealt the same pairs, described the same way, and used the same digests for the
-/// challenge (which is derived from all of them: one r for every dealer);</item>
+/// challenge (which is derived from all of them: one r for every dealer); when they differ, the dealer
+/// that lied is told apart from the honest ones (<see cref="CheckAgreement"/>);</item>
 /// <item>each dealer's values match the digest it published for this node, and its C (receiver check);</item>
 /// <item>the dealers' constants C_i(0) lie on one polynomial of degree below t with at least 2t − 1
 /// dealers on it and none off it (public check): every dealer dealt its own share.</item>
@@ -19,8 +21,9 @@ namespace SecretFleet.Node.Epochs;
 /// Then it combines the agreed dealers' values into its new share of every pair (threshold t') and
 /// stages it. Any failure names the dealer and fails the resharing here; the coordinator aborts it.
 /// </summary>
-internal sealed class ResharingReceiverSession(OperationRecord operation, byte ownX, OperationStore store, IPeerTransport peers)
+internal sealed class ResharingReceiverSession(OperationRecord operation, byte ownX, OperationStore store, IPeerTransport peers, TlsMaterial tls)
 {
+    private readonly ParticipantInfo[] _dealers = [.. operation.Dealers.OrderBy(d => d.X)];
     private readonly byte[] _dealerXs = [.. operation.Dealers.Select(d => d.X).Order()];
     private readonly byte[] _newXs = [.. operation.Receivers.Select(r => r.X).Order()];
 
@@ -89,23 +92,8 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
     {
         var entries = CheckShape(batch, responses);
         var blocks = entries.Sum(e => e.Blocks);
+        CheckAgreement(batch, responses);
         var reference = responses[0];
-        for (var i = 1; i < responses.Length; i++)
-        {
-            var other = responses[i];
-            if (other.Last != reference.Last || !other.PairKeys.Span.SequenceEqual(reference.PairKeys.Span) || !other.PairBlocks.Span.SequenceEqual(reference.PairBlocks.Span))
-            {
-                throw Disagreement(i, batch, "pairs");
-            }
-            if (!other.PairsDigest.Span.SequenceEqual(reference.PairsDigest.Span))
-            {
-                throw Disagreement(i, batch, "description of the pairs");
-            }
-            if (!other.Rows.SequenceEqual(reference.Rows))
-            {
-                throw Disagreement(i, batch, "digests behind the challenge");
-            }
-        }
         if (_joining && !DealTranscript.PairsDigest(reference.Pairs, p => (p.Owner, p.Name, p.Commitment.Memory)).AsSpan().SequenceEqual(reference.PairsDigest.Span))
         {
             throw new DealerMisbehavedException(_dealerXs[0], $"batch {batch}: what it says the pairs are does not match the digest every dealer published.");
@@ -214,7 +202,55 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
         return entries!;
     }
 
-    // Dealers that disagree: the one that differs from the first dealer is named; without signed digests nobody can tell which of the two lied, and the message says so.
-    private DealerMisbehavedException Disagreement(int index, ulong batch, string what) =>
-        new(_dealerXs[index], $"batch {batch}: its {what} differ from dealer x {_dealerXs[0]}'s; one of them tells receivers different stories.");
+    /// <summary>
+    /// Every dealer must send the same pairs, pairs digest and digest rows. When they differ, naming
+    /// the dealer that differs from the first would let a lying first dealer get an honest one named,
+    /// so the liar is found otherwise:
+    /// <list type="bullet">
+    /// <item>the pairs and their digest each honest dealer computes from the one agreed snapshot, and a
+    /// resharing needs n ≥ 2t − 1, so at least t dealers are honest and fewer than t lie: what t
+    /// dealers send is the honest version, and a dealer that sends another is lying;</item>
+    /// <item>a digest row an honest dealer got from another dealer, which may tell dealers different
+    /// stories; each row is signed by its dealer, and each dealer checked the signatures of the rows
+    /// it fetched. A row here without its dealer's signature was altered by the dealer that sent it;
+    /// two different rows both signed by one dealer prove that dealer told two stories.</item>
+    /// </list>
+    /// </summary>
+    private void CheckAgreement(ulong batch, DealResponse[] responses)
+    {
+        Outvote(batch, responses, "pairs", (a, b) => a.Last == b.Last && a.PairKeys.Span.SequenceEqual(b.PairKeys.Span) && a.PairBlocks.Span.SequenceEqual(b.PairBlocks.Span));
+        Outvote(batch, responses, "description of the pairs", (a, b) => a.PairsDigest.Span.SequenceEqual(b.PairsDigest.Span));
+        for (var j = 0; j < _dealers.Length; j++)
+        {
+            if (responses.All(r => r.Rows[j].Digests.SequenceEqual(responses[0].Rows[j].Digests)))
+            {
+                continue;
+            }
+            using var verifier = new FleetSignatureVerifier(tls, TimeProvider.System);
+            var signer = _dealers[j];
+            for (var k = 0; k < responses.Length; k++)
+            {
+                var row = responses[k].Rows[j];
+                if (!verifier.Verify(row.Certificate.Span, signer.Identity, DealTranscript.DigestsStatement(operation, batch, signer.X, row.Digests), row.Signature.Span))
+                {
+                    throw new DealerMisbehavedException(_dealerXs[k], $"batch {batch}: the digests of dealer x {signer.X} it sent do not carry x {signer.X}'s signature, so it altered them.");
+                }
+            }
+            throw new DealerMisbehavedException(signer.X, $"batch {batch}: it signed two different lists of digests, so it told dealers different stories.");
+        }
+    }
+
+    private void Outvote(ulong batch, DealResponse[] responses, string what, Func<DealResponse, DealResponse, bool> same)
+    {
+        if (responses.All(r => same(r, responses[0])))
+        {
+            return;
+        }
+        var honest = responses.FirstOrDefault(r => responses.Count(o => same(r, o)) >= operation.Threshold)
+            ?? throw new OperationRejectedException(OperationRejection.FailedPrecondition,
+                $"Batch {batch} cannot be reshared: the dealers disagree on its {what} and no {operation.Threshold} of them agree, so which of them lie cannot be told and no node is named.");
+        var liar = Array.FindIndex(responses, r => !same(r, honest));
+        throw new DealerMisbehavedException(_dealerXs[liar],
+            $"batch {batch}: its {what} differ from what {responses.Count(r => same(r, honest))} other dealers sent, and fewer than {operation.Threshold} dealers can lie.");
+    }
 }

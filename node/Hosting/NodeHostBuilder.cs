@@ -120,7 +120,7 @@ internal static partial class NodeHostBuilder
         // The transport reaches the participant lazily: the participant deals its own batches in-process.
         services.AddSingleton(sp => new RpcPeerTransport(tls, options.X, sp.GetRequiredService<EpochParticipant>, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new EpochParticipant(
-            tls.Current.Identity, sp.GetRequiredService<OperationStore>(), sp.GetRequiredService<RpcPeerTransport>(), sp.GetService<IDealerTamper>(),
+            () => tls.Current, sp.GetRequiredService<OperationStore>(), sp.GetRequiredService<RpcPeerTransport>(), sp.GetService<IDealerTamper>(),
             sp.GetRequiredService<NodeMetrics>(), sp.GetRequiredService<ILogger<EpochParticipant>>()));
         services.AddSingleton(sp => new CallAuthorization(tls.Current.Identity, options.OperatorName, sp.GetRequiredService<ShareStore>(), sp.GetRequiredService<ILogger<CallAuthorization>>()));
         services.AddSingleton<AuthorizationInterceptor>();

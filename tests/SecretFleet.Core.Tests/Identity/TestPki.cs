@@ -64,6 +64,23 @@ internal sealed class TestPki : IDisposable
     /// <summary>A client certificate from our CA without an extended key usage extension (cert-manager's default).</summary>
     public TlsMaterial NoUsageClient() => Handmade("no-usage", usage: null);
 
+    /// <summary>A node certificate from our CA with an RSA key, as cert-manager issues by default.</summary>
+    public TlsMaterial RsaNode(string name)
+    {
+        using var key = RSA.Create(2048);
+        var identity = new FleetIdentity(TrustDomain, FleetRole.Node, name);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddUri(identity.ToUri());
+        request.CertificateExtensions.Add(san.Build());
+        using var caWithKey = LoadAuthorityWithKey();
+        using var caKey = caWithKey.GetECDsaPrivateKey()!;
+        // An ECDSA CA signing an RSA key: the generator overload, since the key algorithms differ.
+        using var issued = request.Create(caWithKey.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey),
+            DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), [5, 6, 7, 8]);
+        return Own(TlsMaterial.CreateUnchecked(issued.CopyWithPrivateKey(key), Authority.Certificate, identity));
+    }
+
     private TlsMaterial Handmade(string commonName, string? usage)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

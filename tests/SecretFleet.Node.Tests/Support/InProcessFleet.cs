@@ -34,7 +34,9 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
 
     public int Threshold { get; private set; }
 
-    public static FleetIdentity NodeIdentity(byte x) => new("test.local", FleetRole.Node, $"node-{x - 1}");
+    public const string TrustDomain = "test.local";
+
+    public static FleetIdentity NodeIdentity(byte x) => new(TrustDomain, FleetRole.Node, $"node-{x - 1}");
 
     public FleetView View { get; private set; }
 

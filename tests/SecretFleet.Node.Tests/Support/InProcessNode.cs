@@ -32,7 +32,7 @@ internal sealed class InProcessNode : IAsyncDisposable
     {
         var store = await ShareStore.OpenAsync(directory, NodeKey.FromBytes(key), x, TimeProvider.System, CancellationToken.None);
         var metrics = new NodeMetrics(() => store.State.Epoch, () => 0, () => 0);
-        var participant = new EpochParticipant(identity, new OperationStore(store), peers, tamper, metrics, NullLogger<EpochParticipant>.Instance);
+        var participant = new EpochParticipant(() => InProcessPki.For(identity), new OperationStore(store), peers, tamper, metrics, NullLogger<EpochParticipant>.Instance);
         await participant.InitializeAsync(CancellationToken.None);
         return new InProcessNode(x, directory, store, participant, metrics);
     }
