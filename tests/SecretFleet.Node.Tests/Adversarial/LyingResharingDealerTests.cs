@@ -14,9 +14,12 @@ namespace SecretFleet.Node.Tests.Adversarial;
 [Trait("Category", "Unit")]
 public sealed class LyingResharingDealerTests
 {
-    private static async Task<OperationOutcome> ReshareWithAsync(byte cheater, IDealerTamper cheat, Func<OperationOutcome, Task>? assert = null)
+    private static Task<OperationOutcome> ReshareWithAsync(byte cheater, IDealerTamper cheat) =>
+        ReshareWithAsync(new Dictionary<byte, IDealerTamper> { [cheater] = cheat });
+
+    private static async Task<OperationOutcome> ReshareWithAsync(IReadOnlyDictionary<byte, IDealerTamper> cheats)
     {
-        await using var fleet = await InProcessFleet.StartAsync(5, 3, cheatingDealer: cheater, cheat: cheat);
+        await using var fleet = await InProcessFleet.StartAsync(5, 3, cheats);
         var secrets = await fleet.SeedAsync(40);
 
         var outcome = await fleet.ReshareAsync(3, 2);
@@ -72,6 +75,17 @@ public sealed class LyingResharingDealerTests
 
         Assert.Equal([(byte)1], outcome.Culprits);
         Assert.Contains("description of the pairs differ from what 4 other dealers sent", outcome.Reason);
+    }
+
+    [Fact]
+    public async Task Two_colluding_dealers_that_send_the_same_other_pairs_digest_are_outvoted_by_the_three_honest_ones()
+    {
+        // Fewer than t = 3 lie, so the three honest dealers are t that agree; before, x 3 was named
+        // for differing from the first dealer.
+        var outcome = await ReshareWithAsync(new Dictionary<byte, IDealerTamper> { [1] = new OtherPairsDigest(), [2] = new OtherPairsDigest() });
+
+        Assert.Equal([(byte)1], outcome.Culprits);
+        Assert.Contains("differ from what 3 other dealers sent", outcome.Reason);
     }
 
     private abstract class HonestDealing : IDealerTamper

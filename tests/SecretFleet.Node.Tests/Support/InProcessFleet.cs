@@ -67,13 +67,17 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
     /// <summary>Rewrites what a recovery helper (by x) answers the target's FetchRecovered, as a lying helper would.</summary>
     public Func<byte, FetchRecoveredResponse, FetchRecoveredResponse>? Fetched { get; set; }
 
-    public static async Task<InProcessFleet> StartAsync(int n, int threshold, byte cheatingDealer = 0, IDealerTamper? cheat = null)
+    public static Task<InProcessFleet> StartAsync(int n, int threshold, byte cheatingDealer = 0, IDealerTamper? cheat = null) =>
+        StartAsync(n, threshold, cheatingDealer == 0 ? [] : new Dictionary<byte, IDealerTamper> { [cheatingDealer] = cheat ?? new FlippedSubShare(cheatingDealer) });
+
+    /// <summary>A fleet where each node in <paramref name="cheats"/> deals dishonestly its own way (colluders, when more than one).</summary>
+    public static async Task<InProcessFleet> StartAsync(int n, int threshold, IReadOnlyDictionary<byte, IDealerTamper> cheats)
     {
         var fleet = new InProcessFleet(n, threshold);
         for (byte x = 1; x <= n; x++)
         {
             fleet._keys[x] = RandomNumberGenerator.GetBytes(NodeKey.KeyBytes);
-            fleet._tampers[x] = x == cheatingDealer ? cheat ?? new FlippedSubShare(x) : null;
+            fleet._tampers[x] = cheats.GetValueOrDefault(x);
             await fleet.StartNodeAsync(x);
         }
         await fleet.Coordinator.EnsureMembershipAsync(fleet.View, allowFormation: true, CancellationToken.None);
