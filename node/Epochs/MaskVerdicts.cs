@@ -29,6 +29,18 @@ internal sealed class MaskVerdicts(IEnumerable<byte> dealerXs) : IDisposable
         }
     }
 
+    /// <summary>
+    /// A problem with another dealer seen outside its mask dealings (its signed digests): it is
+    /// reported with them, so the coordinator names that dealer.
+    /// </summary>
+    public void Blame(byte dealerX, string problem)
+    {
+        lock (_lock)
+        {
+            _seen[dealerX].Problem ??= problem;
+        }
+    }
+
     public IReadOnlyList<DealerVerdict> Snapshot()
     {
         lock (_lock)

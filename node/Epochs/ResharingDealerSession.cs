@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Google.Protobuf;
 using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Identity;
 using SecretFleet.Core.Protos;
@@ -42,8 +41,8 @@ internal sealed class ResharingDealerSession : IDealingSession
     private readonly TaskCompletionSource _agreement = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
-    private readonly HeldBatches<Batch> _window;
-    private readonly Dictionary<ulong, Batch> _all = [];
+    private readonly HeldBatches<ResharingDealerBatch> _window;
+    private readonly Dictionary<ulong, ResharingDealerBatch> _all = [];
     private readonly MaskVerdicts _maskVerdicts;
     private readonly Queue<HeldPair> _held = new();
     private long _heldAfter;
@@ -64,12 +63,12 @@ internal sealed class ResharingDealerSession : IDealingSession
         _oldXs = [.. operation.Dealers.Select(d => d.X).Order()];
         _newXs = [.. operation.Receivers.Select(r => r.X).Order()];
         _maskVerdicts = new MaskVerdicts(_oldXs.Where(x => x != dealerX));
-        _window = new HeldBatches<Batch>(_newXs.Length, Window, b => b.EraseDealt());
+        _window = new HeldBatches<ResharingDealerBatch>(_newXs.Length, Window, b => b.EraseDealt());
     }
 
     public string OperationId => _operation.Id;
 
-    /// <summary>What this dealer saw of every other dealer's mask dealings so far.</summary>
+    /// <summary>What this dealer saw of every other dealer so far: its mask dealings, and whether its signed digests checked.</summary>
     public IReadOnlyList<DealerVerdict> MaskDealers => _maskVerdicts.Snapshot();
 
     /// <summary>A resharing needs every dealer to hold the whole agreed snapshot: it deals its shares, not just block counts.</summary>
@@ -135,14 +134,14 @@ internal sealed class ResharingDealerSession : IDealingSession
     private static Task<T> Await<T>(Task<T> task, CancellationToken cancellationToken) => task.WaitAsync(cancellationToken);
 
     // Another dealer's fetch waits for the window without a deadline, so it always gets its batch.
-    private async Task<Batch> DealerBatchAsync(ulong index, CancellationToken cancellationToken) =>
+    private async Task<ResharingDealerBatch> DealerBatchAsync(ulong index, CancellationToken cancellationToken) =>
         await BatchAsync(index, null, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Batch {index} of operation {_operation.Id} came back empty to a dealer's fetch, which waits for it.");
 
     // The batch, built now if it is the next one; receiverX counts a receiver's progress (null for a
     // dealer's fetch). A receiver's call that waited WindowWait.Patience for the window gets null
     // (not ready); another dealer's fetch waits on.
-    private async Task<Batch?> BatchAsync(ulong index, byte? receiverX, CancellationToken cancellationToken)
+    private async Task<ResharingDealerBatch?> BatchAsync(ulong index, byte? receiverX, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -188,13 +187,13 @@ internal sealed class ResharingDealerSession : IDealingSession
     }
 
     // Step 1 under the gate (batches are cut in order); steps 2 and 3 run on, waiting for the other dealers.
-    private async Task<Batch> BuildAsync(ulong index, CancellationToken cancellationToken)
+    private async Task<ResharingDealerBatch> BuildAsync(ulong index, CancellationToken cancellationToken)
     {
         await _agreement.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         // Not the caller's token: a caller giving up half-way must not lose pairs already taken from the queue.
         var pairs = await NextPairsAsync(_stop.Token).ConfigureAwait(false);
         var last = _heldDone && _held.Count == 0;
-        var batch = new Batch(index, last, pairs, _operation, _oldXs, _dealerX);
+        var batch = new ResharingDealerBatch(index, last, pairs, _operation, _oldXs, _dealerX);
         try
         {
             batch.OpenShares(_store, _operation.Epoch);
@@ -248,7 +247,7 @@ internal sealed class ResharingDealerSession : IDealingSession
     }
 
     // Step 2: μ_i from every dealer's ν (each checked), then the dealing of this node's shares to the new committee.
-    private async Task<DealerDigests> DealSharesAsync(Batch batch, CancellationToken cancellationToken)
+    private async Task<DealerDigests> DealSharesAsync(ResharingDealerBatch batch, CancellationToken cancellationToken)
     {
         var mu = new byte[Gf128.BlockSize];
         try
@@ -303,7 +302,7 @@ internal sealed class ResharingDealerSession : IDealingSession
     // Step 3: every dealer's signed digests, the one challenge, and C. Another dealer's row is checked
     // here, where it arrives straight from its signer: a row passed on unchecked would get this
     // dealer named by receivers for a signature it did not make.
-    private async Task<DealResponse[]> PublishAsync(Batch batch, CancellationToken cancellationToken)
+    private async Task<DealResponse[]> PublishAsync(ResharingDealerBatch batch, CancellationToken cancellationToken)
     {
         var own = await batch.Row!.ConfigureAwait(false);
         var rows = await Task.WhenAll(_operation.Dealers.Select(async d => d.X == _dealerX
@@ -317,15 +316,17 @@ internal sealed class ResharingDealerSession : IDealingSession
 
     private DealerDigests CheckRow(ParticipantInfo dealer, ulong batch, DealerDigests? row)
     {
-        if (row is null || row.X != dealer.X || row.Digests.Count != _newXs.Length || row.Digests.Select(d => (byte)d.X).Where((x, i) => x != _newXs[i]).Any() || row.Digests.Any(d => d.Digest.Length != 32))
+        var problem = row is null || row.X != dealer.X || row.Digests.Count != _newXs.Length || row.Digests.Select(d => (byte)d.X).Where((x, i) => x != _newXs[i]).Any() || row.Digests.Any(d => d.Digest.Length != 32)
+            ? $"its digests of batch {batch} have the wrong shape."
+            : !_verifier.Verify(row.Certificate.Span, dealer.Identity, DealTranscript.DigestsStatement(_operation, batch, dealer.X, row.Digests), row.Signature.Span)
+                ? $"its digests of batch {batch} do not carry its signature."
+                : null;
+        if (problem is not null)
         {
-            throw new DealerMisbehavedException(dealer.X, $"its digests of batch {batch} have the wrong shape.");
+            _maskVerdicts.Blame(dealer.X, problem);
+            throw new DealerMisbehavedException(dealer.X, problem);
         }
-        if (!_verifier.Verify(row.Certificate.Span, dealer.Identity, DealTranscript.DigestsStatement(_operation, batch, dealer.X, row.Digests), row.Signature.Span))
-        {
-            throw new DealerMisbehavedException(dealer.X, $"its digests of batch {batch} do not carry its signature.");
-        }
-        return row;
+        return row!;
     }
 
     public void Dispose()
@@ -343,153 +344,5 @@ internal sealed class ResharingDealerSession : IDealingSession
         _gate.Dispose();
         _signer.Dispose();
         _verifier.Dispose();
-    }
-
-    /// <summary>
-    /// One batch at this dealer: its pairs and shares, its ν dealing, then its resharing dealing and what receivers get.
-    /// Once every receiver is past it, only what other dealers may still fetch stays (ν values, digests): at a million
-    /// pairs, keeping the rest until the operation ended held over a gigabyte per dealer.
-    /// </summary>
-    private sealed class Batch
-    {
-        private List<HeldPair> _pairs;
-        private readonly OperationRecord _operation;
-        private readonly byte[] _oldXs;
-        private readonly byte _dealerX;
-        private ResharingDealing? _dealing;
-        private byte[][] _values = [];
-        private byte[][] _masks = [];
-        private Task<DealResponse[]>? _published;
-
-        public Batch(ulong index, bool last, List<HeldPair> pairs, OperationRecord operation, byte[] oldXs, byte dealerX)
-        {
-            Index = index;
-            Last = last;
-            _pairs = pairs;
-            _operation = operation;
-            _oldXs = oldXs;
-            _dealerX = dealerX;
-            (PairKeys, PairBlocks) = SnapshotEntry.Encode([.. pairs.Select(p => new SnapshotEntry(p.Key, p.Version, p.Blocks))]);
-            IdsHash = DealTranscript.IdsHash(PairKeys, PairBlocks);
-            PairsDigest = DealTranscript.PairsDigest(pairs, p => (p.Owner, p.Name, p.Commitment));
-            Shares = new byte[pairs.Sum(p => p.Blocks) * Gf128.BlockSize];
-            Mask = MaskDealing.Deal(operation, dealerX, oldXs, index);
-        }
-
-        public ulong Index { get; }
-
-        public bool Last { get; }
-
-        public byte[] PairKeys { get; private set; }
-
-        public byte[] PairBlocks { get; private set; }
-
-        public byte[] IdsHash { get; }
-
-        public byte[] PairsDigest { get; }
-
-        public byte[] Shares { get; private set; }
-
-        public MaskDealing Mask { get; }
-
-        public ReceiverDigest[] Digests { get; private set; } = [];
-
-        public Task<DealerDigests>? Row { get; set; }
-
-        public void StartPublishing(Task<DealResponse[]> publishing) => _published = publishing;
-
-        /// <summary>What receivers get, until every receiver is past this batch.</summary>
-        public Task<DealResponse[]> Published() => _published ?? throw new OperationRejectedException(OperationRejection.FailedPrecondition,
-            $"Batch {Index} of operation {_operation.Id} is no longer held by dealer x {_dealerX}.");
-
-        public void OpenShares(OperationStore store, ulong epoch)
-        {
-            var offset = 0;
-            foreach (var pair in _pairs)
-            {
-                var slice = Shares.AsSpan(offset, pair.Blocks * Gf128.BlockSize);
-                if (pair.Sealed is null || !store.Shares.Sealer.TryOpen(pair.Binding, epoch, pair.Sealed, slice))
-                {
-                    throw new OperationRejectedException(OperationRejection.FailedPrecondition,
-                        $"This dealer cannot read its share of a pair in its snapshot (secret '{pair.Name}'); rebuild this node's shares with a recovery, then reshare.");
-                }
-                offset += slice.Length;
-            }
-        }
-
-        public void Deal(byte dealerX, ReadOnlySpan<byte> mu, int newThreshold, byte[] newXs, IDealerTamper? tamper)
-        {
-            _dealing = ResharingDealing.Deal(dealerX, Shares, mu, newThreshold, newXs);
-            CryptographicOperations.ZeroMemory(Shares);
-            _values = new byte[newXs.Length][];
-            _masks = new byte[newXs.Length][];
-            Digests = new ReceiverDigest[newXs.Length];
-            for (var j = 0; j < newXs.Length; j++)
-            {
-                _values[j] = _dealing.ValuesFor(j).ToArray();
-                _masks[j] = _dealing.MaskFor(j).ToArray();
-                tamper?.SubShares(Index, newXs[j], _values[j]);
-                Digests[j] = new ReceiverDigest { X = newXs[j], Digest = DealTranscript.Wrap(BatchCheck.Digest(_values[j], _masks[j])) };
-            }
-        }
-
-        public DealResponse[] Publish(Gf128 challenge, DealerDigests[] rows, byte[] newXs, IDealerTamper? tamper)
-        {
-            var combined = _dealing!.CombinedCoefficients(challenge);
-            _dealing.Dispose();
-            _dealing = null;
-            // Only receivers outside the old committee lack the rows, and one dealer's copy is enough:
-            // every dealer's digest must match it.
-            var describes = _dealerX == _oldXs[0];
-            var pairs = !describes ? [] : _pairs.Select(p => new RecoveredPair
-            {
-                Key = ByteString.CopyFrom(p.Key), Version = p.Version, Owner = p.Owner, Name = p.Name, Blocks = (uint)p.Blocks,
-                Commitment = ByteString.CopyFrom(p.Commitment), Threshold = (uint)_operation.NewThreshold, UpdatedUnixMs = p.UpdatedUnixMs,
-            }).ToArray();
-            tamper?.DescribedPairs(Index, pairs);
-            return [.. newXs.Select((x, j) =>
-            {
-                var response = new DealResponse
-                {
-                    Batch = Index,
-                    Last = Last,
-                    PairKeys = DealTranscript.Wrap(PairKeys),
-                    PairBlocks = DealTranscript.Wrap(PairBlocks),
-                    Values = DealTranscript.Wrap(_values[j]),
-                    Mask = DealTranscript.Wrap(_masks[j]),
-                    Combined = DealTranscript.Wrap(combined),
-                    Rows = { rows },
-                    Pairs = { _oldXs.Contains(x) ? [] : pairs },
-                    PairsDigest = DealTranscript.Wrap(PairsDigest),
-                };
-                return tamper?.PublishedToReceiver(Index, x, response) ?? response;
-            })];
-        }
-
-        /// <summary>Zeroes the shares and everything dealt from them once no receiver can ask again, and lets go of them.</summary>
-        public void EraseDealt()
-        {
-            CryptographicOperations.ZeroMemory(Shares);
-            foreach (var value in _values.Concat(_masks))
-            {
-                CryptographicOperations.ZeroMemory(value);
-            }
-            _dealing?.Dispose();
-            _dealing = null;
-            _published = null;
-            _pairs = [];
-            Shares = [];
-            _values = [];
-            _masks = [];
-            PairKeys = [];
-            PairBlocks = [];
-        }
-
-        /// <summary>Also zeroes the ν values other dealers fetch (kept until the operation ends, for a dealer that falls behind).</summary>
-        public void Erase()
-        {
-            EraseDealt();
-            Mask.Erase();
-        }
     }
 }

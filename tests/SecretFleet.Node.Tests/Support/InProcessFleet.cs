@@ -225,9 +225,23 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
         // Each receiver gets its own copy of the sub-shares, as it would over the wire.
         public async Task<DealResponse> DealAsync(ParticipantInfo dealer, DealRequest request, CancellationToken cancellationToken)
         {
-            var served = await fleet.Reach(XOf(dealer.Endpoint)).Participant.DealAsync(request, NodeIdentity(caller), cancellationToken);
+            var served = await AsOverTheWire(dealer, "Deal", () => fleet.Reach(XOf(dealer.Endpoint)).Participant.DealAsync(request, NodeIdentity(caller), cancellationToken));
             fleet.Dealt?.Invoke(XOf(dealer.Endpoint), served);
             return SubShareBuffers.Detach(served);
+        }
+
+        // A peer's own verdict on a third node does not cross the wire: a caller sees only that the
+        // call failed (RpcPeerTransport), so it must not name anyone for it here either.
+        private static async Task<T> AsOverTheWire<T>(ParticipantInfo peer, string method, Func<Task<T>> call)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (DealerMisbehavedException e)
+            {
+                throw new OperationRejectedException(OperationRejection.Unavailable, $"Peer x {peer.X} answered {method} with UNKNOWN: {e.Message}");
+            }
         }
 
         public async Task<FetchRecoveredResponse> FetchRecoveredAsync(ParticipantInfo helper, FetchRecoveredRequest request, CancellationToken cancellationToken)
@@ -237,10 +251,10 @@ internal sealed class InProcessFleet : INodeOperations, IAsyncDisposable
         }
 
         public async Task<DealMaskResponse> DealMaskAsync(ParticipantInfo dealer, DealMaskRequest request, CancellationToken cancellationToken) =>
-            (await fleet.Reach(XOf(dealer.Endpoint)).Participant.DealMaskAsync(request, NodeIdentity(caller), cancellationToken)).Clone();
+            (await AsOverTheWire(dealer, "DealMask", () => fleet.Reach(XOf(dealer.Endpoint)).Participant.DealMaskAsync(request, NodeIdentity(caller), cancellationToken))).Clone();
 
         public Task<DealerDigestsResponse> DealerDigestsAsync(ParticipantInfo dealer, DealerDigestsRequest request, CancellationToken cancellationToken) =>
-            fleet.Reach(XOf(dealer.Endpoint)).Participant.DealerDigestsAsync(request, NodeIdentity(caller), cancellationToken);
+            AsOverTheWire(dealer, "DealerDigests", () => fleet.Reach(XOf(dealer.Endpoint)).Participant.DealerDigestsAsync(request, NodeIdentity(caller), cancellationToken));
     }
 
     private static async Task<T> RetryWhileUnavailableAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
