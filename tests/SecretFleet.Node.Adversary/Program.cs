@@ -8,7 +8,7 @@ using SecretFleet.Node.Tests.Support;
 var cheatAt = Array.IndexOf(args, "--cheat");
 if (cheatAt < 0 || cheatAt + 1 >= args.Length)
 {
-    await Console.Error.WriteLineAsync("secretfleet-node-adversary: --cheat flip-sub-share|skip-pair|two-stories is required.");
+    await Console.Error.WriteLineAsync("secretfleet-node-adversary: --cheat flip-sub-share|skip-pair|two-stories|two-signed-rows|unsigned-digests is required.");
     return 2;
 }
 var ordinal = args.SkipWhile(a => a != "--ordinal").Skip(1).Select(int.Parse).FirstOrDefault();
@@ -17,6 +17,8 @@ IDealerTamper? cheat = args[cheatAt + 1] switch
     "flip-sub-share" => new FlippedSubShare((byte)(ordinal + 1)),
     "skip-pair" => new SkippedPair(),
     "two-stories" => new TwoStories((byte)(ordinal + 1)),
+    "two-signed-rows" => new TwoSignedRows(ordinal == 0 ? (byte)2 : (byte)1),
+    "unsigned-digests" => new UnsignedRowForDealers(),
     _ => null,
 };
 if (cheat is null)

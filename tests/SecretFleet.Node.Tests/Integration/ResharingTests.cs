@@ -156,6 +156,27 @@ public sealed class ResharingTests
         await client.StoreAsync("after-abort", RandomNumberGenerator.GetBytes(16), null, default);
     }
 
+    [Theory]
+    [InlineData("two-signed-rows", "signed two different lists of digests")]
+    [InlineData("unsigned-digests", "do not carry its signature")]
+    public async Task A_dealer_that_lies_in_its_digests_to_other_dealers_is_named_by_real_nodes_and_the_old_committee_stays(string cheat, string reason)
+    {
+        // Dealer x 1 sends first: naming the dealer whose copy differs from x 1's would name x 2.
+        await using var fleet = await ProcessFleet.StartAsync(5, 3, cheater: 1, cheat: cheat);
+        var secrets = await StoreManyAsync(fleet.Client(), 50);
+
+        using var rpc = fleet.Operations();
+
+        var outcome = await fleet.Coordinator(rpc).ReshareAsync(fleet.View, [.. fleet.View.Members.Take(3)], 2, null, default);
+
+        Assert.False(outcome.Committed);
+        Assert.Equal([(byte)1], outcome.Culprits);
+        Assert.Contains(reason, outcome.Reason);
+        var client = fleet.Client();
+        await AssertAllRecoverAsync(client, secrets);
+        Assert.All(await client.StatusAsync(default), node => Assert.Equal(0UL, node.Epoch));
+    }
+
     [Fact]
     public async Task Under_load_through_a_resharing_stores_go_on_while_it_deals_nothing_fails_and_every_acknowledged_write_is_in_the_new_committee()
     {
