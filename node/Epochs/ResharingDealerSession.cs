@@ -123,13 +123,7 @@ internal sealed class ResharingDealerSession : IDealingSession
         return new DealerDigestsResponse { Row = _tamper?.DigestsForDealer(batch, dealerX, row, digests => Signed(batch, digests)) ?? row };
     }
 
-    private DealerDigests Signed(ulong batch, IReadOnlyList<ReceiverDigest> digests) => new()
-    {
-        X = _dealerX,
-        Digests = { digests },
-        Signature = DealTranscript.Wrap(_signer.Sign(DealTranscript.DigestsStatement(_operation, batch, _dealerX, digests))),
-        Certificate = DealTranscript.Wrap(_signer.Certificate),
-    };
+    private DealerDigests Signed(ulong batch, IReadOnlyList<ReceiverDigest> digests) => SignedDigestRows.Sign(_signer, _operation, batch, _dealerX, digests);
 
     private static Task<T> Await<T>(Task<T> task, CancellationToken cancellationToken) => task.WaitAsync(cancellationToken);
 
@@ -316,11 +310,9 @@ internal sealed class ResharingDealerSession : IDealingSession
 
     private DealerDigests CheckRow(ParticipantInfo dealer, ulong batch, DealerDigests? row)
     {
-        var problem = row is null || row.X != dealer.X || row.Digests.Count != _newXs.Length || row.Digests.Select(d => (byte)d.X).Where((x, i) => x != _newXs[i]).Any() || row.Digests.Any(d => d.Digest.Length != 32)
-            ? $"its digests of batch {batch} have the wrong shape."
-            : !_verifier.Verify(row.Certificate.Span, dealer.Identity, DealTranscript.DigestsStatement(_operation, batch, dealer.X, row.Digests), row.Signature.Span)
-                ? $"its digests of batch {batch} do not carry its signature."
-                : null;
+        var problem = !SignedDigestRows.HasShape(row, dealer.X, _newXs) ? $"its digests of batch {batch} have the wrong shape."
+            : !SignedDigestRows.IsSignedBy(_verifier, _operation, batch, dealer, row!) ? $"its digests of batch {batch} do not carry its signature."
+            : null;
         if (problem is not null)
         {
             _maskVerdicts.Blame(dealer.X, problem);

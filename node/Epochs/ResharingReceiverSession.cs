@@ -35,9 +35,8 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
 
     public async Task<ReceiverOutcome> RunAsync(CancellationToken cancellationToken)
     {
-        var dealers = operation.Dealers.OrderBy(d => d.X).ToArray();
-        var transcripts = dealers.Select(_ => new DealTranscript()).ToArray();
-        var streams = dealers.Select(d => new PrefetchedBatches<DealResponse>(async (previous, ct) =>
+        var transcripts = _dealers.Select(_ => new DealTranscript()).ToArray();
+        var streams = _dealers.Select(d => new PrefetchedBatches<DealResponse>(async (previous, ct) =>
         {
             var batch = previous is null ? 0 : previous.Batch + 1;
             var response = await peers.DealWhenReadyAsync(d, new DealRequest { OperationId = operation.Id, ReceiverX = ownX, Batch = batch }, ct).ConfigureAwait(false);
@@ -49,11 +48,11 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
             ulong batches = 0;
             for (ulong batch = 0; ; batch++)
             {
-                var responses = new DealResponse[dealers.Length];
-                for (var i = 0; i < dealers.Length; i++)
+                var responses = new DealResponse[_dealers.Length];
+                for (var i = 0; i < _dealers.Length; i++)
                 {
                     responses[i] = await streams[i].NextAsync(cancellationToken).ConfigureAwait(false)
-                        ?? throw new DealerMisbehavedException(dealers[i].X, "its batches ended without a last batch.");
+                        ?? throw new DealerMisbehavedException(_dealers[i].X, "its batches ended without a last batch.");
                 }
                 try
                 {
@@ -72,7 +71,7 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
                     break;
                 }
             }
-            var verdicts = dealers.Select((d, i) => new DealerVerdict { X = d.X, Valid = true, Batches = batches, TranscriptHash = DealTranscript.Wrap(transcripts[i].Finish()) }).ToArray();
+            var verdicts = _dealers.Select((d, i) => new DealerVerdict { X = d.X, Valid = true, Batches = batches, TranscriptHash = DealTranscript.Wrap(transcripts[i].Finish()) }).ToArray();
             return new ReceiverOutcome(verdicts, staged, 0);
         }
         finally
@@ -192,8 +191,7 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
                 || response.Combined.Length != operation.NewThreshold * Gf128.BlockSize
                 || response.PairsDigest.Length != 32 || response.Pairs.Count != (_joining && i == 0 ? listed.Count : 0)
                 || response.Pairs.Where((p, k) => p.Blocks != listed[k].Blocks || p.Version != listed[k].Version || !p.Key.Span.SequenceEqual(listed[k].Key)).Any()
-                || response.Rows.Count != _dealerXs.Length || response.Rows.Where((r, k) => r.X != _dealerXs[k] || r.Digests.Count != _newXs.Length
-                    || r.Digests.Where((d, j) => d.X != _newXs[j] || d.Digest.Length != 32).Any()).Any())
+                || response.Rows.Count != _dealerXs.Length || response.Rows.Where((r, k) => !SignedDigestRows.HasShape(r, _dealerXs[k], _newXs)).Any())
             {
                 throw new DealerMisbehavedException(_dealerXs[i], $"batch {batch} has the wrong shape.");
             }
@@ -231,7 +229,7 @@ internal sealed class ResharingReceiverSession(OperationRecord operation, byte o
             for (var k = 0; k < responses.Length; k++)
             {
                 var row = responses[k].Rows[j];
-                if (!verifier.Verify(row.Certificate.Span, signer.Identity, DealTranscript.DigestsStatement(operation, batch, signer.X, row.Digests), row.Signature.Span))
+                if (!SignedDigestRows.IsSignedBy(verifier, operation, batch, signer, row))
                 {
                     throw new DealerMisbehavedException(_dealerXs[k], $"batch {batch}: the digests of dealer x {signer.X} it sent do not carry x {signer.X}'s signature, so it altered them.");
                 }

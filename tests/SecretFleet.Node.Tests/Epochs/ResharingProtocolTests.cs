@@ -643,30 +643,14 @@ public sealed class ResharingProtocolTests
     }
 
     /// <summary>A dealer that deals, consistently, shares one bit off its own: only the public check can see it.</summary>
-    private sealed class WrongConstant : IDealerTamper
+    private sealed class WrongConstant : HonestDealing, IDealerTamper
     {
-        public IReadOnlyList<SnapshotEntry> Entries(ulong batch, IReadOnlyList<SnapshotEntry> entries) => entries;
-
-        public void SubShares(ulong batch, byte receiverX, Span<byte> values)
-        {
-        }
-
-        public byte[][] PublishedDigests(ulong batch, byte receiverX, byte[][] digests) => digests;
-
         public void ResharedShares(ulong batch, Span<byte> shares) => shares[0] ^= 0x80;
     }
 
     /// <summary>A consistent dealing, but joining nodes are told another commitment for the first pair of every batch.</summary>
-    private sealed class WrongDescription : IDealerTamper
+    private sealed class WrongDescription : HonestDealing, IDealerTamper
     {
-        public IReadOnlyList<SnapshotEntry> Entries(ulong batch, IReadOnlyList<SnapshotEntry> entries) => entries;
-
-        public void SubShares(ulong batch, byte receiverX, Span<byte> values)
-        {
-        }
-
-        public byte[][] PublishedDigests(ulong batch, byte receiverX, byte[][] digests) => digests;
-
         public void DescribedPairs(ulong batch, RecoveredPair[] pairs) => pairs[0].Commitment = Google.Protobuf.ByteString.CopyFrom(new byte[32]);
     }
 }

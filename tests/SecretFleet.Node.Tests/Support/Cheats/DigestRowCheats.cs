@@ -5,7 +5,7 @@ using SecretFleet.Node.Epochs;
 
 namespace SecretFleet.Node.Tests.Support;
 
-/// <summary>A resharing dealer that deals honestly; the cheats below lie only in what every dealer must send alike.</summary>
+/// <summary>A resharing dealer that deals every receiver what it should; a cheat overrides only the hook it lies through.</summary>
 internal abstract class HonestDealing : IDealerTamper
 {
     public IReadOnlyList<SnapshotEntry> Entries(ulong batch, IReadOnlyList<SnapshotEntry> entries) => entries;
