@@ -196,7 +196,7 @@ public sealed class ResharingProtocolTests
         // What they staged before the dealer was caught goes with the abort.
         foreach (var x in new byte[] { 4, 5 })
         {
-            staged += NodeDatabase.Scalar(fleet, x, "SELECT (SELECT COUNT(*) FROM values_0) + (SELECT COUNT(*) FROM values_1) + (SELECT COUNT(*) FROM recovered) + (SELECT COUNT(*) FROM shares)");
+            staged += NodeDatabase.Scalar(fleet, x, NodeDatabase.RowsHoldingShares);
             Assert.Equal(1, NodeDatabase.Scalar(fleet, x, OwnerIndexExists));
         }
         Assert.Equal(0, staged);

@@ -65,6 +65,9 @@ internal static class NodeDatabase
         return connection;
     }
 
+    /// <summary>How many rows a node holds in every table that can keep share material or a row of one (for <see cref="Scalar"/>).</summary>
+    public const string RowsHoldingShares = "SELECT (SELECT COUNT(*) FROM shares) + (SELECT COUNT(*) FROM values_0) + (SELECT COUNT(*) FROM values_1) + (SELECT COUNT(*) FROM recovered)";
+
     /// <summary>One number from an in-process node's database, read beside the running node.</summary>
     public static long Scalar(InProcessFleet fleet, byte x, string sql)
     {
