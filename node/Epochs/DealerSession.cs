@@ -8,7 +8,8 @@ namespace SecretFleet.Node.Epochs;
 /// <summary>
 /// This node's dealing for one operation: every entry of the agreed snapshot, in order, whether
 /// this node holds the pair or not (its own snapshot plus what the coordinator says it lacks;
-/// dealing needs no share). Batches are built when first asked for, with fresh randomness, and
+/// dealing needs no share), cut into batches by <see cref="BatchCutter"/>. A batch names its pairs
+/// only by their hash: receivers cut the agreed snapshot alike. Batches are built when first asked for, with fresh randomness, and
 /// kept until every receiver has asked for a later one (so a receiver retrying after a dropped
 /// response gets the very same batch). A receiver racing ahead waits while <see cref="Window"/>
 /// batches are held: memory stays flat however many secrets the node holds. No batch is built
@@ -18,10 +19,8 @@ namespace SecretFleet.Node.Epochs;
 internal sealed class DealerSession(OperationRecord operation, byte dealerX, OperationStore store, IDealerTamper? tamper, TimeSpan? windowPatience = null) : IDealingSession
 {
     public const int Window = 4;
-    private const int SnapshotPage = 2048;
     private readonly TaskCompletionSource<IReadOnlyList<SnapshotEntry>> _agreement = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private AgreedStream<SnapshotPair>? _entries;
-    private bool _hasEntry;
+    private BatchCutter? _cutter;
     private readonly byte[] _receiverXs = [.. operation.Receivers.Select(r => r.X).Order()];
     private readonly HeldBatches<BuiltBatch> _batches = new(operation.Receivers.Count, Window, b => b.Erase());
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -80,29 +79,10 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
         }
     }
 
-    // The next batch of the agreed snapshot: entries up to the batch's block budget (at least one).
-    private async Task<(List<SnapshotEntry> Entries, bool Last)> NextEntriesAsync(CancellationToken cancellationToken)
-    {
-        if (_entries is null)
-        {
-            var missing = await _agreement.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            _entries = new AgreedStream<SnapshotPair>((after, ct) => store.ReadSnapshotRangeAsync(after, long.MaxValue, SnapshotPage, ct), missing);
-            _hasEntry = await _entries.MoveNextAsync(cancellationToken).ConfigureAwait(false);
-        }
-        var entries = new List<SnapshotEntry>();
-        long blocks = 0;
-        while (_hasEntry && (entries.Count == 0 || blocks + _entries.Entry.Blocks <= operation.BatchBlocks))
-        {
-            entries.Add(_entries.Entry);
-            blocks += _entries.Entry.Blocks;
-            _hasEntry = await _entries.MoveNextAsync(cancellationToken).ConfigureAwait(false);
-        }
-        return (entries, !_hasEntry);
-    }
-
     private async Task<BuiltBatch> BuildAsync(ulong batch, CancellationToken cancellationToken)
     {
-        var (entries, last) = await NextEntriesAsync(cancellationToken).ConfigureAwait(false);
+        _cutter ??= new BatchCutter(store, await _agreement.Task.WaitAsync(cancellationToken).ConfigureAwait(false), operation.BatchBlocks);
+        var (entries, last) = await _cutter.NextAsync(cancellationToken).ConfigureAwait(false);
         var dealtEntries = tamper?.Entries(batch, entries) ?? entries;
         var (pairKeys, pairBlocks) = SnapshotEntry.Encode(dealtEntries);
         var blocks = dealtEntries.Sum(e => e.Blocks);
@@ -128,7 +108,7 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
             ? Published(shown, dealt.CombinedCoefficients(BatchCheck.Challenge(context, idsHash, shown)))
             : published).ToArray();
 
-        var built = new BuiltBatch(batch, last, pairKeys, pairBlocks, values, masks, perReceiver);
+        var built = new BuiltBatch(batch, last, idsHash, values, masks, perReceiver);
         _batches.Add(batch, built);
         _built = batch + 1;
         _finished = last;
@@ -145,7 +125,7 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
     private (byte[] Combined, ReceiverDigest[] Digests) Published(byte[][] digests, byte[] combined) =>
         (combined, [.. _receiverXs.Select((x, j) => new ReceiverDigest { X = x, Digest = DealTranscript.Wrap(digests[j]) })]);
 
-    private sealed record BuiltBatch(ulong Index, bool Last, byte[] PairKeys, byte[] PairBlocks, byte[][] Values, byte[][] Masks, (byte[] Combined, ReceiverDigest[] Digests)[] Published)
+    private sealed record BuiltBatch(ulong Index, bool Last, byte[] IdsHash, byte[][] Values, byte[][] Masks, (byte[] Combined, ReceiverDigest[] Digests)[] Published)
     {
         /// <summary>Zeroes the sub-shares once no receiver can ask for them again.</summary>
         public void Erase()
@@ -166,8 +146,7 @@ internal sealed class DealerSession(OperationRecord operation, byte dealerX, Ope
             {
                 Batch = Index,
                 Last = Last,
-                PairKeys = DealTranscript.Wrap(PairKeys),
-                PairBlocks = DealTranscript.Wrap(PairBlocks),
+                IdsHash = DealTranscript.Wrap(IdsHash),
                 Values = DealTranscript.Wrap(Values[receiverIndex]),
                 Mask = DealTranscript.Wrap(Masks[receiverIndex]),
                 Combined = DealTranscript.Wrap(Published[receiverIndex].Combined),

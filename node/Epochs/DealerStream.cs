@@ -1,13 +1,14 @@
-using SecretFleet.Core.Epochs;
 using SecretFleet.Core.Protos;
 using SecretFleet.Core.Sharing;
 
 namespace SecretFleet.Node.Epochs;
 
 /// <summary>
-/// One dealer's batches as this receiver pulls them: prefetched, each checked on arrival
-/// (shape, this receiver's digest, the batch check against the Fiat–Shamir challenge, strictly
-/// increasing pairs) and folded into the dealer's transcript; then walked pair by pair.
+/// One dealer's batches as this receiver pulls them: prefetched, each checked on arrival against
+/// this receiver's own cut of the agreed snapshot (the dealer's hash of the batch's pairs, its
+/// last flag and its block count), then its shape, this receiver's digest and the batch check
+/// against the Fiat–Shamir challenge, and folded into the dealer's transcript; then walked pair by
+/// pair in step with the agreed snapshot.
 /// </summary>
 internal sealed class DealerStream : IAsyncDisposable
 {
@@ -15,27 +16,26 @@ internal sealed class DealerStream : IAsyncDisposable
     private readonly OperationRecord _operation;
     private readonly byte _receiverX;
     private readonly DealTranscript _transcript = new();
-    private readonly PrefetchedBatches<DealResponse> _batches;
-    private readonly byte[] _lastPair = new byte[PairCodec.PairBytes];
+    private readonly PrefetchedBatches<CheckedBatch> _batches;
     private DealResponse? _current;
+    private BatchCut? _cut;
     private int _index = -1;
     private int _valueOffset;
-    private int _blocks;
-    private int _lastBlocks;
-    private bool _anyPair;
 
-    public DealerStream(ParticipantInfo dealer, OperationRecord operation, byte receiverX, IPeerTransport peers, CancellationToken cancellationToken)
+    public DealerStream(ParticipantInfo dealer, OperationRecord operation, byte receiverX, IPeerTransport peers, BatchCuts cuts, CancellationToken cancellationToken)
     {
         _dealer = dealer;
         _operation = operation;
         _receiverX = receiverX;
-        _batches = new PrefetchedBatches<DealResponse>(async (previous, ct) =>
+        _batches = new PrefetchedBatches<CheckedBatch>(async (previous, ct) =>
         {
-            var batch = previous is null ? 0 : previous.Batch + 1;
+            var batch = previous is null ? 0 : previous.Response.Batch + 1;
+            var cut = await cuts.GetAsync(batch, ct).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The agreed snapshot has no batch {batch}.");
             var response = await peers.DealWhenReadyAsync(_dealer, new DealRequest { OperationId = _operation.Id, ReceiverX = _receiverX, Batch = batch }, ct).ConfigureAwait(false);
-            Check(response, batch);
+            Check(response, batch, cut);
             Batches = batch + 1;
-            return (response, response.Last);
+            return (new CheckedBatch(response, cut), cut.Last);
         }, cancellationToken);
     }
 
@@ -45,69 +45,54 @@ internal sealed class DealerStream : IAsyncDisposable
 
     public ulong Batches { get; private set; }
 
-    public ReadOnlySpan<byte> CurrentPair => _current!.PairKeys.Span.Slice(_index * PairCodec.PairBytes, PairCodec.PairBytes);
+    /// <summary>The sub-shares of the current pair, which has <paramref name="blocks"/> blocks.</summary>
+    public ReadOnlySpan<byte> Values(int blocks) => _current!.Values.Span.Slice(_valueOffset, blocks * 16);
 
-    public int CurrentBlocks => _blocks;
-
-    public ReadOnlySpan<byte> CurrentValues => _current!.Values.Span.Slice(_valueOffset, _blocks * 16);
-
-    /// <summary>Moves to the next pair, pulling the next batch when this one is used up.</summary>
-    public async ValueTask AdvanceAsync(CancellationToken cancellationToken)
+    /// <summary>Moves past the current pair (<paramref name="blocks"/> blocks; 0 before the first), pulling the next batch when this one is used up.</summary>
+    public async ValueTask AdvanceAsync(int blocks, CancellationToken cancellationToken)
     {
         if (_current is not null && _index >= 0)
         {
-            _valueOffset += _blocks * 16;
+            _valueOffset += blocks * 16;
         }
         _index++;
-        while (_current is null || _index >= _current.PairBlocks.Length / PairCodec.BlockCountBytes)
+        while (_current is null || _index >= _cut!.Pairs)
         {
-            if (_current is { Last: true })
-            {
-                Exhausted = true;
-                SubShareBuffers.Erase(_current);
-                return;
-            }
             if (_current is not null)
             {
+                if (_valueOffset != _current.Values.Length)
+                {
+                    throw new InvalidOperationException($"The walk of the agreed snapshot and its cut disagree on batch {_current.Batch}.");
+                }
                 SubShareBuffers.Erase(_current);
+                if (_cut!.Last)
+                {
+                    Exhausted = true;
+                    return;
+                }
             }
-            _current = await _batches.NextAsync(cancellationToken).ConfigureAwait(false)
+            var next = await _batches.NextAsync(cancellationToken).ConfigureAwait(false)
                 ?? throw new DealerMisbehavedException(X, "its batches ended without a last batch.");
+            (_current, _cut) = (next.Response, next.Cut);
             _index = 0;
             _valueOffset = 0;
         }
-        _blocks = PairCodec.Blocks(_current.PairBlocks.Span, _index);
     }
 
     public byte[] FinishTranscript() => _transcript.Finish();
 
-    private void Check(DealResponse response, ulong batch)
+    private void Check(DealResponse response, ulong batch, BatchCut cut)
     {
-        var pairCount = response.PairKeys.Length / PairCodec.PairBytes;
-        if (response.Batch != batch || response.PairKeys.Length % PairCodec.PairBytes != 0 || response.PairBlocks.Length != pairCount * PairCodec.BlockCountBytes)
+        if (response.Batch != batch)
         {
             throw new DealerMisbehavedException(X, $"batch {batch} is malformed.");
         }
-        long blocks = 0;
-        for (var i = 0; i < pairCount; i++)
+        if (!response.IdsHash.Span.SequenceEqual(cut.IdsHash) || response.Last != cut.Last)
         {
-            var pair = response.PairKeys.Span.Slice(i * PairCodec.PairBytes, PairCodec.PairBytes);
-            var pairBlocks = PairCodec.Blocks(response.PairBlocks.Span, i);
-            if (pairBlocks <= 0)
-            {
-                throw new DealerMisbehavedException(X, $"batch {batch} gives a pair {pairBlocks} blocks.");
-            }
-            if (_anyPair && PairCodec.Compare(pair, pairBlocks, _lastPair, _lastBlocks) <= 0)
-            {
-                throw new DealerMisbehavedException(X, $"batch {batch} lists pairs out of order.");
-            }
-            pair.CopyTo(_lastPair);
-            _lastBlocks = pairBlocks;
-            _anyPair = true;
-            blocks += pairBlocks;
+            throw new DealerMisbehavedException(X, $"batch {batch} deals other pairs than the agreed snapshot (a pair left out or added, or the batches cut otherwise).");
         }
         var receivers = _operation.Receivers.Select(r => r.X).Order().ToArray();
-        if (response.Values.Length != blocks * 16 || response.Mask.Length != 16 || response.Combined.Length != (_operation.Threshold - 1) * 16
+        if (response.Values.Length != cut.Blocks * 16 || response.Mask.Length != 16 || response.Combined.Length != (_operation.Threshold - 1) * 16
             || response.Digests.Count != receivers.Length || response.Digests.Select(d => (byte)d.X).Where((x, i) => x != receivers[i]).Any())
         {
             throw new DealerMisbehavedException(X, $"batch {batch} has the wrong shape.");
@@ -118,13 +103,12 @@ internal sealed class DealerStream : IAsyncDisposable
         {
             throw new DealerMisbehavedException(X, $"batch {batch} publishes a digest for x {_receiverX} that does not match what it sent.");
         }
-        var idsHash = DealTranscript.IdsHash(response.PairKeys.Span, response.PairBlocks.Span);
-        var challenge = BatchCheck.Challenge(DealTranscript.ChallengeContext(_operation, X, batch), idsHash, digests);
+        var challenge = BatchCheck.Challenge(DealTranscript.ChallengeContext(_operation, X, batch), cut.IdsHash, digests);
         if (!BatchCheck.Verify(_operation.Threshold, _receiverX, _operation.ZeroAt, response.Values.Span, response.Mask.Span, challenge, response.Combined.Span))
         {
             throw new DealerMisbehavedException(X, $"batch {batch} failed the batch check: its sub-shares are inconsistent.");
         }
-        _transcript.Append(response, idsHash);
+        _transcript.Append(response, cut.IdsHash);
     }
 
     public async ValueTask DisposeAsync()
@@ -132,4 +116,6 @@ internal sealed class DealerStream : IAsyncDisposable
         await _batches.DisposeAsync().ConfigureAwait(false);
         _transcript.Dispose();
     }
+
+    private sealed record CheckedBatch(DealResponse Response, BatchCut Cut);
 }

@@ -12,8 +12,9 @@ internal sealed record ReceiverOutcome(IReadOnlyList<DealerVerdict> Dealers, lon
 /// <summary>
 /// Pulls every dealer's batches and walks them in step with the agreed snapshot (this node's
 /// own snapshot plus the pairs it lacks): every dealer must have dealt exactly every entry of
-/// it, in order. A dealer that leaves one out, or deals one that is not in it, is named and the
-/// operation fails: no dealer can exempt a pair from a refresh (DESIGN.md §3). For the entries
+/// it, in order, batch k exactly the pairs of this node's own cut k (<see cref="BatchCuts"/>).
+/// A dealer that leaves one out, or deals one that is not in it, is named and the operation
+/// fails: no dealer can exempt a pair from a refresh (DESIGN.md §3). For the entries
 /// this node holds it stages s + Σ δ (refresh) or the masked u = s + Σ r (recovery helper); for
 /// the entries it lacks, a refresh keeps Σ δ aside, so that a write of that pair arriving during
 /// the operation is refreshed with it like every other node's share.
@@ -21,24 +22,24 @@ internal sealed record ReceiverOutcome(IReadOnlyList<DealerVerdict> Dealers, lon
 internal sealed class ReceiverSession(OperationRecord operation, byte ownX, OperationStore store, IPeerTransport peers, IReadOnlyList<SnapshotEntry> missing)
 {
     private const int OwnChunk = 2048;
-    private readonly byte[] _record = new byte[PairCodec.PairBytes];
     private long _done;
 
     public long PairsDone => Interlocked.Read(ref _done);
 
     public async Task<ReceiverOutcome> RunAsync(CancellationToken cancellationToken)
     {
-        var streams = operation.Dealers.Select(d => new DealerStream(d, operation, ownX, peers, cancellationToken)).ToArray();
+        using var cuts = new BatchCuts(new BatchCutter(store, missing, operation.BatchBlocks));
+        var streams = operation.Dealers.Select(d => new DealerStream(d, operation, ownX, peers, cuts, cancellationToken)).ToArray();
         try
         {
             foreach (var stream in streams)
             {
-                await stream.AdvanceAsync(cancellationToken).ConfigureAwait(false);
+                await stream.AdvanceAsync(0, cancellationToken).ConfigureAwait(false);
             }
             var (staged, unreadable) = await MergeAsync(streams, cancellationToken).ConfigureAwait(false);
-            foreach (var stream in streams.Where(s => !s.Exhausted))
+            if (streams.Any(s => !s.Exhausted))
             {
-                throw new DealerMisbehavedException(stream.X, "it dealt pairs beyond the agreed snapshot.");
+                throw new InvalidOperationException("The walk of the agreed snapshot ended before its cut.");
             }
             var verdicts = streams.Select(s => new DealerVerdict { X = s.X, Valid = true, Batches = s.Batches, TranscriptHash = DealTranscript.Wrap(s.FinishTranscript()) }).ToArray();
             return new ReceiverOutcome(verdicts, staged, unreadable);
@@ -61,11 +62,6 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
         while (await agreed.MoveNextAsync(cancellationToken).ConfigureAwait(false))
         {
             var entry = agreed.Entry;
-            PairCodec.Write(_record, entry.Key, entry.Version);
-            foreach (var stream in streams)
-            {
-                ExpectDealt(stream, _record, entry.Blocks);
-            }
             if (agreed.Own is { } own)
             {
                 var sealedValue = own.Sealed is null ? null : Apply(streams, own, sealEpoch);
@@ -85,7 +81,7 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
             }
             foreach (var stream in streams)
             {
-                await stream.AdvanceAsync(cancellationToken).ConfigureAwait(false);
+                await stream.AdvanceAsync(entry.Blocks, cancellationToken).ConfigureAwait(false);
             }
             Interlocked.Increment(ref _done);
             if (stage.Count >= OwnChunk)
@@ -95,20 +91,6 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
         }
         staged += await stage.FlushAsync(store, operation.Epoch, cancellationToken).ConfigureAwait(false);
         return (staged, unreadable);
-    }
-
-    // In step: each dealer's next pair must be this entry of the agreed snapshot.
-    private static void ExpectDealt(DealerStream stream, ReadOnlySpan<byte> record, int blocks)
-    {
-        var order = stream.Exhausted ? 1 : PairCodec.Compare(stream.CurrentPair, stream.CurrentBlocks, record, blocks);
-        if (order < 0)
-        {
-            throw new DealerMisbehavedException(stream.X, "it dealt a pair that is not in the agreed snapshot.");
-        }
-        if (order > 0)
-        {
-            throw new DealerMisbehavedException(stream.X, "it skipped a pair of the agreed snapshot.");
-        }
     }
 
     private byte[]? Apply(DealerStream[] streams, OwnShare pair, ulong sealEpoch)
@@ -123,7 +105,7 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
             }
             foreach (var stream in streams)
             {
-                Refresh.AddInto(value, stream.CurrentValues);
+                Refresh.AddInto(value, stream.Values(pair.Blocks));
             }
             return store.Shares.Sealer.Seal(binding, sealEpoch, value);
         }
@@ -141,7 +123,7 @@ internal sealed class ReceiverSession(OperationRecord operation, byte ownX, Oper
         {
             foreach (var stream in streams)
             {
-                Refresh.AddInto(sum, stream.CurrentValues);
+                Refresh.AddInto(sum, stream.Values(entry.Blocks));
             }
             return store.Shares.Sealer.Seal(ShareBinding.ForDelta(entry.Key, entry.Version), OperationStore.PendingDeltaEpoch, sum);
         }

@@ -14,10 +14,12 @@ namespace SecretFleet.Node.Tests.Epochs;
 [Trait("Category", "Unit")]
 public sealed class AgreedSnapshotTests
 {
-    [Fact]
-    public async Task A_dealer_that_skips_a_pair_is_named_and_every_share_stays_at_the_old_epoch()
+    [Theory]
+    [InlineData("skip")] // to keep that secret's shares constant across refreshes
+    [InlineData("add")] // a pair no node holds, in place of nothing: the batch no longer matches the receivers' cut
+    public async Task A_dealer_that_skips_or_adds_a_pair_is_named_and_every_share_stays_at_the_old_epoch(string cheat)
     {
-        await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2, cheatingDealer: 2, cheat: new SkippedPair(index: 5));
+        await using var fleet = await InProcessFleet.StartAsync(n: 3, threshold: 2, cheatingDealer: 2, cheat: cheat == "skip" ? new SkippedPair(index: 5) : new AddedPair());
         var secrets = new Dictionary<string, byte[]>();
         for (var i = 0; i < 40; i++)
         {

@@ -24,7 +24,7 @@ public sealed class DealerSessionTests
         var again = await dealer.DealAsync(2, 0, CancellationToken.None);
 
         Assert.Equal(OperationRejection.InvalidArgument, bogus.Reason);
-        Assert.Equal(first.PairKeys, again.PairKeys);
+        Assert.Equal(first.IdsHash, again.IdsHash);
         Assert.Equal(first.Values, again.Values);
     }
 
@@ -48,7 +48,7 @@ public sealed class DealerSessionTests
         var served = await dealer.DealAsync(2, DealerSession.Window, CancellationToken.None);
 
         Assert.True(ahead.NotReady);
-        Assert.True(ahead.Values.IsEmpty && ahead.PairKeys.IsEmpty);
+        Assert.True(ahead.Values.IsEmpty && ahead.IdsHash.IsEmpty);
         Assert.False(served.NotReady);
         Assert.Equal((ulong)DealerSession.Window, served.Batch);
         Assert.False(served.Values.IsEmpty);
