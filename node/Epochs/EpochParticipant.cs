@@ -480,15 +480,27 @@ internal sealed partial class EpochParticipant(Func<TlsMaterial> tls, OperationS
         var pairs = await store.ReadMaskedAsync(checked((long)request.Cursor), record.BatchBlocks, record.Epoch, cancellationToken).ConfigureAwait(false);
         var response = new FetchRecoveredResponse();
         var values = new byte[pairs.Sum(p => p.Blocks) * 16];
+        var pairKeys = request.DigestsOnly ? new byte[pairs.Count * PairCodec.PairBytes] : [];
+        var pairBlocks = request.DigestsOnly ? new byte[pairs.Count * PairCodec.BlockCountBytes] : [];
+        var digests = request.DigestsOnly ? new byte[pairs.Count * PairDescriptionDigest.Bytes] : [];
         var offset = 0;
-        foreach (var pair in pairs)
+        for (var i = 0; i < pairs.Count; i++)
         {
+            var pair = pairs[i];
             var slice = values.AsSpan(offset, pair.Blocks * 16);
             if (!store.Shares.Sealer.TryOpen(pair.Binding, OperationStore.MaskedValueEpoch, pair.StagedSealed, slice))
             {
                 throw new OperationRejectedException(OperationRejection.FailedPrecondition, $"A masked value of secret '{pair.Name}' is unreadable on this helper.");
             }
             offset += pair.Blocks * 16;
+            if (request.DigestsOnly)
+            {
+                PairCodec.Write(pairKeys.AsSpan(i * PairCodec.PairBytes), pair.Key, pair.Version);
+                PairCodec.WriteBlocks(pairBlocks, i, pair.Blocks);
+                PairDescriptionDigest.Compute(pair.Key, pair.Version, pair.Blocks, pair.Threshold, pair.Owner, pair.Name, pair.Commitment,
+                    digests.AsSpan(i * PairDescriptionDigest.Bytes, PairDescriptionDigest.Bytes));
+                continue;
+            }
             response.Pairs.Add(new RecoveredPair
             {
                 Key = ByteString.CopyFrom(pair.Key), Version = pair.Version, Owner = pair.Owner, Name = pair.Name, Blocks = (uint)pair.Blocks,
@@ -496,6 +508,9 @@ internal sealed partial class EpochParticipant(Func<TlsMaterial> tls, OperationS
             });
         }
         response.Values = UnsafeByteOperations.UnsafeWrap(values);
+        response.PairKeys = UnsafeByteOperations.UnsafeWrap(pairKeys);
+        response.PairBlocks = UnsafeByteOperations.UnsafeWrap(pairBlocks);
+        response.DescriptionDigests = UnsafeByteOperations.UnsafeWrap(digests);
         response.Last = pairs.Count == 0 || (await store.ReadMaskedAsync(pairs[^1].Seq, 1, record.Epoch, cancellationToken).ConfigureAwait(false)).Count == 0;
         response.NextCursor = pairs.Count == 0 ? request.Cursor : (ulong)pairs[^1].Seq;
         metrics.PeerBytesSent(response.CalculateSize());

@@ -10,18 +10,23 @@ namespace SecretFleet.Node.Epochs;
 /// the pairs every helper sent, checks (with more than t helpers) that the values lie on one
 /// polynomial of degree below t, interpolates its own share at its x and stages it. A helper off
 /// the polynomial is named when the values can tell it (t + 2 helpers or more); with t + 1 the
-/// rebuild fails naming nobody.
+/// rebuild fails naming nobody. The helper with the lowest x says what each pair is and the
+/// others send only digests of what they hold (<see cref="PairDescriptionDigest"/>); where they
+/// differ, the description t helpers agree on stands and a helper off it is named.
 /// </summary>
 internal sealed class RecoveryTargetSession(OperationRecord operation, byte ownX, OperationStore store, IPeerTransport peers)
 {
     private const int Chunk = 1024;
+    private readonly byte[] _digests = new byte[operation.Dealers.Count * PairDescriptionDigest.Bytes];
     private long _done;
 
     public long PairsDone => Interlocked.Read(ref _done);
 
     public async Task<long> RunAsync(CancellationToken cancellationToken)
     {
-        var streams = operation.Dealers.Select(h => new HelperStream(h, operation.Id, peers, cancellationToken)).ToArray();
+        // The helper with the lowest x describes the pairs; the others send digests of their descriptions.
+        var helpers = operation.Dealers.OrderBy(h => h.X).ToArray();
+        var streams = helpers.Select((h, i) => new HelperStream(h, operation.Id, digestsOnly: i > 0, peers, cancellationToken)).ToArray();
         var helperXs = streams.Select(s => s.X).ToArray();
         try
         {
@@ -92,20 +97,50 @@ internal sealed class RecoveryTargetSession(OperationRecord operation, byte ownX
 
     private PendingPair Take(HelperStream[] streams)
     {
-        var first = streams[0].Current;
-        foreach (var stream in streams)
+        var digests = _digests.AsSpan();
+        for (var i = 0; i < streams.Length; i++)
         {
-            var pair = stream.Current;
-            if (pair.Blocks != first.Blocks || pair.Owner != first.Owner || pair.Name != first.Name || pair.Threshold != first.Threshold || !pair.Commitment.Span.SequenceEqual(first.Commitment.Span))
+            streams[i].CurrentDigest(digests.Slice(i * PairDescriptionDigest.Bytes, PairDescriptionDigest.Bytes));
+        }
+        for (var i = 1; i < streams.Length; i++)
+        {
+            if (!digests.Slice(i * PairDescriptionDigest.Bytes, PairDescriptionDigest.Bytes).SequenceEqual(digests[..PairDescriptionDigest.Bytes]))
             {
-                throw new DealerMisbehavedException(stream.X, $"it describes secret '{first.Name}' differently from helper x {streams[0].X}.");
-            }
-            if (pair.Threshold != operation.Threshold)
-            {
-                throw new DealerMisbehavedException(stream.X, $"secret '{pair.Name}' has threshold {pair.Threshold}, the fleet {operation.Threshold}.");
+                throw Outvoted(streams);
             }
         }
-        return new PendingPair(first, [.. streams.Select(s => s.CurrentValues)]);
+        var describer = streams[0];
+        var pair = describer.Described
+            ?? throw new DealerMisbehavedException(describer.X, "it was asked what the pairs are and sent only their digests.");
+        if (pair.Threshold != operation.Threshold)
+        {
+            // Every helper says so, and fewer than t of them can lie: the fleet's rows disagree with its threshold.
+            throw new OperationRejectedException(OperationRejection.FailedPrecondition,
+                $"Every helper holds secret '{pair.Name}' with threshold {pair.Threshold}, but the fleet's threshold is {operation.Threshold}; rebuild this node after the fleet agrees on one threshold.");
+        }
+        return new PendingPair(pair, [.. streams.Select(s => s.CurrentValues)]);
+    }
+
+    /// <summary>
+    /// Helpers describe one pair differently. Naming the one that differs from the first would let a
+    /// lying first helper get an honest one named. Fewer than t nodes lie, so a description t helpers
+    /// agree on is the honest one, and a helper that sent another is lying; with no t in agreement,
+    /// nobody can be named.
+    /// </summary>
+    private Exception Outvoted(HelperStream[] streams)
+    {
+        var versions = Enumerable.Range(0, streams.Length)
+            .GroupBy(i => Convert.ToHexString(_digests, i * PairDescriptionDigest.Bytes, PairDescriptionDigest.Bytes))
+            .ToArray();
+        var agreed = versions.FirstOrDefault(v => v.Count() >= operation.Threshold);
+        if (agreed is null)
+        {
+            return new OperationRejectedException(OperationRejection.FailedPrecondition,
+                $"Helpers {string.Join(", ", streams.Select(s => s.X))} describe one secret in {versions.Length} ways and no {operation.Threshold} of them agree, so no node is named; rebuild this node with more helpers.");
+        }
+        var off = streams.Where((_, i) => !agreed.Contains(i)).Select(s => s.X).ToArray();
+        var what = agreed.Contains(0) && streams[0].Described is { } pair ? $"secret '{pair.Name}'" : "a secret";
+        return new DealerMisbehavedException(off[0], $"it describes {what} differently from the {agreed.Count()} helpers that agree on it (helpers off it: {string.Join(", ", off)}).");
     }
 
     // One interpolation for the whole chunk: every pair comes from the same helpers, so the

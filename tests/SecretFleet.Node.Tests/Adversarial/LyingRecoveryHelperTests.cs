@@ -57,6 +57,44 @@ public sealed class LyingRecoveryHelperTests
         }
     }
 
+    // One helper (the lowest x, 1) says what the pairs are and the others send digests. Helpers that
+    // describe a pair differently used to be judged against the first, so a lying x 1 got x 3, an
+    // honest helper, named; now the description three helpers (t) agree on stands.
+    [Theory]
+    [InlineData(1)] // the describing helper: says the last pair belongs to another client
+    [InlineData(4)] // a helper that sends digests: sends another one for the last pair
+    public async Task A_helper_that_misdescribes_a_pair_is_named_and_no_honest_helper_is(byte liar)
+    {
+        await using var fleet = await InProcessFleet.StartAsync(n: 5, threshold: 3);
+        var secrets = await SeedAndLoseAsync(fleet);
+        fleet.Fetched = (helper, served) => helper != liar || !served.Last ? served : Misdescribed(served);
+
+        var outcome = await fleet.Coordinator.RecoverAsync(fleet.View, Rebuilt, null, CancellationToken.None);
+
+        Assert.False(outcome.Committed);
+        Assert.Equal([liar], outcome.Culprits);
+        Assert.Contains($"x {liar}", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, NodeDatabase.Scalar(fleet, Rebuilt, NodeDatabase.RowsHoldingShares));
+        foreach (var (name, secret) in secrets.Where((_, i) => i % 50 == 0))
+        {
+            Assert.Equal(secret, await fleet.RecoverAsync(name, 1, 3, 5));
+        }
+    }
+
+    private static FetchRecoveredResponse Misdescribed(FetchRecoveredResponse served)
+    {
+        var lie = served.Clone();
+        if (lie.Pairs.Count > 0)
+        {
+            lie.Pairs[^1].Owner = "spiffe://test.local/client/mallory";
+            return lie;
+        }
+        var digests = lie.DescriptionDigests.ToByteArray();
+        digests[^1] ^= 1;
+        lie.DescriptionDigests = ByteString.CopyFrom(digests);
+        return lie;
+    }
+
     private static async Task<Dictionary<string, byte[]>> SeedAndLoseAsync(InProcessFleet fleet)
     {
         var secrets = await fleet.SeedAsync(Secrets);
