@@ -17,8 +17,7 @@ internal sealed class DealerStream : IAsyncDisposable
     private readonly byte _receiverX;
     private readonly DealTranscript _transcript = new();
     private readonly PrefetchedBatches<CheckedBatch> _batches;
-    private DealResponse? _current;
-    private BatchCut? _cut;
+    private CheckedBatch? _current;
     private int _index = -1;
     private int _valueOffset;
 
@@ -46,7 +45,7 @@ internal sealed class DealerStream : IAsyncDisposable
     public ulong Batches { get; private set; }
 
     /// <summary>The sub-shares of the current pair, which has <paramref name="blocks"/> blocks.</summary>
-    public ReadOnlySpan<byte> Values(int blocks) => _current!.Values.Span.Slice(_valueOffset, blocks * 16);
+    public ReadOnlySpan<byte> Values(int blocks) => _current!.Response.Values.Span.Slice(_valueOffset, blocks * 16);
 
     /// <summary>Moves past the current pair (<paramref name="blocks"/> blocks; 0 before the first), pulling the next batch when this one is used up.</summary>
     public async ValueTask AdvanceAsync(int blocks, CancellationToken cancellationToken)
@@ -56,24 +55,23 @@ internal sealed class DealerStream : IAsyncDisposable
             _valueOffset += blocks * 16;
         }
         _index++;
-        while (_current is null || _index >= _cut!.Pairs)
+        while (_current is null || _index >= _current.Cut.Pairs)
         {
             if (_current is not null)
             {
-                if (_valueOffset != _current.Values.Length)
+                if (_valueOffset != _current.Response.Values.Length)
                 {
-                    throw new InvalidOperationException($"The walk of the agreed snapshot and its cut disagree on batch {_current.Batch}.");
+                    throw new InvalidOperationException($"The walk of the agreed snapshot and its cut disagree on batch {_current.Response.Batch}.");
                 }
-                SubShareBuffers.Erase(_current);
-                if (_cut!.Last)
+                SubShareBuffers.Erase(_current.Response);
+                if (_current.Cut.Last)
                 {
                     Exhausted = true;
                     return;
                 }
             }
-            var next = await _batches.NextAsync(cancellationToken).ConfigureAwait(false)
+            _current = await _batches.NextAsync(cancellationToken).ConfigureAwait(false)
                 ?? throw new DealerMisbehavedException(X, "its batches ended without a last batch.");
-            (_current, _cut) = (next.Response, next.Cut);
             _index = 0;
             _valueOffset = 0;
         }

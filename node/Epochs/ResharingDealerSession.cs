@@ -230,7 +230,8 @@ internal sealed class ResharingDealerSession : IDealingSession
                 _heldDone = page.Count < SnapshotPage;
                 _heldAfter = page.Count > 0 ? page[^1].Seq : _heldAfter;
             }
-            if (_held.Count == 0 || (pairs.Count > 0 && blocks + _held.Peek().Blocks > _operation.BatchBlocks))
+            // Cut exactly as refresh cuts, so every dealer's batch k holds the same pairs.
+            if (_held.Count == 0 || !BatchCutter.Fits(pairs.Count, blocks, _held.Peek().Blocks, _operation.BatchBlocks))
             {
                 return pairs;
             }
